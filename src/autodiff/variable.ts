@@ -1,0 +1,62 @@
+import { ShapeError, fmtShape } from "../errors.js";
+import { type DType, type TypedArray, allocate, checkDType } from "../tensor/dtype.js";
+import { tensor } from "../tensor/creation.js";
+import { type NestedArray, Tensor } from "../tensor/tensor.js";
+
+let counter = 0;
+
+/**
+ * A mutable slot holding a tensor: model weights, optimizer slots, metric state. Ops accept a
+ * Variable wherever they accept a tensor and read its current value; `valueAndGrad` takes
+ * gradients with respect to Variables.
+ */
+export class Variable {
+  readonly name: string;
+  trainable: boolean;
+  private current: Tensor;
+
+  constructor(
+    initial: Tensor | NestedArray | TypedArray,
+    opts: { trainable?: boolean; name?: string; dtype?: DType } = {},
+  ) {
+    const t = initial instanceof Tensor ? initial : tensor(initial as NestedArray);
+    this.current = opts.dtype ? convert(t, checkDType(opts.dtype, "Variable")) : t;
+    this.trainable = opts.trainable ?? true;
+    this.name = opts.name ?? `variable_${counter++}`;
+  }
+
+  get value(): Tensor {
+    return this.current;
+  }
+
+  get shape(): readonly number[] {
+    return this.current.shape;
+  }
+
+  get dtype(): DType {
+    return this.current.dtype;
+  }
+
+  /** Replaces the value; the shape must stay the same, the dtype is converted to the Variable's. */
+  assign(value: Tensor | NestedArray | TypedArray): void {
+    const t = value instanceof Tensor ? value : tensor(value as NestedArray, this.shape);
+    if (t.shape.length !== this.shape.length || t.shape.some((d, i) => d !== this.shape[i])) {
+      throw new ShapeError(
+        `Variable ${this.name}: assign expects shape ${fmtShape(this.shape)}; received ${fmtShape(t.shape)}`,
+      );
+    }
+    this.current = convert(t, this.dtype);
+  }
+
+  toString(): string {
+    return `Variable(${this.name}, ${this.current.toString()})`;
+  }
+}
+
+function convert(t: Tensor, dtype: DType): Tensor {
+  if (t.dtype === dtype) return t;
+  const data = allocate(dtype, t.size);
+  if (dtype === "bool") for (let i = 0; i < t.size; i++) data[i] = t.data[i] !== 0 ? 1 : 0;
+  else data.set(t.data);
+  return new Tensor(data, t.shape);
+}

@@ -1,0 +1,109 @@
+import type { FloatArray, TypedArray } from "../tensor/dtype.js";
+
+/**
+ * The kernel interface every backend implements. Kernels see contiguous typed arrays and plain
+ * numbers, nothing else: validation, broadcasting, axis handling and gradients live in `ops/`.
+ * Outputs are preallocated by the caller (zero-filled) and written in place.
+ */
+
+export type UnaryOp =
+  | "neg" | "abs" | "sign" | "square" | "sqrt" | "rsqrt" | "reciprocal"
+  | "exp" | "expm1" | "log" | "log1p" | "sin" | "cos" | "tanh" | "sigmoid" | "erf"
+  | "relu" | "softplus" | "floor" | "ceil" | "round" | "logicalNot" | "isnan" | "isfinite";
+
+export type BinaryOp =
+  | "add" | "sub" | "mul" | "div" | "pow" | "max" | "min" | "mod" | "floorDiv"
+  | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr" | "logicalXor";
+
+export type ReduceOp = "sum" | "prod" | "max" | "min" | "argmax" | "argmin";
+
+/**
+ * A strided walk over `shape`: operand k is read at `offsets[k] + Σ index[i] * strides[k][i]`.
+ * Broadcast axes have stride 0; the output (the last operand, where present) is usually contiguous.
+ */
+export interface StridedPlan {
+  shape: readonly number[];
+  strides: readonly (readonly number[])[];
+}
+
+/** Convolution over 1 to 3 spatial axes, always given as 3 (unused axes have size 1). */
+export interface ConvParams {
+  batch: number;
+  inChannels: number;
+  outChannels: number;
+  groups: number;
+  /** input spatial size [d, h, w]; layout NDHWC */
+  inShape: readonly [number, number, number];
+  /** output spatial size [d, h, w]; layout NDHWC */
+  outShape: readonly [number, number, number];
+  /** kernel spatial size; kernel layout [kd, kh, kw, inChannels / groups, outChannels] */
+  kernelShape: readonly [number, number, number];
+  strides: readonly [number, number, number];
+  dilations: readonly [number, number, number];
+  /** implicit zero padding before each spatial axis (the rest is implied by the shapes) */
+  padBefore: readonly [number, number, number];
+}
+
+/** Pooling over 1 to 3 spatial axes, as ConvParams. Padded cells never win a max nor count in a mean. */
+export interface PoolParams {
+  batch: number;
+  channels: number;
+  inShape: readonly [number, number, number];
+  outShape: readonly [number, number, number];
+  window: readonly [number, number, number];
+  strides: readonly [number, number, number];
+  padBefore: readonly [number, number, number];
+}
+
+export interface Kernels {
+  /** out[i] = op(x[i]); out may have another dtype (comparisons to bool, isnan …). */
+  unary(op: UnaryOp, x: TypedArray, out: TypedArray): void;
+  /** out = op(a, b) over plan.shape; plan.strides = [aStrides, bStrides] (out is contiguous). */
+  binary(op: BinaryOp, a: TypedArray, b: TypedArray, out: TypedArray, plan: StridedPlan): void;
+  /** out = cond ? a : b over plan.shape; plan.strides = [condStrides, aStrides, bStrides]. */
+  where(cond: Uint8Array, a: TypedArray, b: TypedArray, out: TypedArray, plan: StridedPlan): void;
+  /** Element conversion with NumPy's rules (float → int truncates, anything → bool is `!= 0`). */
+  cast(x: TypedArray, out: TypedArray): void;
+  /**
+   * Copies a strided view of x into a strided view of out: plan.strides = [xStrides, outStrides],
+   * starting at xOffset / outOffset. Transpose, broadcast, slice, flip, pad and concat are all this.
+   */
+  copy(x: TypedArray, xOffset: number, out: TypedArray, outOffset: number, plan: StridedPlan): void;
+  /** Reduces the middle axis of x seen as [outer, size, inner] into out [outer, inner]. */
+  reduce(op: ReduceOp, x: TypedArray, out: TypedArray, outer: number, size: number, inner: number): void;
+  /** Inclusive prefix sums along the middle axis of [outer, size, inner]. */
+  cumsum(x: TypedArray, out: TypedArray, outer: number, size: number, inner: number): void;
+  /**
+   * Stable sort of each row of x seen as [rows, size]: sorted values into `values`, their source
+   * positions into `indices`. NaN sorts last (NumPy); `descending` reverses the order of values.
+   */
+  sort(
+    x: TypedArray, values: TypedArray, indices: Int32Array, rows: number, size: number,
+    descending: boolean,
+  ): void;
+  /** out[o, j, i] = x[o, indices[j], i] for x [outer, axisSize, inner]; indices already in range. */
+  gather(
+    x: TypedArray, indices: Int32Array, out: TypedArray, outer: number, axisSize: number, inner: number,
+  ): void;
+  /** out[o, indices[j], i] += updates[o, j, i] for out [outer, axisSize, inner] (the gradient of gather). */
+  scatterAdd(
+    updates: TypedArray, indices: Int32Array, out: TypedArray, outer: number, axisSize: number,
+    inner: number,
+  ): void;
+  /**
+   * out[b] = op(a[b]) · op(b[b]) for `batch` products of [m,k]·[k,n]; a batch stride of 0
+   * broadcasts that operand. transA reads a as [k,m], transB reads b as [n,k].
+   */
+  matmul(
+    a: FloatArray, b: FloatArray, out: FloatArray, m: number, k: number, n: number,
+    transA: boolean, transB: boolean, batch: number, aBatchStride: number, bBatchStride: number,
+  ): void;
+  conv(x: FloatArray, w: FloatArray, out: FloatArray, p: ConvParams): void;
+  /** dx from dy and the kernel: also the forward pass of a transposed convolution. */
+  convBackpropInput(dy: FloatArray, w: FloatArray, dx: FloatArray, p: ConvParams): void;
+  convBackpropFilter(x: FloatArray, dy: FloatArray, dw: FloatArray, p: ConvParams): void;
+  /** Max pooling; `argmax` receives the flat input index of each winner (for the gradient). */
+  maxPool(x: FloatArray, out: FloatArray, argmax: Int32Array, p: PoolParams): void;
+  avgPool(x: FloatArray, out: FloatArray, p: PoolParams): void;
+  avgPoolBackprop(dy: FloatArray, dx: FloatArray, p: PoolParams): void;
+}

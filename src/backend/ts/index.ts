@@ -1,0 +1,29 @@
+import type { Kernels } from "../backend.js";
+import { conv, convBackpropFilter, convBackpropInput } from "./conv.js";
+import { binary, cast, unary, where } from "./elementwise.js";
+import { matmul } from "./matmul.js";
+import { copy, gather, scatterAdd } from "./movement.js";
+import { avgPool, avgPoolBackprop, maxPool } from "./pool.js";
+import { cumsum, reduce } from "./reduce.js";
+import { sort } from "./sort.js";
+
+/** The pure-TypeScript reference backend: the specification every faster backend is tested against. */
+export const tsKernels = {
+  unary,
+  binary,
+  where,
+  cast,
+  copy,
+  reduce,
+  cumsum,
+  sort,
+  gather,
+  scatterAdd,
+  matmul,
+  conv,
+  convBackpropInput,
+  convBackpropFilter,
+  maxPool,
+  avgPool,
+  avgPoolBackprop,
+} satisfies Kernels;

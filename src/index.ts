@@ -1,0 +1,14 @@
+/** Strata's public surface: see API.md. Nothing outside this file is public. */
+import "./ops/methods.js";
+
+export { Tensor, type NestedArray } from "./tensor/tensor.js";
+export type { DType, TypedArray } from "./tensor/dtype.js";
+export { tensor, zeros, ones, full, zerosLike, onesLike, arange, linspace, eye } from "./tensor/creation.js";
+export * as random from "./random.js";
+export * as ops from "./ops/index.js";
+export type { TensorLike } from "./ops/core.js";
+export { Variable } from "./autodiff/variable.js";
+export { valueAndGrad, grad } from "./autodiff/grad.js";
+export { noGrad } from "./autodiff/tape.js";
+export { setBackend, getBackend, listBackends, type Backend } from "./backend/registry.js";
+export { StrataError, ShapeError, DTypeError, ValueError } from "./errors.js";

@@ -1,0 +1,57 @@
+import { Variable } from "../autodiff/variable.js";
+import { kernels } from "../backend/registry.js";
+import { DTypeError } from "../errors.js";
+import { tensor } from "../tensor/creation.js";
+import { type DType, type TypedArray, allocate, isFloat, weakScalarType } from "../tensor/dtype.js";
+import { type Shape, sizeOf } from "../tensor/shape.js";
+import { type NestedArray, Tensor } from "../tensor/tensor.js";
+
+/** Anything an op accepts as a tensor argument. */
+export type TensorLike = Tensor | Variable | NestedArray | TypedArray;
+
+export { kernels };
+
+export function asTensor(x: TensorLike, dtype?: DType): Tensor {
+  const t =
+    x instanceof Tensor
+      ? x
+      : x instanceof Variable
+        ? x.value
+        : ArrayBuffer.isView(x)
+          ? tensor(x as TypedArray)
+          : tensor(x as NestedArray, undefined, dtype);
+  return dtype && t.dtype !== dtype ? castTo(t, dtype) : t;
+}
+
+/**
+ * Converts two operands, giving a bare JS number the dtype Keras gives a Python scalar: it takes
+ * the tensor's dtype when that can hold it ("weak" typing).
+ */
+export function asTensorPair(a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  if (typeof a === "number" || typeof a === "boolean") {
+    const tb = asTensor(b);
+    return [asTensor(a, weakScalarType(a, tb.dtype)), tb];
+  }
+  const ta = asTensor(a);
+  if (typeof b === "number" || typeof b === "boolean") return [ta, asTensor(b, weakScalarType(b, ta.dtype))];
+  return [ta, asTensor(b)];
+}
+
+/** A zero-filled output tensor (kernels write into it). */
+export function empty(shape: Shape, dtype: DType): Tensor {
+  return new Tensor(allocate(dtype, sizeOf(shape)), shape);
+}
+
+/** Non-differentiable dtype conversion used by the ops themselves. */
+export function castTo(x: Tensor, dtype: DType): Tensor {
+  if (x.dtype === dtype) return x;
+  const out = empty(x.shape, dtype);
+  kernels().cast(x.data, out.data);
+  return out;
+}
+
+export function requireFloat(x: Tensor, op: string, arg = "x"): void {
+  if (!isFloat(x.dtype)) {
+    throw new DTypeError(`${op}: ${arg} must be float32 or float64; received ${x.dtype}`);
+  }
+}

@@ -1,0 +1,174 @@
+import { ValueError } from "../errors.js";
+import { type DType, allocate, checkDType, isFloat } from "./dtype.js";
+import { checkShape, sizeOf } from "./shape.js";
+import { Tensor } from "./tensor.js";
+
+/**
+ * A small, fast, seedable generator (sfc32 seeded through splitmix32). Every random draw in
+ * Strata — initializers, shuffles, dropout — comes from one of these, so `setSeed` makes a run
+ * reproducible.
+ */
+export class Generator {
+  private a = 0;
+  private b = 0;
+  private c = 0;
+  private d = 0;
+
+  constructor(seed: number) {
+    let s = seed >>> 0;
+    const next = (): number => {
+      s = (s + 0x9e3779b9) | 0;
+      let z = s;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.a = next();
+    this.b = next();
+    this.c = next();
+    this.d = next();
+    for (let i = 0; i < 12; i++) this.uint32();
+  }
+
+  uint32(): number {
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) | 0;
+    return t >>> 0;
+  }
+
+  /** Uniform in [0, 1) with 53 random bits. */
+  uniform(): number {
+    return (this.uint32() * 2 ** 21 + (this.uint32() >>> 11)) / 2 ** 53;
+  }
+
+  /** Standard normal by Box–Muller (the cosine half; the sine half is kept for the next call). */
+  private spare: number | null = null;
+  normal(): number {
+    if (this.spare !== null) {
+      const v = this.spare;
+      this.spare = null;
+      return v;
+    }
+    let u = 0;
+    while (u === 0) u = this.uniform();
+    const r = Math.sqrt(-2 * Math.log(u));
+    const theta = 2 * Math.PI * this.uniform();
+    this.spare = r * Math.sin(theta);
+    return r * Math.cos(theta);
+  }
+
+  /** A seed for a new independent generator (what layers take at construction). */
+  fork(): number {
+    return this.uint32();
+  }
+}
+
+let global = new Generator(Date.now() ^ (Math.random() * 2 ** 32));
+
+/** Keras `set_random_seed`: every later initializer, shuffle and dropout becomes reproducible. */
+export function setSeed(seed: number): void {
+  if (!Number.isInteger(seed)) throw new ValueError(`setSeed: seed must be an integer; received ${seed}`);
+  global = new Generator(seed);
+}
+
+/** A seeded op uses its own stream; an unseeded one draws from the global generator. */
+export function generatorFor(seed?: number): Generator {
+  return seed === undefined ? global : new Generator(seed);
+}
+
+/**
+ * Keras's `SeedGenerator`: a stateful stream for a layer (Dropout, GaussianNoise …). Seeded from
+ * the global generator unless a seed is given, so `setSeed` before model building fixes it.
+ */
+export class SeedGenerator {
+  readonly generator: Generator;
+  constructor(seed?: number) {
+    this.generator = new Generator(seed ?? global.fork());
+  }
+}
+
+export interface RandomOptions {
+  seed?: number;
+  dtype?: DType;
+}
+
+function floatType(dtype: DType | undefined, where: string): DType {
+  const dt = checkDType(dtype ?? "float32", where);
+  if (!isFloat(dt)) throw new ValueError(`${where}: dtype must be a float type; received ${dt}`);
+  return dt;
+}
+
+export function normal(
+  shape: readonly number[],
+  opts: RandomOptions & { mean?: number; stddev?: number } = {},
+): Tensor {
+  const { mean = 0, stddev = 1 } = opts;
+  const data = allocate(floatType(opts.dtype, "random.normal"), sizeOf(checkShape(shape, "random.normal")));
+  const g = generatorFor(opts.seed);
+  for (let i = 0; i < data.length; i++) data[i] = mean + stddev * g.normal();
+  return new Tensor(data, shape);
+}
+
+/** Normal values redrawn until within two standard deviations of the mean (Keras semantics). */
+export function truncatedNormal(
+  shape: readonly number[],
+  opts: RandomOptions & { mean?: number; stddev?: number } = {},
+): Tensor {
+  const { mean = 0, stddev = 1 } = opts;
+  const where = "random.truncatedNormal";
+  const data = allocate(floatType(opts.dtype, where), sizeOf(checkShape(shape, where)));
+  const g = generatorFor(opts.seed);
+  for (let i = 0; i < data.length; i++) {
+    let v: number;
+    do v = g.normal();
+    while (Math.abs(v) > 2);
+    data[i] = mean + stddev * v;
+  }
+  return new Tensor(data, shape);
+}
+
+export function uniform(
+  shape: readonly number[],
+  opts: RandomOptions & { minval?: number; maxval?: number } = {},
+): Tensor {
+  const { minval = 0, maxval = 1 } = opts;
+  const where = "random.uniform";
+  const data = allocate(floatType(opts.dtype, where), sizeOf(checkShape(shape, where)));
+  const g = generatorFor(opts.seed);
+  for (let i = 0; i < data.length; i++) data[i] = minval + (maxval - minval) * g.uniform();
+  return new Tensor(data, shape);
+}
+
+/** Integers uniform in [minval, maxval). */
+export function randint(
+  shape: readonly number[],
+  minval: number,
+  maxval: number,
+  opts: { seed?: number } = {},
+): Tensor {
+  if (!(Number.isInteger(minval) && Number.isInteger(maxval) && maxval > minval)) {
+    throw new ValueError(`random.randint: need integers minval < maxval; received ${minval}, ${maxval}`);
+  }
+  const data = allocate("int32", sizeOf(checkShape(shape, "random.randint")));
+  const g = generatorFor(opts.seed);
+  for (let i = 0; i < data.length; i++) data[i] = minval + Math.floor(g.uniform() * (maxval - minval));
+  return new Tensor(data, shape);
+}
+
+/** A random permutation of 0..n-1 (Fisher–Yates), as an Int32Array. */
+export function permutation(n: number, seed?: number): Int32Array {
+  const g = generatorFor(seed);
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(g.uniform() * (i + 1));
+    const t = p[i]!;
+    p[i] = p[j]!;
+    p[j] = t;
+  }
+  return p;
+}
