@@ -3,7 +3,17 @@ import "./ops/methods.js";
 
 export { Tensor, type NestedArray } from "./tensor/tensor.js";
 export type { DType, TypedArray } from "./tensor/dtype.js";
-export { tensor, zeros, ones, full, zerosLike, onesLike, arange, linspace, eye } from "./tensor/creation.js";
+export {
+  tensor,
+  zeros,
+  ones,
+  full,
+  zerosLike,
+  onesLike,
+  arange,
+  linspace,
+  eye,
+} from "./tensor/creation.js";
 export * as random from "./random.js";
 export * as ops from "./ops/index.js";
 export type { TensorLike } from "./ops/core.js";

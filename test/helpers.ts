@@ -30,7 +30,11 @@ function flat(x: Tensor | st.NestedArray): number[] {
 }
 
 /** NumPy's `allclose`, NaN equal to NaN, with a message that locates the first mismatch. */
-export function assertClose(actual: Tensor | st.NestedArray, expected: Tensor | st.NestedArray, tol: Tolerance = {}): void {
+export function assertClose(
+  actual: Tensor | st.NestedArray,
+  expected: Tensor | st.NestedArray,
+  tol: Tolerance = {},
+): void {
   const { rtol = 1e-5, atol = 1e-6 } = tol;
   if (actual instanceof st.Tensor && expected instanceof st.Tensor) {
     assert.deepEqual(actual.shape, expected.shape, "shapes differ");
@@ -70,8 +74,14 @@ export function gradcheck(
 ): void {
   for (const x of inputs) assert.equal(x.dtype, "float64", "gradcheck inputs must be float64");
   const probe = f(...inputs);
-  const w = st.random.uniform([...probe.shape], { seed: 7, minval: 0.5, maxval: 1.5, dtype: "float64" });
-  const loss = (...xs: Tensor[]): Tensor => st.ops.sum(st.ops.multiply(st.ops.cast(f(...xs), "float64"), w));
+  const w = st.random.uniform([...probe.shape], {
+    seed: 7,
+    minval: 0.5,
+    maxval: 1.5,
+    dtype: "float64",
+  });
+  const loss = (...xs: Tensor[]): Tensor =>
+    st.ops.sum(st.ops.multiply(st.ops.cast(f(...xs), "float64"), w));
   const analytic = st.grad(loss)(...inputs);
   inputs.forEach((x, k) => {
     const numeric = new Float64Array(x.size);

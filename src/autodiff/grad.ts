@@ -42,7 +42,9 @@ function backprop(tape: Tape, output: Tensor, targets: readonly Tensor[]): Tenso
 
 function checkDifferentiable(t: Tensor, what: string): void {
   if (!isFloat(t.dtype)) {
-    throw new ValueError(`${what} must be float32 or float64 to take a gradient; received ${t.dtype}`);
+    throw new ValueError(
+      `${what} must be float32 or float64 to take a gradient; received ${t.dtype}`,
+    );
   }
 }
 
@@ -56,7 +58,8 @@ export function valueAndGrad(
 ): { value: Tensor; grads: Tensor[] } {
   const tape = new Tape();
   const watched = variables.map((v, i) => {
-    if (!(v instanceof Variable)) throw new ValueError(`valueAndGrad: variables[${i}] is not a Variable`);
+    if (!(v instanceof Variable))
+      throw new ValueError(`valueAndGrad: variables[${i}] is not a Variable`);
     checkDifferentiable(v.value, `valueAndGrad: variable ${v.name}`);
     tape.watched.add(v.value.id);
     return v.value;
@@ -66,7 +69,9 @@ export function valueAndGrad(
   const grads = backprop(tape, value, watched);
   variables.forEach((v, i) => {
     if (v.value !== watched[i]) {
-      throw new ValueError(`valueAndGrad: variable ${v.name} was assigned inside fn (shape ${fmtShape(v.shape)})`);
+      throw new ValueError(
+        `valueAndGrad: variable ${v.name} was assigned inside fn (shape ${fmtShape(v.shape)})`,
+      );
     }
   });
   return { value, grads };

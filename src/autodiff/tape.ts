@@ -25,8 +25,14 @@ let paused = 0;
  * the op is what makes gradients of gradients work: the inner tape's backward pass is itself
  * recorded by the outer one.
  */
-export function record<T extends Tensor>(output: T, inputs: readonly Tensor[], backward: Backward): T {
+export function record<T extends Tensor>(
+  output: T,
+  inputs: readonly Tensor[],
+  backward: Backward,
+): T {
   if (active.length === 0 || paused > 0 || !isFloat(output.dtype)) return output;
+  // An op that returned one of its inputs unchanged adds no edge (it would loop onto itself).
+  if (inputs.includes(output)) return output;
   for (const tape of active) {
     if (inputs.some((t) => tape.watched.has(t.id))) {
       tape.watched.add(output.id);

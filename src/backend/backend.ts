@@ -7,13 +7,50 @@ import type { FloatArray, TypedArray } from "../tensor/dtype.js";
  */
 
 export type UnaryOp =
-  | "neg" | "abs" | "sign" | "square" | "sqrt" | "rsqrt" | "reciprocal"
-  | "exp" | "expm1" | "log" | "log1p" | "sin" | "cos" | "tanh" | "sigmoid" | "erf"
-  | "relu" | "softplus" | "floor" | "ceil" | "round" | "logicalNot" | "isnan" | "isfinite";
+  | "neg"
+  | "abs"
+  | "sign"
+  | "square"
+  | "sqrt"
+  | "rsqrt"
+  | "reciprocal"
+  | "exp"
+  | "expm1"
+  | "log"
+  | "log1p"
+  | "sin"
+  | "cos"
+  | "tanh"
+  | "sigmoid"
+  | "erf"
+  | "relu"
+  | "softplus"
+  | "floor"
+  | "ceil"
+  | "round"
+  | "logicalNot"
+  | "isnan"
+  | "isfinite";
 
 export type BinaryOp =
-  | "add" | "sub" | "mul" | "div" | "pow" | "max" | "min" | "mod" | "floorDiv"
-  | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr" | "logicalXor";
+  | "add"
+  | "sub"
+  | "mul"
+  | "div"
+  | "pow"
+  | "max"
+  | "min"
+  | "mod"
+  | "floorDiv"
+  | "eq"
+  | "ne"
+  | "lt"
+  | "le"
+  | "gt"
+  | "ge"
+  | "logicalAnd"
+  | "logicalOr"
+  | "logicalXor";
 
 export type ReduceOp = "sum" | "prod" | "max" | "min" | "argmax" | "argmin";
 
@@ -70,7 +107,14 @@ export interface Kernels {
    */
   copy(x: TypedArray, xOffset: number, out: TypedArray, outOffset: number, plan: StridedPlan): void;
   /** Reduces the middle axis of x seen as [outer, size, inner] into out [outer, inner]. */
-  reduce(op: ReduceOp, x: TypedArray, out: TypedArray, outer: number, size: number, inner: number): void;
+  reduce(
+    op: ReduceOp,
+    x: TypedArray,
+    out: TypedArray,
+    outer: number,
+    size: number,
+    inner: number,
+  ): void;
   /** Inclusive prefix sums along the middle axis of [outer, size, inner]. */
   cumsum(x: TypedArray, out: TypedArray, outer: number, size: number, inner: number): void;
   /**
@@ -78,16 +122,29 @@ export interface Kernels {
    * positions into `indices`. NaN sorts last (NumPy); `descending` reverses the order of values.
    */
   sort(
-    x: TypedArray, values: TypedArray, indices: Int32Array, rows: number, size: number,
+    x: TypedArray,
+    values: TypedArray,
+    indices: Int32Array,
+    rows: number,
+    size: number,
     descending: boolean,
   ): void;
   /** out[o, j, i] = x[o, indices[j], i] for x [outer, axisSize, inner]; indices already in range. */
   gather(
-    x: TypedArray, indices: Int32Array, out: TypedArray, outer: number, axisSize: number, inner: number,
+    x: TypedArray,
+    indices: Int32Array,
+    out: TypedArray,
+    outer: number,
+    axisSize: number,
+    inner: number,
   ): void;
   /** out[o, indices[j], i] += updates[o, j, i] for out [outer, axisSize, inner] (the gradient of gather). */
   scatterAdd(
-    updates: TypedArray, indices: Int32Array, out: TypedArray, outer: number, axisSize: number,
+    updates: TypedArray,
+    indices: Int32Array,
+    out: TypedArray,
+    outer: number,
+    axisSize: number,
     inner: number,
   ): void;
   /**
@@ -95,8 +152,17 @@ export interface Kernels {
    * broadcasts that operand. transA reads a as [k,m], transB reads b as [n,k].
    */
   matmul(
-    a: FloatArray, b: FloatArray, out: FloatArray, m: number, k: number, n: number,
-    transA: boolean, transB: boolean, batch: number, aBatchStride: number, bBatchStride: number,
+    a: FloatArray,
+    b: FloatArray,
+    out: FloatArray,
+    m: number,
+    k: number,
+    n: number,
+    transA: boolean,
+    transB: boolean,
+    batch: number,
+    aBatchStride: number,
+    bBatchStride: number,
   ): void;
   conv(x: FloatArray, w: FloatArray, out: FloatArray, p: ConvParams): void;
   /** dx from dy and the kernel: also the forward pass of a transposed convolution. */

@@ -33,7 +33,8 @@ export function asTensorPair(a: TensorLike, b: TensorLike): [Tensor, Tensor] {
     return [asTensor(a, weakScalarType(a, tb.dtype)), tb];
   }
   const ta = asTensor(a);
-  if (typeof b === "number" || typeof b === "boolean") return [ta, asTensor(b, weakScalarType(b, ta.dtype))];
+  if (typeof b === "number" || typeof b === "boolean")
+    return [ta, asTensor(b, weakScalarType(b, ta.dtype))];
   return [ta, asTensor(b)];
 }
 

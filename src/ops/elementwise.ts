@@ -63,7 +63,9 @@ export const sqrt = floatUnary("sqrt", (_x, y, dy) => divide(dy, multiply(y, 2))
 // d(x^-½) = -½ x^-3/2 dx = -½ y³ dx
 export const rsqrt = floatUnary("rsqrt", (_x, y, dy) => multiply(dy, multiply(power(y, 3), -0.5)));
 // d(1/x) = -dx / x²
-export const reciprocal = floatUnary("reciprocal", (_x, y, dy) => negative(multiply(dy, square(y))));
+export const reciprocal = floatUnary("reciprocal", (_x, y, dy) =>
+  negative(multiply(dy, square(y))),
+);
 // d eˣ = eˣ dx
 export const exp = floatUnary("exp", (_x, y, dy) => multiply(dy, y));
 // d(eˣ - 1) = eˣ dx
@@ -79,7 +81,9 @@ export const cos = floatUnary("cos", (x, _y, dy) => negative(multiply(dy, sin(x)
 // d tanh x = (1 - tanh²x) dx
 export const tanh = floatUnary("tanh", (_x, y, dy) => multiply(dy, subtract(1, square(y))));
 // d σ(x) = σ(x)(1 - σ(x)) dx
-export const sigmoid = floatUnary("sigmoid", (_x, y, dy) => multiply(dy, multiply(y, subtract(1, y))));
+export const sigmoid = floatUnary("sigmoid", (_x, y, dy) =>
+  multiply(dy, multiply(y, subtract(1, y))),
+);
 // d erf x = 2/√π e^(-x²) dx
 export const erf = floatUnary("erf", (x, _y, dy) =>
   multiply(dy, multiply(exp(negative(square(x))), 2 / Math.sqrt(Math.PI))),

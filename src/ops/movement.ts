@@ -1,6 +1,15 @@
 import { record } from "../autodiff/tape.js";
 import { ShapeError, ValueError, fmtShape } from "../errors.js";
-import { broadcastShapes, broadcastStrides, collapseAxes, normalizeAxes, normalizeAxis, sameShape, sizeOf, stridesOf } from "../tensor/shape.js";
+import {
+  broadcastShapes,
+  broadcastStrides,
+  collapseAxes,
+  normalizeAxes,
+  normalizeAxis,
+  sameShape,
+  sizeOf,
+  stridesOf,
+} from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type TensorLike, asTensor, empty, kernels } from "./core.js";
 
@@ -10,17 +19,23 @@ export function reshape(x: TensorLike, newShape: readonly number[]): Tensor {
   const shape = [...newShape];
   const unknown = shape.indexOf(-1);
   if (shape.some((d, i) => !Number.isInteger(d) || d < -1 || (d === -1 && i !== unknown))) {
-    throw new ShapeError(`reshape: invalid target shape ${fmtShape(newShape)} (only one -1 is allowed)`);
+    throw new ShapeError(
+      `reshape: invalid target shape ${fmtShape(newShape)} (only one -1 is allowed)`,
+    );
   }
   if (unknown >= 0) {
     const known = sizeOf(shape.filter((_, i) => i !== unknown));
     if (known === 0 || t.size % known !== 0) {
-      throw new ShapeError(`reshape: cannot reshape ${fmtShape(t.shape)} (${t.size} values) into ${fmtShape(newShape)}`);
+      throw new ShapeError(
+        `reshape: cannot reshape ${fmtShape(t.shape)} (${t.size} values) into ${fmtShape(newShape)}`,
+      );
     }
     shape[unknown] = t.size / known;
   }
   if (sizeOf(shape) !== t.size) {
-    throw new ShapeError(`reshape: cannot reshape ${fmtShape(t.shape)} (${t.size} values) into ${fmtShape(newShape)}`);
+    throw new ShapeError(
+      `reshape: cannot reshape ${fmtShape(t.shape)} (${t.size} values) into ${fmtShape(newShape)}`,
+    );
   }
   if (sameShape(shape, t.shape)) return t;
   const y = t.alias(shape);
@@ -30,9 +45,13 @@ export function reshape(x: TensorLike, newShape: readonly number[]): Tensor {
 /** Permutes axes; `axes` defaults to reversing them, as NumPy does. */
 export function transpose(x: TensorLike, axes?: readonly number[]): Tensor {
   const t = asTensor(x);
-  const perm = axes ? axes.map((a) => normalizeAxis(a, t.rank, "transpose")) : t.shape.map((_, i) => t.rank - 1 - i);
+  const perm = axes
+    ? axes.map((a) => normalizeAxis(a, t.rank, "transpose"))
+    : t.shape.map((_, i) => t.rank - 1 - i);
   if (perm.length !== t.rank || new Set(perm).size !== t.rank) {
-    throw new ValueError(`transpose: axes ${JSON.stringify(axes)} are not a permutation of ${t.rank} axes`);
+    throw new ValueError(
+      `transpose: axes ${JSON.stringify(axes)} are not a permutation of ${t.rank} axes`,
+    );
   }
   if (perm.every((p, i) => p === i)) return t;
   const shape = perm.map((p) => t.shape[p]!);
@@ -50,11 +69,19 @@ export function broadcastTo(x: TensorLike, shape: readonly number[]): Tensor {
   const t = asTensor(x);
   const target = broadcastShapes(t.shape, shape, "broadcastTo");
   if (!sameShape(target, shape)) {
-    throw new ShapeError(`broadcastTo: cannot broadcast ${fmtShape(t.shape)} to ${fmtShape(shape)}`);
+    throw new ShapeError(
+      `broadcastTo: cannot broadcast ${fmtShape(t.shape)} to ${fmtShape(shape)}`,
+    );
   }
   if (sameShape(t.shape, shape)) return t;
   const out = empty(shape, t.dtype);
-  kernels().copy(t.data, 0, out.data, 0, collapseAxes(shape, [broadcastStrides(t.shape, shape), stridesOf(shape)]));
+  kernels().copy(
+    t.data,
+    0,
+    out.data,
+    0,
+    collapseAxes(shape, [broadcastStrides(t.shape, shape), stridesOf(shape)]),
+  );
   return record(out, [t], (dy) => [dy]);
 }
 
@@ -73,11 +100,19 @@ export function expandDims(x: TensorLike, axis: number | readonly number[]): Ten
 /** Removes size-1 axes: the given ones (which must have size 1) or all of them. */
 export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tensor {
   const t = asTensor(x);
-  const axes = axis === undefined ? t.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes(axis, t.rank, "squeeze");
+  const axes =
+    axis === undefined
+      ? t.shape.flatMap((d, i) => (d === 1 ? [i] : []))
+      : normalizeAxes(axis, t.rank, "squeeze");
   for (const a of axes) {
     if (t.shape[a] !== 1) {
-      throw new ShapeError(`squeeze: axis ${a} has size ${t.shape[a]}, not 1 (shape ${fmtShape(t.shape)})`);
+      throw new ShapeError(
+        `squeeze: axis ${a} has size ${t.shape[a]}, not 1 (shape ${fmtShape(t.shape)})`,
+      );
     }
   }
-  return reshape(t, t.shape.filter((_, i) => !axes.includes(i)));
+  return reshape(
+    t,
+    t.shape.filter((_, i) => !axes.includes(i)),
+  );
 }

@@ -6,7 +6,18 @@ import { normalizeAxes, normalizeAxis } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type TensorLike, asTensor, castTo, empty, kernels } from "./core.js";
 import {
-  add, divide, equal, exp, greater, isfinite, log, multiply, sqrt, square, subtract, where,
+  add,
+  divide,
+  equal,
+  exp,
+  greater,
+  isfinite,
+  log,
+  multiply,
+  sqrt,
+  square,
+  subtract,
+  where,
 } from "./elementwise.js";
 import { broadcastTo, reshape } from "./movement.js";
 
@@ -24,16 +35,25 @@ function keptShape(shape: readonly number[], axes: readonly number[]): number[] 
 function reduceAxes(op: ReduceOp, x: Tensor, axes: readonly number[], name: string): Tensor {
   let shape = [...x.shape];
   let data = x.data;
-  const outDtype = op === "sum" || op === "prod" ? (x.dtype === "bool" ? "int32" : x.dtype) : x.dtype;
+  const outDtype =
+    op === "sum" || op === "prod" ? (x.dtype === "bool" ? "int32" : x.dtype) : x.dtype;
+  if (axes.length === 0) {
+    // Reducing over no axis still yields a new tensor (NumPy copies), never the input itself.
+    const out = empty(x.shape, outDtype);
+    kernels().cast(x.data, out.data);
+    return out;
+  }
   let cur: Tensor = x;
-  for (let r = axes.length - 1; r >= 0; ) {
+  for (let r = axes.length - 1; r >= 0;) {
     let start = r;
     while (start > 0 && axes[start - 1] === axes[start]! - 1) start--;
     const lo = axes[start]!;
     const hi = axes[r]!;
     const size = shape.slice(lo, hi + 1).reduce((a, b) => a * b, 1);
     if (size === 0 && (op === "max" || op === "min")) {
-      throw new ValueError(`${name}: cannot reduce a zero-size axis (shape ${fmtShape(x.shape)}): no identity`);
+      throw new ValueError(
+        `${name}: cannot reduce a zero-size axis (shape ${fmtShape(x.shape)}): no identity`,
+      );
     }
     const outer = shape.slice(0, lo).reduce((a, b) => a * b, 1);
     const inner = shape.slice(hi + 1).reduce((a, b) => a * b, 1);
@@ -47,7 +67,12 @@ function reduceAxes(op: ReduceOp, x: Tensor, axes: readonly number[], name: stri
   return cur;
 }
 
-function finish(y: Tensor, xShape: readonly number[], axes: readonly number[], keepdims: boolean): Tensor {
+function finish(
+  y: Tensor,
+  xShape: readonly number[],
+  axes: readonly number[],
+  keepdims: boolean,
+): Tensor {
   return keepdims ? reshape(y, keptShape(xShape, axes)) : y;
 }
 
@@ -95,9 +120,16 @@ export function prod(x: TensorLike, axis: Axis = null, keepdims = false): Tensor
     const kept = keptShape(t.shape, axes);
     const isZero = equal(t, 0);
     const zeros = reshape(reduceAxes("sum", castTo(isZero, "int32"), axes, "prod"), kept);
-    const nonzero = reshape(reduceAxes("prod", castTo(where(isZero, 1, t), t.dtype), axes, "prod"), kept);
+    const nonzero = reshape(
+      reduceAxes("prod", castTo(where(isZero, 1, t), t.dtype), axes, "prod"),
+      kept,
+    );
     // no zero: Π/x; exactly one zero: Π of the others at that zero, 0 elsewhere; more: 0.
-    const g = where(equal(zeros, 0), divide(nonzero, t), where(equal(zeros, 1), where(isZero, nonzero, 0), 0));
+    const g = where(
+      equal(zeros, 0),
+      divide(nonzero, t),
+      where(equal(zeros, 1), where(isZero, nonzero, 0), 0),
+    );
     return [multiply(reshape(dy, kept), g)];
   });
   return finish(out, t.shape, axes, keepdims);
@@ -124,7 +156,12 @@ export function logSumExp(x: TensorLike, axis: Axis = null, keepdims = false): T
   const s = log(sum(exp(subtract(t, m)), axis, true));
   const axes = normalizeAxes(axis, t.rank, "logSumExp");
   const y = add(s, m);
-  return keepdims ? y : reshape(y, t.shape.filter((_, i) => !axes.includes(i)));
+  return keepdims
+    ? y
+    : reshape(
+        y,
+        t.shape.filter((_, i) => !axes.includes(i)),
+      );
 }
 
 function argExtreme(op: "argmax" | "argmin") {

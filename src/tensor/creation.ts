@@ -18,7 +18,8 @@ function flatten(values: NestedArray, shape: number[], out: TypedArray): void {
   let k = 0;
   const walk = (v: NestedArray, axis: number): void => {
     if (axis === shape.length) {
-      if (Array.isArray(v)) throw new ShapeError(`tensor: ragged nested array: expected ${fmtShape(shape)}`);
+      if (Array.isArray(v))
+        throw new ShapeError(`tensor: ragged nested array: expected ${fmtShape(shape)}`);
       if (typeof v !== "number" && typeof v !== "boolean") {
         throw new DTypeError(`tensor: values must be numbers or booleans; received ${typeof v}`);
       }
@@ -81,7 +82,10 @@ export function full(shape: readonly number[], value: number | boolean, dtype?: 
 }
 
 export function zeros(shape: readonly number[], dtype: DType = "float32"): Tensor {
-  return new Tensor(allocate(checkDType(dtype, "zeros"), sizeOf(checkShape(shape, "zeros"))), shape);
+  return new Tensor(
+    allocate(checkDType(dtype, "zeros"), sizeOf(checkShape(shape, "zeros"))),
+    shape,
+  );
 }
 
 export function ones(shape: readonly number[], dtype: DType = "float32"): Tensor {

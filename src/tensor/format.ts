@@ -15,27 +15,22 @@ function formatNumber(v: number, dtype: DType, fixed: boolean): string {
 /** NumPy-style text: `Tensor([[1.0000, 2.0000], [3.0000, 4.0000]], shape=[2,2], dtype=float32)`. */
 export function formatTensor(data: TypedArray, shape: readonly number[], dtype: DType): string {
   const summarize = data.length > THRESHOLD;
-  let maxAbs = 0;
-  for (let i = 0; i < data.length; i++) {
-    const a = Math.abs(data[i]!);
-    if (Number.isFinite(a) && a > maxAbs) maxAbs = a;
-  }
-  // Fixed notation unless magnitudes make it unreadable, as NumPy switches to scientific.
-  const fixed = maxAbs < 1e8 && (maxAbs === 0 || maxAbs >= 1e-4);
-  const cells: string[] = [];
-  for (let i = 0; i < data.length; i++) cells.push(formatNumber(data[i]!, dtype, fixed));
-  const width = cells.reduce((w, c) => Math.max(w, c.length), 0);
   const indent = "Tensor(".length;
 
-  const render = (axis: number, offset: number, stride: number): string => {
-    if (shape.length === 0) return cells[0]!;
+  const render = (
+    cell: (i: number) => string,
+    axis = 0,
+    offset = 0,
+    stride = data.length,
+  ): string => {
+    if (shape.length === 0) return cell(0);
     const n = shape[axis]!;
     const inner = n === 0 ? 0 : stride / n;
-    const items: string[] = [];
     const show = (i: number): string =>
       axis === shape.length - 1
-        ? cells[offset + i]!.padStart(width)
-        : render(axis + 1, offset + i * inner, inner);
+        ? cell(offset + i)
+        : render(cell, axis + 1, offset + i * inner, inner);
+    const items: string[] = [];
     if (summarize && n > 2 * EDGE) {
       for (let i = 0; i < EDGE; i++) items.push(show(i));
       items.push("...");
@@ -43,9 +38,21 @@ export function formatTensor(data: TypedArray, shape: readonly number[], dtype: 
     } else {
       for (let i = 0; i < n; i++) items.push(show(i));
     }
-    const sep = axis === shape.length - 1 ? ", " : ",\n" + " ".repeat(indent + axis + 1);
-    const blank = axis < shape.length - 2 ? "\n" : "";
-    return "[" + items.join(blank ? sep.replace("\n", "\n\n") : sep) + "]";
+    const rowBreak = ",\n" + (axis < shape.length - 2 ? "\n" : "") + " ".repeat(indent + axis + 1);
+    return "[" + items.join(axis === shape.length - 1 ? ", " : rowBreak) + "]";
   };
-  return `Tensor(${render(0, 0, data.length)}, shape=[${shape.join(",")}], dtype=${dtype})`;
+
+  // First pass finds which elements print, so only those are formatted and aligned.
+  const shown: number[] = [];
+  render((i) => (shown.push(i), ""));
+  let maxAbs = 0;
+  for (const i of shown) {
+    const a = Math.abs(data[i]!);
+    if (Number.isFinite(a) && a > maxAbs) maxAbs = a;
+  }
+  // Fixed notation unless magnitudes make it unreadable, as NumPy switches to scientific.
+  const fixed = maxAbs < 1e8 && (maxAbs === 0 || maxAbs >= 1e-4);
+  const width = shown.reduce((w, i) => Math.max(w, formatNumber(data[i]!, dtype, fixed).length), 0);
+  const text = render((i) => formatNumber(data[i]!, dtype, fixed).padStart(width));
+  return `Tensor(${text}, shape=[${shape.join(",")}], dtype=${dtype})`;
 }

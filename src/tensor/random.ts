@@ -71,7 +71,8 @@ let global = new Generator(Date.now() ^ (Math.random() * 2 ** 32));
 
 /** Keras `set_random_seed`: every later initializer, shuffle and dropout becomes reproducible. */
 export function setSeed(seed: number): void {
-  if (!Number.isInteger(seed)) throw new ValueError(`setSeed: seed must be an integer; received ${seed}`);
+  if (!Number.isInteger(seed))
+    throw new ValueError(`setSeed: seed must be an integer; received ${seed}`);
   global = new Generator(seed);
 }
 
@@ -107,7 +108,10 @@ export function normal(
   opts: RandomOptions & { mean?: number; stddev?: number } = {},
 ): Tensor {
   const { mean = 0, stddev = 1 } = opts;
-  const data = allocate(floatType(opts.dtype, "random.normal"), sizeOf(checkShape(shape, "random.normal")));
+  const data = allocate(
+    floatType(opts.dtype, "random.normal"),
+    sizeOf(checkShape(shape, "random.normal")),
+  );
   const g = generatorFor(opts.seed);
   for (let i = 0; i < data.length; i++) data[i] = mean + stddev * g.normal();
   return new Tensor(data, shape);
@@ -151,11 +155,14 @@ export function randint(
   opts: { seed?: number } = {},
 ): Tensor {
   if (!(Number.isInteger(minval) && Number.isInteger(maxval) && maxval > minval)) {
-    throw new ValueError(`random.randint: need integers minval < maxval; received ${minval}, ${maxval}`);
+    throw new ValueError(
+      `random.randint: need integers minval < maxval; received ${minval}, ${maxval}`,
+    );
   }
   const data = allocate("int32", sizeOf(checkShape(shape, "random.randint")));
   const g = generatorFor(opts.seed);
-  for (let i = 0; i < data.length; i++) data[i] = minval + Math.floor(g.uniform() * (maxval - minval));
+  for (let i = 0; i < data.length; i++)
+    data[i] = minval + Math.floor(g.uniform() * (maxval - minval));
   return new Tensor(data, shape);
 }
 

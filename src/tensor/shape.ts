@@ -63,7 +63,9 @@ export function broadcastShapes(a: Shape, b: Shape, where: string): number[] {
     const da = a[a.length - rank + i] ?? 1;
     const db = b[b.length - rank + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
-      throw new ShapeError(`${where}: shapes ${fmtShape(a)} and ${fmtShape(b)} cannot be broadcast`);
+      throw new ShapeError(
+        `${where}: shapes ${fmtShape(a)} and ${fmtShape(b)} cannot be broadcast`,
+      );
     }
     out[i] = da === 1 ? db : da;
   }
@@ -94,8 +96,7 @@ export function collapseAxes(
     const d = shape[i]!;
     if (d === 1) continue;
     const last = outShape.length - 1;
-    const mergeable =
-      last >= 0 && strides.every((s, k) => outStrides[k]![last] === s[i]! * d);
+    const mergeable = last >= 0 && strides.every((s, k) => outStrides[k]![last] === s[i]! * d);
     if (mergeable) {
       outShape[last]! *= d;
       strides.forEach((s, k) => (outStrides[k]![last] = s[i]!));

@@ -54,7 +54,9 @@ export class Tensor {
       const inner = stride / Math.max(n, 1);
       const out: NestedArray[] = [];
       for (let i = 0; i < n; i++) {
-        out.push(axis === this.rank - 1 ? read(offset + i) : build(axis + 1, offset + i * inner, inner));
+        out.push(
+          axis === this.rank - 1 ? read(offset + i) : build(axis + 1, offset + i * inner, inner),
+        );
       }
       return out;
     };
@@ -64,7 +66,9 @@ export class Tensor {
   /** The single value of a one-element tensor. */
   item(): number | boolean {
     if (this.size !== 1) {
-      throw new ValueError(`item: the tensor must have exactly one element; its shape is ${fmtShape(this.shape)}`);
+      throw new ValueError(
+        `item: the tensor must have exactly one element; its shape is ${fmtShape(this.shape)}`,
+      );
     }
     return this.dtype === "bool" ? this.data[0] !== 0 : this.data[0]!;
   }

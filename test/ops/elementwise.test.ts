@@ -6,10 +6,19 @@ import { assertClose, eachBackend, gradcheck, randn, randu } from "../helpers.js
 
 eachBackend("elementwise", () => {
   it("adds with NumPy broadcasting", () => {
-    const a = st.tensor([[1, 2, 3], [4, 5, 6]]);
+    const a = st.tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const b = st.tensor([10, 20, 30]);
-    assertClose(ops.add(a, b), [[11, 22, 33], [14, 25, 36]]);
-    assertClose(ops.add(st.tensor([[1], [2]]), b), [[11, 21, 31], [12, 22, 32]]);
+    assertClose(ops.add(a, b), [
+      [11, 22, 33],
+      [14, 25, 36],
+    ]);
+    assertClose(ops.add(st.tensor([[1], [2]]), b), [
+      [11, 21, 31],
+      [12, 22, 32],
+    ]);
     assert.deepEqual(ops.add(a, 1).shape, [2, 3]);
   });
 
@@ -22,19 +31,54 @@ eachBackend("elementwise", () => {
 
   it("checks unary gradients against finite differences", () => {
     const x = randu([3, 4], 1, 0.2, 2);
-    for (const f of [ops.exp, ops.log, ops.sqrt, ops.rsqrt, ops.tanh, ops.sigmoid, ops.square, ops.abs,
-      ops.log1p, ops.expm1, ops.sin, ops.cos, ops.erf, ops.softplus, ops.reciprocal, ops.negative]) {
+    for (const f of [
+      ops.exp,
+      ops.log,
+      ops.sqrt,
+      ops.rsqrt,
+      ops.tanh,
+      ops.sigmoid,
+      ops.square,
+      ops.abs,
+      ops.log1p,
+      ops.expm1,
+      ops.sin,
+      ops.cos,
+      ops.erf,
+      ops.softplus,
+      ops.reciprocal,
+      ops.negative,
+    ]) {
       gradcheck(f, [x]);
     }
     gradcheck(ops.relu, [randn([5, 3], 2)]);
   });
 
   it("checks binary gradients, broadcast cases included", () => {
-    const shapes: [number[], number[]][] = [[[3, 4], [3, 4]], [[3, 4], [4]], [[2, 1, 4], [3, 1]], [[], [2, 3]]];
+    const shapes: [number[], number[]][] = [
+      [
+        [3, 4],
+        [3, 4],
+      ],
+      [[3, 4], [4]],
+      [
+        [2, 1, 4],
+        [3, 1],
+      ],
+      [[], [2, 3]],
+    ];
     shapes.forEach(([sa, sb], i) => {
       const a = randu(sa, 10 + i, 0.5, 2);
       const b = randu(sb, 20 + i, 0.5, 2);
-      for (const f of [ops.add, ops.subtract, ops.multiply, ops.divide, ops.power, ops.maximum, ops.minimum]) {
+      for (const f of [
+        ops.add,
+        ops.subtract,
+        ops.multiply,
+        ops.divide,
+        ops.power,
+        ops.maximum,
+        ops.minimum,
+      ]) {
         gradcheck(f, [a, b]);
       }
     });
@@ -59,7 +103,10 @@ eachBackend("elementwise", () => {
   });
 
   it("rounds half to even and compares into bool", () => {
-    assert.deepEqual(ops.round(st.tensor([0.5, 1.5, 2.5, -0.5, -1.5, 2.6])).toArray(), [0, 2, 2, -0, -2, 3]);
+    assert.deepEqual(
+      ops.round(st.tensor([0.5, 1.5, 2.5, -0.5, -1.5, 2.6])).toArray(),
+      [0, 2, 2, -0, -2, 3],
+    );
     const c = ops.greater(st.tensor([1, 2, 3]), 2);
     assert.equal(c.dtype, "bool");
     assert.deepEqual(c.toArray(), [false, false, true]);
@@ -68,8 +115,13 @@ eachBackend("elementwise", () => {
 
   it("computes erf accurately", () => {
     // Reference values of erf (Abramowitz & Stegun table 7.1).
-    assertClose(ops.erf(st.tensor([0, 0.5, 1, 2, 3, -1], undefined, "float64")),
-      [0, 0.5204998778130465, 0.8427007929497149, 0.9953222650189527, 0.9999779095030014, -0.8427007929497149],
-      { rtol: 1e-12, atol: 1e-15 });
+    assertClose(
+      ops.erf(st.tensor([0, 0.5, 1, 2, 3, -1], undefined, "float64")),
+      [
+        0, 0.5204998778130465, 0.8427007929497149, 0.9953222650189527, 0.9999779095030014,
+        -0.8427007929497149,
+      ],
+      { rtol: 1e-12, atol: 1e-15 },
+    );
   });
 });

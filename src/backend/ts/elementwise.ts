@@ -21,7 +21,7 @@ function erf(x: number): number {
   if (a >= 6) return Math.sign(x);
   // Asymptotic continued fraction for erfc, evaluated bottom-up (Lentz would also do).
   let f = 0;
-  for (let n = 60; n >= 1; n--) f = (n / 2) / (a + f);
+  for (let n = 60; n >= 1; n--) f = n / 2 / (a + f);
   const erfc = Math.exp(-a * a) / (a + f) / 1.7724538509055159;
   return Math.sign(x) * (1 - erfc);
 }
@@ -139,9 +139,7 @@ export function binary(
   plan: StridedPlan,
 ): void {
   const intExpr = out instanceof Int32Array ? INT_BINARY[op] : undefined;
-  const loop = intExpr
-    ? loopFor(`bi:${op}`, 2, intExpr)
-    : loopFor(`b:${op}`, 2, BINARY[op]);
+  const loop = intExpr ? loopFor(`bi:${op}`, 2, intExpr) : loopFor(`b:${op}`, 2, BINARY[op]);
   loop(out, [a, b], plan.shape, plan.strides);
 }
 

@@ -68,7 +68,13 @@ export function reduce(
   }
 }
 
-export function cumsum(x: TypedArray, out: TypedArray, outer: number, size: number, inner: number): void {
+export function cumsum(
+  x: TypedArray,
+  out: TypedArray,
+  outer: number,
+  size: number,
+  inner: number,
+): void {
   for (let o = 0; o < outer; o++) {
     const base = o * size * inner;
     for (let i = 0; i < inner; i++) {

@@ -51,6 +51,9 @@ export function compileStrided(
       }
     }`;
   const names = Object.keys(helpers);
-  const factory = new Function(...names, `return function (out, inputs, shape, strides) {${body}};`);
+  const factory = new Function(
+    ...names,
+    `return function (out, inputs, shape, strides) {${body}};`,
+  );
   return factory(...names.map((n) => helpers[n])) as StridedLoop;
 }
