@@ -7,3 +7,4 @@ export {
   randint,
   SeedGenerator,
 } from "./tensor/random.js";
+export { dropout, shuffle, type DropoutOptions, type ShuffleOptions } from "./ops/nn.js";

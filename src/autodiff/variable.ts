@@ -13,6 +13,8 @@ let counter = 0;
 export class Variable {
   readonly name: string;
   trainable: boolean;
+  /** Projection applied after each optimizer update (Keras `constraint`), if any. */
+  constraint: { apply(w: Tensor): Tensor } | null = null;
   private current: Tensor;
 
   constructor(

@@ -52,6 +52,14 @@ export function gather(
   inner: number,
 ): void {
   const n = indices.length;
+  if (inner === 1) {
+    // One element per index (takeAlongAxis, flat take): a plain loop beats n tiny `set` calls.
+    for (let o = 0, p = 0; o < outer; o++) {
+      const base = o * axisSize;
+      for (let j = 0; j < n; j++) out[p++] = x[base + indices[j]!]!;
+    }
+    return;
+  }
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < n; j++) {
       const src = (o * axisSize + indices[j]!) * inner;
@@ -69,6 +77,13 @@ export function scatterAdd(
   inner: number,
 ): void {
   const n = indices.length;
+  if (inner === 1) {
+    for (let o = 0, p = 0; o < outer; o++) {
+      const base = o * axisSize;
+      for (let j = 0; j < n; j++) out[base + indices[j]!]! += updates[p++]!;
+    }
+    return;
+  }
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < n; j++) {
       const dst = (o * axisSize + indices[j]!) * inner;

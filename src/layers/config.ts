@@ -1,0 +1,43 @@
+import { type Activation, activation as getActivation, activationNames } from "../ops/activations.js";
+import { getConstraint } from "../nn/constraints.js";
+import { getInitializer } from "../nn/initializers.js";
+import { getRegularizer } from "../nn/regularizers.js";
+import { type KerasObject, camelizeKeys, isKerasObject } from "../nn/serialization.js";
+import type { LayerArgs } from "./layer.js";
+import type { ShapeSpec } from "./symbolic.js";
+
+/** Keras writes activations by name: the string given, or the name the function is known by. */
+export function activationName(fn: Activation, given: unknown): string {
+  if (typeof given === "string") return given;
+  if (given === null || given === undefined) return "linear";
+  return activationNames.find((n) => getActivation(n) === fn) ?? fn.name;
+}
+
+export function serializeInitializer(value: unknown, fallback: string): KerasObject {
+  return getInitializer(value ?? fallback).serialize();
+}
+
+export function serializeRegularizer(value: unknown): KerasObject | null {
+  return getRegularizer(value)?.serialize() ?? null;
+}
+
+export function serializeConstraint(value: unknown): KerasObject | null {
+  return getConstraint(value)?.serialize() ?? null;
+}
+
+/**
+ * A layer's Keras config (snake_case, dtype policy object, batch_shape) as the camelCase options
+ * its constructor takes. Nested initializer/regularizer configs stay objects: the getters resolve them.
+ */
+export function fromKerasConfig(config: Record<string, unknown>): Record<string, unknown> {
+  const { dtype, batch_input_shape, batch_shape, ...rest } = config;
+  const args = camelizeKeys(rest) as Record<string, unknown> & LayerArgs;
+  if (isKerasObject(dtype)) args.dtype = (dtype.config as { name: LayerArgs["dtype"] }).name;
+  else if (typeof dtype === "string") args.dtype = dtype as LayerArgs["dtype"];
+  const batchShape = (batch_input_shape ?? batch_shape) as ShapeSpec | undefined;
+  if (batchShape) {
+    args.inputShape = batchShape.slice(1);
+    if (batchShape[0] !== null) args.batchSize = batchShape[0];
+  }
+  return args;
+}

@@ -1,0 +1,365 @@
+import { noGrad } from "../autodiff/tape.js";
+import { Variable } from "../autodiff/variable.js";
+import { StrataError, ValueError, fmtShape } from "../errors.js";
+import { type Initializer, getInitializer } from "../nn/initializers.js";
+import { type Regularizer, getRegularizer } from "../nn/regularizers.js";
+import { type Constraint, getConstraint } from "../nn/constraints.js";
+import { type KerasObject, toSnakeCase } from "../nn/serialization.js";
+import { type TensorLike, asTensor } from "../ops/core.js";
+import { divide } from "../ops/elementwise.js";
+import { zeros } from "../tensor/creation.js";
+import { type DType, checkDType, isFloat } from "../tensor/dtype.js";
+import { Tensor } from "../tensor/tensor.js";
+import { Node, type ShapeSpec, SymbolicTensor, fmtSpec } from "./symbolic.js";
+
+export interface LayerArgs {
+  name?: string;
+  trainable?: boolean;
+  dtype?: DType;
+  /** Keras's `input_shape` on the first layer of a Sequential model (without the batch axis). */
+  inputShape?: ShapeSpec;
+  batchSize?: number;
+  activityRegularizer?: string | Regularizer | null;
+}
+
+export interface CallOptions {
+  training?: boolean;
+  mask?: Tensor | null | readonly (Tensor | null)[];
+}
+
+export interface AddWeightOptions {
+  shape: readonly number[];
+  initializer?: string | Initializer | KerasObject;
+  dtype?: DType;
+  trainable?: boolean;
+  regularizer?: string | Regularizer | null;
+  constraint?: string | Constraint | null;
+  name?: string;
+}
+
+const nameCounts = new Map<string, number>();
+
+/** Keras's unique layer names: "dense", then "dense_1", "dense_2" … */
+export function uniqueName(prefix: string): string {
+  const n = nameCounts.get(prefix) ?? 0;
+  nameCounts.set(prefix, n + 1);
+  return n === 0 ? prefix : `${prefix}_${n}`;
+}
+
+/** Keras `clear_session`: restarts the automatic layer names. */
+export function resetNames(): void {
+  nameCounts.clear();
+}
+
+/** Masks travel beside the tensors they belong to, as Keras's `_keras_mask` attribute does. */
+const masks = new WeakMap<Tensor, Tensor>();
+export function maskOf(t: Tensor): Tensor | null {
+  return masks.get(t) ?? null;
+}
+
+/** The `training` flag of the enclosing layer call, inherited by nested calls that omit it. */
+let contextTraining: boolean | undefined;
+let callDepth = 0;
+
+type Shapes = ShapeSpec | readonly ShapeSpec[];
+
+/**
+ * The Keras layer lifecycle: created with its options, built lazily from the first input shape
+ * (`build` makes the weights with `addWeight`), then called. The same `apply` builds the
+ * functional graph when given symbolic tensors and computes when given tensors.
+ */
+export abstract class Layer {
+  name: string;
+  readonly dtype: DType;
+  built = false;
+  /** Whether the layer passes an incoming mask on unchanged (Keras `supports_masking`). */
+  supportsMasking = false;
+  /** [null, ...inputShape] when the layer was given `inputShape`. */
+  readonly batchInputShape: ShapeSpec | null;
+  readonly inboundNodes: Node[] = [];
+  readonly activityRegularizer: Regularizer | null;
+  private trainableFlag: boolean;
+  private readonly ownVariables: Variable[] = [];
+  private readonly regularized: [Variable, Regularizer][] = [];
+  private readonly callLosses: Tensor[] = [];
+  /** input shape given to build, kept for Keras's `build_config` */
+  buildInputShape: Shapes | null = null;
+
+  constructor(args: LayerArgs = {}) {
+    this.name = args.name ?? uniqueName(toSnakeCase(this.constructor.name));
+    this.trainableFlag = args.trainable ?? true;
+    this.dtype = checkDType(args.dtype ?? "float32", `${this.constructor.name}`);
+    this.batchInputShape = args.inputShape ? [args.batchSize ?? null, ...args.inputShape] : null;
+    this.activityRegularizer = getRegularizer(args.activityRegularizer, this.where());
+  }
+
+  /** "Layer "dense_1" (Dense)" — how errors name this layer. */
+  where(): string {
+    return `Layer "${this.name}" (${this.constructor.name})`;
+  }
+
+  // ------------------------------------------------------------ overridable lifecycle
+
+  /** Creates the weights for inputs of this shape. */
+  build(_inputShape: Shapes): void {}
+
+  abstract call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor | Tensor[];
+
+  /**
+   * Output shape for an input shape. The default runs the layer once on zeros, twice, with the
+   * unknown axes set to different sizes to see which output axes follow them; built-in layers
+   * compute it directly.
+   */
+  computeOutputShape(inputShape: Shapes): Shapes {
+    const isList = Array.isArray(inputShape[0]) || inputShape.length === 0;
+    const specs = (isList ? inputShape : [inputShape]) as ShapeSpec[];
+    const run = (fillIn: number): number[][] =>
+      noGrad(() => {
+        const ins = specs.map((s) => zeros(s.map((d) => d ?? fillIn)));
+        const out = this.call(isList ? ins : ins[0]!, { training: false });
+        return (Array.isArray(out) ? out : [out]).map((t) => [...t.shape]);
+      });
+    const a = run(2);
+    const b = run(3);
+    const merged = a.map((s, i) => s.map((d, j) => (d === b[i]![j] ? d : null)));
+    return merged.length === 1 ? merged[0]! : merged;
+  }
+
+  /** Dtype of the outputs; layers that pass values through (Flatten, Reshape …) keep the input's. */
+  computeOutputDtype(_inputDtypes: readonly DType[]): DType {
+    return this.dtype;
+  }
+
+  /** The mask of the outputs: pass-through for masking-aware layers, none otherwise. */
+  computeMask(_inputs: Tensor | Tensor[], mask: Tensor | null | readonly (Tensor | null)[]): Tensor | null {
+    if (!this.supportsMasking) return null;
+    return Array.isArray(mask) ? (mask[0] ?? null) : (mask as Tensor | null);
+  }
+
+  // ------------------------------------------------------------ weights
+
+  addWeight(opts: AddWeightOptions): Variable {
+    const dtype = opts.dtype ?? this.dtype;
+    const init = getInitializer(opts.initializer ?? (isFloat(dtype) ? "glorot_uniform" : "zeros"), this.where());
+    const name = opts.name ?? `variable_${this.ownVariables.length}`;
+    const v = new Variable(init.apply(opts.shape, dtype), { trainable: opts.trainable ?? true, name: `${this.name}/${name}` });
+    v.constraint = getConstraint(opts.constraint, this.where());
+    const reg = getRegularizer(opts.regularizer, this.where());
+    if (reg) this.regularized.push([v, reg]);
+    this.ownVariables.push(v);
+    return v;
+  }
+
+  /** Sub-layers, found among the layer's own properties (Keras tracks attributes the same way). */
+  get layers(): Layer[] {
+    const found: Layer[] = [];
+    for (const value of Object.values(this)) {
+      if (value instanceof Layer) found.push(value);
+      else if (Array.isArray(value)) for (const v of value) if (v instanceof Layer) found.push(v);
+    }
+    return [...new Set(found)];
+  }
+
+  get trainable(): boolean {
+    return this.trainableFlag;
+  }
+
+  /** Freezing a layer freezes everything inside it. */
+  set trainable(value: boolean) {
+    this.trainableFlag = value;
+    for (const l of this.layers) l.trainable = value;
+  }
+
+  /** Own trainable weights, own non-trainable ones, then each sub-layer's: Keras's order. */
+  get weights(): Variable[] {
+    const own = [...this.ownVariables.filter((v) => v.trainable), ...this.ownVariables.filter((v) => !v.trainable)];
+    const all = [...own, ...this.layers.flatMap((l) => l.weights)];
+    return [...new Set(all)];
+  }
+
+  get trainableWeights(): Variable[] {
+    return this.trainable ? this.weights.filter((v) => v.trainable && this.isTrainableInside(v)) : [];
+  }
+
+  get nonTrainableWeights(): Variable[] {
+    const trainable = new Set(this.trainableWeights);
+    return this.weights.filter((v) => !trainable.has(v));
+  }
+
+  /** A weight of a frozen sub-layer is not trainable from outside either. */
+  private isTrainableInside(v: Variable): boolean {
+    if (this.ownVariables.includes(v)) return true;
+    return this.layers.some((l) => l.trainableWeights.includes(v));
+  }
+
+  getWeights(): Tensor[] {
+    return this.weights.map((v) => v.value);
+  }
+
+  setWeights(values: readonly (Tensor | TensorLike)[]): void {
+    const ws = this.weights;
+    if (values.length !== ws.length) {
+      throw new ValueError(`${this.where()}: setWeights expects ${ws.length} arrays; received ${values.length}`);
+    }
+    ws.forEach((w, i) => {
+      const t = asTensor(values[i]!);
+      if (t.shape.join() !== w.shape.join()) {
+        throw new ValueError(
+          `${this.where()}: weight ${i} (${w.name}) has shape ${fmtShape(w.shape)}; received ${fmtShape(t.shape)}`,
+        );
+      }
+      w.assign(t);
+    });
+  }
+
+  countParams(): number {
+    if (!this.built) {
+      throw new ValueError(`${this.where()}: countParams needs a built layer; call it on data or build it first`);
+    }
+    return this.weights.reduce((n, w) => n + w.value.size, 0);
+  }
+
+  // ------------------------------------------------------------ losses
+
+  /** Adds a loss term computed during `call` (activity regularization, a VAE's KL term …). */
+  addLoss(loss: Tensor): void {
+    this.callLosses.push(loss);
+  }
+
+  /** Losses from the last call plus the weight regularization penalties, of this layer and below. */
+  get losses(): Tensor[] {
+    return [
+      ...this.callLosses,
+      ...this.regularized.map(([v, reg]) => reg.apply(v.value)),
+      ...this.layers.flatMap((l) => l.losses),
+    ];
+  }
+
+  private clearLosses(): void {
+    this.callLosses.length = 0;
+    for (const l of this.layers) l.clearLosses();
+  }
+
+  // ------------------------------------------------------------ calling
+
+  /** Builds the layer for this input shape if it is not built yet, naming the layer on failure. */
+  ensureBuilt(inputShape: Shapes): void {
+    if (this.built) return;
+    this.withContext(() => this.build(inputShape));
+    this.buildInputShape = inputShape;
+    this.built = true;
+  }
+
+  /** Runs `fn`, prefixing any StrataError with this layer's name and its input shape. */
+  protected withContext<T>(fn: () => T, shapes?: Shapes): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof StrataError && !e.message.startsWith("Layer \"")) {
+        const detail = shapes ? ` (input shape ${fmtShapes(shapes)})` : "";
+        e.message = `${this.where()}: ${e.message}${detail}`;
+      }
+      throw e;
+    }
+  }
+
+  /** Keras `layer(inputs)`: symbolic inputs build the graph, tensors compute. */
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[], opts?: CallOptions): SymbolicTensor;
+  apply(inputs: TensorLike | readonly TensorLike[], opts?: CallOptions): Tensor;
+  apply(
+    inputs: SymbolicTensor | readonly SymbolicTensor[] | TensorLike | readonly TensorLike[],
+    opts: CallOptions = {},
+  ): SymbolicTensor | Tensor {
+    const isList = Array.isArray(inputs) && (inputs.length === 0 || isTensorish(inputs[0]));
+    const list = (isList ? inputs : [inputs]) as unknown[];
+    if (list.some((x) => x instanceof SymbolicTensor)) {
+      return this.applySymbolic(list as SymbolicTensor[], isList, opts) as SymbolicTensor;
+    }
+    return this.applyEager(list.map((x) => asTensor(x as TensorLike)), isList, opts) as Tensor;
+  }
+
+  private applySymbolic(inputs: SymbolicTensor[], isList: boolean, opts: CallOptions): SymbolicTensor | SymbolicTensor[] {
+    if (!inputs.every((x) => x instanceof SymbolicTensor)) {
+      throw new ValueError(`${this.where()}: cannot mix symbolic tensors and tensors in one call`);
+    }
+    const shapes = inputs.map((s) => s.shape);
+    const shapeArg = isList ? shapes : shapes[0]!;
+    this.ensureBuilt(shapeArg);
+    const outShapes = this.withContext(() => this.computeOutputShape(shapeArg), shapeArg);
+    const several = outShapes.length > 0 && Array.isArray(outShapes[0]);
+    const dtype = this.computeOutputDtype(inputs.map((s) => s.dtype));
+    const specs = (several ? outShapes : [outShapes]) as ShapeSpec[];
+    const outputs = specs.map((s, i) => {
+      const t = new SymbolicTensor(s, dtype, specs.length === 1 ? this.name : `${this.name}_${i}`);
+      t.index = i;
+      return t;
+    });
+    const node = new Node(this, inputs, outputs, isList, { training: opts.training });
+    outputs.forEach((t) => (t.node = node));
+    this.inboundNodes.push(node);
+    return several ? outputs : outputs[0]!;
+  }
+
+  private applyEager(inputs: Tensor[], isList: boolean, opts: CallOptions): Tensor | Tensor[] {
+    const shapes = inputs.map((t) => t.shape);
+    const shapeArg = isList ? shapes : shapes[0]!;
+    this.ensureBuilt(isList ? shapes.map(batchless) : batchless(shapes[0]!));
+    const training = opts.training ?? contextTraining ?? false;
+    const inMask = opts.mask !== undefined ? opts.mask : isList ? inputs.map(maskOf) : maskOf(inputs[0]!);
+    const outer = contextTraining;
+    if (callDepth === 0) this.clearLosses();
+    contextTraining = training;
+    callDepth++;
+    try {
+      const arg = isList ? inputs : inputs[0]!;
+      const out = this.withContext(() => this.call(arg, { training, mask: inMask }), shapeArg);
+      const outMask = this.computeMask(arg, inMask);
+      const outs = Array.isArray(out) ? out : [out];
+      if (outMask) for (const t of outs) masks.set(t, outMask);
+      if (this.activityRegularizer) {
+        // Keras divides the activity penalty by the batch size.
+        for (const t of outs) this.addLoss(divide(this.activityRegularizer.apply(t), t.shape[0] ?? 1));
+      }
+      return out;
+    } finally {
+      callDepth--;
+      contextTraining = outer;
+    }
+  }
+
+  // ------------------------------------------------------------ serialization
+
+  /** Keras's config, snake_case keys; subclasses add their own fields. */
+  getConfig(): Record<string, unknown> {
+    const config: Record<string, unknown> = {
+      name: this.name,
+      trainable: this.trainable,
+      dtype: {
+        module: "keras",
+        class_name: "DTypePolicy",
+        config: { name: this.dtype },
+        registered_name: null,
+      },
+    };
+    if (this.batchInputShape) config.batch_input_shape = [...this.batchInputShape];
+    if (this.activityRegularizer) config.activity_regularizer = this.activityRegularizer.serialize();
+    return config;
+  }
+
+  toString(): string {
+    return `<${this.constructor.name} name=${this.name}, built=${this.built}>`;
+  }
+}
+
+/** The shape `build` sees: the batch axis unknown, as in the symbolic case. */
+function batchless(shape: readonly number[]): ShapeSpec {
+  return shape.length === 0 ? shape : [null, ...shape.slice(1)];
+}
+
+function isTensorish(x: unknown): boolean {
+  return x instanceof Tensor || x instanceof SymbolicTensor || x instanceof Variable;
+}
+
+function fmtShapes(s: Shapes): string {
+  return Array.isArray(s[0]) ? (s as ShapeSpec[]).map(fmtSpec).join(", ") : fmtSpec(s as ShapeSpec);
+}

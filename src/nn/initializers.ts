@@ -1,0 +1,277 @@
+import { ValueError } from "../errors.js";
+import { type DType, allocate } from "../tensor/dtype.js";
+import { Generator, SeedGenerator } from "../tensor/random.js";
+import { sizeOf } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+import { type KerasObject, Registry } from "./serialization.js";
+
+/**
+ * Keras initializers, with Keras's names and defaults. An unseeded initializer draws a fresh
+ * seed from the global generator at construction, so `st.random.setSeed` fixes every weight.
+ */
+export abstract class Initializer {
+  abstract apply(shape: readonly number[], dtype?: DType): Tensor;
+  abstract getConfig(): Record<string, unknown>;
+  get className(): string {
+    return this.constructor.name;
+  }
+  serialize(): KerasObject {
+    return { module: "keras.initializers", class_name: this.className, config: this.getConfig(), registered_name: null };
+  }
+}
+
+function fill(shape: readonly number[], dtype: DType, f: (i: number) => number): Tensor {
+  const data = allocate(dtype, sizeOf(shape));
+  for (let i = 0; i < data.length; i++) data[i] = f(i);
+  return new Tensor(data, shape);
+}
+
+export class Zeros extends Initializer {
+  apply(shape: readonly number[], dtype: DType = "float32"): Tensor {
+    return fill(shape, dtype, () => 0);
+  }
+  getConfig() {
+    return {};
+  }
+}
+
+export class Ones extends Initializer {
+  apply(shape: readonly number[], dtype: DType = "float32"): Tensor {
+    return fill(shape, dtype, () => 1);
+  }
+  getConfig() {
+    return {};
+  }
+}
+
+export class Constant extends Initializer {
+  readonly value: number;
+  constructor(opts: { value?: number } = {}) {
+    super();
+    this.value = opts.value ?? 0;
+  }
+  apply(shape: readonly number[], dtype: DType = "float32"): Tensor {
+    return fill(shape, dtype, () => this.value);
+  }
+  getConfig() {
+    return { value: this.value };
+  }
+}
+
+/** Base of the random initializers: owns a seeded stream. */
+abstract class RandomInitializer extends Initializer {
+  readonly seed: number | null;
+  readonly rng: Generator;
+  constructor(seed?: number | null) {
+    super();
+    this.seed = seed ?? null;
+    this.rng = new SeedGenerator(seed ?? undefined).generator;
+  }
+}
+
+export class RandomNormal extends RandomInitializer {
+  readonly mean: number;
+  readonly stddev: number;
+  constructor(opts: { mean?: number; stddev?: number; seed?: number | null } = {}) {
+    super(opts.seed);
+    this.mean = opts.mean ?? 0;
+    this.stddev = opts.stddev ?? 0.05;
+  }
+  apply(shape: readonly number[], dtype: DType = "float32"): Tensor {
+    return fill(shape, dtype, () => this.mean + this.stddev * this.rng.normal());
+  }
+  getConfig() {
+    return { seed: this.seed, mean: this.mean, stddev: this.stddev };
+  }
+}
+
+export class RandomUniform extends RandomInitializer {
+  readonly minval: number;
+  readonly maxval: number;
+  constructor(opts: { minval?: number; maxval?: number; seed?: number | null } = {}) {
+    super(opts.seed);
+    this.minval = opts.minval ?? -0.05;
+    this.maxval = opts.maxval ?? 0.05;
+  }
+  apply(shape: readonly number[], dtype: DType = "float32"): Tensor {
+    return fill(shape, dtype, () => this.minval + (this.maxval - this.minval) * this.rng.uniform());
+  }
+  getConfig() {
+    return { seed: this.seed, minval: this.minval, maxval: this.maxval };
+  }
+}
+
+/** Normal redrawn outside two standard deviations. */
+function truncated(rng: Generator): number {
+  let v: number;
+  do v = rng.normal();
+  while (Math.abs(v) > 2);
+  return v;
+}
+
+export class TruncatedNormal extends RandomInitializer {
+  readonly mean: number;
+  readonly stddev: number;
+  constructor(opts: { mean?: number; stddev?: number; seed?: number | null } = {}) {
+    super(opts.seed);
+    this.mean = opts.mean ?? 0;
+    this.stddev = opts.stddev ?? 0.05;
+  }
+  apply(shape: readonly number[], dtype: DType = "float32"): Tensor {
+    return fill(shape, dtype, () => this.mean + this.stddev * truncated(this.rng));
+  }
+  getConfig() {
+    return { seed: this.seed, mean: this.mean, stddev: this.stddev };
+  }
+}
+
+/** Keras `compute_fans`: conv kernels count their receptive field in both fans. */
+export function computeFans(shape: readonly number[]): [number, number] {
+  if (shape.length === 0) return [1, 1];
+  if (shape.length === 1) return [shape[0]!, shape[0]!];
+  if (shape.length === 2) return [shape[0]!, shape[1]!];
+  const receptive = sizeOf(shape.slice(0, -2));
+  return [shape.at(-2)! * receptive, shape.at(-1)! * receptive];
+}
+
+type FanMode = "fan_in" | "fan_out" | "fan_avg";
+type Distribution = "truncated_normal" | "untruncated_normal" | "uniform";
+
+export class VarianceScaling extends RandomInitializer {
+  readonly scale: number;
+  readonly mode: FanMode;
+  readonly distribution: Distribution;
+  constructor(
+    opts: { scale?: number; mode?: FanMode; distribution?: Distribution; seed?: number | null } = {},
+  ) {
+    super(opts.seed);
+    this.scale = opts.scale ?? 1;
+    this.mode = opts.mode ?? "fan_in";
+    this.distribution = opts.distribution ?? "truncated_normal";
+    if (!(this.scale > 0)) throw new ValueError(`${this.className}: scale must be positive; received ${this.scale}`);
+    if (!["fan_in", "fan_out", "fan_avg"].includes(this.mode)) {
+      throw new ValueError(`${this.className}: mode must be fan_in, fan_out or fan_avg; received ${this.mode}`);
+    }
+    if (!["truncated_normal", "untruncated_normal", "uniform"].includes(this.distribution)) {
+      throw new ValueError(`${this.className}: unknown distribution ${this.distribution}`);
+    }
+  }
+  apply(shape: readonly number[], dtype: DType = "float32"): Tensor {
+    const [fanIn, fanOut] = computeFans(shape);
+    const n = this.mode === "fan_in" ? fanIn : this.mode === "fan_out" ? fanOut : (fanIn + fanOut) / 2;
+    const variance = this.scale / Math.max(1, n);
+    if (this.distribution === "uniform") {
+      const limit = Math.sqrt(3 * variance);
+      return fill(shape, dtype, () => (2 * this.rng.uniform() - 1) * limit);
+    }
+    if (this.distribution === "untruncated_normal") {
+      const stddev = Math.sqrt(variance);
+      return fill(shape, dtype, () => stddev * this.rng.normal());
+    }
+    // 0.8796… is the stddev of a unit normal truncated to [-2, 2].
+    const stddev = Math.sqrt(variance) / 0.87962566103423978;
+    return fill(shape, dtype, () => stddev * truncated(this.rng));
+  }
+  getConfig(): Record<string, unknown> {
+    return { seed: this.seed, scale: this.scale, mode: this.mode, distribution: this.distribution };
+  }
+}
+
+function preset(scale: number, mode: FanMode, distribution: Distribution) {
+  return class extends VarianceScaling {
+    constructor(opts: { seed?: number | null } = {}) {
+      super({ scale, mode, distribution, seed: opts.seed });
+    }
+    override getConfig(): Record<string, unknown> {
+      return { seed: this.seed };
+    }
+  };
+}
+
+export class GlorotUniform extends preset(1, "fan_avg", "uniform") {}
+export class GlorotNormal extends preset(1, "fan_avg", "truncated_normal") {}
+export class HeUniform extends preset(2, "fan_in", "uniform") {}
+export class HeNormal extends preset(2, "fan_in", "truncated_normal") {}
+export class LecunUniform extends preset(1, "fan_in", "uniform") {}
+export class LecunNormal extends preset(1, "fan_in", "truncated_normal") {}
+
+/** A (semi-)orthogonal matrix from the QR decomposition of a normal matrix (Keras's recipe). */
+export class Orthogonal extends RandomInitializer {
+  readonly gain: number;
+  constructor(opts: { gain?: number; seed?: number | null } = {}) {
+    super(opts.seed);
+    this.gain = opts.gain ?? 1;
+  }
+  apply(shape: readonly number[], dtype: DType = "float32"): Tensor {
+    if (shape.length < 2) throw new ValueError(`Orthogonal: needs a shape of rank ≥ 2; received [${shape}]`);
+    const rows = sizeOf(shape.slice(0, -1));
+    const cols = shape.at(-1)!;
+    // Orthonormalize the columns of a tall matrix (rows ≥ cols) by modified Gram–Schmidt.
+    const [m, n] = rows >= cols ? [rows, cols] : [cols, rows];
+    const a = new Float64Array(m * n);
+    for (let i = 0; i < a.length; i++) a[i] = this.rng.normal();
+    for (let j = 0; j < n; j++) {
+      for (let p = 0; p < j; p++) {
+        let dot = 0;
+        for (let i = 0; i < m; i++) dot += a[i * n + j]! * a[i * n + p]!;
+        for (let i = 0; i < m; i++) a[i * n + j]! -= dot * a[i * n + p]!;
+      }
+      let norm = 0;
+      for (let i = 0; i < m; i++) norm += a[i * n + j]! ** 2;
+      norm = Math.sqrt(norm);
+      for (let i = 0; i < m; i++) a[i * n + j]! /= norm;
+    }
+    const transposed = rows < cols;
+    return fill(shape, dtype, (k) => {
+      const r = Math.floor(k / cols);
+      const c = k % cols;
+      return this.gain * (transposed ? a[c * n + r]! : a[r * n + c]!);
+    });
+  }
+  getConfig() {
+    return { seed: this.seed, gain: this.gain };
+  }
+}
+
+export class Identity extends Initializer {
+  readonly gain: number;
+  constructor(opts: { gain?: number } = {}) {
+    super();
+    this.gain = opts.gain ?? 1;
+  }
+  apply(shape: readonly number[], dtype: DType = "float32"): Tensor {
+    if (shape.length !== 2) throw new ValueError(`Identity: needs a 2-D shape; received [${shape}]`);
+    const cols = shape[1]!;
+    return fill(shape, dtype, (k) => (Math.floor(k / cols) === k % cols ? this.gain : 0));
+  }
+  getConfig() {
+    return { gain: this.gain };
+  }
+}
+
+const registry = new Registry<Initializer>("initializer", (x): x is Initializer => x instanceof Initializer);
+const entries: [string, new (opts: never) => Initializer, string[]][] = [
+  ["Zeros", Zeros, ["zeros"]],
+  ["Ones", Ones, ["ones"]],
+  ["Constant", Constant, ["constant"]],
+  ["RandomNormal", RandomNormal, ["random_normal"]],
+  ["RandomUniform", RandomUniform, ["random_uniform"]],
+  ["TruncatedNormal", TruncatedNormal, ["truncated_normal"]],
+  ["VarianceScaling", VarianceScaling, ["variance_scaling"]],
+  ["GlorotUniform", GlorotUniform, ["glorot_uniform"]],
+  ["GlorotNormal", GlorotNormal, ["glorot_normal"]],
+  ["HeUniform", HeUniform, ["he_uniform"]],
+  ["HeNormal", HeNormal, ["he_normal"]],
+  ["LecunUniform", LecunUniform, ["lecun_uniform"]],
+  ["LecunNormal", LecunNormal, ["lecun_normal"]],
+  ["Orthogonal", Orthogonal, ["orthogonal"]],
+  ["Identity", Identity, ["identity"]],
+];
+for (const [name, cls, strings] of entries) {
+  registry.register(name, (config) => new cls(config as never), ...strings);
+}
+
+/** Resolves `"glorot_uniform"`, an Initializer, or a serialized config. */
+export function getInitializer(identifier: unknown, where = "initializer"): Initializer {
+  return registry.get(identifier, where);
+}

@@ -1,0 +1,76 @@
+import { ValueError } from "../errors.js";
+
+/** Keras's `{module, class_name, config, registered_name}` envelope for a serialized object. */
+export interface KerasObject {
+  module: string;
+  class_name: string;
+  config: Record<string, unknown>;
+  registered_name: string | null;
+}
+
+export function isKerasObject(x: unknown): x is KerasObject {
+  return typeof x === "object" && x !== null && "class_name" in x && "config" in x;
+}
+
+/** Keras's `to_snake_case`: "Conv2D" → "conv2d", "BatchNormalization" → "batch_normalization". */
+export function toSnakeCase(name: string): string {
+  return name
+    .replace(/\W+/g, "")
+    .replace(/(.)([A-Z][a-z]+)/g, "$1_$2")
+    .replace(/([a-z])([A-Z])/g, "$1_$2")
+    .toLowerCase();
+}
+
+export function snakeToCamel(key: string): string {
+  return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+export function camelToSnake(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+}
+
+/** Converts a Keras config's snake_case keys to an options object's camelCase keys (one level). */
+export function camelizeKeys(config: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [snakeToCamel(k), v]));
+}
+
+/**
+ * A lookup of one family of objects (initializers, regularizers, losses …) by Keras class name
+ * and by Keras string identifier. `get` accepts a string, an instance, or a serialized config.
+ */
+export class Registry<T> {
+  private byClass = new Map<string, (config: Record<string, unknown>) => T>();
+  private byString = new Map<string, () => T>();
+
+  constructor(
+    private readonly family: string,
+    private readonly isInstance: (x: unknown) => x is T,
+  ) {}
+
+  register(className: string, fromConfig: (config: Record<string, unknown>) => T, ...strings: string[]): void {
+    this.byClass.set(className, fromConfig);
+    for (const s of strings) this.byString.set(s, () => fromConfig({}));
+  }
+
+  get(identifier: unknown, where: string): T {
+    if (this.isInstance(identifier)) return identifier;
+    if (typeof identifier === "string") {
+      const make = this.byString.get(identifier);
+      if (make) return make();
+      throw new ValueError(
+        `${where}: unknown ${this.family} ${JSON.stringify(identifier)}; expected one of ` +
+          [...this.byString.keys()].join(", "),
+      );
+    }
+    if (isKerasObject(identifier)) {
+      const make = this.byClass.get(identifier.class_name);
+      if (make) return make(identifier.config ?? {});
+      throw new ValueError(`${where}: unknown ${this.family} class ${identifier.class_name}`);
+    }
+    throw new ValueError(`${where}: expected a ${this.family} (string, instance or config); received ${String(identifier)}`);
+  }
+
+  strings(): string[] {
+    return [...this.byString.keys()];
+  }
+}
