@@ -183,7 +183,7 @@ function preset(scale: number, mode: FanMode, distribution: Distribution) {
       super({ scale, mode, distribution, seed: opts.seed });
     }
     override getConfig(): Record<string, unknown> {
-      return { seed: this.seed };
+      return { seed: this.seed, input_axes: null, output_axes: null };
     }
   };
 }
@@ -254,8 +254,8 @@ const entries: [string, new (opts: never) => Initializer, string[]][] = [
   ["Zeros", Zeros, ["zeros"]],
   ["Ones", Ones, ["ones"]],
   ["Constant", Constant, ["constant"]],
-  ["RandomNormal", RandomNormal, ["random_normal"]],
-  ["RandomUniform", RandomUniform, ["random_uniform"]],
+  ["RandomNormal", RandomNormal, ["random_normal", "normal"]],
+  ["RandomUniform", RandomUniform, ["random_uniform", "uniform"]],
   ["TruncatedNormal", TruncatedNormal, ["truncated_normal"]],
   ["VarianceScaling", VarianceScaling, ["variance_scaling"]],
   ["GlorotUniform", GlorotUniform, ["glorot_uniform"]],
