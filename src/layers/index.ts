@@ -41,3 +41,11 @@ export {
   GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D,
   GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D, type GlobalPoolingArgs,
 } from "./pooling/global-pooling.js";
+export {
+  BatchNormalization, type BatchNormalizationArgs, type RenormClipping,
+} from "./normalization/batch-normalization.js";
+export { LayerNormalization, type LayerNormalizationArgs } from "./normalization/layer-normalization.js";
+export { Attention, type AttentionArgs, type AttentionCallOptions } from "./attention/attention.js";
+export {
+  MultiHeadAttention, type MultiHeadAttentionArgs, type MultiHeadAttentionCallOptions,
+} from "./attention/multi-head-attention.js";

@@ -14,7 +14,9 @@ export class Node {
     readonly outputs: SymbolicTensor[],
     /** whether the layer was called with a list (merge layers) rather than one tensor */
     readonly inputIsList: boolean,
-    readonly callOptions: { training?: boolean },
+    /** options of the call beyond the inputs (training, and layer-specific ones such as
+     * MultiHeadAttention's useCausalMask), replayed when the graph runs */
+    readonly callOptions: { training?: boolean; [option: string]: unknown },
   ) {}
 }
 

@@ -1,0 +1,550 @@
+import type { Variable } from "../../autodiff/variable.js";
+import { ValueError } from "../../errors.js";
+import type { Constraint } from "../../nn/constraints.js";
+import type { Initializer } from "../../nn/initializers.js";
+import type { Regularizer } from "../../nn/regularizers.js";
+import type { KerasObject } from "../../nn/serialization.js";
+import { softmax } from "../../ops/activations.js";
+import { type TensorLike, asTensor } from "../../ops/core.js";
+import { add, cast, logicalAnd, multiply, where } from "../../ops/elementwise.js";
+import { matmul } from "../../ops/linalg.js";
+import { expandDims, reshape, transpose } from "../../ops/movement.js";
+import { dropout as dropoutOp } from "../../ops/nn.js";
+import { SeedGenerator } from "../../tensor/random.js";
+import { Tensor } from "../../tensor/tensor.js";
+import {
+  fromKerasConfig,
+  serializeConstraint,
+  serializeInitializer,
+  serializeRegularizer,
+} from "../config.js";
+import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
+import { type ShapeSpec, SymbolicTensor } from "../symbolic.js";
+import {
+  type AttentionCallOptions,
+  MASKED_LOGIT,
+  causalMask,
+  checkRate,
+  recordCallOptions,
+} from "./attention.js";
+
+export interface MultiHeadAttentionCallOptions extends AttentionCallOptions {
+  /**
+   * Boolean `[B, T, S]` mask (broadcast over the heads and a missing batch axis): 1 where a query
+   * step may attend to a key step. Combined (AND) with the inputs' masks and the causal mask.
+   */
+  attentionMask?: TensorLike | null;
+}
+
+export interface MultiHeadAttentionArgs extends LayerArgs {
+  numHeads: number;
+  /** size of each head for query and key */
+  keyDim: number;
+  /** size of each head for value (default keyDim) */
+  valueDim?: number | null;
+  /** dropout rate on the attention probabilities, in training */
+  dropout?: number;
+  useBias?: boolean;
+  /** shape of the output besides the batch and sequence axes (default: the query's last axis) */
+  outputShape?: number | readonly number[] | null;
+  /** axes attention runs over (default: all but batch, heads and features) */
+  attentionAxes?: number | readonly number[] | null;
+  /** each query step attends only to key steps at most `slidingWindow − 1` away (a band) */
+  slidingWindow?: number | null;
+  /** Keras 3.15's gated attention; not supported yet (only false) */
+  useGate?: boolean;
+  kernelInitializer?: string | Initializer | KerasObject;
+  biasInitializer?: string | Initializer | KerasObject;
+  kernelRegularizer?: string | Regularizer | null;
+  biasRegularizer?: string | Regularizer | null;
+  kernelConstraint?: string | Constraint | null;
+  biasConstraint?: string | Constraint | null;
+  seed?: number | null;
+}
+
+type Shapes = ShapeSpec | readonly ShapeSpec[];
+
+/**
+ * Keras `MultiHeadAttention` (Vaswani et al., 2017). Called as `mha.apply([query, value])` or
+ * `mha.apply([query, value, key])`: projects query/key/value to `numHeads` heads, takes
+ * `softmax(q·kᵀ / sqrt(keyDim))` over the key steps (masked positions excluded), mixes the values
+ * with it and projects the heads back to `outputShape`. Sub-layers and weights are Keras's:
+ * `query`, `key`, `value` kernels `[dim, heads, keyDim]` with biases `[heads, keyDim]`, and
+ * `attention_output` kernel `[heads, valueDim, outDim]` with bias `[outDim]`, in that order.
+ */
+export class MultiHeadAttention extends Layer {
+  readonly numHeads: number;
+  readonly keyDim: number;
+  readonly valueDim: number;
+  readonly dropout: number;
+  readonly useBias: boolean;
+  readonly outputShape: number[] | null;
+  /** As given until built; then the resolved axes, as Keras's config shows them. */
+  attentionAxes: number[] | null;
+  readonly slidingWindow: number | null;
+  // Declared in Keras's order: `weights` lists sub-layers in property order.
+  queryDense!: EinsumDense;
+  keyDense!: EinsumDense;
+  valueDense!: EinsumDense;
+  outputDense!: EinsumDense;
+  private readonly seedGenerator: SeedGenerator;
+  private extra: MultiHeadAttentionCallOptions = {};
+  private readonly args: MultiHeadAttentionArgs;
+
+  constructor(args: MultiHeadAttentionArgs) {
+    // Keras hands the activity regularizer to the projections, not to the layer's own output.
+    super({ ...args, activityRegularizer: null });
+    this.args = args ?? ({} as MultiHeadAttentionArgs);
+    const a = this.args;
+    const positive = (v: unknown, name: string): number => {
+      if (!Number.isInteger(v) || (v as number) <= 0) {
+        throw new ValueError(
+          `${this.where()}: ${name} must be a positive integer; received ${name}=${String(v)}`,
+        );
+      }
+      return v as number;
+    };
+    this.numHeads = positive(a.numHeads, "numHeads");
+    this.keyDim = positive(a.keyDim, "keyDim");
+    this.valueDim = a.valueDim ? positive(a.valueDim, "valueDim") : this.keyDim;
+    this.dropout = checkRate(a.dropout ?? 0, this.where());
+    this.useBias = a.useBias ?? true;
+    const out = a.outputShape;
+    const outList = typeof out === "number" ? [out] : out && out.length > 0 ? [...out] : null;
+    outList?.forEach((d) => positive(d, "outputShape"));
+    this.outputShape = outList;
+    const axes = a.attentionAxes;
+    const axesList = typeof axes === "number" ? [axes] : axes ? [...axes] : null;
+    if (axesList && !axesList.every((x) => Number.isInteger(x))) {
+      throw new ValueError(
+        `${this.where()}: attentionAxes must be an int or a list of ints; received attentionAxes=${JSON.stringify(axes)}`,
+      );
+    }
+    this.attentionAxes = axesList;
+    this.slidingWindow = a.slidingWindow ?? null;
+    if (this.slidingWindow !== null) positive(this.slidingWindow, "slidingWindow");
+    if (a.useGate) {
+      throw new ValueError(
+        `${this.where()}: useGate=true (gated attention) is not supported yet; received useGate=true`,
+      );
+    }
+    this.seedGenerator = new SeedGenerator(a.seed ?? undefined);
+    this.supportsMasking = true;
+  }
+
+  // Keras's call adds attention_mask, use_causal_mask and return_attention_scores.
+  override apply(
+    inputs: readonly SymbolicTensor[],
+    opts: MultiHeadAttentionCallOptions & { returnAttentionScores: true },
+  ): [SymbolicTensor, SymbolicTensor];
+  override apply(
+    inputs: readonly TensorLike[],
+    opts: MultiHeadAttentionCallOptions & { returnAttentionScores: true },
+  ): [Tensor, Tensor];
+  override apply(
+    inputs: SymbolicTensor | readonly SymbolicTensor[],
+    opts?: MultiHeadAttentionCallOptions,
+  ): SymbolicTensor;
+  override apply(
+    inputs: TensorLike | readonly TensorLike[],
+    opts?: MultiHeadAttentionCallOptions,
+  ): Tensor;
+  override apply(inputs: unknown, opts: MultiHeadAttentionCallOptions = {}): unknown {
+    const {
+      returnAttentionScores = false,
+      useCausalMask = false,
+      attentionMask = null,
+      ...base
+    } = opts;
+    if (attentionMask instanceof SymbolicTensor) {
+      throw new ValueError(
+        `${this.where()}: a symbolic attentionMask is not supported in functional models yet; pass it when calling on tensors, or mask the inputs (Embedding maskZero, Masking)`,
+      );
+    }
+    const outer = this.extra;
+    this.extra = { returnAttentionScores, useCausalMask, attentionMask };
+    try {
+      const out: unknown = super.apply(inputs as never, base);
+      recordCallOptions(out, { returnAttentionScores, useCausalMask });
+      return out;
+    } finally {
+      this.extra = outer;
+    }
+  }
+
+  override build(inputShape: Shapes): void {
+    const [q, v, k] = inputShapes(inputShape);
+    const a = this.args;
+    const common = {
+      kernelInitializer: a.kernelInitializer ?? "glorot_uniform",
+      biasInitializer: a.biasInitializer ?? "zeros",
+      kernelRegularizer: a.kernelRegularizer,
+      biasRegularizer: a.biasRegularizer,
+      kernelConstraint: a.kernelConstraint,
+      biasConstraint: a.biasConstraint,
+      activityRegularizer: a.activityRegularizer,
+      dtype: this.dtype,
+      trainable: this.trainable,
+    };
+    const project = (
+      shape: ShapeSpec,
+      heads: number[],
+      bound: number,
+      name: string,
+    ): EinsumDense => {
+      const [equation, biasAxes] = projectionEquation(shape.length - bound, bound, heads.length);
+      const outShape = [...shape.slice(1, -bound).map(() => null), ...heads];
+      const layer = new EinsumDense(equation, outShape, {
+        ...common,
+        biasAxes: this.useBias ? biasAxes : null,
+        name,
+      });
+      layer.ensureBuilt(shape);
+      return layer;
+    };
+    this.queryDense = project(q, [this.numHeads, this.keyDim], 1, "query");
+    this.keyDense = project(k, [this.numHeads, this.keyDim], 1, "key");
+    this.valueDense = project(v, [this.numHeads, this.valueDim], 1, "value");
+    // Projected tensors have rank q.length + 1: [B, …, heads, dim]. Keras resolves a negative
+    // attention axis against that rank minus one.
+    const rank = q.length + 1;
+    this.attentionAxes = (this.attentionAxes ?? range(1, rank - 2)).map((x) =>
+      x >= 0 ? x : rank - 1 + x,
+    );
+    if (
+      this.attentionAxes.some((x) => x < 1 || x > rank - 3) ||
+      new Set(this.attentionAxes).size < this.attentionAxes.length
+    ) {
+      throw new ValueError(
+        `attentionAxes must be distinct axes of the query other than the batch and feature axes; received attentionAxes=${JSON.stringify(this.args.attentionAxes)} for query shape ${JSON.stringify(q)}`,
+      );
+    }
+    const outShape = this.outputShape ?? [q.at(-1)!];
+    this.outputDense = project(
+      [...q.slice(0, -1), this.numHeads, this.valueDim],
+      outShape,
+      2,
+      "attention_output",
+    );
+  }
+
+  call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor | Tensor[] {
+    if (!Array.isArray(inputs))
+      throw new ValueError(listMessage(`one tensor of shape [${inputs.shape}]`));
+    inputShapes(inputs.map((t) => t.shape));
+    const [query, value] = inputs as [Tensor, Tensor];
+    const key = inputs[2] ?? value;
+    const masks = Array.isArray(opts.mask) ? opts.mask : [];
+    const mask = this.attentionMask(
+      query,
+      value,
+      masks[0] ?? null,
+      masks[1] ?? null,
+      inputs[2] ? (masks[2] ?? null) : null,
+    );
+    const q = this.queryDense.apply(query); // [B, T, N, H]
+    const k = this.keyDense.apply(key); // [B, S, N, H]
+    const v = this.valueDense.apply(value); // [B, S, N, Hv]
+    const [output, scores] = this.attend(q, k, v, mask, opts.training ?? false);
+    const out = this.outputDense.apply(output);
+    return this.extra.returnAttentionScores ? [out, scores] : out;
+  }
+
+  /**
+   * Dot-product attention on projected tensors. For attention axes A, the other axes (batch,
+   * heads, non-attention axes) are batch axes: scores[b…, t…, s…] = Σ_h q[t…, h]·k[s…, h] / sqrt(H),
+   * probabilities are the softmax over the s axes, and out[t…] = Σ_s p[t…, s…]·v[s…].
+   */
+  private attend(
+    q: Tensor,
+    k: Tensor,
+    v: Tensor,
+    mask: Tensor | null,
+    training: boolean,
+  ): [Tensor, Tensor] {
+    const rank = q.rank;
+    const axes = this.attentionAxes!;
+    const batchAxes = range(0, rank - 1).filter((x) => !axes.includes(x));
+    const perm = [...batchAxes, ...axes, rank - 1];
+    const flat = (x: Tensor): Tensor => {
+      const t = transpose(x, perm);
+      return reshape(t, [...t.shape.slice(0, batchAxes.length), -1, t.shape.at(-1)!]);
+    };
+    const batchShape = batchAxes.map((x) => q.shape[x]!);
+    const tShape = axes.map((x) => q.shape[x]!);
+    const sShape = axes.map((x) => k.shape[x]!);
+    const qf = multiply(flat(q), 1 / Math.sqrt(this.keyDim));
+    const kf = flat(k);
+    const swap = [...range(0, batchAxes.length), batchAxes.length + 1, batchAxes.length];
+    let scores = reshape(matmul(qf, transpose(kf, swap)), [...batchShape, ...tShape, ...sShape]);
+    const softAxes = range(scores.rank - axes.length, scores.rank);
+    if (mask) {
+      // The mask ([B, T, S]) gains the axes it lacks just before the query attention axes.
+      let m = cast(mask, "bool");
+      while (m.rank < scores.rank) m = expandDims(m, -axes.length * 2 - 1);
+      scores = softmax(where(m, scores, MASKED_LOGIT), softAxes);
+      // A row with every key masked would come out uniform; Keras zeroes it instead.
+      scores = where(m, scores, 0);
+    } else {
+      scores = softmax(scores, softAxes);
+    }
+    const dropped =
+      training && this.dropout > 0
+        ? dropoutOp(scores, this.dropout, { seed: this.seedGenerator.generator.fork() })
+        : scores;
+    const p = reshape(dropped, [...batchShape, sizeOf(tShape), sizeOf(sShape)]);
+    const mixed = matmul(p, flat(v)); // [batch…, T, Hv]
+    const unflat = reshape(mixed, [...batchShape, ...tShape, v.shape.at(-1)!]);
+    const inverse = perm.map((_, i) => perm.indexOf(i));
+    return [transpose(unflat, inverse), scores];
+  }
+
+  /** Keras's merged mask: query [B,T,1] & value [B,1,S] & key [B,1,S] & causal/band [1,T,S] & given. */
+  private attentionMask(
+    query: Tensor,
+    value: Tensor,
+    queryMask: Tensor | null,
+    valueMask: Tensor | null,
+    keyMask: Tensor | null,
+  ): Tensor | null {
+    const parts: Tensor[] = [];
+    if (queryMask) parts.push(expandDims(cast(queryMask, "bool"), -1));
+    if (valueMask) parts.push(expandDims(cast(valueMask, "bool"), -2));
+    if (keyMask) parts.push(expandDims(cast(keyMask, "bool"), -2));
+    const t = query.shape[1]!;
+    const s = value.shape[1]!;
+    if (this.extra.useCausalMask) parts.push(causalMask(t, s));
+    if (this.slidingWindow !== null) parts.push(bandMask(t, s, this.slidingWindow));
+    if (this.extra.attentionMask !== null && this.extra.attentionMask !== undefined) {
+      parts.push(cast(asTensor(this.extra.attentionMask), "bool"));
+    }
+    return parts.length === 0 ? null : parts.reduce((x, y) => logicalAnd(x, y));
+  }
+
+  override computeOutputShape(inputShape: Shapes): Shapes {
+    const [q, v] = inputShapes(inputShape);
+    const out = [...q.slice(0, -1), ...(this.outputShape ?? [q.at(-1)!])];
+    if (!this.extra.returnAttentionScores) return out;
+    const rank = q.length + 1;
+    const axes = this.attentionAxes ?? range(1, rank - 2);
+    const projected = [...q.slice(0, -1), this.numHeads];
+    const batch = range(0, rank - 1)
+      .filter((x) => !axes.includes(x))
+      .map((x) => projected[x]!);
+    return [out, [...batch, ...axes.map((x) => q[x]!), ...axes.map((x) => v[x]!)]];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const a = this.args;
+    return {
+      ...super.getConfig(),
+      num_heads: this.numHeads,
+      key_dim: this.keyDim,
+      value_dim: this.valueDim,
+      dropout: this.dropout,
+      use_bias: this.useBias,
+      use_gate: false,
+      output_shape: this.outputShape ? [...this.outputShape] : null,
+      attention_axes: this.attentionAxes ? [...this.attentionAxes] : null,
+      sliding_window: this.slidingWindow,
+      kernel_initializer: serializeInitializer(a.kernelInitializer, "glorot_uniform"),
+      bias_initializer: serializeInitializer(a.biasInitializer, "zeros"),
+      kernel_regularizer: serializeRegularizer(a.kernelRegularizer),
+      bias_regularizer: serializeRegularizer(a.biasRegularizer),
+      activity_regularizer: serializeRegularizer(a.activityRegularizer),
+      kernel_constraint: serializeConstraint(a.kernelConstraint),
+      bias_constraint: serializeConstraint(a.biasConstraint),
+      seed: a.seed ?? null,
+    };
+  }
+
+  static fromConfig(config: Record<string, unknown>): MultiHeadAttention {
+    return new MultiHeadAttention(fromKerasConfig(config) as unknown as MultiHeadAttentionArgs);
+  }
+}
+
+export interface EinsumDenseArgs extends LayerArgs {
+  biasAxes?: string | null;
+  kernelInitializer?: string | Initializer | KerasObject;
+  biasInitializer?: string | Initializer | KerasObject;
+  kernelRegularizer?: string | Regularizer | null;
+  biasRegularizer?: string | Regularizer | null;
+  kernelConstraint?: string | Constraint | null;
+  biasConstraint?: string | Constraint | null;
+}
+
+/**
+ * The projections inside MultiHeadAttention: Keras's `EinsumDense` for the equations attention
+ * builds, `<free><bound>,<bound><out>-><free><out>` (e.g. "abc,cde->abde"): a tensordot of the
+ * input's trailing bound axes with the kernel's leading ones, plus a bias over the out axes.
+ * (Not the general EinsumDense layer: other equations are rejected.)
+ */
+export class EinsumDense extends Layer {
+  kernel!: Variable;
+  bias: Variable | null = null;
+  private readonly bound: number;
+  private readonly outDims: number[];
+
+  constructor(
+    readonly equation: string,
+    /** Keras's `output_shape`: the output's shape without the batch axis (null: follows the input) */
+    readonly partialOutputShape: readonly (number | null)[],
+    private readonly args: EinsumDenseArgs = {},
+  ) {
+    super(args);
+    const m = /^([a-z]+),([a-z]+)->([a-z]+)$/.exec(equation);
+    const [input = "", kernel = "", output = ""] = m ? m.slice(1) : [];
+    // The bound (contracted) letters lead the kernel and end the input.
+    let bound = [...kernel].findIndex((c) => !input.includes(c));
+    if (bound < 0) bound = kernel.length;
+    const free = input.slice(0, input.length - bound);
+    const rest = kernel.slice(bound);
+    const fits =
+      m !== null && bound > 0 && input.endsWith(kernel.slice(0, bound)) && output === free + rest;
+    if (!fits) {
+      throw new ValueError(
+        `${this.where()}: only projection equations "<free><bound>,<bound><out>-><free><out>" are supported; received equation=${JSON.stringify(equation)}`,
+      );
+    }
+    if (args.biasAxes && args.biasAxes !== rest) {
+      throw new ValueError(
+        `${this.where()}: biasAxes must be "${rest}" or null; received biasAxes=${JSON.stringify(args.biasAxes)}`,
+      );
+    }
+    const outDims = partialOutputShape.slice(partialOutputShape.length - rest.length);
+    if (outDims.length !== rest.length || !outDims.every((d) => Number.isInteger(d))) {
+      throw new ValueError(
+        `${this.where()}: outputShape must end with the ${rest.length} kernel output sizes; received ${JSON.stringify(partialOutputShape)}`,
+      );
+    }
+    this.bound = bound;
+    this.outDims = outDims as number[];
+  }
+
+  override build(inputShape: ShapeSpec): void {
+    const boundDims = inputShape.slice(-this.bound);
+    if (boundDims.some((d) => d === null)) {
+      throw new ValueError(
+        `the last ${this.bound} axes of the input must be known; received shape ${JSON.stringify(inputShape)}`,
+      );
+    }
+    const a = this.args;
+    this.kernel = this.addWeight({
+      name: "kernel",
+      shape: [...(boundDims as number[]), ...this.outDims],
+      initializer: a.kernelInitializer ?? "glorot_uniform",
+      regularizer: a.kernelRegularizer,
+      constraint: a.kernelConstraint,
+    });
+    if (a.biasAxes) {
+      this.bias = this.addWeight({
+        name: "bias",
+        shape: this.outDims,
+        initializer: a.biasInitializer ?? "zeros",
+        regularizer: a.biasRegularizer,
+        constraint: a.biasConstraint,
+      });
+    }
+  }
+
+  call(inputs: Tensor): Tensor {
+    const boundDims = this.kernel.shape.slice(0, this.bound);
+    const lead = inputs.shape.slice(0, inputs.rank - this.bound);
+    if (inputs.shape.slice(-this.bound).join() !== boundDims.join()) {
+      throw new ValueError(
+        `expected the input to end with axes [${boundDims}]; received shape [${inputs.shape}]`,
+      );
+    }
+    const x = reshape(inputs, [...lead, sizeOf(boundDims)]);
+    const w = reshape(this.kernel, [sizeOf(boundDims), sizeOf(this.outDims)]);
+    const y = reshape(matmul(x, w), [...lead, ...this.outDims]);
+    return this.bias ? add(y, this.bias) : y;
+  }
+
+  override computeOutputShape(inputShape: ShapeSpec): ShapeSpec {
+    return [...inputShape.slice(0, inputShape.length - this.bound), ...this.outDims];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const a = this.args;
+    return {
+      ...super.getConfig(),
+      output_shape: [...this.partialOutputShape],
+      equation: this.equation,
+      activation: "linear",
+      bias_axes: a.biasAxes ?? null,
+      kernel_initializer: serializeInitializer(a.kernelInitializer, "glorot_uniform"),
+      bias_initializer: serializeInitializer(a.biasInitializer, "zeros"),
+      kernel_regularizer: serializeRegularizer(a.kernelRegularizer),
+      bias_regularizer: serializeRegularizer(a.biasRegularizer),
+      kernel_constraint: serializeConstraint(a.kernelConstraint),
+      bias_constraint: serializeConstraint(a.biasConstraint),
+    };
+  }
+
+  static fromConfig(config: Record<string, unknown>): EinsumDense {
+    const { equation, output_shape, ...rest } = config;
+    return new EinsumDense(
+      equation as string,
+      output_shape as (number | null)[],
+      fromKerasConfig(rest) as EinsumDenseArgs,
+    );
+  }
+}
+
+/** Keras's `_build_proj_equation`: e.g. (2, 1, 2) → ["abc,cde->abde", "de"]. */
+function projectionEquation(free: number, bound: number, out: number): [string, string] {
+  const letters = "abcdefghijklmnopqrstuvwxyz";
+  const f = letters.slice(0, free);
+  const b = letters.slice(free, free + bound);
+  const o = letters.slice(free + bound, free + bound + out);
+  return [`${f}${b},${b}${o}->${f}${o}`, o];
+}
+
+/** `[1, t, s]`, true where |i − j| < window: the symmetric sliding-window band. */
+function bandMask(t: number, s: number, window: number): Tensor {
+  const data = new Uint8Array(t * s);
+  for (let i = 0; i < t; i++)
+    for (let j = 0; j < s; j++) data[i * s + j] = Math.abs(i - j) < window ? 1 : 0;
+  return new Tensor(data, [1, t, s]);
+}
+
+function inputShapes(inputShape: Shapes): [ShapeSpec, ShapeSpec, ShapeSpec] {
+  const isList = inputShape.length > 0 && Array.isArray(inputShape[0]);
+  if (!isList)
+    throw new ValueError(listMessage(`one input of shape ${JSON.stringify(inputShape)}`));
+  const shapes = inputShape as readonly ShapeSpec[];
+  if (shapes.length < 2 || shapes.length > 3)
+    throw new ValueError(listMessage(`${shapes.length} inputs`));
+  const [q, v] = shapes as [ShapeSpec, ShapeSpec];
+  const k = shapes[2] ?? v;
+  if (q.length < 3) {
+    throw new ValueError(
+      `the query must have at least 3 axes ([batch, steps, dim]); received shape ${JSON.stringify(q)}`,
+    );
+  }
+  if (v.length !== q.length || k.length !== q.length) {
+    throw new ValueError(
+      `query, value and key must have the same rank; received shapes ${JSON.stringify(shapes)}`,
+    );
+  }
+  const vk = v.slice(1, -1).every((d, i) => d === null || k[i + 1] === null || d === k[i + 1]);
+  if (!vk) {
+    throw new ValueError(
+      `all dimensions of value and key, except the last one, must be equal; received value_shape=${JSON.stringify(v)} and key_shape=${JSON.stringify(k)}`,
+    );
+  }
+  return [q, v, k];
+}
+
+function listMessage(received: string): string {
+  return `MultiHeadAttention must be called on a list of inputs, namely [query, value] or [query, value, key]; received ${received}`;
+}
+
+function range(start: number, stop: number): number[] {
+  return Array.from({ length: Math.max(0, stop - start) }, (_, i) => start + i);
+}
+
+function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((n, d) => n * d, 1);
+}

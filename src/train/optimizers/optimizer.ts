@@ -1,0 +1,438 @@
+/**
+ * The Optimizer base: Keras 3's BaseOptimizer semantics (keras/src/optimizers/base_optimizer.py).
+ * One step of `apply` is: unscale by `lossScaleFactor` → (gradient accumulation) → clip
+ * (clipnorm per tensor | globalClipnorm | clipvalue) → decoupled weight decay `w -= w·wd·lr` →
+ * the optimizer's update rule → the variable's constraint → EMA of the weights → `iterations++`.
+ * Weight decay, update and constraint are fused so each variable is assigned once per step.
+ */
+import { valueAndGrad } from "../../autodiff/grad.js";
+import { noGrad } from "../../autodiff/tape.js";
+import { Variable } from "../../autodiff/variable.js";
+import { StrataError, ValueError, fmtShape } from "../../errors.js";
+import { type KerasObject, toSnakeCase } from "../../nn/serialization.js";
+import { uniqueName } from "../../layers/layer.js";
+import { add, cast, divide, multiply, subtract } from "../../ops/elementwise.js";
+import { full, zeros } from "../../tensor/creation.js";
+import type { Tensor } from "../../tensor/tensor.js";
+import { clipByGlobalNorm, clipByNorm, clipByValue } from "./clip.js";
+import {
+  type LearningRate,
+  type OptimizerOptions,
+  checkBaseOptions,
+  checkLearningRate,
+  optionsFromConfig,
+} from "./options.js";
+import { LearningRateSchedule } from "./schedules.js";
+
+export type { LearningRate, OptimizerOptions } from "./options.js";
+export { checkBool, checkRange } from "./options.js";
+
+/** A per-variable state tensor of an optimizer (Keras `add_optimizer_variables`). */
+export interface SlotSpec {
+  name: string;
+  /** Constant initial value (0 unless given; Adagrad starts its accumulators at 0.1). */
+  init?: number;
+}
+
+// ---------------------------------------------------------------- the base class
+
+export abstract class Optimizer {
+  readonly name: string;
+  readonly weightDecay: number | null;
+  readonly clipnorm: number | null;
+  readonly clipvalue: number | null;
+  readonly globalClipnorm: number | null;
+  readonly useEma: boolean;
+  readonly emaMomentum: number;
+  readonly emaOverwriteFrequency: number | null;
+  readonly lossScaleFactor: number | null;
+  readonly gradientAccumulationSteps: number | null;
+  built = false;
+
+  private lr: Variable | LearningRateSchedule | (() => number);
+  /** Raw count of `apply` calls (Keras `_iterations`); `iterations` divides out accumulation. */
+  private readonly iterationVar: Variable;
+  /** Every optimizer variable in Keras's order (iteration, learning_rate, slots …): what is saved. */
+  private readonly tracked: Variable[] = [];
+  private readonly trainableVars: Variable[] = [];
+  private readonly slotsOf = new Map<Variable, Variable[]>();
+  private readonly averageOf = new Map<Variable, Variable>();
+  private readonly accumulatorOf = new Map<Variable, Variable>();
+  private excludeNames: RegExp | null = null;
+  private readonly excludeVars = new Set<Variable>();
+
+  protected constructor(
+    opts: OptimizerOptions,
+    defaults: { learningRate: number; keys?: readonly string[] },
+  ) {
+    const where = this.constructor.name;
+    const s = checkBaseOptions(where, opts, defaults);
+    this.name = opts.name ?? uniqueName(toSnakeCase(where));
+    this.weightDecay = s.weightDecay;
+    this.clipnorm = s.clipnorm;
+    this.clipvalue = s.clipvalue;
+    this.globalClipnorm = s.globalClipnorm;
+    this.useEma = s.useEma;
+    this.emaMomentum = s.emaMomentum;
+    this.emaOverwriteFrequency = s.emaOverwriteFrequency;
+    this.lossScaleFactor = s.lossScaleFactor;
+    this.gradientAccumulationSteps = s.gradientAccumulationSteps;
+
+    this.iterationVar = this.track(
+      new Variable(zeros([], "int32"), { name: `${this.name}/iteration`, trainable: false }),
+    );
+    const lr = s.learningRate;
+    this.lr = typeof lr === "number" ? this.track(this.lrVariable(lr)) : lr;
+  }
+
+  // ------------------------------------------------------------ what subclasses provide
+
+  /** The per-variable slots, created for every variable before its first update. */
+  protected slotSpecs(): SlotSpec[] {
+    return [];
+  }
+
+  /**
+   * The update rule: returns the variable's new value from the (clipped, dtype-cast) gradient and
+   * its current value (already weight-decayed), assigning the slots itself. `lr` is this step's rate.
+   */
+  protected abstract updateStep(
+    grad: Tensor,
+    value: Tensor,
+    slots: readonly Variable[],
+    lr: number,
+  ): Tensor;
+
+  /** Called once per update step before the per-variable updates (Nadam's momentum cache). */
+  protected beforeUpdates(): void {}
+
+  /** Optimizer-wide variables built after the slots (Nadam's `u_product`). */
+  protected buildExtra(_dtype: Variable["dtype"]): Variable[] {
+    return [];
+  }
+
+  /** The optimizer's own config keys, added after the base keys. */
+  protected ownConfig(): Record<string, unknown> {
+    return {};
+  }
+
+  // ------------------------------------------------------------ learning rate & counters
+
+  /** Number of update steps taken (Keras `iterations`: accumulation steps count as one). */
+  get iterations(): number {
+    const raw = this.iterationVar.value.data[0]!;
+    return this.gradientAccumulationSteps ? Math.floor(raw / this.gradientAccumulationSteps) : raw;
+  }
+
+  /** The rate the next step will use (a schedule is read at the raw step count, as in Keras). */
+  get currentLearningRate(): number {
+    if (this.lr instanceof Variable) return this.lr.value.data[0]!;
+    if (this.lr instanceof LearningRateSchedule)
+      return this.lr.call(this.iterationVar.value.data[0]!);
+    return this.lr();
+  }
+
+  /** Keras `optimizer.learning_rate`: reading gives the current rate. */
+  get learningRate(): number {
+    return this.currentLearningRate;
+  }
+
+  /** Sets a new rate (ReduceLROnPlateau, LearningRateScheduler), or replaces it by a schedule. */
+  set learningRate(value: LearningRate) {
+    const lr = checkLearningRate(this.constructor.name, value);
+    if (typeof lr !== "number") {
+      if (this.lr instanceof Variable) this.tracked.splice(this.tracked.indexOf(this.lr), 1);
+      this.lr = lr;
+    } else if (this.lr instanceof LearningRateSchedule) {
+      throw new StrataError(
+        `${this.name}: this optimizer was created with a LearningRateSchedule as its learningRate, ` +
+          "so its learning rate is not settable; create it with a number learningRate instead",
+      );
+    } else if (this.lr instanceof Variable) {
+      this.lr.assign(full([], lr, "float32"));
+    } else {
+      this.lr = this.lrVariable(lr);
+      this.tracked.splice(1, 0, this.lr);
+    }
+  }
+
+  private lrVariable(lr: number): Variable {
+    // Keras keeps the rate in a float32 variable: configs and logs read it back rounded to float32.
+    return new Variable(full([], lr, "float32"), {
+      name: `${this.name}/learning_rate`,
+      trainable: false,
+    });
+  }
+
+  // ------------------------------------------------------------ building
+
+  /** Creates the slots of any variable not seen before (Keras builds all of them on first apply). */
+  build(variables: readonly Variable[]): void {
+    const fresh = [...new Set(variables)].filter((v) => !this.slotsOf.has(v));
+    if (fresh.length === 0 && this.built) return;
+    const firstBuild = !this.built;
+    // Base slots first, interleaved per variable, then each kind of the optimizer's slots for all
+    // variables: the order Keras saves them in.
+    for (const v of fresh) {
+      if (this.useEma) this.averageOf.set(v, this.addSlot(v, "average", 0));
+      if (this.gradientAccumulationSteps)
+        this.accumulatorOf.set(v, this.addSlot(v, "gradient_accumulator", 0));
+      this.slotsOf.set(v, []);
+    }
+    for (const spec of this.slotSpecs()) {
+      for (const v of fresh) this.slotsOf.get(v)!.push(this.addSlot(v, spec.name, spec.init ?? 0));
+    }
+    if (firstBuild)
+      for (const x of this.buildExtra(variables[0]?.dtype ?? "float32")) this.track(x);
+    this.trainableVars.push(...fresh);
+    this.built = true;
+  }
+
+  private addSlot(v: Variable, slot: string, init: number): Variable {
+    const value = init === 0 ? zeros(v.shape, v.dtype) : full(v.shape, init, v.dtype);
+    const name = `${this.name}/${v.name.replace(/[/:]/g, "_")}_${slot}`;
+    return this.track(new Variable(value, { name, trainable: false }));
+  }
+
+  private track(v: Variable): Variable {
+    this.tracked.push(v);
+    return v;
+  }
+
+  /** Every optimizer variable, in the order Keras saves them (`optimizer/vars/0`, `1`, …). */
+  get variables(): Variable[] {
+    return [...this.tracked];
+  }
+
+  // ------------------------------------------------------------ applying gradients
+
+  /** Keras `apply_gradients`: `[gradient, variable]` pairs. */
+  applyGradients(gradsAndVars: readonly (readonly [Tensor | null, Variable])[]): void {
+    this.apply(
+      gradsAndVars.map((p) => p[0]),
+      gradsAndVars.map((p) => p[1]),
+    );
+  }
+
+  /**
+   * One optimizer step. Without `variables`, the gradients pair with the variables the optimizer
+   * was built on. A null gradient leaves its variable untouched.
+   */
+  apply(grads: readonly (Tensor | null)[], variables?: readonly Variable[]): void {
+    if (grads.length === 0) return;
+    let vars: readonly Variable[];
+    if (variables === undefined) {
+      if (!this.built) {
+        throw new ValueError(
+          `${this.name}: when passing grads without variables, the optimizer must already be built; ` +
+            "call optimizer.build(variables) first",
+        );
+      }
+      vars = this.trainableVars;
+    } else {
+      vars = variables;
+      this.build(vars);
+    }
+    if (grads.length !== vars.length) {
+      throw new ValueError(
+        `${this.name}: expected one gradient per variable (${vars.length}); received ${grads.length} gradients`,
+      );
+    }
+    const gs: Tensor[] = [];
+    const vs: Variable[] = [];
+    grads.forEach((g, i) => {
+      if (g === null || g === undefined) return;
+      const v = vars[i]!;
+      if (g.shape.length !== v.shape.length || g.shape.some((d, k) => d !== v.shape[k])) {
+        throw new ValueError(
+          `${this.name}: the gradient of ${v.name} must have shape ${fmtShape(v.shape)}; received ${fmtShape(g.shape)}`,
+        );
+      }
+      gs.push(g);
+      vs.push(v);
+    });
+    if (gs.length === 0)
+      throw new ValueError(`${this.name}: no gradients provided for any variable`);
+    noGrad(() => this.step(gs, vs));
+  }
+
+  private step(grads: Tensor[], vars: Variable[]): void {
+    let gs = grads.map((g, i) => (g.dtype === vars[i]!.dtype ? g : cast(g, vars[i]!.dtype)));
+    if (this.lossScaleFactor !== null) gs = gs.map((g) => divide(g, this.lossScaleFactor!));
+    const fuseConstraints = !this.useEma;
+    let updated = true;
+    const steps = this.gradientAccumulationSteps;
+    if (steps) {
+      const accs = vars.map((v) => this.accumulatorOf.get(v)!);
+      if ((this.iterationVar.value.data[0]! + 1) % steps === 0) {
+        // Update with the mean of the accumulated gradients, then start accumulating afresh.
+        this.update(
+          gs.map((g, i) => divide(add(g, accs[i]!), steps)),
+          vars,
+          fuseConstraints,
+        );
+        for (const a of accs) a.assign(zeros(a.shape, a.dtype));
+      } else {
+        gs.forEach((g, i) => accs[i]!.assign(add(accs[i]!, g)));
+        updated = false;
+      }
+    } else {
+      this.update(gs, vars, fuseConstraints);
+    }
+    if (this.useEma) this.updateAverages();
+    this.iterationVar.assign(full([], this.iterationVar.value.data[0]! + 1, "int32"));
+    if (updated && !fuseConstraints) {
+      for (const v of vars) if (v.constraint) v.assign(v.constraint.apply(v.value));
+    }
+  }
+
+  private update(grads: Tensor[], vars: Variable[], fuseConstraints: boolean): void {
+    const clipped = this.clipGradients(grads);
+    const lr = this.currentLearningRate;
+    this.beforeUpdates();
+    const decay = this.weightDecay ? this.weightDecay * lr : 0;
+    vars.forEach((v, i) => {
+      let value = v.value;
+      // Decoupled weight decay (Loshchilov & Hutter): w ← w − w·wd·lr, before the update rule.
+      if (decay !== 0 && this.usesWeightDecay(v)) value = subtract(value, multiply(value, decay));
+      let next = this.updateStep(clipped[i]!, value, this.slotsOf.get(v)!, lr);
+      if (fuseConstraints && v.constraint) next = v.constraint.apply(next);
+      v.assign(next);
+    });
+  }
+
+  private clipGradients(grads: Tensor[]): Tensor[] {
+    if (this.clipnorm) return grads.map((g) => clipByNorm(g, this.clipnorm!));
+    if (this.globalClipnorm) return clipByGlobalNorm(grads, this.globalClipnorm);
+    if (this.clipvalue) return grads.map((g) => clipByValue(g, this.clipvalue!));
+    return grads;
+  }
+
+  /** Exponential moving average of every built variable: avg ← m·avg + (1 − m)·w, m = 0 on step 0. */
+  private updateAverages(): void {
+    const m = this.iterations === 0 ? 0 : this.emaMomentum;
+    for (const v of this.trainableVars) {
+      const avg = this.averageOf.get(v)!;
+      avg.assign(add(multiply(avg, m), multiply(v, 1 - m)));
+    }
+    const every = this.emaOverwriteFrequency;
+    if (every && (this.iterations + 1) % every === 0)
+      this.finalizeVariableValues(this.trainableVars);
+  }
+
+  /** With `useEma`, replaces the variables by their moving averages (Keras does this after fit). */
+  finalizeVariableValues(variables: readonly Variable[]): void {
+    if (!this.useEma) return;
+    for (const v of variables) {
+      const avg = this.averageOf.get(v);
+      if (avg) v.assign(avg.value);
+    }
+  }
+
+  /** Keras `exclude_from_weight_decay`: variables, or names matched as regular expressions. */
+  excludeFromWeightDecay(
+    opts: { varList?: readonly Variable[]; varNames?: readonly string[] } = {},
+  ): void {
+    if (this.built) {
+      throw new ValueError(
+        `${this.name}: excludeFromWeightDecay can only be configured before the optimizer is built`,
+      );
+    }
+    this.excludeVars.clear();
+    for (const v of opts.varList ?? []) this.excludeVars.add(v);
+    this.excludeNames = opts.varNames?.length
+      ? new RegExp([...new Set(opts.varNames)].join("|"))
+      : null;
+  }
+
+  private usesWeightDecay(v: Variable): boolean {
+    return !this.excludeVars.has(v) && !(this.excludeNames?.test(v.name) ?? false);
+  }
+
+  /** Keras `scale_loss`: multiplies the loss by `lossScaleFactor` before gradients are taken. */
+  scaleLoss(loss: Tensor): Tensor {
+    return this.lossScaleFactor === null ? loss : multiply(loss, this.lossScaleFactor);
+  }
+
+  /** Takes the gradient of `loss` with respect to `variables` and applies one step; returns the loss. */
+  minimize(loss: () => Tensor, variables: readonly Variable[]): Tensor {
+    const { value, grads } = valueAndGrad(() => this.scaleLoss(loss()), variables);
+    this.apply(grads, variables);
+    return value;
+  }
+
+  // ------------------------------------------------------------ state & config
+
+  /** Sets every optimizer variable, in the order of `variables` (Keras `set_weights`). */
+  setWeights(weights: readonly Tensor[]): void {
+    if (!this.built) {
+      throw new ValueError(
+        `${this.name}: setWeights needs a built optimizer; call optimizer.build(variables) first`,
+      );
+    }
+    if (weights.length !== this.tracked.length) {
+      throw new ValueError(
+        `${this.name}: expected ${this.tracked.length} weights; received ${weights.length}`,
+      );
+    }
+    this.tracked.forEach((v, i) => v.assign(weights[i]!));
+  }
+
+  /** Writes the variables as `store["0"]`, `store["1"]`, … (the `.keras` weights layout). */
+  saveOwnVariables(store: Record<string, Tensor>): void {
+    this.tracked.forEach((v, i) => (store[String(i)] = v.value));
+  }
+
+  /** Reads variables saved by `saveOwnVariables`; like Keras, skips (with a warning) on a count mismatch. */
+  loadOwnVariables(store: Record<string, Tensor>): void {
+    const n = Object.keys(store).length;
+    if (n !== this.tracked.length) {
+      console.warn(
+        `Skipping variable loading for optimizer '${this.name}', because it has ${this.tracked.length} ` +
+          `variables whereas the saved optimizer has ${n} variables.`,
+      );
+      return;
+    }
+    this.tracked.forEach((v, i) => v.assign(store[String(i)]!));
+  }
+
+  getConfig(): Record<string, unknown> {
+    const lr = this.lr;
+    return {
+      name: this.name,
+      learning_rate:
+        lr instanceof LearningRateSchedule
+          ? lr.serialize()
+          : lr instanceof Variable
+            ? lr.value.data[0]
+            : lr(),
+      weight_decay: this.weightDecay,
+      clipnorm: this.clipnorm,
+      global_clipnorm: this.globalClipnorm,
+      clipvalue: this.clipvalue,
+      use_ema: this.useEma,
+      ema_momentum: this.emaMomentum,
+      ema_overwrite_frequency: this.emaOverwriteFrequency,
+      loss_scale_factor: this.lossScaleFactor,
+      gradient_accumulation_steps: this.gradientAccumulationSteps,
+      ...this.ownConfig(),
+    };
+  }
+
+  serialize(): KerasObject {
+    return {
+      module: "keras.optimizers",
+      class_name: this.constructor.name,
+      config: this.getConfig(),
+      registered_name: null,
+    };
+  }
+
+  /** Rebuilds an optimizer (without its state) from `getConfig()` output or a Keras config. */
+  static fromConfig<T extends Optimizer>(
+    this: new (opts: never) => T,
+    config: Record<string, unknown>,
+  ): T {
+    return new this(optionsFromConfig(config) as never);
+  }
+}
