@@ -4,10 +4,8 @@ import { describe, it } from "node:test";
 import * as st from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
 import { Attention } from "../../src/layers/attention/attention.js";
-import {
-  EinsumDense,
-  MultiHeadAttention,
-} from "../../src/layers/attention/multi-head-attention.js";
+import { EinsumDense } from "../../src/layers/attention/einsum-dense.js";
+import { MultiHeadAttention } from "../../src/layers/attention/multi-head-attention.js";
 import { Input } from "../../src/layers/core/input.js";
 import { maskOf } from "../../src/layers/layer.js";
 import { SymbolicTensor } from "../../src/layers/symbolic.js";
