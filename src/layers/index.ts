@@ -49,3 +49,12 @@ export { Attention, type AttentionArgs, type AttentionCallOptions } from "./atte
 export {
   MultiHeadAttention, type MultiHeadAttentionArgs, type MultiHeadAttentionCallOptions,
 } from "./attention/multi-head-attention.js";
+export { RNN, type RNNArgs, type RNNCallOptions } from "./recurrent/rnn.js";
+export { RNNCell, type CellArgs } from "./recurrent/rnn-cell.js";
+export {
+  SimpleRNN, SimpleRNNCell, type SimpleRNNArgs, type SimpleRNNCellArgs,
+} from "./recurrent/simple-rnn.js";
+export { LSTM, LSTMCell, type LSTMArgs, type LSTMCellArgs } from "./recurrent/lstm.js";
+export { GRU, GRUCell, type GRUArgs, type GRUCellArgs } from "./recurrent/gru.js";
+export { Bidirectional, type BidirectionalArgs, type MergeMode } from "./recurrent/bidirectional.js";
+export { TimeDistributed } from "./recurrent/time-distributed.js";
