@@ -20,5 +20,16 @@ export type { TensorLike } from "./ops/core.js";
 export { Variable } from "./autodiff/variable.js";
 export { valueAndGrad, grad } from "./autodiff/grad.js";
 export { noGrad } from "./autodiff/tape.js";
-export { setBackend, getBackend, listBackends, type Backend } from "./backend/registry.js";
+export {
+  setBackend,
+  getBackend,
+  listBackends,
+  setNumThreads,
+  getNumThreads,
+  type Backend,
+} from "./backend/registry.js";
+export * as layers from "./layers/index.js";
+export { Input } from "./layers/core/input.js";
+export { initializers, regularizers, constraints } from "./nn/index.js";
+export * as optimizers from "./train/optimizers/index.js";
 export { StrataError, ShapeError, DTypeError, ValueError } from "./errors.js";

@@ -26,9 +26,9 @@ function backprop(tape: Tape, output: Tensor, targets: readonly Tensor[]): Tenso
   const grads = new Map<number, Tensor>([[output.id, ones(output.shape, output.dtype)]]);
   for (let n = tape.nodes.length - 1; n >= 0; n--) {
     const node = tape.nodes[n]!;
-    const dy = grads.get(node.output.id);
-    if (!dy) continue;
-    const inputGrads = node.backward(dy);
+    const dys = node.outputs.map((o) => grads.get(o.id) ?? null);
+    if (dys.every((d) => d === null)) continue;
+    const inputGrads = node.backward(dys);
     node.inputs.forEach((input, i) => {
       const g = inputGrads[i];
       if (!g || !tape.watched.has(input.id)) return;

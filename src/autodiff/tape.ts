@@ -4,10 +4,13 @@ import type { Tensor } from "../tensor/tensor.js";
 /** Given the gradient of an op's output, the gradients of its inputs (null where none flows). */
 export type Backward = (dy: Tensor) => readonly (Tensor | null)[];
 
+/** The same for an op with several outputs; an output no gradient reached gets null. */
+export type MultiBackward = (dys: readonly (Tensor | null)[]) => readonly (Tensor | null)[];
+
 export interface TapeNode {
-  readonly output: Tensor;
+  readonly outputs: readonly Tensor[];
   readonly inputs: readonly Tensor[];
-  readonly backward: Backward;
+  readonly backward: MultiBackward;
 }
 
 /** The record of one `valueAndGrad`/`grad` call: watched tensors and the ops that used them. */
@@ -25,21 +28,29 @@ let paused = 0;
  * the op is what makes gradients of gradients work: the inner tape's backward pass is itself
  * recorded by the outer one.
  */
-export function record<T extends Tensor>(
-  output: T,
+export function record<T extends Tensor>(output: T, inputs: readonly Tensor[], backward: Backward): T {
+  recordAll([output], inputs, (dys) => backward(dys[0]!));
+  return output;
+}
+
+/**
+ * `record` for an op with several outputs (split): one node, so the backward pass assembles all
+ * the pieces' gradients at once instead of one full-size gradient per piece.
+ */
+export function recordAll(
+  outputs: readonly Tensor[],
   inputs: readonly Tensor[],
-  backward: Backward,
-): T {
-  if (active.length === 0 || paused > 0 || !isFloat(output.dtype)) return output;
+  backward: MultiBackward,
+): void {
+  if (active.length === 0 || paused > 0 || !outputs.every((o) => isFloat(o.dtype))) return;
   // An op that returned one of its inputs unchanged adds no edge (it would loop onto itself).
-  if (inputs.includes(output)) return output;
+  if (outputs.some((o) => inputs.includes(o))) return;
   for (const tape of active) {
     if (inputs.some((t) => tape.watched.has(t.id))) {
-      tape.watched.add(output.id);
-      tape.nodes.push({ output, inputs, backward });
+      for (const o of outputs) tape.watched.add(o.id);
+      tape.nodes.push({ outputs, inputs, backward });
     }
   }
-  return output;
 }
 
 export function runOnTape<T>(tape: Tape, fn: () => T): T {

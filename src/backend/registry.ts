@@ -1,5 +1,11 @@
 import { ValueError } from "../errors.js";
 import type { Kernels } from "./backend.js";
+import {
+  nativeKernels,
+  nativeThreads,
+  nativeUnavailableReason,
+  setNativeThreads,
+} from "./native/index.js";
 import { tsKernels } from "./ts/index.js";
 
 export interface Backend {
@@ -40,4 +46,29 @@ export function kernels(): Kernels {
   return current.kernels;
 }
 
+/**
+ * Sets how many threads the native backend uses (its own loops and OpenBLAS alike); the default
+ * is one per available core. The TypeScript backend always runs on the calling thread.
+ */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) {
+    throw new ValueError(`setNumThreads: n must be a positive integer; received ${n}`);
+  }
+  setNativeThreads(n);
+}
+
+/** Threads the native backend uses (1 when only the TypeScript backend is available). */
+export function getNumThreads(): number {
+  return nativeThreads();
+}
+
+// The native backend, when its addon loaded, is the default; "ts" stays available as the
+// reference. Without the addon, say so once and carry on in TypeScript.
+if (nativeKernels) registerBackend({ name: "native", kernels: nativeKernels });
 registerBackend({ name: "ts", kernels: tsKernels });
+if (!nativeKernels) {
+  console.warn(
+    `strata: native backend unavailable (${nativeUnavailableReason}); running on the TypeScript ` +
+      "backend. Install a C++ compiler and libopenblas-dev, then `npm rebuild strata`, for native speed.",
+  );
+}

@@ -2,3 +2,12 @@
 export * from "./elementwise.js";
 export * from "./reduce.js";
 export * from "./movement.js";
+export * from "./activations.js";
+export * from "./scan.js";
+export * from "./join.js";
+export * from "./gather.js";
+export * from "./linalg.js";
+export { conv, depthwiseConv, separableConv, convTranspose } from "./conv.js";
+export type { ConvOptions, ConvTransposeOptions, ConvPadding } from "./conv.js";
+export { maxPool, averagePool } from "./pool.js";
+export type { PoolPadding } from "./pool.js";

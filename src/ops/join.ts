@@ -1,6 +1,6 @@
-import { record } from "../autodiff/tape.js";
+import { noGrad, record, recordAll } from "../autodiff/tape.js";
 import { ShapeError, ValueError, fmtShape } from "../errors.js";
-import { full, tensor } from "../tensor/creation.js";
+import { full, tensor, zeros } from "../tensor/creation.js";
 import { promoteTypes } from "../tensor/dtype.js";
 import {
   collapseAxes,
@@ -173,13 +173,20 @@ export function split(
     const clamp = (p: number): number => Math.min(Math.max(p < 0 ? p + n : p, 0), n);
     bounds = [0, ...indicesOrSections.map(clamp), n];
   }
-  return bounds.slice(1).map((end, i) => {
-    const start = zerosOf(t.rank);
-    start[a] = bounds[i]!;
-    const size = [...t.shape];
-    size[a] = Math.max(end - bounds[i]!, 0);
-    return sliceBox(t, start, size);
-  });
+  const pieces = noGrad(() =>
+    bounds.slice(1).map((end, i) => {
+      const start = zerosOf(t.rank);
+      start[a] = bounds[i]!;
+      const size = [...t.shape];
+      size[a] = Math.max(end - bounds[i]!, 0);
+      return sliceBox(t, start, size);
+    }),
+  );
+  // d split = the pieces' gradients joined back (zeros for pieces no gradient reached).
+  recordAll(pieces, [t], (dys) => [
+    concatenate(dys.map((d, i) => d ?? zeros(pieces[i]!.shape, t.dtype)), a),
+  ]);
+  return pieces;
 }
 
 /**

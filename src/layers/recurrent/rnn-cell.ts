@@ -34,17 +34,9 @@ export interface PreparedSequence {
   step: StepFn;
 }
 
-/**
- * Splits x along axis 0 into n equal blocks by halving. Each slice's gradient is a tensor the size
- * of the sliced tensor, so cutting n pieces straight from x costs O(n · size) in the backward
- * pass; halving costs O(size · log n), which keeps long sequences linear-ish.
- */
+/** Splits x along axis 0 into n equal blocks (one per timestep); split's gradient is one join. */
 export function splitRows(x: Tensor, n: number): Tensor[] {
-  if (n <= 1) return [x];
-  const half = Math.floor(n / 2);
-  const rows = x.shape[0]! / n;
-  const [a, b] = split(x, [half * rows], 0);
-  return [...splitRows(a!, half), ...splitRows(b!, n - half)];
+  return n <= 1 ? [x] : split(x, n, 0);
 }
 
 /**

@@ -1,0 +1,323 @@
+// Node-API registration and argument unpacking, nothing else: typed arrays are read in place
+// (their data pointers, no copies), numbers become int64. The TypeScript binding
+// (src/backend/native/index.ts) validates every length and range before it calls in; what is
+// checked here is only what a wrong call from JavaScript could otherwise turn into a crash.
+
+#include <napi.h>
+
+#include "kernels.h"
+#include "thread-pool.h"
+
+namespace strata {
+namespace {
+
+bool fail(napi_env env, const char* fn, const char* what) {
+  std::string msg = std::string("strata_native.") + fn + ": " + what;
+  Napi::TypeError::New(env, msg).ThrowAsJavaScriptException();
+  return false;
+}
+
+bool get_buf(const Napi::CallbackInfo& info, size_t i, const char* fn, Buf* out) {
+  napi_typedarray_type type;
+  size_t length;
+  void* data;
+  napi_value buffer;
+  size_t offset;
+  bool is_typed = false;
+  napi_is_typedarray(info.Env(), info[i], &is_typed);
+  if (!is_typed ||
+      napi_get_typedarray_info(info.Env(), info[i], &type, &length, &data, &buffer, &offset) !=
+          napi_ok) {
+    return fail(info.Env(), fn, "expected a typed array argument");
+  }
+  switch (type) {
+    case napi_float32_array: out->dtype = DType::f32; break;
+    case napi_float64_array: out->dtype = DType::f64; break;
+    case napi_int32_array: out->dtype = DType::i32; break;
+    case napi_uint8_array: out->dtype = DType::u8; break;
+    default: return fail(info.Env(), fn, "unsupported typed array kind");
+  }
+  out->data = data;
+  out->length = static_cast<int64_t>(length);
+  return true;
+}
+
+int64_t get_int(const Napi::CallbackInfo& info, size_t i) {
+  double v = 0;
+  napi_get_value_double(info.Env(), info[i], &v);
+  return std::isfinite(v) ? static_cast<int64_t>(v) : 0;
+}
+
+bool get_bool(const Napi::CallbackInfo& info, size_t i) {
+  bool v = false;
+  napi_get_value_bool(info.Env(), info[i], &v);
+  return v;
+}
+
+// A strided plan packed by the TypeScript side as Float64Array
+// [rank, shape…, strides of operand 0…, strides of operand 1…, …].
+bool get_plan(const Napi::CallbackInfo& info, size_t i, int operands, const char* fn, Plan* plan) {
+  Buf meta;
+  if (!get_buf(info, i, fn, &meta)) return false;
+  if (meta.dtype != DType::f64 || meta.length < 1) return fail(info.Env(), fn, "bad plan");
+  const double* m = as<double>(meta);
+  const int64_t rank = static_cast<int64_t>(m[0]);
+  if (rank < 0 || rank > kMaxRank || meta.length < 1 + rank * (1 + operands)) {
+    return fail(info.Env(), fn, "bad plan");
+  }
+  plan->rank = static_cast<int>(rank);
+  plan->operands = operands;
+  for (int d = 0; d < rank; d++) plan->shape[d] = static_cast<int64_t>(m[1 + d]);
+  for (int k = 0; k < operands; k++) {
+    const double* s = m + 1 + rank * (1 + k);
+    for (int d = 0; d < rank; d++) plan->strides[k][d] = static_cast<int64_t>(s[d]);
+  }
+  return true;
+}
+
+// Geometry packed as Float64Array: ConvParams' scalars, then its six triples in declaration order.
+bool get_numbers(const Napi::CallbackInfo& info, size_t i, int64_t count, const char* fn,
+                 int64_t* out) {
+  Buf meta;
+  if (!get_buf(info, i, fn, &meta)) return false;
+  if (meta.dtype != DType::f64 || meta.length < count) return fail(info.Env(), fn, "bad params");
+  for (int64_t j = 0; j < count; j++) out[j] = static_cast<int64_t>(as<double>(meta)[j]);
+  return true;
+}
+
+ConvGeometry conv_geometry(const int64_t* v) {
+  ConvGeometry g{v[0], v[1], v[2], v[3], {}, {}, {}, {}, {}, {}};
+  for (int d = 0; d < 3; d++) {
+    g.in[d] = v[4 + d];
+    g.out[d] = v[7 + d];
+    g.kernel[d] = v[10 + d];
+    g.strides[d] = v[13 + d];
+    g.dilations[d] = v[16 + d];
+    g.pad[d] = v[19 + d];
+  }
+  return g;
+}
+
+PoolGeometry pool_geometry(const int64_t* v) {
+  PoolGeometry g{v[0], v[1], {}, {}, {}, {}, {}};
+  for (int d = 0; d < 3; d++) {
+    g.in[d] = v[2 + d];
+    g.out[d] = v[5 + d];
+    g.window[d] = v[8 + d];
+    g.strides[d] = v[11 + d];
+    g.pad[d] = v[14 + d];
+  }
+  return g;
+}
+
+void done(const Napi::CallbackInfo& info, bool ok, const char* fn) {
+  if (!ok) fail(info.Env(), fn, "dtype combination not supported natively");
+}
+
+void Unary(const Napi::CallbackInfo& info) {
+  Buf x, out;
+  if (!get_buf(info, 1, "unary", &x) || !get_buf(info, 2, "unary", &out)) return;
+  done(info, unary(static_cast<UnaryOp>(get_int(info, 0)), x, out), "unary");
+}
+
+void Binary(const Napi::CallbackInfo& info) {
+  Buf a, b, out;
+  Plan plan;
+  if (!get_buf(info, 1, "binary", &a) || !get_buf(info, 2, "binary", &b) ||
+      !get_buf(info, 3, "binary", &out) || !get_plan(info, 4, 2, "binary", &plan)) {
+    return;
+  }
+  done(info, binary(static_cast<BinaryOp>(get_int(info, 0)), a, b, out, plan), "binary");
+}
+
+void Where(const Napi::CallbackInfo& info) {
+  Buf c, a, b, out;
+  Plan plan;
+  if (!get_buf(info, 0, "where", &c) || !get_buf(info, 1, "where", &a) ||
+      !get_buf(info, 2, "where", &b) || !get_buf(info, 3, "where", &out) ||
+      !get_plan(info, 4, 3, "where", &plan)) {
+    return;
+  }
+  done(info, where(c, a, b, out, plan), "where");
+}
+
+void Cast(const Napi::CallbackInfo& info) {
+  Buf x, out;
+  if (!get_buf(info, 0, "cast", &x) || !get_buf(info, 1, "cast", &out)) return;
+  done(info, cast(x, out), "cast");
+}
+
+void Copy(const Napi::CallbackInfo& info) {
+  Buf x, out;
+  Plan plan;
+  if (!get_buf(info, 0, "copy", &x) || !get_buf(info, 2, "copy", &out) ||
+      !get_plan(info, 4, 2, "copy", &plan)) {
+    return;
+  }
+  plan.offset[0] = get_int(info, 1);
+  plan.offset[1] = get_int(info, 3);
+  done(info, copy(x, out, plan), "copy");
+}
+
+void Reduce(const Napi::CallbackInfo& info) {
+  Buf x, out;
+  if (!get_buf(info, 1, "reduce", &x) || !get_buf(info, 2, "reduce", &out)) return;
+  done(info,
+       reduce(static_cast<ReduceOp>(get_int(info, 0)), x, out, get_int(info, 3), get_int(info, 4),
+              get_int(info, 5)),
+       "reduce");
+}
+
+void Cumsum(const Napi::CallbackInfo& info) {
+  Buf x, out;
+  if (!get_buf(info, 0, "cumsum", &x) || !get_buf(info, 1, "cumsum", &out)) return;
+  done(info, cumsum(x, out, get_int(info, 2), get_int(info, 3), get_int(info, 4)), "cumsum");
+}
+
+void Sort(const Napi::CallbackInfo& info) {
+  Buf x, values, indices;
+  if (!get_buf(info, 0, "sort", &x) || !get_buf(info, 1, "sort", &values) ||
+      !get_buf(info, 2, "sort", &indices)) {
+    return;
+  }
+  if (indices.dtype != DType::i32) return (void)fail(info.Env(), "sort", "indices must be int32");
+  done(info,
+       sort(x, values, as<int32_t>(indices), get_int(info, 3), get_int(info, 4), get_bool(info, 5)),
+       "sort");
+}
+
+// gather / scatterAdd return -1, or the position of the first out-of-range index.
+Napi::Value Gather(const Napi::CallbackInfo& info) {
+  Buf x, indices, out;
+  if (!get_buf(info, 0, "gather", &x) || !get_buf(info, 1, "gather", &indices) ||
+      !get_buf(info, 2, "gather", &out)) {
+    return info.Env().Undefined();
+  }
+  if (indices.dtype != DType::i32 || x.dtype != out.dtype) {
+    fail(info.Env(), "gather", "dtype combination not supported natively");
+    return info.Env().Undefined();
+  }
+  const int64_t bad = gather(x, as<int32_t>(indices), indices.length, out, get_int(info, 3),
+                             get_int(info, 4), get_int(info, 5));
+  return Napi::Number::New(info.Env(), static_cast<double>(bad));
+}
+
+Napi::Value ScatterAdd(const Napi::CallbackInfo& info) {
+  Buf updates, indices, out;
+  if (!get_buf(info, 0, "scatterAdd", &updates) || !get_buf(info, 1, "scatterAdd", &indices) ||
+      !get_buf(info, 2, "scatterAdd", &out)) {
+    return info.Env().Undefined();
+  }
+  if (indices.dtype != DType::i32 || updates.dtype != out.dtype) {
+    fail(info.Env(), "scatterAdd", "dtype combination not supported natively");
+    return info.Env().Undefined();
+  }
+  const int64_t bad = scatter_add(updates, as<int32_t>(indices), indices.length, out,
+                                  get_int(info, 3), get_int(info, 4), get_int(info, 5));
+  return Napi::Number::New(info.Env(), static_cast<double>(bad));
+}
+
+void Matmul(const Napi::CallbackInfo& info) {
+  Buf a, b, out;
+  if (!get_buf(info, 0, "matmul", &a) || !get_buf(info, 1, "matmul", &b) ||
+      !get_buf(info, 2, "matmul", &out)) {
+    return;
+  }
+  done(info,
+       matmul(a, b, out, get_int(info, 3), get_int(info, 4), get_int(info, 5), get_bool(info, 6),
+              get_bool(info, 7), get_int(info, 8), get_int(info, 9), get_int(info, 10)),
+       "matmul");
+}
+
+template <bool (*Kernel)(const Buf&, const Buf&, const Buf&, const ConvGeometry&)>
+void ConvCall(const Napi::CallbackInfo& info) {
+  Buf p, q, out;
+  int64_t v[22];
+  if (!get_buf(info, 0, "conv", &p) || !get_buf(info, 1, "conv", &q) ||
+      !get_buf(info, 2, "conv", &out) || !get_numbers(info, 3, 22, "conv", v)) {
+    return;
+  }
+  done(info, Kernel(p, q, out, conv_geometry(v)), "conv");
+}
+
+void MaxPool(const Napi::CallbackInfo& info) {
+  Buf x, out, argmax;
+  int64_t v[17];
+  if (!get_buf(info, 0, "maxPool", &x) || !get_buf(info, 1, "maxPool", &out) ||
+      !get_buf(info, 2, "maxPool", &argmax) || !get_numbers(info, 3, 17, "maxPool", v)) {
+    return;
+  }
+  if (argmax.dtype != DType::i32) return (void)fail(info.Env(), "maxPool", "argmax must be int32");
+  done(info, max_pool(x, out, as<int32_t>(argmax), pool_geometry(v)), "maxPool");
+}
+
+template <bool (*Kernel)(const Buf&, const Buf&, const PoolGeometry&)>
+void PoolCall(const Napi::CallbackInfo& info) {
+  Buf x, out;
+  int64_t v[17];
+  if (!get_buf(info, 0, "pool", &x) || !get_buf(info, 1, "pool", &out) ||
+      !get_numbers(info, 2, 17, "pool", v)) {
+    return;
+  }
+  done(info, Kernel(x, out, pool_geometry(v)), "pool");
+}
+
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  set_num_threads(static_cast<int>(get_int(info, 0)));
+  return Napi::Number::New(info.Env(), num_threads());
+}
+
+Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), num_threads());
+}
+
+extern "C" char* openblas_get_config(void);
+
+Napi::Array names(Napi::Env env, std::initializer_list<const char*> list) {
+  Napi::Array a = Napi::Array::New(env, list.size());
+  uint32_t i = 0;
+  for (const char* s : list) a.Set(i++, Napi::String::New(env, s));
+  return a;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  pool();  // start the workers and set OpenBLAS's thread count once, at load
+#define STRATA_NAME(id, name) name,
+  exports.Set("unaryOps", names(env, {STRATA_UNARY_OPS(STRATA_NAME)}));
+  exports.Set("binaryOps", names(env, {STRATA_BINARY_OPS(STRATA_NAME)}));
+  exports.Set("reduceOps", names(env, {STRATA_REDUCE_OPS(STRATA_NAME)}));
+#undef STRATA_NAME
+  exports.Set("blas", Napi::String::New(env, openblas_get_config()));
+  const auto fn = [&](const char* name, auto f) {
+    exports.Set(name, Napi::Function::New(env, f, name));
+  };
+  fn("unary", Unary);
+  fn("binary", Binary);
+  fn("where", Where);
+  fn("cast", Cast);
+  fn("copy", Copy);
+  fn("reduce", Reduce);
+  fn("cumsum", Cumsum);
+  fn("sort", Sort);
+  fn("gather", Gather);
+  fn("scatterAdd", ScatterAdd);
+  fn("matmul", Matmul);
+  fn("conv", ConvCall<conv>);
+  fn("convBackpropInput", ConvCall<conv_backprop_input>);
+  fn("convBackpropFilter", ConvCall<conv_backprop_filter>);
+  fn("maxPool", MaxPool);
+  fn("avgPool", PoolCall<avg_pool>);
+  fn("avgPoolBackprop", PoolCall<avg_pool_backprop>);
+  fn("setNumThreads", SetNumThreads);
+  fn("getNumThreads", GetNumThreads);
+  return exports;
+}
+
+}  // namespace
+}  // namespace strata
+
+static Napi::Object InitStrata(Napi::Env env, Napi::Object exports) {
+  return strata::Init(env, exports);
+}
+
+NODE_API_MODULE(strata_native, InitStrata)

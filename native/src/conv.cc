@@ -1,0 +1,331 @@
+// Convolution over NDHWC tensors as matrix products, like the reference (src/backend/ts/conv.ts).
+// Each output pixel ("row" = batch × output position) reads K = taps · Cg input values per group;
+// side by side these patches form col [rows, K], and per group g (w_g = columns g·Og… of w [K, O],
+// reached through BLAS's leading dimension, no copy):
+//   forward      y_g  = col · w_g
+//   input grad   dcol = dy_g · w_gᵀ, scattered back into dx (col2im)
+//   filter grad  dw_g = colᵀ · dy_g
+// Rows go in blocks so col stays bounded; im2col / col2im run on the pool and the products on
+// BLAS's threads. Groups too small for a useful product (depthwise above all) run direct loops.
+
+#include <vector>
+
+#include "kernels.h"
+#include "thread-pool.h"
+
+namespace strata {
+namespace {
+
+// Values of col per block: large enough for efficient products, small enough to stay in L3-ish.
+constexpr int64_t kColBlock = 1 << 20;
+// Groups whose Cg·Og is below this run as direct loops (as in the reference).
+constexpr int64_t kDirectLimit = 256;
+
+struct Geo {
+  const ConvGeometry& p;
+  int64_t rows, per_image, C, O, G, Cg, Og, taps, K;
+
+  explicit Geo(const ConvGeometry& g)
+      : p(g),
+        per_image(g.out[0] * g.out[1] * g.out[2]),
+        C(g.in_channels),
+        O(g.out_channels),
+        G(g.groups),
+        Cg(g.in_channels / g.groups),
+        Og(g.out_channels / g.groups),
+        taps(g.kernel[0] * g.kernel[1] * g.kernel[2]) {
+    rows = g.batch * per_image;
+    K = taps * Cg;
+  }
+
+  bool pointwise() const {
+    for (int i = 0; i < 3; i++) {
+      if (p.strides[i] != 1 || p.pad[i] != 0 || p.in[i] != p.out[i]) return false;
+    }
+    return taps == 1;
+  }
+  bool direct() const { return G > 1 && Cg * Og < kDirectLimit; }
+  int64_t block() const {
+    return std::max<int64_t>(1, std::min(rows, kColBlock / std::max<int64_t>(K, 1)));
+  }
+
+  // The kernel taps of output row r that land inside the input: tap[t] is the tap's index in
+  // (kd, kh, kw) order, src[t] the flat offset (pixel index × C) of the input pixel it reads.
+  int64_t row_taps(int64_t r, int64_t* tap, int64_t* src) const {
+    const int64_t ow = r % p.out[2];
+    r /= p.out[2];
+    const int64_t oh = r % p.out[1];
+    r /= p.out[1];
+    const int64_t od = r % p.out[0];
+    const int64_t n = r / p.out[0];
+    const int64_t d0 = od * p.strides[0] - p.pad[0];
+    const int64_t h0 = oh * p.strides[1] - p.pad[1];
+    const int64_t w0 = ow * p.strides[2] - p.pad[2];
+    int64_t count = 0;
+    for (int64_t a = 0; a < p.kernel[0]; a++) {
+      const int64_t id = d0 + a * p.dilations[0];
+      if (id < 0 || id >= p.in[0]) continue;
+      for (int64_t b = 0; b < p.kernel[1]; b++) {
+        const int64_t ih = h0 + b * p.dilations[1];
+        if (ih < 0 || ih >= p.in[1]) continue;
+        const int64_t pixel_row = ((n * p.in[0] + id) * p.in[1] + ih) * p.in[2];
+        for (int64_t c = 0; c < p.kernel[2]; c++) {
+          const int64_t iw = w0 + c * p.dilations[2];
+          if (iw < 0 || iw >= p.in[2]) continue;
+          tap[count] = (a * p.kernel[1] + b) * p.kernel[2] + c;
+          src[count++] = (pixel_row + iw) * C;
+        }
+      }
+    }
+    return count;
+  }
+};
+
+// col[r - r0, tap·Cg + c] = x[pixel(r, tap), group·Cg + c]; zero where the tap hits padding.
+template <class T>
+void im2col(const T* x, T* col, const Geo& g, int64_t group, int64_t r0, int64_t r1) {
+  parallel_for(r1 - r0, std::max<int64_t>(1, 4096 / std::max<int64_t>(g.K, 1)),
+               [&](int64_t begin, int64_t end) {
+                 std::vector<int64_t> tap(g.taps), src(g.taps);
+                 for (int64_t i = begin; i < end; i++) {
+                   T* row = col + i * g.K;
+                   std::fill(row, row + g.K, T(0));
+                   const int64_t count = g.row_taps(r0 + i, tap.data(), src.data());
+                   for (int64_t t = 0; t < count; t++) {
+                     std::memcpy(row + tap[t] * g.Cg, x + src[t] + group * g.Cg,
+                                 static_cast<size_t>(g.Cg) * sizeof(T));
+                   }
+                 }
+               });
+}
+
+// The adjoint of im2col. Rows of one image add into shared pixels, so tasks split images and
+// channel slices, never rows of one image.
+template <class T>
+void col2im(const T* dcol, T* dx, const Geo& g, int64_t group, int64_t r0, int64_t r1) {
+  const int64_t first = r0 / g.per_image, last = (r1 - 1) / g.per_image;
+  const int64_t images = last - first + 1;
+  const int64_t slices = std::min<int64_t>(num_threads(), (g.Cg + 15) / 16);
+  parallel_for(images * slices, 1, [&](int64_t begin, int64_t end) {
+    std::vector<int64_t> tap(g.taps), src(g.taps);
+    for (int64_t task = begin; task < end; task++) {
+      const int64_t n = first + task / slices, s = task % slices;
+      const int64_t c0 = g.Cg * s / slices, c1 = g.Cg * (s + 1) / slices;
+      const int64_t lo = std::max(r0, n * g.per_image), hi = std::min(r1, (n + 1) * g.per_image);
+      for (int64_t r = lo; r < hi; r++) {
+        const T* row = dcol + (r - r0) * g.K;
+        const int64_t count = g.row_taps(r, tap.data(), src.data());
+        for (int64_t t = 0; t < count; t++) {
+          T* to = dx + src[t] + group * g.Cg;
+          const T* from = row + tap[t] * g.Cg;
+          for (int64_t c = c0; c < c1; c++) to[c] += from[c];
+        }
+      }
+    }
+  });
+}
+
+// ---------------------------------------------------------------- direct loops for small groups
+// w is [taps, Cg, O]: tap t, in-channel ci of group grp, out-channel o of the group sits at
+// (t·Cg + ci)·O + grp·Og + o.
+
+template <class T>
+void direct_forward(const T* x, const T* w, T* out, const Geo& g) {
+  parallel_for(g.rows, std::max<int64_t>(1, 4096 / std::max<int64_t>(g.taps * g.O, 1)),
+               [&](int64_t begin, int64_t end) {
+                 std::vector<int64_t> tap(g.taps), src(g.taps);
+                 for (int64_t r = begin; r < end; r++) {
+                   T* o_row = out + r * g.O;
+                   const int64_t count = g.row_taps(r, tap.data(), src.data());
+                   for (int64_t t = 0; t < count; t++) {
+                     const T* xp = x + src[t];
+                     const T* wt = w + tap[t] * g.Cg * g.O;
+                     if (g.Cg == 1 && g.Og == 1) {
+                       // Depthwise: channel j reads input channel j, one multiply-add per lane.
+                       for (int64_t j = 0; j < g.O; j++) o_row[j] += xp[j] * wt[j];
+                       continue;
+                     }
+                     for (int64_t grp = 0; grp < g.G; grp++) {
+                       for (int64_t ci = 0; ci < g.Cg; ci++) {
+                         const T xv = xp[grp * g.Cg + ci];
+                         const T* wr = wt + ci * g.O + grp * g.Og;
+                         T* oo = o_row + grp * g.Og;
+                         for (int64_t o = 0; o < g.Og; o++) oo[o] += xv * wr[o];
+                       }
+                     }
+                   }
+                 }
+               });
+}
+
+// dx[pixel, grp·Cg + ci] += Σ_o dy[r, grp·Og + o] · w[tap, ci, grp·Og + o]; one task per image.
+template <class T>
+void direct_backprop_input(const T* dy, const T* w, T* dx, const Geo& g) {
+  parallel_for(g.p.batch, 1, [&](int64_t begin, int64_t end) {
+    std::vector<int64_t> tap(g.taps), src(g.taps);
+    for (int64_t r = begin * g.per_image; r < end * g.per_image; r++) {
+      const T* d_row = dy + r * g.O;
+      const int64_t count = g.row_taps(r, tap.data(), src.data());
+      for (int64_t t = 0; t < count; t++) {
+        T* xp = dx + src[t];
+        const T* wt = w + tap[t] * g.Cg * g.O;
+        for (int64_t grp = 0; grp < g.G; grp++) {
+          for (int64_t ci = 0; ci < g.Cg; ci++) {
+            const T* wr = wt + ci * g.O + grp * g.Og;
+            const T* dd = d_row + grp * g.Og;
+            T acc = 0;
+            for (int64_t o = 0; o < g.Og; o++) acc += dd[o] * wr[o];
+            xp[grp * g.Cg + ci] += acc;
+          }
+        }
+      }
+    }
+  });
+}
+
+// dw[tap, ci, grp·Og + o] += x[pixel, grp·Cg + ci] · dy[r, grp·Og + o]. Every row adds into the
+// whole of dw, so each task sums its rows into a private double copy, and the copies are added.
+template <class T>
+void direct_backprop_filter(const T* x, const T* dy, T* dw, const Geo& g) {
+  const int64_t size = g.taps * g.Cg * g.O;
+  const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(num_threads(), g.rows / 64));
+  std::vector<std::vector<double>> partial(static_cast<size_t>(parts));
+  parallel_for(parts, 1, [&](int64_t begin, int64_t end) {
+    std::vector<int64_t> tap(g.taps), src(g.taps);
+    for (int64_t q = begin; q < end; q++) {
+      std::vector<double>& acc = partial[q];
+      acc.assign(static_cast<size_t>(size), 0.0);
+      for (int64_t r = g.rows * q / parts; r < g.rows * (q + 1) / parts; r++) {
+        const T* d_row = dy + r * g.O;
+        const int64_t count = g.row_taps(r, tap.data(), src.data());
+        for (int64_t t = 0; t < count; t++) {
+          const T* xp = x + src[t];
+          double* at = acc.data() + tap[t] * g.Cg * g.O;
+          for (int64_t grp = 0; grp < g.G; grp++) {
+            for (int64_t ci = 0; ci < g.Cg; ci++) {
+              const double xv = static_cast<double>(xp[grp * g.Cg + ci]);
+              double* ar = at + ci * g.O + grp * g.Og;
+              const T* dd = d_row + grp * g.Og;
+              for (int64_t o = 0; o < g.Og; o++) ar[o] += xv * static_cast<double>(dd[o]);
+            }
+          }
+        }
+      }
+    }
+  });
+  for (int64_t i = 0; i < size; i++) {
+    double s = 0;
+    for (int64_t q = 0; q < parts; q++) s += partial[q][i];
+    dw[i] = static_cast<T>(s);
+  }
+}
+
+// ---------------------------------------------------------------- the three kernels
+
+template <class T>
+void conv_forward(const T* x, const T* w, T* out, const Geo& g) {
+  std::fill(out, out + g.rows * g.O, T(0));
+  if (g.rows == 0 || g.O == 0 || g.K == 0) return;
+  if (g.direct()) return direct_forward(x, w, out, g);
+  if (g.pointwise()) {
+    // Each group is [rows, Cg] · [Cg, Og], read in place through the leading dimensions.
+    for (int64_t grp = 0; grp < g.G; grp++) {
+      gemm(false, false, g.rows, g.Og, g.Cg, x + grp * g.Cg, g.C, w + grp * g.Og, g.O, T(0),
+           out + grp * g.Og, g.O);
+    }
+    return;
+  }
+  const int64_t block = g.block();
+  std::vector<T> col(static_cast<size_t>(block * g.K));
+  for (int64_t r0 = 0; r0 < g.rows; r0 += block) {
+    const int64_t r1 = std::min(g.rows, r0 + block);
+    for (int64_t grp = 0; grp < g.G; grp++) {
+      im2col(x, col.data(), g, grp, r0, r1);
+      gemm(false, false, r1 - r0, g.Og, g.K, col.data(), g.K, w + grp * g.Og, g.O, T(0),
+           out + r0 * g.O + grp * g.Og, g.O);
+    }
+  }
+}
+
+template <class T>
+void conv_input_grad(const T* dy, const T* w, T* dx, const Geo& g) {
+  std::fill(dx, dx + g.p.batch * g.p.in[0] * g.p.in[1] * g.p.in[2] * g.C, T(0));
+  if (g.rows == 0 || g.O == 0 || g.K == 0) return;
+  if (g.direct()) return direct_backprop_input(dy, w, dx, g);
+  if (g.pointwise()) {
+    // dx_g [rows, Cg] = dy_g [rows, Og] · w_gᵀ, w_g stored [Cg, Og] with leading dimension O.
+    for (int64_t grp = 0; grp < g.G; grp++) {
+      gemm(false, true, g.rows, g.Cg, g.Og, dy + grp * g.Og, g.O, w + grp * g.Og, g.O, T(0),
+           dx + grp * g.Cg, g.C);
+    }
+    return;
+  }
+  const int64_t block = g.block();
+  std::vector<T> dcol(static_cast<size_t>(block * g.K));
+  for (int64_t r0 = 0; r0 < g.rows; r0 += block) {
+    const int64_t r1 = std::min(g.rows, r0 + block);
+    for (int64_t grp = 0; grp < g.G; grp++) {
+      // dcol [rows, K] = dy_g [rows, Og] · w_gᵀ, w_g stored [K, Og] (hence transB).
+      gemm(false, true, r1 - r0, g.K, g.Og, dy + r0 * g.O + grp * g.Og, g.O, w + grp * g.Og, g.O,
+           T(0), dcol.data(), g.K);
+      col2im(dcol.data(), dx, g, grp, r0, r1);
+    }
+  }
+}
+
+template <class T>
+void conv_filter_grad(const T* x, const T* dy, T* dw, const Geo& g) {
+  std::fill(dw, dw + g.K * g.O, T(0));
+  if (g.rows == 0 || g.O == 0 || g.K == 0) return;
+  if (g.direct()) return direct_backprop_filter(x, dy, dw, g);
+  if (g.pointwise()) {
+    // dw_g [Cg, Og] = x_gᵀ · dy_g, x_g stored [rows, Cg] with leading dimension C.
+    for (int64_t grp = 0; grp < g.G; grp++) {
+      gemm(true, false, g.Cg, g.Og, g.rows, x + grp * g.Cg, g.C, dy + grp * g.Og, g.O, T(0),
+           dw + grp * g.Og, g.O);
+    }
+    return;
+  }
+  const int64_t block = g.block();
+  std::vector<T> col(static_cast<size_t>(block * g.K));
+  for (int64_t r0 = 0; r0 < g.rows; r0 += block) {
+    const int64_t r1 = std::min(g.rows, r0 + block);
+    for (int64_t grp = 0; grp < g.G; grp++) {
+      im2col(x, col.data(), g, grp, r0, r1);
+      // dw_g [K, Og] += colᵀ · dy_g; col stored [rows, K] (hence transA), accumulated by beta = 1.
+      gemm(true, false, g.K, g.Og, r1 - r0, col.data(), g.K, dy + r0 * g.O + grp * g.Og, g.O, T(1),
+           dw + grp * g.Og, g.O);
+    }
+  }
+}
+
+}  // namespace
+
+bool conv(const Buf& x, const Buf& w, const Buf& out, const ConvGeometry& p) {
+  if (x.dtype != out.dtype || w.dtype != out.dtype) return false;
+  return visit_float(out.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    conv_forward(as<T>(x), as<T>(w), as<T>(out), Geo(p));
+    return true;
+  });
+}
+
+bool conv_backprop_input(const Buf& dy, const Buf& w, const Buf& dx, const ConvGeometry& p) {
+  if (dy.dtype != dx.dtype || w.dtype != dx.dtype) return false;
+  return visit_float(dx.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    conv_input_grad(as<T>(dy), as<T>(w), as<T>(dx), Geo(p));
+    return true;
+  });
+}
+
+bool conv_backprop_filter(const Buf& x, const Buf& dy, const Buf& dw, const ConvGeometry& p) {
+  if (x.dtype != dw.dtype || dy.dtype != dw.dtype) return false;
+  return visit_float(dw.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    conv_filter_grad(as<T>(x), as<T>(dy), as<T>(dw), Geo(p));
+    return true;
+  });
+}
+
+}  // namespace strata

@@ -1,0 +1,83 @@
+// The native kernels, one family per .cc file. Each mirrors a method of `Kernels` in
+// src/backend/backend.ts; the TypeScript reference in src/backend/ts/ is the specification.
+// A kernel returns false when it is handed a dtype combination it has no loop for; the binding
+// validates everything else (lengths, ranges) before it calls in.
+#pragma once
+
+#include "common.h"
+
+namespace strata {
+
+// Op names in the order of their numeric codes. The binding exports these lists and the
+// TypeScript side builds its name → code tables from them, so the two cannot drift apart.
+#define STRATA_UNARY_OPS(X)                                                                    \
+  X(Neg, "neg") X(Abs, "abs") X(Sign, "sign") X(Square, "square") X(Sqrt, "sqrt")              \
+  X(Rsqrt, "rsqrt") X(Reciprocal, "reciprocal") X(Exp, "exp") X(Expm1, "expm1") X(Log, "log")  \
+  X(Log1p, "log1p") X(Sin, "sin") X(Cos, "cos") X(Tanh, "tanh") X(Sigmoid, "sigmoid")          \
+  X(Erf, "erf") X(Relu, "relu") X(Softplus, "softplus") X(Floor, "floor") X(Ceil, "ceil")      \
+  X(Round, "round") X(LogicalNot, "logicalNot") X(Isnan, "isnan") X(Isfinite, "isfinite")
+
+#define STRATA_BINARY_OPS(X)                                                                   \
+  X(Add, "add") X(Sub, "sub") X(Mul, "mul") X(Div, "div") X(Pow, "pow") X(Max, "max")          \
+  X(Min, "min") X(Mod, "mod") X(FloorDiv, "floorDiv") X(Eq, "eq") X(Ne, "ne") X(Lt, "lt")      \
+  X(Le, "le") X(Gt, "gt") X(Ge, "ge") X(LogicalAnd, "logicalAnd") X(LogicalOr, "logicalOr")    \
+  X(LogicalXor, "logicalXor")
+
+#define STRATA_REDUCE_OPS(X)                                                                   \
+  X(Sum, "sum") X(Prod, "prod") X(Max, "max") X(Min, "min") X(Argmax, "argmax")                \
+  X(Argmin, "argmin")
+
+#define STRATA_ENUM_ENTRY(id, name) id,
+enum class UnaryOp { STRATA_UNARY_OPS(STRATA_ENUM_ENTRY) };
+enum class BinaryOp { STRATA_BINARY_OPS(STRATA_ENUM_ENTRY) };
+enum class ReduceOp { STRATA_REDUCE_OPS(STRATA_ENUM_ENTRY) };
+#undef STRATA_ENUM_ENTRY
+
+// elementwise.cc — plans are simplified in place; out is the last operand, contiguous.
+bool unary(UnaryOp op, const Buf& x, const Buf& out);
+bool binary(BinaryOp op, const Buf& a, const Buf& b, const Buf& out, Plan& plan);
+bool where(const Buf& cond, const Buf& a, const Buf& b, const Buf& out, Plan& plan);
+bool cast(const Buf& x, const Buf& out);
+
+// movement.cc — plan operands are [x, out], each with its own offset.
+bool copy(const Buf& x, const Buf& out, Plan& plan);
+// Both return the position of the first index outside [0, axisSize), or -1 when all are valid
+// (then, and only then, has the kernel run).
+int64_t gather(const Buf& x, const int32_t* indices, int64_t n, const Buf& out, int64_t outer,
+               int64_t axis_size, int64_t inner);
+int64_t scatter_add(const Buf& updates, const int32_t* indices, int64_t n, const Buf& out,
+                    int64_t outer, int64_t axis_size, int64_t inner);
+
+// reduce.cc
+bool reduce(ReduceOp op, const Buf& x, const Buf& out, int64_t outer, int64_t size, int64_t inner);
+bool cumsum(const Buf& x, const Buf& out, int64_t outer, int64_t size, int64_t inner);
+bool sort(const Buf& x, const Buf& values, int32_t* indices, int64_t rows, int64_t size,
+          bool descending);
+
+// matmul.cc
+bool matmul(const Buf& a, const Buf& b, const Buf& out, int64_t m, int64_t k, int64_t n,
+            bool trans_a, bool trans_b, int64_t batch, int64_t a_stride, int64_t b_stride);
+// C[m,n] = op(A) · op(B) + beta · C through BLAS, row-major with explicit leading dimensions.
+void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
+          const float* b, int64_t ldb, float beta, float* c, int64_t ldc);
+void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const double* a,
+          int64_t lda, const double* b, int64_t ldb, double beta, double* c, int64_t ldc);
+
+// conv.cc / pool.cc — geometry as in ConvParams / PoolParams, spatial axes always 3.
+struct ConvGeometry {
+  int64_t batch, in_channels, out_channels, groups;
+  int64_t in[3], out[3], kernel[3], strides[3], dilations[3], pad[3];
+};
+bool conv(const Buf& x, const Buf& w, const Buf& out, const ConvGeometry& g);
+bool conv_backprop_input(const Buf& dy, const Buf& w, const Buf& dx, const ConvGeometry& g);
+bool conv_backprop_filter(const Buf& x, const Buf& dy, const Buf& dw, const ConvGeometry& g);
+
+struct PoolGeometry {
+  int64_t batch, channels;
+  int64_t in[3], out[3], window[3], strides[3], pad[3];
+};
+bool max_pool(const Buf& x, const Buf& out, int32_t* argmax, const PoolGeometry& g);
+bool avg_pool(const Buf& x, const Buf& out, const PoolGeometry& g);
+bool avg_pool_backprop(const Buf& dy, const Buf& dx, const PoolGeometry& g);
+
+}  // namespace strata

@@ -1,0 +1,102 @@
+// Batched matrix products through BLAS (cblas_sgemm / cblas_dgemm). BLAS uses its own threads for
+// one large product; many small products instead run side by side on our pool, one per task,
+// through a plain loop (BLAS threads inside pool threads would oversubscribe the cores).
+
+#include <cblas.h>
+
+#include <vector>
+
+#include "kernels.h"
+#include "thread-pool.h"
+
+namespace strata {
+
+void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const float* a,
+                 int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+  cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+              trans_b ? CblasTrans : CblasNoTrans,
+              static_cast<blasint>(m), static_cast<blasint>(n), static_cast<blasint>(k), 1.0f, a,
+              static_cast<blasint>(lda), b, static_cast<blasint>(ldb), beta, c,
+              static_cast<blasint>(ldc));
+}
+
+void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const double* a,
+                  int64_t lda, const double* b, int64_t ldb, double beta, double* c, int64_t ldc) {
+  cblas_dgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+              trans_b ? CblasTrans : CblasNoTrans,
+              static_cast<blasint>(m), static_cast<blasint>(n), static_cast<blasint>(k), 1.0, a,
+              static_cast<blasint>(lda), b, static_cast<blasint>(ldb), beta, c,
+              static_cast<blasint>(ldc));
+}
+
+namespace {
+
+// Below this many multiply-adds per product, a batch runs as parallel plain loops.
+constexpr int64_t kSmallProduct = 32 * 32 * 32;
+
+// out[m,n] = op(a) · op(b) for one small product, accumulating in double like the reference.
+template <class T>
+void small_matmul(const T* a, const T* b, T* out, int64_t m, int64_t k, int64_t n, bool trans_a,
+                  bool trans_b, double* acc) {
+  const int64_t a_row = trans_a ? 1 : k, a_depth = trans_a ? m : 1;
+  for (int64_t i = 0; i < m; i++) {
+    for (int64_t j = 0; j < n; j++) acc[j] = 0;
+    for (int64_t p = 0; p < k; p++) {
+      const double av = static_cast<double>(a[i * a_row + p * a_depth]);
+      if (trans_b) {
+        for (int64_t j = 0; j < n; j++) acc[j] += av * static_cast<double>(b[j * k + p]);
+      } else {
+        const T* brow = b + p * n;
+        for (int64_t j = 0; j < n; j++) acc[j] += av * static_cast<double>(brow[j]);
+      }
+    }
+    for (int64_t j = 0; j < n; j++) out[i * n + j] = static_cast<T>(acc[j]);
+  }
+}
+
+template <class T>
+void matmul_loop(const T* a, const T* b, T* out, int64_t m, int64_t k, int64_t n, bool trans_a,
+                 bool trans_b, int64_t batch, int64_t a_stride, int64_t b_stride) {
+  if (batch == 0 || m == 0 || n == 0) return;
+  if (k == 0) {
+    std::fill(out, out + batch * m * n, T(0));
+    return;
+  }
+  const int64_t lda = trans_a ? m : k, ldb = trans_b ? k : n;
+  // A shared right operand and back-to-back left operands: the batch is one tall product
+  // [batch·m, k] · [k, n] (a dense layer applied to a sequence, for instance).
+  if (batch > 1 && b_stride == 0 && !trans_a && a_stride == m * k) {
+    gemm(false, trans_b, batch * m, n, k, a, lda, b, ldb, T(0), out, n);
+    return;
+  }
+  if (batch > 1 && m * n * k <= kSmallProduct) {
+    parallel_for(batch, std::max<int64_t>(1, kSmallProduct / std::max<int64_t>(m * n * k, 1)),
+                 [&](int64_t begin, int64_t end) {
+                   std::vector<double> acc(static_cast<size_t>(n));
+                   for (int64_t t = begin; t < end; t++) {
+                     small_matmul(a + t * a_stride, b + t * b_stride, out + t * m * n, m, k, n,
+                                  trans_a, trans_b, acc.data());
+                   }
+                 });
+    return;
+  }
+  for (int64_t t = 0; t < batch; t++) {
+    gemm(trans_a, trans_b, m, n, k, a + t * a_stride, lda, b + t * b_stride, ldb, T(0),
+            out + t * m * n, n);
+  }
+}
+
+}  // namespace
+
+bool matmul(const Buf& a, const Buf& b, const Buf& out, int64_t m, int64_t k, int64_t n,
+            bool trans_a, bool trans_b, int64_t batch, int64_t a_stride, int64_t b_stride) {
+  if (a.dtype != out.dtype || b.dtype != out.dtype) return false;
+  return visit_float(out.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    matmul_loop(as<T>(a), as<T>(b), as<T>(out), m, k, n, trans_a, trans_b, batch, a_stride,
+                b_stride);
+    return true;
+  });
+}
+
+}  // namespace strata

@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// Builds the native backend (native/ → native/build/Release/strata_native.node) with node-gyp.
+// Run by `npm install` (the "install" script). The addon is optional: when it cannot be built
+// (no C++ compiler, no OpenBLAS, no node-gyp), this prints one line and exits 0, and Strata runs
+// on its TypeScript backend.
+import { spawnSync } from "node:child_process";
+import console from "node:console";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const nativeDir = join(root, "native");
+const require = createRequire(join(root, "package.json"));
+
+/** node-gyp's entry script: npm's own copy first (always present where npm is), then any other. */
+function findNodeGyp() {
+  const candidates = [
+    process.env.npm_config_node_gyp,
+    join(
+      dirname(process.execPath),
+      "..",
+      "lib",
+      "node_modules",
+      "npm",
+      "node_modules",
+      "node-gyp",
+      "bin",
+      "node-gyp.js",
+    ),
+    join(
+      dirname(process.execPath),
+      "node_modules",
+      "npm",
+      "node_modules",
+      "node-gyp",
+      "bin",
+      "node-gyp.js",
+    ),
+  ];
+  try {
+    candidates.push(require.resolve("node-gyp/bin/node-gyp.js"));
+  } catch {
+    // not installed locally
+  }
+  return candidates.find((p) => p && existsSync(p));
+}
+
+/** Node's own headers beside the running binary, so node-gyp never needs the network. */
+function localNodeDir() {
+  if (process.env.npm_config_nodedir) return undefined;
+  const prefix = resolve(dirname(process.execPath), "..");
+  return existsSync(join(prefix, "include", "node", "node_api.h")) ? prefix : undefined;
+}
+
+function giveUp(reason) {
+  console.log(
+    `strata: native backend not built (${reason}); Strata will run on its TypeScript backend. ` +
+      "Install a C++ compiler and libopenblas-dev, then `npm rebuild strata`, for native speed.",
+  );
+  process.exit(0);
+}
+
+if (process.env.STRATA_SKIP_NATIVE) giveUp("STRATA_SKIP_NATIVE is set");
+if (!existsSync(join(nativeDir, "binding.gyp"))) giveUp("native/binding.gyp is missing");
+try {
+  require.resolve("node-addon-api");
+} catch {
+  giveUp("the node-addon-api package is missing");
+}
+const gyp = findNodeGyp();
+if (!gyp) giveUp("node-gyp was not found");
+
+const args = [gyp, "rebuild", "-C", nativeDir];
+const nodedir = localNodeDir();
+if (nodedir) args.push(`--nodedir=${nodedir}`);
+const jobs = process.env.JOBS ?? "max";
+const result = spawnSync(process.execPath, [...args, `--jobs=${jobs}`], {
+  stdio: ["ignore", "pipe", "pipe"],
+  encoding: "utf8",
+});
+if (result.status !== 0) {
+  const log = `${result.stdout ?? ""}${result.stderr ?? ""}`;
+  // The first compiler or linker error says most; the whole log only with STRATA_VERBOSE_BUILD.
+  const first =
+    log.split("\n").find((l) => /error|not found|cannot find/i.test(l)) ?? "node-gyp failed";
+  if (process.env.STRATA_VERBOSE_BUILD) console.log(log);
+  giveUp(first.trim().slice(0, 200));
+}
+console.log("strata: native backend built (native/build/Release/strata_native.node)");

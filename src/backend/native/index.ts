@@ -1,0 +1,364 @@
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { ValueError } from "../../errors.js";
+import type { FloatArray, TypedArray } from "../../tensor/dtype.js";
+import type { BinaryOp, Kernels, ReduceOp, UnaryOp } from "../backend.js";
+import { tsKernels } from "../ts/index.js";
+import { blasSize, count, fits, packConv, packPlan, packPool, planSize } from "./checks.js";
+
+/*
+ * The native backend: the C++ addon in native/ (Node-API over OpenBLAS, threaded), working in
+ * place on the same garbage-collected typed arrays as the TS backend — no copies, nothing to free.
+ *
+ * Delegation table. The addon has loops for the dtype combinations that ops produce in practice;
+ * any other combination is handed to the TypeScript kernel, which gives the same result:
+ *   unary       x float32 | float64 | int32 | bool;  out: x's dtype or bool
+ *   binary      a and b of one dtype;                 out: that dtype or bool
+ *   where       a, b and out of one dtype (cond bool)
+ *   cast        every pair
+ *   copy, gather, scatterAdd, cumsum, sort   source and destination of one dtype
+ *   reduce      out: x's dtype or int32
+ *   matmul, conv*, *Pool*   all float32 or all float64
+ */
+
+/** The addon's exports (native/src/binding.cc). */
+interface Addon {
+  readonly unaryOps: readonly string[];
+  readonly binaryOps: readonly string[];
+  readonly reduceOps: readonly string[];
+  readonly blas: string;
+  unary(op: number, x: TypedArray, out: TypedArray): void;
+  binary(op: number, a: TypedArray, b: TypedArray, out: TypedArray, plan: Float64Array): void;
+  where(c: Uint8Array, a: TypedArray, b: TypedArray, out: TypedArray, plan: Float64Array): void;
+  cast(x: TypedArray, out: TypedArray): void;
+  copy(
+    x: TypedArray,
+    xOffset: number,
+    out: TypedArray,
+    outOffset: number,
+    plan: Float64Array,
+  ): void;
+  reduce(
+    op: number,
+    x: TypedArray,
+    out: TypedArray,
+    outer: number,
+    size: number,
+    inner: number,
+  ): void;
+  cumsum(x: TypedArray, out: TypedArray, outer: number, size: number, inner: number): void;
+  sort(
+    x: TypedArray,
+    v: TypedArray,
+    i: Int32Array,
+    rows: number,
+    size: number,
+    desc: boolean,
+  ): void;
+  gather(
+    x: TypedArray,
+    idx: Int32Array,
+    out: TypedArray,
+    outer: number,
+    axis: number,
+    inner: number,
+  ): number;
+  scatterAdd(
+    u: TypedArray,
+    idx: Int32Array,
+    out: TypedArray,
+    outer: number,
+    axis: number,
+    inner: number,
+  ): number;
+  matmul(
+    a: FloatArray,
+    b: FloatArray,
+    out: FloatArray,
+    m: number,
+    k: number,
+    n: number,
+    transA: boolean,
+    transB: boolean,
+    batch: number,
+    aBatchStride: number,
+    bBatchStride: number,
+  ): void;
+  conv(x: FloatArray, w: FloatArray, out: FloatArray, params: Float64Array): void;
+  convBackpropInput(dy: FloatArray, w: FloatArray, dx: FloatArray, params: Float64Array): void;
+  convBackpropFilter(x: FloatArray, dy: FloatArray, dw: FloatArray, params: Float64Array): void;
+  maxPool(x: FloatArray, out: FloatArray, argmax: Int32Array, params: Float64Array): void;
+  avgPool(x: FloatArray, out: FloatArray, params: Float64Array): void;
+  avgPoolBackprop(dy: FloatArray, dx: FloatArray, params: Float64Array): void;
+  setNumThreads(n: number): number;
+  getNumThreads(): number;
+}
+
+/** Where the addon is built, from src/backend/native/ (tsx) and dist/backend/native/ alike. */
+const ADDON_PATH = fileURLToPath(
+  new URL("../../../native/build/Release/strata_native.node", import.meta.url),
+);
+
+/** Every function the binding calls: an addon built from older sources is refused, not half-used. */
+const REQUIRED: readonly (keyof Addon)[] = [
+  "unary",
+  "binary",
+  "where",
+  "cast",
+  "copy",
+  "reduce",
+  "cumsum",
+  "sort",
+  "gather",
+  "scatterAdd",
+  "matmul",
+  "conv",
+  "convBackpropInput",
+  "convBackpropFilter",
+  "maxPool",
+  "avgPool",
+  "avgPoolBackprop",
+  "setNumThreads",
+  "getNumThreads",
+];
+
+function load(): { addon: Addon; reason?: undefined } | { addon?: undefined; reason: string } {
+  try {
+    const addon = createRequire(import.meta.url)(ADDON_PATH) as Addon;
+    const missing = REQUIRED.filter((name) => typeof addon[name] !== "function");
+    if (missing.length > 0) {
+      return { reason: `the built addon is out of date (it lacks ${missing.join(", ")})` };
+    }
+    return { addon };
+  } catch (e) {
+    const message = (e as Error).message.split("\n")[0]!;
+    const reason =
+      (e as { code?: string }).code === "MODULE_NOT_FOUND" ? "the addon is not built" : message;
+    return { reason };
+  }
+}
+
+const loaded = load();
+
+/** Why the addon did not load (null when it did). */
+export const nativeUnavailableReason: string | null = loaded.reason ?? null;
+
+/** OpenBLAS's build description, for diagnostics (null without the addon). */
+export const nativeBlasInfo: string | null = loaded.addon?.blas ?? null;
+
+function codes<Op extends string>(names: readonly string[]): Map<Op, number> {
+  return new Map(names.map((name, i) => [name as Op, i]));
+}
+
+const sameKind = (a: TypedArray, b: TypedArray): boolean => a.constructor === b.constructor;
+const isFloat = (a: TypedArray): a is FloatArray =>
+  a instanceof Float32Array || a instanceof Float64Array;
+const allFloatAlike = (...xs: TypedArray[]): boolean =>
+  isFloat(xs[0]!) && xs.every((x) => sameKind(x, xs[0]!));
+
+function makeKernels(addon: Addon) {
+  const unaryCode = codes<UnaryOp>(addon.unaryOps);
+  const binaryCode = codes<BinaryOp>(addon.binaryOps);
+  const reduceCode = codes<ReduceOp>(addon.reduceOps);
+  const ts = tsKernels;
+
+  const checkIndices = (
+    kernel: string,
+    bad: number,
+    indices: Int32Array,
+    axisSize: number,
+  ): void => {
+    if (bad >= 0) {
+      throw new ValueError(
+        `native ${kernel}: index ${indices[bad]} at position ${bad} is outside [0, ${axisSize})`,
+      );
+    }
+  };
+
+  return {
+    unary(op, x, out) {
+      const code = unaryCode.get(op);
+      if (code === undefined || !(sameKind(x, out) || out instanceof Uint8Array))
+        return ts.unary(op, x, out);
+      fits("unary", "out", out, x.length);
+      if (x.length > 0) addon.unary(code, x, out);
+    },
+    binary(op, a, b, out, plan) {
+      const code = binaryCode.get(op);
+      if (
+        code === undefined ||
+        !sameKind(a, b) ||
+        !(sameKind(a, out) || out instanceof Uint8Array)
+      ) {
+        return ts.binary(op, a, b, out, plan);
+      }
+      const size = planSize("binary", plan, [
+        ["a", a, 0],
+        ["b", b, 0],
+      ]);
+      fits("binary", "out", out, size);
+      if (size > 0) addon.binary(code, a, b, out, packPlan(plan, 2));
+    },
+    where(cond, a, b, out, plan) {
+      if (!(cond instanceof Uint8Array) || !sameKind(a, out) || !sameKind(b, out)) {
+        return ts.where(cond, a, b, out, plan);
+      }
+      const size = planSize("where", plan, [
+        ["cond", cond, 0],
+        ["a", a, 0],
+        ["b", b, 0],
+      ]);
+      fits("where", "out", out, size);
+      if (size > 0) addon.where(cond, a, b, out, packPlan(plan, 3));
+    },
+    cast(x, out) {
+      fits("cast", "out", out, x.length);
+      if (x.length > 0) addon.cast(x, out);
+    },
+    copy(x, xOffset, out, outOffset, plan) {
+      if (!sameKind(x, out)) return ts.copy(x, xOffset, out, outOffset, plan);
+      const size = planSize("copy", plan, [
+        ["x", x, xOffset],
+        ["out", out, outOffset],
+      ]);
+      if (size > 0) addon.copy(x, xOffset, out, outOffset, packPlan(plan, 2));
+    },
+    reduce(op, x, out, outer, size, inner) {
+      const code = reduceCode.get(op);
+      if (code === undefined || !(sameKind(x, out) || out instanceof Int32Array)) {
+        return ts.reduce(op, x, out, outer, size, inner);
+      }
+      const [o, s, i] = [outer, size, inner].map((v, k) =>
+        count("reduce", ["outer", "size", "inner"][k]!, v),
+      );
+      fits("reduce", "x", x, o! * s! * i!);
+      fits("reduce", "out", out, o! * i!);
+      if (o! * i! > 0) addon.reduce(code, x, out, o!, s!, i!);
+    },
+    cumsum(x, out, outer, size, inner) {
+      if (!sameKind(x, out)) return ts.cumsum(x, out, outer, size, inner);
+      const n =
+        count("cumsum", "outer", outer) *
+        count("cumsum", "size", size) *
+        count("cumsum", "inner", inner);
+      fits("cumsum", "x", x, n);
+      fits("cumsum", "out", out, n);
+      if (n > 0) addon.cumsum(x, out, outer, size, inner);
+    },
+    sort(x, values, indices, rows, size, descending) {
+      if (!sameKind(x, values)) return ts.sort(x, values, indices, rows, size, descending);
+      const n = count("sort", "rows", rows) * count("sort", "size", size);
+      blasSize("sort", "size", size);
+      for (const [name, arr] of [
+        ["x", x],
+        ["values", values],
+        ["indices", indices],
+      ] as const) {
+        fits("sort", name, arr, n);
+      }
+      if (n > 0) addon.sort(x, values, indices, rows, size, descending);
+    },
+    gather(x, indices, out, outer, axisSize, inner) {
+      if (!sameKind(x, out)) return ts.gather(x, indices, out, outer, axisSize, inner);
+      const o = count("gather", "outer", outer);
+      const i = count("gather", "inner", inner);
+      fits("gather", "x", x, o * count("gather", "axisSize", axisSize) * i);
+      fits("gather", "out", out, o * indices.length * i);
+      if (o * i * indices.length === 0) return;
+      checkIndices(
+        "gather",
+        addon.gather(x, indices, out, outer, axisSize, inner),
+        indices,
+        axisSize,
+      );
+    },
+    scatterAdd(updates, indices, out, outer, axisSize, inner) {
+      if (!sameKind(updates, out))
+        return ts.scatterAdd(updates, indices, out, outer, axisSize, inner);
+      const o = count("scatterAdd", "outer", outer);
+      const i = count("scatterAdd", "inner", inner);
+      fits("scatterAdd", "updates", updates, o * indices.length * i);
+      fits("scatterAdd", "out", out, o * count("scatterAdd", "axisSize", axisSize) * i);
+      if (o * i * indices.length === 0) return;
+      const bad = addon.scatterAdd(updates, indices, out, outer, axisSize, inner);
+      checkIndices("scatterAdd", bad, indices, axisSize);
+    },
+    matmul(a, b, out, m, k, n, transA, transB, batch, aBatchStride, bBatchStride) {
+      if (!allFloatAlike(a, b, out)) {
+        return ts.matmul(a, b, out, m, k, n, transA, transB, batch, aBatchStride, bBatchStride);
+      }
+      const dims = { m, k, n, batch, aBatchStride, bBatchStride };
+      for (const [name, v] of Object.entries(dims)) count("matmul", name, v);
+      for (const [name, v] of Object.entries({ m, k, n })) blasSize("matmul", name, v);
+      if (batch === 0 || m * n === 0) return;
+      if (m * k > 0) {
+        fits("matmul", "a", a, (batch - 1) * aBatchStride + m * k);
+        fits("matmul", "b", b, (batch - 1) * bBatchStride + k * n);
+      }
+      fits("matmul", "out", out, batch * m * n);
+      addon.matmul(a, b, out, m, k, n, transA, transB, batch, aBatchStride, bBatchStride);
+    },
+    conv(x, w, out, p) {
+      if (!allFloatAlike(x, w, out)) return ts.conv(x, w, out, p);
+      addon.conv(x, w, out, packConv("conv", p, ["x", x], ["w", w], ["y", out]));
+    },
+    convBackpropInput(dy, w, dx, p) {
+      if (!allFloatAlike(dy, w, dx)) return ts.convBackpropInput(dy, w, dx, p);
+      addon.convBackpropInput(
+        dy,
+        w,
+        dx,
+        packConv("convBackpropInput", p, ["dx", dx], ["w", w], ["dy", dy]),
+      );
+    },
+    convBackpropFilter(x, dy, dw, p) {
+      if (!allFloatAlike(x, dy, dw)) return ts.convBackpropFilter(x, dy, dw, p);
+      addon.convBackpropFilter(
+        x,
+        dy,
+        dw,
+        packConv("convBackpropFilter", p, ["x", x], ["dw", dw], ["dy", dy]),
+      );
+    },
+    maxPool(x, out, argmax, p) {
+      if (!allFloatAlike(x, out)) return ts.maxPool(x, out, argmax, p);
+      // Winners are reported as int32 flat indices into x.
+      blasSize("maxPool", "x.length", x.length);
+      addon.maxPool(
+        x,
+        out,
+        argmax,
+        packPool(
+          "maxPool",
+          p,
+          ["x", x],
+          [
+            ["out", out],
+            ["argmax", argmax],
+          ],
+        ),
+      );
+    },
+    avgPool(x, out, p) {
+      if (!allFloatAlike(x, out)) return ts.avgPool(x, out, p);
+      addon.avgPool(x, out, packPool("avgPool", p, ["x", x], [["out", out]]));
+    },
+    avgPoolBackprop(dy, dx, p) {
+      if (!allFloatAlike(dy, dx)) return ts.avgPoolBackprop(dy, dx, p);
+      addon.avgPoolBackprop(dy, dx, packPool("avgPoolBackprop", p, ["dx", dx], [["dy", dy]]));
+    },
+  } satisfies Kernels;
+}
+
+/** The native kernels, or null when the addon is not built or failed to load. */
+export const nativeKernels: Kernels | null = loaded.addon ? makeKernels(loaded.addon) : null;
+
+/** Threads used by native kernels and OpenBLAS (1 without the addon). */
+export function nativeThreads(): number {
+  return loaded.addon?.getNumThreads() ?? 1;
+}
+
+/** Sets the native thread count (our pool and OpenBLAS together); a no-op without the addon. */
+export function setNativeThreads(n: number): void {
+  loaded.addon?.setNumThreads(n);
+}
