@@ -81,6 +81,13 @@ export class Dense extends Layer {
   }
 
   override computeOutputShape(inputShape: ShapeSpec): ShapeSpec {
+    const inputDim = inputShape.at(-1);
+    // A built layer checks its input, as Keras's InputSpec does, so a misfit fails at declaration.
+    if (this.built && inputDim !== null && inputDim !== this.kernel.shape[0]) {
+      throw new ValueError(
+        `expected the last axis of the input to be ${this.kernel.shape[0]}; received shape ${JSON.stringify(inputShape)}`,
+      );
+    }
     return [...inputShape.slice(0, -1), this.units];
   }
 
@@ -97,6 +104,8 @@ export class Dense extends Layer {
       bias_regularizer: serializeRegularizer(a.biasRegularizer),
       kernel_constraint: serializeConstraint(a.kernelConstraint),
       bias_constraint: serializeConstraint(a.biasConstraint),
+      // Keras 3.16 writes the (unsupported here) quantization setting; null means none.
+      quantization_config: null,
     };
   }
 

@@ -1,0 +1,2 @@
+export { Model, type ModelArgs } from "./model.js";
+export { Sequential } from "./sequential.js";

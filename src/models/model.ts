@@ -1,0 +1,266 @@
+import { valueAndGrad } from "../autodiff/grad.js";
+import { ValueError } from "../errors.js";
+import { add } from "../ops/elementwise.js";
+import type { Tensor } from "../tensor/tensor.js";
+import type { Logs } from "../train/callbacks/callback.js";
+import { Compiled, type CompileOptions } from "../train/compile.js";
+import type { Batch, BatchSource, DataStructure } from "../train/data-adapter.js";
+import type { Optimizer } from "../train/optimizers/index.js";
+import * as trainer from "../train/trainer.js";
+import type { TensorLike } from "../ops/core.js";
+import { summaryLines } from "./summary.js";
+import { InputLayer } from "../layers/core/input.js";
+import { type CallOptions, Layer } from "../layers/layer.js";
+import type { ShapeSpec, SymbolicTensor } from "../layers/symbolic.js";
+import { Graph } from "./graph.js";
+
+export type SymbolicStructure = SymbolicTensor | readonly SymbolicTensor[] | Readonly<Record<string, SymbolicTensor>>;
+
+export interface ModelArgs {
+  inputs?: SymbolicStructure;
+  outputs?: SymbolicStructure;
+  name?: string;
+  trainable?: boolean;
+}
+
+function flattenStructure(s: SymbolicStructure): { list: SymbolicTensor[]; names: string[] | null } {
+  if (Array.isArray(s)) return { list: [...s], names: null };
+  if (typeof s === "object" && !("shape" in s)) {
+    const entries = Object.entries(s as Record<string, SymbolicTensor>);
+    return { list: entries.map(([, t]) => t), names: entries.map(([n]) => n) };
+  }
+  return { list: [s as SymbolicTensor], names: null };
+}
+
+/**
+ * A Keras model: a layer with a training API. Given `{inputs, outputs}` it is a functional model
+ * over the graph between them; subclassed, it runs the subclass's `call`. The training methods
+ * (compile, fit, evaluate, predict …) are attached by `train/`.
+ */
+export class Model extends Layer {
+  protected graph: Graph | null = null;
+  /** names of the inputs and outputs (input layer names; output layer names or the dict keys) */
+  inputNames: string[] = [];
+  outputNames: string[] = [];
+  /** whether outputs were given as a single tensor (predict then returns one tensor) */
+  protected singleOutput = true;
+
+  constructor(args: ModelArgs = {}) {
+    super({ name: args.name, trainable: args.trainable });
+    if ((args.inputs === undefined) !== (args.outputs === undefined)) {
+      throw new ValueError(`${this.where()}: give both inputs and outputs for a functional model, or neither`);
+    }
+    if (args.inputs && args.outputs) this.setGraph(args.inputs, args.outputs);
+  }
+
+  protected setGraph(inputs: SymbolicStructure, outputs: SymbolicStructure): void {
+    const ins = flattenStructure(inputs);
+    const outs = flattenStructure(outputs);
+    this.graph = new Graph(ins.list, outs.list, this.where());
+    this.inputNames = ins.list.map((t) => t.node!.layer.name);
+    this.outputNames = outs.names ?? outs.list.map((t) => t.node!.layer.name);
+    this.singleOutput = outs.list.length === 1 && !Array.isArray(outputs) && outs.names === null;
+    this.built = true;
+  }
+
+  get isFunctional(): boolean {
+    return this.graph !== null;
+  }
+
+  override get layers(): Layer[] {
+    return this.graph ? this.graph.layers : super.layers;
+  }
+
+  /** The symbolic inputs and outputs of a functional (or built Sequential) model. */
+  get inputs(): readonly SymbolicTensor[] {
+    return this.graph?.inputs ?? [];
+  }
+  get outputs(): readonly SymbolicTensor[] {
+    return this.graph?.outputs ?? [];
+  }
+
+  call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor | Tensor[] {
+    if (!this.graph) {
+      throw new ValueError(`${this.where()}: a subclassed Model must override call(inputs, {training})`);
+    }
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.length !== this.graph.inputs.length) {
+      throw new ValueError(
+        `${this.where()}: expects ${this.graph.inputs.length} input(s) (${this.inputNames.join(", ")}); received ${list.length}`,
+      );
+    }
+    const outs = this.graph.run(list, opts);
+    return this.singleOutput ? outs[0]! : outs;
+  }
+
+  override computeOutputShape(inputShape: ShapeSpec | readonly ShapeSpec[]): ShapeSpec | ShapeSpec[] {
+    if (!this.graph) return super.computeOutputShape(inputShape) as ShapeSpec | ShapeSpec[];
+    const shapes = this.graph.outputShapes();
+    return this.singleOutput ? shapes[0]! : shapes;
+  }
+
+  /** Layers of the model, the input layers excluded (what `summary` and `getLayer` walk). */
+  protected get bodyLayers(): Layer[] {
+    return this.layers.filter((l) => !(l instanceof InputLayer));
+  }
+
+  // ------------------------------------------------------------ training API
+
+  compiled: Compiled | null = null;
+  stopTraining = false;
+
+  /** Keras `compile`: the optimizer, loss(es), metrics and loss weights for training. */
+  compile(opts: CompileOptions = {}): void {
+    this.compiled = new Compiled(opts, this.outputNames.length > 0 ? this.outputNames : ["output"]);
+  }
+
+  get optimizer(): Optimizer | null {
+    return this.compiled?.optimizer ?? null;
+  }
+
+  private requireCompiled(what: string): Compiled {
+    if (!this.compiled) throw new ValueError(`${this.where()}: call compile() before ${what}()`);
+    return this.compiled;
+  }
+
+  /** Runs the model and returns its outputs as a list. */
+  private forward(x: Tensor[], training: boolean): Tensor[] {
+    const out = this.apply((x.length === 1 ? x[0]! : x) as Tensor, { training });
+    return Array.isArray(out) ? out : [out];
+  }
+
+  /** The compiled loss plus every loss the layers added (regularization, addLoss). */
+  private totalLoss(batch: Batch, yPred: Tensor[], c: Compiled) {
+    const { total, terms } = c.computeLoss(batch.y!, yPred, batch.sampleWeight);
+    const extra = this.losses;
+    return { loss: extra.reduce((acc: Tensor, l) => add(acc, l), total), terms };
+  }
+
+  /** One optimization step on a batch (Keras `train_step`); override for custom training. */
+  trainStep(batch: Batch): Logs {
+    const c = this.requireCompiled("fit");
+    if (!batch.y) throw new ValueError(`${this.where()}: training needs targets y`);
+    const vars = this.trainableWeights;
+    let yPred: Tensor[] = [];
+    let terms: (Tensor | null)[] = [];
+    const { value, grads } = valueAndGrad(() => {
+      yPred = this.forward(batch.x, true);
+      const r = this.totalLoss(batch, yPred, c);
+      terms = r.terms;
+      return r.loss;
+    }, vars);
+    c.optimizer.apply(grads, vars);
+    c.updateMetrics(value, terms, batch.y, yPred, batch.sampleWeight);
+    return c.results();
+  }
+
+  /** One evaluation step (Keras `test_step`). */
+  testStep(batch: Batch): Logs {
+    const c = this.requireCompiled("evaluate");
+    if (!batch.y) throw new ValueError(`${this.where()}: evaluation needs targets y`);
+    const yPred = this.forward(batch.x, false);
+    const { loss, terms } = this.totalLoss(batch, yPred, c);
+    c.updateMetrics(loss, terms, batch.y, yPred, batch.sampleWeight);
+    return c.results();
+  }
+
+  predictStep(x: Tensor[]): Tensor[] {
+    return this.forward(x, false);
+  }
+
+  resetMetrics(): void {
+    this.compiled?.resetMetrics();
+  }
+
+  metricsResults(): Logs {
+    return this.compiled?.results() ?? {};
+  }
+
+  get metricsNames(): string[] {
+    return this.compiled?.metrics.map((m) => m.name) ?? [];
+  }
+
+  fit(x: BatchSource, opts?: trainer.FitOptions): Promise<trainer.History>;
+  fit(x: DataStructure, y: DataStructure, opts?: trainer.FitOptions): Promise<trainer.History>;
+  fit(x: DataStructure | BatchSource, y?: DataStructure | trainer.FitOptions, opts?: trainer.FitOptions) {
+    return trainer.fit(this, x, y, opts);
+  }
+
+  evaluate(x: BatchSource, opts?: trainer.EvaluateOptions): Promise<Logs>;
+  evaluate(x: DataStructure, y: DataStructure, opts?: trainer.EvaluateOptions): Promise<Logs>;
+  evaluate(x: DataStructure | BatchSource, y?: DataStructure | trainer.EvaluateOptions, opts?: trainer.EvaluateOptions) {
+    return trainer.evaluate(this, x, y, opts);
+  }
+
+  /** Outputs for every sample: one tensor, or one per output for a multi-output model. */
+  async predict(x: DataStructure | BatchSource, opts?: trainer.PredictOptions): Promise<Tensor | Tensor[]> {
+    const outs = await trainer.predict(this, x, opts);
+    return this.singleOutput ? outs[0]! : outs;
+  }
+
+  predictOnBatch(x: DataStructure): Tensor | Tensor[] {
+    const outs = this.predictStep(trainer.inputsOf(this, x));
+    return this.singleOutput ? outs[0]! : outs;
+  }
+
+  /** One step on one batch; returns the logs (Keras `train_on_batch(return_dict=True)`). */
+  trainOnBatch(x: DataStructure, y: DataStructure, opts: { sampleWeight?: TensorLike } = {}): Logs {
+    this.resetMetrics();
+    return this.trainStep(trainer.batchOf(this, x, y, opts.sampleWeight));
+  }
+
+  testOnBatch(x: DataStructure, y: DataStructure, opts: { sampleWeight?: TensorLike } = {}): Logs {
+    this.resetMetrics();
+    return this.testStep(trainer.batchOf(this, x, y, opts.sampleWeight));
+  }
+
+  /** Keras's summary table; printed with `print` (console.log by default). */
+  summary(print: (line: string) => void = console.log): void {
+    if (!this.built) {
+      throw new ValueError(
+        `${this.where()}: this model has not yet been built. Build it by calling it on data, or give the first layer an inputShape or start with an Input().`,
+      );
+    }
+    for (const line of summaryLines(this)) print(line);
+  }
+
+  /** Keras `get_layer(name)`. */
+  getLayer(name: string): Layer {
+    const found = this.layers.find((l) => l.name === name);
+    if (!found) {
+      throw new ValueError(`${this.where()}: no layer named "${name}"; layers: ${this.layers.map((l) => l.name).join(", ")}`);
+    }
+    return found;
+  }
+
+  /**
+   * Keras `save_weights`: the model's weights, and the optimizer's state once it is built, written
+   * atomically to `path` — for now in Strata's interim JSON format (src/io/weights-json.ts).
+   */
+  async saveWeights(path: string): Promise<void> {
+    // Imported on demand: saving is rare and io/ should not load with every model.
+    const io = await import("../io/weights-json.js");
+    const opt = this.compiled?.optimizer;
+    await io.saveWeightsFile(path, this.weights.map(io.entryOf), {
+      optimizer: opt?.built ? opt.variables.map(io.entryOf) : null,
+    });
+  }
+
+  /**
+   * Keras `load_weights`: weights are matched by position and checked (count, shapes) before any is
+   * set. A compiled model also gets the optimizer's saved state (building the optimizer first), as
+   * Keras does; like Keras, a mismatched optimizer is skipped with a warning.
+   */
+  async loadWeights(path: string): Promise<void> {
+    const io = await import("../io/weights-json.js");
+    const file = await io.loadWeightsFile(path);
+    const vars = this.weights;
+    io.checkWeightsMatch(path, `model "${this.name}"`, vars, file.weights);
+    vars.forEach((v, i) => v.assign(io.tensorOf(file.weights[i]!)));
+    const opt = this.compiled?.optimizer;
+    if (opt && file.optimizer) {
+      if (!opt.built) opt.build(this.trainableWeights);
+      opt.loadOwnVariables(Object.fromEntries(file.optimizer.map((e, i) => [String(i), io.tensorOf(e)])));
+    }
+  }
+}

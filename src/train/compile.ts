@@ -1,0 +1,121 @@
+import { noGrad } from "../autodiff/tape.js";
+import { ValueError } from "../errors.js";
+import { add, multiply } from "../ops/elementwise.js";
+import { zeros } from "../tensor/creation.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { type Loss, getLoss } from "./losses/index.js";
+import { Mean, type Metric, getMetric } from "./metrics/index.js";
+import { type Optimizer, getOptimizer } from "./optimizers/index.js";
+
+type PerOutput<T> = T | readonly T[] | Readonly<Record<string, T>>;
+type LossSpec = string | Loss | ((yTrue: Tensor, yPred: Tensor) => Tensor) | null;
+type MetricSpec = string | Metric | ((yTrue: Tensor, yPred: Tensor) => Tensor);
+
+export interface CompileOptions {
+  optimizer?: string | Optimizer;
+  loss?: PerOutput<LossSpec>;
+  metrics?: readonly MetricSpec[] | readonly (readonly MetricSpec[])[] | Readonly<Record<string, MetricSpec | readonly MetricSpec[]>>;
+  lossWeights?: readonly number[] | Readonly<Record<string, number>>;
+}
+
+/** Spreads a per-output option (one value for all, a list by position, or an object by name). */
+function perOutput<T>(value: PerOutput<T> | undefined, names: readonly string[], what: string, fill: T): T[] {
+  if (value === undefined) return names.map(() => fill);
+  if (Array.isArray(value)) {
+    if (value.length !== names.length) {
+      throw new ValueError(`compile: ${what} has ${value.length} entries; the model has ${names.length} outputs (${names.join(", ")})`);
+    }
+    return [...value] as T[];
+  }
+  if (typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    const record = value as Record<string, T>;
+    const unknown = Object.keys(record).filter((k) => !names.includes(k));
+    if (unknown.length > 0) {
+      throw new ValueError(`compile: ${what} names unknown outputs ${unknown.join(", ")}; outputs are ${names.join(", ")}`);
+    }
+    return names.map((n) => (n in record ? record[n]! : fill));
+  }
+  return names.map(() => value as T);
+}
+
+/** The state `compile` sets up: the optimizer, a loss per output, metrics built on first data. */
+export class Compiled {
+  readonly optimizer: Optimizer;
+  readonly losses: (Loss | null)[];
+  readonly lossWeights: number[];
+  private readonly metricSpecs: MetricSpec[][];
+  private metricsByOutput: Metric[][] | null = null;
+  readonly lossTracker = new Mean({ name: "loss" });
+  readonly outputLossTrackers: Mean[];
+
+  constructor(
+    opts: CompileOptions,
+    readonly outputNames: readonly string[],
+  ) {
+    this.optimizer = getOptimizer(opts.optimizer ?? "rmsprop");
+    this.losses = perOutput<LossSpec>(opts.loss, outputNames, "loss", null).map((l) => (l === null ? null : getLoss(l)));
+    this.lossWeights = perOutput<number>(opts.lossWeights as PerOutput<number> | undefined, outputNames, "lossWeights", 1);
+    const m = opts.metrics;
+    const nested = Array.isArray(m) && m.length > 0 && Array.isArray(m[0]);
+    this.metricSpecs =
+      m === undefined
+        ? outputNames.map(() => [])
+        : Array.isArray(m) && !nested
+          ? outputNames.map(() => [...(m as MetricSpec[])])
+          : perOutput<MetricSpec | readonly MetricSpec[]>(m as PerOutput<readonly MetricSpec[]>, outputNames, "metrics", []).map(
+              (s) => (Array.isArray(s) ? [...s] : [s as MetricSpec]),
+            );
+    this.outputLossTrackers = outputNames.length > 1 ? outputNames.map((n) => new Mean({ name: `${n}_loss` })) : [];
+  }
+
+  /** Σ weight_i · loss_i(y_i, ŷ_i); also returns the per-output terms for the logs. */
+  computeLoss(yTrue: readonly Tensor[], yPred: readonly Tensor[], sampleWeight: Tensor | null): { total: Tensor; terms: (Tensor | null)[] } {
+    let total: Tensor = zeros([]);
+    const terms = this.losses.map((loss, i) => {
+      if (!loss) return null;
+      const term = loss.apply(yTrue[i]!, yPred[i]!, sampleWeight);
+      total = add(total, this.lossWeights[i] === 1 ? term : multiply(term, this.lossWeights[i]!));
+      return term;
+    });
+    if (this.losses.every((l) => l === null)) {
+      throw new ValueError("compile: no loss was given; pass `loss` to compile() or override trainStep");
+    }
+    return { total, terms };
+  }
+
+  /** Builds the metrics on the first batch: "accuracy" is resolved from the labels' shapes, as Keras does. */
+  private metricsFor(yTrue: readonly Tensor[], yPred: readonly Tensor[]): Metric[][] {
+    this.metricsByOutput ??= this.metricSpecs.map((specs, i) =>
+      specs.map((s) => {
+        const metric = getMetric(s, { yTrue: yTrue[i]!, yPred: yPred[i]!, loss: this.losses[i] ?? undefined });
+        if (this.outputNames.length > 1) metric.name = `${this.outputNames[i]}_${metric.name}`;
+        return metric;
+      }),
+    );
+    return this.metricsByOutput;
+  }
+
+  updateMetrics(total: Tensor, terms: (Tensor | null)[], yTrue: readonly Tensor[], yPred: readonly Tensor[], sampleWeight: Tensor | null): void {
+    noGrad(() => {
+      const batch = yPred[0]?.shape[0] ?? 1;
+      this.lossTracker.updateState(total, batch);
+      terms.forEach((t, i) => t && this.outputLossTrackers[i]?.updateState(t, batch));
+      this.metricsFor(yTrue, yPred).forEach((ms, i) => ms.forEach((m) => m.updateState(yTrue[i]!, yPred[i]!, sampleWeight ?? undefined)));
+    });
+  }
+
+  get metrics(): Metric[] {
+    return [this.lossTracker, ...this.outputLossTrackers, ...(this.metricsByOutput ?? []).flat()];
+  }
+
+  resetMetrics(): void {
+    for (const m of this.metrics) m.resetState();
+  }
+
+  /** Current metric values as numbers, keyed by Keras's names. */
+  results(): Record<string, number> {
+    const logs: Record<string, number> = {};
+    for (const m of this.metrics) logs[m.name] = Number(m.result().item());
+    return logs;
+  }
+}

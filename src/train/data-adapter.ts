@@ -1,0 +1,136 @@
+import { Variable } from "../autodiff/variable.js";
+import { ValueError } from "../errors.js";
+import { type TensorLike, asTensor } from "../ops/core.js";
+import { take } from "../ops/gather.js";
+import { tensor } from "../tensor/creation.js";
+import { permutation } from "../tensor/random.js";
+import { Tensor } from "../tensor/tensor.js";
+
+/** x or y as users pass them: one tensor, one per input/output, or keyed by input/output name. */
+export type DataStructure = TensorLike | readonly TensorLike[] | Readonly<Record<string, TensorLike>>;
+
+/** One batch as the step functions see it. */
+export interface Batch {
+  x: Tensor[];
+  y: Tensor[] | null;
+  sampleWeight: Tensor | null;
+}
+
+/** A dataset: an (async) iterable of [x, y] or [x, y, sampleWeight] batches. */
+export type BatchSource = AsyncIterable<unknown> | Iterable<unknown>;
+
+function isTensorValue(v: unknown): boolean {
+  return v instanceof Tensor || v instanceof Variable || ArrayBuffer.isView(v);
+}
+
+/**
+ * Normalizes x or y to one tensor per model input/output, in the model's order. A plain nested
+ * number array is one tensor; an array of tensors is one per input; an object is keyed by name.
+ */
+export function toTensorList(data: DataStructure, names: readonly string[], what: string): Tensor[] {
+  if (Array.isArray(data) && data.length > 0 && (data.every(isTensorValue) || names.length > 1)) {
+    if (data.length !== names.length) {
+      throw new ValueError(`${what}: the model has ${names.length} (${names.join(", ")}); received a list of ${data.length}`);
+    }
+    return data.map((d) => asTensor(d as TensorLike));
+  }
+  if (typeof data === "object" && data !== null && !Array.isArray(data) && !isTensorValue(data)) {
+    const record = data as Record<string, TensorLike>;
+    const missing = names.filter((n) => !(n in record));
+    if (missing.length > 0) {
+      throw new ValueError(`${what}: missing ${missing.join(", ")}; expected keys ${names.join(", ")}; received ${Object.keys(record).join(", ")}`);
+    }
+    return names.map((n) => asTensor(record[n]!));
+  }
+  if (names.length > 1) {
+    throw new ValueError(`${what}: the model has ${names.length} (${names.join(", ")}); received a single array`);
+  }
+  return [asTensor(data as TensorLike)];
+}
+
+/** In-memory arrays cut into batches along the first axis. */
+export class ArrayData {
+  readonly size: number;
+
+  constructor(
+    readonly x: Tensor[],
+    readonly y: Tensor[] | null,
+    readonly sampleWeight: Tensor | null = null,
+  ) {
+    const all = [...x, ...(y ?? []), ...(sampleWeight ? [sampleWeight] : [])];
+    this.size = x[0]?.shape[0] ?? 0;
+    for (const t of all) {
+      if (t.rank === 0 || t.shape[0] !== this.size) {
+        throw new ValueError(
+          `data: every array must have the same number of samples on its first axis; received shapes ${all.map((a) => `[${a.shape}]`).join(", ")}`,
+        );
+      }
+    }
+  }
+
+  /** Keras's validationSplit: the last fraction of the samples, taken before any shuffling. */
+  split(fraction: number): [ArrayData, ArrayData] {
+    if (!(fraction > 0 && fraction < 1)) {
+      throw new ValueError(`fit: validationSplit must be in (0, 1); received ${fraction}`);
+    }
+    const at = Math.floor(this.size * (1 - fraction));
+    const rows = (from: number, to: number) => tensor(Int32Array.from({ length: to - from }, (_, i) => from + i));
+    const pick = (idx: Tensor) =>
+      new ArrayData(
+        this.x.map((t) => take(t, idx, 0)),
+        this.y ? this.y.map((t) => take(t, idx, 0)) : null,
+        this.sampleWeight ? take(this.sampleWeight, idx, 0) : null,
+      );
+    return [pick(rows(0, at)), pick(rows(at, this.size))];
+  }
+
+  steps(batchSize: number): number {
+    return Math.ceil(this.size / batchSize);
+  }
+
+  *batches(batchSize: number, shuffle: boolean): Generator<Batch> {
+    const order = shuffle ? permutation(this.size) : null;
+    for (let start = 0; start < this.size; start += batchSize) {
+      const end = Math.min(start + batchSize, this.size);
+      const idx = tensor(order ? order.slice(start, end) : Int32Array.from({ length: end - start }, (_, i) => start + i));
+      yield {
+        x: this.x.map((t) => take(t, idx, 0)),
+        y: this.y ? this.y.map((t) => take(t, idx, 0)) : null,
+        sampleWeight: this.sampleWeight ? take(this.sampleWeight, idx, 0) : null,
+      };
+    }
+  }
+}
+
+export function isBatchSource(x: unknown): x is BatchSource {
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    !isTensorValue(x) &&
+    !Array.isArray(x) &&
+    (Symbol.asyncIterator in x || Symbol.iterator in x)
+  );
+}
+
+/** Reads batches from a dataset, stopping after `steps` when given. */
+export async function* datasetBatches(
+  source: BatchSource,
+  inputNames: readonly string[],
+  outputNames: readonly string[],
+  steps: number | null,
+): AsyncGenerator<Batch> {
+  let n = 0;
+  for await (const item of source as AsyncIterable<unknown>) {
+    if (steps !== null && n >= steps) break;
+    if (!Array.isArray(item) || item.length < 1 || item.length > 3) {
+      throw new ValueError("fit: a dataset must yield [x, y] or [x, y, sampleWeight] batches");
+    }
+    const [x, y, sw] = item as [DataStructure, DataStructure?, TensorLike?];
+    yield {
+      x: toTensorList(x, inputNames, "x"),
+      y: y === undefined ? null : toTensorList(y, outputNames, "y"),
+      sampleWeight: sw === undefined ? null : asTensor(sw),
+    };
+    n++;
+  }
+}

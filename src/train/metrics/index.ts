@@ -1,0 +1,269 @@
+/** `metrics.*`: Keras's stateful metrics, the accuracy functions and `getMetric`. */
+import { ValueError } from "../../errors.js";
+import { type KerasObject, isKerasObject, toSnakeCase } from "../../nn/serialization.js";
+import { getLoss } from "../losses/index.js";
+import { Loss, type ShapeSource, crossentropyKind, toFloatPair } from "../losses/loss.js";
+import * as losses from "../losses/probabilistic.js";
+import {
+  Accuracy,
+  BinaryAccuracy,
+  CategoricalAccuracy,
+  SparseCategoricalAccuracy,
+  SparseTopKCategoricalAccuracy,
+  TopKCategoricalAccuracy,
+} from "./accuracy.js";
+import { AUC } from "./auc.js";
+import {
+  FalseNegatives,
+  FalsePositives,
+  Precision,
+  Recall,
+  TrueNegatives,
+  TruePositives,
+} from "./confusion.js";
+import { Metric } from "./metric.js";
+import {
+  BinaryCrossentropy,
+  CategoricalCrossentropy,
+  CategoricalHinge,
+  Hinge,
+  KLDivergence,
+  Poisson,
+  SparseCategoricalCrossentropy,
+  SquaredHinge,
+} from "./probabilistic.js";
+import { Mean, MeanMetricWrapper, type MetricFn, RootMeanSquaredError, Sum } from "./reduction.js";
+import {
+  CosineSimilarity,
+  LogCoshError,
+  MeanAbsoluteError,
+  MeanAbsolutePercentageError,
+  MeanSquaredError,
+  MeanSquaredLogarithmicError,
+} from "./regression.js";
+
+export { Metric, type MetricOptions, type Direction } from "./metric.js";
+export { Mean, Sum, MeanMetricWrapper, RootMeanSquaredError, type MetricFn } from "./reduction.js";
+export {
+  Accuracy,
+  BinaryAccuracy,
+  CategoricalAccuracy,
+  SparseCategoricalAccuracy,
+  TopKCategoricalAccuracy,
+  SparseTopKCategoricalAccuracy,
+  binaryAccuracy,
+  categoricalAccuracy,
+  sparseCategoricalAccuracy,
+  topKCategoricalAccuracy,
+  sparseTopKCategoricalAccuracy,
+} from "./accuracy.js";
+export {
+  Precision,
+  Recall,
+  TruePositives,
+  FalsePositives,
+  TrueNegatives,
+  FalseNegatives,
+  type ThresholdOptions,
+  type PrecisionRecallOptions,
+} from "./confusion.js";
+export { AUC, type AUCOptions, type AUCCurve, type AUCSummationMethod } from "./auc.js";
+export {
+  MeanSquaredError,
+  MeanAbsoluteError,
+  MeanAbsolutePercentageError,
+  MeanSquaredLogarithmicError,
+  CosineSimilarity,
+  LogCoshError,
+} from "./regression.js";
+export {
+  BinaryCrossentropy,
+  CategoricalCrossentropy,
+  SparseCategoricalCrossentropy,
+  KLDivergence,
+  Poisson,
+  Hinge,
+  SquaredHinge,
+  CategoricalHinge,
+} from "./probabilistic.js";
+
+type MetricClass = (new (opts: never) => Metric) & {
+  fromConfig(config: Record<string, unknown>): Metric;
+};
+
+/** Keras `metrics.ALL_OBJECTS` (those that need no constructor argument), by class name. */
+const CLASSES: Record<string, MetricClass> = {
+  Mean,
+  Sum,
+  MeanSquaredError,
+  RootMeanSquaredError,
+  MeanAbsoluteError,
+  MeanAbsolutePercentageError,
+  MeanSquaredLogarithmicError,
+  CosineSimilarity,
+  LogCoshError,
+  AUC,
+  FalseNegatives,
+  FalsePositives,
+  Precision,
+  Recall,
+  TrueNegatives,
+  TruePositives,
+  Hinge,
+  SquaredHinge,
+  CategoricalHinge,
+  KLDivergence,
+  Poisson,
+  BinaryCrossentropy,
+  CategoricalCrossentropy,
+  SparseCategoricalCrossentropy,
+  Accuracy,
+  BinaryAccuracy,
+  CategoricalAccuracy,
+  SparseCategoricalAccuracy,
+  TopKCategoricalAccuracy,
+  SparseTopKCategoricalAccuracy,
+};
+
+/** Keras's metric strings: each class's snake_case name plus the short aliases. */
+const STRINGS: Record<string, MetricClass> = {
+  ...Object.fromEntries(Object.entries(CLASSES).map(([k, v]) => [toSnakeCase(k), v])),
+  bce: BinaryCrossentropy,
+  BCE: BinaryCrossentropy,
+  mse: MeanSquaredError,
+  MSE: MeanSquaredError,
+  mae: MeanAbsoluteError,
+  MAE: MeanAbsoluteError,
+  mape: MeanAbsolutePercentageError,
+  MAPE: MeanAbsolutePercentageError,
+  msle: MeanSquaredLogarithmicError,
+  MSLE: MeanSquaredLogarithmicError,
+};
+
+/** The strings `getMetric` accepts (class names aside). */
+export const metricNames: readonly string[] = [
+  "accuracy",
+  "acc",
+  "crossentropy",
+  "ce",
+  ...Object.keys(STRINGS),
+];
+
+type Kind = ReturnType<typeof crossentropyKind>;
+
+const ACCURACY: Record<Kind, MetricClass> = {
+  binary: BinaryAccuracy,
+  sparse_categorical: SparseCategoricalAccuracy,
+  categorical: CategoricalAccuracy,
+};
+
+const CROSSENTROPY: Record<Kind, MetricClass> = {
+  binary: BinaryCrossentropy,
+  sparse_categorical: SparseCategoricalCrossentropy,
+  categorical: CategoricalCrossentropy,
+};
+
+export interface GetMetricOptions {
+  /** y_true and y_pred (or their shapes), from which "accuracy" and "crossentropy" are resolved. */
+  yTrue?: ShapeSource;
+  yPred?: ShapeSource;
+  /** The output's loss: the fallback for "accuracy" when no shapes are known. */
+  loss?: unknown;
+}
+
+function kindFromLoss(loss: unknown): Kind | null {
+  let l: Loss | null = null;
+  try {
+    l = getLoss(loss);
+  } catch {
+    return null;
+  }
+  if (l instanceof losses.BinaryCrossentropy || l instanceof losses.BinaryFocalCrossentropy)
+    return "binary";
+  if (l instanceof losses.SparseCategoricalCrossentropy) return "sparse_categorical";
+  if (l instanceof losses.CategoricalCrossentropy) return "categorical";
+  return null;
+}
+
+function resolveKind(identifier: string, opts: GetMetricOptions): Kind {
+  if (opts.yTrue && opts.yPred) return crossentropyKind(opts.yTrue, opts.yPred);
+  const fromLoss = opts.loss === undefined ? null : kindFromLoss(opts.loss);
+  if (fromLoss) return fromLoss;
+  throw new ValueError(
+    `getMetric: "${identifier}" is resolved from the shapes of y_true and y_pred (or from a ` +
+      `crossentropy loss); pass { yTrue, yPred }`,
+  );
+}
+
+/**
+ * Keras's `compile_utils.get_metric`: a Keras string ("mae", "auc", a class name), a `Metric`, a
+ * `Loss` or a `(yTrue, yPred) => values` function (both wrapped in a `MeanMetricWrapper`), or a
+ * serialized config. "accuracy"/"acc" (and "crossentropy"/"ce") become the binary, sparse
+ * categorical or categorical variant from the shapes of y_true and y_pred — binary when y_pred's
+ * last axis is 1, sparse when y_true has a lower rank or a last axis of 1 — and keep the name given.
+ * A metric made from a string is named by that string, as in Keras's logs ("mae", "acc").
+ */
+export function getMetric(identifier: null | undefined, opts?: GetMetricOptions): null;
+export function getMetric(
+  identifier: string | Metric | Loss | MetricFn | KerasObject,
+  opts?: GetMetricOptions,
+): Metric;
+export function getMetric(identifier: unknown, opts?: GetMetricOptions): Metric | null;
+export function getMetric(identifier: unknown, opts: GetMetricOptions = {}): Metric | null {
+  if (identifier === null || identifier === undefined) return null;
+  if (identifier instanceof Metric) return identifier;
+  if (typeof identifier === "string") {
+    const lower = identifier.toLowerCase();
+    if (lower === "accuracy" || lower === "acc") {
+      return new ACCURACY[resolveKind(identifier, opts)]({ name: identifier } as never);
+    }
+    if (lower === "crossentropy" || lower === "ce") {
+      return new CROSSENTROPY[resolveKind(identifier, opts)]({ name: identifier } as never);
+    }
+    const cls =
+      (Object.hasOwn(STRINGS, identifier) ? STRINGS[identifier] : undefined) ??
+      (Object.hasOwn(CLASSES, identifier) ? CLASSES[identifier] : undefined);
+    if (cls) return new cls({ name: identifier } as never);
+    throw new ValueError(
+      `getMetric: unknown metric ${JSON.stringify(identifier)}; expected one of ${metricNames.join(", ")} ` +
+        `(or a Metric class name)`,
+    );
+  }
+  if (identifier instanceof Loss) {
+    const loss = identifier;
+    const m = new MeanMetricWrapper((t, p) => loss.call(...toFloatPair(t, p, loss.dtype)), {
+      name: loss.name,
+    });
+    m.direction = "down";
+    return m;
+  }
+  if (typeof identifier === "function") return new MeanMetricWrapper(identifier as MetricFn);
+  if (isKerasObject(identifier)) return deserialize(identifier);
+  throw new ValueError(
+    `getMetric: expected a metric (string, Metric, Loss, function or config); received ${String(identifier)}`,
+  );
+}
+
+/** Keras `metrics.get`. */
+export const get = getMetric;
+
+/** Keras `metrics.serialize`. */
+export function serialize(metric: Metric): KerasObject {
+  return metric.serialize();
+}
+
+/** Keras `metrics.deserialize`: a serialized metric back to a `Metric`. */
+export function deserialize(config: KerasObject): Metric {
+  // Keras writes a metric given as a function as {class_name: "function", config: "<its name>"}.
+  if (config.class_name === "function" && typeof config.config === "string") {
+    return getMetric(config.config)!;
+  }
+  const cls = Object.hasOwn(CLASSES, config.class_name) ? CLASSES[config.class_name] : undefined;
+  if (!cls) {
+    throw new ValueError(
+      `deserialize: unknown metric class ${JSON.stringify(config.class_name)}; expected one of ` +
+        Object.keys(CLASSES).join(", "),
+    );
+  }
+  return cls.fromConfig(config.config ?? {});
+}

@@ -1,0 +1,98 @@
+import { noGrad } from "../../autodiff/tape.js";
+import { Variable } from "../../autodiff/variable.js";
+import { type KerasObject, camelizeKeys, toSnakeCase } from "../../nn/serialization.js";
+import type { TensorLike } from "../../ops/core.js";
+import { zeros } from "../../tensor/creation.js";
+import { type DType, checkDType, isFloat } from "../../tensor/dtype.js";
+import type { Tensor } from "../../tensor/tensor.js";
+import { ValueError } from "../../errors.js";
+
+export interface MetricOptions {
+  name?: string;
+  /** dtype of the state and the result (Keras: floatx, float32). */
+  dtype?: DType;
+}
+
+/** Which way a metric improves; callbacks such as EarlyStopping read it in "auto" mode. */
+export type Direction = "up" | "down";
+
+/**
+ * Keras's `Metric`: state lives in non-trainable Variables made by `addVariable`;
+ * `updateState(...)` accumulates a batch, `result()` reads the value, `resetState()` zeroes the
+ * state (between epochs). Built-in metrics update under `noGrad`: metric math never reaches a
+ * gradient tape.
+ */
+export abstract class Metric {
+  name: string;
+  readonly dtype: DType;
+  /** "up" when larger is better (accuracy, AUC), "down" for errors; null when unknown. */
+  direction: Direction | null = null;
+  private readonly stateVariables: Variable[] = [];
+
+  constructor(opts: MetricOptions = {}) {
+    this.name = opts.name ?? toSnakeCase(new.target.name);
+    const dtype = checkDType(opts.dtype ?? "float32", this.name);
+    if (!isFloat(dtype)) {
+      throw new ValueError(
+        `${this.name}: a metric's dtype must be float32 or float64; received dtype=${dtype}`,
+      );
+    }
+    this.dtype = dtype;
+  }
+
+  /** A zero-initialized state variable (Keras `add_variable`), reset by `resetState`. */
+  protected addVariable(
+    shape: readonly number[],
+    name: string,
+    dtype: DType = this.dtype,
+  ): Variable {
+    const v = new Variable(zeros(shape, dtype), { trainable: false, name });
+    this.stateVariables.push(v);
+    return v;
+  }
+
+  /** The state variables, in creation order. */
+  get variables(): Variable[] {
+    return [...this.stateVariables];
+  }
+
+  /** Accumulates one batch. Most metrics take (yTrue, yPred, sampleWeight?); `Mean`/`Sum` take (values, sampleWeight?). */
+  abstract updateState(...args: (TensorLike | null | undefined)[]): void;
+
+  /** The metric's current value (a scalar, or a vector for several thresholds). */
+  abstract result(): Tensor;
+
+  resetState(): void {
+    for (const v of this.stateVariables) v.assign(zeros(v.shape, v.dtype));
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, dtype: this.dtype };
+  }
+
+  serialize(): KerasObject {
+    return {
+      module: "keras.metrics",
+      class_name: this.constructor.name,
+      config: this.getConfig(),
+      registered_name: null,
+    };
+  }
+
+  /** Builds the metric from its Keras config (snake_case keys). */
+  static fromConfig<T extends Metric>(
+    this: new (opts: never) => T,
+    config: Record<string, unknown>,
+  ): T {
+    return new this(camelizeKeys(config) as never);
+  }
+
+  toString(): string {
+    return `<${this.constructor.name} name=${this.name}>`;
+  }
+}
+
+/** Runs a state update without recording gradients (metrics are never differentiated). */
+export function updating(fn: () => void): void {
+  noGrad(fn);
+}

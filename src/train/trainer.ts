@@ -1,0 +1,243 @@
+import { ValueError } from "../errors.js";
+import { type TensorLike, asTensor } from "../ops/core.js";
+import { concatenate } from "../ops/join.js";
+import { tensor } from "../tensor/creation.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { Callback, CallbackList, type CallbackModel, History, type Logs } from "./callbacks/callback.js";
+import { ProgbarLogger } from "./callbacks/progbar.js";
+import {
+  ArrayData, type Batch, type BatchSource, type DataStructure, datasetBatches, isBatchSource, toTensorList,
+} from "./data-adapter.js";
+
+/** What the loops need of a model (the Model class implements it). */
+export interface TrainableModel extends CallbackModel {
+  readonly inputNames: string[];
+  readonly outputNames: string[];
+  trainStep(batch: Batch): Logs;
+  testStep(batch: Batch): Logs;
+  predictStep(x: Tensor[]): Tensor[];
+  resetMetrics(): void;
+  metricsResults(): Logs;
+}
+
+export interface FitOptions {
+  epochs?: number;
+  batchSize?: number;
+  verbose?: 0 | 1 | 2;
+  callbacks?: Callback[];
+  validationSplit?: number;
+  validationData?: readonly [DataStructure, DataStructure] | readonly [DataStructure, DataStructure, TensorLike] | BatchSource;
+  shuffle?: boolean;
+  classWeight?: Readonly<Record<number, number>>;
+  sampleWeight?: TensorLike;
+  initialEpoch?: number;
+  stepsPerEpoch?: number;
+  validationSteps?: number;
+  validationBatchSize?: number;
+  validationFreq?: number;
+}
+
+export interface EvaluateOptions {
+  batchSize?: number;
+  verbose?: 0 | 1 | 2;
+  sampleWeight?: TensorLike;
+  steps?: number;
+  callbacks?: Callback[];
+}
+
+export interface PredictOptions {
+  batchSize?: number;
+  verbose?: 0 | 1 | 2;
+  steps?: number;
+  callbacks?: Callback[];
+}
+
+/** Lets timers, servers and other I/O run between batches. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function checkPositiveInt(value: number, name: string): number {
+  if (!Number.isInteger(value) || value <= 0) throw new ValueError(`${name} must be a positive integer; received ${value}`);
+  return value;
+}
+
+/** Keras's classWeight: each sample weighs its class's weight (class = label, or argmax of one-hot). */
+function classWeights(y: Tensor, weights: Readonly<Record<number, number>>): Tensor {
+  const n = y.shape[0] ?? 0;
+  const perRow = n === 0 ? 0 : y.size / n;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let cls = y.data[i * perRow]!;
+    if (perRow > 1) {
+      let best = -Infinity;
+      for (let j = 0; j < perRow; j++) {
+        const v = y.data[i * perRow + j]!;
+        if (v > best) [best, cls] = [v, j];
+      }
+    }
+    out[i] = weights[Math.round(cls)] ?? 1;
+  }
+  return tensor(out);
+}
+
+type Source = { kind: "arrays"; data: ArrayData } | { kind: "dataset"; source: BatchSource };
+
+function toSource(model: TrainableModel, x: DataStructure | BatchSource, y: DataStructure | undefined, sw: TensorLike | undefined, where: string): Source {
+  if (isBatchSource(x)) {
+    if (y !== undefined) throw new ValueError(`${where}: y must not be given when x is a dataset (it yields [x, y])`);
+    return { kind: "dataset", source: x };
+  }
+  const xs = toTensorList(x, model.inputNames, `${where}: x`);
+  const ys = y === undefined ? null : toTensorList(y, model.outputNames, `${where}: y`);
+  return { kind: "arrays", data: new ArrayData(xs, ys, sw === undefined ? null : asTensor(sw)) };
+}
+
+async function* batchesOf(model: TrainableModel, src: Source, batchSize: number, shuffle: boolean, steps: number | null): AsyncGenerator<Batch> {
+  if (src.kind === "dataset") {
+    yield* datasetBatches(src.source, model.inputNames, model.outputNames, steps);
+    return;
+  }
+  let n = 0;
+  for (const b of src.data.batches(batchSize, shuffle)) {
+    if (steps !== null && n++ >= steps) return;
+    yield b;
+  }
+}
+
+/** `model.fit(x, y, options)` — or `model.fit(dataset, options)`. */
+export async function fit(
+  model: TrainableModel,
+  x: DataStructure | BatchSource,
+  yOrOptions?: DataStructure | FitOptions,
+  maybeOptions: FitOptions = {},
+): Promise<History> {
+  const datasetCall = isBatchSource(x);
+  const y = datasetCall ? undefined : (yOrOptions as DataStructure | undefined);
+  const opts = (datasetCall ? (yOrOptions as FitOptions | undefined) ?? {} : maybeOptions) ?? {};
+  const epochs = checkPositiveInt(opts.epochs ?? 1, "fit: epochs");
+  const batchSize = checkPositiveInt(opts.batchSize ?? 32, "fit: batchSize");
+  const verbose = opts.verbose ?? 1;
+  const initialEpoch = opts.initialEpoch ?? 0;
+  let train = toSource(model, x, y, opts.sampleWeight, "fit");
+  if (train.kind === "arrays" && train.data.y === null) throw new ValueError("fit: y is required");
+
+  let validation: Source | null = null;
+  if (opts.validationSplit !== undefined && opts.validationSplit > 0) {
+    if (train.kind !== "arrays") throw new ValueError("fit: validationSplit needs arrays, not a dataset");
+    const [t, v] = train.data.split(opts.validationSplit);
+    train = { kind: "arrays", data: t };
+    validation = { kind: "arrays", data: v };
+  }
+  if (opts.validationData !== undefined) {
+    const vd = opts.validationData;
+    validation = isBatchSource(vd)
+      ? { kind: "dataset", source: vd }
+      : toSource(model, vd[0], vd[1], vd[2], "fit: validationData");
+  }
+  if (opts.classWeight && train.kind === "arrays") {
+    const weights = classWeights(train.data.y![0]!, opts.classWeight);
+    train = { kind: "arrays", data: new ArrayData(train.data.x, train.data.y, weights) };
+  }
+
+  const steps = opts.stepsPerEpoch ?? (train.kind === "arrays" ? train.data.steps(batchSize) : null);
+  const history = new History();
+  // Keras appends History and the progress bar after the user's callbacks, so they see what those
+  // add to the logs (ReduceLROnPlateau's learning_rate).
+  const callbacks = new CallbackList([...(opts.callbacks ?? []), history, ...(verbose ? [new ProgbarLogger()] : [])]);
+  callbacks.configure(model, { epochs, steps, verbose });
+  model.stopTraining = false;
+
+  await callbacks.call("onTrainBegin", {});
+  // A callback may move the start: BackupAndRestore resuming an interrupted run (Keras `_initial_epoch`).
+  const startEpoch = model.resumeEpoch || initialEpoch;
+  model.resumeEpoch = null;
+  let logs: Logs = {};
+  for (let epoch = startEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+    model.resetMetrics();
+    await callbacks.call("onEpochBegin", epoch, {});
+    let step = 0;
+    for await (const batch of batchesOf(model, train, batchSize, opts.shuffle ?? true, opts.stepsPerEpoch ?? null)) {
+      await callbacks.call("onTrainBatchBegin", step, {});
+      logs = model.trainStep(batch);
+      await callbacks.call("onTrainBatchEnd", step, logs);
+      step++;
+      if (model.stopTraining) break;
+      await yieldToEventLoop();
+    }
+    const epochLogs: Logs = { ...logs };
+    const freq = opts.validationFreq ?? 1;
+    if (validation && (epoch + 1) % freq === 0) {
+      const valLogs = await runTest(model, validation, opts.validationBatchSize ?? batchSize, opts.validationSteps ?? null, null);
+      for (const [k, v] of Object.entries(valLogs)) epochLogs[`val_${k}`] = v;
+    }
+    await callbacks.call("onEpochEnd", epoch, epochLogs);
+    logs = epochLogs;
+  }
+  await callbacks.call("onTrainEnd", logs);
+  return history;
+}
+
+async function runTest(model: TrainableModel, src: Source, batchSize: number, steps: number | null, callbacks: CallbackList | null): Promise<Logs> {
+  model.resetMetrics();
+  await callbacks?.call("onTestBegin", {});
+  let logs: Logs = {};
+  let step = 0;
+  for await (const batch of batchesOf(model, src, batchSize, false, steps)) {
+    await callbacks?.call("onTestBatchBegin", step, {});
+    logs = model.testStep(batch);
+    await callbacks?.call("onTestBatchEnd", step++, logs);
+    await yieldToEventLoop();
+  }
+  logs = model.metricsResults();
+  await callbacks?.call("onTestEnd", logs);
+  return logs;
+}
+
+/** `model.evaluate(x, y, options)` → `{loss, …metrics}`; or `model.evaluate(dataset, options)`. */
+export async function evaluate(
+  model: TrainableModel,
+  x: DataStructure | BatchSource,
+  yOrOptions?: DataStructure | EvaluateOptions,
+  maybeOptions: EvaluateOptions = {},
+): Promise<Logs> {
+  const datasetCall = isBatchSource(x);
+  const opts = (datasetCall ? (yOrOptions as EvaluateOptions | undefined) ?? {} : maybeOptions) ?? {};
+  const src = toSource(model, x, datasetCall ? undefined : (yOrOptions as DataStructure), opts.sampleWeight, "evaluate");
+  const callbacks = new CallbackList(opts.callbacks ?? []);
+  callbacks.configure(model, { epochs: 1, steps: null, verbose: opts.verbose ?? 0 });
+  return runTest(model, src, checkPositiveInt(opts.batchSize ?? 32, "evaluate: batchSize"), opts.steps ?? null, callbacks);
+}
+
+/** `model.predict(x, {batchSize})`: the outputs of every batch, joined; one tensor per output. */
+export async function predict(model: TrainableModel, x: DataStructure | BatchSource, opts: PredictOptions = {}): Promise<Tensor[]> {
+  const src = toSource(model, x, undefined, undefined, "predict");
+  const batchSize = checkPositiveInt(opts.batchSize ?? 32, "predict: batchSize");
+  const callbacks = new CallbackList(opts.callbacks ?? []);
+  callbacks.configure(model, { epochs: 1, steps: null, verbose: opts.verbose ?? 0 });
+  await callbacks.call("onPredictBegin", {});
+  const parts: Tensor[][] = [];
+  let step = 0;
+  for await (const batch of batchesOf(model, src, batchSize, false, opts.steps ?? null)) {
+    await callbacks.call("onPredictBatchBegin", step, {});
+    parts.push(model.predictStep(batch.x));
+    await callbacks.call("onPredictBatchEnd", step++, {});
+    await yieldToEventLoop();
+  }
+  await callbacks.call("onPredictEnd", {});
+  if (parts.length === 0) throw new ValueError("predict: received no data");
+  return parts[0]!.map((_, i) => (parts.length === 1 ? parts[0]![i]! : concatenate(parts.map((p) => p[i]!), 0)));
+}
+
+/** Model inputs from user data, one tensor per input. */
+export function inputsOf(model: TrainableModel, x: DataStructure): Tensor[] {
+  return toTensorList(x, model.inputNames, "x");
+}
+
+export function batchOf(model: TrainableModel, x: DataStructure, y: DataStructure, sw?: TensorLike): Batch {
+  return {
+    x: inputsOf(model, x),
+    y: toTensorList(y, model.outputNames, "y"),
+    sampleWeight: sw === undefined ? null : asTensor(sw),
+  };
+}
+
+export { History };
