@@ -6,6 +6,10 @@ import type { TensorLike } from "./core.js";
 import * as el from "./elementwise.js";
 import * as mv from "./movement.js";
 import * as rd from "./reduce.js";
+import * as la from "./linalg.js";
+import * as jn from "./join.js";
+import * as ga from "./gather.js";
+import * as ac from "./activations.js";
 
 type Axis = rd.Axis;
 
@@ -47,6 +51,11 @@ declare module "../tensor/tensor.js" {
     min(axis?: Axis, keepdims?: boolean): Tensor;
     argmax(axis?: number | null, keepdims?: boolean): Tensor;
     argmin(axis?: number | null, keepdims?: boolean): Tensor;
+    matmul(b: TensorLike): Tensor;
+    softmax(axis?: number): Tensor;
+    take(indices: TensorLike, axis?: number | null): Tensor;
+    slice(startIndices: readonly number[], shape: readonly number[]): Tensor;
+    flip(axis?: number | readonly number[] | null): Tensor;
   }
 }
 
@@ -158,6 +167,21 @@ const methods: Partial<Tensor> & ThisType<Tensor> = {
   },
   argmin(axis?: number | null, keepdims?: boolean) {
     return rd.argmin(this, axis, keepdims);
+  },
+  matmul(b: TensorLike) {
+    return la.matmul(this, b);
+  },
+  softmax(axis?: number) {
+    return ac.softmax(this, axis);
+  },
+  take(indices: TensorLike, axis?: number | null) {
+    return ga.take(this, indices, axis);
+  },
+  slice(startIndices: readonly number[], shape: readonly number[]) {
+    return jn.slice(this, startIndices, shape);
+  },
+  flip(axis?: number | readonly number[] | null) {
+    return jn.flip(this, axis);
   },
 };
 
