@@ -35,4 +35,5 @@ export { Model, Sequential, type ModelArgs } from "./models/index.js";
 export * as optimizers from "./train/optimizers/index.js";
 export * as losses from "./train/losses/index.js";
 export * as metrics from "./train/metrics/index.js";
+export * as callbacks from "./train/callbacks/index.js";
 export { StrataError, ShapeError, DTypeError, ValueError } from "./errors.js";

@@ -16,7 +16,10 @@ export interface CallbackModel {
   readonly built?: boolean;
   /** The compiled metrics: monitoring callbacks in "auto" mode read a metric's direction here. */
   readonly compiled?: {
-    readonly metrics: readonly { readonly name: string; readonly direction: "up" | "down" | null }[];
+    readonly metrics: readonly {
+      readonly name: string;
+      readonly direction: "up" | "down" | null;
+    }[];
   } | null;
   /** Used by ModelCheckpoint and BackupAndRestore. */
   saveWeights?(path: string): Promise<void>;

@@ -1,0 +1,29 @@
+// Shared by the book's examples: the quick mode CI runs (a few hundred samples, one epoch) and
+// small helpers the book defines inline.
+import * as st from "../src/index.js";
+
+/** `--quick` (or STRATA_EXAMPLE_QUICK=1): a small slice and one epoch, so CI keeps examples alive. */
+export const quick = process.argv.includes("--quick") || process.env.STRATA_EXAMPLE_QUICK === "1";
+
+/** The first n rows of a tensor (all of them outside quick mode). */
+export function head(x: st.Tensor, n: number): st.Tensor {
+  if (!quick || x.shape[0]! <= n) return x;
+  return st.ops.slice(x, [0, ...x.shape.slice(1).map(() => 0)], [n, ...x.shape.slice(1)]);
+}
+
+/** The book's `vectorize_sequences`: multi-hot rows of width `dimension`. */
+export function vectorizeSequences(sequences: readonly (readonly number[])[], dimension = 10000): st.Tensor {
+  const out = new Float32Array(sequences.length * dimension);
+  sequences.forEach((seq, i) => {
+    for (const w of seq) if (w < dimension) out[i * dimension + w] = 1;
+  });
+  return st.tensor(out, [sequences.length, dimension]);
+}
+
+/** Runs an example's main and prints how long it took. */
+export async function run(name: string, main: () => Promise<number | string>): Promise<void> {
+  const start = performance.now();
+  const result = await main();
+  const seconds = ((performance.now() - start) / 1000).toFixed(1);
+  console.log(`${name}: ${result} (${seconds} s on the ${st.getBackend()} backend${quick ? ", quick mode" : ""})`);
+}
