@@ -36,4 +36,7 @@ export * as optimizers from "./train/optimizers/index.js";
 export * as losses from "./train/losses/index.js";
 export * as metrics from "./train/metrics/index.js";
 export * as callbacks from "./train/callbacks/index.js";
+export * as models from "./models/index.js";
+export * as datasets from "./data/datasets/index.js";
+export * as utils from "./data/utils.js";
 export { StrataError, ShapeError, DTypeError, ValueError } from "./errors.js";

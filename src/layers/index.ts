@@ -58,3 +58,7 @@ export { LSTM, LSTMCell, type LSTMArgs, type LSTMCellArgs } from "./recurrent/ls
 export { GRU, GRUCell, type GRUArgs, type GRUCellArgs } from "./recurrent/gru.js";
 export { Bidirectional, type BidirectionalArgs, type MergeMode } from "./recurrent/bidirectional.js";
 export { TimeDistributed } from "./recurrent/time-distributed.js";
+export {
+  registerLayer, serializeLayer, deserializeLayer, serialize, deserialize, registeredLayerNames,
+  type CustomObjects, type SerializedLayer, type LayerClass,
+} from "./registry.js";

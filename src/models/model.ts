@@ -10,9 +10,13 @@ import * as trainer from "../train/trainer.js";
 import type { TensorLike } from "../ops/core.js";
 import { summaryLines } from "./summary.js";
 import { InputLayer } from "../layers/core/input.js";
-import { type CallOptions, Layer } from "../layers/layer.js";
+import { type CallOptions, Layer, uniqueName } from "../layers/layer.js";
 import type { ShapeSpec, SymbolicTensor } from "../layers/symbolic.js";
 import { Graph } from "./graph.js";
+import { type CustomObjects, registerBuiltInLayer, serializeLayer } from "../layers/registry.js";
+import { camelizeKeys } from "../nn/serialization.js";
+import { compileConfig, compileOptionsFromConfig } from "./compile-config.js";
+import { functionalConfig, functionalFromConfig } from "./config.js";
 
 export type SymbolicStructure = SymbolicTensor | readonly SymbolicTensor[] | Readonly<Record<string, SymbolicTensor>>;
 
@@ -46,7 +50,9 @@ export class Model extends Layer {
   protected singleOutput = true;
 
   constructor(args: ModelArgs = {}) {
-    super({ name: args.name, trainable: args.trainable });
+    // Keras 3 names a model built from inputs and outputs "functional", "functional_1", …
+    const name = args.name ?? (args.inputs && args.outputs ? uniqueName("functional") : undefined);
+    super({ name, trainable: args.trainable });
     if ((args.inputs === undefined) !== (args.outputs === undefined)) {
       throw new ValueError(`${this.where()}: give both inputs and outputs for a functional model, or neither`);
     }
@@ -57,6 +63,8 @@ export class Model extends Layer {
     const ins = flattenStructure(inputs);
     const outs = flattenStructure(outputs);
     this.graph = new Graph(ins.list, outs.list, this.where());
+    this.inputStructure = inputs;
+    this.outputStructure = outputs;
     this.inputNames = ins.list.map((t) => t.node!.layer.name);
     this.outputNames = outs.names ?? outs.list.map((t) => t.node!.layer.name);
     this.singleOutput = outs.list.length === 1 && !Array.isArray(outputs) && outs.names === null;
@@ -112,6 +120,7 @@ export class Model extends Layer {
   /** Keras `compile`: the optimizer, loss(es), metrics and loss weights for training. */
   compile(opts: CompileOptions = {}): void {
     this.compiled = new Compiled(opts, this.outputNames.length > 0 ? this.outputNames : ["output"]);
+    this.compileOptions = opts;
   }
 
   get optimizer(): Optimizer | null {
@@ -260,7 +269,71 @@ export class Model extends Layer {
     const opt = this.compiled?.optimizer;
     if (opt && file.optimizer) {
       if (!opt.built) opt.build(this.trainableWeights);
-      opt.loadOwnVariables(Object.fromEntries(file.optimizer.map((e, i) => [String(i), io.tensorOf(e)])));
+      const store = Object.fromEntries(file.optimizer.map((e, i) => [String(i), io.tensorOf(e)]));
+      opt.loadOwnVariables(store);
     }
   }
+
+  // ------------------------------------------------------------ Keras config (see config.ts)
+
+  /** the inputs and outputs as given (a tensor, a list or a name-keyed object), for the config */
+  protected inputStructure: SymbolicStructure | null = null;
+  protected outputStructure: SymbolicStructure | null = null;
+  /** the options `compile` was given, for Keras's `compile_config` */
+  protected compileOptions: CompileOptions | null = null;
+
+  /**
+   * Keras's `get_config()`: for a functional model its layers and their calls
+   * (`{name, trainable, layers, input_layers, output_layers}`); a subclassed model has only the
+   * base fields and must override this (and `fromConfig`) to be saved.
+   */
+  override getConfig(): Record<string, unknown> {
+    if (!this.graph || !this.inputStructure || !this.outputStructure) return super.getConfig();
+    return functionalConfig({
+      name: this.name,
+      trainable: this.trainable,
+      inputStructure: this.inputStructure,
+      outputStructure: this.outputStructure,
+    });
+  }
+
+  /** Keras's `get_build_config()`: a functional model records `input_shape: null`. */
+  getBuildConfig(): Record<string, unknown> | null {
+    if (this.graph) return { input_shape: null };
+    if (!this.built || !this.buildInputShape) return null;
+    return { input_shape: structuredClone(this.buildInputShape) };
+  }
+
+  /** Keras's `get_compile_config()`: the compile arguments, the optimizer serialized. */
+  getCompileConfig(): Record<string, unknown> | null {
+    if (!this.compiled || !this.compileOptions) return null;
+    return compileConfig(this.compileOptions, this.compiled.optimizer);
+  }
+
+  /** Keras `model.to_json()`: the serialized model (with build and compile configs) as JSON. */
+  toJson(): string {
+    return JSON.stringify(serializeLayer(this));
+  }
+
+  /** Keras's `compile_from_config()`. */
+  compileFromConfig(config: Record<string, unknown>): void {
+    this.compile(compileOptionsFromConfig(config));
+  }
+
+  /**
+   * Keras `Model.from_config`: a functional config is rebuilt by creating its layers and
+   * replaying their calls; any other config is passed to the constructor.
+   */
+  static fromConfig(config: Record<string, unknown>, customObjects: CustomObjects = {}): Model {
+    const ctor = this as unknown as new (args: ModelArgs) => Model;
+    const functional = ["layers", "input_layers", "output_layers"].every((k) => k in config);
+    if (!functional) return new ctor(camelizeKeys(config) as ModelArgs);
+    const where = `${this.name}.fromConfig`;
+    const { inputs, outputs, name, trainable } = functionalFromConfig(config, customObjects, where);
+    return new ctor({ inputs, outputs, name, trainable });
+  }
 }
+
+// Keras writes functional models as class Functional (Keras 2 wrote "Model").
+registerBuiltInLayer("Functional", Model, "keras.src.models.functional", "Functional");
+registerBuiltInLayer("Model", Model, "keras.src.models.functional", "Functional");

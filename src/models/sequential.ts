@@ -4,6 +4,12 @@ import { Input, InputLayer } from "../layers/core/input.js";
 import { type CallOptions, Layer } from "../layers/layer.js";
 import { type ShapeSpec, SymbolicTensor } from "../layers/symbolic.js";
 import { Model } from "./model.js";
+import {
+  type CustomObjects,
+  deserializeLayer,
+  registerBuiltInLayer,
+  serializeLayer,
+} from "../layers/registry.js";
 
 /**
  * A plain stack of layers. Its input shape comes from an `Input`, from `inputShape` on the first
@@ -81,4 +87,50 @@ export class Sequential extends Model {
     if (!this.graph) this.ensureBuilt(inputShape);
     return this.graph!.outputShapes()[0]!;
   }
+
+  // ------------------------------------------------------------ Keras config
+
+  /**
+   * Keras's `Sequential.get_config()`: the layers (the InputLayer first once the input shape is
+   * known) and `build_input_shape`.
+   */
+  override getConfig(): Record<string, unknown> {
+    const { name, trainable, dtype } = Layer.prototype.getConfig.call(this);
+    const inputLayer = this.input?.node?.layer;
+    const layers = [...(inputLayer ? [inputLayer] : []), ...this.stack].map(serializeLayer);
+    const config: Record<string, unknown> = { name, trainable, dtype, layers };
+    if (this.graph && this.input) config.build_input_shape = [...this.input.shape];
+    return config;
+  }
+
+  /** Keras records the batch input shape a Sequential model was built for. */
+  override getBuildConfig(): Record<string, unknown> | null {
+    return this.graph && this.input ? { input_shape: [...this.input.shape] } : null;
+  }
+
+  /** Keras `Sequential.from_config`: each layer deserialized and added in order. */
+  static override fromConfig(
+    config: Record<string, unknown> | unknown[],
+    customObjects: CustomObjects = {},
+  ): Sequential {
+    const layerConfigs = Array.isArray(config) ? config : config.layers;
+    if (!Array.isArray(layerConfigs)) {
+      throw new ValueError(
+        `Sequential.fromConfig: config.layers must be a list; received ${JSON.stringify(layerConfigs)}`,
+      );
+    }
+    const c = Array.isArray(config) ? {} : config;
+    const model = new Sequential([], {
+      name: typeof c.name === "string" ? c.name : undefined,
+      trainable: typeof c.trainable === "boolean" ? c.trainable : undefined,
+    });
+    for (const layerConfig of layerConfigs) model.add(deserializeLayer(layerConfig, customObjects));
+    const shape = c.build_input_shape;
+    if (!model.graph && Array.isArray(shape) && model.stack.length > 0) {
+      model.ensureBuilt(shape as ShapeSpec);
+    }
+    return model;
+  }
 }
+
+registerBuiltInLayer("Sequential", Sequential, "keras");

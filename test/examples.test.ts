@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const shared = join(root, "..", "shared", "datasets");
+
+/** Each of the book's examples in quick mode (a small slice, one epoch), so none can rot. */
+const examples: [file: string, needs: string[]][] = [
+  ["quickstart.ts", []],
+  ["functional-multi-io.ts", []],
+  ["mnist-mlp.ts", ["mnist.npz"]],
+  ["mnist-convnet.ts", ["mnist.npz"]],
+  ["residual-block.ts", ["mnist.npz"]],
+  ["custom-training-loop.ts", ["mnist.npz"]],
+  ["imdb-dense.ts", ["imdb_word_index.json"]],
+  ["imdb-lstm.ts", ["imdb_word_index.json"]],
+  ["boston-kfold.ts", ["boston_housing.npz"]],
+  ["reuters.ts", ["reuters.npz", "reuters_word_index.json"]],
+];
+
+describe("examples (quick mode)", () => {
+  for (const [file, needs] of examples) {
+    const missing = needs.filter((f) => !existsSync(join(shared, f)));
+    const skip = missing.length > 0 ? `needs ${missing.join(", ")} in ../shared/datasets` : false;
+    it(file, { skip }, () => {
+      const out = execFileSync(process.execPath, ["--import", "tsx", join("examples", file), "--quick"], {
+        cwd: root,
+        encoding: "utf8",
+        env: { ...process.env, STRATA_DATASETS_DIR: shared },
+        timeout: 120_000,
+      });
+      // Every book example ends with its metric and timing; the quickstart with its prediction.
+      assert.match(out, file === "quickstart.ts" ? /prediction at \(1, 1\)/ : /: .*\(\d+\.\d s on the \w+ backend/);
+    });
+  }
+});
