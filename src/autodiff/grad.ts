@@ -7,7 +7,7 @@ import { add } from "../ops/elementwise.js";
 import { reshape } from "../ops/movement.js";
 import { sum } from "../ops/reduce.js";
 import { ones, zerosLike } from "../tensor/creation.js";
-import { Tape, record, runOnTape } from "./tape.js";
+import { Tape, duringBackprop, record, runOnTape } from "./tape.js";
 import { Variable } from "./variable.js";
 
 /** Sums a broadcast gradient back to the shape of the input it belongs to. */
@@ -23,6 +23,10 @@ function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
 
 /** Reverse pass over `tape` from `output`; returns d output / d target for each target. */
 function backprop(tape: Tape, output: Tensor, targets: readonly Tensor[]): Tensor[] {
+  return duringBackprop(tape, () => backpropOn(tape, output, targets));
+}
+
+function backpropOn(tape: Tape, output: Tensor, targets: readonly Tensor[]): Tensor[] {
   const grads = new Map<number, Tensor>([[output.id, ones(output.shape, output.dtype)]]);
   for (let n = tape.nodes.length - 1; n >= 0; n--) {
     const node = tape.nodes[n]!;

@@ -28,7 +28,11 @@ let paused = 0;
  * the op is what makes gradients of gradients work: the inner tape's backward pass is itself
  * recorded by the outer one.
  */
-export function record<T extends Tensor>(output: T, inputs: readonly Tensor[], backward: Backward): T {
+export function record<T extends Tensor>(
+  output: T,
+  inputs: readonly Tensor[],
+  backward: Backward,
+): T {
   recordAll([output], inputs, (dys) => backward(dys[0]!));
   return output;
 }
@@ -51,6 +55,28 @@ export function recordAll(
       tape.nodes.push({ outputs, inputs, backward });
     }
   }
+}
+
+/** The tape whose backward pass is running, so rules can skip gradients nobody asked for. */
+let backpropTape: Tape | null = null;
+
+/** Runs a backward pass over `tape`; inside it, `needsGrad` answers for that tape. */
+export function duringBackprop<T>(tape: Tape, fn: () => T): T {
+  const outer = backpropTape;
+  backpropTape = tape;
+  try {
+    return fn();
+  } finally {
+    backpropTape = outer;
+  }
+}
+
+/**
+ * Whether a backward rule must produce the gradient of input `t`: false for inputs the running
+ * backward pass does not watch (the data fed to the first layer), whose gradient would be dropped.
+ */
+export function needsGrad(t: Tensor): boolean {
+  return backpropTape === null || backpropTape.watched.has(t.id);
 }
 
 export function runOnTape<T>(tape: Tape, fn: () => T): T {

@@ -19,9 +19,14 @@ export function padSequences(
   opts: PadSequencesOptions = {},
 ): Tensor {
   const { padding = "pre", truncating = "pre", value = 0, dtype = "int32" } = opts;
-  for (const [name, v] of [["padding", padding], ["truncating", truncating]] as const) {
+  for (const [name, v] of [
+    ["padding", padding],
+    ["truncating", truncating],
+  ] as const) {
     if (v !== "pre" && v !== "post") {
-      throw new ValueError(`padSequences: ${name} must be "pre" or "post"; received ${JSON.stringify(v)}`);
+      throw new ValueError(
+        `padSequences: ${name} must be "pre" or "post"; received ${JSON.stringify(v)}`,
+      );
     }
   }
   const maxlen = opts.maxlen ?? sequences.reduce((m, s) => Math.max(m, s.length), 0);
@@ -31,7 +36,12 @@ export function padSequences(
   const out = allocate(dtype, sequences.length * maxlen);
   out.fill(value);
   sequences.forEach((seq, i) => {
-    const kept = seq.length <= maxlen ? seq : truncating === "pre" ? seq.slice(seq.length - maxlen) : seq.slice(0, maxlen);
+    const kept =
+      seq.length <= maxlen
+        ? seq
+        : truncating === "pre"
+          ? seq.slice(seq.length - maxlen)
+          : seq.slice(0, maxlen);
     const offset = i * maxlen + (padding === "pre" ? maxlen - kept.length : 0);
     for (let j = 0; j < kept.length; j++) out[offset + j] = kept[j]!;
   });

@@ -1,4 +1,8 @@
-import { type Activation, activation as getActivation, activationNames } from "../ops/activations.js";
+import {
+  type Activation,
+  activation as getActivation,
+  activationNames,
+} from "../ops/activations.js";
 import { getConstraint } from "../nn/constraints.js";
 import { getInitializer } from "../nn/initializers.js";
 import { getRegularizer } from "../nn/regularizers.js";

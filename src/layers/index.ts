@@ -14,51 +14,107 @@ export { Embedding, type EmbeddingArgs } from "./core/embedding.js";
 export { Masking, type MaskingArgs } from "./core/masking.js";
 export { Merge } from "./merging/base-merge.js";
 export {
-  Add, Subtract, Multiply, Average, Maximum, Minimum,
-  add, subtract, multiply, average, maximum, minimum,
+  Add,
+  Subtract,
+  Multiply,
+  Average,
+  Maximum,
+  Minimum,
+  add,
+  subtract,
+  multiply,
+  average,
+  maximum,
+  minimum,
 } from "./merging/arithmetic.js";
 export { Concatenate, concatenate, type ConcatenateArgs } from "./merging/concatenate.js";
 export { Dot, dot, type DotArgs } from "./merging/dot.js";
 export {
-  SpatialDropout1D, SpatialDropout2D, SpatialDropout3D,
-  type SpatialDropoutArgs, type SpatialDropout2DArgs,
+  SpatialDropout1D,
+  SpatialDropout2D,
+  SpatialDropout3D,
+  type SpatialDropoutArgs,
+  type SpatialDropout2DArgs,
 } from "./regularization/spatial-dropout.js";
 export { GaussianNoise, GaussianDropout, type NoiseArgs } from "./regularization/gaussian-noise.js";
-export { ActivityRegularization, type ActivityRegularizationArgs } from "./regularization/activity-regularization.js";
+export {
+  ActivityRegularization,
+  type ActivityRegularizationArgs,
+} from "./regularization/activity-regularization.js";
 export { BaseConv, type ConvArgs, type ConvGeometryArgs } from "./conv/base-conv.js";
 export { Conv1D, Conv2D, Conv3D } from "./conv/conv.js";
 export { SeparableConv1D, SeparableConv2D, type SeparableConvArgs } from "./conv/separable-conv.js";
-export { DepthwiseConv1D, DepthwiseConv2D, type DepthwiseConvArgs } from "./conv/depthwise-conv2d.js";
-export { Conv1DTranspose, Conv2DTranspose, Conv3DTranspose, type ConvTransposeArgs } from "./conv/conv2d-transpose.js";
+export {
+  DepthwiseConv1D,
+  DepthwiseConv2D,
+  type DepthwiseConvArgs,
+} from "./conv/depthwise-conv2d.js";
+export {
+  Conv1DTranspose,
+  Conv2DTranspose,
+  Conv3DTranspose,
+  type ConvTransposeArgs,
+} from "./conv/conv2d-transpose.js";
 export { UpSampling2D, type UpSampling2DArgs } from "./conv/up-sampling2d.js";
 export { ZeroPadding2D, type ZeroPadding2DArgs } from "./conv/zero-padding2d.js";
 export { Cropping2D, type Cropping2DArgs } from "./conv/cropping2d.js";
 export { BasePooling, type PoolingArgs } from "./pooling/base-pooling.js";
 export {
-  AveragePooling1D, AveragePooling2D, AveragePooling3D, MaxPooling1D, MaxPooling2D, MaxPooling3D,
+  AveragePooling1D,
+  AveragePooling2D,
+  AveragePooling3D,
+  MaxPooling1D,
+  MaxPooling2D,
+  MaxPooling3D,
 } from "./pooling/pooling.js";
 export {
-  GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D,
-  GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D, type GlobalPoolingArgs,
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  GlobalAveragePooling3D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+  GlobalMaxPooling3D,
+  type GlobalPoolingArgs,
 } from "./pooling/global-pooling.js";
 export {
-  BatchNormalization, type BatchNormalizationArgs, type RenormClipping,
+  BatchNormalization,
+  type BatchNormalizationArgs,
+  type RenormClipping,
 } from "./normalization/batch-normalization.js";
-export { LayerNormalization, type LayerNormalizationArgs } from "./normalization/layer-normalization.js";
+export {
+  LayerNormalization,
+  type LayerNormalizationArgs,
+} from "./normalization/layer-normalization.js";
 export { Attention, type AttentionArgs, type AttentionCallOptions } from "./attention/attention.js";
 export {
-  MultiHeadAttention, type MultiHeadAttentionArgs, type MultiHeadAttentionCallOptions,
+  MultiHeadAttention,
+  type MultiHeadAttentionArgs,
+  type MultiHeadAttentionCallOptions,
 } from "./attention/multi-head-attention.js";
 export { RNN, type RNNArgs, type RNNCallOptions } from "./recurrent/rnn.js";
 export { RNNCell, type CellArgs } from "./recurrent/rnn-cell.js";
 export {
-  SimpleRNN, SimpleRNNCell, type SimpleRNNArgs, type SimpleRNNCellArgs,
+  SimpleRNN,
+  SimpleRNNCell,
+  type SimpleRNNArgs,
+  type SimpleRNNCellArgs,
 } from "./recurrent/simple-rnn.js";
 export { LSTM, LSTMCell, type LSTMArgs, type LSTMCellArgs } from "./recurrent/lstm.js";
 export { GRU, GRUCell, type GRUArgs, type GRUCellArgs } from "./recurrent/gru.js";
-export { Bidirectional, type BidirectionalArgs, type MergeMode } from "./recurrent/bidirectional.js";
+export {
+  Bidirectional,
+  type BidirectionalArgs,
+  type MergeMode,
+} from "./recurrent/bidirectional.js";
 export { TimeDistributed } from "./recurrent/time-distributed.js";
 export {
-  registerLayer, serializeLayer, deserializeLayer, serialize, deserialize, registeredLayerNames,
-  type CustomObjects, type SerializedLayer, type LayerClass,
+  registerLayer,
+  serializeLayer,
+  deserializeLayer,
+  serialize,
+  deserialize,
+  registeredLayerNames,
+  type CustomObjects,
+  type SerializedLayer,
+  type LayerClass,
 } from "./registry.js";

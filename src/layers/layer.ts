@@ -131,7 +131,10 @@ export abstract class Layer {
   }
 
   /** The mask of the outputs: pass-through for masking-aware layers, none otherwise. */
-  computeMask(_inputs: Tensor | Tensor[], mask: Tensor | null | readonly (Tensor | null)[]): Tensor | null {
+  computeMask(
+    _inputs: Tensor | Tensor[],
+    mask: Tensor | null | readonly (Tensor | null)[],
+  ): Tensor | null {
     if (!this.supportsMasking) return null;
     return Array.isArray(mask) ? (mask[0] ?? null) : (mask as Tensor | null);
   }
@@ -140,9 +143,15 @@ export abstract class Layer {
 
   addWeight(opts: AddWeightOptions): Variable {
     const dtype = opts.dtype ?? this.dtype;
-    const init = getInitializer(opts.initializer ?? (isFloat(dtype) ? "glorot_uniform" : "zeros"), this.where());
+    const init = getInitializer(
+      opts.initializer ?? (isFloat(dtype) ? "glorot_uniform" : "zeros"),
+      this.where(),
+    );
     const name = opts.name ?? `variable_${this.ownVariables.length}`;
-    const v = new Variable(init.apply(opts.shape, dtype), { trainable: opts.trainable ?? true, name: `${this.name}/${name}` });
+    const v = new Variable(init.apply(opts.shape, dtype), {
+      trainable: opts.trainable ?? true,
+      name: `${this.name}/${name}`,
+    });
     v.constraint = getConstraint(opts.constraint, this.where());
     const reg = getRegularizer(opts.regularizer, this.where());
     if (reg) this.regularized.push([v, reg]);
@@ -172,13 +181,18 @@ export abstract class Layer {
 
   /** Own trainable weights, own non-trainable ones, then each sub-layer's: Keras's order. */
   get weights(): Variable[] {
-    const own = [...this.ownVariables.filter((v) => v.trainable), ...this.ownVariables.filter((v) => !v.trainable)];
+    const own = [
+      ...this.ownVariables.filter((v) => v.trainable),
+      ...this.ownVariables.filter((v) => !v.trainable),
+    ];
     const all = [...own, ...this.layers.flatMap((l) => l.weights)];
     return [...new Set(all)];
   }
 
   get trainableWeights(): Variable[] {
-    return this.trainable ? this.weights.filter((v) => v.trainable && this.isTrainableInside(v)) : [];
+    return this.trainable
+      ? this.weights.filter((v) => v.trainable && this.isTrainableInside(v))
+      : [];
   }
 
   get nonTrainableWeights(): Variable[] {
@@ -199,7 +213,9 @@ export abstract class Layer {
   setWeights(values: readonly (Tensor | TensorLike)[]): void {
     const ws = this.weights;
     if (values.length !== ws.length) {
-      throw new ValueError(`${this.where()}: setWeights expects ${ws.length} arrays; received ${values.length}`);
+      throw new ValueError(
+        `${this.where()}: setWeights expects ${ws.length} arrays; received ${values.length}`,
+      );
     }
     ws.forEach((w, i) => {
       const t = asTensor(values[i]!);
@@ -214,7 +230,9 @@ export abstract class Layer {
 
   countParams(): number {
     if (!this.built) {
-      throw new ValueError(`${this.where()}: countParams needs a built layer; call it on data or build it first`);
+      throw new ValueError(
+        `${this.where()}: countParams needs a built layer; call it on data or build it first`,
+      );
     }
     return this.weights.reduce((n, w) => n + w.value.size, 0);
   }
@@ -255,7 +273,7 @@ export abstract class Layer {
     try {
       return fn();
     } catch (e) {
-      if (e instanceof StrataError && !e.message.startsWith("Layer \"")) {
+      if (e instanceof StrataError && !e.message.startsWith('Layer "')) {
         const detail = shapes ? ` (input shape ${fmtShapes(shapes)})` : "";
         e.message = `${this.where()}: ${e.message}${detail}`;
       }
@@ -275,10 +293,18 @@ export abstract class Layer {
     if (list.some((x) => x instanceof SymbolicTensor)) {
       return this.applySymbolic(list as SymbolicTensor[], isList, opts) as SymbolicTensor;
     }
-    return this.applyEager(list.map((x) => asTensor(x as TensorLike)), isList, opts) as Tensor;
+    return this.applyEager(
+      list.map((x) => asTensor(x as TensorLike)),
+      isList,
+      opts,
+    ) as Tensor;
   }
 
-  private applySymbolic(inputs: SymbolicTensor[], isList: boolean, opts: CallOptions): SymbolicTensor | SymbolicTensor[] {
+  private applySymbolic(
+    inputs: SymbolicTensor[],
+    isList: boolean,
+    opts: CallOptions,
+  ): SymbolicTensor | SymbolicTensor[] {
     if (!inputs.every((x) => x instanceof SymbolicTensor)) {
       throw new ValueError(`${this.where()}: cannot mix symbolic tensors and tensors in one call`);
     }
@@ -305,7 +331,8 @@ export abstract class Layer {
     const shapeArg = isList ? shapes : shapes[0]!;
     this.ensureBuilt(isList ? shapes.map(batchless) : batchless(shapes[0]!));
     const training = opts.training ?? contextTraining ?? false;
-    const inMask = opts.mask !== undefined ? opts.mask : isList ? inputs.map(maskOf) : maskOf(inputs[0]!);
+    const inMask =
+      opts.mask !== undefined ? opts.mask : isList ? inputs.map(maskOf) : maskOf(inputs[0]!);
     const outer = contextTraining;
     if (callDepth === 0) this.clearLosses();
     contextTraining = training;
@@ -318,7 +345,8 @@ export abstract class Layer {
       if (outMask) for (const t of outs) masks.set(t, outMask);
       if (this.activityRegularizer) {
         // Keras divides the activity penalty by the batch size.
-        for (const t of outs) this.addLoss(divide(this.activityRegularizer.apply(t), t.shape[0] ?? 1));
+        for (const t of outs)
+          this.addLoss(divide(this.activityRegularizer.apply(t), t.shape[0] ?? 1));
       }
       return out;
     } finally {
@@ -342,7 +370,8 @@ export abstract class Layer {
       },
     };
     if (this.batchInputShape) config.batch_input_shape = [...this.batchInputShape];
-    if (this.activityRegularizer) config.activity_regularizer = this.activityRegularizer.serialize();
+    if (this.activityRegularizer)
+      config.activity_regularizer = this.activityRegularizer.serialize();
     return config;
   }
 

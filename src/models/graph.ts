@@ -54,7 +54,8 @@ export class Graph {
       const args = node.inputs.map((t) => env.get(t.id)!);
       const training = node.callOptions.training ?? opts.training;
       const callOpts = { ...node.callOptions, training };
-      const out = node.layer.apply(node.inputIsList ? args : args[0]!, callOpts) as Tensor | Tensor[];
+      const out = node.layer.apply(node.inputIsList ? args : args[0]!, callOpts) as
+        Tensor | Tensor[];
       const outs = Array.isArray(out) ? out : [out];
       node.outputs.forEach((t, i) => env.set(t.id, outs[i]!));
     }

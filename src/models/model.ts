@@ -18,7 +18,8 @@ import { camelizeKeys } from "../nn/serialization.js";
 import { compileConfig, compileOptionsFromConfig } from "./compile-config.js";
 import { functionalConfig, functionalFromConfig } from "./config.js";
 
-export type SymbolicStructure = SymbolicTensor | readonly SymbolicTensor[] | Readonly<Record<string, SymbolicTensor>>;
+export type SymbolicStructure =
+  SymbolicTensor | readonly SymbolicTensor[] | Readonly<Record<string, SymbolicTensor>>;
 
 export interface ModelArgs {
   inputs?: SymbolicStructure;
@@ -27,7 +28,10 @@ export interface ModelArgs {
   trainable?: boolean;
 }
 
-function flattenStructure(s: SymbolicStructure): { list: SymbolicTensor[]; names: string[] | null } {
+function flattenStructure(s: SymbolicStructure): {
+  list: SymbolicTensor[];
+  names: string[] | null;
+} {
   if (Array.isArray(s)) return { list: [...s], names: null };
   if (typeof s === "object" && !("shape" in s)) {
     const entries = Object.entries(s as Record<string, SymbolicTensor>);
@@ -54,7 +58,9 @@ export class Model extends Layer {
     const name = args.name ?? (args.inputs && args.outputs ? uniqueName("functional") : undefined);
     super({ name, trainable: args.trainable });
     if ((args.inputs === undefined) !== (args.outputs === undefined)) {
-      throw new ValueError(`${this.where()}: give both inputs and outputs for a functional model, or neither`);
+      throw new ValueError(
+        `${this.where()}: give both inputs and outputs for a functional model, or neither`,
+      );
     }
     if (args.inputs && args.outputs) this.setGraph(args.inputs, args.outputs);
   }
@@ -89,7 +95,9 @@ export class Model extends Layer {
 
   call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor | Tensor[] {
     if (!this.graph) {
-      throw new ValueError(`${this.where()}: a subclassed Model must override call(inputs, {training})`);
+      throw new ValueError(
+        `${this.where()}: a subclassed Model must override call(inputs, {training})`,
+      );
     }
     const list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.length !== this.graph.inputs.length) {
@@ -101,7 +109,9 @@ export class Model extends Layer {
     return this.singleOutput ? outs[0]! : outs;
   }
 
-  override computeOutputShape(inputShape: ShapeSpec | readonly ShapeSpec[]): ShapeSpec | ShapeSpec[] {
+  override computeOutputShape(
+    inputShape: ShapeSpec | readonly ShapeSpec[],
+  ): ShapeSpec | ShapeSpec[] {
     if (!this.graph) return super.computeOutputShape(inputShape) as ShapeSpec | ShapeSpec[];
     const shapes = this.graph.outputShapes();
     return this.singleOutput ? shapes[0]! : shapes;
@@ -191,18 +201,29 @@ export class Model extends Layer {
 
   fit(x: BatchSource, opts?: trainer.FitOptions): Promise<trainer.History>;
   fit(x: DataStructure, y: DataStructure, opts?: trainer.FitOptions): Promise<trainer.History>;
-  fit(x: DataStructure | BatchSource, y?: DataStructure | trainer.FitOptions, opts?: trainer.FitOptions) {
+  fit(
+    x: DataStructure | BatchSource,
+    y?: DataStructure | trainer.FitOptions,
+    opts?: trainer.FitOptions,
+  ) {
     return trainer.fit(this, x, y, opts);
   }
 
   evaluate(x: BatchSource, opts?: trainer.EvaluateOptions): Promise<Logs>;
   evaluate(x: DataStructure, y: DataStructure, opts?: trainer.EvaluateOptions): Promise<Logs>;
-  evaluate(x: DataStructure | BatchSource, y?: DataStructure | trainer.EvaluateOptions, opts?: trainer.EvaluateOptions) {
+  evaluate(
+    x: DataStructure | BatchSource,
+    y?: DataStructure | trainer.EvaluateOptions,
+    opts?: trainer.EvaluateOptions,
+  ) {
     return trainer.evaluate(this, x, y, opts);
   }
 
   /** Outputs for every sample: one tensor, or one per output for a multi-output model. */
-  async predict(x: DataStructure | BatchSource, opts?: trainer.PredictOptions): Promise<Tensor | Tensor[]> {
+  async predict(
+    x: DataStructure | BatchSource,
+    opts?: trainer.PredictOptions,
+  ): Promise<Tensor | Tensor[]> {
     const outs = await trainer.predict(this, x, opts);
     return this.singleOutput ? outs[0]! : outs;
   }
@@ -237,7 +258,9 @@ export class Model extends Layer {
   getLayer(name: string): Layer {
     const found = this.layers.find((l) => l.name === name);
     if (!found) {
-      throw new ValueError(`${this.where()}: no layer named "${name}"; layers: ${this.layers.map((l) => l.name).join(", ")}`);
+      throw new ValueError(
+        `${this.where()}: no layer named "${name}"; layers: ${this.layers.map((l) => l.name).join(", ")}`,
+      );
     }
     return found;
   }

@@ -20,7 +20,10 @@ export class Sequential extends Model {
   private stack: Layer[] = [];
   private input: SymbolicTensor | null = null;
 
-  constructor(layers: readonly (Layer | SymbolicTensor)[] = [], args: { name?: string; trainable?: boolean } = {}) {
+  constructor(
+    layers: readonly (Layer | SymbolicTensor)[] = [],
+    args: { name?: string; trainable?: boolean } = {},
+  ) {
     super({ name: args.name, trainable: args.trainable });
     this.built = false;
     for (const l of layers) this.add(l);
@@ -83,7 +86,9 @@ export class Sequential extends Model {
     return x;
   }
 
-  override computeOutputShape(inputShape: ShapeSpec | readonly ShapeSpec[]): ShapeSpec | ShapeSpec[] {
+  override computeOutputShape(
+    inputShape: ShapeSpec | readonly ShapeSpec[],
+  ): ShapeSpec | ShapeSpec[] {
     if (!this.graph) this.ensureBuilt(inputShape);
     return this.graph!.outputShapes()[0]!;
   }

@@ -31,7 +31,12 @@ function shapeText(layer: Layer): string {
 }
 
 /** A box-drawn table in the style Keras 3 prints. */
-function table(header: string[], rows: string[][], widths: number[], rightAligned: boolean[]): string[] {
+function table(
+  header: string[],
+  rows: string[][],
+  widths: number[],
+  rightAligned: boolean[],
+): string[] {
   const cell = (text: string, i: number): string => {
     const w = widths[i]!;
     const t = text.length > w ? text.slice(0, w - 1) + "…" : text;
@@ -39,7 +44,11 @@ function table(header: string[], rows: string[][], widths: number[], rightAligne
   };
   const rule = (l: string, m: string, r: string, fill: string) =>
     l + widths.map((w) => fill.repeat(w + 2)).join(m) + r;
-  const lines = [rule("┏", "┳", "┓", "━"), "┃" + header.map(cell).join("┃") + "┃", rule("┡", "╇", "┩", "━")];
+  const lines = [
+    rule("┏", "┳", "┓", "━"),
+    "┃" + header.map(cell).join("┃") + "┃",
+    rule("┡", "╇", "┩", "━"),
+  ];
   rows.forEach((row, k) => {
     lines.push("│" + row.map(cell).join("│") + "│");
     if (k < rows.length - 1) lines.push(rule("├", "┼", "┤", "─"));
@@ -55,8 +64,7 @@ function table(header: string[], rows: string[][], widths: number[], rightAligne
 export function summaryLines(model: Model, lineLength?: number): string[] {
   const layers = model.layers.filter((l) => model.isFunctional || !(l instanceof InputLayer));
   const branching =
-    model.isFunctional &&
-    layers.some((l) => l.inboundNodes.some((n) => n.inputs.length > 1));
+    model.isFunctional && layers.some((l) => l.inboundNodes.some((n) => n.inputs.length > 1));
   const header = branching
     ? ["Layer (type)", "Output Shape", "Param #", "Connected to"]
     : ["Layer (type)", "Output Shape", "Param #"];
@@ -88,7 +96,12 @@ export function summaryLines(model: Model, lineLength?: number): string[] {
   const all = [...trainable, ...nonTrainable];
   return [
     `Model: "${model.name}"`,
-    ...table(header, rows, widths, header.map((h) => h === "Param #")),
+    ...table(
+      header,
+      rows,
+      widths,
+      header.map((h) => h === "Param #"),
+    ),
     ` Total params: ${countOf(all).toLocaleString("en-US")} (${readableSize(bytesOf(all))})`,
     ` Trainable params: ${countOf(trainable).toLocaleString("en-US")} (${readableSize(bytesOf(trainable))})`,
     ` Non-trainable params: ${countOf(nonTrainable).toLocaleString("en-US")} (${readableSize(bytesOf(nonTrainable))})`,

@@ -1,5 +1,14 @@
 import type { Tensor } from "../tensor/tensor.js";
-import { add, clip, divide, greaterEqual, multiply, sqrt, square, where } from "../ops/elementwise.js";
+import {
+  add,
+  clip,
+  divide,
+  greaterEqual,
+  multiply,
+  sqrt,
+  square,
+  where,
+} from "../ops/elementwise.js";
 import { sum } from "../ops/reduce.js";
 import { type KerasObject, Registry } from "./serialization.js";
 
@@ -8,7 +17,12 @@ export abstract class Constraint {
   abstract apply(w: Tensor): Tensor;
   abstract getConfig(): Record<string, unknown>;
   serialize(): KerasObject {
-    return { module: "keras.constraints", class_name: this.constructor.name, config: this.getConfig(), registered_name: null };
+    return {
+      module: "keras.constraints",
+      class_name: this.constructor.name,
+      config: this.getConfig(),
+      registered_name: null,
+    };
   }
 }
 
@@ -63,7 +77,9 @@ export class MinMaxNorm extends Constraint {
   readonly maxValue: number;
   readonly rate: number;
   readonly axis: number | number[];
-  constructor(opts: { minValue?: number; maxValue?: number; rate?: number; axis?: number | number[] } = {}) {
+  constructor(
+    opts: { minValue?: number; maxValue?: number; rate?: number; axis?: number | number[] } = {},
+  ) {
     super();
     this.minValue = opts.minValue ?? 0;
     this.maxValue = opts.maxValue ?? 1;
@@ -72,7 +88,10 @@ export class MinMaxNorm extends Constraint {
   }
   apply(w: Tensor): Tensor {
     const n = norms(w, this.axis);
-    const desired = add(multiply(clip(n, this.minValue, this.maxValue), this.rate), multiply(n, 1 - this.rate));
+    const desired = add(
+      multiply(clip(n, this.minValue, this.maxValue), this.rate),
+      multiply(n, 1 - this.rate),
+    );
     return multiply(w, divide(desired, add(n, 1e-7)));
   }
   getConfig() {
@@ -80,13 +99,26 @@ export class MinMaxNorm extends Constraint {
   }
 }
 
-const registry = new Registry<Constraint>("constraint", (x): x is Constraint => x instanceof Constraint);
-registry.register("MaxNorm", (c) => new MaxNorm({ maxValue: c.max_value as number, axis: c.axis as number }), "max_norm");
+const registry = new Registry<Constraint>(
+  "constraint",
+  (x): x is Constraint => x instanceof Constraint,
+);
+registry.register(
+  "MaxNorm",
+  (c) => new MaxNorm({ maxValue: c.max_value as number, axis: c.axis as number }),
+  "max_norm",
+);
 registry.register("NonNeg", () => new NonNeg(), "non_neg");
 registry.register("UnitNorm", (c) => new UnitNorm({ axis: c.axis as number }), "unit_norm");
 registry.register(
   "MinMaxNorm",
-  (c) => new MinMaxNorm({ minValue: c.min_value as number, maxValue: c.max_value as number, rate: c.rate as number, axis: c.axis as number }),
+  (c) =>
+    new MinMaxNorm({
+      minValue: c.min_value as number,
+      maxValue: c.max_value as number,
+      rate: c.rate as number,
+      axis: c.axis as number,
+    }),
   "min_max_norm",
 );
 

@@ -16,7 +16,12 @@ export abstract class Initializer {
     return this.constructor.name;
   }
   serialize(): KerasObject {
-    return { module: "keras.initializers", class_name: this.className, config: this.getConfig(), registered_name: null };
+    return {
+      module: "keras.initializers",
+      class_name: this.className,
+      config: this.getConfig(),
+      registered_name: null,
+    };
   }
 }
 
@@ -142,15 +147,23 @@ export class VarianceScaling extends RandomInitializer {
   readonly mode: FanMode;
   readonly distribution: Distribution;
   constructor(
-    opts: { scale?: number; mode?: FanMode; distribution?: Distribution; seed?: number | null } = {},
+    opts: {
+      scale?: number;
+      mode?: FanMode;
+      distribution?: Distribution;
+      seed?: number | null;
+    } = {},
   ) {
     super(opts.seed);
     this.scale = opts.scale ?? 1;
     this.mode = opts.mode ?? "fan_in";
     this.distribution = opts.distribution ?? "truncated_normal";
-    if (!(this.scale > 0)) throw new ValueError(`${this.className}: scale must be positive; received ${this.scale}`);
+    if (!(this.scale > 0))
+      throw new ValueError(`${this.className}: scale must be positive; received ${this.scale}`);
     if (!["fan_in", "fan_out", "fan_avg"].includes(this.mode)) {
-      throw new ValueError(`${this.className}: mode must be fan_in, fan_out or fan_avg; received ${this.mode}`);
+      throw new ValueError(
+        `${this.className}: mode must be fan_in, fan_out or fan_avg; received ${this.mode}`,
+      );
     }
     if (!["truncated_normal", "untruncated_normal", "uniform"].includes(this.distribution)) {
       throw new ValueError(`${this.className}: unknown distribution ${this.distribution}`);
@@ -158,7 +171,8 @@ export class VarianceScaling extends RandomInitializer {
   }
   apply(shape: readonly number[], dtype: DType = "float32"): Tensor {
     const [fanIn, fanOut] = computeFans(shape);
-    const n = this.mode === "fan_in" ? fanIn : this.mode === "fan_out" ? fanOut : (fanIn + fanOut) / 2;
+    const n =
+      this.mode === "fan_in" ? fanIn : this.mode === "fan_out" ? fanOut : (fanIn + fanOut) / 2;
     const variance = this.scale / Math.max(1, n);
     if (this.distribution === "uniform") {
       const limit = Math.sqrt(3 * variance);
@@ -203,7 +217,8 @@ export class Orthogonal extends RandomInitializer {
     this.gain = opts.gain ?? 1;
   }
   apply(shape: readonly number[], dtype: DType = "float32"): Tensor {
-    if (shape.length < 2) throw new ValueError(`Orthogonal: needs a shape of rank ≥ 2; received [${shape}]`);
+    if (shape.length < 2)
+      throw new ValueError(`Orthogonal: needs a shape of rank ≥ 2; received [${shape}]`);
     const rows = sizeOf(shape.slice(0, -1));
     const cols = shape.at(-1)!;
     // Orthonormalize the columns of a tall matrix (rows ≥ cols) by modified Gram–Schmidt.
@@ -240,7 +255,8 @@ export class Identity extends Initializer {
     this.gain = opts.gain ?? 1;
   }
   apply(shape: readonly number[], dtype: DType = "float32"): Tensor {
-    if (shape.length !== 2) throw new ValueError(`Identity: needs a 2-D shape; received [${shape}]`);
+    if (shape.length !== 2)
+      throw new ValueError(`Identity: needs a 2-D shape; received [${shape}]`);
     const cols = shape[1]!;
     return fill(shape, dtype, (k) => (Math.floor(k / cols) === k % cols ? this.gain : 0));
   }
@@ -249,7 +265,10 @@ export class Identity extends Initializer {
   }
 }
 
-const registry = new Registry<Initializer>("initializer", (x): x is Initializer => x instanceof Initializer);
+const registry = new Registry<Initializer>(
+  "initializer",
+  (x): x is Initializer => x instanceof Initializer,
+);
 const entries: [string, new (opts: never) => Initializer, string[]][] = [
   ["Zeros", Zeros, ["zeros"]],
   ["Ones", Ones, ["ones"]],

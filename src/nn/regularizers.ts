@@ -9,12 +9,18 @@ export abstract class Regularizer {
   abstract apply(x: Tensor): Tensor;
   abstract getConfig(): Record<string, unknown>;
   serialize(): KerasObject {
-    return { module: "keras.regularizers", class_name: this.constructor.name, config: this.getConfig(), registered_name: null };
+    return {
+      module: "keras.regularizers",
+      class_name: this.constructor.name,
+      config: this.getConfig(),
+      registered_name: null,
+    };
   }
 }
 
 function checkFactor(name: string, v: number): number {
-  if (!(Number.isFinite(v) && v >= 0)) throw new ValueError(`${name}: factor must be a non-negative number; received ${v}`);
+  if (!(Number.isFinite(v) && v >= 0))
+    throw new ValueError(`${name}: factor must be a non-negative number; received ${v}`);
   return v;
 }
 
@@ -56,7 +62,10 @@ export class L2 extends L1L2 {
   }
 }
 
-const registry = new Registry<Regularizer>("regularizer", (x): x is Regularizer => x instanceof Regularizer);
+const registry = new Registry<Regularizer>(
+  "regularizer",
+  (x): x is Regularizer => x instanceof Regularizer,
+);
 registry.register("L1L2", (c) => new L1L2(c as { l1?: number; l2?: number }), "l1_l2");
 registry.register("L1", (c) => new L1((c.l1 as number | undefined) ?? 0.01), "l1");
 registry.register("L2", (c) => new L2((c.l2 as number | undefined) ?? 0.01), "l2");

@@ -47,7 +47,11 @@ export class Registry<T> {
     private readonly isInstance: (x: unknown) => x is T,
   ) {}
 
-  register(className: string, fromConfig: (config: Record<string, unknown>) => T, ...strings: string[]): void {
+  register(
+    className: string,
+    fromConfig: (config: Record<string, unknown>) => T,
+    ...strings: string[]
+  ): void {
     this.byClass.set(className, fromConfig);
     for (const s of strings) this.byString.set(s, () => fromConfig({}));
   }
@@ -67,7 +71,9 @@ export class Registry<T> {
       if (make) return make(identifier.config ?? {});
       throw new ValueError(`${where}: unknown ${this.family} class ${identifier.class_name}`);
     }
-    throw new ValueError(`${where}: expected a ${this.family} (string, instance or config); received ${String(identifier)}`);
+    throw new ValueError(
+      `${where}: expected a ${this.family} (string, instance or config); received ${String(identifier)}`,
+    );
   }
 
   strings(): string[] {

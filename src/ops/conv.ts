@@ -1,5 +1,5 @@
 import type { ConvParams } from "../backend/backend.js";
-import { record } from "../autodiff/tape.js";
+import { needsGrad, record } from "../autodiff/tape.js";
 import { ShapeError, ValueError, fmtShape } from "../errors.js";
 import type { FloatArray } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -124,8 +124,8 @@ function convPrim(x: Tensor, w: Tensor, p: ConvParams, outShape: readonly number
   );
   // dx = Bᵀ_x dy;  dw = Bᵀ_w dy
   return record(y, [x, w], (dy) => [
-    convInputPrim(dy, w, p, x.shape),
-    convFilterPrim(x, dy, p, w.shape),
+    needsGrad(x) ? convInputPrim(dy, w, p, x.shape) : null,
+    needsGrad(w) ? convFilterPrim(x, dy, p, w.shape) : null,
   ]);
 }
 

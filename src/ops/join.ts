@@ -184,7 +184,10 @@ export function split(
   );
   // d split = the pieces' gradients joined back (zeros for pieces no gradient reached).
   recordAll(pieces, [t], (dys) => [
-    concatenate(dys.map((d, i) => d ?? zeros(pieces[i]!.shape, t.dtype)), a),
+    concatenate(
+      dys.map((d, i) => d ?? zeros(pieces[i]!.shape, t.dtype)),
+      a,
+    ),
   ]);
   return pieces;
 }

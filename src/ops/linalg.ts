@@ -1,4 +1,4 @@
-import { record } from "../autodiff/tape.js";
+import { needsGrad, record } from "../autodiff/tape.js";
 import { ShapeError, ValueError, fmtShape } from "../errors.js";
 import { type DType, type FloatArray, isFloat, promoteTypes } from "../tensor/dtype.js";
 import {
@@ -67,18 +67,20 @@ function gemm(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
     }
   }
   // Gradients come out with the broadcast batch shape; the tape sums them back to each input.
+  // A gradient no one asked for (the input data's) is skipped: it is a whole extra product.
   return record(out, [a, b], (dy) => {
+    const [wantA, wantB] = [needsGrad(a), needsGrad(b)];
     if (!transA && !transB) {
       // Y = A·B:  dA = dY·Bᵀ,  dB = Aᵀ·dY
-      return [gemm(dy, b, false, true), sharedRight(b, a, dy)];
+      return [wantA ? gemm(dy, b, false, true) : null, wantB ? sharedRight(b, a, dy) : null];
     }
     if (!transA && transB) {
       // Y = A·Bᵀ (B stored [n,k]):  dA = dY·B,  dB = dYᵀ·A
-      return [gemm(dy, b, false, false), sharedRight(b, dy, a)];
+      return [wantA ? gemm(dy, b, false, false) : null, wantB ? sharedRight(b, dy, a) : null];
     }
     // Y = Aᵀ·B (A stored [k,m]):  dA = B·dYᵀ,  dB = A·dY. (Aᵀ·Bᵀ never arises: matmul starts
     // from A·B, and the rules here only ever produce A·Bᵀ and Aᵀ·B.)
-    return [gemm(b, dy, false, true), gemm(a, dy, false, false)];
+    return [wantA ? gemm(b, dy, false, true) : null, wantB ? gemm(a, dy, false, false) : null];
   });
 }
 

@@ -14,24 +14,40 @@ type MetricSpec = string | Metric | ((yTrue: Tensor, yPred: Tensor) => Tensor);
 export interface CompileOptions {
   optimizer?: string | Optimizer;
   loss?: PerOutput<LossSpec>;
-  metrics?: readonly MetricSpec[] | readonly (readonly MetricSpec[])[] | Readonly<Record<string, MetricSpec | readonly MetricSpec[]>>;
+  metrics?:
+    | readonly MetricSpec[]
+    | readonly (readonly MetricSpec[])[]
+    | Readonly<Record<string, MetricSpec | readonly MetricSpec[]>>;
   lossWeights?: readonly number[] | Readonly<Record<string, number>>;
 }
 
 /** Spreads a per-output option (one value for all, a list by position, or an object by name). */
-function perOutput<T>(value: PerOutput<T> | undefined, names: readonly string[], what: string, fill: T): T[] {
+function perOutput<T>(
+  value: PerOutput<T> | undefined,
+  names: readonly string[],
+  what: string,
+  fill: T,
+): T[] {
   if (value === undefined) return names.map(() => fill);
   if (Array.isArray(value)) {
     if (value.length !== names.length) {
-      throw new ValueError(`compile: ${what} has ${value.length} entries; the model has ${names.length} outputs (${names.join(", ")})`);
+      throw new ValueError(
+        `compile: ${what} has ${value.length} entries; the model has ${names.length} outputs (${names.join(", ")})`,
+      );
     }
     return [...value] as T[];
   }
-  if (typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+  if (
+    typeof value === "object" &&
+    value !== null &&
+    Object.getPrototypeOf(value) === Object.prototype
+  ) {
     const record = value as Record<string, T>;
     const unknown = Object.keys(record).filter((k) => !names.includes(k));
     if (unknown.length > 0) {
-      throw new ValueError(`compile: ${what} names unknown outputs ${unknown.join(", ")}; outputs are ${names.join(", ")}`);
+      throw new ValueError(
+        `compile: ${what} names unknown outputs ${unknown.join(", ")}; outputs are ${names.join(", ")}`,
+      );
     }
     return names.map((n) => (n in record ? record[n]! : fill));
   }
@@ -53,8 +69,15 @@ export class Compiled {
     readonly outputNames: readonly string[],
   ) {
     this.optimizer = getOptimizer(opts.optimizer ?? "rmsprop");
-    this.losses = perOutput<LossSpec>(opts.loss, outputNames, "loss", null).map((l) => (l === null ? null : getLoss(l)));
-    this.lossWeights = perOutput<number>(opts.lossWeights as PerOutput<number> | undefined, outputNames, "lossWeights", 1);
+    this.losses = perOutput<LossSpec>(opts.loss, outputNames, "loss", null).map((l) =>
+      l === null ? null : getLoss(l),
+    );
+    this.lossWeights = perOutput<number>(
+      opts.lossWeights as PerOutput<number> | undefined,
+      outputNames,
+      "lossWeights",
+      1,
+    );
     const m = opts.metrics;
     const nested = Array.isArray(m) && m.length > 0 && Array.isArray(m[0]);
     this.metricSpecs =
@@ -62,14 +85,22 @@ export class Compiled {
         ? outputNames.map(() => [])
         : Array.isArray(m) && !nested
           ? outputNames.map(() => [...(m as MetricSpec[])])
-          : perOutput<MetricSpec | readonly MetricSpec[]>(m as PerOutput<readonly MetricSpec[]>, outputNames, "metrics", []).map(
-              (s) => (Array.isArray(s) ? [...s] : [s as MetricSpec]),
-            );
-    this.outputLossTrackers = outputNames.length > 1 ? outputNames.map((n) => new Mean({ name: `${n}_loss` })) : [];
+          : perOutput<MetricSpec | readonly MetricSpec[]>(
+              m as PerOutput<readonly MetricSpec[]>,
+              outputNames,
+              "metrics",
+              [],
+            ).map((s) => (Array.isArray(s) ? [...s] : [s as MetricSpec]));
+    this.outputLossTrackers =
+      outputNames.length > 1 ? outputNames.map((n) => new Mean({ name: `${n}_loss` })) : [];
   }
 
   /** Σ weight_i · loss_i(y_i, ŷ_i); also returns the per-output terms for the logs. */
-  computeLoss(yTrue: readonly Tensor[], yPred: readonly Tensor[], sampleWeight: Tensor | null): { total: Tensor; terms: (Tensor | null)[] } {
+  computeLoss(
+    yTrue: readonly Tensor[],
+    yPred: readonly Tensor[],
+    sampleWeight: Tensor | null,
+  ): { total: Tensor; terms: (Tensor | null)[] } {
     let total: Tensor = zeros([]);
     const terms = this.losses.map((loss, i) => {
       if (!loss) return null;
@@ -78,7 +109,9 @@ export class Compiled {
       return term;
     });
     if (this.losses.every((l) => l === null)) {
-      throw new ValueError("compile: no loss was given; pass `loss` to compile() or override trainStep");
+      throw new ValueError(
+        "compile: no loss was given; pass `loss` to compile() or override trainStep",
+      );
     }
     return { total, terms };
   }
@@ -87,7 +120,11 @@ export class Compiled {
   private metricsFor(yTrue: readonly Tensor[], yPred: readonly Tensor[]): Metric[][] {
     this.metricsByOutput ??= this.metricSpecs.map((specs, i) =>
       specs.map((s) => {
-        const metric = getMetric(s, { yTrue: yTrue[i]!, yPred: yPred[i]!, loss: this.losses[i] ?? undefined });
+        const metric = getMetric(s, {
+          yTrue: yTrue[i]!,
+          yPred: yPred[i]!,
+          loss: this.losses[i] ?? undefined,
+        });
         if (this.outputNames.length > 1) metric.name = `${this.outputNames[i]}_${metric.name}`;
         return metric;
       }),
@@ -95,12 +132,20 @@ export class Compiled {
     return this.metricsByOutput;
   }
 
-  updateMetrics(total: Tensor, terms: (Tensor | null)[], yTrue: readonly Tensor[], yPred: readonly Tensor[], sampleWeight: Tensor | null): void {
+  updateMetrics(
+    total: Tensor,
+    terms: (Tensor | null)[],
+    yTrue: readonly Tensor[],
+    yPred: readonly Tensor[],
+    sampleWeight: Tensor | null,
+  ): void {
     noGrad(() => {
       const batch = yPred[0]?.shape[0] ?? 1;
       this.lossTracker.updateState(total, batch);
       terms.forEach((t, i) => t && this.outputLossTrackers[i]?.updateState(t, batch));
-      this.metricsFor(yTrue, yPred).forEach((ms, i) => ms.forEach((m) => m.updateState(yTrue[i]!, yPred[i]!, sampleWeight ?? undefined)));
+      this.metricsFor(yTrue, yPred).forEach((ms, i) =>
+        ms.forEach((m) => m.updateState(yTrue[i]!, yPred[i]!, sampleWeight ?? undefined)),
+      );
     });
   }
 

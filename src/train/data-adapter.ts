@@ -7,7 +7,8 @@ import { permutation } from "../tensor/random.js";
 import { Tensor } from "../tensor/tensor.js";
 
 /** x or y as users pass them: one tensor, one per input/output, or keyed by input/output name. */
-export type DataStructure = TensorLike | readonly TensorLike[] | Readonly<Record<string, TensorLike>>;
+export type DataStructure =
+  TensorLike | readonly TensorLike[] | Readonly<Record<string, TensorLike>>;
 
 /** One batch as the step functions see it. */
 export interface Batch {
@@ -27,10 +28,16 @@ function isTensorValue(v: unknown): boolean {
  * Normalizes x or y to one tensor per model input/output, in the model's order. A plain nested
  * number array is one tensor; an array of tensors is one per input; an object is keyed by name.
  */
-export function toTensorList(data: DataStructure, names: readonly string[], what: string): Tensor[] {
+export function toTensorList(
+  data: DataStructure,
+  names: readonly string[],
+  what: string,
+): Tensor[] {
   if (Array.isArray(data) && data.length > 0 && (data.every(isTensorValue) || names.length > 1)) {
     if (data.length !== names.length) {
-      throw new ValueError(`${what}: the model has ${names.length} (${names.join(", ")}); received a list of ${data.length}`);
+      throw new ValueError(
+        `${what}: the model has ${names.length} (${names.join(", ")}); received a list of ${data.length}`,
+      );
     }
     return data.map((d) => asTensor(d as TensorLike));
   }
@@ -38,12 +45,16 @@ export function toTensorList(data: DataStructure, names: readonly string[], what
     const record = data as Record<string, TensorLike>;
     const missing = names.filter((n) => !(n in record));
     if (missing.length > 0) {
-      throw new ValueError(`${what}: missing ${missing.join(", ")}; expected keys ${names.join(", ")}; received ${Object.keys(record).join(", ")}`);
+      throw new ValueError(
+        `${what}: missing ${missing.join(", ")}; expected keys ${names.join(", ")}; received ${Object.keys(record).join(", ")}`,
+      );
     }
     return names.map((n) => asTensor(record[n]!));
   }
   if (names.length > 1) {
-    throw new ValueError(`${what}: the model has ${names.length} (${names.join(", ")}); received a single array`);
+    throw new ValueError(
+      `${what}: the model has ${names.length} (${names.join(", ")}); received a single array`,
+    );
   }
   return [asTensor(data as TensorLike)];
 }
@@ -74,7 +85,8 @@ export class ArrayData {
       throw new ValueError(`fit: validationSplit must be in (0, 1); received ${fraction}`);
     }
     const at = Math.floor(this.size * (1 - fraction));
-    const rows = (from: number, to: number) => tensor(Int32Array.from({ length: to - from }, (_, i) => from + i));
+    const rows = (from: number, to: number) =>
+      tensor(Int32Array.from({ length: to - from }, (_, i) => from + i));
     const pick = (idx: Tensor) =>
       new ArrayData(
         this.x.map((t) => take(t, idx, 0)),
@@ -92,7 +104,11 @@ export class ArrayData {
     const order = shuffle ? permutation(this.size) : null;
     for (let start = 0; start < this.size; start += batchSize) {
       const end = Math.min(start + batchSize, this.size);
-      const idx = tensor(order ? order.slice(start, end) : Int32Array.from({ length: end - start }, (_, i) => start + i));
+      const idx = tensor(
+        order
+          ? order.slice(start, end)
+          : Int32Array.from({ length: end - start }, (_, i) => start + i),
+      );
       yield {
         x: this.x.map((t) => take(t, idx, 0)),
         y: this.y ? this.y.map((t) => take(t, idx, 0)) : null,

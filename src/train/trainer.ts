@@ -3,10 +3,22 @@ import { type TensorLike, asTensor } from "../ops/core.js";
 import { concatenate } from "../ops/join.js";
 import { tensor } from "../tensor/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { Callback, CallbackList, type CallbackModel, History, type Logs } from "./callbacks/callback.js";
+import {
+  Callback,
+  CallbackList,
+  type CallbackModel,
+  History,
+  type Logs,
+} from "./callbacks/callback.js";
 import { ProgbarLogger } from "./callbacks/progbar.js";
 import {
-  ArrayData, type Batch, type BatchSource, type DataStructure, datasetBatches, isBatchSource, toTensorList,
+  ArrayData,
+  type Batch,
+  type BatchSource,
+  type DataStructure,
+  datasetBatches,
+  isBatchSource,
+  toTensorList,
 } from "./data-adapter.js";
 
 /** What the loops need of a model (the Model class implements it). */
@@ -26,7 +38,10 @@ export interface FitOptions {
   verbose?: 0 | 1 | 2;
   callbacks?: Callback[];
   validationSplit?: number;
-  validationData?: readonly [DataStructure, DataStructure] | readonly [DataStructure, DataStructure, TensorLike] | BatchSource;
+  validationData?:
+    | readonly [DataStructure, DataStructure]
+    | readonly [DataStructure, DataStructure, TensorLike]
+    | BatchSource;
   shuffle?: boolean;
   classWeight?: Readonly<Record<number, number>>;
   sampleWeight?: TensorLike;
@@ -56,7 +71,8 @@ export interface PredictOptions {
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function checkPositiveInt(value: number, name: string): number {
-  if (!Number.isInteger(value) || value <= 0) throw new ValueError(`${name} must be a positive integer; received ${value}`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new ValueError(`${name} must be a positive integer; received ${value}`);
   return value;
 }
 
@@ -81,9 +97,16 @@ function classWeights(y: Tensor, weights: Readonly<Record<number, number>>): Ten
 
 type Source = { kind: "arrays"; data: ArrayData } | { kind: "dataset"; source: BatchSource };
 
-function toSource(model: TrainableModel, x: DataStructure | BatchSource, y: DataStructure | undefined, sw: TensorLike | undefined, where: string): Source {
+function toSource(
+  model: TrainableModel,
+  x: DataStructure | BatchSource,
+  y: DataStructure | undefined,
+  sw: TensorLike | undefined,
+  where: string,
+): Source {
   if (isBatchSource(x)) {
-    if (y !== undefined) throw new ValueError(`${where}: y must not be given when x is a dataset (it yields [x, y])`);
+    if (y !== undefined)
+      throw new ValueError(`${where}: y must not be given when x is a dataset (it yields [x, y])`);
     return { kind: "dataset", source: x };
   }
   const xs = toTensorList(x, model.inputNames, `${where}: x`);
@@ -91,7 +114,13 @@ function toSource(model: TrainableModel, x: DataStructure | BatchSource, y: Data
   return { kind: "arrays", data: new ArrayData(xs, ys, sw === undefined ? null : asTensor(sw)) };
 }
 
-async function* batchesOf(model: TrainableModel, src: Source, batchSize: number, shuffle: boolean, steps: number | null): AsyncGenerator<Batch> {
+async function* batchesOf(
+  model: TrainableModel,
+  src: Source,
+  batchSize: number,
+  shuffle: boolean,
+  steps: number | null,
+): AsyncGenerator<Batch> {
   if (src.kind === "dataset") {
     yield* datasetBatches(src.source, model.inputNames, model.outputNames, steps);
     return;
@@ -112,7 +141,7 @@ export async function fit(
 ): Promise<History> {
   const datasetCall = isBatchSource(x);
   const y = datasetCall ? undefined : (yOrOptions as DataStructure | undefined);
-  const opts = (datasetCall ? (yOrOptions as FitOptions | undefined) ?? {} : maybeOptions) ?? {};
+  const opts = (datasetCall ? ((yOrOptions as FitOptions | undefined) ?? {}) : maybeOptions) ?? {};
   const epochs = checkPositiveInt(opts.epochs ?? 1, "fit: epochs");
   const batchSize = checkPositiveInt(opts.batchSize ?? 32, "fit: batchSize");
   const verbose = opts.verbose ?? 1;
@@ -122,7 +151,8 @@ export async function fit(
 
   let validation: Source | null = null;
   if (opts.validationSplit !== undefined && opts.validationSplit > 0) {
-    if (train.kind !== "arrays") throw new ValueError("fit: validationSplit needs arrays, not a dataset");
+    if (train.kind !== "arrays")
+      throw new ValueError("fit: validationSplit needs arrays, not a dataset");
     const [t, v] = train.data.split(opts.validationSplit);
     train = { kind: "arrays", data: t };
     validation = { kind: "arrays", data: v };
@@ -138,11 +168,16 @@ export async function fit(
     train = { kind: "arrays", data: new ArrayData(train.data.x, train.data.y, weights) };
   }
 
-  const steps = opts.stepsPerEpoch ?? (train.kind === "arrays" ? train.data.steps(batchSize) : null);
+  const steps =
+    opts.stepsPerEpoch ?? (train.kind === "arrays" ? train.data.steps(batchSize) : null);
   const history = new History();
   // Keras appends History and the progress bar after the user's callbacks, so they see what those
   // add to the logs (ReduceLROnPlateau's learning_rate).
-  const callbacks = new CallbackList([...(opts.callbacks ?? []), history, ...(verbose ? [new ProgbarLogger()] : [])]);
+  const callbacks = new CallbackList([
+    ...(opts.callbacks ?? []),
+    history,
+    ...(verbose ? [new ProgbarLogger()] : []),
+  ]);
   callbacks.configure(model, { epochs, steps, verbose });
   model.stopTraining = false;
 
@@ -155,7 +190,13 @@ export async function fit(
     model.resetMetrics();
     await callbacks.call("onEpochBegin", epoch, {});
     let step = 0;
-    for await (const batch of batchesOf(model, train, batchSize, opts.shuffle ?? true, opts.stepsPerEpoch ?? null)) {
+    for await (const batch of batchesOf(
+      model,
+      train,
+      batchSize,
+      opts.shuffle ?? true,
+      opts.stepsPerEpoch ?? null,
+    )) {
       await callbacks.call("onTrainBatchBegin", step, {});
       logs = model.trainStep(batch);
       await callbacks.call("onTrainBatchEnd", step, logs);
@@ -166,7 +207,13 @@ export async function fit(
     const epochLogs: Logs = { ...logs };
     const freq = opts.validationFreq ?? 1;
     if (validation && (epoch + 1) % freq === 0) {
-      const valLogs = await runTest(model, validation, opts.validationBatchSize ?? batchSize, opts.validationSteps ?? null, null);
+      const valLogs = await runTest(
+        model,
+        validation,
+        opts.validationBatchSize ?? batchSize,
+        opts.validationSteps ?? null,
+        null,
+      );
       for (const [k, v] of Object.entries(valLogs)) epochLogs[`val_${k}`] = v;
     }
     await callbacks.call("onEpochEnd", epoch, epochLogs);
@@ -176,7 +223,13 @@ export async function fit(
   return history;
 }
 
-async function runTest(model: TrainableModel, src: Source, batchSize: number, steps: number | null, callbacks: CallbackList | null): Promise<Logs> {
+async function runTest(
+  model: TrainableModel,
+  src: Source,
+  batchSize: number,
+  steps: number | null,
+  callbacks: CallbackList | null,
+): Promise<Logs> {
   model.resetMetrics();
   await callbacks?.call("onTestBegin", {});
   let logs: Logs = {};
@@ -200,15 +253,32 @@ export async function evaluate(
   maybeOptions: EvaluateOptions = {},
 ): Promise<Logs> {
   const datasetCall = isBatchSource(x);
-  const opts = (datasetCall ? (yOrOptions as EvaluateOptions | undefined) ?? {} : maybeOptions) ?? {};
-  const src = toSource(model, x, datasetCall ? undefined : (yOrOptions as DataStructure), opts.sampleWeight, "evaluate");
+  const opts =
+    (datasetCall ? ((yOrOptions as EvaluateOptions | undefined) ?? {}) : maybeOptions) ?? {};
+  const src = toSource(
+    model,
+    x,
+    datasetCall ? undefined : (yOrOptions as DataStructure),
+    opts.sampleWeight,
+    "evaluate",
+  );
   const callbacks = new CallbackList(opts.callbacks ?? []);
   callbacks.configure(model, { epochs: 1, steps: null, verbose: opts.verbose ?? 0 });
-  return runTest(model, src, checkPositiveInt(opts.batchSize ?? 32, "evaluate: batchSize"), opts.steps ?? null, callbacks);
+  return runTest(
+    model,
+    src,
+    checkPositiveInt(opts.batchSize ?? 32, "evaluate: batchSize"),
+    opts.steps ?? null,
+    callbacks,
+  );
 }
 
 /** `model.predict(x, {batchSize})`: the outputs of every batch, joined; one tensor per output. */
-export async function predict(model: TrainableModel, x: DataStructure | BatchSource, opts: PredictOptions = {}): Promise<Tensor[]> {
+export async function predict(
+  model: TrainableModel,
+  x: DataStructure | BatchSource,
+  opts: PredictOptions = {},
+): Promise<Tensor[]> {
   const src = toSource(model, x, undefined, undefined, "predict");
   const batchSize = checkPositiveInt(opts.batchSize ?? 32, "predict: batchSize");
   const callbacks = new CallbackList(opts.callbacks ?? []);
@@ -224,7 +294,14 @@ export async function predict(model: TrainableModel, x: DataStructure | BatchSou
   }
   await callbacks.call("onPredictEnd", {});
   if (parts.length === 0) throw new ValueError("predict: received no data");
-  return parts[0]!.map((_, i) => (parts.length === 1 ? parts[0]![i]! : concatenate(parts.map((p) => p[i]!), 0)));
+  return parts[0]!.map((_, i) =>
+    parts.length === 1
+      ? parts[0]![i]!
+      : concatenate(
+          parts.map((p) => p[i]!),
+          0,
+        ),
+  );
 }
 
 /** Model inputs from user data, one tensor per input. */
@@ -232,7 +309,12 @@ export function inputsOf(model: TrainableModel, x: DataStructure): Tensor[] {
   return toTensorList(x, model.inputNames, "x");
 }
 
-export function batchOf(model: TrainableModel, x: DataStructure, y: DataStructure, sw?: TensorLike): Batch {
+export function batchOf(
+  model: TrainableModel,
+  x: DataStructure,
+  y: DataStructure,
+  sw?: TensorLike,
+): Batch {
   return {
     x: inputsOf(model, x),
     y: toTensorList(y, model.outputNames, "y"),

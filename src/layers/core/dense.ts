@@ -11,7 +11,11 @@ import type { KerasObject } from "../../nn/serialization.js";
 import { Layer, type LayerArgs } from "../layer.js";
 import type { ShapeSpec } from "../symbolic.js";
 import {
-  activationName, fromKerasConfig, serializeConstraint, serializeInitializer, serializeRegularizer,
+  activationName,
+  fromKerasConfig,
+  serializeConstraint,
+  serializeInitializer,
+  serializeRegularizer,
 } from "../config.js";
 
 export interface DenseArgs extends LayerArgs {
@@ -39,7 +43,9 @@ export class Dense extends Layer {
   ) {
     super(args);
     if (!Number.isInteger(units) || units <= 0) {
-      throw new ValueError(`${this.where()}: units must be a positive integer; received units=${units}`);
+      throw new ValueError(
+        `${this.where()}: units must be a positive integer; received units=${units}`,
+      );
     }
     this.units = units;
     this.activation = getActivation(args.activation ?? "linear");
@@ -50,7 +56,9 @@ export class Dense extends Layer {
   override build(inputShape: ShapeSpec): void {
     const inputDim = inputShape.at(-1);
     if (inputDim === null || inputDim === undefined) {
-      throw new ValueError(`the last axis of the input must be known; received shape ${JSON.stringify(inputShape)}`);
+      throw new ValueError(
+        `the last axis of the input must be known; received shape ${JSON.stringify(inputShape)}`,
+      );
     }
     this.kernel = this.addWeight({
       name: "kernel",

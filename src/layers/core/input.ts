@@ -27,7 +27,9 @@ export class InputLayer extends Layer {
     }
     this.batchShape = opts.batchShape ?? [opts.batchSize ?? null, ...opts.shape!];
     if (!this.batchShape.every((d) => d === null || (Number.isInteger(d) && d >= 0))) {
-      throw new ValueError(`Input: shape entries must be non-negative integers or null; received ${JSON.stringify(opts.shape)}`);
+      throw new ValueError(
+        `Input: shape entries must be non-negative integers or null; received ${JSON.stringify(opts.shape)}`,
+      );
     }
     this.inputDtype = checkDType(opts.dtype ?? "float32", "Input");
     this.built = true;

@@ -7,7 +7,10 @@ import { BasePooling, type PoolingArgs } from "./base-pooling.js";
  * `new MaxPooling2D({ poolSize: 2 })`.
  */
 
-function withPoolSize(poolSize: PoolingArgs["poolSize"] | PoolingArgs | undefined, opts: PoolingArgs): PoolingArgs {
+function withPoolSize(
+  poolSize: PoolingArgs["poolSize"] | PoolingArgs | undefined,
+  opts: PoolingArgs,
+): PoolingArgs {
   if (poolSize === undefined) return opts;
   return typeof poolSize === "object" && !Array.isArray(poolSize)
     ? { ...(poolSize as PoolingArgs), ...opts }

@@ -65,11 +65,15 @@ export class ProgbarLogger extends Callback {
   override onEpochEnd(_epoch: number, logs: Logs = {}): void {
     if (this.params.verbose === 0) return;
     if (this.params.verbose === 1) {
-      this.write(`${this.interactive ? "\r" : ""}${this.line(logs, true)}${this.interactive ? "\x1b[K" : ""}\n`);
+      this.write(
+        `${this.interactive ? "\r" : ""}${this.line(logs, true)}${this.interactive ? "\x1b[K" : ""}\n`,
+      );
     } else {
       const elapsed = (performance.now() - this.start) / 1000;
       const steps = this.seen;
-      this.write(`${steps}/${steps} - ${duration(elapsed)} - ${perStep(elapsed / Math.max(steps, 1))}${formatLogs(logs)}\n`);
+      this.write(
+        `${steps}/${steps} - ${duration(elapsed)} - ${perStep(elapsed / Math.max(steps, 1))}${formatLogs(logs)}\n`,
+      );
     }
   }
 
@@ -79,7 +83,8 @@ export class ProgbarLogger extends Callback {
     const step = elapsed / Math.max(this.seen, 1);
     const width = 20;
     const filled = total > 0 ? Math.round((width * this.seen) / total) : width;
-    const bar = "━".repeat(filled) + (done ? "" : "\x1b[2m" + "━".repeat(width - filled) + "\x1b[0m");
+    const bar =
+      "━".repeat(filled) + (done ? "" : "\x1b[2m" + "━".repeat(width - filled) + "\x1b[0m");
     const time = done ? duration(elapsed) : duration(step * Math.max(total - this.seen, 0));
     const count = `${this.seen}/${total}`.padStart(2 * String(total).length + 1);
     return `${count} ${done ? "━".repeat(width) : bar} ${time} ${perStep(step)}${formatLogs(logs)}`;
