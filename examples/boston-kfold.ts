@@ -29,8 +29,14 @@ await run("Boston housing K-fold validation MAE", async () => {
   for (const [i, fold] of st.utils.kFold(x.shape[0]!, k).entries()) {
     const model = buildModel();
     const take = (t: st.Tensor, idx: Int32Array) => ops.take(t, st.tensor(idx), 0);
-    await model.fit(take(x, fold.train), take(y, fold.train), { epochs: numEpochs, batchSize: 16, verbose: 0 });
-    const { mae } = await model.evaluate(take(x, fold.validation), take(y, fold.validation), { verbose: 0 });
+    await model.fit(take(x, fold.train), take(y, fold.train), {
+      epochs: numEpochs,
+      batchSize: 16,
+      verbose: 0,
+    });
+    const { mae } = await model.evaluate(take(x, fold.validation), take(y, fold.validation), {
+      verbose: 0,
+    });
     console.log(`fold ${i}: validation MAE ${mae!.toFixed(3)} (${foldSize} samples)`);
     scores.push(mae!);
   }

@@ -12,7 +12,10 @@ export function head(x: st.Tensor, n: number): st.Tensor {
 }
 
 /** The book's `vectorize_sequences`: multi-hot rows of width `dimension`. */
-export function vectorizeSequences(sequences: readonly (readonly number[])[], dimension = 10000): st.Tensor {
+export function vectorizeSequences(
+  sequences: readonly (readonly number[])[],
+  dimension = 10000,
+): st.Tensor {
   const out = new Float32Array(sequences.length * dimension);
   sequences.forEach((seq, i) => {
     for (const w of seq) if (w < dimension) out[i * dimension + w] = 1;
@@ -25,5 +28,7 @@ export async function run(name: string, main: () => Promise<number | string>): P
   const start = performance.now();
   const result = await main();
   const seconds = ((performance.now() - start) / 1000).toFixed(1);
-  console.log(`${name}: ${result} (${seconds} s on the ${st.getBackend()} backend${quick ? ", quick mode" : ""})`);
+  console.log(
+    `${name}: ${result} (${seconds} s on the ${st.getBackend()} backend${quick ? ", quick mode" : ""})`,
+  );
 }

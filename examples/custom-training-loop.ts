@@ -7,7 +7,11 @@ import { head, quick, run } from "./common.js";
 await run("custom training loop (MNIST) test accuracy", async () => {
   st.random.setSeed(0);
   const [[trainImages, trainLabels], [testImages, testLabels]] = await st.datasets.mnist.loadData();
-  const prepare = (images: st.Tensor) => images.reshape([images.shape[0]!, 28 * 28]).cast("float32").div(255);
+  const prepare = (images: st.Tensor) =>
+    images
+      .reshape([images.shape[0]!, 28 * 28])
+      .cast("float32")
+      .div(255);
   const x = head(prepare(trainImages), 512);
   const y = head(trainLabels, 512);
 
@@ -41,7 +45,9 @@ await run("custom training loop (MNIST) test accuracy", async () => {
       const size = Math.min(batchSize, x.shape[0]! - start);
       trainStep(ops.slice(x, [start, 0], [size, 784]), ops.slice(y, [start], [size]));
     }
-    console.log(`epoch ${epoch + 1}: loss ${Number(lossTracker.result().item()).toFixed(4)}, accuracy ${Number(accuracy.result().item()).toFixed(4)}`);
+    console.log(
+      `epoch ${epoch + 1}: loss ${Number(lossTracker.result().item()).toFixed(4)}, accuracy ${Number(accuracy.result().item()).toFixed(4)}`,
+    );
   }
 
   accuracy.resetState();

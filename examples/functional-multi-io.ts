@@ -17,7 +17,10 @@ await run("functional multi-input/multi-output", async () => {
   let features = layers.concatenate([title, textBody, tags]);
   features = new layers.Dense(64, { activation: "relu" }).apply(features);
   const priority = new layers.Dense(1, { activation: "sigmoid", name: "priority" }).apply(features);
-  const department = new layers.Dense(numDepartments, { activation: "softmax", name: "department" }).apply(features);
+  const department = new layers.Dense(numDepartments, {
+    activation: "softmax",
+    name: "department",
+  }).apply(features);
   const model = new Model({ inputs: [title, textBody, tags], outputs: [priority, department] });
   model.summary();
 
@@ -34,7 +37,13 @@ await run("functional multi-input/multi-output", async () => {
     loss: ["mean_squared_error", "categorical_crossentropy"],
     metrics: [["mean_absolute_error"], ["accuracy"]],
   });
-  await model.fit([titleData, textBodyData, tagsData], [priorityData, departmentData], { epochs: 1, verbose: quick ? 0 : 1 });
-  const result = await model.evaluate([titleData, textBodyData, tagsData], [priorityData, departmentData]);
+  await model.fit([titleData, textBodyData, tagsData], [priorityData, departmentData], {
+    epochs: 1,
+    verbose: quick ? 0 : 1,
+  });
+  const result = await model.evaluate(
+    [titleData, textBodyData, tagsData],
+    [priorityData, departmentData],
+  );
   return `priority MAE ${result.priority_mean_absolute_error!.toFixed(4)}, department accuracy ${result.department_accuracy!.toFixed(4)} (random data, as in the book)`;
 });

@@ -5,7 +5,9 @@ import { head, quick, run, vectorizeSequences } from "./common.js";
 
 await run("IMDB Dense test accuracy", async () => {
   st.random.setSeed(0);
-  const [[trainData, trainLabels], [testData, testLabels]] = await st.datasets.imdb.loadData({ numWords: 10000 });
+  const [[trainData, trainLabels], [testData, testLabels]] = await st.datasets.imdb.loadData({
+    numWords: 10000,
+  });
   const n = quick ? 400 : trainData.length;
   const xTrain = vectorizeSequences(trainData.slice(0, n));
   const yTrain = head(trainLabels.cast("float32"), n);
@@ -18,7 +20,11 @@ await run("IMDB Dense test accuracy", async () => {
     new layers.Dense(1, { activation: "sigmoid" }),
   ]);
   model.compile({ optimizer: "rmsprop", loss: "binary_crossentropy", metrics: ["accuracy"] });
-  await model.fit(xTrain, yTrain, { epochs: quick ? 1 : 4, batchSize: 512, verbose: quick ? 0 : 1 });
+  await model.fit(xTrain, yTrain, {
+    epochs: quick ? 1 : 4,
+    batchSize: 512,
+    verbose: quick ? 0 : 1,
+  });
   const { accuracy } = await model.evaluate(xTest, yTest);
   return accuracy!.toFixed(4);
 });

@@ -8,7 +8,9 @@ const maxlen = quick ? 50 : 500;
 
 await run("IMDB Embedding + LSTM test accuracy", async () => {
   st.random.setSeed(0);
-  const [[trainData, trainLabels], [testData, testLabels]] = await st.datasets.imdb.loadData({ numWords: maxFeatures });
+  const [[trainData, trainLabels], [testData, testLabels]] = await st.datasets.imdb.loadData({
+    numWords: maxFeatures,
+  });
   const n = quick ? 256 : trainData.length;
   const m = quick ? 128 : testData.length;
   const xTrain = st.utils.padSequences(trainData.slice(0, n), { maxlen });

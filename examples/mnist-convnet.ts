@@ -6,7 +6,8 @@ import { head, quick, run } from "./common.js";
 await run("MNIST convnet test accuracy", async () => {
   st.random.setSeed(0);
   const [[trainImages, trainLabels], [testImages, testLabels]] = await st.datasets.mnist.loadData();
-  const prepare = (images: st.Tensor) => images.reshape([images.shape[0]!, 28, 28, 1]).cast("float32").div(255);
+  const prepare = (images: st.Tensor) =>
+    images.reshape([images.shape[0]!, 28, 28, 1]).cast("float32").div(255);
 
   const inputs = Input({ shape: [28, 28, 1] });
   let x = new layers.Conv2D(32, 3, { activation: "relu" }).apply(inputs);
@@ -19,7 +20,11 @@ await run("MNIST convnet test accuracy", async () => {
   const model = new Model({ inputs, outputs });
   model.summary();
 
-  model.compile({ optimizer: "rmsprop", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
+  model.compile({
+    optimizer: "rmsprop",
+    loss: "sparse_categorical_crossentropy",
+    metrics: ["accuracy"],
+  });
   await model.fit(head(prepare(trainImages), 256), head(trainLabels, 256), {
     epochs: quick ? 1 : 5,
     batchSize: 64,

@@ -6,7 +6,11 @@ import { head, quick, run } from "./common.js";
 await run("MNIST MLP test accuracy", async () => {
   st.random.setSeed(0);
   const [[trainImages, trainLabels], [testImages, testLabels]] = await st.datasets.mnist.loadData();
-  const prepare = (images: st.Tensor) => images.reshape([images.shape[0]!, 28 * 28]).cast("float32").div(255);
+  const prepare = (images: st.Tensor) =>
+    images
+      .reshape([images.shape[0]!, 28 * 28])
+      .cast("float32")
+      .div(255);
   const x = head(prepare(trainImages), 512);
   const y = head(trainLabels, 512);
 
@@ -15,7 +19,11 @@ await run("MNIST MLP test accuracy", async () => {
     new layers.Dense(512, { activation: "relu" }),
     new layers.Dense(10, { activation: "softmax" }),
   ]);
-  model.compile({ optimizer: "rmsprop", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
+  model.compile({
+    optimizer: "rmsprop",
+    loss: "sparse_categorical_crossentropy",
+    metrics: ["accuracy"],
+  });
   await model.fit(x, y, { epochs: quick ? 1 : 5, batchSize: 128, verbose: quick ? 0 : 1 });
 
   const { accuracy } = await model.evaluate(head(prepare(testImages), 256), head(testLabels, 256));

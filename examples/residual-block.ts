@@ -22,7 +22,8 @@ function residualBlock(x: SymbolicTensor, filters: number, pooling: boolean): Sy
 await run("residual convnet (MNIST) test accuracy", async () => {
   st.random.setSeed(0);
   const [[trainImages, trainLabels], [testImages, testLabels]] = await st.datasets.mnist.loadData();
-  const prepare = (images: st.Tensor) => images.reshape([images.shape[0]!, 28, 28, 1]).cast("float32").div(255);
+  const prepare = (images: st.Tensor) =>
+    images.reshape([images.shape[0]!, 28, 28, 1]).cast("float32").div(255);
 
   const inputs = Input({ shape: [28, 28, 1] });
   let x = new layers.Conv2D(16, 3, { activation: "relu" }).apply(inputs);
@@ -34,7 +35,11 @@ await run("residual convnet (MNIST) test accuracy", async () => {
   const model = new Model({ inputs, outputs });
   model.summary();
 
-  model.compile({ optimizer: "rmsprop", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
+  model.compile({
+    optimizer: "rmsprop",
+    loss: "sparse_categorical_crossentropy",
+    metrics: ["accuracy"],
+  });
   const n = quick ? 256 : 12000;
   await model.fit(head(prepare(trainImages), n), head(trainLabels, n), {
     epochs: quick ? 1 : 2,

@@ -5,7 +5,9 @@ import { quick, run, vectorizeSequences } from "./common.js";
 
 await run("Reuters test accuracy", async () => {
   st.random.setSeed(0);
-  const [[trainData, trainLabels], [testData, testLabels]] = await st.datasets.reuters.loadData({ numWords: 10000 });
+  const [[trainData, trainLabels], [testData, testLabels]] = await st.datasets.reuters.loadData({
+    numWords: 10000,
+  });
   const n = quick ? 400 : trainData.length;
   const m = quick ? 200 : testData.length;
   const xTrain = vectorizeSequences(trainData.slice(0, n));
@@ -19,7 +21,11 @@ await run("Reuters test accuracy", async () => {
     new layers.Dense(46, { activation: "softmax" }),
   ]);
   model.compile({ optimizer: "rmsprop", loss: "categorical_crossentropy", metrics: ["accuracy"] });
-  await model.fit(xTrain, yTrain, { epochs: quick ? 1 : 9, batchSize: 512, verbose: quick ? 0 : 1 });
+  await model.fit(xTrain, yTrain, {
+    epochs: quick ? 1 : 9,
+    batchSize: 512,
+    verbose: quick ? 0 : 1,
+  });
   const { accuracy } = await model.evaluate(xTest, yTest);
   return accuracy!.toFixed(4);
 });

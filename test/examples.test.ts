@@ -27,14 +27,21 @@ describe("examples (quick mode)", () => {
     const missing = needs.filter((f) => !existsSync(join(shared, f)));
     const skip = missing.length > 0 ? `needs ${missing.join(", ")} in ../shared/datasets` : false;
     it(file, { skip }, () => {
-      const out = execFileSync(process.execPath, ["--import", "tsx", join("examples", file), "--quick"], {
-        cwd: root,
-        encoding: "utf8",
-        env: { ...process.env, STRATA_DATASETS_DIR: shared },
-        timeout: 120_000,
-      });
+      const out = execFileSync(
+        process.execPath,
+        ["--import", "tsx", join("examples", file), "--quick"],
+        {
+          cwd: root,
+          encoding: "utf8",
+          env: { ...process.env, STRATA_DATASETS_DIR: shared },
+          timeout: 120_000,
+        },
+      );
       // Every book example ends with its metric and timing; the quickstart with its prediction.
-      assert.match(out, file === "quickstart.ts" ? /prediction at \(1, 1\)/ : /: .*\(\d+\.\d s on the \w+ backend/);
+      assert.match(
+        out,
+        file === "quickstart.ts" ? /prediction at \(1, 1\)/ : /: .*\(\d+\.\d s on the \w+ backend/,
+      );
     });
   }
 });

@@ -5,14 +5,26 @@ import * as st from "../../src/index.js";
 describe("padSequences", () => {
   it("pads and truncates at the front by default, as Keras does", () => {
     const seqs = [[1, 2, 3], [4], [5, 6, 7, 8, 9]];
-    assert.deepEqual(st.utils.padSequences(seqs, { maxlen: 4 }).toArray(), [[0, 1, 2, 3], [0, 0, 0, 4], [6, 7, 8, 9]]);
+    assert.deepEqual(st.utils.padSequences(seqs, { maxlen: 4 }).toArray(), [
+      [0, 1, 2, 3],
+      [0, 0, 0, 4],
+      [6, 7, 8, 9],
+    ]);
     assert.deepEqual(
-      st.utils.padSequences(seqs, { maxlen: 4, padding: "post", truncating: "post", value: -1 }).toArray(),
-      [[1, 2, 3, -1], [4, -1, -1, -1], [5, 6, 7, 8]],
+      st.utils
+        .padSequences(seqs, { maxlen: 4, padding: "post", truncating: "post", value: -1 })
+        .toArray(),
+      [
+        [1, 2, 3, -1],
+        [4, -1, -1, -1],
+        [5, 6, 7, 8],
+      ],
     );
     assert.deepEqual(st.utils.padSequences(seqs).shape, [3, 5]);
     assert.equal(st.utils.padSequences(seqs).dtype, "int32");
-    assert.throws(() => st.utils.padSequences(seqs, { padding: "mid" as "pre" }), { name: "ValueError" });
+    assert.throws(() => st.utils.padSequences(seqs, { padding: "mid" as "pre" }), {
+      name: "ValueError",
+    });
   });
 });
 

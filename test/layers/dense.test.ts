@@ -23,7 +23,14 @@ describe("Dense", () => {
   it("computes inputs · kernel + bias", () => {
     const d = new Dense(2);
     d.apply(st.zeros([1, 3]));
-    d.setWeights([st.tensor([[1, 2], [3, 4], [5, 6]]), st.tensor([10, 20])]);
+    d.setWeights([
+      st.tensor([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]),
+      st.tensor([10, 20]),
+    ]);
     assertClose(d.apply(st.tensor([[1, 1, 1]])), [[19, 32]]);
     assert.equal(d.countParams(), 8);
   });
@@ -42,12 +49,19 @@ describe("Dense", () => {
     });
     const d = new Dense(2, { name: "dd" });
     d.apply(st.zeros([1, 3]));
-    assert.throws(() => d.apply(st.zeros([1, 4])), { message: /^Layer "dd" \(Dense\): expected the last axis/ });
-    assert.throws(() => new Dense(2, { activation: "relux" }), { message: /unknown activation "relux"/ });
+    assert.throws(() => d.apply(st.zeros([1, 4])), {
+      message: /^Layer "dd" \(Dense\): expected the last axis/,
+    });
+    assert.throws(() => new Dense(2, { activation: "relux" }), {
+      message: /unknown activation "relux"/,
+    });
   });
 
   it("adds weight regularization to its losses", () => {
-    const d = new Dense(1, { kernelRegularizer: new st.regularizers.L2(0.5), kernelInitializer: "ones" });
+    const d = new Dense(1, {
+      kernelRegularizer: new st.regularizers.L2(0.5),
+      kernelInitializer: "ones",
+    });
     d.apply(st.zeros([1, 2]));
     assertClose(st.ops.add(d.losses[0]!, 0), [1]);
   });

@@ -41,7 +41,9 @@ function makeInputs(spec: LayerTestSpec, dtype: st.DType, seed = 1): Tensor[] {
   );
 }
 
-function outShapes(out: Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[]): (number | null)[][] {
+function outShapes(
+  out: Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[],
+): (number | null)[][] {
   return (Array.isArray(out) ? out : [out]).map((t) => [...t.shape]);
 }
 
@@ -51,9 +53,11 @@ function outShapes(out: Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[]): 
  */
 export function runLayerTest(make: (dtype: st.DType) => AnyLayer, spec: LayerTestSpec): void {
   const several = spec.inputShapes !== undefined;
-  const expected = (Array.isArray(spec.expectedOutputShape[0])
-    ? spec.expectedOutputShape
-    : [spec.expectedOutputShape]) as (number | null)[][];
+  const expected = (
+    Array.isArray(spec.expectedOutputShape[0])
+      ? spec.expectedOutputShape
+      : [spec.expectedOutputShape]
+  ) as (number | null)[][];
 
   // 1. eager call: output shapes
   const layer = make("float32");
@@ -64,13 +68,25 @@ export function runLayerTest(make: (dtype: st.DType) => AnyLayer, spec: LayerTes
 
   // 2. weights
   if (spec.expectedNumTrainableWeights !== undefined) {
-    assert.equal(layer.trainableWeights.length, spec.expectedNumTrainableWeights, "trainable weights");
+    assert.equal(
+      layer.trainableWeights.length,
+      spec.expectedNumTrainableWeights,
+      "trainable weights",
+    );
   }
   if (spec.expectedNumNonTrainableWeights !== undefined) {
-    assert.equal(layer.nonTrainableWeights.length, spec.expectedNumNonTrainableWeights, "non-trainable weights");
+    assert.equal(
+      layer.nonTrainableWeights.length,
+      spec.expectedNumNonTrainableWeights,
+      "non-trainable weights",
+    );
   }
   if (spec.expectedWeightShapes) {
-    assert.deepEqual(layer.weights.map((w) => [...w.shape]), spec.expectedWeightShapes, "weight shapes");
+    assert.deepEqual(
+      layer.weights.map((w) => [...w.shape]),
+      spec.expectedWeightShapes,
+      "weight shapes",
+    );
   }
 
   // 3. symbolic call: the same shapes with an unknown batch axis
@@ -109,13 +125,21 @@ export function runLayerTest(make: (dtype: st.DType) => AnyLayer, spec: LayerTes
     const loss = (xs: Tensor[]): Tensor => {
       const o = l64.apply((several ? xs : xs[0]!) as Tensor, { training });
       const os = Array.isArray(o) ? o : [o];
-      return os.reduce((acc: Tensor, t, i) => st.ops.add(acc, st.ops.sum(st.ops.multiply(t, w[i]!))), st.zeros([], "float64"));
+      return os.reduce(
+        (acc: Tensor, t, i) => st.ops.add(acc, st.ops.sum(st.ops.multiply(t, w[i]!))),
+        st.zeros([], "float64"),
+      );
     };
     const floatIns = x64.map((t, i) => ({ t, i })).filter(({ t }) => t.dtype === "float64");
     const eps = 1e-6;
-    const check = (analytic: Tensor, perturb: (delta: number, k: number) => number, label: string) => {
+    const check = (
+      analytic: Tensor,
+      perturb: (delta: number, k: number) => number,
+      label: string,
+    ) => {
       const numeric = new Float64Array(analytic.size);
-      for (let k = 0; k < analytic.size; k++) numeric[k] = (perturb(eps, k) - perturb(-eps, k)) / (2 * eps);
+      for (let k = 0; k < analytic.size; k++)
+        numeric[k] = (perturb(eps, k) - perturb(-eps, k)) / (2 * eps);
       try {
         assertClose(analytic, [...numeric], { rtol: 1e-4, atol: 1e-6 });
       } catch (e) {
@@ -124,28 +148,42 @@ export function runLayerTest(make: (dtype: st.DType) => AnyLayer, spec: LayerTes
     };
     const vars = l64.trainableWeights;
     const xsVars = floatIns.map(({ t }) => new st.Variable(t));
-    const { grads } = st.valueAndGrad(() => loss(x64.map((t, i) => {
-      const j = floatIns.findIndex((f) => f.i === i);
-      return j >= 0 ? xsVars[j]!.value : t;
-    })), [...vars, ...xsVars]);
+    const { grads } = st.valueAndGrad(
+      () =>
+        loss(
+          x64.map((t, i) => {
+            const j = floatIns.findIndex((f) => f.i === i);
+            return j >= 0 ? xsVars[j]!.value : t;
+          }),
+        ),
+      [...vars, ...xsVars],
+    );
     vars.forEach((v, vi) => {
       const base = v.value;
-      check(grads[vi]!, (delta, k) => {
-        const data = Float64Array.from(base.data);
-        data[k]! += delta;
-        v.assign(new st.Tensor(data, base.shape));
-        const r = loss(x64).item() as number;
-        v.assign(base);
-        return r;
-      }, `weight ${v.name}`);
+      check(
+        grads[vi]!,
+        (delta, k) => {
+          const data = Float64Array.from(base.data);
+          data[k]! += delta;
+          v.assign(new st.Tensor(data, base.shape));
+          const r = loss(x64).item() as number;
+          v.assign(base);
+          return r;
+        },
+        `weight ${v.name}`,
+      );
     });
     floatIns.forEach(({ t, i }, j) => {
-      check(grads[vars.length + j]!, (delta, k) => {
-        const data = Float64Array.from(t.data);
-        data[k]! += delta;
-        const xs = x64.map((u, q) => (q === i ? new st.Tensor(data, t.shape) : u));
-        return loss(xs).item() as number;
-      }, `input ${i}`);
+      check(
+        grads[vars.length + j]!,
+        (delta, k) => {
+          const data = Float64Array.from(t.data);
+          data[k]! += delta;
+          const xs = x64.map((u, q) => (q === i ? new st.Tensor(data, t.shape) : u));
+          return loss(xs).item() as number;
+        },
+        `input ${i}`,
+      );
     });
   }
 
@@ -158,14 +196,17 @@ export function runLayerTest(make: (dtype: st.DType) => AnyLayer, spec: LayerTes
       const o = layer.apply(arg as Tensor, { training });
       const os = Array.isArray(o) ? o : [o];
       return os.reduce(
-        (acc: Tensor, t, i) => st.ops.add(acc, st.ops.mean(st.ops.square(st.ops.subtract(t, targets[i]!)))),
+        (acc: Tensor, t, i) =>
+          st.ops.add(acc, st.ops.mean(st.ops.square(st.ops.subtract(t, targets[i]!)))),
         st.zeros([]),
       );
     };
     const before = mse().item() as number;
     for (let step = 0; step < 5; step++) {
       const { grads } = st.valueAndGrad(mse, layer.trainableWeights);
-      layer.trainableWeights.forEach((v, i) => v.assign(st.ops.subtract(v, st.ops.multiply(grads[i]!, 0.01))));
+      layer.trainableWeights.forEach((v, i) =>
+        v.assign(st.ops.subtract(v, st.ops.multiply(grads[i]!, 0.01))),
+      );
     }
     const after = mse().item() as number;
     assert.ok(after < before, `training steps should lower the loss: ${before} → ${after}`);

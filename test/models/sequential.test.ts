@@ -23,12 +23,25 @@ describe("Sequential", () => {
       metrics: ["accuracy"],
     });
     const [x, y] = blobs(256, 2);
-    const history = await model.fit(x, y, { epochs: 8, batchSize: 32, verbose: 0, validationSplit: 0.25 });
-    assert.deepEqual(Object.keys(history.history).sort(), ["accuracy", "loss", "val_accuracy", "val_loss"]);
+    const history = await model.fit(x, y, {
+      epochs: 8,
+      batchSize: 32,
+      verbose: 0,
+      validationSplit: 0.25,
+    });
+    assert.deepEqual(Object.keys(history.history).sort(), [
+      "accuracy",
+      "loss",
+      "val_accuracy",
+      "val_loss",
+    ]);
     assert.deepEqual(history.epoch, [0, 1, 2, 3, 4, 5, 6, 7]);
     const losses = history.history.loss!;
     assert.ok(losses.at(-1)! < losses[0]!, `loss should fall: ${losses}`);
-    assert.ok(history.history.val_accuracy!.at(-1)! > 0.85, `val accuracy ${history.history.val_accuracy}`);
+    assert.ok(
+      history.history.val_accuracy!.at(-1)! > 0.85,
+      `val accuracy ${history.history.val_accuracy}`,
+    );
     const result = await model.evaluate(x, y, { batchSize: 64 });
     assert.deepEqual(Object.keys(result).sort(), ["accuracy", "loss"]);
     const pred = (await model.predict(x, { batchSize: 100 })) as st.Tensor;
@@ -36,9 +49,16 @@ describe("Sequential", () => {
   });
 
   it("builds on its first batch when no input shape is given (the book's first example)", async () => {
-    const model = new Sequential([new layers.Dense(8, { activation: "relu" }), new layers.Dense(3, { activation: "softmax" })]);
+    const model = new Sequential([
+      new layers.Dense(8, { activation: "relu" }),
+      new layers.Dense(3, { activation: "softmax" }),
+    ]);
     assert.throws(() => model.summary(), { message: /has not yet been built/ });
-    model.compile({ optimizer: "rmsprop", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
+    model.compile({
+      optimizer: "rmsprop",
+      loss: "sparse_categorical_crossentropy",
+      metrics: ["accuracy"],
+    });
     const x = st.random.normal([20, 5], { seed: 3 });
     const y = st.random.randint([20], 0, 3, { seed: 4 });
     await model.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
@@ -49,7 +69,14 @@ describe("Sequential", () => {
   });
 
   it("prints Keras's summary with parameter counts", () => {
-    const model = new Sequential([Input({ shape: [784] }), new layers.Dense(512, { activation: "relu" }), new layers.Dense(10, { activation: "softmax" })], { name: "mnist_mlp" });
+    const model = new Sequential(
+      [
+        Input({ shape: [784] }),
+        new layers.Dense(512, { activation: "relu" }),
+        new layers.Dense(10, { activation: "softmax" }),
+      ],
+      { name: "mnist_mlp" },
+    );
     const lines: string[] = [];
     model.summary((l) => lines.push(l));
     const text = lines.join("\n");
@@ -66,7 +93,9 @@ describe("Sequential", () => {
     const bad = new layers.Dense(2, { name: "second" });
     // A Dense built for 5 inputs cannot follow a layer with 3 outputs.
     bad.apply(st.zeros([1, 5]));
-    assert.throws(() => model.add(bad), { message: /^Layer "second" \(Dense\): expected the last axis/ });
+    assert.throws(() => model.add(bad), {
+      message: /^Layer "second" \(Dense\): expected the last axis/,
+    });
   });
 
   it("freezes layers: frozen weights do not train", async () => {
@@ -76,8 +105,15 @@ describe("Sequential", () => {
     assert.equal(model.nonTrainableWeights.length, 2);
     const before = model.layers[0]!.getWeights().map((w) => [...w.data]);
     model.compile({ optimizer: "sgd", loss: "mse" });
-    await model.fit(st.random.normal([16, 4], { seed: 1 }), st.random.normal([16, 1], { seed: 2 }), { epochs: 2, verbose: 0 });
-    assert.deepEqual(model.layers[0]!.getWeights().map((w) => [...w.data]), before);
+    await model.fit(
+      st.random.normal([16, 4], { seed: 1 }),
+      st.random.normal([16, 1], { seed: 2 }),
+      { epochs: 2, verbose: 0 },
+    );
+    assert.deepEqual(
+      model.layers[0]!.getWeights().map((w) => [...w.data]),
+      before,
+    );
   });
 });
 
@@ -104,12 +140,27 @@ describe("functional Model", () => {
     const xb = st.random.normal([64, 2], { seed: 7 });
     const yr = ops.sum(xa, 1, true);
     const yc = ops.cast(ops.greater(ops.sum(xb, 1), 0), "int32");
-    const h1 = await model.fit({ a: xa, b: xb }, { reg: yr, cls: yc }, { epochs: 3, batchSize: 16, verbose: 0 });
-    assert.deepEqual(Object.keys(h1.history).sort(), ["cls_accuracy", "cls_loss", "loss", "reg_loss"]);
+    const h1 = await model.fit(
+      { a: xa, b: xb },
+      { reg: yr, cls: yc },
+      { epochs: 3, batchSize: 16, verbose: 0 },
+    );
+    assert.deepEqual(Object.keys(h1.history).sort(), [
+      "cls_accuracy",
+      "cls_loss",
+      "loss",
+      "reg_loss",
+    ]);
     const last = h1.history;
     // The total is the weighted sum of the per-output losses (up to the running means' batching).
     const pred = (await model.predict([xa, xb])) as st.Tensor[];
-    assert.deepEqual(pred.map((p) => p.shape), [[64, 1], [64, 2]]);
+    assert.deepEqual(
+      pred.map((p) => p.shape),
+      [
+        [64, 1],
+        [64, 2],
+      ],
+    );
     assert.ok(last.loss!.every(Number.isFinite));
   });
 
@@ -117,11 +168,16 @@ describe("functional Model", () => {
     const a = Input({ shape: [3] });
     const b = Input({ shape: [3], name: "other" });
     const out = new layers.Dense(1).apply(b);
-    assert.throws(() => new Model({ inputs: a, outputs: out }), { message: /graph disconnected.*"other"/ });
+    assert.throws(() => new Model({ inputs: a, outputs: out }), {
+      message: /graph disconnected.*"other"/,
+    });
   });
 
   it("uses a model as a layer inside another model", async () => {
-    const inner = new Sequential([Input({ shape: [4] }), new layers.Dense(3, { activation: "relu" })]);
+    const inner = new Sequential([
+      Input({ shape: [4] }),
+      new layers.Dense(3, { activation: "relu" }),
+    ]);
     const x = Input({ shape: [4] });
     const y = new layers.Dense(1).apply(inner.apply(x));
     const outer = new Model({ inputs: x, outputs: y });
