@@ -88,7 +88,7 @@ describe("configs match Keras 3.16 (seq fixture)", () => {
     bi.apply(Input({ shape: [10, 4] }));
     assertSameConfig(bi.getConfig(), keras("bidirectional"));
     const entry = layers.find((l) => l.config.name === "bidirectional");
-    const loaded = deserializeLayer(entry, "test") as Bidirectional;
+    const loaded = deserializeLayer(entry) as Bidirectional;
     assertSameConfig(loaded.getConfig(), keras("bidirectional"));
     assert.equal(loaded.countParams(), 2 * (4 * 12 + 3 * 12 + 12));
     assert.deepEqual(

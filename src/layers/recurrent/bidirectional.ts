@@ -7,13 +7,7 @@ import { fromKerasConfig } from "../config.js";
 import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
 import { type ShapeSpec, type SymbolicTensor, fmtSpec } from "../symbolic.js";
 import { RNN, type RNNCallOptions, withInitialState } from "./rnn.js";
-import {
-  cloneLayer,
-  deserializeLayer,
-  firstMask,
-  registerLayerClass,
-  serializeLayer,
-} from "./serialization.js";
+import { cloneLayer, deserializeLayer, firstMask, serializeLayer } from "./serialization.js";
 
 export type MergeMode = "concat" | "sum" | "mul" | "ave" | null;
 const MERGE_MODES: readonly MergeMode[] = ["concat", "sum", "mul", "ave", null];
@@ -213,13 +207,10 @@ export class Bidirectional extends Layer {
 
   static fromConfig(config: Record<string, unknown>): Bidirectional {
     const { layer, backward_layer, merge_mode, ...rest } = config;
-    const where = "Bidirectional.fromConfig";
-    return new Bidirectional(deserializeLayer(layer, where) as RNN, {
+    return new Bidirectional(deserializeLayer(layer) as RNN, {
       ...(fromKerasConfig(rest) as LayerArgs),
       mergeMode: merge_mode === undefined ? "concat" : (merge_mode as MergeMode),
-      backwardLayer: backward_layer ? (deserializeLayer(backward_layer, where) as RNN) : null,
+      backwardLayer: backward_layer ? (deserializeLayer(backward_layer) as RNN) : null,
     });
   }
 }
-
-registerLayerClass(Bidirectional);

@@ -17,7 +17,6 @@ import {
   cellArgs,
 } from "./rnn-cell.js";
 import { RNN, type RNNArgs } from "./rnn.js";
-import { registerLayerClass } from "./serialization.js";
 
 export interface GRUCellArgs extends CellArgs {
   recurrentActivation?: string | Activation | null;
@@ -184,6 +183,3 @@ export class GRU extends RNN {
     return new GRU(config.units as number, fromKerasConfig(config) as GRUArgs);
   }
 }
-
-registerLayerClass(GRUCell);
-registerLayerClass(GRU);

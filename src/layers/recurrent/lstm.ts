@@ -18,7 +18,6 @@ import {
   cellArgs,
 } from "./rnn-cell.js";
 import { RNN, type RNNArgs } from "./rnn.js";
-import { registerLayerClass } from "./serialization.js";
 
 export interface LSTMCellArgs extends CellArgs {
   recurrentActivation?: string | Activation | null;
@@ -196,6 +195,3 @@ export class LSTM extends RNN {
     return new LSTM(config.units as number, fromKerasConfig(config) as LSTMArgs);
   }
 }
-
-registerLayerClass(LSTMCell);
-registerLayerClass(LSTM);

@@ -7,12 +7,7 @@ import { Tensor } from "../../tensor/tensor.js";
 import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
 import { type ShapeSpec, type SymbolicTensor, fmtSpec } from "../symbolic.js";
 import type { RNNCell } from "./rnn-cell.js";
-import {
-  deserializeLayer,
-  firstMask,
-  registerLayerClass,
-  serializeLayer,
-} from "./serialization.js";
+import { deserializeLayer, firstMask, serializeLayer } from "./serialization.js";
 import { fromKerasConfig } from "../config.js";
 
 export interface RNNArgs extends LayerArgs {
@@ -253,14 +248,9 @@ export class RNN extends Layer {
 
   static fromConfig(config: Record<string, unknown>): RNN {
     const { cell, ...rest } = config;
-    return new RNN(
-      deserializeLayer(cell, "RNN.fromConfig") as RNNCell,
-      fromKerasConfig(rest) as RNNArgs,
-    );
+    return new RNN(deserializeLayer(cell) as RNNCell, fromKerasConfig(rest) as RNNArgs);
   }
 }
-
-registerLayerClass(RNN);
 
 function sequenceShape(inputShape: ShapeSpec | readonly ShapeSpec[]): ShapeSpec {
   return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as ShapeSpec;

@@ -13,7 +13,6 @@ import {
   cellArgs,
 } from "./rnn-cell.js";
 import { RNN, type RNNArgs } from "./rnn.js";
-import { registerLayerClass } from "./serialization.js";
 
 export type SimpleRNNCellArgs = CellArgs;
 export interface SimpleRNNArgs extends CellArgs, RNNArgs {}
@@ -103,6 +102,3 @@ export class SimpleRNN extends RNN {
     return new SimpleRNN(config.units as number, fromKerasConfig(config) as SimpleRNNArgs);
   }
 }
-
-registerLayerClass(SimpleRNNCell);
-registerLayerClass(SimpleRNN);

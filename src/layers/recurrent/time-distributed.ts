@@ -4,7 +4,7 @@ import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
 import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
 import { type ShapeSpec, fmtSpec } from "../symbolic.js";
-import { deserializeLayer, registerLayerClass, serializeLayer } from "./serialization.js";
+import { deserializeLayer, serializeLayer } from "./serialization.js";
 
 /**
  * Keras `TimeDistributed(layer)`: applies the same layer (same weights) to every timestep of
@@ -73,11 +73,6 @@ export class TimeDistributed extends Layer {
 
   static fromConfig(config: Record<string, unknown>): TimeDistributed {
     const { layer, ...rest } = config;
-    return new TimeDistributed(
-      deserializeLayer(layer, "TimeDistributed.fromConfig"),
-      fromKerasConfig(rest) as LayerArgs,
-    );
+    return new TimeDistributed(deserializeLayer(layer), fromKerasConfig(rest) as LayerArgs);
   }
 }
-
-registerLayerClass(TimeDistributed);
