@@ -357,7 +357,10 @@ export abstract class Layer {
 
   // ------------------------------------------------------------ serialization
 
-  /** Keras's config, snake_case keys; subclasses add their own fields. */
+  /**
+   * Keras's config, snake_case keys; subclasses add their own fields. Like Keras 3 it does not
+   * write `batch_input_shape`: the model's InputLayer carries the input shape.
+   */
   getConfig(): Record<string, unknown> {
     const config: Record<string, unknown> = {
       name: this.name,
@@ -369,7 +372,6 @@ export abstract class Layer {
         registered_name: null,
       },
     };
-    if (this.batchInputShape) config.batch_input_shape = [...this.batchInputShape];
     if (this.activityRegularizer)
       config.activity_regularizer = this.activityRegularizer.serialize();
     return config;
