@@ -8,6 +8,7 @@ import {
 } from "../layers/registry.js";
 import { SymbolicTensor, type Node } from "../layers/symbolic.js";
 import { camelToSnake, snakeToCamel } from "../nn/serialization.js";
+import { kerasGraphOrder } from "./graph.js";
 import { Model } from "./model.js";
 
 /**
@@ -64,68 +65,6 @@ function flatten(s: Structure): SymbolicTensor[] {
 /** Keras's `Functional` itself (not Sequential): its calls count from 1 in `input/output_layers`. */
 function isFunctional(layer: Layer): boolean {
   return kerasClassName(layer) === "Functional";
-}
-
-/**
- * Keras's `map_graph`: the nodes between inputs and outputs, and the layers ordered as Keras
- * lists them — by depth from the outputs (deepest, i.e. nearest the inputs, first), ties by
- * the order a depth-first walk from the outputs first meets them.
- */
-export function kerasGraphOrder(
-  inputs: readonly SymbolicTensor[],
-  outputs: readonly SymbolicTensor[],
-) {
-  const finished = new Set<Node>();
-  const inProgress = new Set<Node>();
-  const ordered: Node[] = [];
-  const firstSeen = new Map<Layer, number>();
-  const visit = (t: SymbolicTensor): void => {
-    const node = t.node;
-    if (!node || finished.has(node)) return;
-    if (inProgress.has(node)) {
-      throw new ValueError(`Tensor ${t.name} from layer "${node.layer.name}" is part of a cycle`);
-    }
-    if (!firstSeen.has(node.layer)) firstSeen.set(node.layer, firstSeen.size);
-    inProgress.add(node);
-    if (node.inputs.length > 0 && !inputs.includes(t)) for (const x of node.inputs) visit(x);
-    finished.add(node);
-    inProgress.delete(node);
-    ordered.push(node);
-  };
-  for (const t of outputs) visit(t);
-  // A node's depth is one more than the deepest node it feeds; a shared layer takes its deepest.
-  const nodeDepth = new Map<Node, number>();
-  const layerDepth = new Map<Layer, number>();
-  for (const node of [...ordered].reverse()) {
-    const depth = Math.max(nodeDepth.get(node) ?? 0, layerDepth.get(node.layer) ?? 0);
-    layerDepth.set(node.layer, depth);
-    nodeDepth.set(node, depth);
-    for (const x of node.inputs) {
-      if (x.node) nodeDepth.set(x.node, Math.max(depth + 1, nodeDepth.get(x.node) ?? 0));
-    }
-  }
-  const nodes = new Set(ordered);
-  for (const t of inputs) {
-    const layer = t.node!.layer;
-    if (!layerDepth.has(layer)) {
-      layerDepth.set(layer, 0);
-      firstSeen.set(layer, -1);
-      nodes.add(t.node!);
-    }
-  }
-  const layers = [...layerDepth.keys()].sort(
-    (a, b) => layerDepth.get(b)! - layerDepth.get(a)! || firstSeen.get(a)! - firstSeen.get(b)!,
-  );
-  const names = layers.map((l) => l.name);
-  for (const name of new Set(names)) {
-    const n = names.filter((x) => x === name).length;
-    if (n > 1) {
-      throw new ValueError(
-        `The name "${name}" is used ${n} times in the model. All layer names should be unique.`,
-      );
-    }
-  }
-  return { layers, nodes };
 }
 
 /** `keras_history` of a tensor, counting only the producing layer's calls inside this model. */

@@ -42,7 +42,7 @@ export class Graph {
     for (const t of outputs) visit(t);
     for (const t of inputs) if (!state.has(t.node!)) order.unshift(t.node!);
     this.nodes = order;
-    this.layers = [...new Set(order.map((n) => n.layer))];
+    this.layers = kerasGraphOrder(inputs, outputs).layers;
   }
 
   /** Runs the graph on concrete tensors, one eager layer call per node. */
@@ -65,4 +65,66 @@ export class Graph {
   outputShapes(): ShapeSpec[] {
     return this.outputs.map((t) => t.shape);
   }
+}
+
+/**
+ * Keras's `map_graph`: the nodes between inputs and outputs, and the layers ordered as Keras
+ * lists them — by depth from the outputs (deepest, i.e. nearest the inputs, first), ties by
+ * the order a depth-first walk from the outputs first meets them.
+ */
+export function kerasGraphOrder(
+  inputs: readonly SymbolicTensor[],
+  outputs: readonly SymbolicTensor[],
+) {
+  const finished = new Set<Node>();
+  const inProgress = new Set<Node>();
+  const ordered: Node[] = [];
+  const firstSeen = new Map<Layer, number>();
+  const visit = (t: SymbolicTensor): void => {
+    const node = t.node;
+    if (!node || finished.has(node)) return;
+    if (inProgress.has(node)) {
+      throw new ValueError(`Tensor ${t.name} from layer "${node.layer.name}" is part of a cycle`);
+    }
+    if (!firstSeen.has(node.layer)) firstSeen.set(node.layer, firstSeen.size);
+    inProgress.add(node);
+    if (node.inputs.length > 0 && !inputs.includes(t)) for (const x of node.inputs) visit(x);
+    finished.add(node);
+    inProgress.delete(node);
+    ordered.push(node);
+  };
+  for (const t of outputs) visit(t);
+  // A node's depth is one more than the deepest node it feeds; a shared layer takes its deepest.
+  const nodeDepth = new Map<Node, number>();
+  const layerDepth = new Map<Layer, number>();
+  for (const node of [...ordered].reverse()) {
+    const depth = Math.max(nodeDepth.get(node) ?? 0, layerDepth.get(node.layer) ?? 0);
+    layerDepth.set(node.layer, depth);
+    nodeDepth.set(node, depth);
+    for (const x of node.inputs) {
+      if (x.node) nodeDepth.set(x.node, Math.max(depth + 1, nodeDepth.get(x.node) ?? 0));
+    }
+  }
+  const nodes = new Set(ordered);
+  for (const t of inputs) {
+    const layer = t.node!.layer;
+    if (!layerDepth.has(layer)) {
+      layerDepth.set(layer, 0);
+      firstSeen.set(layer, -1);
+      nodes.add(t.node!);
+    }
+  }
+  const layers = [...layerDepth.keys()].sort(
+    (a, b) => layerDepth.get(b)! - layerDepth.get(a)! || firstSeen.get(a)! - firstSeen.get(b)!,
+  );
+  const names = layers.map((l) => l.name);
+  for (const name of new Set(names)) {
+    const n = names.filter((x) => x === name).length;
+    if (n > 1) {
+      throw new ValueError(
+        `The name "${name}" is used ${n} times in the model. All layer names should be unique.`,
+      );
+    }
+  }
+  return { layers, nodes };
 }
