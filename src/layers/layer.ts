@@ -189,21 +189,16 @@ export abstract class Layer {
     return [...new Set(all)];
   }
 
+  /** Own trainable weights, then each sub-layer's (a frozen sub-layer contributes none). */
   get trainableWeights(): Variable[] {
-    return this.trainable
-      ? this.weights.filter((v) => v.trainable && this.isTrainableInside(v))
-      : [];
+    if (!this.trainable) return [];
+    const own = this.ownVariables.filter((v) => v.trainable);
+    return [...new Set([...own, ...this.layers.flatMap((l) => l.trainableWeights)])];
   }
 
   get nonTrainableWeights(): Variable[] {
     const trainable = new Set(this.trainableWeights);
     return this.weights.filter((v) => !trainable.has(v));
-  }
-
-  /** A weight of a frozen sub-layer is not trainable from outside either. */
-  private isTrainableInside(v: Variable): boolean {
-    if (this.ownVariables.includes(v)) return true;
-    return this.layers.some((l) => l.trainableWeights.includes(v));
   }
 
   getWeights(): Tensor[] {
