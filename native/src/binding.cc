@@ -5,6 +5,12 @@
 
 #include <napi.h>
 
+#include <cstdlib>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "kernels.h"
 #include "thread-pool.h"
 
@@ -17,29 +23,32 @@ bool fail(napi_env env, const char* fn, const char* what) {
   return false;
 }
 
-bool get_buf(const Napi::CallbackInfo& info, size_t i, const char* fn, Buf* out) {
+bool to_buf(napi_env env, napi_value value, const char* fn, Buf* out) {
   napi_typedarray_type type;
   size_t length;
   void* data;
   napi_value buffer;
   size_t offset;
   bool is_typed = false;
-  napi_is_typedarray(info.Env(), info[i], &is_typed);
+  napi_is_typedarray(env, value, &is_typed);
   if (!is_typed ||
-      napi_get_typedarray_info(info.Env(), info[i], &type, &length, &data, &buffer, &offset) !=
-          napi_ok) {
-    return fail(info.Env(), fn, "expected a typed array argument");
+      napi_get_typedarray_info(env, value, &type, &length, &data, &buffer, &offset) != napi_ok) {
+    return fail(env, fn, "expected a typed array argument");
   }
   switch (type) {
     case napi_float32_array: out->dtype = DType::f32; break;
     case napi_float64_array: out->dtype = DType::f64; break;
     case napi_int32_array: out->dtype = DType::i32; break;
     case napi_uint8_array: out->dtype = DType::u8; break;
-    default: return fail(info.Env(), fn, "unsupported typed array kind");
+    default: return fail(env, fn, "unsupported typed array kind");
   }
   out->data = data;
   out->length = static_cast<int64_t>(length);
   return true;
+}
+
+bool get_buf(const Napi::CallbackInfo& info, size_t i, const char* fn, Buf* out) {
+  return to_buf(info.Env(), info[i], fn, out);
 }
 
 int64_t get_int(const Napi::CallbackInfo& info, size_t i) {
@@ -262,6 +271,37 @@ void PoolCall(const Napi::CallbackInfo& info) {
   done(info, Kernel(x, out, pool_geometry(v)), "pool");
 }
 
+void ApplyUpdate(const Napi::CallbackInfo& info) {
+  Buf w, g, out, hyper;
+  Buf slots[kMaxSlots];
+  if (!get_buf(info, 1, "applyUpdate", &w) || !get_buf(info, 2, "applyUpdate", &g) ||
+      !get_buf(info, 4, "applyUpdate", &out) || !get_buf(info, 5, "applyUpdate", &hyper)) {
+    return;
+  }
+  if (!info[3].IsArray()) return (void)fail(info.Env(), "applyUpdate", "slots must be an array");
+  Napi::Array list = info[3].As<Napi::Array>();
+  if (list.Length() > kMaxSlots) return (void)fail(info.Env(), "applyUpdate", "too many slots");
+  const int n_slots = static_cast<int>(list.Length());
+  for (int s = 0; s < n_slots; s++) {
+    if (!to_buf(info.Env(), list.Get(static_cast<uint32_t>(s)), "applyUpdate", &slots[s])) return;
+  }
+  if (hyper.dtype != DType::f64 || hyper.length < 6) {
+    return (void)fail(info.Env(), "applyUpdate", "hyper must be a Float64Array of 6");
+  }
+  for (int s = 0; s < n_slots; s++) {
+    if (slots[s].length != w.length) {
+      return (void)fail(info.Env(), "applyUpdate", "slot length differs from the weight's");
+    }
+  }
+  if (g.length != w.length || out.length != w.length) {
+    return (void)fail(info.Env(), "applyUpdate", "lengths differ");
+  }
+  done(info,
+       apply_update(static_cast<UpdateRule>(get_int(info, 0)), w, g, slots, n_slots, out,
+                    as<double>(hyper)),
+       "applyUpdate");
+}
+
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   set_num_threads(static_cast<int>(get_int(info, 0)));
   return Napi::Number::New(info.Env(), num_threads());
@@ -280,12 +320,27 @@ Napi::Array names(Napi::Env env, std::initializer_list<const char*> list) {
   return a;
 }
 
+// Every op result is a fresh typed array that Node allocates with calloc. glibc serves large
+// blocks with fresh mmaps and returns the top of its heap to the kernel past a trim threshold, so
+// a training step that frees and reallocates the same few megabytes pays page faults for all of
+// them every step (~850 per W1 step; 17% of the main thread). Serving blocks up to 64 MiB from the
+// heap and keeping up to 256 MiB of free heap lets them be reused. A user's own MALLOC_*_
+// settings win.
+void tune_malloc() {
+#if defined(__GLIBC__)
+  if (std::getenv("MALLOC_MMAP_THRESHOLD_") == nullptr) mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  if (std::getenv("MALLOC_TRIM_THRESHOLD_") == nullptr) mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  tune_malloc();
   pool();  // start the workers and set OpenBLAS's thread count once, at load
 #define STRATA_NAME(id, name) name,
   exports.Set("unaryOps", names(env, {STRATA_UNARY_OPS(STRATA_NAME)}));
   exports.Set("binaryOps", names(env, {STRATA_BINARY_OPS(STRATA_NAME)}));
   exports.Set("reduceOps", names(env, {STRATA_REDUCE_OPS(STRATA_NAME)}));
+  exports.Set("updateRules", names(env, {STRATA_UPDATE_RULES(STRATA_NAME)}));
 #undef STRATA_NAME
   exports.Set("blas", Napi::String::New(env, openblas_get_config()));
   const auto fn = [&](const char* name, auto f) {
@@ -308,6 +363,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   fn("maxPool", MaxPool);
   fn("avgPool", PoolCall<avg_pool>);
   fn("avgPoolBackprop", PoolCall<avg_pool_backprop>);
+  fn("applyUpdate", ApplyUpdate);
   fn("setNumThreads", SetNumThreads);
   fn("getNumThreads", GetNumThreads);
   return exports;

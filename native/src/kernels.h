@@ -27,10 +27,13 @@ namespace strata {
   X(Sum, "sum") X(Prod, "prod") X(Max, "max") X(Min, "min") X(Argmax, "argmax")                \
   X(Argmin, "argmin")
 
+#define STRATA_UPDATE_RULES(X) X(Sgd, "sgd") X(Rmsprop, "rmsprop") X(Adam, "adam")
+
 #define STRATA_ENUM_ENTRY(id, name) id,
 enum class UnaryOp { STRATA_UNARY_OPS(STRATA_ENUM_ENTRY) };
 enum class BinaryOp { STRATA_BINARY_OPS(STRATA_ENUM_ENTRY) };
 enum class ReduceOp { STRATA_REDUCE_OPS(STRATA_ENUM_ENTRY) };
+enum class UpdateRule { STRATA_UPDATE_RULES(STRATA_ENUM_ENTRY) };
 #undef STRATA_ENUM_ENTRY
 
 // elementwise.cc — plans are simplified in place; out is the last operand, contiguous.
@@ -79,5 +82,11 @@ struct PoolGeometry {
 bool max_pool(const Buf& x, const Buf& out, int32_t* argmax, const PoolGeometry& g);
 bool avg_pool(const Buf& x, const Buf& out, const PoolGeometry& g);
 bool avg_pool_backprop(const Buf& dy, const Buf& dx, const PoolGeometry& g);
+
+// optimizer.cc — the fused update rules; h is the rule's hyper-parameter list (UpdateRule in
+// src/backend/backend.ts), slots are updated in place.
+constexpr int kMaxSlots = 3;
+bool apply_update(UpdateRule rule, const Buf& w, const Buf& g, const Buf* slots, int n_slots,
+                  const Buf& out, const double* h);
 
 }  // namespace strata

@@ -34,6 +34,40 @@ namespace {
 // Below this many multiply-adds per product, a batch runs as parallel plain loops.
 constexpr int64_t kSmallProduct = 32 * 32 * 32;
 
+// Below this many multiply-adds one thread does the whole product: splitting costs more than
+// the second core gains.
+constexpr double kSplitProduct = double(1 << 20);
+
+// One product split into a block of rows (or columns, when it is wider than tall) per pool
+// thread, each a single-threaded BLAS call. OpenBLAS's own threads stay off: they spin in
+// sched_yield between products and fight our pool and V8 for the cores.
+template <class T>
+void split_gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a,
+                int64_t lda, const T* b, int64_t ldb, T* c, int64_t ldc) {
+  const int64_t parts = num_threads();
+  if (parts == 1 || double(m) * double(n) * double(k) < kSplitProduct) {
+    gemm(trans_a, trans_b, m, n, k, a, lda, b, ldb, T(0), c, ldc);
+    return;
+  }
+  // Block edges on multiples of 16 keep every block on BLAS's full-width micro-kernels.
+  const bool by_rows = m >= n;
+  const int64_t size = by_rows ? m : n;
+  const auto edge = [&](int64_t p) { return std::min(size, (size * p / parts + 8) / 16 * 16); };
+  parallel_for(parts, 1, [&](int64_t first, int64_t last) {
+    for (int64_t p = first; p < last; p++) {
+      const int64_t lo = p == 0 ? 0 : edge(p), hi = p == parts - 1 ? size : edge(p + 1);
+      if (hi <= lo) continue;
+      if (by_rows) {
+        const T* a_block = trans_a ? a + lo : a + lo * lda;
+        gemm(trans_a, trans_b, hi - lo, n, k, a_block, lda, b, ldb, T(0), c + lo * ldc, ldc);
+      } else {
+        const T* b_block = trans_b ? b + lo * ldb : b + lo;
+        gemm(trans_a, trans_b, m, hi - lo, k, a, lda, b_block, ldb, T(0), c + lo, ldc);
+      }
+    }
+  });
+}
+
 // out[m,n] = op(a) · op(b) for one small product, accumulating in double like the reference.
 template <class T>
 void small_matmul(const T* a, const T* b, T* out, int64_t m, int64_t k, int64_t n, bool trans_a,
@@ -66,7 +100,7 @@ void matmul_loop(const T* a, const T* b, T* out, int64_t m, int64_t k, int64_t n
   // A shared right operand and back-to-back left operands: the batch is one tall product
   // [batch·m, k] · [k, n] (a dense layer applied to a sequence, for instance).
   if (batch > 1 && b_stride == 0 && !trans_a && a_stride == m * k) {
-    gemm(false, trans_b, batch * m, n, k, a, lda, b, ldb, T(0), out, n);
+    split_gemm(false, trans_b, batch * m, n, k, a, lda, b, ldb, out, n);
     return;
   }
   if (batch > 1 && m * n * k <= kSmallProduct) {
@@ -81,8 +115,8 @@ void matmul_loop(const T* a, const T* b, T* out, int64_t m, int64_t k, int64_t n
     return;
   }
   for (int64_t t = 0; t < batch; t++) {
-    gemm(trans_a, trans_b, m, n, k, a + t * a_stride, lda, b + t * b_stride, ldb, T(0),
-            out + t * m * n, n);
+    split_gemm(trans_a, trans_b, m, n, k, a + t * a_stride, lda, b + t * b_stride, ldb,
+               out + t * m * n, n);
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -56,6 +57,7 @@ class ThreadPool {
       std::lock_guard<std::mutex> lk(mutex_);
       job_ = &job;
       ++generation_;
+      posted_.store(generation_, std::memory_order_release);
     }
     wake_.notify_all();
     run(job);
@@ -95,10 +97,19 @@ class ThreadPool {
     }
   }
 
+  // Kernels come back to back within a training step, and a worker asleep on the condition
+  // variable takes tens of microseconds to wake: a worker spins this long before it sleeps.
+  static constexpr auto kSpin = std::chrono::microseconds(100);
+
   void worker() {
     uint64_t seen = 0;
-    std::unique_lock<std::mutex> lk(mutex_);
     for (;;) {
+      const auto until = std::chrono::steady_clock::now() + kSpin;
+      while (posted_.load(std::memory_order_acquire) == seen &&
+             std::chrono::steady_clock::now() < until) {
+        relax();
+      }
+      std::unique_lock<std::mutex> lk(mutex_);
       wake_.wait(lk, [&] { return stopping_ || generation_ != seen; });
       if (stopping_) return;
       seen = generation_;
@@ -111,6 +122,12 @@ class ThreadPool {
       --job->holders;
       done_.notify_all();
     }
+  }
+
+  static void relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
   }
 
   void start(int n) {
@@ -138,6 +155,7 @@ class ThreadPool {
   std::condition_variable done_;
   Job* job_ = nullptr;
   uint64_t generation_ = 0;
+  std::atomic<uint64_t> posted_{0};  // generation_, readable without the mutex (spinning workers)
   bool stopping_ = false;
 };
 
@@ -157,7 +175,7 @@ inline int default_threads() {
 inline ThreadPool& pool() {
   static ThreadPool* instance = [] {
     const int n = default_threads();
-    openblas_set_num_threads(n);
+    openblas_set_num_threads(1);
     // Never destroyed: joining workers during static destruction at exit gains nothing.
     return new ThreadPool(n);
   }();
@@ -170,7 +188,6 @@ inline int num_threads() { return pool().size(); }
 inline void set_num_threads(int n) {
   n = std::max(n, 1);
   pool().resize(n);
-  openblas_set_num_threads(n);
 }
 
 inline void parallel_for(int64_t n, int64_t grain, const ThreadPool::Range& fn) {

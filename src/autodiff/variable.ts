@@ -16,6 +16,8 @@ export class Variable {
   /** Projection applied after each optimizer update (Keras `constraint`), if any. */
   constraint: { apply(w: Tensor): Tensor } | null = null;
   private current: Tensor;
+  /** Whether `current` was copied here and never handed out, so it may be updated in place. */
+  private owned = false;
 
   constructor(
     initial: Tensor | NestedArray | TypedArray,
@@ -28,7 +30,20 @@ export class Variable {
   }
 
   get value(): Tensor {
+    this.owned = false;
     return this.current;
+  }
+
+  /**
+   * The buffer behind the value, for an update in place (optimizer slots). A tensor that has ever
+   * been handed out through `value` is copied first: no tensor anyone holds ever changes.
+   */
+  writableData(): TypedArray {
+    if (!this.owned) {
+      this.current = new Tensor(this.current.data.slice(), this.current.shape);
+      this.owned = true;
+    }
+    return this.current.data;
   }
 
   get shape(): readonly number[] {
@@ -48,6 +63,7 @@ export class Variable {
       );
     }
     this.current = convert(t, this.dtype);
+    this.owned = false;
   }
 
   toString(): string {

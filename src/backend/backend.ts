@@ -92,6 +92,20 @@ export interface PoolParams {
   padBefore: readonly [number, number, number];
 }
 
+/**
+ * The optimizer rules with a fused kernel, and the layout of their `hyper` numbers. Every rule
+ * starts from the decayed weight w' = w − decay·w (decoupled weight decay; decay = wd·lr, or 0).
+ *   sgd      [lr, decay, momentum, nesterov]; slots [m] when momentum > 0:
+ *            m ← μm − lr·g, then w ← w' + m, or w' + μm − lr·g with Nesterov; no momentum: w' − lr·g
+ *   rmsprop  [lr, decay, rho, momentum, epsilon, centered]; slots [v, m if momentum > 0, a if centered]:
+ *            v ← ρv + (1 − ρ)g²; a ← ρa + (1 − ρ)g; Δ = lr·g / √(v − a² + ε) (centered) or √(v + ε);
+ *            m ← μm + Δ, w ← w' − m with momentum, else w ← w' − Δ
+ *   adam     [alpha, decay, beta1, beta2, epsilon, amsgrad]; slots [m, v, vHat if amsgrad]:
+ *            m ← m + (g − m)(1 − β1); v ← v + (g² − v)(1 − β2); vHat ← max(vHat, v);
+ *            w ← w' − α·m / (√(vHat or v) + ε)   (α already holds the bias corrections)
+ */
+export type UpdateRule = "sgd" | "rmsprop" | "adam";
+
 export interface Kernels {
   /** out[i] = op(x[i]); out may have another dtype (comparisons to bool, isnan …). */
   unary(op: UnaryOp, x: TypedArray, out: TypedArray): void;
@@ -172,4 +186,17 @@ export interface Kernels {
   maxPool(x: FloatArray, out: FloatArray, argmax: Int32Array, p: PoolParams): void;
   avgPool(x: FloatArray, out: FloatArray, p: PoolParams): void;
   avgPoolBackprop(dy: FloatArray, dx: FloatArray, p: PoolParams): void;
+  /**
+   * One optimizer step for one weight, element by element (see UpdateRule): reads w and g,
+   * updates the rule's slots in place and writes the new weight to out. Every array has w's float
+   * dtype and length.
+   */
+  applyUpdate(
+    rule: UpdateRule,
+    w: FloatArray,
+    g: FloatArray,
+    slots: readonly FloatArray[],
+    out: FloatArray,
+    hyper: Float64Array,
+  ): void;
 }

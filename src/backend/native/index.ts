@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { ValueError } from "../../errors.js";
 import type { FloatArray, TypedArray } from "../../tensor/dtype.js";
-import type { BinaryOp, Kernels, ReduceOp, UnaryOp } from "../backend.js";
+import type { BinaryOp, Kernels, ReduceOp, UnaryOp, UpdateRule } from "../backend.js";
 import { tsKernels } from "../ts/index.js";
 import { blasSize, count, fits, packConv, packPlan, packPool, planSize } from "./checks.js";
 
@@ -26,6 +26,7 @@ interface Addon {
   readonly unaryOps: readonly string[];
   readonly binaryOps: readonly string[];
   readonly reduceOps: readonly string[];
+  readonly updateRules: readonly string[];
   readonly blas: string;
   unary(op: number, x: TypedArray, out: TypedArray): void;
   binary(op: number, a: TypedArray, b: TypedArray, out: TypedArray, plan: Float64Array): void;
@@ -90,6 +91,14 @@ interface Addon {
   maxPool(x: FloatArray, out: FloatArray, argmax: Int32Array, params: Float64Array): void;
   avgPool(x: FloatArray, out: FloatArray, params: Float64Array): void;
   avgPoolBackprop(dy: FloatArray, dx: FloatArray, params: Float64Array): void;
+  applyUpdate(
+    rule: number,
+    w: FloatArray,
+    g: FloatArray,
+    slots: readonly FloatArray[],
+    out: FloatArray,
+    hyper: Float64Array,
+  ): void;
   setNumThreads(n: number): number;
   getNumThreads(): number;
 }
@@ -118,6 +127,7 @@ const REQUIRED: readonly (keyof Addon)[] = [
   "maxPool",
   "avgPool",
   "avgPoolBackprop",
+  "applyUpdate",
   "setNumThreads",
   "getNumThreads",
 ];
@@ -160,6 +170,7 @@ function makeKernels(addon: Addon) {
   const unaryCode = codes<UnaryOp>(addon.unaryOps);
   const binaryCode = codes<BinaryOp>(addon.binaryOps);
   const reduceCode = codes<ReduceOp>(addon.reduceOps);
+  const ruleCode = codes<UpdateRule>(addon.updateRules);
   const ts = tsKernels;
 
   const checkIndices = (
@@ -346,6 +357,24 @@ function makeKernels(addon: Addon) {
     avgPoolBackprop(dy, dx, p) {
       if (!allFloatAlike(dy, dx)) return ts.avgPoolBackprop(dy, dx, p);
       addon.avgPoolBackprop(dy, dx, packPool("avgPoolBackprop", p, ["dx", dx], [["dy", dy]]));
+    },
+    applyUpdate(rule, w, g, slots, out, hyper) {
+      const code = ruleCode.get(rule);
+      if (code === undefined || !allFloatAlike(w, g, out, ...slots) || hyper.length < 6) {
+        return ts.applyUpdate(rule, w, g, slots, out, hyper);
+      }
+      for (const [name, arr] of [
+        ["g", g],
+        ["out", out],
+        ...slots.map((s, i) => [`slots[${i}]`, s] as const),
+      ] as const) {
+        if (arr.length !== w.length) {
+          throw new ValueError(
+            `native applyUpdate: ${name} has ${arr.length} elements; expected ${w.length} (the weight's)`,
+          );
+        }
+      }
+      if (w.length > 0) addon.applyUpdate(code, w, g, slots, out, hyper);
     },
   } satisfies Kernels;
 }

@@ -2,6 +2,7 @@ import type { Kernels } from "../backend.js";
 import { conv, convBackpropFilter, convBackpropInput } from "./conv.js";
 import { binary, cast, unary, where } from "./elementwise.js";
 import { matmul } from "./matmul.js";
+import { applyUpdate } from "./optimizer.js";
 import { copy, gather, scatterAdd } from "./movement.js";
 import { avgPool, avgPoolBackprop, maxPool } from "./pool.js";
 import { cumsum, reduce } from "./reduce.js";
@@ -26,4 +27,5 @@ export const tsKernels = {
   maxPool,
   avgPool,
   avgPoolBackprop,
+  applyUpdate,
 } satisfies Kernels;

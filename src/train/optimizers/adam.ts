@@ -9,6 +9,7 @@ import {
   checkBool,
   checkRange,
 } from "./optimizer.js";
+import type { FusedRule } from "./fused.js";
 
 export interface AdamOptions extends OptimizerOptions {
   beta1?: number;
@@ -45,8 +46,7 @@ export class Adam extends Optimizer {
   }
 
   protected updateStep(g: Tensor, w: Tensor, slots: readonly Variable[], lr: number): Tensor {
-    const t = this.iterations + 1;
-    const alpha = (lr * Math.sqrt(1 - Math.pow(this.beta2, t))) / (1 - Math.pow(this.beta1, t));
+    const alpha = this.alpha(lr);
     const [momentum, velocity, velocityHat] = slots as [Variable, Variable, Variable?];
     const m = add(momentum, multiply(subtract(g, momentum), 1 - this.beta1));
     let v = add(velocity, multiply(subtract(square(g), velocity), 1 - this.beta2));
@@ -57,6 +57,19 @@ export class Adam extends Optimizer {
       velocityHat.assign(v);
     }
     return subtract(w, divide(multiply(m, alpha), add(sqrt(v), this.epsilon)));
+  }
+
+  /** The step size with both bias corrections folded in, for this step. */
+  private alpha(lr: number): number {
+    const t = this.iterations + 1;
+    return (lr * Math.sqrt(1 - Math.pow(this.beta2, t))) / (1 - Math.pow(this.beta1, t));
+  }
+
+  protected override fusedRule(lr: number): FusedRule | null {
+    if (this.updateStep !== Adam.prototype.updateStep) return null; // a subclass's own rule wins
+    const amsgrad = this.amsgrad ? 1 : 0;
+    const hyper = Float64Array.of(this.alpha(lr), 0, this.beta1, this.beta2, this.epsilon, amsgrad);
+    return { rule: "adam", hyper };
   }
 
   protected override ownConfig(): Record<string, unknown> {

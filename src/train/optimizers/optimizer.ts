@@ -15,6 +15,7 @@ import { add, cast, divide, multiply, subtract } from "../../ops/elementwise.js"
 import { full, zeros } from "../../tensor/creation.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { clipByGlobalNorm, clipByNorm, clipByValue } from "./clip.js";
+import { type FusedRule, applyFused } from "./fused.js";
 import {
   type LearningRate,
   type OptimizerOptions,
@@ -102,6 +103,11 @@ export abstract class Optimizer {
     slots: readonly Variable[],
     lr: number,
   ): Tensor;
+
+  /** The same rule as one fused kernel per variable, where there is one (SGD, RMSprop, Adam). */
+  protected fusedRule(_lr: number): FusedRule | null {
+    return null;
+  }
 
   /** Called once per update step before the per-variable updates (Nadam's momentum cache). */
   protected beforeUpdates(): void {}
@@ -291,11 +297,16 @@ export abstract class Optimizer {
     const lr = this.currentLearningRate;
     this.beforeUpdates();
     const decay = this.weightDecay ? this.weightDecay * lr : 0;
+    const fused = this.fusedRule(lr);
     vars.forEach((v, i) => {
-      let value = v.value;
+      const slots = this.slotsOf.get(v)!;
       // Decoupled weight decay (Loshchilov & Hutter): w ← w − w·wd·lr, before the update rule.
-      if (decay !== 0 && this.usesWeightDecay(v)) value = subtract(value, multiply(value, decay));
-      let next = this.updateStep(clipped[i]!, value, this.slotsOf.get(v)!, lr);
+      const wd = decay !== 0 && this.usesWeightDecay(v) ? decay : 0;
+      let next = fused && applyFused(fused, v.value, clipped[i]!, slots, wd);
+      if (!next) {
+        const value = wd !== 0 ? subtract(v.value, multiply(v.value, wd)) : v.value;
+        next = this.updateStep(clipped[i]!, value, slots, lr);
+      }
       if (fuseConstraints && v.constraint) next = v.constraint.apply(next);
       v.assign(next);
     });

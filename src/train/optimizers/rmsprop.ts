@@ -8,6 +8,7 @@ import {
   checkBool,
   checkRange,
 } from "./optimizer.js";
+import type { FusedRule } from "./fused.js";
 
 export interface RMSpropOptions extends OptimizerOptions {
   rho?: number;
@@ -64,6 +65,13 @@ export class RMSprop extends Optimizer {
       return subtract(w, m);
     }
     return subtract(w, increment);
+  }
+
+  protected override fusedRule(lr: number): FusedRule | null {
+    if (this.updateStep !== RMSprop.prototype.updateStep) return null; // a subclass's own rule wins
+    const centered = this.centered ? 1 : 0;
+    const hyper = Float64Array.of(lr, 0, this.rho, this.momentum, this.epsilon, centered);
+    return { rule: "rmsprop", hyper };
   }
 
   protected override ownConfig(): Record<string, unknown> {

@@ -8,6 +8,7 @@ import {
   checkBool,
   checkRange,
 } from "./optimizer.js";
+import type { FusedRule } from "./fused.js";
 
 export interface SGDOptions extends OptimizerOptions {
   /** Defaults to 0 (plain gradient descent); must lie in [0, 1]. */
@@ -41,6 +42,12 @@ export class SGD extends Optimizer {
     const v = subtract(multiply(m, this.momentum), step);
     m.assign(v);
     return add(w, this.nesterov ? subtract(multiply(v, this.momentum), step) : v);
+  }
+
+  protected override fusedRule(lr: number): FusedRule | null {
+    if (this.updateStep !== SGD.prototype.updateStep) return null; // a subclass's own rule wins
+    const hyper = Float64Array.of(lr, 0, this.momentum, this.nesterov ? 1 : 0, 0, 0);
+    return { rule: "sgd", hyper };
   }
 
   protected override ownConfig(): Record<string, unknown> {
