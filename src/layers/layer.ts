@@ -130,11 +130,14 @@ export abstract class Layer {
     return this.dtype;
   }
 
-  /** The mask of the outputs: pass-through for masking-aware layers, none otherwise. */
+  /**
+   * The mask of the outputs (one per output for a layer with several): pass-through for
+   * masking-aware layers, none otherwise.
+   */
   computeMask(
     _inputs: Tensor | Tensor[],
     mask: Tensor | null | readonly (Tensor | null)[],
-  ): Tensor | null {
+  ): Tensor | null | (Tensor | null)[] {
     if (!this.supportsMasking) return null;
     return Array.isArray(mask) ? (mask[0] ?? null) : (mask as Tensor | null);
   }
@@ -295,6 +298,24 @@ export abstract class Layer {
     ) as Tensor;
   }
 
+  /**
+   * `apply` that always returns a list: every output of a layer with several (an RNN with
+   * `returnState`, attention with `returnAttentionScores`), or the single output in a list of one.
+   * Keras's `out, h, c = lstm(x)` is `const [out, h, c] = lstm.applyAll(x)`.
+   */
+  applyAll(
+    inputs: SymbolicTensor | readonly SymbolicTensor[],
+    opts?: CallOptions,
+  ): SymbolicTensor[];
+  applyAll(inputs: TensorLike | readonly TensorLike[], opts?: CallOptions): Tensor[];
+  applyAll(
+    inputs: SymbolicTensor | readonly SymbolicTensor[] | TensorLike | readonly TensorLike[],
+    opts: CallOptions = {},
+  ): SymbolicTensor[] | Tensor[] {
+    const out = this.apply(inputs as SymbolicTensor, opts) as unknown;
+    return (Array.isArray(out) ? out : [out]) as SymbolicTensor[] | Tensor[];
+  }
+
   private applySymbolic(
     inputs: SymbolicTensor[],
     isList: boolean,
@@ -337,7 +358,10 @@ export abstract class Layer {
       const out = this.withContext(() => this.call(arg, { training, mask: inMask }), shapeArg);
       const outMask = this.computeMask(arg, inMask);
       const outs = Array.isArray(out) ? out : [out];
-      if (outMask) for (const t of outs) masks.set(t, outMask);
+      outs.forEach((t, i) => {
+        const m = Array.isArray(outMask) ? outMask[i] : outMask;
+        if (m) masks.set(t, m);
+      });
       if (this.activityRegularizer) {
         // Keras divides the activity penalty by the batch size.
         for (const t of outs)

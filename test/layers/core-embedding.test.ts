@@ -245,7 +245,7 @@ describe("Lambda", () => {
     assert.deepEqual(fnShape.apply(inp).shape, [null, 4, 6]);
     const two = new Lambda((t) => [t as Tensor, t as Tensor]);
     assert.deepEqual(
-      (two.apply(inp) as unknown as { shape: unknown }[]).map((s) => s.shape),
+      two.applyAll(inp).map((s) => s.shape),
       [
         [null, 4, 6],
         [null, 4, 6],

@@ -13,6 +13,7 @@ import { GRU } from "../../src/layers/recurrent/gru.js";
 import { LSTM } from "../../src/layers/recurrent/lstm.js";
 import { SimpleRNN } from "../../src/layers/recurrent/simple-rnn.js";
 import { TimeDistributed } from "../../src/layers/recurrent/time-distributed.js";
+import { BatchNormalization } from "../../src/layers/normalization/batch-normalization.js";
 import { deserializeLayer } from "../../src/layers/recurrent/serialization.js";
 import { assertClose, randn } from "../helpers.js";
 import { runLayerTest } from "./layer-test.js";
@@ -194,7 +195,12 @@ describe("Bidirectional", () => {
     const y = bi.apply(x, { mask: st.tensor(keep) }).toArray() as number[][][];
     assert.deepEqual(y[0]![3], [0, 0, 0, 0]);
     assert.deepEqual(y[1]![1], [0, 0, 0, 0]);
-    assert.equal(bi.computeMask(x, st.tensor(keep))?.shape.join(), "2,4");
+    assert.equal((bi.computeMask(x, st.tensor(keep)) as st.Tensor).shape.join(), "2,4");
+    const m = st.tensor(keep);
+    const states = new Bidirectional(new LSTM(2, { returnSequences: true, returnState: true }));
+    assert.deepEqual(states.computeMask(x, m), [m, null, null, null, null]);
+    const split = new Bidirectional(new LSTM(2, { returnSequences: true }), { mergeMode: null });
+    assert.deepEqual(split.computeMask(x, m), [m, m]);
 
     const last = new Bidirectional(new LSTM(2, { dtype: "float64", returnState: true }), {
       dtype: "float64",
@@ -300,6 +306,22 @@ describe("TimeDistributed", () => {
       inputShape: [2, 3, 4, 3],
       expectedOutputShape: [2, 3, 2],
     });
+  });
+
+  it("normalizes each timestep with its own batch statistics in training, as Keras's loop", () => {
+    // Each timestep has its own mean (0, 10, 20): per-step statistics remove it exactly.
+    const x = st.ops.add(randn([6, 3, 2], 4), st.tensor([[0], [10], [20]], [3, 1], "float64"));
+    const bn = new BatchNormalization({ dtype: "float64", epsilon: 0 });
+    const y = new TimeDistributed(bn, { dtype: "float64" }).apply(x, { training: true });
+    const stepMeans = st.ops.mean(x, 0).toArray() as number[][];
+    assertClose(st.ops.mean(y, 0), st.zeros([3, 2], "float64"), { atol: 1e-12 });
+    assertClose(st.ops.mean(st.ops.square(y), 0), st.ones([3, 2], "float64"), { atol: 1e-9 });
+    // The moving mean took one update per timestep, in order.
+    let moving = [0, 0];
+    for (let t = 0; t < 3; t++) {
+      moving = moving.map((m, j) => 0.99 * m + 0.01 * stepMeans[t]![j]!);
+    }
+    assertClose(bn.movingMean.value, st.tensor(moving, [2], "float64"), { atol: 1e-12 });
   });
 
   it("applies the same layer to every timestep", () => {

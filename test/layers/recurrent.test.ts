@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import * as st from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
 import { Input } from "../../src/layers/core/input.js";
-import { SymbolicTensor } from "../../src/layers/symbolic.js";
+import { maskOf } from "../../src/layers/layer.js";
 import { GRU, GRUCell } from "../../src/layers/recurrent/gru.js";
 import { LSTM, LSTMCell } from "../../src/layers/recurrent/lstm.js";
 import { RNN } from "../../src/layers/recurrent/rnn.js";
@@ -280,6 +280,13 @@ describe("masking", () => {
     assert.equal(seqLayer.computeMask(x, mask), mask);
     const lastLayer = new LSTM(2);
     assert.equal(lastLayer.computeMask(x, mask), null);
+    // Keras: with returnState the states carry no mask; the sequence output keeps it.
+    const withState = new LSTM(2, { returnSequences: true, returnState: true });
+    assert.deepEqual(withState.computeMask(x, mask), [mask, null, null]);
+    const [out, h, c] = withState.applyAll(x, { mask });
+    assert.equal(maskOf(out!), mask);
+    assert.equal(maskOf(h!), null);
+    assert.equal(maskOf(c!), null);
     assert.throws(
       () => seqLayer.apply(x, { mask: st.ones([3, 4], "bool") }),
       /expected a mask of shape \(3, 5\)/,
@@ -385,7 +392,7 @@ describe("symbolic calls", () => {
   it("infer shapes, with a list of shapes for returnState", () => {
     const seq = Input({ shape: [null, 4] });
     assert.deepEqual(new LSTM(5, { returnSequences: true }).apply(seq).shape, [null, null, 5]);
-    const outs = new LSTM(5, { returnState: true }).apply(seq) as unknown as SymbolicTensor[];
+    const outs = new LSTM(5, { returnState: true }).applyAll(seq);
     assert.deepEqual(
       outs.map((t) => t.shape),
       [
@@ -394,9 +401,7 @@ describe("symbolic calls", () => {
         [null, 5],
       ],
     );
-    const gru = new GRU(3, { returnState: true, returnSequences: true }).apply(
-      seq,
-    ) as unknown as SymbolicTensor[];
+    const gru = new GRU(3, { returnState: true, returnSequences: true }).applyAll(seq);
     assert.deepEqual(
       gru.map((t) => t.shape),
       [

@@ -181,8 +181,12 @@ export class Bidirectional extends Layer {
   override computeMask(
     _inputs: Tensor | Tensor[],
     mask: Tensor | null | readonly (Tensor | null)[],
-  ): Tensor | null {
-    return this.returnSequences ? firstMask(mask) : null;
+  ): Tensor | null | (Tensor | null)[] {
+    const output = this.returnSequences ? firstMask(mask) : null;
+    const outputs = this.mergeMode === null ? [output, output] : [output];
+    if (!this.returnState) return outputs.length === 1 ? outputs[0]! : outputs;
+    // Keras: the returned states of both directions carry no mask.
+    return [...outputs, ...this.forwardLayer.stateSize.flatMap(() => [null, null])];
   }
 
   /** Keras `reset_state`: both directions' kept states return to zeros. */

@@ -216,8 +216,10 @@ export class RNN extends Layer {
   override computeMask(
     _inputs: Tensor | Tensor[],
     mask: Tensor | null | readonly (Tensor | null)[],
-  ): Tensor | null {
-    return this.returnSequences ? firstMask(mask) : null;
+  ): Tensor | null | (Tensor | null)[] {
+    const output = this.returnSequences ? firstMask(mask) : null;
+    // Keras: the returned states carry no mask.
+    return this.returnState ? [output, ...this.stateSize.map(() => null)] : output;
   }
 
   /** The Layer base config, then Keras's RNN keys. */
