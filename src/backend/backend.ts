@@ -3,7 +3,8 @@ import type { FloatArray, TypedArray } from "../tensor/dtype.js";
 /**
  * The kernel interface every backend implements. Kernels see contiguous typed arrays and plain
  * numbers, nothing else: validation, broadcasting, axis handling and gradients live in `ops/`.
- * Outputs are preallocated by the caller (zero-filled) and written in place.
+ * Outputs are preallocated by the caller and written in place: zero-filled, except those of unary,
+ * binary, where, matmul and applyUpdate, whose contents are arbitrary and must be written in full.
  */
 
 export type UnaryOp =

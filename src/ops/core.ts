@@ -2,7 +2,14 @@ import { Variable } from "../autodiff/variable.js";
 import { kernels } from "../backend/registry.js";
 import { DTypeError } from "../errors.js";
 import { tensor } from "../tensor/creation.js";
-import { type DType, type TypedArray, allocate, isFloat, weakScalarType } from "../tensor/dtype.js";
+import {
+  type DType,
+  type TypedArray,
+  allocate,
+  allocateUnfilled,
+  isFloat,
+  weakScalarType,
+} from "../tensor/dtype.js";
 import { type Shape, sizeOf } from "../tensor/shape.js";
 import { type NestedArray, Tensor } from "../tensor/tensor.js";
 
@@ -41,6 +48,11 @@ export function asTensorPair(a: TensorLike, b: TensorLike): [Tensor, Tensor] {
 /** A zero-filled output tensor (kernels write into it). */
 export function empty(shape: Shape, dtype: DType): Tensor {
   return new Tensor(allocate(dtype, sizeOf(shape)), shape);
+}
+
+/** An output tensor with arbitrary contents, for kernels that write every element. */
+export function unfilled(shape: Shape, dtype: DType): Tensor {
+  return new Tensor(allocateUnfilled(dtype, sizeOf(shape)), shape);
 }
 
 /** Non-differentiable dtype conversion used by the ops themselves. */

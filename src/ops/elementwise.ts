@@ -3,7 +3,7 @@ import { record } from "../autodiff/tape.js";
 import { type DType, isFloat, promoteTypes } from "../tensor/dtype.js";
 import { broadcastShapes, broadcastStrides, collapseAxes, sameShape } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { type TensorLike, asTensor, asTensorPair, castTo, empty, kernels } from "./core.js";
+import { type TensorLike, asTensor, asTensorPair, castTo, kernels, unfilled } from "./core.js";
 
 /** Shape of the broadcast result and the strided plan that reads every operand into it. */
 export function broadcastPlan(
@@ -27,7 +27,7 @@ function floatInput(x: TensorLike): Tensor {
 }
 
 function unary(op: UnaryOp, x: Tensor, outDtype: DType = x.dtype): Tensor {
-  const out = empty(x.shape, outDtype);
+  const out = unfilled(x.shape, outDtype);
   kernels().unary(op, x.data, out.data);
   return out;
 }
@@ -111,12 +111,12 @@ export const isfinite = (x: TensorLike): Tensor => unary("isfinite", asTensor(x)
 
 function binary(op: BinaryOp, a: Tensor, b: Tensor, outDtype: DType, where: string): Tensor {
   if (sameShape(a.shape, b.shape)) {
-    const out = empty(a.shape, outDtype);
+    const out = unfilled(a.shape, outDtype);
     kernels().binary(op, a.data, b.data, out.data, { shape: [a.size], strides: [[1], [1]] });
     return out;
   }
   const { shape, plan } = broadcastPlan([a.shape, b.shape], where);
-  const out = empty(shape, outDtype);
+  const out = unfilled(shape, outDtype);
   kernels().binary(op, a.data, b.data, out.data, plan);
   return out;
 }
@@ -225,7 +225,7 @@ export function where(condition: TensorLike, x1: TensorLike, x2: TensorLike): Te
   const [a, b] = asTensorPair(x1, x2);
   const dtype = promoteTypes(a.dtype, b.dtype);
   const { shape, plan } = broadcastPlan([c.shape, a.shape, b.shape], "where");
-  const out = empty(shape, dtype);
+  const out = unfilled(shape, dtype);
   kernels().where(c.data as Uint8Array, a.data, b.data, out.data, plan);
   return record(out, [a, b], (dy) => [where(c, dy, 0), where(c, 0, dy)]);
 }

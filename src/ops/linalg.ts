@@ -9,7 +9,7 @@ import {
   sizeOf,
 } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { type TensorLike, asTensor, castTo, empty, kernels } from "./core.js";
+import { type TensorLike, asTensor, castTo, kernels, unfilled } from "./core.js";
 import { cast, multiply } from "./elementwise.js";
 import { reshape, transpose } from "./movement.js";
 
@@ -27,7 +27,7 @@ function gemm(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
   const aBatch = a.shape.slice(0, -2);
   const bBatch = b.shape.slice(0, -2);
   const batchShape = broadcastShapes(aBatch, bBatch, "matmul");
-  const out = empty([...batchShape, m, n], a.dtype);
+  const out = unfilled([...batchShape, m, n], a.dtype);
   if (out.size > 0) {
     // The kernel walks one batch axis with a stride per operand (0 = broadcast); merge what axes
     // it can into that one and loop over the rest here.

@@ -28,6 +28,31 @@ export function allocate(dtype: DType, size: number): TypedArray {
   }
 }
 
+const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+const NodeBuffer = (globalThis as { Buffer?: { allocUnsafeSlow(n: number): Uint8Array } }).Buffer;
+
+/**
+ * Like `allocate`, but the contents are arbitrary: only for outputs a kernel writes in full
+ * (elementwise, matmul). Zero-filling a large result costs one more pass over its memory; below
+ * 4 KiB, or outside Node, it is zero-filled anyway.
+ */
+export function allocateUnfilled<D extends DType>(dtype: D, size: number): ArrayFor[D];
+export function allocateUnfilled(dtype: DType, size: number): TypedArray {
+  const bytes = size * BYTES[dtype];
+  if (bytes < 4096 || NodeBuffer === undefined) return allocate(dtype, size);
+  const buffer = NodeBuffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
+  switch (dtype) {
+    case "float32":
+      return new Float32Array(buffer, 0, size);
+    case "float64":
+      return new Float64Array(buffer, 0, size);
+    case "int32":
+      return new Int32Array(buffer, 0, size);
+    case "bool":
+      return new Uint8Array(buffer, 0, size);
+  }
+}
+
 export function dtypeOf(data: TypedArray): DType {
   if (data instanceof Float32Array) return "float32";
   if (data instanceof Float64Array) return "float64";

@@ -1,7 +1,7 @@
 import type { Variable } from "../../autodiff/variable.js";
 import type { UpdateRule } from "../../backend/backend.js";
 import { kernels } from "../../backend/registry.js";
-import { type FloatArray, allocate } from "../../tensor/dtype.js";
+import { type FloatArray, allocateUnfilled } from "../../tensor/dtype.js";
 import { Tensor } from "../../tensor/tensor.js";
 
 /**
@@ -26,7 +26,7 @@ export function applyFused(
   decay: number,
 ): Tensor | null {
   if (w.dtype !== "float32" && w.dtype !== "float64") return null;
-  const out = allocate(w.dtype, w.size) as FloatArray;
+  const out = allocateUnfilled(w.dtype, w.size) as FloatArray;
   fused.hyper[1] = decay;
   kernels().applyUpdate(
     fused.rule,
