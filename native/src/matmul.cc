@@ -1,6 +1,6 @@
-// Batched matrix products through BLAS (cblas_sgemm / cblas_dgemm). BLAS uses its own threads for
-// one large product; many small products instead run side by side on our pool, one per task,
-// through a plain loop (BLAS threads inside pool threads would oversubscribe the cores).
+// Batched matrix products through BLAS (cblas_sgemm / cblas_dgemm), which runs single-threaded:
+// one large product is split into blocks across our pool; many small products run side by side
+// on the pool, one per task, through a plain loop.
 
 #include <cblas.h>
 

@@ -159,7 +159,8 @@ class ThreadPool {
   bool stopping_ = false;
 };
 
-// OpenBLAS keeps its own threads for one large product; its count follows ours.
+// OpenBLAS runs single-threaded: our pool splits large products (matmul.cc), so one set of
+// threads owns the cores.
 extern "C" void openblas_set_num_threads(int num_threads);
 
 // Cores this process may run on (the affinity mask, which containers narrow), at least 1.
@@ -184,7 +185,7 @@ inline ThreadPool& pool() {
 
 inline int num_threads() { return pool().size(); }
 
-// Resizes our pool and OpenBLAS's thread count together, so GEMM and our loops agree.
+// Resizes our pool (GEMMs included: they are split across it).
 inline void set_num_threads(int n) {
   n = std::max(n, 1);
   pool().resize(n);
