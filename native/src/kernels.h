@@ -60,7 +60,8 @@ bool sort(const Buf& x, const Buf& values, int32_t* indices, int64_t rows, int64
 // matmul.cc
 bool matmul(const Buf& a, const Buf& b, const Buf& out, int64_t m, int64_t k, int64_t n,
             bool trans_a, bool trans_b, int64_t batch, int64_t a_stride, int64_t b_stride);
-// C[m,n] = op(A) · op(B) + beta · C through BLAS, row-major with explicit leading dimensions.
+// C[m,n] = op(A) · op(B) + beta · C through BLAS, row-major with explicit leading dimensions;
+// a large product is split across the pool (inline when called from inside a pool job).
 void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
           const float* b, int64_t ldb, float beta, float* c, int64_t ldc);
 void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const double* a,

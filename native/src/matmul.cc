@@ -11,28 +11,26 @@
 
 namespace strata {
 
-void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const float* a,
-                 int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
-  cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
-              trans_b ? CblasTrans : CblasNoTrans,
-              static_cast<blasint>(m), static_cast<blasint>(n), static_cast<blasint>(k), 1.0f, a,
-              static_cast<blasint>(lda), b, static_cast<blasint>(ldb), beta, c,
-              static_cast<blasint>(ldc));
-}
-
-void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const double* a,
-                  int64_t lda, const double* b, int64_t ldb, double beta, double* c, int64_t ldc) {
-  cblas_dgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
-              trans_b ? CblasTrans : CblasNoTrans,
-              static_cast<blasint>(m), static_cast<blasint>(n), static_cast<blasint>(k), 1.0, a,
-              static_cast<blasint>(lda), b, static_cast<blasint>(ldb), beta, c,
-              static_cast<blasint>(ldc));
-}
-
 namespace {
 
-// Below this many multiply-adds per product, a batch runs as parallel plain loops.
-constexpr int64_t kSmallProduct = 32 * 32 * 32;
+// One single-threaded BLAS product, row-major.
+void blas_gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const float* a,
+               int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+  cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+              trans_b ? CblasTrans : CblasNoTrans, static_cast<blasint>(m),
+              static_cast<blasint>(n), static_cast<blasint>(k), 1.0f, a,
+              static_cast<blasint>(lda), b, static_cast<blasint>(ldb), beta, c,
+              static_cast<blasint>(ldc));
+}
+
+void blas_gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const double* a,
+               int64_t lda, const double* b, int64_t ldb, double beta, double* c, int64_t ldc) {
+  cblas_dgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+              trans_b ? CblasTrans : CblasNoTrans, static_cast<blasint>(m),
+              static_cast<blasint>(n), static_cast<blasint>(k), 1.0, a,
+              static_cast<blasint>(lda), b, static_cast<blasint>(ldb), beta, c,
+              static_cast<blasint>(ldc));
+}
 
 // Below this many multiply-adds one thread does the whole product: splitting costs more than
 // the second core gains.
@@ -40,13 +38,14 @@ constexpr double kSplitProduct = double(1 << 20);
 
 // One product split into a block of rows (or columns, when it is wider than tall) per pool
 // thread, each a single-threaded BLAS call. OpenBLAS's own threads stay off: they spin in
-// sched_yield between products and fight our pool and V8 for the cores.
+// sched_yield between products and fight our pool and V8 for the cores. Inside a pool job
+// (a kernel that already runs one product per thread) parallel_for runs the blocks inline.
 template <class T>
 void split_gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a,
-                int64_t lda, const T* b, int64_t ldb, T* c, int64_t ldc) {
+                int64_t lda, const T* b, int64_t ldb, T beta, T* c, int64_t ldc) {
   const int64_t parts = num_threads();
   if (parts == 1 || double(m) * double(n) * double(k) < kSplitProduct) {
-    gemm(trans_a, trans_b, m, n, k, a, lda, b, ldb, T(0), c, ldc);
+    blas_gemm(trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
     return;
   }
   // Block edges on multiples of 16 keep every block on BLAS's full-width micro-kernels.
@@ -59,14 +58,31 @@ void split_gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, con
       if (hi <= lo) continue;
       if (by_rows) {
         const T* a_block = trans_a ? a + lo : a + lo * lda;
-        gemm(trans_a, trans_b, hi - lo, n, k, a_block, lda, b, ldb, T(0), c + lo * ldc, ldc);
+        blas_gemm(trans_a, trans_b, hi - lo, n, k, a_block, lda, b, ldb, beta, c + lo * ldc, ldc);
       } else {
         const T* b_block = trans_b ? b + lo * ldb : b + lo;
-        gemm(trans_a, trans_b, m, hi - lo, k, a, lda, b_block, ldb, T(0), c + lo, ldc);
+        blas_gemm(trans_a, trans_b, m, hi - lo, k, a, lda, b_block, ldb, beta, c + lo, ldc);
       }
     }
   });
 }
+
+}  // namespace
+
+void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const float* a,
+          int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+  split_gemm(trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
+}
+
+void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const double* a,
+          int64_t lda, const double* b, int64_t ldb, double beta, double* c, int64_t ldc) {
+  split_gemm(trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
+}
+
+namespace {
+
+// Below this many multiply-adds per product, a batch runs as parallel plain loops.
+constexpr int64_t kSmallProduct = 32 * 32 * 32;
 
 // out[m,n] = op(a) · op(b) for one small product, accumulating in double like the reference.
 template <class T>
@@ -100,7 +116,7 @@ void matmul_loop(const T* a, const T* b, T* out, int64_t m, int64_t k, int64_t n
   // A shared right operand and back-to-back left operands: the batch is one tall product
   // [batch·m, k] · [k, n] (a dense layer applied to a sequence, for instance).
   if (batch > 1 && b_stride == 0 && !trans_a && a_stride == m * k) {
-    split_gemm(false, trans_b, batch * m, n, k, a, lda, b, ldb, out, n);
+    gemm(false, trans_b, batch * m, n, k, a, lda, b, ldb, T(0), out, n);
     return;
   }
   if (batch > 1 && m * n * k <= kSmallProduct) {
@@ -115,8 +131,8 @@ void matmul_loop(const T* a, const T* b, T* out, int64_t m, int64_t k, int64_t n
     return;
   }
   for (int64_t t = 0; t < batch; t++) {
-    split_gemm(trans_a, trans_b, m, n, k, a + t * a_stride, lda, b + t * b_stride, ldb,
-               out + t * m * n, n);
+    gemm(trans_a, trans_b, m, n, k, a + t * a_stride, lda, b + t * b_stride, ldb, T(0),
+         out + t * m * n, n);
   }
 }
 
