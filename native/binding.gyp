@@ -9,7 +9,9 @@
         "src/reduce.cc",
         "src/matmul.cc",
         "src/conv.cc",
-        "src/pool.cc"
+        "src/pool.cc",
+        "src/conv-tiled.cc",
+        "src/tile-gemm.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -240,15 +240,31 @@ void ConvCall(const Napi::CallbackInfo& info) {
   done(info, Kernel(p, q, out, conv_geometry(v)), "conv");
 }
 
+// maxPool(x, out, argmax | null, params): a null argmax skips the winners' indices.
 void MaxPool(const Napi::CallbackInfo& info) {
-  Buf x, out, argmax;
+  Buf x, out, argmax{nullptr, 0, DType::i32};
   int64_t v[17];
   if (!get_buf(info, 0, "maxPool", &x) || !get_buf(info, 1, "maxPool", &out) ||
-      !get_buf(info, 2, "maxPool", &argmax) || !get_numbers(info, 3, 17, "maxPool", v)) {
+      (!info[2].IsNull() && !get_buf(info, 2, "maxPool", &argmax)) ||
+      !get_numbers(info, 3, 17, "maxPool", v)) {
     return;
   }
   if (argmax.dtype != DType::i32) return (void)fail(info.Env(), "maxPool", "argmax must be int32");
   done(info, max_pool(x, out, as<int32_t>(argmax), pool_geometry(v)), "maxPool");
+}
+
+void MaxPoolBackprop(const Napi::CallbackInfo& info) {
+  Buf dy, argmax, dx;
+  int64_t v[17];
+  if (!get_buf(info, 0, "maxPoolBackprop", &dy) || !get_buf(info, 1, "maxPoolBackprop", &argmax) ||
+      !get_buf(info, 2, "maxPoolBackprop", &dx) ||
+      !get_numbers(info, 3, 17, "maxPoolBackprop", v)) {
+    return;
+  }
+  if (argmax.dtype != DType::i32) {
+    return (void)fail(info.Env(), "maxPoolBackprop", "argmax must be int32");
+  }
+  done(info, max_pool_backprop(dy, as<int32_t>(argmax), dx, pool_geometry(v)), "maxPoolBackprop");
 }
 
 template <bool (*Kernel)(const Buf&, const Buf&, const PoolGeometry&)>
@@ -308,6 +324,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   fn("maxPool", MaxPool);
   fn("avgPool", PoolCall<avg_pool>);
   fn("avgPoolBackprop", PoolCall<avg_pool_backprop>);
+  fn("maxPoolBackprop", MaxPoolBackprop);
   fn("setNumThreads", SetNumThreads);
   fn("getNumThreads", GetNumThreads);
   return exports;

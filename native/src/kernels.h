@@ -76,7 +76,9 @@ struct PoolGeometry {
   int64_t batch, channels;
   int64_t in[3], out[3], window[3], strides[3], pad[3];
 };
+// argmax may be null (no gradient wanted): then only the maxima are written.
 bool max_pool(const Buf& x, const Buf& out, int32_t* argmax, const PoolGeometry& g);
+bool max_pool_backprop(const Buf& dy, const int32_t* argmax, const Buf& dx, const PoolGeometry& g);
 bool avg_pool(const Buf& x, const Buf& out, const PoolGeometry& g);
 bool avg_pool_backprop(const Buf& dy, const Buf& dx, const PoolGeometry& g);
 

@@ -168,8 +168,16 @@ export interface Kernels {
   /** dx from dy and the kernel: also the forward pass of a transposed convolution. */
   convBackpropInput(dy: FloatArray, w: FloatArray, dx: FloatArray, p: ConvParams): void;
   convBackpropFilter(x: FloatArray, dy: FloatArray, dw: FloatArray, p: ConvParams): void;
-  /** Max pooling; `argmax` receives the flat input index of each winner (for the gradient). */
-  maxPool(x: FloatArray, out: FloatArray, argmax: Int32Array, p: PoolParams): void;
+  /**
+   * Max pooling; `argmax`, when given, receives the flat input index of each winner (for the
+   * gradient). null skips it (no gradient wanted).
+   */
+  maxPool(x: FloatArray, out: FloatArray, argmax: Int32Array | null, p: PoolParams): void;
+  /**
+   * The gradient of maxPool: dx[i] = Σ dy[j] over the outputs j whose window holds input cell i
+   * and whose winner argmax[j] is i (a scatter-add of dy to the winners).
+   */
+  maxPoolBackprop(dy: FloatArray, argmax: Int32Array, dx: FloatArray, p: PoolParams): void;
   avgPool(x: FloatArray, out: FloatArray, p: PoolParams): void;
   avgPoolBackprop(dy: FloatArray, dx: FloatArray, p: PoolParams): void;
 }

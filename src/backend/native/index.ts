@@ -87,7 +87,8 @@ interface Addon {
   conv(x: FloatArray, w: FloatArray, out: FloatArray, params: Float64Array): void;
   convBackpropInput(dy: FloatArray, w: FloatArray, dx: FloatArray, params: Float64Array): void;
   convBackpropFilter(x: FloatArray, dy: FloatArray, dw: FloatArray, params: Float64Array): void;
-  maxPool(x: FloatArray, out: FloatArray, argmax: Int32Array, params: Float64Array): void;
+  maxPool(x: FloatArray, out: FloatArray, argmax: Int32Array | null, params: Float64Array): void;
+  maxPoolBackprop(dy: FloatArray, argmax: Int32Array, dx: FloatArray, params: Float64Array): void;
   avgPool(x: FloatArray, out: FloatArray, params: Float64Array): void;
   avgPoolBackprop(dy: FloatArray, dx: FloatArray, params: Float64Array): void;
   setNumThreads(n: number): number;
@@ -116,6 +117,7 @@ const REQUIRED: readonly (keyof Addon)[] = [
   "convBackpropInput",
   "convBackpropFilter",
   "maxPool",
+  "maxPoolBackprop",
   "avgPool",
   "avgPoolBackprop",
   "setNumThreads",
@@ -324,16 +326,24 @@ function makeKernels(addon: Addon) {
       if (!allFloatAlike(x, out)) return ts.maxPool(x, out, argmax, p);
       // Winners are reported as int32 flat indices into x.
       blasSize("maxPool", "x.length", x.length);
-      addon.maxPool(
-        x,
-        out,
+      const outputs: [string, TypedArray][] = [["out", out]];
+      if (argmax) outputs.push(["argmax", argmax]);
+      addon.maxPool(x, out, argmax, packPool("maxPool", p, ["x", x], outputs));
+    },
+    maxPoolBackprop(dy, argmax, dx, p) {
+      if (!allFloatAlike(dy, dx)) return ts.maxPoolBackprop(dy, argmax, dx, p);
+      // The kernel compares argmax with the cells of each window, so any int32 value is safe.
+      blasSize("maxPoolBackprop", "dx.length", dx.length);
+      addon.maxPoolBackprop(
+        dy,
         argmax,
+        dx,
         packPool(
-          "maxPool",
+          "maxPoolBackprop",
           p,
-          ["x", x],
+          ["dx", dx],
           [
-            ["out", out],
+            ["dy", dy],
             ["argmax", argmax],
           ],
         ),

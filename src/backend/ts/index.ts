@@ -3,7 +3,7 @@ import { conv, convBackpropFilter, convBackpropInput } from "./conv.js";
 import { binary, cast, unary, where } from "./elementwise.js";
 import { matmul } from "./matmul.js";
 import { copy, gather, scatterAdd } from "./movement.js";
-import { avgPool, avgPoolBackprop, maxPool } from "./pool.js";
+import { avgPool, avgPoolBackprop, maxPool, maxPoolBackprop } from "./pool.js";
 import { cumsum, reduce } from "./reduce.js";
 import { sort } from "./sort.js";
 
@@ -24,6 +24,7 @@ export const tsKernels = {
   convBackpropInput,
   convBackpropFilter,
   maxPool,
+  maxPoolBackprop,
   avgPool,
   avgPoolBackprop,
 } satisfies Kernels;
