@@ -240,6 +240,20 @@ void ConvCall(const Napi::CallbackInfo& info) {
   done(info, Kernel(p, q, out, conv_geometry(v)), "conv");
 }
 
+// convBias(x, w, bias | null, out, params, relu)
+void ConvBias(const Napi::CallbackInfo& info) {
+  Buf x, w, bias, out;
+  int64_t v[22];
+  const bool has_bias = !info[2].IsNull();
+  if (!get_buf(info, 0, "convBias", &x) || !get_buf(info, 1, "convBias", &w) ||
+      (has_bias && !get_buf(info, 2, "convBias", &bias)) || !get_buf(info, 3, "convBias", &out) ||
+      !get_numbers(info, 4, 22, "convBias", v)) {
+    return;
+  }
+  done(info, conv_bias(x, w, has_bias ? &bias : nullptr, out, conv_geometry(v), get_bool(info, 5)),
+       "convBias");
+}
+
 // maxPool(x, out, argmax | null, params): a null argmax skips the winners' indices.
 void MaxPool(const Napi::CallbackInfo& info) {
   Buf x, out, argmax{nullptr, 0, DType::i32};
@@ -321,6 +335,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   fn("conv", ConvCall<conv>);
   fn("convBackpropInput", ConvCall<conv_backprop_input>);
   fn("convBackpropFilter", ConvCall<conv_backprop_filter>);
+  fn("convBias", ConvBias);
   fn("maxPool", MaxPool);
   fn("avgPool", PoolCall<avg_pool>);
   fn("avgPoolBackprop", PoolCall<avg_pool_backprop>);

@@ -162,9 +162,20 @@ struct RowCursor {
   }
 };
 
+// The fused epilogue of convBias (conv.cc): rows [rows, O] of the output += bias (when given),
+// then relu (v ≤ 0 → +0, NaN kept, as the unary relu) when `relu`.
+template <class T>
+struct Epilogue {
+  const T* bias = nullptr;
+  bool relu = false;
+};
+void apply_epilogue(float* rows, int64_t n, int64_t O, const Epilogue<float>& e);
+void apply_epilogue(double* rows, int64_t n, int64_t O, const Epilogue<double>& e);
+
 // conv-tiled.cc: the float32 kernels over the 6 × 16 register tiles. Each returns false when it
 // does not take the case (the caller then runs the general path).
-bool tiled_forward(const float* x, const float* w, float* out, const Geo& g);
+bool tiled_forward(const float* x, const float* w, float* out, const Geo& g,
+                   const Epilogue<float>& e);
 bool tiled_backprop_input(const float* dy, const float* w, float* dx, const Geo& g);
 bool tiled_backprop_filter(const float* x, const float* dy, float* dw, const Geo& g);
 

@@ -89,7 +89,8 @@ struct TileRows {
 
 }  // namespace
 
-bool tiled_forward(const float* x, const float* w, float* out, const Geo& g) {
+bool tiled_forward(const float* x, const float* w, float* out, const Geo& g,
+                   const Epilogue<float>& e) {
   const TileKernels& tk = tile_kernels();
   const int64_t panels = ceil_div(g.Og, N);
   // bp[grp][panel][k][16] = w[k, grp·Og + panel·16 + j], zero past the group's last column.
@@ -137,6 +138,7 @@ bool tiled_forward(const float* x, const float* w, float* out, const Geo& g) {
                   out + r0 * g.O + grp * g.Og + j * N, g.O, mr, std::min(N, g.Og - j * N), false);
         }
       }
+      if (e.bias || e.relu) apply_epilogue(out + r0 * g.O, mr, g.O, e);
     }
   });
   return true;

@@ -168,10 +168,36 @@ bool tiled(const Geo& g) {
 }
 
 template <class T>
-void conv_forward(const T* x, const T* w, T* out, const Geo& g) {
-  if constexpr (std::is_same_v<T, float>) {
-    if (tiled(g) && tiled_forward(x, w, out, g)) return;
+STRATA_SIMD_CLONES void epilogue_loop(T* rows, int64_t n, int64_t O, const T* bias, bool relu) {
+  for (int64_t r = 0; r < n; r++) {
+    T* row = rows + r * O;
+    if (bias) {
+      for (int64_t o = 0; o < O; o++) row[o] += bias[o];
+    }
+    if (relu) {
+      for (int64_t o = 0; o < O; o++) row[o] = row[o] <= 0 ? T(0) : row[o];
+    }
   }
+}
+
+template <class T>
+void conv_plain(const T* x, const T* w, T* out, const Geo& g);
+
+template <class T>
+void conv_forward(const T* x, const T* w, T* out, const Geo& g, const Epilogue<T>& e) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (tiled(g) && tiled_forward(x, w, out, g, e)) return;
+  }
+  conv_plain(x, w, out, g);
+  if (!e.bias && !e.relu) return;
+  parallel_for(g.rows, std::max<int64_t>(1, 16384 / std::max<int64_t>(g.O, 1)),
+               [&](int64_t begin, int64_t end) {
+                 apply_epilogue(out + begin * g.O, end - begin, g.O, e);
+               });
+}
+
+template <class T>
+void conv_plain(const T* x, const T* w, T* out, const Geo& g) {
   std::fill(out, out + g.rows * g.O, T(0));
   if (g.rows == 0 || g.O == 0 || g.K == 0) return;
   if (g.direct()) return direct_forward(x, w, out, g);
@@ -255,11 +281,32 @@ void conv_filter_grad(const T* x, const T* dy, T* dw, const Geo& g) {
 
 }  // namespace
 
+void apply_epilogue(float* rows, int64_t n, int64_t O, const Epilogue<float>& e) {
+  epilogue_loop(rows, n, O, e.bias, e.relu);
+}
+
+void apply_epilogue(double* rows, int64_t n, int64_t O, const Epilogue<double>& e) {
+  epilogue_loop(rows, n, O, e.bias, e.relu);
+}
+
 bool conv(const Buf& x, const Buf& w, const Buf& out, const ConvGeometry& p) {
   if (x.dtype != out.dtype || w.dtype != out.dtype) return false;
   return visit_float(out.dtype, [&](auto tag) {
     using T = decltype(tag);
-    conv_forward(as<T>(x), as<T>(w), as<T>(out), Geo(p));
+    conv_forward(as<T>(x), as<T>(w), as<T>(out), Geo(p), Epilogue<T>{});
+    return true;
+  });
+}
+
+bool conv_bias(const Buf& x, const Buf& w, const Buf* bias, const Buf& out, const ConvGeometry& p,
+               bool relu) {
+  if (x.dtype != out.dtype || w.dtype != out.dtype || (bias && bias->dtype != out.dtype)) {
+    return false;
+  }
+  return visit_float(out.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    conv_forward(as<T>(x), as<T>(w), as<T>(out), Geo(p),
+                 Epilogue<T>{bias ? as<T>(*bias) : nullptr, relu});
     return true;
   });
 }

@@ -69,6 +69,9 @@ struct ConvGeometry {
   int64_t in[3], out[3], kernel[3], strides[3], dilations[3], pad[3];
 };
 bool conv(const Buf& x, const Buf& w, const Buf& out, const ConvGeometry& g);
+// conv, then + bias (O values; null for none) and relu when `relu`, fused into the output pass.
+bool conv_bias(const Buf& x, const Buf& w, const Buf* bias, const Buf& out, const ConvGeometry& g,
+               bool relu);
 bool conv_backprop_input(const Buf& dy, const Buf& w, const Buf& dx, const ConvGeometry& g);
 bool conv_backprop_filter(const Buf& x, const Buf& dy, const Buf& dw, const ConvGeometry& g);
 

@@ -169,6 +169,19 @@ export interface Kernels {
   convBackpropInput(dy: FloatArray, w: FloatArray, dx: FloatArray, p: ConvParams): void;
   convBackpropFilter(x: FloatArray, dy: FloatArray, dw: FloatArray, p: ConvParams): void;
   /**
+   * conv, then out += bias (one value per out channel; null for none) and, when `relu`,
+   * out = out ≤ 0 ? +0 : out (NaN kept, as unary relu): the bias and activation of a conv layer
+   * fused into the output pass.
+   */
+  convBias(
+    x: FloatArray,
+    w: FloatArray,
+    bias: FloatArray | null,
+    out: FloatArray,
+    p: ConvParams,
+    relu: boolean,
+  ): void;
+  /**
    * Max pooling; `argmax`, when given, receives the flat input index of each winner (for the
    * gradient). null skips it (no gradient wanted).
    */

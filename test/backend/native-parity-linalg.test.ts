@@ -245,6 +245,15 @@ describe("native parity: convolution", skipUnlessNative, () => {
         assertParity(`convBackpropInput ${name} ${kind}`, dx, dxRef, tolFor(kind, dxRef));
         const [dw, dwRef] = run((K, o) => K.convBackpropFilter(x, dy, o, p), kind, nw);
         assertParity(`convBackpropFilter ${name} ${kind}`, dw, dwRef, tolFor(kind, dwRef));
+        const bias = random(kind, p.outChannels, 4) as FloatArray;
+        for (const [b, relu] of [
+          [bias, true],
+          [bias, false],
+          [null, true],
+        ] as const) {
+          const [z, zRef] = run((K, o) => K.convBias(x, w, b, o, p, relu), kind, ny);
+          assertParity(`convBias ${name} ${kind} relu=${relu}`, z, zRef, tolFor(kind, zRef));
+        }
       }
     });
   }

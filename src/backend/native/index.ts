@@ -87,6 +87,14 @@ interface Addon {
   conv(x: FloatArray, w: FloatArray, out: FloatArray, params: Float64Array): void;
   convBackpropInput(dy: FloatArray, w: FloatArray, dx: FloatArray, params: Float64Array): void;
   convBackpropFilter(x: FloatArray, dy: FloatArray, dw: FloatArray, params: Float64Array): void;
+  convBias(
+    x: FloatArray,
+    w: FloatArray,
+    bias: FloatArray | null,
+    out: FloatArray,
+    params: Float64Array,
+    relu: boolean,
+  ): void;
   maxPool(x: FloatArray, out: FloatArray, argmax: Int32Array | null, params: Float64Array): void;
   maxPoolBackprop(dy: FloatArray, argmax: Int32Array, dx: FloatArray, params: Float64Array): void;
   avgPool(x: FloatArray, out: FloatArray, params: Float64Array): void;
@@ -116,6 +124,7 @@ const REQUIRED: readonly (keyof Addon)[] = [
   "conv",
   "convBackpropInput",
   "convBackpropFilter",
+  "convBias",
   "maxPool",
   "maxPoolBackprop",
   "avgPool",
@@ -321,6 +330,14 @@ function makeKernels(addon: Addon) {
         dw,
         packConv("convBackpropFilter", p, ["x", x], ["dw", dw], ["dy", dy]),
       );
+    },
+    convBias(x, w, bias, out, p, relu) {
+      if (!(bias ? allFloatAlike(x, w, bias, out) : allFloatAlike(x, w, out))) {
+        return ts.convBias(x, w, bias, out, p, relu);
+      }
+      const params = packConv("convBias", p, ["x", x], ["w", w], ["y", out]);
+      if (bias) fits("convBias", "bias", bias, p.outChannels);
+      addon.convBias(x, w, bias, out, params, relu);
     },
     maxPool(x, out, argmax, p) {
       if (!allFloatAlike(x, out)) return ts.maxPool(x, out, argmax, p);

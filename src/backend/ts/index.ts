@@ -1,5 +1,5 @@
 import type { Kernels } from "../backend.js";
-import { conv, convBackpropFilter, convBackpropInput } from "./conv.js";
+import { conv, convBackpropFilter, convBackpropInput, convBias } from "./conv.js";
 import { binary, cast, unary, where } from "./elementwise.js";
 import { matmul } from "./matmul.js";
 import { copy, gather, scatterAdd } from "./movement.js";
@@ -23,6 +23,7 @@ export const tsKernels = {
   conv,
   convBackpropInput,
   convBackpropFilter,
+  convBias,
   maxPool,
   maxPoolBackprop,
   avgPool,
