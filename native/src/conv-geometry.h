@@ -23,6 +23,9 @@ struct Geo {
   // wholly inside the input.
   int64_t tap_offset[64];
   bool offsets_known;
+  // The output columns whose windows lie inside the input along w, and the flat step between
+  // neighbouring columns' windows.
+  int64_t ow_first, ow_last, w_step;
 
   explicit Geo(const ConvGeometry& g)
       : p(g),
@@ -35,6 +38,18 @@ struct Geo {
         taps(g.kernel[0] * g.kernel[1] * g.kernel[2]) {
     rows = g.batch * per_image;
     K = taps * Cg;
+    // ow·s − pad ≥ 0 and ow·s − pad + (k − 1)·d ≤ in − 1.
+    const int64_t s = g.strides[2];
+    const int64_t top = g.in[2] - 1 - (g.kernel[2] - 1) * g.dilations[2] + g.pad[2];
+    if (s > 0) {
+      ow_first = std::max<int64_t>(0, (g.pad[2] + s - 1) / s);
+      ow_last = top < 0 ? -1 : top / s;
+    } else {  // every column's window starts at −pad
+      const bool inside = g.pad[2] <= 0 && top >= 0;
+      ow_first = inside ? 0 : 1;
+      ow_last = inside ? g.out[2] : 0;
+    }
+    w_step = s * C;
     offsets_known = taps <= 64;
     if (offsets_known) {
       int64_t t = 0;
@@ -96,6 +111,10 @@ struct Geo {
 struct RowCursor {
   const Geo& g;
   int64_t n = 0, od = 0, oh = 0, ow = 0;
+  // Per output line (n, od, oh): whether its windows lie inside the input along d and h, and the
+  // flat offset of its (possibly out-of-range) first window's corner.
+  bool line_inside = false;
+  int64_t line_base = 0;
 
   RowCursor(const Geo& geo, int64_t r) : g(geo) {
     const ConvGeometry& p = g.p;
@@ -105,33 +124,38 @@ struct RowCursor {
     r /= p.out[1];
     od = r % p.out[0];
     n = r / p.out[0];
+    new_line();
   }
 
   void next() {
     const ConvGeometry& p = g.p;
     if (++ow < p.out[2]) return;
     ow = 0;
-    if (++oh < p.out[1]) return;
-    oh = 0;
-    if (++od < p.out[0]) return;
-    od = 0;
-    n++;
+    if (++oh >= p.out[1]) {
+      oh = 0;
+      if (++od >= p.out[0]) {
+        od = 0;
+        n++;
+      }
+    }
+    new_line();
+  }
+
+  void new_line() {
+    const ConvGeometry& p = g.p;
+    const int64_t d0 = od * p.strides[0] - p.pad[0];
+    const int64_t h0 = oh * p.strides[1] - p.pad[1];
+    line_inside = g.offsets_known && d0 >= 0 && h0 >= 0 &&
+                  d0 + (p.kernel[0] - 1) * p.dilations[0] < p.in[0] &&
+                  h0 + (p.kernel[1] - 1) * p.dilations[1] < p.in[1];
+    line_base = (((n * p.in[0] + d0) * p.in[1] + h0) * p.in[2] - p.pad[2]) * g.C;
   }
 
   // The flat offset of the current row's first tap when the whole window lies inside the input
   // (its taps then read base + tap_offset[t]), else -1.
   int64_t window_base() const {
-    const ConvGeometry& p = g.p;
-    const int64_t d0 = od * p.strides[0] - p.pad[0];
-    const int64_t h0 = oh * p.strides[1] - p.pad[1];
-    const int64_t w0 = ow * p.strides[2] - p.pad[2];
-    if (!g.offsets_known || d0 < 0 || h0 < 0 || w0 < 0 ||
-        d0 + (p.kernel[0] - 1) * p.dilations[0] >= p.in[0] ||
-        h0 + (p.kernel[1] - 1) * p.dilations[1] >= p.in[1] ||
-        w0 + (p.kernel[2] - 1) * p.dilations[2] >= p.in[2]) {
-      return -1;
-    }
-    return (((n * p.in[0] + d0) * p.in[1] + h0) * p.in[2] + w0) * g.C;
+    if (!line_inside || ow < g.ow_first || ow > g.ow_last) return -1;
+    return line_base + ow * g.w_step;
   }
 
   // src[t] = the flat offset (pixel index × C) that tap t of the current row reads, for every tap
