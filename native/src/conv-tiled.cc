@@ -203,9 +203,9 @@ bool tiled_backprop_filter(const float* x, const float* dy, float* dw, const Geo
   const TileKernels& tk = tile_kernels();
   const int64_t size = g.K * g.O;
   const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(num_threads(), g.rows / 256));
-  // Rows per chunk: the chunk's col and dy slices together about 128 KB.
-  const int64_t chunk =
-      std::max<int64_t>(R, std::min<int64_t>(512, (1 << 15) / std::max<int64_t>(g.K + g.O, 1)));
+  // Rows per chunk: each product sums over the chunk's rows, so enough of them to amortise a
+  // tile's loads and stores; col (chunk × K) about 256 KB at most, above 32 rows.
+  const int64_t chunk = std::clamp<int64_t>((1 << 16) / std::max<int64_t>(g.K, 1), 32, 128);
   const int64_t panels = ceil_div(g.Og, N), k_tiles = ceil_div(g.K, R);
   std::vector<float> others(static_cast<size_t>((parts - 1) * size), 0.0f);
   const Runs runs(g);
@@ -245,24 +245,25 @@ bool tiled_backprop_filter(const float* x, const float* dy, float* dw, const Geo
               }
             }
           }
-          for (int64_t j = 0; j < panels; j++) {
-            const int64_t nr = std::min(N, g.Og - j * N);
-            // B: dy's 16 columns of the panel read in place, or the last, narrower panel copied
-            // into a zero-padded [rc, 16] block.
-            const float* b = dy + r0 * g.O + grp * g.Og + j * N;
-            int64_t ldb = g.O;
-            if (nr < N) {
-              for (int64_t i = 0; i < rc; i++) {
-                std::fill(tail + i * N, tail + (i + 1) * N, 0.0f);
-                std::copy(b + i * g.O, b + i * g.O + nr, tail + i * N);
-              }
-              b = tail;
-              ldb = N;
+          // B: dy's 16 columns of each panel read in place, but the last, narrower panel copied
+          // into a zero-padded [rc, 16] block.
+          const float* dyg = dy + r0 * g.O + grp * g.Og;
+          const int64_t last_nr = g.Og - (panels - 1) * N;
+          if (last_nr < N) {
+            const float* b = dyg + (panels - 1) * N;
+            for (int64_t i = 0; i < rc; i++) {
+              std::fill(tail + i * N, tail + (i + 1) * N, 0.0f);
+              std::copy(b + i * g.O, b + i * g.O + last_nr, tail + i * N);
             }
-            for (int64_t kt = 0; kt < k_tiles; kt++) {
-              const int64_t k0 = kt * R;
-              tk.strided(rc, col + k0, g.K, b, ldb, acc + k0 * g.O + grp * g.Og + j * N, g.O,
-                         std::min(R, g.K - k0), nr, true);
+          }
+          // A tile (rc rows of 6 col values) stays in L1 while it meets every panel of B.
+          for (int64_t kt = 0; kt < k_tiles; kt++) {
+            const int64_t k0 = kt * R, mr = std::min(R, g.K - k0);
+            float* acc_k = acc + k0 * g.O + grp * g.Og;
+            for (int64_t j = 0; j < panels; j++) {
+              const bool narrow = j == panels - 1 && last_nr < N;
+              tk.strided(rc, col + k0, g.K, narrow ? tail : dyg + j * N, narrow ? N : g.O,
+                         acc_k + j * N, g.O, mr, narrow ? last_nr : N, true);
             }
           }
         }
