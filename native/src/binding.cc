@@ -254,6 +254,20 @@ void ConvBias(const Napi::CallbackInfo& info) {
        "convBias");
 }
 
+// biasReluBackprop(dy, y, dz, db | null, rows, n)
+void BiasReluBackprop(const Napi::CallbackInfo& info) {
+  Buf dy, y, dz, db;
+  const bool has_db = !info[3].IsNull();
+  if (!get_buf(info, 0, "biasReluBackprop", &dy) || !get_buf(info, 1, "biasReluBackprop", &y) ||
+      !get_buf(info, 2, "biasReluBackprop", &dz) ||
+      (has_db && !get_buf(info, 3, "biasReluBackprop", &db))) {
+    return;
+  }
+  done(info,
+       bias_relu_backprop(dy, y, dz, has_db ? &db : nullptr, get_int(info, 4), get_int(info, 5)),
+       "biasReluBackprop");
+}
+
 // maxPool(x, out, argmax | null, params): a null argmax skips the winners' indices.
 void MaxPool(const Napi::CallbackInfo& info) {
   Buf x, out, argmax{nullptr, 0, DType::i32};
@@ -336,6 +350,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   fn("convBackpropInput", ConvCall<conv_backprop_input>);
   fn("convBackpropFilter", ConvCall<conv_backprop_filter>);
   fn("convBias", ConvBias);
+  fn("biasReluBackprop", BiasReluBackprop);
   fn("maxPool", MaxPool);
   fn("avgPool", PoolCall<avg_pool>);
   fn("avgPoolBackprop", PoolCall<avg_pool_backprop>);

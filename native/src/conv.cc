@@ -279,6 +279,52 @@ void conv_filter_grad(const T* x, const T* dy, T* dw, const Geo& g) {
   }
 }
 
+// ---------------------------------------------------------------- the epilogue's gradient
+// dz = dy · [y > 0] over rows [n] and acc[j] += Σ_rows dz[·, j] (in double, as a sum reduces).
+
+template <class T>
+STRATA_SIMD_CLONES void relu_grad_rows(const T* dy, const T* y, T* dz, double* acc, int64_t rows,
+                                       int64_t n) {
+  for (int64_t r = 0; r < rows; r++) {
+    const T* g = dy + r * n;
+    const T* v = y + r * n;
+    T* d = dz + r * n;
+    if (acc) {
+      for (int64_t j = 0; j < n; j++) {
+        const T gj = g[j];
+        const T out = v[j] > 0 ? gj : T(0);
+        d[j] = out;
+        acc[j] += static_cast<double>(out);
+      }
+    } else {
+      for (int64_t j = 0; j < n; j++) {
+        const T gj = g[j];
+        d[j] = v[j] > 0 ? gj : T(0);
+      }
+    }
+  }
+}
+
+template <class T>
+void bias_relu_grad(const T* dy, const T* y, T* dz, T* db, int64_t rows, int64_t n) {
+  const int64_t parts = std::max<int64_t>(
+      1, std::min<int64_t>(num_threads(), rows * n / 16384));
+  std::vector<double> partial(static_cast<size_t>(db ? parts * n : 0), 0.0);
+  parallel_for(parts, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t q = begin; q < end; q++) {
+      const int64_t r0 = rows * q / parts, r1 = rows * (q + 1) / parts;
+      relu_grad_rows(dy + r0 * n, y + r0 * n, dz + r0 * n, db ? partial.data() + q * n : nullptr,
+                     r1 - r0, n);
+    }
+  });
+  if (!db) return;
+  for (int64_t j = 0; j < n; j++) {
+    double s = 0;
+    for (int64_t q = 0; q < parts; q++) s += partial[q * n + j];
+    db[j] = static_cast<T>(s);
+  }
+}
+
 }  // namespace
 
 void apply_epilogue(float* rows, int64_t n, int64_t O, const Epilogue<float>& e) {
@@ -307,6 +353,16 @@ bool conv_bias(const Buf& x, const Buf& w, const Buf* bias, const Buf& out, cons
     using T = decltype(tag);
     conv_forward(as<T>(x), as<T>(w), as<T>(out), Geo(p),
                  Epilogue<T>{bias ? as<T>(*bias) : nullptr, relu});
+    return true;
+  });
+}
+
+bool bias_relu_backprop(const Buf& dy, const Buf& y, const Buf& dz, const Buf* db, int64_t rows,
+                        int64_t n) {
+  if (dy.dtype != dz.dtype || y.dtype != dz.dtype || (db && db->dtype != dz.dtype)) return false;
+  return visit_float(dz.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    bias_relu_grad(as<T>(dy), as<T>(y), as<T>(dz), db ? as<T>(*db) : nullptr, rows, n);
     return true;
   });
 }

@@ -182,6 +182,18 @@ export interface Kernels {
     relu: boolean,
   ): void;
   /**
+   * The gradient through convBias's relu and bias, over rows [rows, n] of its output y:
+   * dz = y > 0 ? dy : 0, and db[j] = Σ_rows dz[·, j] when db is given (null: not wanted).
+   */
+  biasReluBackprop(
+    dy: FloatArray,
+    y: FloatArray,
+    dz: FloatArray,
+    db: FloatArray | null,
+    rows: number,
+    n: number,
+  ): void;
+  /**
    * Max pooling; `argmax`, when given, receives the flat input index of each winner (for the
    * gradient). null skips it (no gradient wanted).
    */

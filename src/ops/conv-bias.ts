@@ -1,4 +1,4 @@
-import { needsGrad, record } from "../autodiff/tape.js";
+import { needsGrad, record, recordAll } from "../autodiff/tape.js";
 import { ShapeError, fmtShape } from "../errors.js";
 import type { FloatArray } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -10,7 +10,8 @@ import {
   planConv,
 } from "./conv.js";
 import { type TensorLike, asTensor, castTo, empty, kernels } from "./core.js";
-import { greater, where } from "./elementwise.js";
+import { add, cast } from "./elementwise.js";
+import { broadcastTo } from "./movement.js";
 import { sum } from "./reduce.js";
 
 /*
@@ -42,7 +43,7 @@ export function convBias(
   const O = params.outChannels;
   let b: Tensor | null = null;
   if (bias !== null) {
-    b = castTo(asTensor(bias), x.dtype);
+    b = cast(bias, x.dtype);
     if (b.rank !== 1 || b.size !== O) {
       throw new ShapeError(
         `convBias: bias must have shape (${O}) for kernel ${fmtShape(w.shape)}; ` +
@@ -61,13 +62,40 @@ export function convBias(
   );
   const rowAxes = outShape.slice(0, -1).map((_, i) => i);
   return record(y, b ? [x, w, b] : [x, w], (dy) => {
-    // d relu = [y > 0] (y > 0 exactly where the pre-activation is); `where` keeps dy's dtype, so
-    // the native kernel takes it.
-    const dz = relu ? where(greater(y, 0), dy, 0) : dy;
+    const wantBias = b !== null && needsGrad(b);
+    let dz = dy;
+    let db: Tensor | null = null;
+    if (relu) [dz, db] = reluGrad(dy, y, wantBias);
+    else if (wantBias) db = sum(dy, rowAxes);
     return [
       needsGrad(x) ? convInputPrim(dz, w, params, x.shape) : null,
       needsGrad(w) ? convFilterPrim(x, dz, params, w.shape) : null,
-      b && needsGrad(b) ? sum(dz, rowAxes) : null,
+      db,
     ];
   });
+}
+
+/**
+ * Through relu(z + bias), given y = its output: dz = dy · [y > 0] (y > 0 exactly where z + bias
+ * is) and, when `withBias`, db = Σ dz over every axis but the last — one kernel pass. Both are
+ * linear in dy, so their gradient is this again: d/d dy = (g_dz + g_db) · [y > 0].
+ */
+function reluGrad(dy: Tensor, y: Tensor, withBias: boolean): [Tensor, Tensor | null] {
+  const g = cast(dy, y.dtype);
+  const n = y.shape[y.rank - 1]!;
+  const dz = empty(y.shape, y.dtype);
+  const db = withBias ? empty([n], y.dtype) : null;
+  kernels().biasReluBackprop(
+    g.data as FloatArray,
+    y.data as FloatArray,
+    dz.data as FloatArray,
+    (db?.data ?? null) as FloatArray | null,
+    n === 0 ? 0 : y.size / n,
+    n,
+  );
+  recordAll(db ? [dz, db] : [dz], [g], ([gz, gb]) => {
+    const total = gz && gb ? add(gz, gb) : (gz ?? broadcastTo(gb!, y.shape));
+    return [reluGrad(total, y, false)[0]];
+  });
+  return [dz, db];
 }

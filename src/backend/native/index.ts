@@ -95,6 +95,14 @@ interface Addon {
     params: Float64Array,
     relu: boolean,
   ): void;
+  biasReluBackprop(
+    dy: FloatArray,
+    y: FloatArray,
+    dz: FloatArray,
+    db: FloatArray | null,
+    rows: number,
+    n: number,
+  ): void;
   maxPool(x: FloatArray, out: FloatArray, argmax: Int32Array | null, params: Float64Array): void;
   maxPoolBackprop(dy: FloatArray, argmax: Int32Array, dx: FloatArray, params: Float64Array): void;
   avgPool(x: FloatArray, out: FloatArray, params: Float64Array): void;
@@ -125,6 +133,7 @@ const REQUIRED: readonly (keyof Addon)[] = [
   "convBackpropInput",
   "convBackpropFilter",
   "convBias",
+  "biasReluBackprop",
   "maxPool",
   "maxPoolBackprop",
   "avgPool",
@@ -338,6 +347,21 @@ function makeKernels(addon: Addon) {
       const params = packConv("convBias", p, ["x", x], ["w", w], ["y", out]);
       if (bias) fits("convBias", "bias", bias, p.outChannels);
       addon.convBias(x, w, bias, out, params, relu);
+    },
+    biasReluBackprop(dy, y, dz, db, rows, n) {
+      if (!(db ? allFloatAlike(dy, y, dz, db) : allFloatAlike(dy, y, dz))) {
+        return ts.biasReluBackprop(dy, y, dz, db, rows, n);
+      }
+      const size = count("biasReluBackprop", "rows", rows) * count("biasReluBackprop", "n", n);
+      for (const [name, arr] of [
+        ["dy", dy],
+        ["y", y],
+        ["dz", dz],
+      ] as const) {
+        fits("biasReluBackprop", name, arr, size);
+      }
+      if (db) fits("biasReluBackprop", "db", db, n);
+      if (size > 0 || db) addon.biasReluBackprop(dy, y, dz, db, rows, n);
     },
     maxPool(x, out, argmax, p) {
       if (!allFloatAlike(x, out)) return ts.maxPool(x, out, argmax, p);

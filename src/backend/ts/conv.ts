@@ -255,25 +255,6 @@ export function conv(x: FloatArray, w: FloatArray, out: FloatArray, p: ConvParam
   }
 }
 
-/** conv, then + bias per out channel and relu (v ≤ 0 → +0, NaN kept) when asked: convBias. */
-export function convBias(
-  x: FloatArray,
-  w: FloatArray,
-  bias: FloatArray | null,
-  out: FloatArray,
-  p: ConvParams,
-  relu: boolean,
-): void {
-  conv(x, w, out, p);
-  const O = p.outChannels;
-  for (let i = 0; i < out.length; i += O) {
-    for (let o = 0; o < O; o++) {
-      const v = bias ? out[i + o]! + bias[o]! : out[i + o]!;
-      out[i + o] = relu && v <= 0 ? 0 : v;
-    }
-  }
-}
-
 export function convBackpropInput(
   dy: FloatArray,
   w: FloatArray,

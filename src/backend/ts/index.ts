@@ -1,5 +1,6 @@
 import type { Kernels } from "../backend.js";
-import { conv, convBackpropFilter, convBackpropInput, convBias } from "./conv.js";
+import { conv, convBackpropFilter, convBackpropInput } from "./conv.js";
+import { biasReluBackprop, convBias } from "./conv-bias.js";
 import { binary, cast, unary, where } from "./elementwise.js";
 import { matmul } from "./matmul.js";
 import { copy, gather, scatterAdd } from "./movement.js";
@@ -24,6 +25,7 @@ export const tsKernels = {
   convBackpropInput,
   convBackpropFilter,
   convBias,
+  biasReluBackprop,
   maxPool,
   maxPoolBackprop,
   avgPool,
