@@ -9,7 +9,7 @@ import {
   floatOperands,
   planConv,
 } from "./conv.js";
-import { type TensorLike, asTensor, castTo, empty, kernels } from "./core.js";
+import { type TensorLike, empty, kernels } from "./core.js";
 import { add, cast } from "./elementwise.js";
 import { broadcastTo } from "./movement.js";
 import { sum } from "./reduce.js";
