@@ -142,7 +142,7 @@ void max_pool_loop(const T* x, T* out, int32_t* argmax, const PoolGeometry& p) {
 // The adjoint: dx[i] = Σ dy[j] over the outputs j whose window holds i and whose winner is i.
 // Every write is to a cell of the window being walked, so a stray argmax is simply never matched.
 // Windows of one image only touch that image: tasks split images.
-template <class T>
+template <class T, bool kTiled>
 STRATA_SIMD_CLONES void max_pool_backprop_line(const T* dy, const int32_t* argmax, T* dx,
                                                const PoolGeometry& p, const Line& l) {
   const int64_t C = p.channels;
@@ -158,8 +158,14 @@ STRATA_SIMD_CLONES void max_pool_backprop_line(const T* dy, const int32_t* argma
           const int64_t cell = (row + iw) * C;
           const int32_t idx = static_cast<int32_t>(cell);
           T* to = dx + cell;
-          for (int64_t c = 0; c < C; c++) {
-            to[c] += at[c] == idx + static_cast<int32_t>(c) ? g[c] : T(0);
+          if constexpr (kTiled) {  // this window is the cell's only one: store, do not add
+            for (int64_t c = 0; c < C; c++) {
+              to[c] = at[c] == idx + static_cast<int32_t>(c) ? g[c] : T(0);
+            }
+          } else {
+            for (int64_t c = 0; c < C; c++) {
+              to[c] += at[c] == idx + static_cast<int32_t>(c) ? g[c] : T(0);
+            }
           }
         }
       }
@@ -171,10 +177,22 @@ template <class T>
 void max_pool_backprop_loop(const T* dy, const int32_t* argmax, T* dx, const PoolGeometry& p) {
   const int64_t image = p.in[0] * p.in[1] * p.in[2] * p.channels;
   const int64_t lines = p.out[0] * p.out[1], line_size = p.out[2] * p.channels;
+  // Windows that tile the input exactly (stride = window, no padding, nothing left over) meet
+  // every cell once: then each cell is stored, with no zero-fill pass first.
+  bool tiled = true;
+  for (int d = 0; d < 3; d++) {
+    tiled = tiled && p.strides[d] == p.window[d] && p.pad[d] == 0 &&
+            p.out[d] * p.strides[d] == p.in[d];
+  }
   parallel_for(p.batch, 1, [&](int64_t begin, int64_t end) {
-    std::fill(dx + begin * image, dx + end * image, T(0));
+    if (!tiled) std::fill(dx + begin * image, dx + end * image, T(0));
     for (int64_t i = begin * lines; i < end * lines; i++) {
-      max_pool_backprop_line(dy + i * line_size, argmax + i * line_size, dx, p, Line(p, i));
+      const Line l(p, i);
+      if (tiled) {
+        max_pool_backprop_line<T, true>(dy + i * line_size, argmax + i * line_size, dx, p, l);
+      } else {
+        max_pool_backprop_line<T, false>(dy + i * line_size, argmax + i * line_size, dx, p, l);
+      }
     }
   });
 }

@@ -292,6 +292,10 @@ describe("native parity: pooling", skipUnlessNative, () => {
       "2d odd channels, split across threads",
       poolParams(9, 37, [1, 11, 13], [1, 2, 2], [1, 2, 2], [0, 0, 0]),
     ],
+    [
+      "2d windows tiling the input",
+      poolParams(5, 19, [1, 12, 10], [1, 2, 2], [1, 2, 2], [0, 0, 0]),
+    ],
     ["2d overlapping windows", poolParams(4, 5, [1, 8, 9], [1, 3, 3], [1, 1, 2], [0, 1, 1])],
   ];
   for (const [name, p] of cases) {
