@@ -10,7 +10,9 @@
         "src/matmul.cc",
         "src/conv.cc",
         "src/pool.cc",
-        "src/optimizer.cc"
+        "src/optimizer.cc",
+        "src/conv-tiled.cc",
+        "src/tile-gemm.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

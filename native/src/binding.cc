@@ -249,15 +249,59 @@ void ConvCall(const Napi::CallbackInfo& info) {
   done(info, Kernel(p, q, out, conv_geometry(v)), "conv");
 }
 
+// convBias(x, w, bias | null, out, params, relu)
+void ConvBias(const Napi::CallbackInfo& info) {
+  Buf x, w, bias, out;
+  int64_t v[22];
+  const bool has_bias = !info[2].IsNull();
+  if (!get_buf(info, 0, "convBias", &x) || !get_buf(info, 1, "convBias", &w) ||
+      (has_bias && !get_buf(info, 2, "convBias", &bias)) || !get_buf(info, 3, "convBias", &out) ||
+      !get_numbers(info, 4, 22, "convBias", v)) {
+    return;
+  }
+  done(info, conv_bias(x, w, has_bias ? &bias : nullptr, out, conv_geometry(v), get_bool(info, 5)),
+       "convBias");
+}
+
+// biasReluBackprop(dy, y, dz, db | null, rows, n)
+void BiasReluBackprop(const Napi::CallbackInfo& info) {
+  Buf dy, y, dz, db;
+  const bool has_db = !info[3].IsNull();
+  if (!get_buf(info, 0, "biasReluBackprop", &dy) || !get_buf(info, 1, "biasReluBackprop", &y) ||
+      !get_buf(info, 2, "biasReluBackprop", &dz) ||
+      (has_db && !get_buf(info, 3, "biasReluBackprop", &db))) {
+    return;
+  }
+  done(info,
+       bias_relu_backprop(dy, y, dz, has_db ? &db : nullptr, get_int(info, 4), get_int(info, 5)),
+       "biasReluBackprop");
+}
+
+// maxPool(x, out, argmax | null, params): a null argmax skips the winners' indices.
 void MaxPool(const Napi::CallbackInfo& info) {
-  Buf x, out, argmax;
+  Buf x, out, argmax{nullptr, 0, DType::i32};
   int64_t v[17];
   if (!get_buf(info, 0, "maxPool", &x) || !get_buf(info, 1, "maxPool", &out) ||
-      !get_buf(info, 2, "maxPool", &argmax) || !get_numbers(info, 3, 17, "maxPool", v)) {
+      (!info[2].IsNull() && !get_buf(info, 2, "maxPool", &argmax)) ||
+      !get_numbers(info, 3, 17, "maxPool", v)) {
     return;
   }
   if (argmax.dtype != DType::i32) return (void)fail(info.Env(), "maxPool", "argmax must be int32");
   done(info, max_pool(x, out, as<int32_t>(argmax), pool_geometry(v)), "maxPool");
+}
+
+void MaxPoolBackprop(const Napi::CallbackInfo& info) {
+  Buf dy, argmax, dx;
+  int64_t v[17];
+  if (!get_buf(info, 0, "maxPoolBackprop", &dy) || !get_buf(info, 1, "maxPoolBackprop", &argmax) ||
+      !get_buf(info, 2, "maxPoolBackprop", &dx) ||
+      !get_numbers(info, 3, 17, "maxPoolBackprop", v)) {
+    return;
+  }
+  if (argmax.dtype != DType::i32) {
+    return (void)fail(info.Env(), "maxPoolBackprop", "argmax must be int32");
+  }
+  done(info, max_pool_backprop(dy, as<int32_t>(argmax), dx, pool_geometry(v)), "maxPoolBackprop");
 }
 
 template <bool (*Kernel)(const Buf&, const Buf&, const PoolGeometry&)>
@@ -360,10 +404,13 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   fn("conv", ConvCall<conv>);
   fn("convBackpropInput", ConvCall<conv_backprop_input>);
   fn("convBackpropFilter", ConvCall<conv_backprop_filter>);
+  fn("convBias", ConvBias);
+  fn("biasReluBackprop", BiasReluBackprop);
   fn("maxPool", MaxPool);
   fn("avgPool", PoolCall<avg_pool>);
   fn("avgPoolBackprop", PoolCall<avg_pool_backprop>);
   fn("applyUpdate", ApplyUpdate);
+  fn("maxPoolBackprop", MaxPoolBackprop);
   fn("setNumThreads", SetNumThreads);
   fn("getNumThreads", GetNumThreads);
   return exports;

@@ -5,81 +5,20 @@
 //   forward      y_g  = col · w_g
 //   input grad   dcol = dy_g · w_gᵀ, scattered back into dx (col2im)
 //   filter grad  dw_g = colᵀ · dy_g
-// Rows go in blocks so col stays bounded; im2col / col2im run on the pool and the products on
-// BLAS's threads. Groups too small for a useful product (depthwise above all) run direct loops.
+// float32 runs on the register-tiled kernels of conv-tiled.cc (no BLAS, no full im2col). The
+// path here serves float64, pointwise convolutions and the input gradient of a batch smaller
+// than the thread count: rows go in blocks so col stays bounded; im2col / col2im run on the pool
+// and the products on the pool. Groups too small for a useful product (depthwise above
+// all) run direct loops.
 
 #include <vector>
 
+#include "conv-geometry.h"
 #include "kernels.h"
 #include "thread-pool.h"
 
 namespace strata {
 namespace {
-
-// Values of col per block: large enough for efficient products, small enough to stay in L3-ish.
-constexpr int64_t kColBlock = 1 << 20;
-// Groups whose Cg·Og is below this run as direct loops (as in the reference).
-constexpr int64_t kDirectLimit = 256;
-
-struct Geo {
-  const ConvGeometry& p;
-  int64_t rows, per_image, C, O, G, Cg, Og, taps, K;
-
-  explicit Geo(const ConvGeometry& g)
-      : p(g),
-        per_image(g.out[0] * g.out[1] * g.out[2]),
-        C(g.in_channels),
-        O(g.out_channels),
-        G(g.groups),
-        Cg(g.in_channels / g.groups),
-        Og(g.out_channels / g.groups),
-        taps(g.kernel[0] * g.kernel[1] * g.kernel[2]) {
-    rows = g.batch * per_image;
-    K = taps * Cg;
-  }
-
-  bool pointwise() const {
-    for (int i = 0; i < 3; i++) {
-      if (p.strides[i] != 1 || p.pad[i] != 0 || p.in[i] != p.out[i]) return false;
-    }
-    return taps == 1;
-  }
-  bool direct() const { return G > 1 && Cg * Og < kDirectLimit; }
-  int64_t block() const {
-    return std::max<int64_t>(1, std::min(rows, kColBlock / std::max<int64_t>(K, 1)));
-  }
-
-  // The kernel taps of output row r that land inside the input: tap[t] is the tap's index in
-  // (kd, kh, kw) order, src[t] the flat offset (pixel index × C) of the input pixel it reads.
-  int64_t row_taps(int64_t r, int64_t* tap, int64_t* src) const {
-    const int64_t ow = r % p.out[2];
-    r /= p.out[2];
-    const int64_t oh = r % p.out[1];
-    r /= p.out[1];
-    const int64_t od = r % p.out[0];
-    const int64_t n = r / p.out[0];
-    const int64_t d0 = od * p.strides[0] - p.pad[0];
-    const int64_t h0 = oh * p.strides[1] - p.pad[1];
-    const int64_t w0 = ow * p.strides[2] - p.pad[2];
-    int64_t count = 0;
-    for (int64_t a = 0; a < p.kernel[0]; a++) {
-      const int64_t id = d0 + a * p.dilations[0];
-      if (id < 0 || id >= p.in[0]) continue;
-      for (int64_t b = 0; b < p.kernel[1]; b++) {
-        const int64_t ih = h0 + b * p.dilations[1];
-        if (ih < 0 || ih >= p.in[1]) continue;
-        const int64_t pixel_row = ((n * p.in[0] + id) * p.in[1] + ih) * p.in[2];
-        for (int64_t c = 0; c < p.kernel[2]; c++) {
-          const int64_t iw = w0 + c * p.dilations[2];
-          if (iw < 0 || iw >= p.in[2]) continue;
-          tap[count] = (a * p.kernel[1] + b) * p.kernel[2] + c;
-          src[count++] = (pixel_row + iw) * C;
-        }
-      }
-    }
-    return count;
-  }
-};
 
 // col[r - r0, tap·Cg + c] = x[pixel(r, tap), group·Cg + c]; zero where the tap hits padding.
 template <class T>
@@ -222,8 +161,43 @@ void direct_backprop_filter(const T* x, const T* dy, T* dw, const Geo& g) {
 
 // ---------------------------------------------------------------- the three kernels
 
+// float32 takes the register-tiled kernels (conv-tiled.cc) unless the case is empty, depthwise-
+// like (direct loops) or pointwise (one BLAS product with no im2col).
+bool tiled(const Geo& g) {
+  return g.rows > 0 && g.O > 0 && g.K > 0 && !g.direct() && !g.pointwise();
+}
+
 template <class T>
-void conv_forward(const T* x, const T* w, T* out, const Geo& g) {
+STRATA_SIMD_CLONES void epilogue_loop(T* rows, int64_t n, int64_t O, const T* bias, bool relu) {
+  for (int64_t r = 0; r < n; r++) {
+    T* row = rows + r * O;
+    if (bias) {
+      for (int64_t o = 0; o < O; o++) row[o] += bias[o];
+    }
+    if (relu) {
+      for (int64_t o = 0; o < O; o++) row[o] = row[o] <= 0 ? T(0) : row[o];
+    }
+  }
+}
+
+template <class T>
+void conv_plain(const T* x, const T* w, T* out, const Geo& g);
+
+template <class T>
+void conv_forward(const T* x, const T* w, T* out, const Geo& g, const Epilogue<T>& e) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (tiled(g) && tiled_forward(x, w, out, g, e)) return;
+  }
+  conv_plain(x, w, out, g);
+  if (!e.bias && !e.relu) return;
+  parallel_for(g.rows, std::max<int64_t>(1, 16384 / std::max<int64_t>(g.O, 1)),
+               [&](int64_t begin, int64_t end) {
+                 apply_epilogue(out + begin * g.O, end - begin, g.O, e);
+               });
+}
+
+template <class T>
+void conv_plain(const T* x, const T* w, T* out, const Geo& g) {
   std::fill(out, out + g.rows * g.O, T(0));
   if (g.rows == 0 || g.O == 0 || g.K == 0) return;
   if (g.direct()) return direct_forward(x, w, out, g);
@@ -249,6 +223,9 @@ void conv_forward(const T* x, const T* w, T* out, const Geo& g) {
 
 template <class T>
 void conv_input_grad(const T* dy, const T* w, T* dx, const Geo& g) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (tiled(g) && tiled_backprop_input(dy, w, dx, g)) return;
+  }
   std::fill(dx, dx + g.p.batch * g.p.in[0] * g.p.in[1] * g.p.in[2] * g.C, T(0));
   if (g.rows == 0 || g.O == 0 || g.K == 0) return;
   if (g.direct()) return direct_backprop_input(dy, w, dx, g);
@@ -276,6 +253,9 @@ void conv_input_grad(const T* dy, const T* w, T* dx, const Geo& g) {
 template <class T>
 void conv_filter_grad(const T* x, const T* dy, T* dw, const Geo& g) {
   std::fill(dw, dw + g.K * g.O, T(0));
+  if constexpr (std::is_same_v<T, float>) {
+    if (tiled(g) && tiled_backprop_filter(x, dy, dw, g)) return;
+  }
   if (g.rows == 0 || g.O == 0 || g.K == 0) return;
   if (g.direct()) return direct_backprop_filter(x, dy, dw, g);
   if (g.pointwise()) {
@@ -299,13 +279,90 @@ void conv_filter_grad(const T* x, const T* dy, T* dw, const Geo& g) {
   }
 }
 
+// ---------------------------------------------------------------- the epilogue's gradient
+// dz = dy · [y > 0] over rows [n] and acc[j] += Σ_rows dz[·, j] (in double, as a sum reduces).
+
+template <class T>
+STRATA_SIMD_CLONES void relu_grad_rows(const T* dy, const T* y, T* dz, double* acc, int64_t rows,
+                                       int64_t n) {
+  for (int64_t r = 0; r < rows; r++) {
+    const T* g = dy + r * n;
+    const T* v = y + r * n;
+    T* d = dz + r * n;
+    if (acc) {
+      for (int64_t j = 0; j < n; j++) {
+        const T gj = g[j];
+        const T out = v[j] > 0 ? gj : T(0);
+        d[j] = out;
+        acc[j] += static_cast<double>(out);
+      }
+    } else {
+      for (int64_t j = 0; j < n; j++) {
+        const T gj = g[j];
+        d[j] = v[j] > 0 ? gj : T(0);
+      }
+    }
+  }
+}
+
+template <class T>
+void bias_relu_grad(const T* dy, const T* y, T* dz, T* db, int64_t rows, int64_t n) {
+  const int64_t parts = std::max<int64_t>(
+      1, std::min<int64_t>(num_threads(), rows * n / 16384));
+  std::vector<double> partial(static_cast<size_t>(db ? parts * n : 0), 0.0);
+  parallel_for(parts, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t q = begin; q < end; q++) {
+      const int64_t r0 = rows * q / parts, r1 = rows * (q + 1) / parts;
+      relu_grad_rows(dy + r0 * n, y + r0 * n, dz + r0 * n, db ? partial.data() + q * n : nullptr,
+                     r1 - r0, n);
+    }
+  });
+  if (!db) return;
+  for (int64_t j = 0; j < n; j++) {
+    double s = 0;
+    for (int64_t q = 0; q < parts; q++) s += partial[q * n + j];
+    db[j] = static_cast<T>(s);
+  }
+}
+
 }  // namespace
+
+void apply_epilogue(float* rows, int64_t n, int64_t O, const Epilogue<float>& e) {
+  epilogue_loop(rows, n, O, e.bias, e.relu);
+}
+
+void apply_epilogue(double* rows, int64_t n, int64_t O, const Epilogue<double>& e) {
+  epilogue_loop(rows, n, O, e.bias, e.relu);
+}
 
 bool conv(const Buf& x, const Buf& w, const Buf& out, const ConvGeometry& p) {
   if (x.dtype != out.dtype || w.dtype != out.dtype) return false;
   return visit_float(out.dtype, [&](auto tag) {
     using T = decltype(tag);
-    conv_forward(as<T>(x), as<T>(w), as<T>(out), Geo(p));
+    conv_forward(as<T>(x), as<T>(w), as<T>(out), Geo(p), Epilogue<T>{});
+    return true;
+  });
+}
+
+bool conv_bias(const Buf& x, const Buf& w, const Buf* bias, const Buf& out, const ConvGeometry& p,
+               bool relu) {
+  if (x.dtype != out.dtype || w.dtype != out.dtype || (bias && bias->dtype != out.dtype)) {
+    return false;
+  }
+  return visit_float(out.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    conv_forward(as<T>(x), as<T>(w), as<T>(out), Geo(p),
+                 Epilogue<T>{bias ? as<T>(*bias) : nullptr, relu});
+    return true;
+  });
+}
+
+bool bias_relu_backprop(const Buf& dy, const Buf& y, const Buf& dz, const Buf* db, int64_t rows,
+                        int64_t n) {
+  if (dy.dtype != dz.dtype || y.dtype != dz.dtype || (db && db->dtype != dz.dtype)) return false;
+  return visit_float(dz.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    bias_relu_grad(as<T>(dy), as<T>(y), as<T>(dz), db ? as<T>(*db) : nullptr, rows, n);
     return true;
   });
 }

@@ -244,6 +244,37 @@ bool binary_as(const Buf& a, const Buf& b, const Buf& out, const Plan& p) {
   });
 }
 
+// The inner run of where. Both sides are read unconditionally, so the selection compiles to a
+// blend instead of a branch (random masks, relu's gradient above all, mispredict half the time);
+// a broadcast scalar on either side (where(mask, dy, 0)) gets its own loop.
+template <class E>
+STRATA_SIMD_CLONES void where_run(const uint8_t* c, int64_t sc, const E* a, int64_t sa,
+                                  const E* b, int64_t sb, E* out, int64_t n) {
+  if (sc == 1 && sa == 1 && sb == 1) {
+    for (int64_t i = 0; i < n; i++) {
+      const E av = a[i], bv = b[i];
+      out[i] = c[i] ? av : bv;
+    }
+  } else if (sc == 1 && sa == 1 && sb == 0) {
+    const E bv = b[0];
+    for (int64_t i = 0; i < n; i++) {
+      const E av = a[i];
+      out[i] = c[i] ? av : bv;
+    }
+  } else if (sc == 1 && sa == 0 && sb == 1) {
+    const E av = a[0];
+    for (int64_t i = 0; i < n; i++) {
+      const E bv = b[i];
+      out[i] = c[i] ? av : bv;
+    }
+  } else {
+    for (int64_t i = 0; i < n; i++) {
+      const E av = a[i * sa], bv = b[i * sb];
+      out[i] = c[i * sc] ? av : bv;
+    }
+  }
+}
+
 // where only moves elements, so one loop per element width serves every dtype.
 template <class E>
 void where_loop(const uint8_t* c, const E* a, const E* b, E* out, const Plan& p) {
@@ -253,15 +284,7 @@ void where_loop(const uint8_t* c, const E* a, const E* b, E* out, const Plan& p)
   const int64_t sb = p.rank ? p.strides[2][last] : 0;
   parallel_for(p.size(), kGrain, [&](int64_t begin, int64_t end) {
     p.walk(begin, end, [&](const int64_t* off, int64_t n) {
-      const uint8_t* cc = c + off[0];
-      const E* aa = a + off[1];
-      const E* bb = b + off[2];
-      E* oo = out + off[3];
-      if (sc == 1 && sa == 1 && sb == 1) {
-        for (int64_t i = 0; i < n; i++) oo[i] = cc[i] ? aa[i] : bb[i];
-      } else {
-        for (int64_t i = 0; i < n; i++) oo[i] = cc[i * sc] ? aa[i * sa] : bb[i * sb];
-      }
+      where_run(c + off[0], sc, a + off[1], sa, b + off[2], sb, out + off[3], n);
     });
   });
 }

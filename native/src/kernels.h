@@ -73,14 +73,23 @@ struct ConvGeometry {
   int64_t in[3], out[3], kernel[3], strides[3], dilations[3], pad[3];
 };
 bool conv(const Buf& x, const Buf& w, const Buf& out, const ConvGeometry& g);
+// conv, then + bias (O values; null for none) and relu when `relu`, fused into the output pass.
+bool conv_bias(const Buf& x, const Buf& w, const Buf* bias, const Buf& out, const ConvGeometry& g,
+               bool relu);
 bool conv_backprop_input(const Buf& dy, const Buf& w, const Buf& dx, const ConvGeometry& g);
+// The gradient through conv_bias's relu and bias, for rows [rows, n]: dz = dy · [y > 0], and
+// db[j] = Σ_rows dz[·, j] when db is given.
+bool bias_relu_backprop(const Buf& dy, const Buf& y, const Buf& dz, const Buf* db, int64_t rows,
+                        int64_t n);
 bool conv_backprop_filter(const Buf& x, const Buf& dy, const Buf& dw, const ConvGeometry& g);
 
 struct PoolGeometry {
   int64_t batch, channels;
   int64_t in[3], out[3], window[3], strides[3], pad[3];
 };
+// argmax may be null (no gradient wanted): then only the maxima are written.
 bool max_pool(const Buf& x, const Buf& out, int32_t* argmax, const PoolGeometry& g);
+bool max_pool_backprop(const Buf& dy, const int32_t* argmax, const Buf& dx, const PoolGeometry& g);
 bool avg_pool(const Buf& x, const Buf& out, const PoolGeometry& g);
 bool avg_pool_backprop(const Buf& dy, const Buf& dx, const PoolGeometry& g);
 

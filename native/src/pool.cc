@@ -52,38 +52,152 @@ struct Window {
   }
 };
 
-// The first largest value wins; NaN beats every number (and the first NaN stays).
+// ---------------------------------------------------------------- max pooling
+// The first largest value wins; NaN beats every number (and the first NaN stays). The loops walk
+// one output line (n, od, oh) per call, its window rows clipped once, and vectorise over channels.
+
+// The input rows [d0, d1) × [h0, h1) that output line (n, od, oh) reads, and the line's offset.
+struct Line {
+  int64_t n, d0, d1, h0, h1;
+
+  Line(const PoolGeometry& p, int64_t line) {
+    const int64_t oh = line % p.out[1];
+    line /= p.out[1];
+    const int64_t od = line % p.out[0];
+    n = line / p.out[0];
+    d0 = od * p.strides[0] - p.pad[0];
+    h0 = oh * p.strides[1] - p.pad[1];
+    d1 = std::min(d0 + p.window[0], p.in[0]);
+    h1 = std::min(h0 + p.window[1], p.in[1]);
+    d0 = std::max<int64_t>(d0, 0);
+    h0 = std::max<int64_t>(h0, 0);
+  }
+};
+
+// Whether v replaces b as the running maximum.
 template <class T>
-void max_pool_loop(const T* x, T* out, int32_t* argmax, const Window& win) {
-  const int64_t C = win.p.channels;
-  parallel_for(win.pixels(), win.grain(), [&](int64_t begin, int64_t end) {
-    std::vector<int64_t> cells(static_cast<size_t>(win.window_size()));
-    for (int64_t o = begin; o < end; o++) {
-      const int64_t count = win.cells(o, cells.data());
-      T* best = out + o * C;
-      int32_t* at = argmax + o * C;
-      if (count == 0) {
-        std::fill(best, best + C, -std::numeric_limits<T>::infinity());
-        std::fill(at, at + C, -1);
-        continue;
-      }
-      for (int64_t c = 0; c < C; c++) {
-        best[c] = x[cells[0] + c];
-        at[c] = static_cast<int32_t>(cells[0] + c);
-      }
-      for (int64_t k = 1; k < count; k++) {
-        const T* src = x + cells[k];
-        for (int64_t c = 0; c < C; c++) {
-          const T v = src[c];
-          if (v > best[c] || (v != v && best[c] == best[c])) {
-            best[c] = v;
-            at[c] = static_cast<int32_t>(cells[k] + c);
+inline bool beats(T v, T b) {
+  return v > b || (v != v && b == b);
+}
+
+// One output line: out[ow, c] (and argmax[ow, c] when kArg) over the line's windows.
+template <class T, bool kArg>
+STRATA_SIMD_CLONES void max_pool_line(const T* x, T* out, int32_t* argmax, const PoolGeometry& p,
+                                      const Line& l) {
+  const int64_t C = p.channels;
+  for (int64_t ow = 0; ow < p.out[2]; ow++) {
+    T* best = out + ow * C;
+    int32_t* at = kArg ? argmax + ow * C : nullptr;
+    const int64_t w0 = std::max<int64_t>(ow * p.strides[2] - p.pad[2], 0);
+    const int64_t w1 = std::min(ow * p.strides[2] - p.pad[2] + p.window[2], p.in[2]);
+    bool first = true;
+    for (int64_t id = l.d0; id < l.d1; id++) {
+      for (int64_t ih = l.h0; ih < l.h1; ih++) {
+        const int64_t row = ((l.n * p.in[0] + id) * p.in[1] + ih) * p.in[2];
+        for (int64_t iw = w0; iw < w1; iw++) {
+          const int64_t cell = (row + iw) * C;
+          const T* src = x + cell;
+          const int32_t idx = static_cast<int32_t>(cell);
+          if (first) {
+            for (int64_t c = 0; c < C; c++) best[c] = src[c];
+            if constexpr (kArg) {
+              for (int64_t c = 0; c < C; c++) at[c] = idx + static_cast<int32_t>(c);
+            }
+            first = false;
+            continue;
+          }
+          for (int64_t c = 0; c < C; c++) {
+            const T v = src[c], b = best[c];
+            const bool take = beats(v, b);
+            best[c] = take ? v : b;
+            if constexpr (kArg) at[c] = take ? idx + static_cast<int32_t>(c) : at[c];
           }
         }
       }
     }
+    if (first) {
+      std::fill(best, best + C, -std::numeric_limits<T>::infinity());
+      if constexpr (kArg) std::fill(at, at + C, -1);
+    }
+  }
+}
+
+template <class T>
+void max_pool_loop(const T* x, T* out, int32_t* argmax, const PoolGeometry& p) {
+  const int64_t lines = p.batch * p.out[0] * p.out[1], line_size = p.out[2] * p.channels;
+  const int64_t grain = std::max<int64_t>(
+      1, 16384 / std::max<int64_t>(line_size * p.window[0] * p.window[1] * p.window[2], 1));
+  parallel_for(lines, grain, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; i++) {
+      const Line l(p, i);
+      if (argmax) {
+        max_pool_line<T, true>(x, out + i * line_size, argmax + i * line_size, p, l);
+      } else {
+        max_pool_line<T, false>(x, out + i * line_size, nullptr, p, l);
+      }
+    }
   });
 }
+
+// The adjoint: dx[i] = Σ dy[j] over the outputs j whose window holds i and whose winner is i.
+// Every write is to a cell of the window being walked, so a stray argmax is simply never matched.
+// Windows of one image only touch that image: tasks split images.
+template <class T, bool kTiled>
+STRATA_SIMD_CLONES void max_pool_backprop_line(const T* dy, const int32_t* argmax, T* dx,
+                                               const PoolGeometry& p, const Line& l) {
+  const int64_t C = p.channels;
+  for (int64_t ow = 0; ow < p.out[2]; ow++) {
+    const T* g = dy + ow * C;
+    const int32_t* at = argmax + ow * C;
+    const int64_t w0 = std::max<int64_t>(ow * p.strides[2] - p.pad[2], 0);
+    const int64_t w1 = std::min(ow * p.strides[2] - p.pad[2] + p.window[2], p.in[2]);
+    for (int64_t id = l.d0; id < l.d1; id++) {
+      for (int64_t ih = l.h0; ih < l.h1; ih++) {
+        const int64_t row = ((l.n * p.in[0] + id) * p.in[1] + ih) * p.in[2];
+        for (int64_t iw = w0; iw < w1; iw++) {
+          const int64_t cell = (row + iw) * C;
+          const int32_t idx = static_cast<int32_t>(cell);
+          T* to = dx + cell;
+          if constexpr (kTiled) {  // this window is the cell's only one: store, do not add
+            for (int64_t c = 0; c < C; c++) {
+              to[c] = at[c] == idx + static_cast<int32_t>(c) ? g[c] : T(0);
+            }
+          } else {
+            for (int64_t c = 0; c < C; c++) {
+              to[c] += at[c] == idx + static_cast<int32_t>(c) ? g[c] : T(0);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+template <class T>
+void max_pool_backprop_loop(const T* dy, const int32_t* argmax, T* dx, const PoolGeometry& p) {
+  const int64_t image = p.in[0] * p.in[1] * p.in[2] * p.channels;
+  const int64_t lines = p.out[0] * p.out[1], line_size = p.out[2] * p.channels;
+  // Windows that tile the input exactly (stride = window, no padding, nothing left over) meet
+  // every cell once: then each cell is stored, with no zero-fill pass first.
+  bool tiled = true;
+  for (int d = 0; d < 3; d++) {
+    tiled = tiled && p.strides[d] == p.window[d] && p.pad[d] == 0 &&
+            p.out[d] * p.strides[d] == p.in[d];
+  }
+  parallel_for(p.batch, 1, [&](int64_t begin, int64_t end) {
+    if (!tiled) std::fill(dx + begin * image, dx + end * image, T(0));
+    for (int64_t i = begin * lines; i < end * lines; i++) {
+      const Line l(p, i);
+      if (tiled) {
+        max_pool_backprop_line<T, true>(dy + i * line_size, argmax + i * line_size, dx, p, l);
+      } else {
+        max_pool_backprop_line<T, false>(dy + i * line_size, argmax + i * line_size, dx, p, l);
+      }
+    }
+  });
+}
+
+// ---------------------------------------------------------------- average pooling
 
 // Mean over the cells inside the input, summed in double as the reference does.
 template <class T>
@@ -140,7 +254,17 @@ bool max_pool(const Buf& x, const Buf& out, int32_t* argmax, const PoolGeometry&
   if (x.dtype != out.dtype) return false;
   return visit_float(x.dtype, [&](auto tag) {
     using T = decltype(tag);
-    max_pool_loop(as<T>(x), as<T>(out), argmax, Window(p));
+    max_pool_loop(as<T>(x), as<T>(out), argmax, p);
+    return true;
+  });
+}
+
+bool max_pool_backprop(const Buf& dy, const int32_t* argmax, const Buf& dx,
+                       const PoolGeometry& p) {
+  if (dy.dtype != dx.dtype) return false;
+  return visit_float(dx.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    max_pool_backprop_loop(as<T>(dy), argmax, as<T>(dx), p);
     return true;
   });
 }

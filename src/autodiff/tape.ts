@@ -57,6 +57,16 @@ export function recordAll(
   }
 }
 
+/**
+ * Whether `record(…, inputs, …)` would keep a backward rule right now: some active, unpaused tape
+ * watches one of `inputs`. Ops ask it to skip work that only a gradient needs (max pooling's
+ * winners), before they compute.
+ */
+export function isRecording(inputs: readonly Tensor[]): boolean {
+  if (active.length === 0 || paused > 0) return false;
+  return active.some((tape) => inputs.some((t) => tape.watched.has(t.id)));
+}
+
 /** The tape whose backward pass is running, so rules can skip gradients nobody asked for. */
 let backpropTape: Tape | null = null;
 

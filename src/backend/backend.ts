@@ -183,8 +183,41 @@ export interface Kernels {
   /** dx from dy and the kernel: also the forward pass of a transposed convolution. */
   convBackpropInput(dy: FloatArray, w: FloatArray, dx: FloatArray, p: ConvParams): void;
   convBackpropFilter(x: FloatArray, dy: FloatArray, dw: FloatArray, p: ConvParams): void;
-  /** Max pooling; `argmax` receives the flat input index of each winner (for the gradient). */
-  maxPool(x: FloatArray, out: FloatArray, argmax: Int32Array, p: PoolParams): void;
+  /**
+   * conv, then out += bias (one value per out channel; null for none) and, when `relu`,
+   * out = out ≤ 0 ? +0 : out (NaN kept, as unary relu): the bias and activation of a conv layer
+   * fused into the output pass.
+   */
+  convBias(
+    x: FloatArray,
+    w: FloatArray,
+    bias: FloatArray | null,
+    out: FloatArray,
+    p: ConvParams,
+    relu: boolean,
+  ): void;
+  /**
+   * The gradient through convBias's relu and bias, over rows [rows, n] of its output y:
+   * dz = y > 0 ? dy : 0, and db[j] = Σ_rows dz[·, j] when db is given (null: not wanted).
+   */
+  biasReluBackprop(
+    dy: FloatArray,
+    y: FloatArray,
+    dz: FloatArray,
+    db: FloatArray | null,
+    rows: number,
+    n: number,
+  ): void;
+  /**
+   * Max pooling; `argmax`, when given, receives the flat input index of each winner (for the
+   * gradient). null skips it (no gradient wanted).
+   */
+  maxPool(x: FloatArray, out: FloatArray, argmax: Int32Array | null, p: PoolParams): void;
+  /**
+   * The gradient of maxPool: dx[i] = Σ dy[j] over the outputs j whose window holds input cell i
+   * and whose winner argmax[j] is i (a scatter-add of dy to the winners).
+   */
+  maxPoolBackprop(dy: FloatArray, argmax: Int32Array, dx: FloatArray, p: PoolParams): void;
   avgPool(x: FloatArray, out: FloatArray, p: PoolParams): void;
   avgPoolBackprop(dy: FloatArray, dx: FloatArray, p: PoolParams): void;
   /**

@@ -103,7 +103,7 @@ export function to3(values: readonly number[], fill: number): [number, number, n
 }
 
 /** Both operands in one float dtype: float64 if either is, else float32 (ints too). */
-function floatOperands(a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+export function floatOperands(a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   const ta = asTensor(a);
   const tb = asTensor(b);
   const dtype = ta.dtype === "float64" || tb.dtype === "float64" ? "float64" : "float32";
@@ -129,7 +129,12 @@ function convPrim(x: Tensor, w: Tensor, p: ConvParams, outShape: readonly number
   ]);
 }
 
-function convInputPrim(dy: Tensor, w: Tensor, p: ConvParams, xShape: readonly number[]): Tensor {
+export function convInputPrim(
+  dy: Tensor,
+  w: Tensor,
+  p: ConvParams,
+  xShape: readonly number[],
+): Tensor {
   const dx = empty(xShape, dy.dtype);
   kernels().convBackpropInput(
     dy.data as FloatArray,
@@ -144,7 +149,12 @@ function convInputPrim(dy: Tensor, w: Tensor, p: ConvParams, xShape: readonly nu
   ]);
 }
 
-function convFilterPrim(x: Tensor, dy: Tensor, p: ConvParams, wShape: readonly number[]): Tensor {
+export function convFilterPrim(
+  x: Tensor,
+  dy: Tensor,
+  p: ConvParams,
+  wShape: readonly number[],
+): Tensor {
   const dw = empty(wShape, x.dtype);
   kernels().convBackpropFilter(
     x.data as FloatArray,
@@ -167,7 +177,7 @@ interface Plan {
 }
 
 /** Validates a convolution of x by w (kernel [spatial…, C/groups, O]) and lays out its geometry. */
-function planConv(op: string, x: Tensor, w: Tensor, opts: ConvOptions): Plan {
+export function planConv(op: string, x: Tensor, w: Tensor, opts: ConvOptions): Plan {
   const { strides = 1, padding = "valid", dilationRate = 1 } = opts;
   const n = spatialRank(x, op);
   if (w.rank !== x.rank) {

@@ -1,5 +1,5 @@
 import type { PoolParams } from "../backend/backend.js";
-import { record } from "../autodiff/tape.js";
+import { isRecording, record } from "../autodiff/tape.js";
 import { ShapeError, fmtShape } from "../errors.js";
 import type { FloatArray } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -61,19 +61,29 @@ function floatInput(x: TensorLike): Tensor {
 }
 
 // ---------------------------------------------------------------- max pooling
-// y[j] = x[argmax[j]], a gather by the winners' flat indices: dx = scatter-add of dy to them, and
-// the scatter's own gradient is the gather again (both are linear).
+// y[j] = x[argmax[j]], a gather by the winners' flat indices: dx = scatter-add of dy to them
+// (maxPoolBackprop), and the scatter's own gradient is the gather again (both are linear).
 
-function scatterToWinners(dy: Tensor, argmax: Int32Array, xShape: readonly number[]): Tensor {
+function scatterToWinners(
+  dy: Tensor,
+  argmax: Int32Array,
+  p: PoolParams,
+  xShape: readonly number[],
+): Tensor {
   const dx = empty(xShape, dy.dtype);
-  kernels().scatterAdd(dy.data, argmax, dx.data, 1, dx.size, 1);
-  return record(dx, [dy], (g) => [gatherWinners(g, argmax, dy.shape)]);
+  kernels().maxPoolBackprop(dy.data as FloatArray, argmax, dx.data as FloatArray, p);
+  return record(dx, [dy], (g) => [gatherWinners(g, argmax, p, dy.shape)]);
 }
 
-function gatherWinners(x: Tensor, argmax: Int32Array, outShape: readonly number[]): Tensor {
+function gatherWinners(
+  x: Tensor,
+  argmax: Int32Array,
+  p: PoolParams,
+  outShape: readonly number[],
+): Tensor {
   const y = empty(outShape, x.dtype);
   kernels().gather(x.data, argmax, y.data, 1, x.size, 1);
-  return record(y, [x], (dy) => [scatterToWinners(dy, argmax, x.shape)]);
+  return record(y, [x], (dy) => [scatterToWinners(dy, argmax, p, x.shape)]);
 }
 
 /**
@@ -89,9 +99,14 @@ export function maxPool(
   const x = floatInput(inputs);
   const { params, outShape } = plan("maxPool", x, poolSize, strides, padding);
   const y = empty(outShape, x.dtype);
+  // The winners are only kept when a gradient can flow back through them (not in inference).
+  if (!isRecording([x])) {
+    kernels().maxPool(x.data as FloatArray, y.data as FloatArray, null, params);
+    return y;
+  }
   const argmax = new Int32Array(y.size);
   kernels().maxPool(x.data as FloatArray, y.data as FloatArray, argmax, params);
-  return record(y, [x], (dy) => [scatterToWinners(dy, argmax, x.shape)]);
+  return record(y, [x], (dy) => [scatterToWinners(dy, argmax, params, x.shape)]);
 }
 
 // ---------------------------------------------------------------- average pooling

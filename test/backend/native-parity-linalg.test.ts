@@ -194,6 +194,33 @@ const CONVS: [string, ConvCase][] = [
     "grouped",
     { batch: 2, C: 32, O: 32, G: 2, inShape: [1, 6, 7], kernel: [1, 3, 3], pad: [0, 1, 1] },
   ],
+  // The register-tiled float32 paths: column tails (O not a multiple of 16), row tails (rows not
+  // a multiple of 6), padded and interior windows, one input channel, windows of more than 64
+  // taps, grouped, a batch smaller than the thread count.
+  ["tiled tails", { batch: 5, C: 7, O: 37, inShape: [1, 9, 8], kernel: [1, 3, 3], pad: [0, 1, 1] }],
+  ["tiled one channel", { batch: 3, C: 1, O: 32, inShape: [1, 14, 13], kernel: [1, 3, 3] }],
+  [
+    "tiled dilated w, strided",
+    {
+      batch: 4,
+      C: 6,
+      O: 16,
+      inShape: [1, 10, 15],
+      kernel: [1, 2, 3],
+      strides: [1, 2, 1],
+      dilations: [1, 1, 2],
+      pad: [0, 1, 2],
+    },
+  ],
+  [
+    "tiled 75 taps",
+    { batch: 2, C: 2, O: 17, inShape: [6, 7, 7], kernel: [3, 5, 5], pad: [1, 2, 2] },
+  ],
+  [
+    "tiled grouped",
+    { batch: 3, C: 48, O: 40, G: 2, inShape: [1, 6, 5], kernel: [1, 3, 3], pad: [0, 1, 1] },
+  ],
+  ["tiled batch 1", { batch: 1, C: 8, O: 24, inShape: [1, 11, 9], kernel: [1, 3, 3] }],
   [
     "several column blocks",
     { batch: 2, C: 16, O: 8, inShape: [1, 64, 64], kernel: [1, 3, 3], pad: [0, 1, 1] },
@@ -218,6 +245,15 @@ describe("native parity: convolution", skipUnlessNative, () => {
         assertParity(`convBackpropInput ${name} ${kind}`, dx, dxRef, tolFor(kind, dxRef));
         const [dw, dwRef] = run((K, o) => K.convBackpropFilter(x, dy, o, p), kind, nw);
         assertParity(`convBackpropFilter ${name} ${kind}`, dw, dwRef, tolFor(kind, dwRef));
+        const bias = random(kind, p.outChannels, 4) as FloatArray;
+        for (const [b, relu] of [
+          [bias, true],
+          [bias, false],
+          [null, true],
+        ] as const) {
+          const [z, zRef] = run((K, o) => K.convBias(x, w, b, o, p, relu), kind, ny);
+          assertParity(`convBias ${name} ${kind} relu=${relu}`, z, zRef, tolFor(kind, zRef));
+        }
       }
     });
   }
@@ -252,6 +288,15 @@ describe("native parity: pooling", skipUnlessNative, () => {
     ["1d overlapping", poolParams(3, 33, [1, 1, 17], [1, 1, 4], [1, 1, 1], [0, 0, 2])],
     ["3d", poolParams(2, 4, [5, 6, 7], [2, 2, 3], [2, 2, 2], [0, 1, 1])],
     ["empty windows", poolParams(1, 2, [1, 1, 5], [1, 1, 2], [1, 1, 1], [0, 0, 3])],
+    [
+      "2d odd channels, split across threads",
+      poolParams(9, 37, [1, 11, 13], [1, 2, 2], [1, 2, 2], [0, 0, 0]),
+    ],
+    [
+      "2d windows tiling the input",
+      poolParams(5, 19, [1, 12, 10], [1, 2, 2], [1, 2, 2], [0, 0, 0]),
+    ],
+    ["2d overlapping windows", poolParams(4, 5, [1, 8, 9], [1, 3, 3], [1, 1, 2], [0, 1, 1])],
   ];
   for (const [name, p] of cases) {
     it(`${name}: max (with argmax and NaN), average and its gradient`, () => {
@@ -265,6 +310,23 @@ describe("native parity: pooling", skipUnlessNative, () => {
         const [m, mRef] = run((K, o) => K.maxPool(x, o, K === ts ? argT : argN, p), kind, ny);
         assertParity(`maxPool ${name} ${kind}`, m, mRef, { rtol: 0 });
         assertParity(`maxPool argmax ${name} ${kind}`, argN, argT);
+        const [m0] = run((K, o) => K.maxPool(x, o, null, p), kind, ny);
+        assertParity(`maxPool without argmax ${name} ${kind}`, m0, mRef, { rtol: 0 });
+        const g = random(kind, ny, 6) as FloatArray;
+        const [gx, gxRef] = run((K, o) => K.maxPoolBackprop(g, argT, o, p), kind, nx);
+        assertParity(`maxPoolBackprop ${name} ${kind}`, gx, gxRef);
+        // The reference equals a scatter-add of g to the winners.
+        const scattered = alloc(kind, nx);
+        ts.scatterAdd(
+          g,
+          argT.map((i) => (i < 0 ? 0 : i)),
+          scattered,
+          1,
+          nx,
+          1,
+        );
+        if (!argT.includes(-1))
+          assertParity(`maxPoolBackprop as scatter ${name}`, gxRef, scattered);
         const [a, aRef] = run((K, o) => K.avgPool(x, o, p), kind, ny);
         assertParity(`avgPool ${name} ${kind}`, a, aRef);
         const dy = random(kind, ny, 5) as FloatArray;
@@ -301,6 +363,30 @@ describe("native threads", skipUnlessNative, () => {
       const s = new Float32Array(1);
       native!.reduce("sum", big, s, 1, big.length, 1);
       return [y, e, s] as const;
+    });
+    results[0]!.forEach((r, i) =>
+      assertParity(`threads result ${i}`, results[1]![i]!, r, { scale: maxAbs(r) }),
+    );
+  });
+
+  it("gives the same results on 1 and 3 threads for the conv gradients and max pooling", () => {
+    const p = convParams({ batch: 7, C: 9, O: 20, inShape: [1, 12, 10], kernel: [1, 3, 3] });
+    const x = random("f32", 7 * 12 * 10 * 9, 1) as FloatArray;
+    const w = random("f32", 9 * 9 * 20, 2) as FloatArray;
+    const dy = random("f32", 7 * 10 * 8 * 20, 3) as FloatArray;
+    const pool = poolParams(7, 9, [1, 12, 10], [1, 2, 2], [1, 2, 2], [0, 0, 0]);
+    const results = [1, 3].map((n) => {
+      setNumThreads(n);
+      const dx = new Float32Array(x.length);
+      native!.convBackpropInput(dy, w, dx, p);
+      const dw = new Float32Array(w.length);
+      native!.convBackpropFilter(x, dy, dw, p);
+      const m = new Float32Array(7 * 6 * 5 * 9);
+      const arg = new Int32Array(m.length);
+      native!.maxPool(x, m, arg, pool);
+      const back = new Float32Array(x.length);
+      native!.maxPoolBackprop(m, arg, back, pool);
+      return [dx, dw, m, arg, back] as const;
     });
     results[0]!.forEach((r, i) =>
       assertParity(`threads result ${i}`, results[1]![i]!, r, { scale: maxAbs(r) }),

@@ -88,7 +88,24 @@ interface Addon {
   conv(x: FloatArray, w: FloatArray, out: FloatArray, params: Float64Array): void;
   convBackpropInput(dy: FloatArray, w: FloatArray, dx: FloatArray, params: Float64Array): void;
   convBackpropFilter(x: FloatArray, dy: FloatArray, dw: FloatArray, params: Float64Array): void;
-  maxPool(x: FloatArray, out: FloatArray, argmax: Int32Array, params: Float64Array): void;
+  convBias(
+    x: FloatArray,
+    w: FloatArray,
+    bias: FloatArray | null,
+    out: FloatArray,
+    params: Float64Array,
+    relu: boolean,
+  ): void;
+  biasReluBackprop(
+    dy: FloatArray,
+    y: FloatArray,
+    dz: FloatArray,
+    db: FloatArray | null,
+    rows: number,
+    n: number,
+  ): void;
+  maxPool(x: FloatArray, out: FloatArray, argmax: Int32Array | null, params: Float64Array): void;
+  maxPoolBackprop(dy: FloatArray, argmax: Int32Array, dx: FloatArray, params: Float64Array): void;
   avgPool(x: FloatArray, out: FloatArray, params: Float64Array): void;
   avgPoolBackprop(dy: FloatArray, dx: FloatArray, params: Float64Array): void;
   applyUpdate(
@@ -124,7 +141,10 @@ const REQUIRED: readonly (keyof Addon)[] = [
   "conv",
   "convBackpropInput",
   "convBackpropFilter",
+  "convBias",
+  "biasReluBackprop",
   "maxPool",
+  "maxPoolBackprop",
   "avgPool",
   "avgPoolBackprop",
   "applyUpdate",
@@ -331,20 +351,51 @@ function makeKernels(addon: Addon) {
         packConv("convBackpropFilter", p, ["x", x], ["dw", dw], ["dy", dy]),
       );
     },
+    convBias(x, w, bias, out, p, relu) {
+      if (!(bias ? allFloatAlike(x, w, bias, out) : allFloatAlike(x, w, out))) {
+        return ts.convBias(x, w, bias, out, p, relu);
+      }
+      const params = packConv("convBias", p, ["x", x], ["w", w], ["y", out]);
+      if (bias) fits("convBias", "bias", bias, p.outChannels);
+      addon.convBias(x, w, bias, out, params, relu);
+    },
+    biasReluBackprop(dy, y, dz, db, rows, n) {
+      if (!(db ? allFloatAlike(dy, y, dz, db) : allFloatAlike(dy, y, dz))) {
+        return ts.biasReluBackprop(dy, y, dz, db, rows, n);
+      }
+      const size = count("biasReluBackprop", "rows", rows) * count("biasReluBackprop", "n", n);
+      for (const [name, arr] of [
+        ["dy", dy],
+        ["y", y],
+        ["dz", dz],
+      ] as const) {
+        fits("biasReluBackprop", name, arr, size);
+      }
+      if (db) fits("biasReluBackprop", "db", db, n);
+      if (size > 0 || db) addon.biasReluBackprop(dy, y, dz, db, rows, n);
+    },
     maxPool(x, out, argmax, p) {
       if (!allFloatAlike(x, out)) return ts.maxPool(x, out, argmax, p);
       // Winners are reported as int32 flat indices into x.
       blasSize("maxPool", "x.length", x.length);
-      addon.maxPool(
-        x,
-        out,
+      const outputs: [string, TypedArray][] = [["out", out]];
+      if (argmax) outputs.push(["argmax", argmax]);
+      addon.maxPool(x, out, argmax, packPool("maxPool", p, ["x", x], outputs));
+    },
+    maxPoolBackprop(dy, argmax, dx, p) {
+      if (!allFloatAlike(dy, dx)) return ts.maxPoolBackprop(dy, argmax, dx, p);
+      // The kernel compares argmax with the cells of each window, so any int32 value is safe.
+      blasSize("maxPoolBackprop", "dx.length", dx.length);
+      addon.maxPoolBackprop(
+        dy,
         argmax,
+        dx,
         packPool(
-          "maxPool",
+          "maxPoolBackprop",
           p,
-          ["x", x],
+          ["dx", dx],
           [
-            ["out", out],
+            ["dy", dy],
             ["argmax", argmax],
           ],
         ),

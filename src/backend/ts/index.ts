@@ -1,10 +1,11 @@
 import type { Kernels } from "../backend.js";
 import { conv, convBackpropFilter, convBackpropInput } from "./conv.js";
+import { biasReluBackprop, convBias } from "./conv-bias.js";
 import { binary, cast, unary, where } from "./elementwise.js";
 import { matmul } from "./matmul.js";
 import { applyUpdate } from "./optimizer.js";
 import { copy, gather, scatterAdd } from "./movement.js";
-import { avgPool, avgPoolBackprop, maxPool } from "./pool.js";
+import { avgPool, avgPoolBackprop, maxPool, maxPoolBackprop } from "./pool.js";
 import { cumsum, reduce } from "./reduce.js";
 import { sort } from "./sort.js";
 
@@ -24,7 +25,10 @@ export const tsKernels = {
   conv,
   convBackpropInput,
   convBackpropFilter,
+  convBias,
+  biasReluBackprop,
   maxPool,
+  maxPoolBackprop,
   avgPool,
   avgPoolBackprop,
   applyUpdate,

@@ -62,10 +62,15 @@ function outPixels(p: PoolParams): number {
 
 /**
  * The first largest value of each window wins (NaN wins over numbers, as in a NumPy max), and its
- * flat input index goes to `argmax`. A window with no input cell (impossible with the ops' padding)
- * yields -Infinity and index -1.
+ * flat input index goes to `argmax` when one is given. A window with no input cell (impossible
+ * with the ops' padding) yields -Infinity and index -1.
  */
-export function maxPool(x: FloatArray, out: FloatArray, argmax: Int32Array, p: PoolParams): void {
+export function maxPool(
+  x: FloatArray,
+  out: FloatArray,
+  argmax: Int32Array | null,
+  p: PoolParams,
+): void {
   const C = p.channels;
   const walk = new WindowWalker(p);
   const { cells } = walk;
@@ -74,14 +79,12 @@ export function maxPool(x: FloatArray, out: FloatArray, argmax: Int32Array, p: P
     const ob = o * C;
     if (count === 0) {
       out.fill(-Infinity, ob, ob + C);
-      argmax.fill(-1, ob, ob + C);
+      argmax?.fill(-1, ob, ob + C);
       continue;
     }
     const first = cells[0]!;
-    for (let c = 0; c < C; c++) {
-      out[ob + c] = x[first + c]!;
-      argmax[ob + c] = first + c;
-    }
+    for (let c = 0; c < C; c++) out[ob + c] = x[first + c]!;
+    if (argmax) for (let c = 0; c < C; c++) argmax[ob + c] = first + c;
     for (let k = 1; k < count; k++) {
       const src = cells[k]!;
       for (let c = 0; c < C; c++) {
@@ -89,8 +92,34 @@ export function maxPool(x: FloatArray, out: FloatArray, argmax: Int32Array, p: P
         const best = out[ob + c]!;
         if (v > best || (v !== v && best === best)) {
           out[ob + c] = v;
-          argmax[ob + c] = src + c;
+          if (argmax) argmax[ob + c] = src + c;
         }
+      }
+    }
+  }
+}
+
+/**
+ * The adjoint of maxPool: each output gradient goes to its window's winner. Only cells of the
+ * window are candidates, so an argmax that names no cell of its window contributes nothing.
+ */
+export function maxPoolBackprop(
+  dy: FloatArray,
+  argmax: Int32Array,
+  dx: FloatArray,
+  p: PoolParams,
+): void {
+  const C = p.channels;
+  dx.fill(0);
+  const walk = new WindowWalker(p);
+  const { cells } = walk;
+  for (let o = 0, total = outPixels(p); o < total; o++) {
+    const count = walk.next();
+    const ob = o * C;
+    for (let k = 0; k < count; k++) {
+      const cell = cells[k]!;
+      for (let c = 0; c < C; c++) {
+        if (argmax[ob + c] === cell + c) dx[cell + c]! += dy[ob + c]!;
       }
     }
   }

@@ -1,6 +1,7 @@
 import { ValueError } from "../../errors.js";
 import { type Activation, activation as getActivation } from "../../ops/activations.js";
 import { conv } from "../../ops/conv.js";
+import { convBias } from "../../ops/conv-bias.js";
 import { add } from "../../ops/elementwise.js";
 import type { Variable } from "../../autodiff/variable.js";
 import type { Tensor } from "../../tensor/tensor.js";
@@ -25,6 +26,9 @@ import {
   standardizeTuple,
   windowOutputLength,
 } from "./conv-utils.js";
+
+const RELU = getActivation("relu");
+const LINEAR = getActivation("linear");
 
 /** Options every convolution layer shares (Keras's names, camelCase). */
 export interface ConvGeometryArgs extends LayerArgs {
@@ -203,11 +207,17 @@ export abstract class BaseConv extends Layer {
 
   call(inputs: Tensor): Tensor {
     checkCallInputs(inputs, this.rank, this.inChannels, this.where());
-    const y = conv(inputs, this.kernel, {
+    const options = {
       strides: this.strides,
       padding: this.padding,
       dilationRate: this.dilationRate,
-    });
+    };
+    // relu and the bias ride on the convolution's output pass (one kernel, no intermediates).
+    const relu = this.activation === RELU;
+    if (relu || (this.bias && this.activation === LINEAR)) {
+      return convBias(inputs, this.kernel, this.bias, { ...options, relu });
+    }
+    const y = conv(inputs, this.kernel, options);
     return this.activation(this.bias ? add(y, this.bias) : y);
   }
 

@@ -1,0 +1,47 @@
+import type { ConvParams } from "../backend.js";
+import type { FloatArray } from "../../tensor/dtype.js";
+import { conv } from "./conv.js";
+
+/*
+ * A conv layer's bias and relu, fused with the convolution (convBias), and their gradient.
+ * relu(v) = v ≤ 0 ? +0 : v, NaN kept, as the unary relu.
+ */
+
+/** conv, then + bias per out channel and relu when asked. */
+export function convBias(
+  x: FloatArray,
+  w: FloatArray,
+  bias: FloatArray | null,
+  out: FloatArray,
+  p: ConvParams,
+  relu: boolean,
+): void {
+  conv(x, w, out, p);
+  const O = p.outChannels;
+  for (let i = 0; i < out.length; i += O) {
+    for (let o = 0; o < O; o++) {
+      const v = bias ? out[i + o]! + bias[o]! : out[i + o]!;
+      out[i + o] = relu && v <= 0 ? 0 : v;
+    }
+  }
+}
+
+/** dz = dy · [y > 0] over rows [rows, n]; db[j] = Σ_rows dz[·, j] when db is given. */
+export function biasReluBackprop(
+  dy: FloatArray,
+  y: FloatArray,
+  dz: FloatArray,
+  db: FloatArray | null,
+  rows: number,
+  n: number,
+): void {
+  const acc = new Float64Array(n);
+  for (let r = 0, i = 0; r < rows; r++) {
+    for (let j = 0; j < n; j++, i++) {
+      const g = y[i]! > 0 ? dy[i]! : 0;
+      dz[i] = g;
+      acc[j]! += g;
+    }
+  }
+  if (db) for (let j = 0; j < n; j++) db[j] = acc[j]!;
+}

@@ -1,0 +1,101 @@
+import { needsGrad, record, recordAll } from "../autodiff/tape.js";
+import { ShapeError, fmtShape } from "../errors.js";
+import type { FloatArray } from "../tensor/dtype.js";
+import type { Tensor } from "../tensor/tensor.js";
+import {
+  type ConvOptions,
+  convFilterPrim,
+  convInputPrim,
+  floatOperands,
+  planConv,
+} from "./conv.js";
+import { type TensorLike, empty, kernels } from "./core.js";
+import { add, cast } from "./elementwise.js";
+import { broadcastTo } from "./movement.js";
+import { sum } from "./reduce.js";
+
+/*
+ * A convolution layer's whole forward pass, activation(conv(x, w) + bias), as one kernel call for
+ * the activations a backend can apply on the output while it is in cache (relu, or none). The
+ * result equals the composite's (the same float roundings in the same order); the saving is two
+ * passes over the output and two intermediate tensors.
+ */
+
+export interface ConvBiasOptions extends ConvOptions {
+  /** Apply relu after the bias (default false: linear). */
+  relu?: boolean;
+}
+
+/**
+ * relu?(conv(inputs, kernel) + bias), channels-last; bias has one value per out channel (null for
+ * none). Gradient: dz = dy · [y > 0] under relu (else dy), then dx and dkernel from dz as conv's,
+ * dbias = Σ dz over every axis but the last.
+ */
+export function convBias(
+  inputs: TensorLike,
+  kernel: TensorLike,
+  bias: TensorLike | null,
+  options: ConvBiasOptions = {},
+): Tensor {
+  const { relu = false, ...convOptions } = options;
+  const [x, w] = floatOperands(inputs, kernel);
+  const { params, outShape } = planConv("convBias", x, w, convOptions);
+  const O = params.outChannels;
+  let b: Tensor | null = null;
+  if (bias !== null) {
+    b = cast(bias, x.dtype);
+    if (b.rank !== 1 || b.size !== O) {
+      throw new ShapeError(
+        `convBias: bias must have shape (${O}) for kernel ${fmtShape(w.shape)}; ` +
+          `received bias shape ${fmtShape(b.shape)}`,
+      );
+    }
+  }
+  const y = empty(outShape, x.dtype);
+  kernels().convBias(
+    x.data as FloatArray,
+    w.data as FloatArray,
+    (b?.data ?? null) as FloatArray | null,
+    y.data as FloatArray,
+    params,
+    relu,
+  );
+  const rowAxes = outShape.slice(0, -1).map((_, i) => i);
+  return record(y, b ? [x, w, b] : [x, w], (dy) => {
+    const wantBias = b !== null && needsGrad(b);
+    let dz = dy;
+    let db: Tensor | null = null;
+    if (relu) [dz, db] = reluGrad(dy, y, wantBias);
+    else if (wantBias) db = sum(dy, rowAxes);
+    return [
+      needsGrad(x) ? convInputPrim(dz, w, params, x.shape) : null,
+      needsGrad(w) ? convFilterPrim(x, dz, params, w.shape) : null,
+      db,
+    ];
+  });
+}
+
+/**
+ * Through relu(z + bias), given y = its output: dz = dy · [y > 0] (y > 0 exactly where z + bias
+ * is) and, when `withBias`, db = Σ dz over every axis but the last — one kernel pass. Both are
+ * linear in dy, so their gradient is this again: d/d dy = (g_dz + g_db) · [y > 0].
+ */
+function reluGrad(dy: Tensor, y: Tensor, withBias: boolean): [Tensor, Tensor | null] {
+  const g = cast(dy, y.dtype);
+  const n = y.shape[y.rank - 1]!;
+  const dz = empty(y.shape, y.dtype);
+  const db = withBias ? empty([n], y.dtype) : null;
+  kernels().biasReluBackprop(
+    g.data as FloatArray,
+    y.data as FloatArray,
+    dz.data as FloatArray,
+    (db?.data ?? null) as FloatArray | null,
+    n === 0 ? 0 : y.size / n,
+    n,
+  );
+  recordAll(db ? [dz, db] : [dz], [g], ([gz, gb]) => {
+    const total = gz && gb ? add(gz, gb) : (gz ?? broadcastTo(gb!, y.shape));
+    return [reluGrad(total, y, false)[0]];
+  });
+  return [dz, db];
+}
