@@ -9,7 +9,8 @@
         "src/reduce.cc",
         "src/matmul.cc",
         "src/conv.cc",
-        "src/pool.cc"
+        "src/pool.cc",
+        "src/rnn.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -57,6 +57,16 @@ export function recordAll(
   }
 }
 
+/**
+ * How many tapes would record an op on `inputs` now (those active tapes that watch one of them).
+ * An op keeps what only its backward pass needs when this is not 0; with exactly 1 its backward
+ * runs at most once, so it may reuse those buffers for its results.
+ */
+export function recordingTapes(inputs: readonly Tensor[]): number {
+  if (active.length === 0 || paused > 0) return 0;
+  return active.filter((tape) => inputs.some((t) => tape.watched.has(t.id))).length;
+}
+
 /** The tape whose backward pass is running, so rules can skip gradients nobody asked for. */
 let backpropTape: Tape | null = null;
 

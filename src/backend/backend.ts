@@ -92,6 +92,16 @@ export interface PoolParams {
   padBefore: readonly [number, number, number];
 }
 
+/**
+ * A recurrent layer over a whole sequence (fused LSTM / GRU kernels): `batch` samples of `steps`
+ * timesteps with `units` cells. Sequence arrays are batch-major, [batch, steps, …], as Keras's.
+ */
+export interface RnnParams {
+  batch: number;
+  steps: number;
+  units: number;
+}
+
 export interface Kernels {
   /** out[i] = op(x[i]); out may have another dtype (comparisons to bool, isnan …). */
   unary(op: UnaryOp, x: TypedArray, out: TypedArray): void;
@@ -172,4 +182,57 @@ export interface Kernels {
   maxPool(x: FloatArray, out: FloatArray, argmax: Int32Array, p: PoolParams): void;
   avgPool(x: FloatArray, out: FloatArray, p: PoolParams): void;
   avgPoolBackprop(dy: FloatArray, dx: FloatArray, p: PoolParams): void;
+
+  // ---------------------------------------------------------------- fused recurrent sequences
+  /**
+   * An LSTM over every timestep, gates i, f, c, o along the 4·units columns (Keras's order),
+   * σ the logistic sigmoid:
+   *   z = xProj[:, t] + b + h·u,  i, f, o = σ(z_i, z_f, z_o),  g = tanh(z_c)
+   *   c' = f ⊙ c + i ⊙ g,  h' = o ⊙ tanh(c')
+   * xProj [batch, steps, 4·units] is x·W; bias [4·units] or null (zeros); u [units, 4·units];
+   * h0, c0 [batch, units]. Where
+   * mask[b, t] (a [batch, steps] 0/1 array) is 0, sample b keeps its h and c through step t.
+   * Writes the final states to hLast, cLast [batch, units] and, when given, the state after every
+   * step to hSeq, cSeq [batch, steps, units] and the activations i, f, g, o to gates
+   * [batch, steps, 4·units] (masked steps: left as they are). Backward needs all three.
+   */
+  lstmForward(
+    xProj: FloatArray,
+    u: FloatArray,
+    bias: FloatArray | null,
+    h0: FloatArray,
+    c0: FloatArray,
+    mask: Uint8Array | null,
+    hLast: FloatArray,
+    cLast: FloatArray,
+    hSeq: FloatArray | null,
+    cSeq: FloatArray | null,
+    gates: FloatArray | null,
+    p: RnnParams,
+  ): void;
+  /**
+   * The gradient of lstmForward from what it saved: given dhSeq (of every step's h), dhLast and
+   * dcLast (of the final states; null ones are zeros), writes dxProj [batch, steps, 4·units]
+   * (the gradient of the gates' pre-activations, zero at masked steps), du [units, 4·units],
+   * dBias [4·units] (dxProj summed over batch and steps; skipped when null) and dh0, dc0.
+   * dxProj may be the gates array itself, which is then overwritten.
+   */
+  lstmBackward(
+    u: FloatArray,
+    h0: FloatArray,
+    c0: FloatArray,
+    mask: Uint8Array | null,
+    hSeq: FloatArray,
+    cSeq: FloatArray,
+    gates: FloatArray,
+    dhSeq: FloatArray | null,
+    dhLast: FloatArray | null,
+    dcLast: FloatArray | null,
+    dxProj: FloatArray,
+    du: FloatArray,
+    dBias: FloatArray | null,
+    dh0: FloatArray,
+    dc0: FloatArray,
+    p: RnnParams,
+  ): void;
 }

@@ -4,7 +4,16 @@ import { ValueError } from "../../errors.js";
 import type { FloatArray, TypedArray } from "../../tensor/dtype.js";
 import type { BinaryOp, Kernels, ReduceOp, UnaryOp } from "../backend.js";
 import { tsKernels } from "../ts/index.js";
-import { blasSize, count, fits, packConv, packPlan, packPool, planSize } from "./checks.js";
+import {
+  blasSize,
+  checkRnn,
+  count,
+  fits,
+  packConv,
+  packPlan,
+  packPool,
+  planSize,
+} from "./checks.js";
 
 /*
  * The native backend: the C++ addon in native/ (Node-API over OpenBLAS, threaded), working in
@@ -90,6 +99,8 @@ interface Addon {
   maxPool(x: FloatArray, out: FloatArray, argmax: Int32Array, params: Float64Array): void;
   avgPool(x: FloatArray, out: FloatArray, params: Float64Array): void;
   avgPoolBackprop(dy: FloatArray, dx: FloatArray, params: Float64Array): void;
+  lstmForward(...args: [...(TypedArray | null)[], number, number, number]): void;
+  lstmBackward(...args: [...(TypedArray | null)[], number, number, number]): void;
   setNumThreads(n: number): number;
   getNumThreads(): number;
 }
@@ -118,6 +129,8 @@ const REQUIRED: readonly (keyof Addon)[] = [
   "maxPool",
   "avgPool",
   "avgPoolBackprop",
+  "lstmForward",
+  "lstmBackward",
   "setNumThreads",
   "getNumThreads",
 ];
@@ -155,6 +168,9 @@ const isFloat = (a: TypedArray): a is FloatArray =>
   a instanceof Float32Array || a instanceof Float64Array;
 const allFloatAlike = (...xs: TypedArray[]): boolean =>
   isFloat(xs[0]!) && xs.every((x) => sameKind(x, xs[0]!));
+/** A fused recurrent kernel's arrays (the mask aside) are all float32 or all float64. */
+const rnnNative = (args: readonly (TypedArray | null)[]): boolean =>
+  allFloatAlike(...args.filter((a): a is TypedArray => a !== null && !(a instanceof Uint8Array)));
 
 function makeKernels(addon: Addon) {
   const unaryCode = codes<UnaryOp>(addon.unaryOps);
@@ -346,6 +362,80 @@ function makeKernels(addon: Addon) {
     avgPoolBackprop(dy, dx, p) {
       if (!allFloatAlike(dy, dx)) return ts.avgPoolBackprop(dy, dx, p);
       addon.avgPoolBackprop(dy, dx, packPool("avgPoolBackprop", p, ["dx", dx], [["dy", dy]]));
+    },
+    // ---------------------------------------------------------------- fused recurrent sequences
+    lstmForward(xProj, u, bias, h0, c0, mask, hLast, cLast, hSeq, cSeq, gates, p) {
+      const args = [xProj, u, bias, h0, c0, mask, hLast, cLast, hSeq, cSeq, gates] as const;
+      if (!rnnNative(args)) return ts.lstmForward(...args, p);
+      const { batch, steps, units } = checkRnn("lstmForward", p, 4, {
+        xProj: [xProj, "gates"],
+        u: [u, "kernel"],
+        bias: [bias, "bias"],
+        h0: [h0, "state"],
+        c0: [c0, "state"],
+        mask: [mask, "mask"],
+        hLast: [hLast, "state"],
+        cLast: [cLast, "state"],
+        hSeq: [hSeq, "sequence"],
+        cSeq: [cSeq, "sequence"],
+        gates: [gates, "gates"],
+      });
+      addon.lstmForward(...args, batch, steps, units);
+    },
+    lstmBackward(
+      u,
+      h0,
+      c0,
+      mask,
+      hSeq,
+      cSeq,
+      gates,
+      dhSeq,
+      dhLast,
+      dcLast,
+      dx,
+      du,
+      db,
+      dh0,
+      dc0,
+      p,
+    ) {
+      const args = [
+        u,
+        h0,
+        c0,
+        mask,
+        hSeq,
+        cSeq,
+        gates,
+        dhSeq,
+        dhLast,
+        dcLast,
+        dx,
+        du,
+        db,
+        dh0,
+        dc0,
+      ] as const;
+      if (!rnnNative(args)) return ts.lstmBackward(...args, p);
+      const { batch, steps, units } = checkRnn("lstmBackward", p, 4, {
+        u: [u, "kernel"],
+        h0: [h0, "state"],
+        c0: [c0, "state"],
+        mask: [mask, "mask"],
+        hSeq: [hSeq, "sequence"],
+        cSeq: [cSeq, "sequence"],
+        gates: [gates, "gates"],
+        dhSeq: [dhSeq, "sequence"],
+        dhLast: [dhLast, "state"],
+        dcLast: [dcLast, "state"],
+        dxProj: [dx, "gates"],
+        du: [du, "kernel"],
+        dBias: [db, "bias"],
+        dh0: [dh0, "state"],
+        dc0: [dc0, "state"],
+      });
+      addon.lstmBackward(...args, batch, steps, units);
     },
   } satisfies Kernels;
 }

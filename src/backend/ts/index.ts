@@ -5,6 +5,7 @@ import { matmul } from "./matmul.js";
 import { copy, gather, scatterAdd } from "./movement.js";
 import { avgPool, avgPoolBackprop, maxPool } from "./pool.js";
 import { cumsum, reduce } from "./reduce.js";
+import { lstmBackward, lstmForward } from "./rnn.js";
 import { sort } from "./sort.js";
 
 /** The pure-TypeScript reference backend: the specification every faster backend is tested against. */
@@ -26,4 +27,7 @@ export const tsKernels = {
   maxPool,
   avgPool,
   avgPoolBackprop,
+  // fused recurrent sequences
+  lstmForward,
+  lstmBackward,
 } satisfies Kernels;

@@ -1,0 +1,307 @@
+// Fused recurrent sequences: an LSTM over every timestep in one call, forward and backward. Each
+// step is one small product (h·U forward, dz·Uᵀ backward) through BLAS plus the gate arithmetic
+// of the batch in one vectorised pass. Arrays are batch-major: sample b's row at step t starts at
+// (b·steps + t)·width. The TypeScript reference is src/backend/ts/rnn.ts.
+
+#include <initializer_list>
+#include <utility>
+#include <vector>
+
+#include "kernels.h"
+#include "thread-pool.h"
+
+namespace strata {
+namespace {
+
+// OpenBLAS hands any product above 2^18 multiply-adds to its threads. A step's product (128×32
+// by 32×128 at batch 128) is just over that and takes a few microseconds on one core, less than
+// waking a second thread costs, so the step loops run with one BLAS thread and restore the pool's
+// count when they leave (OpenBLAS keeps its threads; only the count it uses changes).
+class SerialBlas {
+ public:
+  SerialBlas() : restore_(num_threads() > 1) {
+    if (restore_) openblas_set_num_threads(1);
+  }
+  ~SerialBlas() {
+    if (restore_) openblas_set_num_threads(num_threads());
+  }
+  SerialBlas(const SerialBlas&) = delete;
+  SerialBlas& operator=(const SerialBlas&) = delete;
+
+ private:
+  bool restore_;
+};
+
+// ---------------------------------------------------------------- activations
+
+// e^x in float, branch-free so loops vectorise: x = n·ln2 + r with |r| ≤ ln2/2 (Cody–Waite, ln2
+// split so n·kLn2Hi is exact), e^r by its degree-7 Taylor polynomial (truncation r⁸/8! < 6e-9),
+// 2^n written into the exponent bits. x is clamped to [-87, 88], where 2^n stays a normal float;
+// the callers only ever add 1 to the result and divide, so the clamp changes nothing visible.
+// NaN stays NaN.
+inline float exp_approx(float x) {
+  x = x > 88.f ? 88.f : x;
+  x = x < -87.f ? -87.f : x;
+  constexpr float kLog2e = 1.44269504f, kLn2Hi = 0.693359375f, kLn2Lo = -2.12194440e-4f;
+  constexpr float kRound = 12582912.f;  // 1.5·2^23: adding it rounds to an integer, kept in bits
+  const float kr = x * kLog2e + kRound;
+  const float n = kr - kRound;
+  const float r = (x - n * kLn2Hi) - n * kLn2Lo;
+  const float q = 1.f / 24 + r * (1.f / 120 + r * (1.f / 720 + r * (1.f / 5040)));
+  const float p = 1.f + r * (1.f + r * (0.5f + r * (1.f / 6 + r * q)));
+  int32_t bits;
+  std::memcpy(&bits, &kr, sizeof bits);
+  bits = (bits - 0x4B400000 + 127) << 23;  // kr's bits are those of 1.5·2^23 plus n
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return p * scale;
+}
+
+// float: σ(x) = 1 / (1 + e^-x) (the division absorbs e^-x's overflow), and
+// tanh(x) = sign(x)·(1 − 2 / (e^{2|x|} + 1)) for |x| ≥ 0.625, where the subtraction loses no
+// accuracy; below, x + x³·P(x²) with P a degree-4 fit of (tanh x − x) / x³ on [0, 0.625²]
+// (relative error 4.4e-9 before rounding). Both within a few float32 ulps of the exact values.
+// double: the libm functions, exactly as the reference.
+template <class T>
+struct Act;
+
+template <>
+struct Act<float> {
+  static float sigmoid(float x) { return 1.f / (1.f + exp_approx(-x)); }
+  static float tanh(float x) {
+    const float ax = std::fabs(x);
+    const float big = 1.f - 2.f / (exp_approx(2.f * ax) + 1.f);
+    const float s = x * x;
+    const float p =
+        -0.333332819f +
+        s * (0.133314422f + s * (-0.0537397148f + s * (0.0206390866f + s * -0.00570498633f)));
+    const float small = x + x * s * p;
+    return ax < 0.625f ? small : std::copysign(big, x);
+  }
+};
+
+template <>
+struct Act<double> {
+  static double sigmoid(double x) {
+    if (x >= 0) return 1.0 / (1.0 + std::exp(-x));
+    const double e = std::exp(x);
+    return e / (1.0 + e);
+  }
+  static double tanh(double x) { return std::tanh(x); }
+};
+
+// ---------------------------------------------------------------- LSTM forward
+
+// One sample's step: a holds h·U [4U] on entry and the activations i, f, g, o after; h and c
+// are updated in place. (x + b) + h·U rounds as the op-by-op path does. Separate restrict
+// pointers let the loops vectorise without alias checks.
+template <class T>
+[[gnu::always_inline]] inline void lstm_cell_row(const T* __restrict x, const T* __restrict bias,
+                                                 T* __restrict a, T* __restrict h,
+                                                 T* __restrict c, int64_t U) {
+  for (int64_t j = 0; j < 2 * U; j++) a[j] = Act<T>::sigmoid((x[j] + bias[j]) + a[j]);
+  for (int64_t j = 2 * U; j < 3 * U; j++) a[j] = Act<T>::tanh((x[j] + bias[j]) + a[j]);
+  for (int64_t j = 3 * U; j < 4 * U; j++) a[j] = Act<T>::sigmoid((x[j] + bias[j]) + a[j]);
+  for (int64_t j = 0; j < U; j++) {
+    const T cn = a[U + j] * c[j] + a[j] * a[2 * U + j];
+    c[j] = cn;
+    h[j] = a[3 * U + j] * Act<T>::tanh(cn);
+  }
+}
+
+// Step t's gate arithmetic for the whole batch. z holds h·U [batch, 4U] on entry and the
+// activations after; h and c ([batch, U], the running states) are updated in place.
+template <class T>
+STRATA_SIMD_CLONES void lstm_step(const T* xp, const T* bias, const uint8_t* mask, T* z, T* h,
+                                  T* c, T* hs, T* cs, T* gates, int64_t batch, int64_t steps,
+                                  int64_t U, int64_t t) {
+  const int64_t G = 4 * U;
+  for (int64_t b = 0; b < batch; b++) {
+    const int64_t row = b * steps + t;
+    if (!mask || mask[row]) {
+      lstm_cell_row(xp + row * G, bias, z + b * G, h + b * U, c + b * U, U);
+      if (gates) std::memcpy(gates + row * G, z + b * G, sizeof(T) * G);
+    }
+    if (hs) std::memcpy(hs + row * U, h + b * U, sizeof(T) * U);
+    if (cs) std::memcpy(cs + row * U, c + b * U, sizeof(T) * U);
+  }
+}
+
+template <class T>
+void lstm_forward_loop(const T* xp, const T* u, const T* bias, const T* h0, const T* c0,
+                       const uint8_t* mask, T* h, T* c, T* hs, T* cs, T* gates, int64_t batch,
+                       int64_t steps, int64_t U) {
+  std::copy(h0, h0 + batch * U, h);
+  std::copy(c0, c0 + batch * U, c);
+  if (batch == 0 || U == 0) return;
+  const int64_t G = 4 * U;
+  std::vector<T> z(static_cast<size_t>(batch * G));
+  std::vector<T> b(static_cast<size_t>(G));
+  if (bias) std::copy(bias, bias + G, b.begin());
+  SerialBlas serial;
+  for (int64_t t = 0; t < steps; t++) {
+    gemm(false, false, batch, G, U, h, U, u, G, T(0), z.data(), G);
+    lstm_step(xp, b.data(), mask, z.data(), h, c, hs, cs, gates, batch, steps, U, t);
+  }
+}
+
+// ---------------------------------------------------------------- LSTM backward
+
+// One sample's step backward. With tc = tanh(c_t) and dh, dc the gradients reaching h_t, c_t:
+//   do = dh ⊙ tc,  dc ← dc + dh ⊙ o ⊙ (1 − tc²)
+//   dz = [dc ⊙ g ⊙ i(1−i), dc ⊙ c_{t−1} ⊙ f(1−f), dc ⊙ i ⊙ (1−g²), do ⊙ o(1−o)]
+//   dc_{t−1} = dc ⊙ f
+template <class T>
+[[gnu::always_inline]] inline void lstm_cell_row_back(const T* __restrict a,
+                                                      const T* __restrict cn,
+                                                      const T* __restrict cp,
+                                                      const T* __restrict dh, T* __restrict dc,
+                                                      T* __restrict dz, int64_t U) {
+  for (int64_t j = 0; j < U; j++) {
+    const T i = a[j], f = a[U + j], g = a[2 * U + j], o = a[3 * U + j];
+    const T tc = Act<T>::tanh(cn[j]);
+    const T dct = dc[j] + dh[j] * o * (T(1) - tc * tc);
+    dz[j] = dct * g * i * (T(1) - i);
+    dz[U + j] = dct * cp[j] * f * (T(1) - f);
+    dz[2 * U + j] = dct * i * (T(1) - g * g);
+    dz[3 * U + j] = dh[j] * tc * o * (T(1) - o);
+    dc[j] = dct * f;
+  }
+}
+
+// Step t backward for the whole batch: dh gains dhSeq[:, t], then each sample's dz goes to its
+// row of dxProj (zeros where masked: those samples carry dh and dc through) and into db. dxProj
+// may be the gates array itself: a row is read whole (into `row_dz` first) before it is written.
+template <class T>
+STRATA_SIMD_CLONES void lstm_step_back(const T* c0, const uint8_t* mask, const T* cs,
+                                       const T* gates, const T* dhs, T* dh, T* dc, T* dxp,
+                                       double* db, T* row_dz, int64_t batch, int64_t steps,
+                                       int64_t U, int64_t t) {
+  const int64_t G = 4 * U;
+  for (int64_t b = 0; b < batch; b++) {
+    const int64_t row = b * steps + t;
+    T* dhb = dh + b * U;
+    if (dhs) {
+      const T* d = dhs + row * U;
+      for (int64_t j = 0; j < U; j++) dhb[j] += d[j];
+    }
+    T* dz = dxp + row * G;
+    if (mask && !mask[row]) {
+      std::fill(dz, dz + G, T(0));
+      continue;
+    }
+    const T* cp = t > 0 ? cs + (row - 1) * U : c0 + b * U;
+    lstm_cell_row_back(gates + row * G, cs + row * U, cp, dhb, dc + b * U, row_dz, U);
+    std::memcpy(dz, row_dz, sizeof(T) * G);
+    for (int64_t q = 0; q < G; q++) db[q] += static_cast<double>(row_dz[q]);
+  }
+}
+
+template <class T>
+void lstm_backward_loop(const T* u, const T* h0, const T* c0, const uint8_t* mask, const T* hs,
+                        const T* cs, const T* gates, const T* dhs, const T* dhl, const T* dcl,
+                        T* dxp, T* du, T* dbias, T* dh0, T* dc0, int64_t batch, int64_t steps,
+                        int64_t U) {
+  const int64_t G = 4 * U, n = batch * U;
+  const size_t sn = static_cast<size_t>(n);
+  std::vector<T> dh(sn), dc(sn), prev(sn);
+  std::vector<double> db(static_cast<size_t>(G));
+  std::vector<T> row_dz(static_cast<size_t>(G));
+  if (dhl) std::copy(dhl, dhl + n, dh.begin());
+  if (dcl) std::copy(dcl, dcl + n, dc.begin());
+  if (n > 0) {
+    SerialBlas serial;
+    for (int64_t t = steps - 1; t >= 0; t--) {
+      lstm_step_back(c0, mask, cs, gates, dhs, dh.data(), dc.data(), dxp, db.data(), row_dz.data(),
+                     batch, steps, U, t);
+      // dh_{t−1} = dz_t·Uᵀ, dz_t being every sample's row of step t (stride steps·4U).
+      gemm(false, true, batch, U, G, dxp + t * G, steps * G, u, G, T(0), prev.data(), U);
+      if (mask) {
+        for (int64_t b = 0; b < batch; b++) {
+          if (!mask[b * steps + t]) std::copy(&dh[b * U], &dh[b * U] + U, &prev[b * U]);
+        }
+      }
+      std::swap(dh, prev);
+    }
+  }
+  std::copy(dh.begin(), dh.end(), dh0);
+  std::copy(dc.begin(), dc.end(), dc0);
+  if (dbias) {
+    for (int64_t q = 0; q < G; q++) dbias[q] = static_cast<T>(db[q]);
+  }
+  if (U == 0) return;
+  if (batch * steps == 0) {
+    std::fill(du, du + U * G, T(0));
+    return;
+  }
+  // du = Σ_{b,t} h_{t−1}[b]ᵀ·dz[b,t]. Flat rows r = b·steps + t of hSeq and dxProj pair up as
+  // hSeq[r−1] with dz[r], which is right except at t = 0, where hSeq[r−1] is the previous
+  // sample's last state instead of h0[b]: one product over the shifted rows, then one correction
+  // with d[b] = h0[b] − hSeq[b·steps − 1] (h0[0] for b = 0) against the rows of step 0.
+  const int64_t rows = batch * steps;
+  gemm(true, false, U, G, rows - 1, hs, U, dxp + G, G, T(0), du, G);
+  std::vector<T> d(static_cast<size_t>(n));
+  for (int64_t b = 0; b < batch; b++) {
+    const T* last = b > 0 ? hs + (b * steps - 1) * U : nullptr;
+    for (int64_t j = 0; j < U; j++) d[b * U + j] = h0[b * U + j] - (last ? last[j] : T(0));
+  }
+  gemm(true, false, U, G, batch, d.data(), U, dxp, steps * G, T(1), du, G);
+}
+
+template <class T>
+T* opt(const Buf& b) {
+  return b.data ? as<T>(b) : nullptr;
+}
+
+bool same_float(DType d, std::initializer_list<const Buf*> bufs) {
+  for (const Buf* b : bufs) {
+    if (b->data && b->dtype != d) return false;
+  }
+  return d == DType::f32 || d == DType::f64;
+}
+
+}  // namespace
+
+bool lstm_forward(const Buf& x_proj, const Buf& u, const Buf& bias, const Buf& h0, const Buf& c0,
+                  const Buf& mask, const Buf& h_last, const Buf& c_last, const Buf& h_seq,
+                  const Buf& c_seq, const Buf& gates, const RnnGeometry& g) {
+  if (!same_float(x_proj.dtype,
+                  {&u, &bias, &h0, &c0, &h_last, &c_last, &h_seq, &c_seq, &gates}) ||
+      (mask.data && mask.dtype != DType::u8)) {
+    return false;
+  }
+  return visit_float(x_proj.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    lstm_forward_loop(as<T>(x_proj), as<T>(u), opt<T>(bias), as<T>(h0), as<T>(c0),
+                      opt<uint8_t>(mask),
+                      as<T>(h_last), as<T>(c_last), opt<T>(h_seq), opt<T>(c_seq), opt<T>(gates),
+                      g.batch, g.steps, g.units);
+    return true;
+  });
+}
+
+bool lstm_backward(const Buf& u, const Buf& h0, const Buf& c0, const Buf& mask, const Buf& h_seq,
+                   const Buf& c_seq, const Buf& gates, const Buf& dh_seq, const Buf& dh_last,
+                   const Buf& dc_last, const Buf& dx_proj, const Buf& du, const Buf& dbias,
+                   const Buf& dh0, const Buf& dc0, const RnnGeometry& g) {
+  if (!same_float(u.dtype, {&h0, &c0, &h_seq, &c_seq, &gates, &dh_seq, &dh_last, &dc_last,
+                            &dx_proj, &du, &dbias, &dh0, &dc0}) ||
+      (mask.data && mask.dtype != DType::u8)) {
+    return false;
+  }
+  // An empty typed array may have no data pointer; otherwise these three are required.
+  if (g.batch * g.steps * g.units > 0 && (!h_seq.data || !c_seq.data || !gates.data)) {
+    return false;
+  }
+  return visit_float(u.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    lstm_backward_loop(as<T>(u), as<T>(h0), as<T>(c0), opt<uint8_t>(mask), as<T>(h_seq),
+                       as<T>(c_seq), as<T>(gates), opt<T>(dh_seq), opt<T>(dh_last),
+                       opt<T>(dc_last), as<T>(dx_proj), as<T>(du), opt<T>(dbias), as<T>(dh0),
+                       as<T>(dc0),
+                       g.batch, g.steps, g.units);
+    return true;
+  });
+}
+
+}  // namespace strata
