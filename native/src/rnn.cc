@@ -4,6 +4,7 @@
 // (b·steps + t)·width. The TypeScript reference is src/backend/ts/rnn.ts.
 
 #include <initializer_list>
+#include <mutex>
 #include <utility>
 #include <vector>
 
@@ -12,6 +13,15 @@
 
 namespace strata {
 namespace {
+
+// Samples are independent through the whole recurrence, so a sequence splits across the pool by
+// blocks of the batch, each block running every step on its own (one fork-join per call, none
+// per step). A block gets at least this many gate values (batch rows × steps × 4·units).
+constexpr int64_t kRowGrain = 1 << 16;
+
+int64_t batch_grain(int64_t steps, int64_t width) {
+  return std::max<int64_t>(1, kRowGrain / std::max<int64_t>(steps * width, 1));
+}
 
 // OpenBLAS hands any product above 2^18 multiply-adds to its threads. A step's product (128×32
 // by 32×128 at batch 128) is just over that and takes a few microseconds on one core, less than
@@ -109,18 +119,20 @@ template <class T>
   }
 }
 
-// Step t's gate arithmetic for the whole batch. z holds h·U [batch, 4U] on entry and the
-// activations after; h and c ([batch, U], the running states) are updated in place.
+// Step t's gate arithmetic for samples [b0, b1). z holds their h·U [b1 − b0, 4U] on entry and
+// the activations after; h and c ([batch, U], the running states) are updated in place. gates
+// may be xp itself: a row is copied there only after the row of xp has been read.
 template <class T>
 STRATA_SIMD_CLONES void lstm_step(const T* xp, const T* bias, const uint8_t* mask, T* z, T* h,
-                                  T* c, T* hs, T* cs, T* gates, int64_t batch, int64_t steps,
-                                  int64_t U, int64_t t) {
+                                  T* c, T* hs, T* cs, T* gates, int64_t b0, int64_t b1,
+                                  int64_t steps, int64_t U, int64_t t) {
   const int64_t G = 4 * U;
-  for (int64_t b = 0; b < batch; b++) {
+  for (int64_t b = b0; b < b1; b++) {
     const int64_t row = b * steps + t;
     if (!mask || mask[row]) {
-      lstm_cell_row(xp + row * G, bias, z + b * G, h + b * U, c + b * U, U);
-      if (gates) std::memcpy(gates + row * G, z + b * G, sizeof(T) * G);
+      T* a = z + (b - b0) * G;
+      lstm_cell_row(xp + row * G, bias, a, h + b * U, c + b * U, U);
+      if (gates) std::memcpy(gates + row * G, a, sizeof(T) * G);
     }
     if (hs) std::memcpy(hs + row * U, h + b * U, sizeof(T) * U);
     if (cs) std::memcpy(cs + row * U, c + b * U, sizeof(T) * U);
@@ -135,14 +147,16 @@ void lstm_forward_loop(const T* xp, const T* u, const T* bias, const T* h0, cons
   std::copy(c0, c0 + batch * U, c);
   if (batch == 0 || U == 0) return;
   const int64_t G = 4 * U;
-  std::vector<T> z(static_cast<size_t>(batch * G));
   std::vector<T> b(static_cast<size_t>(G));
   if (bias) std::copy(bias, bias + G, b.begin());
   SerialBlas serial;
-  for (int64_t t = 0; t < steps; t++) {
-    gemm(false, false, batch, G, U, h, U, u, G, T(0), z.data(), G);
-    lstm_step(xp, b.data(), mask, z.data(), h, c, hs, cs, gates, batch, steps, U, t);
-  }
+  parallel_for(batch, batch_grain(steps, G), [&](int64_t b0, int64_t b1) {
+    std::vector<T> z(static_cast<size_t>((b1 - b0) * G));
+    for (int64_t t = 0; t < steps; t++) {
+      gemm(false, false, b1 - b0, G, U, h + b0 * U, U, u, G, T(0), z.data(), G);
+      lstm_step(xp, b.data(), mask, z.data(), h, c, hs, cs, gates, b0, b1, steps, U, t);
+    }
+  });
 }
 
 // ---------------------------------------------------------------- LSTM backward
@@ -169,18 +183,19 @@ template <class T>
   }
 }
 
-// Step t backward for the whole batch: dh gains dhSeq[:, t], then each sample's dz goes to its
-// row of dxProj (zeros where masked: those samples carry dh and dc through) and into db. dxProj
-// may be the gates array itself: a row is read whole (into `row_dz` first) before it is written.
+// Step t backward for samples [b0, b1), whose dh and dc ([b1 − b0, U]) are the gradients reaching
+// h_t and c_t: dh gains dhSeq[:, t], then each sample's dz goes to its row of dxProj (zeros where
+// masked: those samples carry dh and dc through) and into db. dxProj may be the gates array
+// itself: a row is read whole (into `row_dz` first) before it is written.
 template <class T>
 STRATA_SIMD_CLONES void lstm_step_back(const T* c0, const uint8_t* mask, const T* cs,
                                        const T* gates, const T* dhs, T* dh, T* dc, T* dxp,
-                                       double* db, T* row_dz, int64_t batch, int64_t steps,
-                                       int64_t U, int64_t t) {
+                                       double* db, T* row_dz, int64_t b0, int64_t b1,
+                                       int64_t steps, int64_t U, int64_t t) {
   const int64_t G = 4 * U;
-  for (int64_t b = 0; b < batch; b++) {
+  for (int64_t b = b0; b < b1; b++) {
     const int64_t row = b * steps + t;
-    T* dhb = dh + b * U;
+    T* dhb = dh + (b - b0) * U;
     if (dhs) {
       const T* d = dhs + row * U;
       for (int64_t j = 0; j < U; j++) dhb[j] += d[j];
@@ -191,7 +206,7 @@ STRATA_SIMD_CLONES void lstm_step_back(const T* c0, const uint8_t* mask, const T
       continue;
     }
     const T* cp = t > 0 ? cs + (row - 1) * U : c0 + b * U;
-    lstm_cell_row_back(gates + row * G, cs + row * U, cp, dhb, dc + b * U, row_dz, U);
+    lstm_cell_row_back(gates + row * G, cs + row * U, cp, dhb, dc + (b - b0) * U, row_dz, U);
     std::memcpy(dz, row_dz, sizeof(T) * G);
     for (int64_t q = 0; q < G; q++) db[q] += static_cast<double>(row_dz[q]);
   }
@@ -203,29 +218,37 @@ void lstm_backward_loop(const T* u, const T* h0, const T* c0, const uint8_t* mas
                         T* dxp, T* du, T* dbias, T* dh0, T* dc0, int64_t batch, int64_t steps,
                         int64_t U) {
   const int64_t G = 4 * U, n = batch * U;
-  const size_t sn = static_cast<size_t>(n);
-  std::vector<T> dh(sn), dc(sn), prev(sn);
   std::vector<double> db(static_cast<size_t>(G));
-  std::vector<T> row_dz(static_cast<size_t>(G));
-  if (dhl) std::copy(dhl, dhl + n, dh.begin());
-  if (dcl) std::copy(dcl, dcl + n, dc.begin());
   if (n > 0) {
     SerialBlas serial;
-    for (int64_t t = steps - 1; t >= 0; t--) {
-      lstm_step_back(c0, mask, cs, gates, dhs, dh.data(), dc.data(), dxp, db.data(), row_dz.data(),
-                     batch, steps, U, t);
-      // dh_{t−1} = dz_t·Uᵀ, dz_t being every sample's row of step t (stride steps·4U).
-      gemm(false, true, batch, U, G, dxp + t * G, steps * G, u, G, T(0), prev.data(), U);
-      if (mask) {
-        for (int64_t b = 0; b < batch; b++) {
-          if (!mask[b * steps + t]) std::copy(&dh[b * U], &dh[b * U] + U, &prev[b * U]);
+    std::mutex merge;
+    parallel_for(batch, batch_grain(steps, G), [&](int64_t b0, int64_t b1) {
+      const int64_t rows = b1 - b0;
+      const size_t sn = static_cast<size_t>(rows * U);
+      std::vector<T> dh(sn), dc(sn), prev(sn), row_dz(static_cast<size_t>(G));
+      std::vector<double> db_block(static_cast<size_t>(G));
+      if (dhl) std::copy(dhl + b0 * U, dhl + b1 * U, dh.begin());
+      if (dcl) std::copy(dcl + b0 * U, dcl + b1 * U, dc.begin());
+      for (int64_t t = steps - 1; t >= 0; t--) {
+        lstm_step_back(c0, mask, cs, gates, dhs, dh.data(), dc.data(), dxp, db_block.data(),
+                       row_dz.data(), b0, b1, steps, U, t);
+        // dh_{t−1} = dz_t·Uᵀ, dz_t being the block's rows of step t (stride steps·4U).
+        gemm(false, true, rows, U, G, dxp + (b0 * steps + t) * G, steps * G, u, G, T(0),
+             prev.data(), U);
+        if (mask) {
+          for (int64_t b = b0; b < b1; b++) {
+            T* d = &dh[(b - b0) * U];
+            if (!mask[b * steps + t]) std::copy(d, d + U, &prev[(b - b0) * U]);
+          }
         }
+        std::swap(dh, prev);
       }
-      std::swap(dh, prev);
-    }
+      std::copy(dh.begin(), dh.end(), dh0 + b0 * U);
+      std::copy(dc.begin(), dc.end(), dc0 + b0 * U);
+      std::lock_guard<std::mutex> lock(merge);
+      for (int64_t q = 0; q < G; q++) db[q] += db_block[q];
+    });
   }
-  std::copy(dh.begin(), dh.end(), dh0);
-  std::copy(dc.begin(), dc.end(), dc0);
   if (dbias) {
     for (int64_t q = 0; q < G; q++) dbias[q] = static_cast<T>(db[q]);
   }

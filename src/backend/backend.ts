@@ -194,7 +194,8 @@ export interface Kernels {
    * mask[b, t] (a [batch, steps] 0/1 array) is 0, sample b keeps its h and c through step t.
    * Writes the final states to hLast, cLast [batch, units] and, when given, the state after every
    * step to hSeq, cSeq [batch, steps, units] and the activations i, f, g, o to gates
-   * [batch, steps, 4·units] (masked steps: left as they are). Backward needs all three.
+   * [batch, steps, 4·units] (masked steps: left as they are). Backward needs all three. gates may
+   * be xProj itself, which is then overwritten.
    */
   lstmForward(
     xProj: FloatArray,

@@ -16,6 +16,11 @@ export interface LstmSequenceOptions {
   mask?: Tensor | null;
   /** also return h after every step */
   returnSequences?: boolean;
+  /**
+   * xProj is the caller's own scratch, used by nothing else: the saved gates may overwrite it
+   * (saves one array of its size per training step).
+   */
+  overwriteXProj?: boolean;
 }
 
 export interface LstmSequenceResult {
@@ -118,7 +123,7 @@ export function lstmSequence(
   const cLast = empty([batch, units], dtype);
   const hSeq = saving || opts.returnSequences ? empty([batch, steps, units], dtype) : null;
   const cSeq = saving ? empty([batch, steps, units], dtype) : null;
-  const gates = saving ? empty([batch, steps, 4 * units], dtype) : null;
+  const gates = !saving ? null : opts.overwriteXProj ? x : empty(x.shape, dtype);
   kernels().lstmForward(
     x.data as FloatArray,
     u.data as FloatArray,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import type { Kernels, RnnParams } from "../../src/backend/backend.js";
+import { getNumThreads, setNumThreads } from "../../src/backend/registry.js";
 import { ValueError } from "../../src/errors.js";
 import type { FloatArray } from "../../src/tensor/dtype.js";
 import {
@@ -24,13 +25,15 @@ const tol = (kind: Float, ref: FloatArray) => ({
   scale: maxAbs(ref),
 });
 
-// [batch, steps, units]: single elements, vector tails (17 units = 68 gate columns), odd batches.
+// [batch, steps, units]: single elements, vector tails (17 units = 68 gate columns), odd batches,
+// and one large enough to split the batch across threads (blocks of 16 and 17 samples).
 const SIZES: readonly (readonly [number, number, number])[] = [
   [1, 1, 1],
   [3, 7, 5],
   [5, 2, 17],
   [17, 3, 3],
   [2, 9, 8],
+  [33, 50, 21],
 ];
 
 function randomMask(batch: number, steps: number, seed: number): Uint8Array {
@@ -101,6 +104,11 @@ function forward(K: Kernels, kind: Float, i: Inputs, p: RnnParams): Forward {
 }
 
 describe("native parity: lstmForward / lstmBackward", skipUnlessNative, () => {
+  // At least 3 threads, so the large size runs as several blocks of the batch.
+  const initial = getNumThreads();
+  setNumThreads(Math.max(initial, 3));
+  after(() => setNumThreads(initial));
+
   it("forward: every output, odd sizes, with and without mask and bias", () => {
     for (const kind of FLOATS) {
       SIZES.forEach((size, n) => {
@@ -116,6 +124,20 @@ describe("native parity: lstmForward / lstmBackward", skipUnlessNative, () => {
               want[k],
               tol(kind, want[k]),
             );
+          }
+          // The gates may overwrite xProj.
+          for (const K of [native!, ts]) {
+            const g = (kind === "f32" ? Float32Array : Float64Array).from(i.xProj) as FloatArray;
+            const hl = alloc(kind, p.batch * p.units) as FloatArray;
+            const cl = alloc(kind, p.batch * p.units) as FloatArray;
+            const hs = alloc(kind, got.hSeq.length) as FloatArray;
+            const cs = alloc(kind, got.cSeq.length) as FloatArray;
+            K.lstmForward(g, i.u, i.bias, i.h0, i.c0, i.mask, hl, cl, hs, cs, g, p);
+            // Masked rows keep xProj's values where a fresh array keeps zeros.
+            if (!masked)
+              assertParity(`${kind} ${size} in place gates`, g, want.gates, tol(kind, want.gates));
+            assertParity(`${kind} ${size} in place hSeq`, hs, want.hSeq, tol(kind, want.hSeq));
+            assertParity(`${kind} ${size} in place c`, cl, want.cLast, tol(kind, want.cLast));
           }
           // Without the arrays backward needs, the final states are the same.
           const hLast = alloc(kind, p.batch * p.units) as FloatArray;

@@ -40,6 +40,19 @@ eachBackend("lstmSequence", () => {
     gradcheck(flatOutputs(keep), inputs(11));
   });
 
+  it("keeps its gradients when the saved gates overwrite a scratch xProj", () => {
+    // The copy is the scratch; the input itself must stay intact for the finite differences.
+    const scratch = (...[x, u, b, h, c]: Tensor[]): Tensor => {
+      const r = lstmSequence(st.ops.multiply(x!, 1), u!, b!, h!, c!, {
+        mask: keep,
+        returnSequences: true,
+        overwriteXProj: true,
+      });
+      return st.ops.concatenate([r.sequence!, r.h, r.c].map((t) => st.ops.reshape(t, [-1])));
+    };
+    gradcheck(scratch, inputs(71));
+  });
+
   it("gives gradients for the final states alone, and without a bias", () => {
     const [x, u, , h, c] = inputs(21);
     gradcheck((xs, us, hs, cs) => lstmSequence(xs!, us!, null, hs!, cs!).h, [x!, u!, h!, c!]);

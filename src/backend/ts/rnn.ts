@@ -4,7 +4,8 @@ import type { FloatArray } from "../../tensor/dtype.js";
 /*
  * Fused recurrent sequences, the reference: plain loops computing in float64 (JavaScript numbers),
  * storing to the arrays' own dtype. Arrays are batch-major, so sample b's row at step t starts at
- * (b·steps + t)·width.
+ * (b·steps + t)·width. The gates may overwrite xProj (forward) and dxProj the gates (backward):
+ * every element is read before its slot is written.
  */
 
 function sigmoid(x: number): number {
@@ -95,8 +96,7 @@ export function lstmForward(
  *   dz = [di ⊙ i(1−i), df ⊙ f(1−f), dg ⊙ (1−g²), do ⊙ o(1−o)]
  *   dc_{t−1} = dc ⊙ f,  dh_{t−1} = dz·uᵀ
  * A masked step passes dh and dc through unchanged and has dz = 0. Then du = Σ_t h_{t−1}ᵀ·dz_t
- * and dBias = Σ_t Σ_b dz_t. dxProj may be `gates` itself: each element is read before its slot
- * is written.
+ * and dBias = Σ_t Σ_b dz_t.
  */
 export function lstmBackward(
   u: FloatArray,

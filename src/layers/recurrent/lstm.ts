@@ -164,7 +164,11 @@ export class LSTMCell extends GateCell {
       const dropMasks = this.masks(training, this.dropout, 1, [batch, features]);
       const xProj = this.projectSequence(sequence, dropMasks?.[0] ?? null, null);
       const u = this.recurrentKernel;
-      const r = lstmSequence(xProj, u, this.bias, h0!, c0!, { mask, returnSequences });
+      const r = lstmSequence(xProj, u, this.bias, h0!, c0!, {
+        mask,
+        returnSequences,
+        overwriteXProj: true,
+      });
       return { sequence: r.sequence, states: [r.h, r.c] };
     };
   }
