@@ -10,7 +10,8 @@
         "src/matmul.cc",
         "src/conv.cc",
         "src/pool.cc",
-        "src/rnn.cc"
+        "src/lstm.cc",
+        "src/gru.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -316,6 +316,32 @@ void LstmBackward(const Napi::CallbackInfo& info) {
        "lstmBackward");
 }
 
+void GruForward(const Napi::CallbackInfo& info) {
+  Buf xp, u, bias, rbias, h0, mask, hl, hs, gates;
+  RnnGeometry g;
+  if (!get_rnn_args(info, "gruForward",
+                    {{&xp, false}, {&u, false}, {&bias, true}, {&rbias, true}, {&h0, false},
+                     {&mask, true}, {&hl, false}, {&hs, true}, {&gates, true}},
+                    &g)) {
+    return;
+  }
+  done(info, gru_forward(xp, u, bias, rbias, h0, mask, hl, hs, gates, g), "gruForward");
+}
+
+void GruBackward(const Napi::CallbackInfo& info) {
+  Buf xp, u, bias, h0, mask, hs, gates, dhs, dhl, dxp, du, db, drb, dh0;
+  RnnGeometry g;
+  if (!get_rnn_args(info, "gruBackward",
+                    {{&xp, false}, {&u, false}, {&bias, true}, {&h0, false}, {&mask, true},
+                     {&hs, false}, {&gates, false}, {&dhs, true}, {&dhl, true}, {&dxp, false},
+                     {&du, false}, {&db, true}, {&drb, true}, {&dh0, false}},
+                    &g)) {
+    return;
+  }
+  done(info, gru_backward(xp, u, bias, h0, mask, hs, gates, dhs, dhl, dxp, du, db, drb, dh0, g),
+       "gruBackward");
+}
+
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   set_num_threads(static_cast<int>(get_int(info, 0)));
   return Napi::Number::New(info.Env(), num_threads());
@@ -364,6 +390,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   fn("avgPoolBackprop", PoolCall<avg_pool_backprop>);
   fn("lstmForward", LstmForward);
   fn("lstmBackward", LstmBackward);
+  fn("gruForward", GruForward);
+  fn("gruBackward", GruBackward);
   fn("setNumThreads", SetNumThreads);
   fn("getNumThreads", GetNumThreads);
   return exports;

@@ -80,8 +80,8 @@ bool max_pool(const Buf& x, const Buf& out, int32_t* argmax, const PoolGeometry&
 bool avg_pool(const Buf& x, const Buf& out, const PoolGeometry& g);
 bool avg_pool_backprop(const Buf& dy, const Buf& dx, const PoolGeometry& g);
 
-// rnn.cc — fused recurrent sequences, batch-major ([batch, steps, …]); an optional array not
-// given has data == nullptr. Shapes as in the Kernels interface (lstmForward, lstmBackward).
+// lstm.cc / gru.cc — fused recurrent sequences, batch-major ([batch, steps, …]); an optional
+// array not given has data == nullptr. Shapes as in the Kernels interface (lstmForward …).
 struct RnnGeometry {
   int64_t batch, steps, units;
 };
@@ -92,5 +92,12 @@ bool lstm_backward(const Buf& u, const Buf& h0, const Buf& c0, const Buf& mask, 
                    const Buf& c_seq, const Buf& gates, const Buf& dh_seq, const Buf& dh_last,
                    const Buf& dc_last, const Buf& dx_proj, const Buf& du, const Buf& dbias,
                    const Buf& dh0, const Buf& dc0, const RnnGeometry& g);
+bool gru_forward(const Buf& x_proj, const Buf& u, const Buf& bias, const Buf& rbias,
+                 const Buf& h0, const Buf& mask, const Buf& h_last, const Buf& h_seq,
+                 const Buf& gates, const RnnGeometry& g);
+bool gru_backward(const Buf& x_proj, const Buf& u, const Buf& bias, const Buf& h0,
+                  const Buf& mask, const Buf& h_seq, const Buf& gates, const Buf& dh_seq,
+                  const Buf& dh_last, const Buf& dx_proj, const Buf& du, const Buf& dbias,
+                  const Buf& drbias, const Buf& dh0, const RnnGeometry& g);
 
 }  // namespace strata

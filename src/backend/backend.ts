@@ -236,4 +236,47 @@ export interface Kernels {
     dc0: FloatArray,
     p: RnnParams,
   ): void;
+  /**
+   * A GRU over every timestep with Keras's reset_after = True, gates z, r, h along the 3·units
+   * columns, the reset gate applied after the recurrent product:
+   *   z = σ(x_z + b_z + (h·u)_z + b'_z),  r = σ(x_r + b_r + (h·u)_r + b'_r)
+   *   hh = (h·u)_h + b'_h,  h̃ = tanh(x_h + b_h + r ⊙ hh),  h' = h̃ + z ⊙ (h − h̃)
+   * xProj [batch, steps, 3·units] is x·W; bias and recurrentBias [3·units] or null (zeros);
+   * u [units, 3·units]; h0 [batch, units]; mask as lstmForward's. Writes hLast and, when given,
+   * hSeq [batch, steps, units] and gates [batch, steps, 3·units] (z, r, hh: what backward needs
+   * with xProj).
+   */
+  gruForward(
+    xProj: FloatArray,
+    u: FloatArray,
+    bias: FloatArray | null,
+    recurrentBias: FloatArray | null,
+    h0: FloatArray,
+    mask: Uint8Array | null,
+    hLast: FloatArray,
+    hSeq: FloatArray | null,
+    gates: FloatArray | null,
+    p: RnnParams,
+  ): void;
+  /**
+   * The gradient of gruForward: writes dxProj (may be xProj itself, which is then overwritten),
+   * du, dBias and dRecurrentBias (each skipped when null) and dh0.
+   */
+  gruBackward(
+    xProj: FloatArray,
+    u: FloatArray,
+    bias: FloatArray | null,
+    h0: FloatArray,
+    mask: Uint8Array | null,
+    hSeq: FloatArray,
+    gates: FloatArray,
+    dhSeq: FloatArray | null,
+    dhLast: FloatArray | null,
+    dxProj: FloatArray,
+    du: FloatArray,
+    dBias: FloatArray | null,
+    dRecurrentBias: FloatArray | null,
+    dh0: FloatArray,
+    p: RnnParams,
+  ): void;
 }

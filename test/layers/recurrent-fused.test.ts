@@ -3,6 +3,7 @@ import { it } from "node:test";
 import * as st from "../../src/index.js";
 import type { DType, Tensor } from "../../src/index.js";
 import { kernels } from "../../src/backend/registry.js";
+import { GRU, type GRUArgs } from "../../src/layers/recurrent/gru.js";
 import { LSTM, type LSTMArgs } from "../../src/layers/recurrent/lstm.js";
 import { assertClose, eachBackend, randn, randu } from "../helpers.js";
 
@@ -15,8 +16,17 @@ const STEPS = 6;
 const FEATURES = 4;
 const UNITS = 5;
 
+type Args = LSTMArgs & GRUArgs;
+type Recurrent = LSTM | GRU;
+
+/** The two fused layers, with the name of their forward kernel. */
+const KINDS = [
+  { name: "LSTM", kernel: "lstmForward", make: (a: Args, units = UNITS) => new LSTM(units, a) },
+  { name: "GRU", kernel: "gruForward", make: (a: Args, units = UNITS) => new GRU(units, a) },
+] as const;
+
 /** Keras's defaults, given as functions: not recognised as the defaults, so never fused. */
-const opByOp: LSTMArgs = {
+const opByOp: Args = {
   activation: (x) => st.ops.tanh(x),
   recurrentActivation: (x) => st.ops.sigmoid(x),
 };
@@ -28,26 +38,26 @@ const mask = st.tensor([
   [true, true, true, true, true, true, true, true].slice(0, STEPS),
 ]);
 
-/** Counts the fused forward kernel's calls during `fn`. */
-function fusedCalls(fn: () => void): number {
+/** Counts the calls of a fused forward kernel during `fn`. */
+function fusedCalls(fn: () => void, kernel = "lstmForward"): number {
   const table = kernels() as unknown as Record<string, (...a: unknown[]) => unknown>;
-  const original = table.lstmForward!;
+  const original = table[kernel]!;
   let calls = 0;
-  table.lstmForward = (...a) => {
+  table[kernel] = (...a) => {
     calls++;
     return original.apply(table, a);
   };
   try {
     fn();
   } finally {
-    table.lstmForward = original;
+    table[kernel] = original;
   }
   return calls;
 }
 
 interface Case {
   label: string;
-  args: LSTMArgs;
+  args: Args;
   masked?: boolean;
   initialState?: boolean;
   training?: boolean;
@@ -85,10 +95,10 @@ const TOL: Record<string, { rtol: number; atol: number }> = {
 };
 
 /** Output(s), then the gradients of a weighted sum of them in weights, input and states. */
-function run(layer: LSTM, c: Case, dtype: DType, seed: number): Tensor[] {
+function run(layer: Recurrent, c: Case, dtype: DType, seed: number): Tensor[] {
   const x = new st.Variable(st.ops.cast(randn([BATCH, STEPS, FEATURES], seed), dtype));
-  const states = [1, 2].map(
-    (k) => new st.Variable(st.ops.cast(randn([BATCH, UNITS], seed + k, 0.5), dtype)),
+  const states = layer.stateSize.map(
+    (_, k) => new st.Variable(st.ops.cast(randn([BATCH, UNITS], seed + 1 + k, 0.5), dtype)),
   );
   let outputs: Tensor[] = [];
   const loss = (): Tensor => {
@@ -108,59 +118,74 @@ function run(layer: LSTM, c: Case, dtype: DType, seed: number): Tensor[] {
   return [...outputs, ...grads];
 }
 
-eachBackend("LSTM, fused against op by op", () => {
-  for (const dtype of ["float32", "float64"] as const) {
-    for (const c of CASES) {
-      it(`${dtype}: ${c.label}`, () => {
-        const fused = new LSTM(UNITS, { ...c.args, dtype });
-        const reference = new LSTM(UNITS, { ...c.args, ...opByOp, dtype });
-        const probe = st.zeros([BATCH, STEPS, FEATURES], dtype);
-        fused.apply(probe);
-        reference.apply(probe);
-        const weights = fused.getWeights().map((w, i) => randn([...w.shape], 20 + i, 0.6));
-        fused.setWeights(weights);
-        reference.setWeights(weights);
-        let got: Tensor[] = [];
-        assert.ok(fusedCalls(() => (got = run(fused, c, dtype, 5))) > 0, "fused path not taken");
-        let want: Tensor[] = [];
-        assert.equal(
-          fusedCalls(() => (want = run(reference, c, dtype, 5))),
-          0,
-        );
-        assert.equal(got.length, want.length);
-        got.forEach((g, i) => assertClose(g, want[i]!, TOL[dtype]));
-      });
+eachBackend("recurrent layers, fused against op by op", () => {
+  for (const kind of KINDS) {
+    for (const dtype of ["float32", "float64"] as const) {
+      for (const c of CASES) {
+        it(`${kind.name} ${dtype}: ${c.label}`, () => {
+          const fused = kind.make({ ...c.args, dtype });
+          const reference = kind.make({ ...c.args, ...opByOp, dtype });
+          const probe = st.zeros([BATCH, STEPS, FEATURES], dtype);
+          fused.apply(probe);
+          reference.apply(probe);
+          const weights = fused.getWeights().map((w, i) => randn([...w.shape], 20 + i, 0.6));
+          fused.setWeights(weights);
+          reference.setWeights(weights);
+          let got: Tensor[] = [];
+          const calls = fusedCalls(() => (got = run(fused, c, dtype, 5)), kind.kernel);
+          assert.ok(calls > 0, "fused path not taken");
+          let want: Tensor[] = [];
+          assert.equal(
+            fusedCalls(() => (want = run(reference, c, dtype, 5)), kind.kernel),
+            0,
+          );
+          assert.equal(got.length, want.length);
+          got.forEach((g, i) => assertClose(g, want[i]!, TOL[dtype]));
+        });
+      }
     }
   }
 
   it("stateful layers carry the fused pass's final states into the next call", () => {
     const x = randn([2, 6, 3], 91);
     const halves = [0, 3].map((t) => st.ops.slice(x, [0, t, 0], [2, 3, 3]));
-    const fused = new LSTM(3, { dtype: "float64", stateful: true });
-    const reference = new LSTM(3, { dtype: "float64", stateful: true, ...opByOp });
-    for (const layer of [fused, reference]) {
-      layer.apply(halves[0]!);
-      layer.setWeights(layer.getWeights().map((w, i) => randn([...w.shape], 30 + i, 0.6)));
-      layer.resetStates();
+    for (const kind of KINDS) {
+      const fused = kind.make({ dtype: "float64", stateful: true }, 3);
+      const reference = kind.make({ dtype: "float64", stateful: true, ...opByOp }, 3);
+      for (const layer of [fused, reference]) {
+        layer.apply(halves[0]!);
+        layer.setWeights(layer.getWeights().map((w, i) => randn([...w.shape], 30 + i, 0.6)));
+        layer.resetStates();
+      }
+      for (const half of halves) {
+        let got: unknown;
+        assert.equal(
+          fusedCalls(() => (got = fused.apply(half)), kind.kernel),
+          1,
+        );
+        assertClose(got as Tensor, reference.apply(half), TOL.float64);
+      }
+      fused.states!.forEach((s, i) => assertClose(s, reference.states![i]!, TOL.float64));
     }
-    for (const half of halves) assertClose(fused.apply(half), reference.apply(half), TOL.float64);
-    fused.states!.forEach((s, i) => assertClose(s, reference.states![i]!, TOL.float64));
   });
 
-  it("recurrent dropout in training and custom activations take the op-by-op path", () => {
+  it("recurrent dropout in training, custom activations, GRU resetAfter false: op by op", () => {
     const x = randn([2, 4, 3], 7, 1);
-    const dropping = new LSTM(2, { dtype: "float64", recurrentDropout: 0.3, seed: 1 });
+    for (const kind of KINDS) {
+      const calls = (layer: Recurrent, training = false): number =>
+        fusedCalls(() => layer.apply(x, { training }), kind.kernel);
+      const dropping = kind.make({ dtype: "float64", recurrentDropout: 0.3, seed: 1 }, 2);
+      assert.equal(calls(dropping, true), 0);
+      assert.equal(calls(dropping), 1);
+      assert.equal(
+        calls(kind.make({ dtype: "float64", recurrentActivation: "hard_sigmoid" }, 2)),
+        0,
+      );
+      assert.equal(calls(kind.make({ dtype: "float64", activation: "relu" }, 2)), 0);
+    }
+    const resetBefore = new GRU(2, { dtype: "float64", resetAfter: false });
     assert.equal(
-      fusedCalls(() => dropping.apply(x, { training: true })),
-      0,
-    );
-    assert.equal(
-      fusedCalls(() => dropping.apply(x)),
-      1,
-    );
-    const hard = new LSTM(2, { dtype: "float64", recurrentActivation: "hard_sigmoid" });
-    assert.equal(
-      fusedCalls(() => hard.apply(x)),
+      fusedCalls(() => resetBefore.apply(x), "gruForward"),
       0,
     );
   });

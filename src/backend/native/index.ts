@@ -4,16 +4,8 @@ import { ValueError } from "../../errors.js";
 import type { FloatArray, TypedArray } from "../../tensor/dtype.js";
 import type { BinaryOp, Kernels, ReduceOp, UnaryOp } from "../backend.js";
 import { tsKernels } from "../ts/index.js";
-import {
-  blasSize,
-  checkRnn,
-  count,
-  fits,
-  packConv,
-  packPlan,
-  packPool,
-  planSize,
-} from "./checks.js";
+import { type RnnAddon, rnnKernels } from "./rnn.js";
+import { blasSize, count, fits, packConv, packPlan, packPool, planSize } from "./checks.js";
 
 /*
  * The native backend: the C++ addon in native/ (Node-API over OpenBLAS, threaded), working in
@@ -31,7 +23,7 @@ import {
  */
 
 /** The addon's exports (native/src/binding.cc). */
-interface Addon {
+interface Addon extends RnnAddon {
   readonly unaryOps: readonly string[];
   readonly binaryOps: readonly string[];
   readonly reduceOps: readonly string[];
@@ -99,8 +91,6 @@ interface Addon {
   maxPool(x: FloatArray, out: FloatArray, argmax: Int32Array, params: Float64Array): void;
   avgPool(x: FloatArray, out: FloatArray, params: Float64Array): void;
   avgPoolBackprop(dy: FloatArray, dx: FloatArray, params: Float64Array): void;
-  lstmForward(...args: [...(TypedArray | null)[], number, number, number]): void;
-  lstmBackward(...args: [...(TypedArray | null)[], number, number, number]): void;
   setNumThreads(n: number): number;
   getNumThreads(): number;
 }
@@ -131,6 +121,8 @@ const REQUIRED: readonly (keyof Addon)[] = [
   "avgPoolBackprop",
   "lstmForward",
   "lstmBackward",
+  "gruForward",
+  "gruBackward",
   "setNumThreads",
   "getNumThreads",
 ];
@@ -168,9 +160,6 @@ const isFloat = (a: TypedArray): a is FloatArray =>
   a instanceof Float32Array || a instanceof Float64Array;
 const allFloatAlike = (...xs: TypedArray[]): boolean =>
   isFloat(xs[0]!) && xs.every((x) => sameKind(x, xs[0]!));
-/** A fused recurrent kernel's arrays (the mask aside) are all float32 or all float64. */
-const rnnNative = (args: readonly (TypedArray | null)[]): boolean =>
-  allFloatAlike(...args.filter((a): a is TypedArray => a !== null && !(a instanceof Uint8Array)));
 
 function makeKernels(addon: Addon) {
   const unaryCode = codes<UnaryOp>(addon.unaryOps);
@@ -363,80 +352,8 @@ function makeKernels(addon: Addon) {
       if (!allFloatAlike(dy, dx)) return ts.avgPoolBackprop(dy, dx, p);
       addon.avgPoolBackprop(dy, dx, packPool("avgPoolBackprop", p, ["dx", dx], [["dy", dy]]));
     },
-    // ---------------------------------------------------------------- fused recurrent sequences
-    lstmForward(xProj, u, bias, h0, c0, mask, hLast, cLast, hSeq, cSeq, gates, p) {
-      const args = [xProj, u, bias, h0, c0, mask, hLast, cLast, hSeq, cSeq, gates] as const;
-      if (!rnnNative(args)) return ts.lstmForward(...args, p);
-      const { batch, steps, units } = checkRnn("lstmForward", p, 4, {
-        xProj: [xProj, "gates"],
-        u: [u, "kernel"],
-        bias: [bias, "bias"],
-        h0: [h0, "state"],
-        c0: [c0, "state"],
-        mask: [mask, "mask"],
-        hLast: [hLast, "state"],
-        cLast: [cLast, "state"],
-        hSeq: [hSeq, "sequence"],
-        cSeq: [cSeq, "sequence"],
-        gates: [gates, "gates"],
-      });
-      addon.lstmForward(...args, batch, steps, units);
-    },
-    lstmBackward(
-      u,
-      h0,
-      c0,
-      mask,
-      hSeq,
-      cSeq,
-      gates,
-      dhSeq,
-      dhLast,
-      dcLast,
-      dx,
-      du,
-      db,
-      dh0,
-      dc0,
-      p,
-    ) {
-      const args = [
-        u,
-        h0,
-        c0,
-        mask,
-        hSeq,
-        cSeq,
-        gates,
-        dhSeq,
-        dhLast,
-        dcLast,
-        dx,
-        du,
-        db,
-        dh0,
-        dc0,
-      ] as const;
-      if (!rnnNative(args)) return ts.lstmBackward(...args, p);
-      const { batch, steps, units } = checkRnn("lstmBackward", p, 4, {
-        u: [u, "kernel"],
-        h0: [h0, "state"],
-        c0: [c0, "state"],
-        mask: [mask, "mask"],
-        hSeq: [hSeq, "sequence"],
-        cSeq: [cSeq, "sequence"],
-        gates: [gates, "gates"],
-        dhSeq: [dhSeq, "sequence"],
-        dhLast: [dhLast, "state"],
-        dcLast: [dcLast, "state"],
-        dxProj: [dx, "gates"],
-        du: [du, "kernel"],
-        dBias: [db, "bias"],
-        dh0: [dh0, "state"],
-        dc0: [dc0, "state"],
-      });
-      addon.lstmBackward(...args, batch, steps, units);
-    },
+    // fused recurrent sequences (native/rnn.ts)
+    ...rnnKernels(addon),
   } satisfies Kernels;
 }
 

@@ -5,7 +5,8 @@ import { matmul } from "./matmul.js";
 import { copy, gather, scatterAdd } from "./movement.js";
 import { avgPool, avgPoolBackprop, maxPool } from "./pool.js";
 import { cumsum, reduce } from "./reduce.js";
-import { lstmBackward, lstmForward } from "./rnn.js";
+import { gruBackward, gruForward } from "./gru.js";
+import { lstmBackward, lstmForward } from "./lstm.js";
 import { sort } from "./sort.js";
 
 /** The pure-TypeScript reference backend: the specification every faster backend is tested against. */
@@ -30,4 +31,6 @@ export const tsKernels = {
   // fused recurrent sequences
   lstmForward,
   lstmBackward,
+  gruForward,
+  gruBackward,
 } satisfies Kernels;

@@ -2,20 +2,19 @@ import type { RnnParams } from "../backend.js";
 import type { FloatArray } from "../../tensor/dtype.js";
 
 /*
- * Fused recurrent sequences, the reference: plain loops computing in float64 (JavaScript numbers),
- * storing to the arrays' own dtype. Arrays are batch-major, so sample b's row at step t starts at
- * (b·steps + t)·width. The gates may overwrite xProj (forward) and dxProj the gates (backward):
- * every element is read before its slot is written.
+ * Shared parts of the fused recurrent kernels' reference (lstm.ts, gru.ts): plain loops computing
+ * in float64 (JavaScript numbers), storing to the arrays' own dtype. Arrays are batch-major, so
+ * sample b's row at step t starts at (b·steps + t)·width.
  */
 
-function sigmoid(x: number): number {
+export function sigmoid(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);
   return e / (1 + e);
 }
 
 /** out[r, :] = a[r, :]·b for `rows` rows of a read at `aRow(r)`; b is [k, n] row-major. */
-function rowsTimes(
+export function rowsTimes(
   a: FloatArray,
   aRow: (r: number) => number,
   rows: number,
@@ -30,160 +29,49 @@ function rowsTimes(
     const oo = r * n;
     for (let p = 0; p < k; p++) {
       const av = a[ao + p]!;
-      if (av === 0) continue;
       const bo = p * n;
       for (let j = 0; j < n; j++) out[oo + j]! += av * b[bo + j]!;
     }
   }
 }
 
-export function lstmForward(
-  xProj: FloatArray,
-  u: FloatArray,
-  bias: FloatArray | null,
-  h0: FloatArray,
-  c0: FloatArray,
-  mask: Uint8Array | null,
-  hLast: FloatArray,
-  cLast: FloatArray,
-  hSeq: FloatArray | null,
-  cSeq: FloatArray | null,
-  gates: FloatArray | null,
-  p: RnnParams,
-): void {
-  const { batch: B, steps: T, units: U } = p;
-  const G = 4 * U;
-  hLast.set(h0.subarray(0, B * U));
-  cLast.set(c0.subarray(0, B * U));
-  const z = new Float64Array(B * G);
-  const bz = new Float64Array(G);
-  if (bias) bz.set(bias.subarray(0, G));
-  for (let t = 0; t < T; t++) {
-    // z = h·u from the states before step t (hLast holds them until the step writes).
-    rowsTimes(hLast, (b) => b * U, B, U, u, G, z);
-    for (let b = 0; b < B; b++) {
-      const row = b * T + t;
-      const s = b * U;
-      if (!mask || mask[row]) {
-        const xo = row * G;
-        const zo = b * G;
-        for (let j = 0; j < U; j++) {
-          const i = sigmoid(z[zo + j]! + xProj[xo + j]! + bz[j]!);
-          const f = sigmoid(z[zo + U + j]! + xProj[xo + U + j]! + bz[U + j]!);
-          const g = Math.tanh(z[zo + 2 * U + j]! + xProj[xo + 2 * U + j]! + bz[2 * U + j]!);
-          const o = sigmoid(z[zo + 3 * U + j]! + xProj[xo + 3 * U + j]! + bz[3 * U + j]!);
-          cLast[s + j] = f * cLast[s + j]! + i * g;
-          hLast[s + j] = o * Math.tanh(cLast[s + j]!);
-          if (gates) {
-            gates[xo + j] = i;
-            gates[xo + U + j] = f;
-            gates[xo + 2 * U + j] = g;
-            gates[xo + 3 * U + j] = o;
-          }
-        }
-      }
-      if (hSeq) hSeq.set(hLast.subarray(s, s + U), row * U);
-      if (cSeq) cSeq.set(cLast.subarray(s, s + U), row * U);
-    }
+/** The sums of the columns of x seen as [rows, width] (masked rows are zeros and add nothing). */
+export function columnSums(
+  x: FloatArray | Float64Array,
+  rows: number,
+  width: number,
+): Float64Array {
+  const out = new Float64Array(width);
+  for (let r = 0; r < rows; r++) {
+    for (let q = 0; q < width; q++) out[q]! += x[r * width + q]!;
   }
+  return out;
 }
 
-/*
- * Backward, from the last step to the first, with dh and dc the gradients reaching h and c after
- * step t (dh also takes dhSeq[:, t]). With tc = tanh(c_t):
- *   do = dh ⊙ tc,  dc ← dc + dh ⊙ o ⊙ (1 − tc²)
- *   di = dc ⊙ g,  df = dc ⊙ c_{t−1},  dg = dc ⊙ i
- *   dz = [di ⊙ i(1−i), df ⊙ f(1−f), dg ⊙ (1−g²), do ⊙ o(1−o)]
- *   dc_{t−1} = dc ⊙ f,  dh_{t−1} = dz·uᵀ
- * A masked step passes dh and dc through unchanged and has dz = 0. Then du = Σ_t h_{t−1}ᵀ·dz_t
- * and dBias = Σ_t Σ_b dz_t.
+/**
+ * du = Σ_{b,t} h_{t−1}[b]ᵀ · d[b, t] for d [batch, steps, width] (the gradient of the recurrent
+ * pre-activations), with h_{t−1} from hSeq and h_{−1} = h0.
  */
-export function lstmBackward(
-  u: FloatArray,
-  h0: FloatArray,
-  c0: FloatArray,
-  mask: Uint8Array | null,
+export function recurrentKernelGrad(
   hSeq: FloatArray,
-  cSeq: FloatArray,
-  gates: FloatArray,
-  dhSeq: FloatArray | null,
-  dhLast: FloatArray | null,
-  dcLast: FloatArray | null,
-  dxProj: FloatArray,
+  h0: FloatArray,
+  d: FloatArray | Float64Array,
   du: FloatArray,
-  dBias: FloatArray | null,
-  dh0: FloatArray,
-  dc0: FloatArray,
   p: RnnParams,
+  width: number,
 ): void {
   const { batch: B, steps: T, units: U } = p;
-  const G = 4 * U;
-  const dh = new Float64Array(B * U);
-  const dc = new Float64Array(B * U);
-  if (dhLast) dh.set(dhLast.subarray(0, B * U));
-  if (dcLast) dc.set(dcLast.subarray(0, B * U));
-  const dhPrev = new Float64Array(B * U);
-  for (let t = T - 1; t >= 0; t--) {
-    for (let b = 0; b < B; b++) {
-      const row = b * T + t;
-      const s = b * U;
-      if (dhSeq) for (let j = 0; j < U; j++) dh[s + j]! += dhSeq[row * U + j]!;
-      const go = row * G;
-      if (mask && !mask[row]) {
-        dxProj.fill(0, go, go + G);
-        continue;
-      }
-      const prev = t > 0 ? cSeq : c0;
-      const po = t > 0 ? (row - 1) * U : s;
-      for (let j = 0; j < U; j++) {
-        const i = gates[go + j]!;
-        const f = gates[go + U + j]!;
-        const g = gates[go + 2 * U + j]!;
-        const o = gates[go + 3 * U + j]!;
-        const tc = Math.tanh(cSeq[row * U + j]!);
-        const dhj = dh[s + j]!;
-        const dct = dc[s + j]! + dhj * o * (1 - tc * tc);
-        dxProj[go + j] = dct * g * i * (1 - i);
-        dxProj[go + U + j] = dct * prev[po + j]! * f * (1 - f);
-        dxProj[go + 2 * U + j] = dct * i * (1 - g * g);
-        dxProj[go + 3 * U + j] = dhj * tc * o * (1 - o);
-        dc[s + j] = dct * f;
-      }
-    }
-    // dh_{t−1} = dz·uᵀ for the samples that ran step t; the others carry dh unchanged.
-    dhPrev.fill(0);
-    for (let b = 0; b < B; b++) {
-      const row = b * T + t;
-      if (mask && !mask[row]) {
-        for (let j = 0; j < U; j++) dhPrev[b * U + j] = dh[b * U + j]!;
-        continue;
-      }
-      for (let j = 0; j < U; j++) {
-        let acc = 0;
-        for (let q = 0; q < G; q++) acc += dxProj[row * G + q]! * u[j * G + q]!;
-        dhPrev[b * U + j] = acc;
-      }
-    }
-    dh.set(dhPrev);
-  }
-  dh0.set(dh);
-  dc0.set(dc);
-  // du = Σ_{b,t} h_{t−1}[b]ᵀ · dz[b, t], with h_{−1} = h0.
-  const acc = new Float64Array(U * G);
-  const db = new Float64Array(G);
+  const acc = new Float64Array(U * width);
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       const row = b * T + t;
-      if (mask && !mask[row]) continue;
-      for (let q = 0; q < G; q++) db[q]! += dxProj[row * G + q]!;
       const h = t > 0 ? hSeq : h0;
       const ho = t > 0 ? (row - 1) * U : b * U;
       for (let k = 0; k < U; k++) {
         const hv = h[ho + k]!;
-        for (let q = 0; q < G; q++) acc[k * G + q]! += hv * dxProj[row * G + q]!;
+        for (let q = 0; q < width; q++) acc[k * width + q]! += hv * d[row * width + q]!;
       }
     }
   }
   du.set(acc);
-  if (dBias) dBias.set(db);
 }

@@ -163,13 +163,11 @@ export class LSTMCell extends GateCell {
       const [batch, , features] = sequence.shape as [number, number, number];
       const dropMasks = this.masks(training, this.dropout, 1, [batch, features]);
       const xProj = this.projectSequence(sequence, dropMasks?.[0] ?? null, null);
-      const u = this.recurrentKernel;
-      const r = lstmSequence(xProj, u, this.bias, h0!, c0!, {
+      return lstmSequence(xProj, this.recurrentKernel, this.bias, h0!, c0!, {
         mask,
         returnSequences,
         overwriteXProj: true,
       });
-      return { sequence: r.sequence, states: [r.h, r.c] };
     };
   }
 

@@ -1,45 +1,13 @@
 import assert from "node:assert/strict";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import type { Kernels, RnnParams } from "../../src/backend/backend.js";
-import { getNumThreads, setNumThreads } from "../../src/backend/registry.js";
 import { ValueError } from "../../src/errors.js";
 import type { FloatArray } from "../../src/tensor/dtype.js";
-import {
-  alloc,
-  assertParity,
-  maxAbs,
-  native,
-  random,
-  rng,
-  skipUnlessNative,
-  ts,
-} from "./parity-helpers.js";
+import { alloc, assertParity, native, random, skipUnlessNative, ts } from "./parity-helpers.js";
+import { FLOATS, type Float, SIZES, randomMask, tol, withThreads } from "./rnn-parity-helpers.js";
 
 // The fused LSTM kernels: native (BLAS per step, vectorised float32 activations) against the
 // TypeScript reference, on random inputs of odd sizes, masks, and every optional array.
-
-type Float = "f32" | "f64";
-const FLOATS: readonly Float[] = ["f32", "f64"];
-const tol = (kind: Float, ref: FloatArray) => ({
-  rtol: kind === "f32" ? 2e-4 : 1e-10,
-  scale: maxAbs(ref),
-});
-
-// [batch, steps, units]: single elements, vector tails (17 units = 68 gate columns), odd batches,
-// and one large enough to split the batch across threads (blocks of 16 and 17 samples).
-const SIZES: readonly (readonly [number, number, number])[] = [
-  [1, 1, 1],
-  [3, 7, 5],
-  [5, 2, 17],
-  [17, 3, 3],
-  [2, 9, 8],
-  [33, 50, 21],
-];
-
-function randomMask(batch: number, steps: number, seed: number): Uint8Array {
-  const r = rng(seed);
-  return Uint8Array.from({ length: batch * steps }, () => (r() < 0.7 ? 1 : 0));
-}
 
 interface Inputs {
   xProj: FloatArray;
@@ -104,10 +72,7 @@ function forward(K: Kernels, kind: Float, i: Inputs, p: RnnParams): Forward {
 }
 
 describe("native parity: lstmForward / lstmBackward", skipUnlessNative, () => {
-  // At least 3 threads, so the large size runs as several blocks of the batch.
-  const initial = getNumThreads();
-  setNumThreads(Math.max(initial, 3));
-  after(() => setNumThreads(initial));
+  withThreads(3);
 
   it("forward: every output, odd sizes, with and without mask and bias", () => {
     for (const kind of FLOATS) {
