@@ -158,7 +158,7 @@ export class GRUCell extends GateCell {
       this.checkSequence(sequence);
       const [batch, , features] = sequence.shape as [number, number, number];
       const dropMasks = this.masks(training, this.dropout, 1, [batch, features]);
-      const xProj = this.projectSequence(sequence, dropMasks?.[0] ?? null, null);
+      const xProj = this.projectSequence(sequence, dropMasks?.[0] ?? null);
       const width = 3 * this.units;
       const [b, rb] = this.bias ? split(this.bias, 2, 0).map((t) => reshape(t, [width])) : [];
       return gruSequence(xProj, this.recurrentKernel, b ?? null, rb ?? null, h0!, {

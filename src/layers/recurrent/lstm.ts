@@ -162,7 +162,7 @@ export class LSTMCell extends GateCell {
       this.checkSequence(sequence);
       const [batch, , features] = sequence.shape as [number, number, number];
       const dropMasks = this.masks(training, this.dropout, 1, [batch, features]);
-      const xProj = this.projectSequence(sequence, dropMasks?.[0] ?? null, null);
+      const xProj = this.projectSequence(sequence, dropMasks?.[0] ?? null);
       return lstmSequence(xProj, this.recurrentKernel, this.bias, h0!, c0!, {
         mask,
         returnSequences,

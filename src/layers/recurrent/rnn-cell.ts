@@ -252,16 +252,14 @@ export abstract class GateCell extends RNNCell {
     return splitRows(proj, steps);
   }
 
-  /** x·W (+ b) for the batch-major sequence [B, T, F] with one matmul, as [B, T, gates·units]. */
-  protected projectSequence(
-    sequence: Tensor,
-    dropMask: Tensor | null,
-    bias: Tensor | Variable | null,
-  ): Tensor {
+  /**
+   * x·W for the batch-major sequence [B, T, F] with one matmul, as [B, T, gates·units] (the fused
+   * ops add the biases themselves); dropMask [B, F] is the input dropout mask of the sequence.
+   */
+  protected projectSequence(sequence: Tensor, dropMask: Tensor | null): Tensor {
     const [batch, steps, features] = sequence.shape as [number, number, number];
     const x = dropMask ? multiply(sequence, reshape(dropMask, [batch, 1, features])) : sequence;
-    let proj = matmul(reshape(x, [batch * steps, features]), this.kernel);
-    if (bias) proj = add(proj, bias);
+    const proj = matmul(reshape(x, [batch * steps, features]), this.kernel);
     return reshape(proj, [batch, steps, this.gates * this.units]);
   }
 

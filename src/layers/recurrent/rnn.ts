@@ -180,8 +180,8 @@ export class RNN extends Layer {
       sequence = flip(x, 1);
       if (keep) keep = reverseSteps(keep, batch, steps);
     }
-    const mTensor = keep ? new Tensor(keep, [batch, steps]) : null;
-    const r = run(sequence, states, mTensor, this.returnSequences);
+    const maskTensor = keep ? new Tensor(keep, [batch, steps]) : null;
+    const r = run(sequence, states, maskTensor, this.returnSequences);
     const shown = keep && outputMask(keep, batch, steps, this.zeroOutputForMask);
     let output: Tensor;
     if (this.returnSequences) {
