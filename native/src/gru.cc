@@ -108,7 +108,7 @@ template <class T>
 template <class T>
 STRATA_SIMD_CLONES void gru_step_back(const T* xp, const T* bias, const T* h0, const uint8_t* mask,
                                       const T* hs, const T* gates, const T* dhs, T* dh, T* prev,
-                                      T* dxp, T* drec, T* row_dx, double* db, double* drb,
+                                      T* dxp, T* drec, T* row_dx, T* db, T* drb,
                                       int64_t b0, int64_t b1, int64_t steps, int64_t U,
                                       int64_t t) {
   const int64_t G = 3 * U;
@@ -130,8 +130,8 @@ STRATA_SIMD_CLONES void gru_step_back(const T* xp, const T* bias, const T* h0, c
     const T* hp = t > 0 ? hs + (row - 1) * U : h0 + b * U;
     gru_cell_row_back(xp + row * G, bias, gates + row * G, hp, dhb, row_dx, dr, pb, U);
     std::memcpy(dxp + row * G, row_dx, sizeof(T) * G);
-    for (int64_t q = 0; q < G; q++) db[q] += static_cast<double>(row_dx[q]);
-    for (int64_t q = 0; q < G; q++) drb[q] += static_cast<double>(dr[q]);
+    for (int64_t q = 0; q < G; q++) db[q] += row_dx[q];
+    for (int64_t q = 0; q < G; q++) drb[q] += dr[q];
   }
 }
 
@@ -152,12 +152,20 @@ void gru_backward_loop(const T* xp, const T* u, const T* bias, const T* h0, cons
       const int64_t rows = b1 - b0;
       const size_t sn = static_cast<size_t>(rows * U);
       std::vector<T> dh(sn), prev(sn), row_dx(static_cast<size_t>(G));
+      // The bias gradients sum a step's rows in T (at most a block of the batch), steps in double.
+      std::vector<T> db_step(static_cast<size_t>(G)), drb_step(static_cast<size_t>(G));
       std::vector<double> db_block(static_cast<size_t>(G)), drb_block(static_cast<size_t>(G));
       if (dhl) std::copy(dhl + b0 * U, dhl + b1 * U, dh.begin());
       for (int64_t t = steps - 1; t >= 0; t--) {
+        std::fill(db_step.begin(), db_step.end(), T(0));
+        std::fill(drb_step.begin(), drb_step.end(), T(0));
         gru_step_back(xp, b.data(), h0, mask, hs, gates, dhs, dh.data(), prev.data(), dxp,
-                      drec.get(), row_dx.data(), db_block.data(), drb_block.data(), b0, b1,
-                      steps, U, t);
+                      drec.get(), row_dx.data(), db_step.data(), drb_step.data(), b0, b1, steps,
+                      U, t);
+        for (int64_t q = 0; q < G; q++) {
+          db_block[q] += static_cast<double>(db_step[q]);
+          drb_block[q] += static_cast<double>(drb_step[q]);
+        }
         // dh_{t−1} += drec_t·Uᵀ over the block's rows of step t (stride steps·3U).
         gemm(false, true, rows, U, G, drec.get() + (b0 * steps + t) * G, steps * G, u, G, T(1),
              prev.data(), U);

@@ -105,7 +105,7 @@ template <class T>
 template <class T>
 STRATA_SIMD_CLONES void lstm_step_back(const T* c0, const uint8_t* mask, const T* cs,
                                        const T* gates, const T* dhs, T* dh, T* dc, T* dxp,
-                                       double* db, T* row_dz, int64_t b0, int64_t b1,
+                                       T* db, T* row_dz, int64_t b0, int64_t b1,
                                        int64_t steps, int64_t U, int64_t t) {
   const int64_t G = 4 * U;
   for (int64_t b = b0; b < b1; b++) {
@@ -123,7 +123,7 @@ STRATA_SIMD_CLONES void lstm_step_back(const T* c0, const uint8_t* mask, const T
     const T* cp = t > 0 ? cs + (row - 1) * U : c0 + b * U;
     lstm_cell_row_back(gates + row * G, cs + row * U, cp, dhb, dc + (b - b0) * U, row_dz, U);
     std::memcpy(dz, row_dz, sizeof(T) * G);
-    for (int64_t q = 0; q < G; q++) db[q] += static_cast<double>(row_dz[q]);
+    for (int64_t q = 0; q < G; q++) db[q] += row_dz[q];
   }
 }
 
@@ -141,12 +141,16 @@ void lstm_backward_loop(const T* u, const T* h0, const T* c0, const uint8_t* mas
       const int64_t rows = b1 - b0;
       const size_t sn = static_cast<size_t>(rows * U);
       std::vector<T> dh(sn), dc(sn), prev(sn), row_dz(static_cast<size_t>(G));
+      // db sums a step's rows in T (at most a block of the batch), the steps in double.
+      std::vector<T> db_step(static_cast<size_t>(G));
       std::vector<double> db_block(static_cast<size_t>(G));
       if (dhl) std::copy(dhl + b0 * U, dhl + b1 * U, dh.begin());
       if (dcl) std::copy(dcl + b0 * U, dcl + b1 * U, dc.begin());
       for (int64_t t = steps - 1; t >= 0; t--) {
-        lstm_step_back(c0, mask, cs, gates, dhs, dh.data(), dc.data(), dxp, db_block.data(),
+        std::fill(db_step.begin(), db_step.end(), T(0));
+        lstm_step_back(c0, mask, cs, gates, dhs, dh.data(), dc.data(), dxp, db_step.data(),
                        row_dz.data(), b0, b1, steps, U, t);
+        for (int64_t q = 0; q < G; q++) db_block[q] += static_cast<double>(db_step[q]);
         // dh_{t−1} = dz_t·Uᵀ, dz_t being the block's rows of step t (stride steps·4U).
         gemm(false, true, rows, U, G, dxp + (b0 * steps + t) * G, steps * G, u, G, T(0),
              prev.data(), U);

@@ -21,10 +21,11 @@ inline int64_t batch_grain(int64_t steps, int64_t width) {
   return std::max<int64_t>(1, kRowGrain / std::max<int64_t>(steps * width, 1));
 }
 
-// OpenBLAS hands any product above 2^18 multiply-adds to its threads. A step's product (128×32
-// by 32×128 at batch 128) is just over that and takes a few microseconds on one core, less than
-// waking a second thread costs, so the step loops run with one BLAS thread and restore the pool's
-// count when they leave (OpenBLAS keeps its threads; only the count it uses changes).
+// OpenBLAS hands any product above 2^18 multiply-adds to its own threads. The step loops run on
+// our pool's threads, where those would oversubscribe the cores, and a step's product (64×32 by
+// 32×128 for half a batch of 128) takes a few microseconds, less than waking a thread costs. So
+// they run with one BLAS thread, and the pool's count is restored when they leave (OpenBLAS keeps
+// its threads; only the count it uses changes).
 class SerialBlas {
  public:
   SerialBlas() : restore_(num_threads() > 1) {
