@@ -190,8 +190,8 @@ export interface Kernels {
    *   z = xProj[:, t] + b + h·u,  i, f, o = σ(z_i, z_f, z_o),  g = tanh(z_c)
    *   c' = f ⊙ c + i ⊙ g,  h' = o ⊙ tanh(c')
    * xProj [batch, steps, 4·units] is x·W; bias [4·units] or null (zeros); u [units, 4·units];
-   * h0, c0 [batch, units]. Where
-   * mask[b, t] (a [batch, steps] 0/1 array) is 0, sample b keeps its h and c through step t.
+   * h0, c0 [batch, units]. Where mask[b, t] (a [batch, steps] 0/1 array) is 0, sample b keeps
+   * its h and c through step t.
    * Writes the final states to hLast, cLast [batch, units] and, when given, the state after every
    * step to hSeq, cSeq [batch, steps, units] and the activations i, f, g, o to gates
    * [batch, steps, 4·units] (masked steps: left as they are). Backward needs all three. gates may
