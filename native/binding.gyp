@@ -12,7 +12,9 @@
         "src/pool.cc",
         "src/optimizer.cc",
         "src/conv-tiled.cc",
-        "src/tile-gemm.cc"
+        "src/tile-gemm.cc",
+        "src/lstm.cc",
+        "src/gru.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -346,6 +346,86 @@ void ApplyUpdate(const Napi::CallbackInfo& info) {
        "applyUpdate");
 }
 
+// ---------------------------------------------------------------- fused recurrent sequences
+
+// An optional typed array: null or undefined gives data == nullptr.
+bool get_opt_buf(const Napi::CallbackInfo& info, size_t i, const char* fn, Buf* out) {
+  napi_valuetype type = napi_undefined;
+  napi_typeof(info.Env(), info[i], &type);
+  if (type == napi_null || type == napi_undefined) {
+    *out = Buf{nullptr, 0, DType::f32};
+    return true;
+  }
+  return get_buf(info, i, fn, out);
+}
+
+// Arguments: the arrays in the Kernels order (`optional` marks those that may be null), then
+// batch, steps, units.
+bool get_rnn_args(const Napi::CallbackInfo& info, const char* fn,
+                  std::initializer_list<std::pair<Buf*, bool>> bufs, RnnGeometry* g) {
+  size_t i = 0;
+  for (const auto& [buf, optional] : bufs) {
+    if (!(optional ? get_opt_buf(info, i, fn, buf) : get_buf(info, i, fn, buf))) return false;
+    i++;
+  }
+  *g = RnnGeometry{get_int(info, i), get_int(info, i + 1), get_int(info, i + 2)};
+  return true;
+}
+
+void LstmForward(const Napi::CallbackInfo& info) {
+  Buf xp, u, bias, h0, c0, mask, hl, cl, hs, cs, gates;
+  RnnGeometry g;
+  if (!get_rnn_args(info, "lstmForward",
+                    {{&xp, false}, {&u, false}, {&bias, true}, {&h0, false}, {&c0, false},
+                     {&mask, true}, {&hl, false}, {&cl, false}, {&hs, true}, {&cs, true},
+                     {&gates, true}},
+                    &g)) {
+    return;
+  }
+  done(info, lstm_forward(xp, u, bias, h0, c0, mask, hl, cl, hs, cs, gates, g), "lstmForward");
+}
+
+void LstmBackward(const Napi::CallbackInfo& info) {
+  Buf u, h0, c0, mask, hs, cs, gates, dhs, dhl, dcl, dxp, du, db, dh0, dc0;
+  RnnGeometry g;
+  if (!get_rnn_args(info, "lstmBackward",
+                    {{&u, false}, {&h0, false}, {&c0, false}, {&mask, true}, {&hs, false},
+                     {&cs, false}, {&gates, false}, {&dhs, true}, {&dhl, true}, {&dcl, true},
+                     {&dxp, false}, {&du, false}, {&db, true}, {&dh0, false}, {&dc0, false}},
+                    &g)) {
+    return;
+  }
+  done(info,
+       lstm_backward(u, h0, c0, mask, hs, cs, gates, dhs, dhl, dcl, dxp, du, db, dh0, dc0, g),
+       "lstmBackward");
+}
+
+void GruForward(const Napi::CallbackInfo& info) {
+  Buf xp, u, bias, rbias, h0, mask, hl, hs, gates;
+  RnnGeometry g;
+  if (!get_rnn_args(info, "gruForward",
+                    {{&xp, false}, {&u, false}, {&bias, true}, {&rbias, true}, {&h0, false},
+                     {&mask, true}, {&hl, false}, {&hs, true}, {&gates, true}},
+                    &g)) {
+    return;
+  }
+  done(info, gru_forward(xp, u, bias, rbias, h0, mask, hl, hs, gates, g), "gruForward");
+}
+
+void GruBackward(const Napi::CallbackInfo& info) {
+  Buf xp, u, bias, h0, mask, hs, gates, dhs, dhl, dxp, du, db, drb, dh0;
+  RnnGeometry g;
+  if (!get_rnn_args(info, "gruBackward",
+                    {{&xp, false}, {&u, false}, {&bias, true}, {&h0, false}, {&mask, true},
+                     {&hs, false}, {&gates, false}, {&dhs, true}, {&dhl, true}, {&dxp, false},
+                     {&du, false}, {&db, true}, {&drb, true}, {&dh0, false}},
+                    &g)) {
+    return;
+  }
+  done(info, gru_backward(xp, u, bias, h0, mask, hs, gates, dhs, dhl, dxp, du, db, drb, dh0, g),
+       "gruBackward");
+}
+
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   set_num_threads(static_cast<int>(get_int(info, 0)));
   return Napi::Number::New(info.Env(), num_threads());
@@ -411,6 +491,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   fn("avgPoolBackprop", PoolCall<avg_pool_backprop>);
   fn("applyUpdate", ApplyUpdate);
   fn("maxPoolBackprop", MaxPoolBackprop);
+  fn("lstmForward", LstmForward);
+  fn("lstmBackward", LstmBackward);
+  fn("gruForward", GruForward);
+  fn("gruBackward", GruBackward);
   fn("setNumThreads", SetNumThreads);
   fn("getNumThreads", GetNumThreads);
   return exports;

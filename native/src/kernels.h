@@ -98,5 +98,24 @@ bool avg_pool_backprop(const Buf& dy, const Buf& dx, const PoolGeometry& g);
 constexpr int kMaxSlots = 3;
 bool apply_update(UpdateRule rule, const Buf& w, const Buf& g, const Buf* slots, int n_slots,
                   const Buf& out, const double* h);
+// lstm.cc / gru.cc — fused recurrent sequences, batch-major ([batch, steps, …]); an optional
+// array not given has data == nullptr. Shapes as in the Kernels interface (lstmForward …).
+struct RnnGeometry {
+  int64_t batch, steps, units;
+};
+bool lstm_forward(const Buf& x_proj, const Buf& u, const Buf& bias, const Buf& h0, const Buf& c0,
+                  const Buf& mask, const Buf& h_last, const Buf& c_last, const Buf& h_seq,
+                  const Buf& c_seq, const Buf& gates, const RnnGeometry& g);
+bool lstm_backward(const Buf& u, const Buf& h0, const Buf& c0, const Buf& mask, const Buf& h_seq,
+                   const Buf& c_seq, const Buf& gates, const Buf& dh_seq, const Buf& dh_last,
+                   const Buf& dc_last, const Buf& dx_proj, const Buf& du, const Buf& dbias,
+                   const Buf& dh0, const Buf& dc0, const RnnGeometry& g);
+bool gru_forward(const Buf& x_proj, const Buf& u, const Buf& bias, const Buf& rbias,
+                 const Buf& h0, const Buf& mask, const Buf& h_last, const Buf& h_seq,
+                 const Buf& gates, const RnnGeometry& g);
+bool gru_backward(const Buf& x_proj, const Buf& u, const Buf& bias, const Buf& h0,
+                  const Buf& mask, const Buf& h_seq, const Buf& gates, const Buf& dh_seq,
+                  const Buf& dh_last, const Buf& dx_proj, const Buf& du, const Buf& dbias,
+                  const Buf& drbias, const Buf& dh0, const RnnGeometry& g);
 
 }  // namespace strata

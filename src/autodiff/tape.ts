@@ -58,13 +58,21 @@ export function recordAll(
 }
 
 /**
- * Whether `record(…, inputs, …)` would keep a backward rule right now: some active, unpaused tape
- * watches one of `inputs`. Ops ask it to skip work that only a gradient needs (max pooling's
- * winners), before they compute.
+ * How many tapes would record an op on `inputs` now (those active tapes that watch one of them).
+ * An op keeps what only its backward pass needs when this is not 0; with exactly 1 its backward
+ * runs at most once, so it may reuse those buffers for its results.
+ */
+export function recordingTapes(inputs: readonly Tensor[]): number {
+  if (active.length === 0 || paused > 0) return 0;
+  return active.filter((tape) => inputs.some((t) => tape.watched.has(t.id))).length;
+}
+
+/**
+ * Whether `record(…, inputs, …)` would keep a backward rule right now. Ops ask it to skip work
+ * that only a gradient needs (max pooling's winners), before they compute.
  */
 export function isRecording(inputs: readonly Tensor[]): boolean {
-  if (active.length === 0 || paused > 0) return false;
-  return active.some((tape) => inputs.some((t) => tape.watched.has(t.id)));
+  return recordingTapes(inputs) > 0;
 }
 
 /** The tape whose backward pass is running, so rules can skip gradients nobody asked for. */

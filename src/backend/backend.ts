@@ -107,6 +107,16 @@ export interface PoolParams {
  */
 export type UpdateRule = "sgd" | "rmsprop" | "adam";
 
+/**
+ * A recurrent layer over a whole sequence (fused LSTM / GRU kernels): `batch` samples of `steps`
+ * timesteps with `units` cells. Sequence arrays are batch-major, [batch, steps, …], as Keras's.
+ */
+export interface RnnParams {
+  batch: number;
+  steps: number;
+  units: number;
+}
+
 export interface Kernels {
   /** out[i] = op(x[i]); out may have another dtype (comparisons to bool, isnan …). */
   unary(op: UnaryOp, x: TypedArray, out: TypedArray): void;
@@ -232,5 +242,102 @@ export interface Kernels {
     slots: readonly FloatArray[],
     out: FloatArray,
     hyper: Float64Array,
+  ): void;
+
+  // ---------------------------------------------------------------- fused recurrent sequences
+  /**
+   * An LSTM over every timestep, gates i, f, c, o along the 4·units columns (Keras's order),
+   * σ the logistic sigmoid:
+   *   z = xProj[:, t] + b + h·u,  i, f, o = σ(z_i, z_f, z_o),  g = tanh(z_c)
+   *   c' = f ⊙ c + i ⊙ g,  h' = o ⊙ tanh(c')
+   * xProj [batch, steps, 4·units] is x·W; bias [4·units] or null (zeros); u [units, 4·units];
+   * h0, c0 [batch, units]. Where mask[b, t] (a [batch, steps] 0/1 array) is 0, sample b keeps
+   * its h and c through step t.
+   * Writes the final states to hLast, cLast [batch, units] and, when given, the state after every
+   * step to hSeq, cSeq [batch, steps, units] and the activations i, f, g, o to gates
+   * [batch, steps, 4·units] (masked steps: left as they are). Backward needs all three. gates may
+   * be xProj itself, which is then overwritten.
+   */
+  lstmForward(
+    xProj: FloatArray,
+    u: FloatArray,
+    bias: FloatArray | null,
+    h0: FloatArray,
+    c0: FloatArray,
+    mask: Uint8Array | null,
+    hLast: FloatArray,
+    cLast: FloatArray,
+    hSeq: FloatArray | null,
+    cSeq: FloatArray | null,
+    gates: FloatArray | null,
+    p: RnnParams,
+  ): void;
+  /**
+   * The gradient of lstmForward from what it saved: given dhSeq (of every step's h), dhLast and
+   * dcLast (of the final states; null ones are zeros), writes dxProj [batch, steps, 4·units]
+   * (the gradient of the gates' pre-activations, zero at masked steps), du [units, 4·units],
+   * dBias [4·units] (dxProj summed over batch and steps; skipped when null) and dh0, dc0.
+   * dxProj may be the gates array itself, which is then overwritten.
+   */
+  lstmBackward(
+    u: FloatArray,
+    h0: FloatArray,
+    c0: FloatArray,
+    mask: Uint8Array | null,
+    hSeq: FloatArray,
+    cSeq: FloatArray,
+    gates: FloatArray,
+    dhSeq: FloatArray | null,
+    dhLast: FloatArray | null,
+    dcLast: FloatArray | null,
+    dxProj: FloatArray,
+    du: FloatArray,
+    dBias: FloatArray | null,
+    dh0: FloatArray,
+    dc0: FloatArray,
+    p: RnnParams,
+  ): void;
+  /**
+   * A GRU over every timestep with Keras's reset_after = True, gates z, r, h along the 3·units
+   * columns, the reset gate applied after the recurrent product:
+   *   z = σ(x_z + b_z + (h·u)_z + b'_z),  r = σ(x_r + b_r + (h·u)_r + b'_r)
+   *   hh = (h·u)_h + b'_h,  h̃ = tanh(x_h + b_h + r ⊙ hh),  h' = h̃ + z ⊙ (h − h̃)
+   * xProj [batch, steps, 3·units] is x·W; bias and recurrentBias [3·units] or null (zeros);
+   * u [units, 3·units]; h0 [batch, units]; mask as lstmForward's. Writes hLast and, when given,
+   * hSeq [batch, steps, units] and gates [batch, steps, 3·units] (z, r, hh: what backward needs
+   * with xProj).
+   */
+  gruForward(
+    xProj: FloatArray,
+    u: FloatArray,
+    bias: FloatArray | null,
+    recurrentBias: FloatArray | null,
+    h0: FloatArray,
+    mask: Uint8Array | null,
+    hLast: FloatArray,
+    hSeq: FloatArray | null,
+    gates: FloatArray | null,
+    p: RnnParams,
+  ): void;
+  /**
+   * The gradient of gruForward: writes dxProj (may be xProj itself, which is then overwritten),
+   * du, dBias and dRecurrentBias (each skipped when null) and dh0.
+   */
+  gruBackward(
+    xProj: FloatArray,
+    u: FloatArray,
+    bias: FloatArray | null,
+    h0: FloatArray,
+    mask: Uint8Array | null,
+    hSeq: FloatArray,
+    gates: FloatArray,
+    dhSeq: FloatArray | null,
+    dhLast: FloatArray | null,
+    dxProj: FloatArray,
+    du: FloatArray,
+    dBias: FloatArray | null,
+    dRecurrentBias: FloatArray | null,
+    dh0: FloatArray,
+    p: RnnParams,
   ): void;
 }

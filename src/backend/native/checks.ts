@@ -1,5 +1,5 @@
 import { ValueError } from "../../errors.js";
-import type { ConvParams, PoolParams, StridedPlan } from "../backend.js";
+import type { ConvParams, PoolParams, RnnParams, StridedPlan } from "../backend.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 
 /*
@@ -163,4 +163,40 @@ export function packPool(
   meta[1] = p.channels;
   triples(2, lists);
   return meta;
+}
+
+// ---------------------------------------------------------------- fused recurrent sequences
+
+/** What each array of a fused recurrent kernel holds, which fixes its size. */
+export type RnnRole = "gates" | "kernel" | "bias" | "state" | "sequence" | "mask";
+
+/**
+ * Validates RnnParams (`gates` blocks of `units` columns) against every array, given as
+ * name → [array or null, role], and returns the numbers the addon receives.
+ */
+export function checkRnn(
+  kernel: string,
+  p: RnnParams,
+  gates: number,
+  arrays: Record<string, readonly [TypedArray | null, RnnRole]>,
+): RnnParams {
+  const batch = count(kernel, "batch", p.batch);
+  const steps = count(kernel, "steps", p.steps);
+  const units = count(kernel, "units", p.units);
+  const width = gates * units;
+  const sizes: Record<RnnRole, number> = {
+    gates: batch * steps * width,
+    kernel: units * width,
+    bias: width,
+    state: batch * units,
+    sequence: batch * steps * units,
+    mask: batch * steps,
+  };
+  // BLAS receives rows, columns and leading dimensions as 32-bit ints.
+  blasSize(kernel, "batch·steps", batch * steps);
+  blasSize(kernel, "steps·units·gates", steps * width);
+  for (const [name, [arr, role]] of Object.entries(arrays)) {
+    if (arr) fits(kernel, name, arr, sizes[role]);
+  }
+  return { batch, steps, units };
 }

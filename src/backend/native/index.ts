@@ -4,6 +4,7 @@ import { ValueError } from "../../errors.js";
 import type { FloatArray, TypedArray } from "../../tensor/dtype.js";
 import type { BinaryOp, Kernels, ReduceOp, UnaryOp, UpdateRule } from "../backend.js";
 import { tsKernels } from "../ts/index.js";
+import { type RnnAddon, rnnKernels } from "./rnn.js";
 import { blasSize, count, fits, packConv, packPlan, packPool, planSize } from "./checks.js";
 
 /*
@@ -22,7 +23,7 @@ import { blasSize, count, fits, packConv, packPlan, packPool, planSize } from ".
  */
 
 /** The addon's exports (native/src/binding.cc). */
-interface Addon {
+interface Addon extends RnnAddon {
   readonly unaryOps: readonly string[];
   readonly binaryOps: readonly string[];
   readonly reduceOps: readonly string[];
@@ -148,6 +149,10 @@ const REQUIRED: readonly (keyof Addon)[] = [
   "avgPool",
   "avgPoolBackprop",
   "applyUpdate",
+  "lstmForward",
+  "lstmBackward",
+  "gruForward",
+  "gruBackward",
   "setNumThreads",
   "getNumThreads",
 ];
@@ -427,6 +432,8 @@ function makeKernels(addon: Addon) {
       }
       if (w.length > 0) addon.applyUpdate(code, w, g, slots, out, hyper);
     },
+    // fused recurrent sequences (native/rnn.ts)
+    ...rnnKernels(addon),
   } satisfies Kernels;
 }
 

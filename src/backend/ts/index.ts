@@ -7,6 +7,8 @@ import { applyUpdate } from "./optimizer.js";
 import { copy, gather, scatterAdd } from "./movement.js";
 import { avgPool, avgPoolBackprop, maxPool, maxPoolBackprop } from "./pool.js";
 import { cumsum, reduce } from "./reduce.js";
+import { gruBackward, gruForward } from "./gru.js";
+import { lstmBackward, lstmForward } from "./lstm.js";
 import { sort } from "./sort.js";
 
 /** The pure-TypeScript reference backend: the specification every faster backend is tested against. */
@@ -32,4 +34,9 @@ export const tsKernels = {
   avgPool,
   avgPoolBackprop,
   applyUpdate,
+  // fused recurrent sequences
+  lstmForward,
+  lstmBackward,
+  gruForward,
+  gruBackward,
 } satisfies Kernels;

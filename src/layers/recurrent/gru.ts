@@ -6,10 +6,12 @@ import { add, multiply, subtract } from "../../ops/elementwise.js";
 import { concatenate, split } from "../../ops/join.js";
 import { matmul } from "../../ops/linalg.js";
 import { reshape } from "../../ops/movement.js";
+import { gruSequence } from "../../ops/rnn.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { activationName, fromKerasConfig } from "../config.js";
 import {
   type CellArgs,
+  type FusedSequence,
   GateCell,
   type PreparedSequence,
   type StepFn,
@@ -50,6 +52,10 @@ const LAYER_KEYS = [
   "activity_regularizer",
   ...CELL_KEYS.slice(10),
 ] as const;
+
+// The activations the fused kernels implement (Keras's defaults).
+const TANH = getActivation("tanh");
+const SIGMOID = getActivation("sigmoid");
 
 function recurrentGiven(args: GRUCellArgs): string | Activation | null {
   return args.recurrentActivation === undefined ? "sigmoid" : args.recurrentActivation;
@@ -136,6 +142,31 @@ export class GRUCell extends GateCell {
       return { output: hNext, states: [hNext] };
     };
     return { inputs, step };
+  }
+
+  /**
+   * The whole sequence in one op (gruSequence) for Keras's defaults (resetAfter, tanh, sigmoid),
+   * without recurrent dropout (whose masks act inside each step) — the same values as `prepare`.
+   */
+  override fusedSequence(training: boolean): FusedSequence | null {
+    if (!this.resetAfter || this.activation !== TANH || this.recurrentActivation !== SIGMOID) {
+      return null;
+    }
+    if (training && this.recurrentDropout > 0) return null;
+    if (this.dtype !== "float32" && this.dtype !== "float64") return null;
+    return (sequence, [h0], mask, returnSequences) => {
+      this.checkSequence(sequence);
+      const [batch, , features] = sequence.shape as [number, number, number];
+      const dropMasks = this.masks(training, this.dropout, 1, [batch, features]);
+      const xProj = this.projectSequence(sequence, dropMasks?.[0] ?? null);
+      const width = 3 * this.units;
+      const [b, rb] = this.bias ? split(this.bias, 2, 0).map((t) => reshape(t, [width])) : [];
+      return gruSequence(xProj, this.recurrentKernel, b ?? null, rb ?? null, h0!, {
+        mask,
+        returnSequences,
+        overwriteXProj: true,
+      });
+    };
   }
 
   override cellFields(): Record<string, unknown> {

@@ -3,6 +3,7 @@ import { activation as getActivation } from "../../ops/activations.js";
 import { add, multiply } from "../../ops/elementwise.js";
 import { concatenate, split } from "../../ops/join.js";
 import { matmul } from "../../ops/linalg.js";
+import { lstmSequence } from "../../ops/rnn.js";
 import { Initializer, getInitializer } from "../../nn/initializers.js";
 import type { KerasObject } from "../../nn/serialization.js";
 import { ones } from "../../tensor/creation.js";
@@ -11,6 +12,7 @@ import type { Tensor } from "../../tensor/tensor.js";
 import { activationName, fromKerasConfig } from "../config.js";
 import {
   type CellArgs,
+  type FusedSequence,
   GateCell,
   type PreparedSequence,
   type StepFn,
@@ -26,6 +28,10 @@ export interface LSTMCellArgs extends CellArgs {
 }
 
 export interface LSTMArgs extends LSTMCellArgs, RNNArgs {}
+
+// The activations the fused kernels implement (Keras's defaults).
+const TANH = getActivation("tanh");
+const SIGMOID = getActivation("sigmoid");
 
 /** Keras's unit_forget_bias initializer: [init(units), ones(units), init(2·units)] for gates i, f, c, o. */
 class UnitForgetBias extends Initializer {
@@ -142,6 +148,27 @@ export class LSTMCell extends GateCell {
       return { output: hNext, states: [hNext, cNext] };
     };
     return { inputs, step };
+  }
+
+  /**
+   * The whole sequence in one op (lstmSequence) for Keras's default activations, without
+   * recurrent dropout (whose masks act inside each step) — the same values as `prepare`'s steps.
+   */
+  override fusedSequence(training: boolean): FusedSequence | null {
+    if (this.activation !== TANH || this.recurrentActivation !== SIGMOID) return null;
+    if (training && this.recurrentDropout > 0) return null;
+    if (this.dtype !== "float32" && this.dtype !== "float64") return null;
+    return (sequence, [h0, c0], mask, returnSequences) => {
+      this.checkSequence(sequence);
+      const [batch, , features] = sequence.shape as [number, number, number];
+      const dropMasks = this.masks(training, this.dropout, 1, [batch, features]);
+      const xProj = this.projectSequence(sequence, dropMasks?.[0] ?? null);
+      return lstmSequence(xProj, this.recurrentKernel, this.bias, h0!, c0!, {
+        mask,
+        returnSequences,
+        overwriteXProj: true,
+      });
+    };
   }
 
   /** Keys shared with the LSTM layer's config. */

@@ -34,6 +34,18 @@ export interface PreparedSequence {
   step: StepFn;
 }
 
+/**
+ * A whole-sequence pass in one fused op: the batch-major sequence [batch, steps, features], the
+ * initial states, a [batch, steps] bool mask (null: every step applies; masked steps carry the
+ * states) → every step's output (when asked for) and the final states.
+ */
+export type FusedSequence = (
+  sequence: Tensor,
+  states: readonly Tensor[],
+  mask: Tensor | null,
+  returnSequences: boolean,
+) => { sequence: Tensor | null; states: Tensor[] };
+
 /** Splits x along axis 0 into n equal blocks (one per timestep); split's gradient is one join. */
 export function splitRows(x: Tensor, n: number): Tensor[] {
   return n <= 1 ? [x] : split(x, n, 0);
@@ -67,6 +79,14 @@ export abstract class RNNCell extends Layer {
       return { output: list[0]!, states: list.length > 1 ? list.slice(1) : [list[0]!] };
     };
     return { inputs, step };
+  }
+
+  /**
+   * The fused pass for this call, or null when the cell has none for its configuration; `RNN`
+   * then steps through `prepare`. Both compute the same values.
+   */
+  fusedSequence(_training: boolean): FusedSequence | null {
+    return null;
   }
 }
 
@@ -230,6 +250,17 @@ export abstract class GateCell extends RNNCell {
     }
     if (bias) proj = add(proj, bias);
     return splitRows(proj, steps);
+  }
+
+  /**
+   * x·W for the batch-major sequence [B, T, F] with one matmul, as [B, T, gates·units] (the fused
+   * ops add the biases themselves); dropMask [B, F] is the input dropout mask of the sequence.
+   */
+  protected projectSequence(sequence: Tensor, dropMask: Tensor | null): Tensor {
+    const [batch, steps, features] = sequence.shape as [number, number, number];
+    const x = dropMask ? multiply(sequence, reshape(dropMask, [batch, 1, features])) : sequence;
+    const proj = matmul(reshape(x, [batch * steps, features]), this.kernel);
+    return reshape(proj, [batch, steps, this.gates * this.units]);
   }
 
   /** Keras's `cell(inputs, states)` on one step: `[x, ...states]` → `[output, ...newStates]`. */

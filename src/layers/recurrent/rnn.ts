@@ -1,13 +1,14 @@
 import { ValueError } from "../../errors.js";
 import type { TensorLike } from "../../ops/core.js";
 import { cast, where } from "../../ops/elementwise.js";
-import { stack } from "../../ops/join.js";
+import { flip, stack } from "../../ops/join.js";
 import { transpose } from "../../ops/movement.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
 import { type ShapeSpec, type SymbolicTensor, fmtSpec } from "../symbolic.js";
 import type { RNNCell } from "./rnn-cell.js";
 import { deserializeLayer, firstMask, serializeLayer } from "./serialization.js";
+import { keepArray, lastSteps, outputMask, reverseSteps, timestepMasks } from "./step-masks.js";
 import { fromKerasConfig } from "../config.js";
 
 export interface RNNArgs extends LayerArgs {
@@ -125,7 +126,10 @@ export class RNN extends Layer {
     const sequence = x!.dtype === this.dtype ? x! : cast(x!, this.dtype);
     const [batch, steps] = sequence.shape as [number, number];
     let states = this.initialStates(given, batch);
-    const stepMasks = timestepMasks(firstMask(opts.mask), batch, steps);
+    const mask = firstMask(opts.mask);
+    const fused = this.callFused(sequence, states, mask, opts.training ?? false);
+    if (fused) return fused;
+    const stepMasks = timestepMasks(mask, batch, steps);
     const { inputs: stepInputs, step } = this.cell.prepare(
       transpose(sequence, [1, 0, 2]),
       opts.training ?? false,
@@ -154,6 +158,42 @@ export class RNN extends Layer {
     if (this.stateful) this.states = states;
     const output = this.returnSequences ? stack(outputs, 1) : last;
     return this.returnState ? [output, ...states] : output;
+  }
+
+  /**
+   * The cell's fused pass over the whole sequence, when it has one for this call, with the loop's
+   * mask rules: a masked sample keeps its states and repeats its previous output, which is its
+   * state, except before its first valid step (zeros) and with zeroOutputForMask (zeros).
+   */
+  private callFused(
+    x: Tensor,
+    states: Tensor[],
+    mask: Tensor | null,
+    training: boolean,
+  ): Tensor | Tensor[] | null {
+    const [batch, steps] = x.shape as [number, number];
+    const run = steps > 0 ? this.cell.fusedSequence(training) : null;
+    if (!run) return null;
+    let keep = keepArray(mask, batch, steps);
+    let sequence = x;
+    if (this.goBackwards) {
+      sequence = flip(x, 1);
+      if (keep) keep = reverseSteps(keep, batch, steps);
+    }
+    const maskTensor = keep ? new Tensor(keep, [batch, steps]) : null;
+    const r = run(sequence, states, maskTensor, this.returnSequences);
+    const shown = keep && outputMask(keep, batch, steps, this.zeroOutputForMask);
+    let output: Tensor;
+    if (this.returnSequences) {
+      output = r.sequence!;
+      if (shown) output = where(new Tensor(shown, [batch, steps, 1]), output, 0);
+    } else {
+      output = r.states[0]!;
+      const last = shown && lastSteps(shown, batch, steps);
+      if (last) output = where(new Tensor(last, [batch, 1]), output, 0);
+    }
+    if (this.stateful) this.states = r.states;
+    return this.returnState ? [output, ...r.states] : output;
   }
 
   /** Given states, else the stateful ones, else the cell's zeros. */
@@ -256,35 +296,4 @@ export class RNN extends Layer {
 
 function sequenceShape(inputShape: ShapeSpec | readonly ShapeSpec[]): ShapeSpec {
   return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as ShapeSpec;
-}
-
-/**
- * The mask [batch, time] as one [batch, 1] bool tensor per timestep, or null for a timestep where
- * nothing is masked (so fully valid steps cost no extra ops).
- */
-function timestepMasks(
-  mask: Tensor | null,
-  batch: number,
-  steps: number,
-): (Tensor | null)[] | null {
-  if (!mask) return null;
-  if (mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== steps) {
-    throw new ValueError(
-      `expected a mask of shape ${fmtSpec([batch, steps])}; received ${fmtSpec(mask.shape)}`,
-    );
-  }
-  const data = mask.data;
-  const out: (Tensor | null)[] = [];
-  let any = false;
-  for (let t = 0; t < steps; t++) {
-    const keep = new Uint8Array(batch);
-    let all = true;
-    for (let b = 0; b < batch; b++) {
-      keep[b] = data[b * steps + t] !== 0 ? 1 : 0;
-      if (!keep[b]) all = false;
-    }
-    out.push(all ? null : new Tensor(keep, [batch, 1]));
-    any ||= !all;
-  }
-  return any ? out : null;
 }
