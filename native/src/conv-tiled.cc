@@ -9,6 +9,7 @@
 //                small per-thread im2col of the chunk; each thread sums its rows into its own copy
 //                of dw and the copies are added at the end.
 
+#include <atomic>
 #include <vector>
 
 #include "conv-geometry.h"
@@ -22,6 +23,20 @@ constexpr int64_t R = kTileRows;
 constexpr int64_t N = kTileCols;
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// body(q, begin, end) over [0, n) in pieces of `piece` that the pool's threads take in turn from a
+// shared counter; q (< num_threads()) names the thread's slot for per-thread state. A thread the
+// OS has parked (the cores are shared) then holds back one piece, not a fixed half of the work.
+template <class F>
+void dynamic_for(int64_t n, int64_t piece, F&& body) {
+  const int64_t pieces = ceil_div(n, std::max<int64_t>(piece, 1));
+  std::atomic<int64_t> next{0};
+  parallel_for(std::min<int64_t>(num_threads(), pieces), 1, [&](int64_t q, int64_t) {
+    for (int64_t c; (c = next.fetch_add(1)) < pieces;) {
+      body(q, c * piece, std::min(n, (c + 1) * piece));
+    }
+  });
+}
 
 inline void add_run(float* to, const float* from, int64_t n) {
   for (int64_t c = 0; c < n; c++) to[c] += from[c];
@@ -107,9 +122,10 @@ bool tiled_forward(const float* x, const float* w, float* out, const Geo& g,
   }
   const std::vector<float> zeros(static_cast<size_t>(g.Cg), 0.0f);
   const int64_t tiles = ceil_div(g.rows, R);
-  const int64_t grain = std::max<int64_t>(1, (1 << 16) / std::max<int64_t>(g.K * g.O, 1));
+  // Pieces of about 2^19 multiply-adds (some 8–20 µs), at least one tile.
+  const int64_t piece = std::max<int64_t>(1, (1 << 19) / std::max<int64_t>(R * g.K * g.O, 1));
   const Runs runs(g);
-  parallel_for(tiles, grain, [&](int64_t begin, int64_t end) {
+  dynamic_for(tiles, piece, [&](int64_t, int64_t begin, int64_t end) {
     TileRows rows(g);
     std::vector<const float*> ptr(static_cast<size_t>(R * g.taps));
     RowCursor cur(g, begin * R);
@@ -162,7 +178,7 @@ bool tiled_backprop_input(const float* dy, const float* w, float* dx, const Geo&
   }
   const Runs runs(g);
   const int64_t image = g.p.in[0] * g.p.in[1] * g.p.in[2] * g.C;
-  parallel_for(g.p.batch, 1, [&](int64_t begin, int64_t end) {
+  dynamic_for(g.p.batch, 1, [&](int64_t, int64_t begin, int64_t end) {
     std::fill(dx + begin * image, dx + end * image, 0.0f);
     float* dcol = scratch(0, R * Kp);
     TileRows rows(g);
@@ -202,70 +218,66 @@ bool tiled_backprop_input(const float* dy, const float* w, float* dx, const Geo&
 bool tiled_backprop_filter(const float* x, const float* dy, float* dw, const Geo& g) {
   const TileKernels& tk = tile_kernels();
   const int64_t size = g.K * g.O;
-  const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(num_threads(), g.rows / 256));
   // Rows per chunk: each product sums over the chunk's rows, so enough of them to amortise a
   // tile's loads and stores; col (chunk × K) about 256 KB at most, above 32 rows.
   const int64_t chunk = std::clamp<int64_t>((1 << 16) / std::max<int64_t>(g.K, 1), 32, 128);
+  const int64_t parts = std::min<int64_t>(num_threads(), ceil_div(g.rows, chunk));
   const int64_t panels = ceil_div(g.Og, N), k_tiles = ceil_div(g.K, R);
+  // Thread slot q sums its chunks into dw (q = 0) or its own copy, added at the end.
   std::vector<float> others(static_cast<size_t>((parts - 1) * size), 0.0f);
   const Runs runs(g);
-  parallel_for(parts, 1, [&](int64_t begin, int64_t end) {
+  dynamic_for(g.rows, chunk, [&](int64_t q, int64_t r0, int64_t r1) {
     // col rows of K values, plus slack: a k tile past K reads up to 5 values beyond a row.
     float* col = scratch(0, chunk * g.K + R);
     float* tail = scratch(1, chunk * N);
     std::vector<int64_t> base(static_cast<size_t>(chunk));
     std::vector<int64_t> src(static_cast<size_t>(chunk * g.taps));
-    for (int64_t q = begin; q < end; q++) {
-      float* acc = q == 0 ? dw : others.data() + (q - 1) * size;
-      const int64_t first = g.rows * q / parts, last = g.rows * (q + 1) / parts;
-      RowCursor cur(g, first);
-      for (int64_t r0 = first; r0 < last; r0 += chunk) {
-        const int64_t rc = std::min(chunk, last - r0);
-        for (int64_t i = 0; i < rc; i++, cur.next()) {
-          base[i] = cur.window_base();
-          if (base[i] < 0) cur.sources(src.data() + i * g.taps);
+    float* acc = q == 0 ? dw : others.data() + (q - 1) * size;
+    RowCursor cur(g, r0);
+    const int64_t rc = r1 - r0;
+    for (int64_t i = 0; i < rc; i++, cur.next()) {
+      base[i] = cur.window_base();
+      if (base[i] < 0) cur.sources(src.data() + i * g.taps);
+    }
+    for (int64_t grp = 0; grp < g.G; grp++) {
+      // col [rc, K] for this group: the chunk's patches, zero where a tap hits padding.
+      const float* xg = x + grp * g.Cg;
+      for (int64_t i = 0; i < rc; i++) {
+        float* row = col + i * g.K;
+        if (base[i] >= 0) {
+          for (int64_t s = 0; s < runs.count; s++) {
+            copy_run(row + s * runs.len, xg + base[i] + runs.offset[s], runs.len);
+          }
+          continue;
         }
-        for (int64_t grp = 0; grp < g.G; grp++) {
-          // col [rc, K] for this group: the chunk's patches, zero where a tap hits padding.
-          const float* xg = x + grp * g.Cg;
-          for (int64_t i = 0; i < rc; i++) {
-            float* row = col + i * g.K;
-            if (base[i] >= 0) {
-              for (int64_t s = 0; s < runs.count; s++) {
-                copy_run(row + s * runs.len, xg + base[i] + runs.offset[s], runs.len);
-              }
-              continue;
-            }
-            for (int64_t t = 0; t < g.taps; t++) {
-              const int64_t at = src[i * g.taps + t];
-              if (at < 0) {
-                std::fill(row + t * g.Cg, row + (t + 1) * g.Cg, 0.0f);
-              } else {
-                copy_run(row + t * g.Cg, xg + at, g.Cg);
-              }
-            }
+        for (int64_t t = 0; t < g.taps; t++) {
+          const int64_t at = src[i * g.taps + t];
+          if (at < 0) {
+            std::fill(row + t * g.Cg, row + (t + 1) * g.Cg, 0.0f);
+          } else {
+            copy_run(row + t * g.Cg, xg + at, g.Cg);
           }
-          // B: dy's 16 columns of each panel read in place, but the last, narrower panel copied
-          // into a zero-padded [rc, 16] block.
-          const float* dyg = dy + r0 * g.O + grp * g.Og;
-          const int64_t last_nr = g.Og - (panels - 1) * N;
-          if (last_nr < N) {
-            const float* b = dyg + (panels - 1) * N;
-            for (int64_t i = 0; i < rc; i++) {
-              std::fill(tail + i * N, tail + (i + 1) * N, 0.0f);
-              std::copy(b + i * g.O, b + i * g.O + last_nr, tail + i * N);
-            }
-          }
-          // A tile (rc rows of 6 col values) stays in L1 while it meets every panel of B.
-          for (int64_t kt = 0; kt < k_tiles; kt++) {
-            const int64_t k0 = kt * R, mr = std::min(R, g.K - k0);
-            float* acc_k = acc + k0 * g.O + grp * g.Og;
-            for (int64_t j = 0; j < panels; j++) {
-              const bool narrow = j == panels - 1 && last_nr < N;
-              tk.strided(rc, col + k0, g.K, narrow ? tail : dyg + j * N, narrow ? N : g.O,
-                         acc_k + j * N, g.O, mr, narrow ? last_nr : N, true);
-            }
-          }
+        }
+      }
+      // B: dy's 16 columns of each panel read in place, but the last, narrower panel copied
+      // into a zero-padded [rc, 16] block.
+      const float* dyg = dy + r0 * g.O + grp * g.Og;
+      const int64_t last_nr = g.Og - (panels - 1) * N;
+      if (last_nr < N) {
+        const float* b = dyg + (panels - 1) * N;
+        for (int64_t i = 0; i < rc; i++) {
+          std::fill(tail + i * N, tail + (i + 1) * N, 0.0f);
+          std::copy(b + i * g.O, b + i * g.O + last_nr, tail + i * N);
+        }
+      }
+      // A tile (rc rows of 6 col values) stays in L1 while it meets every panel of B.
+      for (int64_t kt = 0; kt < k_tiles; kt++) {
+        const int64_t k0 = kt * R, mr = std::min(R, g.K - k0);
+        float* acc_k = acc + k0 * g.O + grp * g.Og;
+        for (int64_t j = 0; j < panels; j++) {
+          const bool narrow = j == panels - 1 && last_nr < N;
+          tk.strided(rc, col + k0, g.K, narrow ? tail : dyg + j * N, narrow ? N : g.O,
+                     acc_k + j * N, g.O, mr, narrow ? last_nr : N, true);
         }
       }
     }
