@@ -94,7 +94,8 @@ export const softplus = floatUnary("softplus", (x, _y, dy) => multiply(dy, sigmo
 export function relu(x: TensorLike): Tensor {
   const t = asTensor(x);
   const y = unary("relu", t);
-  return record(y, [t], (dy) => [multiply(dy, greater(t, 0))]);
+  // where, not dy · mask: a float times a bool array has no native loop.
+  return record(y, [t], (dy) => [where(greater(t, 0), dy, 0)]);
 }
 
 /** Piecewise-constant ops: no gradient flows through them (Keras gives zeros). */
