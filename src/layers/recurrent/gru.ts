@@ -155,10 +155,7 @@ export class GRUCell extends GateCell {
     if (training && this.recurrentDropout > 0) return null;
     if (this.dtype !== "float32" && this.dtype !== "float64") return null;
     return (sequence, [h0], mask, returnSequences) => {
-      this.checkSequence(sequence);
-      const [batch, , features] = sequence.shape as [number, number, number];
-      const dropMasks = this.masks(training, this.dropout, 1, [batch, features]);
-      const xProj = this.projectSequence(sequence, dropMasks?.[0] ?? null);
+      const xProj = this.projectSequence(sequence, training);
       const width = 3 * this.units;
       const [b, rb] = this.bias ? split(this.bias, 2, 0).map((t) => reshape(t, [width])) : [];
       return gruSequence(xProj, this.recurrentKernel, b ?? null, rb ?? null, h0!, {

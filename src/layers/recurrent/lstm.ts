@@ -159,10 +159,7 @@ export class LSTMCell extends GateCell {
     if (training && this.recurrentDropout > 0) return null;
     if (this.dtype !== "float32" && this.dtype !== "float64") return null;
     return (sequence, [h0, c0], mask, returnSequences) => {
-      this.checkSequence(sequence);
-      const [batch, , features] = sequence.shape as [number, number, number];
-      const dropMasks = this.masks(training, this.dropout, 1, [batch, features]);
-      const xProj = this.projectSequence(sequence, dropMasks?.[0] ?? null);
+      const xProj = this.projectSequence(sequence, training);
       return lstmSequence(xProj, this.recurrentKernel, this.bias, h0!, c0!, {
         mask,
         returnSequences,

@@ -254,10 +254,12 @@ export abstract class GateCell extends RNNCell {
 
   /**
    * x·W for the batch-major sequence [B, T, F] with one matmul, as [B, T, gates·units] (the fused
-   * ops add the biases themselves); dropMask [B, F] is the input dropout mask of the sequence.
+   * ops add the biases themselves), after the sequence's input dropout when training.
    */
-  protected projectSequence(sequence: Tensor, dropMask: Tensor | null): Tensor {
+  protected projectSequence(sequence: Tensor, training: boolean): Tensor {
+    this.checkSequence(sequence);
     const [batch, steps, features] = sequence.shape as [number, number, number];
+    const dropMask = this.masks(training, this.dropout, 1, [batch, features])?.[0];
     const x = dropMask ? multiply(sequence, reshape(dropMask, [batch, 1, features])) : sequence;
     const proj = matmul(reshape(x, [batch * steps, features]), this.kernel);
     return reshape(proj, [batch, steps, this.gates * this.units]);
