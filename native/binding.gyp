@@ -4,6 +4,7 @@
       "target_name": "strata_native",
       "sources": [
         "src/binding.cc",
+        "src/binding-fused.cc",
         "src/elementwise.cc",
         "src/movement.cc",
         "src/reduce.cc",

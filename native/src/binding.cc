@@ -1,5 +1,5 @@
-// Node-API registration and argument unpacking, nothing else: typed arrays are read in place
-// (their data pointers, no copies), numbers become int64. The TypeScript binding
+// Node-API registration, nothing else (argument unpacking is in binding.h; the fused kernels
+// register in binding-fused.cc). The TypeScript binding
 // (src/backend/native/index.ts) validates every length and range before it calls in; what is
 // checked here is only what a wrong call from JavaScript could otherwise turn into a crash.
 
@@ -11,57 +11,12 @@
 #include <malloc.h>
 #endif
 
+#include "binding.h"
 #include "kernels.h"
 #include "thread-pool.h"
 
 namespace strata {
 namespace {
-
-bool fail(napi_env env, const char* fn, const char* what) {
-  std::string msg = std::string("strata_native.") + fn + ": " + what;
-  Napi::TypeError::New(env, msg).ThrowAsJavaScriptException();
-  return false;
-}
-
-bool to_buf(napi_env env, napi_value value, const char* fn, Buf* out) {
-  napi_typedarray_type type;
-  size_t length;
-  void* data;
-  napi_value buffer;
-  size_t offset;
-  bool is_typed = false;
-  napi_is_typedarray(env, value, &is_typed);
-  if (!is_typed ||
-      napi_get_typedarray_info(env, value, &type, &length, &data, &buffer, &offset) != napi_ok) {
-    return fail(env, fn, "expected a typed array argument");
-  }
-  switch (type) {
-    case napi_float32_array: out->dtype = DType::f32; break;
-    case napi_float64_array: out->dtype = DType::f64; break;
-    case napi_int32_array: out->dtype = DType::i32; break;
-    case napi_uint8_array: out->dtype = DType::u8; break;
-    default: return fail(env, fn, "unsupported typed array kind");
-  }
-  out->data = data;
-  out->length = static_cast<int64_t>(length);
-  return true;
-}
-
-bool get_buf(const Napi::CallbackInfo& info, size_t i, const char* fn, Buf* out) {
-  return to_buf(info.Env(), info[i], fn, out);
-}
-
-int64_t get_int(const Napi::CallbackInfo& info, size_t i) {
-  double v = 0;
-  napi_get_value_double(info.Env(), info[i], &v);
-  return std::isfinite(v) ? static_cast<int64_t>(v) : 0;
-}
-
-bool get_bool(const Napi::CallbackInfo& info, size_t i) {
-  bool v = false;
-  napi_get_value_bool(info.Env(), info[i], &v);
-  return v;
-}
 
 // A strided plan packed by the TypeScript side as Float64Array
 // [rank, shape…, strides of operand 0…, strides of operand 1…, …].
@@ -117,10 +72,6 @@ PoolGeometry pool_geometry(const int64_t* v) {
     g.pad[d] = v[14 + d];
   }
   return g;
-}
-
-void done(const Napi::CallbackInfo& info, bool ok, const char* fn) {
-  if (!ok) fail(info.Env(), fn, "dtype combination not supported natively");
 }
 
 void Unary(const Napi::CallbackInfo& info) {
@@ -315,117 +266,6 @@ void PoolCall(const Napi::CallbackInfo& info) {
   done(info, Kernel(x, out, pool_geometry(v)), "pool");
 }
 
-void ApplyUpdate(const Napi::CallbackInfo& info) {
-  Buf w, g, out, hyper;
-  Buf slots[kMaxSlots];
-  if (!get_buf(info, 1, "applyUpdate", &w) || !get_buf(info, 2, "applyUpdate", &g) ||
-      !get_buf(info, 4, "applyUpdate", &out) || !get_buf(info, 5, "applyUpdate", &hyper)) {
-    return;
-  }
-  if (!info[3].IsArray()) return (void)fail(info.Env(), "applyUpdate", "slots must be an array");
-  Napi::Array list = info[3].As<Napi::Array>();
-  if (list.Length() > kMaxSlots) return (void)fail(info.Env(), "applyUpdate", "too many slots");
-  const int n_slots = static_cast<int>(list.Length());
-  for (int s = 0; s < n_slots; s++) {
-    if (!to_buf(info.Env(), list.Get(static_cast<uint32_t>(s)), "applyUpdate", &slots[s])) return;
-  }
-  if (hyper.dtype != DType::f64 || hyper.length < 6) {
-    return (void)fail(info.Env(), "applyUpdate", "hyper must be a Float64Array of 6");
-  }
-  for (int s = 0; s < n_slots; s++) {
-    if (slots[s].length != w.length) {
-      return (void)fail(info.Env(), "applyUpdate", "slot length differs from the weight's");
-    }
-  }
-  if (g.length != w.length || out.length != w.length) {
-    return (void)fail(info.Env(), "applyUpdate", "lengths differ");
-  }
-  done(info,
-       apply_update(static_cast<UpdateRule>(get_int(info, 0)), w, g, slots, n_slots, out,
-                    as<double>(hyper)),
-       "applyUpdate");
-}
-
-// ---------------------------------------------------------------- fused recurrent sequences
-
-// An optional typed array: null or undefined gives data == nullptr.
-bool get_opt_buf(const Napi::CallbackInfo& info, size_t i, const char* fn, Buf* out) {
-  napi_valuetype type = napi_undefined;
-  napi_typeof(info.Env(), info[i], &type);
-  if (type == napi_null || type == napi_undefined) {
-    *out = Buf{nullptr, 0, DType::f32};
-    return true;
-  }
-  return get_buf(info, i, fn, out);
-}
-
-// Arguments: the arrays in the Kernels order (`optional` marks those that may be null), then
-// batch, steps, units.
-bool get_rnn_args(const Napi::CallbackInfo& info, const char* fn,
-                  std::initializer_list<std::pair<Buf*, bool>> bufs, RnnGeometry* g) {
-  size_t i = 0;
-  for (const auto& [buf, optional] : bufs) {
-    if (!(optional ? get_opt_buf(info, i, fn, buf) : get_buf(info, i, fn, buf))) return false;
-    i++;
-  }
-  *g = RnnGeometry{get_int(info, i), get_int(info, i + 1), get_int(info, i + 2)};
-  return true;
-}
-
-void LstmForward(const Napi::CallbackInfo& info) {
-  Buf xp, u, bias, h0, c0, mask, hl, cl, hs, cs, gates;
-  RnnGeometry g;
-  if (!get_rnn_args(info, "lstmForward",
-                    {{&xp, false}, {&u, false}, {&bias, true}, {&h0, false}, {&c0, false},
-                     {&mask, true}, {&hl, false}, {&cl, false}, {&hs, true}, {&cs, true},
-                     {&gates, true}},
-                    &g)) {
-    return;
-  }
-  done(info, lstm_forward(xp, u, bias, h0, c0, mask, hl, cl, hs, cs, gates, g), "lstmForward");
-}
-
-void LstmBackward(const Napi::CallbackInfo& info) {
-  Buf u, h0, c0, mask, hs, cs, gates, dhs, dhl, dcl, dxp, du, db, dh0, dc0;
-  RnnGeometry g;
-  if (!get_rnn_args(info, "lstmBackward",
-                    {{&u, false}, {&h0, false}, {&c0, false}, {&mask, true}, {&hs, false},
-                     {&cs, false}, {&gates, false}, {&dhs, true}, {&dhl, true}, {&dcl, true},
-                     {&dxp, false}, {&du, false}, {&db, true}, {&dh0, false}, {&dc0, false}},
-                    &g)) {
-    return;
-  }
-  done(info,
-       lstm_backward(u, h0, c0, mask, hs, cs, gates, dhs, dhl, dcl, dxp, du, db, dh0, dc0, g),
-       "lstmBackward");
-}
-
-void GruForward(const Napi::CallbackInfo& info) {
-  Buf xp, u, bias, rbias, h0, mask, hl, hs, gates;
-  RnnGeometry g;
-  if (!get_rnn_args(info, "gruForward",
-                    {{&xp, false}, {&u, false}, {&bias, true}, {&rbias, true}, {&h0, false},
-                     {&mask, true}, {&hl, false}, {&hs, true}, {&gates, true}},
-                    &g)) {
-    return;
-  }
-  done(info, gru_forward(xp, u, bias, rbias, h0, mask, hl, hs, gates, g), "gruForward");
-}
-
-void GruBackward(const Napi::CallbackInfo& info) {
-  Buf xp, u, bias, h0, mask, hs, gates, dhs, dhl, dxp, du, db, drb, dh0;
-  RnnGeometry g;
-  if (!get_rnn_args(info, "gruBackward",
-                    {{&xp, false}, {&u, false}, {&bias, true}, {&h0, false}, {&mask, true},
-                     {&hs, false}, {&gates, false}, {&dhs, true}, {&dhl, true}, {&dxp, false},
-                     {&du, false}, {&db, true}, {&drb, true}, {&dh0, false}},
-                    &g)) {
-    return;
-  }
-  done(info, gru_backward(xp, u, bias, h0, mask, hs, gates, dhs, dhl, dxp, du, db, drb, dh0, g),
-       "gruBackward");
-}
-
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   set_num_threads(static_cast<int>(get_int(info, 0)));
   return Napi::Number::New(info.Env(), num_threads());
@@ -444,7 +284,7 @@ Napi::Array names(Napi::Env env, std::initializer_list<const char*> list) {
   return a;
 }
 
-// Every op result is a fresh typed array that Node allocates with calloc. glibc serves large
+// Every op result is a fresh typed array that Node allocates with calloc or malloc. glibc serves large
 // blocks with fresh mmaps and returns the top of its heap to the kernel past a trim threshold, so
 // a training step that frees and reallocates the same few megabytes pays page faults for all of
 // them every step (~850 per W1 step; 17% of the main thread). Serving blocks up to 64 MiB from the
@@ -489,13 +329,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   fn("maxPool", MaxPool);
   fn("avgPool", PoolCall<avg_pool>);
   fn("avgPoolBackprop", PoolCall<avg_pool_backprop>);
-  fn("applyUpdate", ApplyUpdate);
   fn("maxPoolBackprop", MaxPoolBackprop);
-  fn("lstmForward", LstmForward);
-  fn("lstmBackward", LstmBackward);
-  fn("gruForward", GruForward);
-  fn("gruBackward", GruBackward);
   fn("setNumThreads", SetNumThreads);
+  export_fused(env, exports);
   fn("getNumThreads", GetNumThreads);
   return exports;
 }
