@@ -1,11 +1,11 @@
 // Deep Learning with Python, ch. 4: predicting house prices, validated with K-fold.
 import * as st from "../src/index.js";
 import { Sequential, layers, ops } from "../src/index.js";
-import { quick, run, seed } from "./common.js";
+import { dataOptions, quick, run, seed } from "./common.js";
 
 await run("Boston housing K-fold validation MAE", async () => {
   st.random.setSeed(seed);
-  const [[trainData, trainTargets]] = await st.datasets.bostonHousing.loadData();
+  const [[trainData, trainTargets]] = await st.datasets.bostonHousing.loadData(dataOptions);
   // Normalize each feature with the training data's mean and standard deviation.
   const mean = ops.mean(trainData, 0);
   const std = ops.std(trainData, 0);

@@ -14,6 +14,19 @@ export const seed = (() => {
   return value;
 })();
 
+/**
+ * `--data DIR`: read the data sets from DIR as your own copies, without Keras's hash check (the
+ * tests run the examples on the small fixtures in test/fixtures/datasets this way). Without it,
+ * the loaders look in `$STRATA_DATASETS_DIR` or download, as usual.
+ */
+export const dataOptions: st.datasets.DatasetOptions = (() => {
+  const at = process.argv.indexOf("--data");
+  if (at < 0) return {};
+  const dir = process.argv[at + 1];
+  if (dir === undefined || dir.startsWith("--")) throw new Error("--data expects a folder");
+  return { cacheDir: dir, checkHash: false };
+})();
+
 /** The first n rows of a tensor (all of them outside quick mode). */
 export function head(x: st.Tensor, n: number): st.Tensor {
   if (!quick || x.shape[0]! <= n) return x;

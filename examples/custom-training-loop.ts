@@ -2,11 +2,12 @@
 // gradients, the optimizer to apply them, metrics updated and reset by hand.
 import * as st from "../src/index.js";
 import { Input, Sequential, layers, metrics, ops, optimizers } from "../src/index.js";
-import { head, quick, run, seed } from "./common.js";
+import { dataOptions, head, quick, run, seed } from "./common.js";
 
 await run("custom training loop (MNIST) test accuracy", async () => {
   st.random.setSeed(seed);
-  const [[trainImages, trainLabels], [testImages, testLabels]] = await st.datasets.mnist.loadData();
+  const [[trainImages, trainLabels], [testImages, testLabels]] =
+    await st.datasets.mnist.loadData(dataOptions);
   const prepare = (images: st.Tensor) =>
     images
       .reshape([images.shape[0]!, 28 * 28])

@@ -1,11 +1,12 @@
 // Deep Learning with Python, ch. 4: classifying movie reviews with Dense layers on multi-hot vectors.
 import * as st from "../src/index.js";
 import { Sequential, layers } from "../src/index.js";
-import { head, quick, run, seed, vectorizeSequences } from "./common.js";
+import { dataOptions, head, quick, run, seed, vectorizeSequences } from "./common.js";
 
 await run("IMDB Dense test accuracy", async () => {
   st.random.setSeed(seed);
   const [[trainData, trainLabels], [testData, testLabels]] = await st.datasets.imdb.loadData({
+    ...dataOptions,
     numWords: 10000,
   });
   const n = quick ? 400 : trainData.length;

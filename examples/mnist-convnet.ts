@@ -1,11 +1,12 @@
 // Deep Learning with Python, ch. 8: the small convnet for MNIST (104,202 parameters).
 import * as st from "../src/index.js";
 import { Input, Model, layers } from "../src/index.js";
-import { head, quick, run, seed } from "./common.js";
+import { dataOptions, head, quick, run, seed } from "./common.js";
 
 await run("MNIST convnet test accuracy", async () => {
   st.random.setSeed(seed);
-  const [[trainImages, trainLabels], [testImages, testLabels]] = await st.datasets.mnist.loadData();
+  const [[trainImages, trainLabels], [testImages, testLabels]] =
+    await st.datasets.mnist.loadData(dataOptions);
   const prepare = (images: st.Tensor) =>
     images.reshape([images.shape[0]!, 28, 28, 1]).cast("float32").div(255);
 

@@ -1,11 +1,12 @@
 // Deep Learning with Python, ch. 2: the first neural network — a two-layer MLP on MNIST.
 import * as st from "../src/index.js";
 import { Sequential, layers } from "../src/index.js";
-import { head, quick, run, seed } from "./common.js";
+import { dataOptions, head, quick, run, seed } from "./common.js";
 
 await run("MNIST MLP test accuracy", async () => {
   st.random.setSeed(seed);
-  const [[trainImages, trainLabels], [testImages, testLabels]] = await st.datasets.mnist.loadData();
+  const [[trainImages, trainLabels], [testImages, testLabels]] =
+    await st.datasets.mnist.loadData(dataOptions);
   const prepare = (images: st.Tensor) =>
     images
       .reshape([images.shape[0]!, 28 * 28])

@@ -3,7 +3,7 @@
 import * as st from "../src/index.js";
 import { Input, Model, layers } from "../src/index.js";
 import type { SymbolicTensor } from "../src/layers/index.js";
-import { head, quick, run, seed } from "./common.js";
+import { dataOptions, head, quick, run, seed } from "./common.js";
 
 /** Two 3×3 convolutions plus the block's input, projected when the filter count changes. */
 function residualBlock(x: SymbolicTensor, filters: number, pooling: boolean): SymbolicTensor {
@@ -21,7 +21,8 @@ function residualBlock(x: SymbolicTensor, filters: number, pooling: boolean): Sy
 
 await run("residual convnet (MNIST) test accuracy", async () => {
   st.random.setSeed(seed);
-  const [[trainImages, trainLabels], [testImages, testLabels]] = await st.datasets.mnist.loadData();
+  const [[trainImages, trainLabels], [testImages, testLabels]] =
+    await st.datasets.mnist.loadData(dataOptions);
   const prepare = (images: st.Tensor) =>
     images.reshape([images.shape[0]!, 28, 28, 1]).cast("float32").div(255);
 

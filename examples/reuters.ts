@@ -1,15 +1,16 @@
 // Deep Learning with Python, ch. 4: classifying newswires into 46 topics.
 import * as st from "../src/index.js";
 import { Sequential, layers } from "../src/index.js";
-import { quick, run, seed, vectorizeSequences } from "./common.js";
+import { dataOptions, quick, run, seed, vectorizeSequences } from "./common.js";
 
 await run("Reuters test accuracy", async () => {
   st.random.setSeed(seed);
   const [[trainData, trainLabels], [testData, testLabels]] = await st.datasets.reuters.loadData({
+    ...dataOptions,
     numWords: 10000,
   });
-  const n = quick ? 400 : trainData.length;
-  const m = quick ? 200 : testData.length;
+  const n = quick ? Math.min(400, trainData.length) : trainData.length;
+  const m = quick ? Math.min(200, testData.length) : testData.length;
   const xTrain = vectorizeSequences(trainData.slice(0, n));
   const xTest = vectorizeSequences(testData.slice(0, m));
   const yTrain = st.utils.toCategorical(st.ops.slice(trainLabels, [0], [n]), 46);
