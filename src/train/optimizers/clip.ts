@@ -31,3 +31,14 @@ export function clipByGlobalNorm(grads: readonly Tensor[], clipnorm: number): Te
 export function clipByValue(g: Tensor, clipvalue: number): Tensor {
   return clip(g, -clipvalue, clipvalue);
 }
+
+/** One step's clipping: `clipnorm` per tensor, else `globalClipnorm`, else `clipvalue`, else none. */
+export function clipGradients(
+  grads: Tensor[],
+  opts: { clipnorm: number | null; globalClipnorm: number | null; clipvalue: number | null },
+): Tensor[] {
+  if (opts.clipnorm) return grads.map((g) => clipByNorm(g, opts.clipnorm!));
+  if (opts.globalClipnorm) return clipByGlobalNorm(grads, opts.globalClipnorm);
+  if (opts.clipvalue) return grads.map((g) => clipByValue(g, opts.clipvalue!));
+  return grads;
+}

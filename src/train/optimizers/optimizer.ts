@@ -8,14 +8,15 @@
 import { valueAndGrad } from "../../autodiff/grad.js";
 import { noGrad } from "../../autodiff/tape.js";
 import { Variable } from "../../autodiff/variable.js";
-import { StrataError, ValueError, fmtShape } from "../../errors.js";
+import { ValueError } from "../../errors.js";
 import { type KerasObject, toSnakeCase } from "../../nn/serialization.js";
 import { uniqueName } from "../../layers/layer.js";
 import { add, cast, divide, multiply, subtract } from "../../ops/elementwise.js";
 import { full, zeros } from "../../tensor/creation.js";
 import type { Tensor } from "../../tensor/tensor.js";
-import { clipByGlobalNorm, clipByNorm, clipByValue } from "./clip.js";
+import { clipGradients } from "./clip.js";
 import { type FusedRule, applyFused } from "./fused.js";
+import { OptimizerLearningRate } from "./learning-rate.js";
 import {
   type LearningRate,
   type OptimizerOptions,
@@ -23,7 +24,9 @@ import {
   checkLearningRate,
   optionsFromConfig,
 } from "./options.js";
-import { LearningRateSchedule } from "./schedules.js";
+import { pairGradients } from "./pair-gradients.js";
+import { loadVariables, saveVariables, setVariables } from "./saved-variables.js";
+import { WeightDecayExclusions } from "./weight-decay.js";
 
 export type { LearningRate, OptimizerOptions } from "./options.js";
 export { checkBool, checkRange } from "./options.js";
@@ -50,7 +53,7 @@ export abstract class Optimizer {
   readonly gradientAccumulationSteps: number | null;
   built = false;
 
-  private lr: Variable | LearningRateSchedule | (() => number);
+  private readonly lr: OptimizerLearningRate;
   /** Raw count of `apply` calls (Keras `_iterations`); `iterations` divides out accumulation. */
   private readonly iterationVar: Variable;
   /** Every optimizer variable in Keras's order (iteration, learning_rate, slots …): what is saved. */
@@ -59,8 +62,7 @@ export abstract class Optimizer {
   private readonly slotsOf = new Map<Variable, Variable[]>();
   private readonly averageOf = new Map<Variable, Variable>();
   private readonly accumulatorOf = new Map<Variable, Variable>();
-  private excludeNames: RegExp | null = null;
-  private readonly excludeVars = new Set<Variable>();
+  private readonly decayExclusions = new WeightDecayExclusions();
 
   protected constructor(
     opts: OptimizerOptions,
@@ -82,8 +84,7 @@ export abstract class Optimizer {
     this.iterationVar = this.track(
       new Variable(zeros([], "int32"), { name: `${this.name}/iteration`, trainable: false }),
     );
-    const lr = s.learningRate;
-    this.lr = typeof lr === "number" ? this.track(this.lrVariable(lr)) : lr;
+    this.lr = new OptimizerLearningRate(this.name, s.learningRate, this.iterationVar, this.tracked);
   }
 
   // ------------------------------------------------------------ what subclasses provide
@@ -132,10 +133,7 @@ export abstract class Optimizer {
 
   /** The rate the next step will use (a schedule is read at the raw step count, as in Keras). */
   get currentLearningRate(): number {
-    if (this.lr instanceof Variable) return this.lr.value.data[0]!;
-    if (this.lr instanceof LearningRateSchedule)
-      return this.lr.call(this.iterationVar.value.data[0]!);
-    return this.lr();
+    return this.lr.current;
   }
 
   /** Keras `optimizer.learning_rate`: reading gives the current rate. */
@@ -145,29 +143,7 @@ export abstract class Optimizer {
 
   /** Sets a new rate (ReduceLROnPlateau, LearningRateScheduler), or replaces it by a schedule. */
   set learningRate(value: LearningRate) {
-    const lr = checkLearningRate(this.constructor.name, value);
-    if (typeof lr !== "number") {
-      if (this.lr instanceof Variable) this.tracked.splice(this.tracked.indexOf(this.lr), 1);
-      this.lr = lr;
-    } else if (this.lr instanceof LearningRateSchedule) {
-      throw new StrataError(
-        `${this.name}: this optimizer was created with a LearningRateSchedule as its learningRate, ` +
-          "so its learning rate is not settable; create it with a number learningRate instead",
-      );
-    } else if (this.lr instanceof Variable) {
-      this.lr.assign(full([], lr, "float32"));
-    } else {
-      this.lr = this.lrVariable(lr);
-      this.tracked.splice(1, 0, this.lr);
-    }
-  }
-
-  private lrVariable(lr: number): Variable {
-    // Keras keeps the rate in a float32 variable: configs and logs read it back rounded to float32.
-    return new Variable(full([], lr, "float32"), {
-      name: `${this.name}/learning_rate`,
-      trainable: false,
-    });
+    this.lr.set(checkLearningRate(this.constructor.name, value));
   }
 
   // ------------------------------------------------------------ building
@@ -239,26 +215,7 @@ export abstract class Optimizer {
       vars = variables;
       this.build(vars);
     }
-    if (grads.length !== vars.length) {
-      throw new ValueError(
-        `${this.name}: expected one gradient per variable (${vars.length}); received ${grads.length} gradients`,
-      );
-    }
-    const gs: Tensor[] = [];
-    const vs: Variable[] = [];
-    grads.forEach((g, i) => {
-      if (g === null || g === undefined) return;
-      const v = vars[i]!;
-      if (g.shape.length !== v.shape.length || g.shape.some((d, k) => d !== v.shape[k])) {
-        throw new ValueError(
-          `${this.name}: the gradient of ${v.name} must have shape ${fmtShape(v.shape)}; received ${fmtShape(g.shape)}`,
-        );
-      }
-      gs.push(g);
-      vs.push(v);
-    });
-    if (gs.length === 0)
-      throw new ValueError(`${this.name}: no gradients provided for any variable`);
+    const [gs, vs] = pairGradients(this.name, grads, vars);
     noGrad(() => this.step(gs, vs));
   }
 
@@ -293,7 +250,7 @@ export abstract class Optimizer {
   }
 
   private update(grads: Tensor[], vars: Variable[], fuseConstraints: boolean): void {
-    const clipped = this.clipGradients(grads);
+    const clipped = clipGradients(grads, this);
     const lr = this.currentLearningRate;
     this.beforeUpdates();
     const decay = this.weightDecay ? this.weightDecay * lr : 0;
@@ -301,7 +258,7 @@ export abstract class Optimizer {
     vars.forEach((v, i) => {
       const slots = this.slotsOf.get(v)!;
       // Decoupled weight decay (Loshchilov & Hutter): w ← w − w·wd·lr, before the update rule.
-      const wd = decay !== 0 && this.usesWeightDecay(v) ? decay : 0;
+      const wd = decay !== 0 && this.decayExclusions.includes(v) ? decay : 0;
       let next = fused && applyFused(fused, v.value, clipped[i]!, slots, wd);
       if (!next) {
         const value = wd !== 0 ? subtract(v.value, multiply(v.value, wd)) : v.value;
@@ -310,13 +267,6 @@ export abstract class Optimizer {
       if (fuseConstraints && v.constraint) next = v.constraint.apply(next);
       v.assign(next);
     });
-  }
-
-  private clipGradients(grads: Tensor[]): Tensor[] {
-    if (this.clipnorm) return grads.map((g) => clipByNorm(g, this.clipnorm!));
-    if (this.globalClipnorm) return clipByGlobalNorm(grads, this.globalClipnorm);
-    if (this.clipvalue) return grads.map((g) => clipByValue(g, this.clipvalue!));
-    return grads;
   }
 
   /** Exponential moving average of every built variable: avg ← m·avg + (1 − m)·w, m = 0 on step 0. */
@@ -349,15 +299,7 @@ export abstract class Optimizer {
         `${this.name}: excludeFromWeightDecay can only be configured before the optimizer is built`,
       );
     }
-    this.excludeVars.clear();
-    for (const v of opts.varList ?? []) this.excludeVars.add(v);
-    this.excludeNames = opts.varNames?.length
-      ? new RegExp([...new Set(opts.varNames)].join("|"))
-      : null;
-  }
-
-  private usesWeightDecay(v: Variable): boolean {
-    return !this.excludeVars.has(v) && !(this.excludeNames?.test(v.name) ?? false);
+    this.decayExclusions.set(opts);
   }
 
   /** Keras `scale_loss`: multiplies the loss by `lossScaleFactor` before gradients are taken. */
@@ -381,42 +323,23 @@ export abstract class Optimizer {
         `${this.name}: setWeights needs a built optimizer; call optimizer.build(variables) first`,
       );
     }
-    if (weights.length !== this.tracked.length) {
-      throw new ValueError(
-        `${this.name}: expected ${this.tracked.length} weights; received ${weights.length}`,
-      );
-    }
-    this.tracked.forEach((v, i) => v.assign(weights[i]!));
+    setVariables(this.name, this.tracked, weights);
   }
 
   /** Writes the variables as `store["0"]`, `store["1"]`, … (the `.keras` weights layout). */
   saveOwnVariables(store: Record<string, Tensor>): void {
-    this.tracked.forEach((v, i) => (store[String(i)] = v.value));
+    saveVariables(this.tracked, store);
   }
 
   /** Reads variables saved by `saveOwnVariables`; like Keras, skips (with a warning) on a count mismatch. */
   loadOwnVariables(store: Record<string, Tensor>): void {
-    const n = Object.keys(store).length;
-    if (n !== this.tracked.length) {
-      console.warn(
-        `Skipping variable loading for optimizer '${this.name}', because it has ${this.tracked.length} ` +
-          `variables whereas the saved optimizer has ${n} variables.`,
-      );
-      return;
-    }
-    this.tracked.forEach((v, i) => v.assign(store[String(i)]!));
+    loadVariables(this.name, this.tracked, store);
   }
 
   getConfig(): Record<string, unknown> {
-    const lr = this.lr;
     return {
       name: this.name,
-      learning_rate:
-        lr instanceof LearningRateSchedule
-          ? lr.serialize()
-          : lr instanceof Variable
-            ? lr.value.data[0]
-            : lr(),
+      learning_rate: this.lr.config(),
       weight_decay: this.weightDecay,
       clipnorm: this.clipnorm,
       global_clipnorm: this.globalClipnorm,
