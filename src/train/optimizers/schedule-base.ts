@@ -1,0 +1,39 @@
+/** The base of the learning rate schedules and the argument checks they share. */
+import { ValueError } from "../../errors.js";
+import type { KerasObject } from "../../nn/serialization.js";
+
+/**
+ * The base of every schedule: `call(step)` gives the learning rate for the optimizer's
+ * `iterations` (0 on the first update). Subclass it and override `call` and `getConfig`, as in
+ * Keras's `LearningRateSchedule`.
+ */
+export abstract class LearningRateSchedule {
+  abstract call(step: number): number;
+
+  abstract getConfig(): Record<string, unknown>;
+
+  serialize(): KerasObject {
+    return {
+      module: "keras.optimizers.schedules",
+      class_name: this.constructor.name,
+      config: this.getConfig(),
+      registered_name: null,
+    };
+  }
+}
+
+export function checkNumber(where: string, name: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    throw new ValueError(
+      `${where}: ${name} must be a finite number; received ${name}=${String(value)}`,
+    );
+  }
+  return value;
+}
+
+export function checkDecaySteps(where: string, name: string, value: unknown): number {
+  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
+    throw new ValueError(`${where}: ${name} must be > 0; received ${name}=${String(value)}`);
+  }
+  return value;
+}
