@@ -1,67 +1,28 @@
 import { noGrad } from "../autodiff/tape.js";
 import { Variable } from "../autodiff/variable.js";
 import { StrataError, ValueError, fmtShape } from "../errors.js";
-import { type Initializer, getInitializer } from "../nn/initializers.js";
+import { getInitializer } from "../nn/initializers.js";
 import { type Regularizer, getRegularizer } from "../nn/regularizers.js";
-import { type Constraint, getConstraint } from "../nn/constraints.js";
-import { type KerasObject, toSnakeCase } from "../nn/serialization.js";
+import { getConstraint } from "../nn/constraints.js";
+import { toSnakeCase } from "../nn/serialization.js";
 import { type TensorLike, asTensor } from "../ops/core.js";
 import { divide } from "../ops/elementwise.js";
 import { zeros } from "../tensor/creation.js";
 import { type DType, checkDType, isFloat } from "../tensor/dtype.js";
-import { Tensor } from "../tensor/tensor.js";
-import { Node, type ShapeSpec, SymbolicTensor, fmtSpec } from "./symbolic.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { batchless, fmtShapes, isTensorish } from "./layer-inputs.js";
+import type { AddWeightOptions, CallOptions, LayerArgs, Shapes } from "./layer-types.js";
+import { maskOf, setMask } from "./masks.js";
+import { uniqueName } from "./names.js";
+import { Node, type ShapeSpec, SymbolicTensor } from "./symbolic.js";
 
-export interface LayerArgs {
-  name?: string;
-  trainable?: boolean;
-  dtype?: DType;
-  /** Keras's `input_shape` on the first layer of a Sequential model (without the batch axis). */
-  inputShape?: ShapeSpec;
-  batchSize?: number;
-  activityRegularizer?: string | Regularizer | null;
-}
-
-export interface CallOptions {
-  training?: boolean;
-  mask?: Tensor | null | readonly (Tensor | null)[];
-}
-
-export interface AddWeightOptions {
-  shape: readonly number[];
-  initializer?: string | Initializer | KerasObject;
-  dtype?: DType;
-  trainable?: boolean;
-  regularizer?: string | Regularizer | null;
-  constraint?: string | Constraint | null;
-  name?: string;
-}
-
-const nameCounts = new Map<string, number>();
-
-/** Keras's unique layer names: "dense", then "dense_1", "dense_2" … */
-export function uniqueName(prefix: string): string {
-  const n = nameCounts.get(prefix) ?? 0;
-  nameCounts.set(prefix, n + 1);
-  return n === 0 ? prefix : `${prefix}_${n}`;
-}
-
-/** Keras `clear_session`: restarts the automatic layer names. */
-export function resetNames(): void {
-  nameCounts.clear();
-}
-
-/** Masks travel beside the tensors they belong to, as Keras's `_keras_mask` attribute does. */
-const masks = new WeakMap<Tensor, Tensor>();
-export function maskOf(t: Tensor): Tensor | null {
-  return masks.get(t) ?? null;
-}
+export type { AddWeightOptions, CallOptions, LayerArgs } from "./layer-types.js";
+export { maskOf } from "./masks.js";
+export { resetNames, uniqueName } from "./names.js";
 
 /** The `training` flag of the enclosing layer call, inherited by nested calls that omit it. */
 let contextTraining: boolean | undefined;
 let callDepth = 0;
-
-type Shapes = ShapeSpec | readonly ShapeSpec[];
 
 /**
  * The Keras layer lifecycle: created with its options, built lazily from the first input shape
@@ -360,7 +321,7 @@ export abstract class Layer {
       const outs = Array.isArray(out) ? out : [out];
       outs.forEach((t, i) => {
         const m = Array.isArray(outMask) ? outMask[i] : outMask;
-        if (m) masks.set(t, m);
+        if (m) setMask(t, m);
       });
       if (this.activityRegularizer) {
         // Keras divides the activity penalty by the batch size.
@@ -399,17 +360,4 @@ export abstract class Layer {
   toString(): string {
     return `<${this.constructor.name} name=${this.name}, built=${this.built}>`;
   }
-}
-
-/** The shape `build` sees: the batch axis unknown, as in the symbolic case. */
-function batchless(shape: readonly number[]): ShapeSpec {
-  return shape.length === 0 ? shape : [null, ...shape.slice(1)];
-}
-
-function isTensorish(x: unknown): boolean {
-  return x instanceof Tensor || x instanceof SymbolicTensor || x instanceof Variable;
-}
-
-function fmtShapes(s: Shapes): string {
-  return Array.isArray(s[0]) ? (s as ShapeSpec[]).map(fmtSpec).join(", ") : fmtSpec(s as ShapeSpec);
 }
