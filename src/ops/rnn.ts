@@ -125,12 +125,14 @@ function maskArray(
 
 /** A [batch, steps] mask as 0/1 per sample and step, or null when every step applies. */
 export function keepSteps(mask: Tensor): Uint8Array | null {
-  const keep = new Uint8Array(mask.size);
-  let all = true;
-  mask.data.forEach((v, i) => {
-    keep[i] = v !== 0 ? 1 : 0;
-    all &&= v !== 0;
-  });
+  const data = mask.data;
+  const keep = new Uint8Array(data.length);
+  let all = 1;
+  for (let i = 0; i < data.length; i++) {
+    const k = data[i] !== 0 ? 1 : 0;
+    keep[i] = k;
+    all &= k;
+  }
   return all ? null : keep;
 }
 
