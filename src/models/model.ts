@@ -1,4 +1,5 @@
 import { valueAndGrad } from "../autodiff/grad.js";
+import { noGrad } from "../autodiff/tape.js";
 import { ValueError } from "../errors.js";
 import { add } from "../ops/elementwise.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -155,6 +156,23 @@ export class Model extends Layer {
     return { loss: extra.reduce((acc: Tensor, l) => add(acc, l), total), terms };
   }
 
+  /**
+   * Keras's `_symbolic_build`, run before the first training step: every layer gets its weights,
+   * so the first step's gradient covers them all and a custom `trainStep` finds them in
+   * `trainableWeights`. Where Keras traces the model on the batch's shapes, Strata runs it once in
+   * inference mode without recording (no dropout draws, no moving-average updates); a stateful
+   * recurrent layer built by that run starts again from zeros.
+   */
+  buildOnBatch(x: Tensor[]): void {
+    const unbuilt = flattenLayers(this).filter((l) => !l.built);
+    if (unbuilt.length === 0) return;
+    noGrad(() => this.forward(x, false));
+    for (const layer of unbuilt) {
+      const rnn = layer as Partial<{ stateful: boolean; resetStates(): void }>;
+      if (rnn.stateful && rnn.resetStates) rnn.resetStates();
+    }
+  }
+
   /** One optimization step on a batch (Keras `train_step`); override for custom training. */
   trainStep(batch: Batch): Logs {
     const c = this.requireCompiled("fit");
@@ -236,7 +254,9 @@ export class Model extends Layer {
   /** One step on one batch; returns the logs (Keras `train_on_batch(return_dict=True)`). */
   trainOnBatch(x: DataStructure, y: DataStructure, opts: { sampleWeight?: TensorLike } = {}): Logs {
     this.resetMetrics();
-    return this.trainStep(trainer.batchOf(this, x, y, opts.sampleWeight));
+    const batch = trainer.batchOf(this, x, y, opts.sampleWeight);
+    this.buildOnBatch(batch.x);
+    return this.trainStep(batch);
   }
 
   testOnBatch(x: DataStructure, y: DataStructure, opts: { sampleWeight?: TensorLike } = {}): Logs {
@@ -360,3 +380,15 @@ export class Model extends Layer {
 // Keras writes functional models as class Functional (Keras 2 wrote "Model").
 registerBuiltInLayer("Functional", Model, "keras.src.models.functional", "Functional");
 registerBuiltInLayer("Model", Model, "keras.src.models.functional", "Functional");
+
+/** The layer and every layer inside it, each once (Keras `_flatten_layers`). */
+function flattenLayers(root: Layer): Layer[] {
+  const seen = new Set<Layer>();
+  const visit = (layer: Layer): void => {
+    if (seen.has(layer)) return;
+    seen.add(layer);
+    layer.layers.forEach(visit);
+  };
+  visit(root);
+  return [...seen];
+}

@@ -25,6 +25,7 @@ import {
 export interface TrainableModel extends CallbackModel {
   readonly inputNames: string[];
   readonly outputNames: string[];
+  buildOnBatch(x: Tensor[]): void;
   trainStep(batch: Batch): Logs;
   testStep(batch: Batch): Logs;
   predictStep(x: Tensor[]): Tensor[];
@@ -186,6 +187,7 @@ export async function fit(
   const startEpoch = model.resumeEpoch || initialEpoch;
   model.resumeEpoch = null;
   let logs: Logs = {};
+  let firstBatch = true;
   for (let epoch = startEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     model.resetMetrics();
     await callbacks.call("onEpochBegin", epoch, {});
@@ -197,6 +199,8 @@ export async function fit(
       opts.shuffle ?? true,
       opts.stepsPerEpoch ?? null,
     )) {
+      if (firstBatch) model.buildOnBatch(batch.x);
+      firstBatch = false;
       await callbacks.call("onTrainBatchBegin", step, {});
       logs = model.trainStep(batch);
       await callbacks.call("onTrainBatchEnd", step, logs);

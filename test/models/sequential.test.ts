@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as st from "../../src/index.js";
 import { Input, Model, Sequential, layers, ops } from "../../src/index.js";
+import type { Logs } from "../../src/train/callbacks/callback.js";
+import type { Batch } from "../../src/train/data-adapter.js";
 
 /** Two separable blobs: a problem any working trainer solves in a few epochs. */
 function blobs(n: number, seed: number): [st.Tensor, st.Tensor] {
@@ -66,6 +68,33 @@ describe("Sequential", () => {
     model.summary((l) => lines.push(l));
     assert.match(lines.join("\n"), /\(None, 8\)/);
     assert.match(lines.join("\n"), /Total params: 75 /);
+  });
+
+  it("trains every weight from the first batch on, though it builds on that batch", async () => {
+    // Keras builds the model before its first step; a step that found no weights would not train.
+    st.random.setSeed(5);
+    const model = new Sequential([
+      new layers.Dense(4, { activation: "relu" }),
+      new layers.Dropout(0.5),
+      new layers.Dense(1),
+    ]);
+    model.compile({ optimizer: "sgd", loss: "mse" });
+    const x = st.random.normal([8, 3], { seed: 6 });
+    const y = st.random.normal([8, 1], { seed: 7 });
+    await model.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
+    assert.equal(model.optimizer!.iterations, 1);
+    const [, bias1, , bias2] = model.getWeights();
+    assert.ok(
+      Array.from(bias1!.data).some((v) => v !== 0),
+      "the hidden bias moved",
+    );
+    assert.notEqual(bias2!.data[0], 0);
+
+    const byBatch = new Sequential([new layers.Dense(2)]);
+    byBatch.compile({ optimizer: "sgd", loss: "mse" });
+    byBatch.trainOnBatch(x, st.random.normal([8, 2], { seed: 8 }));
+    assert.equal(byBatch.optimizer!.iterations, 1);
+    assert.ok(Array.from(byBatch.getWeights()[1]!.data).every((v) => v !== 0));
   });
 
   it("prints Keras's summary with parameter counts", () => {
@@ -203,5 +232,46 @@ describe("subclassed Model", () => {
     const h = await model.fit(x, y, { epochs: 3, batchSize: 8, verbose: 0 });
     assert.deepEqual(Object.keys(h.history).sort(), ["loss", "mae"]);
     assert.equal(model.trainableWeights.length, 4);
+    assert.equal(model.optimizer!.iterations, 12, "every step trained, the first one included");
+  });
+
+  it("is built before its first trainStep, so a custom trainStep sees every weight", async () => {
+    const seen: number[] = [];
+    class Custom extends Model {
+      dense = new layers.Dense(2);
+      override call(x: st.Tensor): st.Tensor {
+        return this.dense.apply(x);
+      }
+      override trainStep(batch: Batch): Logs {
+        seen.push(this.trainableWeights.length);
+        return super.trainStep(batch);
+      }
+    }
+    const model = new Custom();
+    model.compile({ optimizer: "sgd", loss: "mse" });
+    await model.fit(st.random.normal([4, 3], { seed: 1 }), st.random.normal([4, 2], { seed: 2 }), {
+      epochs: 2,
+      batchSize: 2,
+      verbose: 0,
+    });
+    assert.deepEqual(seen, [2, 2, 2, 2]);
+  });
+
+  it("starts a stateful recurrent layer from zeros after building it", async () => {
+    // Building runs the model once; the states that run leaves must not carry into training.
+    st.random.setSeed(3);
+    const x = st.random.normal([2, 3, 1], { seed: 4 });
+    const y = st.random.normal([2, 1], { seed: 5 });
+    const stateful = new Sequential([new layers.SimpleRNN(1, { stateful: true })]);
+    stateful.compile({ optimizer: "sgd", loss: "mse" });
+    // A learning rate of 0 keeps the weights, so the states are those of one pass from zeros.
+    stateful.optimizer!.learningRate = 0;
+    await stateful.fit(x, y, { epochs: 1, batchSize: 2, shuffle: false, verbose: 0 });
+    const rnn = stateful.layers[0] as layers.SimpleRNN;
+    const fresh = new layers.SimpleRNN(1, { returnState: true });
+    fresh.build([null, 3, 1]);
+    fresh.setWeights(rnn.getWeights());
+    const [, state] = fresh.apply(x) as unknown as st.Tensor[];
+    assert.deepEqual(Array.from(rnn.states![0]!.data), Array.from(state!.data));
   });
 });
