@@ -29,7 +29,7 @@ export function compileConfig(
     loss: serializeSpec(options.loss),
     loss_weights: serializeSpec(options.lossWeights),
     metrics: serializeSpec(options.metrics),
-    weighted_metrics: null,
+    weighted_metrics: serializeSpec(options.weightedMetrics),
     run_eagerly: false,
     steps_per_execution: 1,
     jit_compile: false,
@@ -43,6 +43,7 @@ export function compileOptionsFromConfig(config: Record<string, unknown>): Compi
     optimizer: "optimizer",
     loss: "loss",
     metrics: "metrics",
+    weighted_metrics: "weightedMetrics",
     loss_weights: "lossWeights",
   };
   for (const [key, option] of Object.entries(keys)) {

@@ -11,13 +11,18 @@ type PerOutput<T> = T | readonly T[] | Readonly<Record<string, T>>;
 type LossSpec = string | Loss | ((yTrue: Tensor, yPred: Tensor) => Tensor) | null;
 type MetricSpec = string | Metric | ((yTrue: Tensor, yPred: Tensor) => Tensor);
 
+type MetricsOption =
+  | readonly MetricSpec[]
+  | readonly (readonly MetricSpec[])[]
+  | Readonly<Record<string, MetricSpec | readonly MetricSpec[]>>;
+
 export interface CompileOptions {
   optimizer?: string | Optimizer;
   loss?: PerOutput<LossSpec>;
-  metrics?:
-    | readonly MetricSpec[]
-    | readonly (readonly MetricSpec[])[]
-    | Readonly<Record<string, MetricSpec | readonly MetricSpec[]>>;
+  /** Metrics of the predictions, unweighted (as in Keras, sample and class weights pass them by). */
+  metrics?: MetricsOption;
+  /** Metrics that weigh each sample by its sample weight or class weight. */
+  weightedMetrics?: MetricsOption;
   lossWeights?: readonly number[] | Readonly<Record<string, number>>;
 }
 
@@ -54,13 +59,32 @@ function perOutput<T>(
   return names.map(() => value as T);
 }
 
+/** `metrics` or `weightedMetrics` as a list of metric specs per output. */
+function metricSpecsPerOutput(
+  m: MetricsOption | undefined,
+  outputNames: readonly string[],
+  what: string,
+): MetricSpec[][] {
+  if (m === undefined) return outputNames.map(() => []);
+  const nested = Array.isArray(m) && m.length > 0 && Array.isArray(m[0]);
+  if (Array.isArray(m) && !nested) return outputNames.map(() => [...(m as MetricSpec[])]);
+  return perOutput<MetricSpec | readonly MetricSpec[]>(
+    m as PerOutput<readonly MetricSpec[]>,
+    outputNames,
+    what,
+    [],
+  ).map((s) => (Array.isArray(s) ? [...s] : [s as MetricSpec]));
+}
+
 /** The state `compile` sets up: the optimizer, a loss per output, metrics built on first data. */
 export class Compiled {
   readonly optimizer: Optimizer;
   readonly losses: (Loss | null)[];
   readonly lossWeights: number[];
   private readonly metricSpecs: MetricSpec[][];
+  private readonly weightedMetricSpecs: MetricSpec[][];
   private metricsByOutput: Metric[][] | null = null;
+  private weightedMetricsByOutput: Metric[][] | null = null;
   readonly lossTracker = new Mean({ name: "loss" });
   readonly outputLossTrackers: Mean[];
 
@@ -78,19 +102,12 @@ export class Compiled {
       "lossWeights",
       1,
     );
-    const m = opts.metrics;
-    const nested = Array.isArray(m) && m.length > 0 && Array.isArray(m[0]);
-    this.metricSpecs =
-      m === undefined
-        ? outputNames.map(() => [])
-        : Array.isArray(m) && !nested
-          ? outputNames.map(() => [...(m as MetricSpec[])])
-          : perOutput<MetricSpec | readonly MetricSpec[]>(
-              m as PerOutput<readonly MetricSpec[]>,
-              outputNames,
-              "metrics",
-              [],
-            ).map((s) => (Array.isArray(s) ? [...s] : [s as MetricSpec]));
+    this.metricSpecs = metricSpecsPerOutput(opts.metrics, outputNames, "metrics");
+    this.weightedMetricSpecs = metricSpecsPerOutput(
+      opts.weightedMetrics,
+      outputNames,
+      "weightedMetrics",
+    );
     this.outputLossTrackers =
       outputNames.length > 1 ? outputNames.map((n) => new Mean({ name: `${n}_loss` })) : [];
   }
@@ -116,9 +133,13 @@ export class Compiled {
     return { total, terms };
   }
 
-  /** Builds the metrics on the first batch: "accuracy" is resolved from the labels' shapes, as Keras does. */
-  private metricsFor(yTrue: readonly Tensor[], yPred: readonly Tensor[]): Metric[][] {
-    this.metricsByOutput ??= this.metricSpecs.map((specs, i) =>
+  /** Builds metrics on the first batch: "accuracy" is resolved from the labels' shapes, as Keras does. */
+  private buildMetrics(
+    specsPerOutput: MetricSpec[][],
+    yTrue: readonly Tensor[],
+    yPred: readonly Tensor[],
+  ): Metric[][] {
+    return specsPerOutput.map((specs, i) =>
       specs.map((s) => {
         const metric = getMetric(s, {
           yTrue: yTrue[i]!,
@@ -129,7 +150,6 @@ export class Compiled {
         return metric;
       }),
     );
-    return this.metricsByOutput;
   }
 
   updateMetrics(
@@ -143,24 +163,54 @@ export class Compiled {
       const batch = yPred[0]?.shape[0] ?? 1;
       this.lossTracker.updateState(total, batch);
       terms.forEach((t, i) => t && this.outputLossTrackers[i]?.updateState(t, batch));
-      this.metricsFor(yTrue, yPred).forEach((ms, i) =>
+      this.metricsByOutput ??= this.buildMetrics(this.metricSpecs, yTrue, yPred);
+      this.weightedMetricsByOutput ??= this.buildMetrics(this.weightedMetricSpecs, yTrue, yPred);
+      this.metricsByOutput.forEach((ms, i) =>
+        ms.forEach((m) => m.updateState(yTrue[i]!, yPred[i]!)),
+      );
+      this.weightedMetricsByOutput.forEach((ms, i) =>
         ms.forEach((m) => m.updateState(yTrue[i]!, yPred[i]!, sampleWeight ?? undefined)),
       );
     });
   }
 
   get metrics(): Metric[] {
-    return [this.lossTracker, ...this.outputLossTrackers, ...(this.metricsByOutput ?? []).flat()];
+    return [
+      this.lossTracker,
+      ...this.outputLossTrackers,
+      ...(this.metricsByOutput ?? []).flat(),
+      ...(this.weightedMetricsByOutput ?? []).flat(),
+    ];
   }
 
   resetMetrics(): void {
     for (const m of this.metrics) m.resetState();
   }
 
-  /** Current metric values as numbers, keyed by Keras's names. */
+  /**
+   * Current metric values as numbers, keyed by Keras's names: a repeated metric name gets `_1`,
+   * `_2`, …; a weighted metric whose name is taken becomes `weighted_<name>`.
+   */
   results(): Record<string, number> {
     const logs: Record<string, number> = {};
-    for (const m of this.metrics) logs[m.name] = Number(m.result().item());
+    const value = (m: Metric) => Number(m.result().item());
+    for (const m of [this.lossTracker, ...this.outputLossTrackers]) logs[m.name] = value(m);
+    const counts = new Map<string, number>();
+    const unique = (name: string): string => {
+      const n = counts.get(name);
+      counts.set(name, (n ?? 0) + 1);
+      return n === undefined ? name : `${name}_${n}`;
+    };
+    for (const m of (this.metricsByOutput ?? []).flat()) logs[unique(m.name)] = value(m);
+    (this.weightedMetricsByOutput ?? []).forEach((ms, i) => {
+      const prefix = this.outputNames.length > 1 ? `${this.outputNames[i]}_` : "";
+      for (const m of ms) {
+        const name = counts.has(m.name)
+          ? `${prefix}weighted_${m.name.slice(prefix.length)}`
+          : m.name;
+        logs[unique(name)] = value(m);
+      }
+    });
     return logs;
   }
 }

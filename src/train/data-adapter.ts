@@ -20,7 +20,7 @@ export interface Batch {
 /** A dataset: an (async) iterable of [x, y] or [x, y, sampleWeight] batches. */
 export type BatchSource = AsyncIterable<unknown> | Iterable<unknown>;
 
-function isTensorValue(v: unknown): boolean {
+export function isTensorValue(v: unknown): boolean {
   return v instanceof Tensor || v instanceof Variable || ArrayBuffer.isView(v);
 }
 

@@ -18,6 +18,7 @@ import {
   type DataStructure,
   datasetBatches,
   isBatchSource,
+  isTensorValue,
   toTensorList,
 } from "./data-adapter.js";
 
@@ -77,7 +78,25 @@ function checkPositiveInt(value: number, name: string): number {
   return value;
 }
 
-/** Keras's classWeight: each sample weighs its class's weight (class = label, or argmax of one-hot). */
+/**
+ * Keras's classWeight: each sample of the batch weighs its class's weight (the class is the label,
+ * or the argmax of a one-hot row). Like Keras, it refuses batches that carry sample weights and
+ * models with several outputs.
+ */
+function weighByClass(batch: Batch, weights: Readonly<Record<number, number>>): Batch {
+  if (batch.sampleWeight) {
+    throw new ValueError(
+      "fit: you cannot give classWeight and sample weights at the same time; received a dataset batch with sample weights",
+    );
+  }
+  if (batch.y?.length !== 1) {
+    throw new ValueError(
+      `fit: classWeight is only supported for models with a single output; received ${batch.y?.length ?? 0} targets`,
+    );
+  }
+  return { ...batch, sampleWeight: classWeights(batch.y[0]!, weights) };
+}
+
 function classWeights(y: Tensor, weights: Readonly<Record<number, number>>): Tensor {
   const n = y.shape[0] ?? 0;
   const perRow = n === 0 ? 0 : y.size / n;
@@ -133,6 +152,13 @@ async function* batchesOf(
   }
 }
 
+/** Whether fit's second argument is targets (tensors, arrays, or tensors by name), not options. */
+function looksLikeData(v: unknown): boolean {
+  if (v === undefined || v === null) return false;
+  if (isTensorValue(v) || Array.isArray(v)) return true;
+  return typeof v === "object" && Object.values(v).some(isTensorValue);
+}
+
 /** `model.fit(x, y, options)` — or `model.fit(dataset, options)`. */
 export async function fit(
   model: TrainableModel,
@@ -141,6 +167,11 @@ export async function fit(
   maybeOptions: FitOptions = {},
 ): Promise<History> {
   const datasetCall = isBatchSource(x);
+  if (datasetCall && looksLikeData(yOrOptions)) {
+    throw new ValueError(
+      "fit: y must not be given when x is a dataset (it yields [x, y]); pass the options second: fit(dataset, { epochs })",
+    );
+  }
   const y = datasetCall ? undefined : (yOrOptions as DataStructure | undefined);
   const opts = (datasetCall ? ((yOrOptions as FitOptions | undefined) ?? {}) : maybeOptions) ?? {};
   const epochs = checkPositiveInt(opts.epochs ?? 1, "fit: epochs");
@@ -164,20 +195,22 @@ export async function fit(
       ? { kind: "dataset", source: vd }
       : toSource(model, vd[0], vd[1], vd[2], "fit: validationData");
   }
-  if (opts.classWeight && train.kind === "arrays") {
-    const weights = classWeights(train.data.y![0]!, opts.classWeight);
-    train = { kind: "arrays", data: new ArrayData(train.data.x, train.data.y, weights) };
+  const classWeight = opts.classWeight ?? null;
+  if (classWeight && opts.sampleWeight !== undefined) {
+    throw new ValueError("fit: you cannot give classWeight and sampleWeight at the same time");
   }
 
   const steps =
     opts.stepsPerEpoch ?? (train.kind === "arrays" ? train.data.steps(batchSize) : null);
   const history = new History();
   // Keras appends History and the progress bar after the user's callbacks, so they see what those
-  // add to the logs (ReduceLROnPlateau's learning_rate).
+  // add to the logs (ReduceLROnPlateau's learning_rate); a ProgbarLogger among them is used instead.
+  const given = opts.callbacks ?? [];
+  const progbar = verbose && !given.some((c) => c instanceof ProgbarLogger);
   const callbacks = new CallbackList([
-    ...(opts.callbacks ?? []),
+    ...given,
     history,
-    ...(verbose ? [new ProgbarLogger()] : []),
+    ...(progbar ? [new ProgbarLogger()] : []),
   ]);
   callbacks.configure(model, { epochs, steps, verbose });
   model.stopTraining = false;
@@ -202,7 +235,7 @@ export async function fit(
       if (firstBatch) model.buildOnBatch(batch.x);
       firstBatch = false;
       await callbacks.call("onTrainBatchBegin", step, {});
-      logs = model.trainStep(batch);
+      logs = model.trainStep(classWeight ? weighByClass(batch, classWeight) : batch);
       await callbacks.call("onTrainBatchEnd", step, logs);
       step++;
       if (model.stopTraining) break;

@@ -395,12 +395,14 @@ describe("Sequential configs", () => {
       optimizer: "adam",
       loss: "sparse_categorical_crossentropy",
       metrics: ["accuracy"],
+      weightedMetrics: ["accuracy"],
     });
     const saved = json(serializeLayer(model));
     const cc = saved.compile_config as Json;
     assert.equal((cc.optimizer as Json).class_name, "Adam");
     assert.equal(cc.loss, "sparse_categorical_crossentropy");
     assert.deepEqual(cc.metrics, ["accuracy"]);
+    assert.deepEqual(cc.weighted_metrics, ["accuracy"]);
     assert.equal(cc.loss_weights, null);
     assert.equal(cc.jit_compile, false);
     const copy = modelFromJson(model.toJson());
