@@ -204,14 +204,8 @@ export async function fit(
     opts.stepsPerEpoch ?? (train.kind === "arrays" ? train.data.steps(batchSize) : null);
   const history = new History();
   // Keras appends History and the progress bar after the user's callbacks, so they see what those
-  // add to the logs (ReduceLROnPlateau's learning_rate); a ProgbarLogger among them is used instead.
-  const given = opts.callbacks ?? [];
-  const progbar = verbose && !given.some((c) => c instanceof ProgbarLogger);
-  const callbacks = new CallbackList([
-    ...given,
-    history,
-    ...(progbar ? [new ProgbarLogger()] : []),
-  ]);
+  // add to the logs (ReduceLROnPlateau's learning_rate).
+  const callbacks = withProgbar([...(opts.callbacks ?? []), history], verbose);
   callbacks.configure(model, { epochs, steps, verbose });
   model.stopTraining = false;
 
@@ -244,12 +238,13 @@ export async function fit(
     const epochLogs: Logs = { ...logs };
     const freq = opts.validationFreq ?? 1;
     if (validation && (epoch + 1) % freq === 0) {
+      // As in Keras, the callbacks see validation's test hooks.
       const valLogs = await runTest(
         model,
         validation,
         opts.validationBatchSize ?? batchSize,
         opts.validationSteps ?? null,
-        null,
+        callbacks,
       );
       for (const [k, v] of Object.entries(valLogs)) epochLogs[`val_${k}`] = v;
     }
@@ -260,25 +255,37 @@ export async function fit(
   return history;
 }
 
+/** The callbacks, with a ProgbarLogger appended when verbose and none is among them (as Keras). */
+function withProgbar(given: readonly Callback[] = [], verbose: number): CallbackList {
+  const add = verbose !== 0 && !given.some((c) => c instanceof ProgbarLogger);
+  return new CallbackList([...given, ...(add ? [new ProgbarLogger()] : [])]);
+}
+
+/** Batches in a run over `src`: known for arrays, unknown (null) for a dataset without `steps`. */
+function stepsOf(src: Source, batchSize: number, steps: number | undefined): number | null {
+  if (steps !== undefined) return steps;
+  return src.kind === "arrays" ? src.data.steps(batchSize) : null;
+}
+
 async function runTest(
   model: TrainableModel,
   src: Source,
   batchSize: number,
   steps: number | null,
-  callbacks: CallbackList | null,
+  callbacks: CallbackList,
 ): Promise<Logs> {
   model.resetMetrics();
-  await callbacks?.call("onTestBegin", {});
+  await callbacks.call("onTestBegin", {});
   let logs: Logs = {};
   let step = 0;
   for await (const batch of batchesOf(model, src, batchSize, false, steps)) {
-    await callbacks?.call("onTestBatchBegin", step, {});
+    await callbacks.call("onTestBatchBegin", step, {});
     logs = model.testStep(batch);
-    await callbacks?.call("onTestBatchEnd", step++, logs);
+    await callbacks.call("onTestBatchEnd", step++, logs);
     await yieldToEventLoop();
   }
   logs = model.metricsResults();
-  await callbacks?.call("onTestEnd", logs);
+  await callbacks.call("onTestEnd", logs);
   return logs;
 }
 
@@ -299,15 +306,11 @@ export async function evaluate(
     opts.sampleWeight,
     "evaluate",
   );
-  const callbacks = new CallbackList(opts.callbacks ?? []);
-  callbacks.configure(model, { epochs: 1, steps: null, verbose: opts.verbose ?? 0 });
-  return runTest(
-    model,
-    src,
-    checkPositiveInt(opts.batchSize ?? 32, "evaluate: batchSize"),
-    opts.steps ?? null,
-    callbacks,
-  );
+  const batchSize = checkPositiveInt(opts.batchSize ?? 32, "evaluate: batchSize");
+  const verbose = opts.verbose ?? 1;
+  const callbacks = withProgbar(opts.callbacks, verbose);
+  callbacks.configure(model, { epochs: 1, steps: stepsOf(src, batchSize, opts.steps), verbose });
+  return runTest(model, src, batchSize, opts.steps ?? null, callbacks);
 }
 
 /** `model.predict(x, {batchSize})`: the outputs of every batch, joined; one tensor per output. */
@@ -318,8 +321,9 @@ export async function predict(
 ): Promise<Tensor[]> {
   const src = toSource(model, x, undefined, undefined, "predict");
   const batchSize = checkPositiveInt(opts.batchSize ?? 32, "predict: batchSize");
-  const callbacks = new CallbackList(opts.callbacks ?? []);
-  callbacks.configure(model, { epochs: 1, steps: null, verbose: opts.verbose ?? 0 });
+  const verbose = opts.verbose ?? 1;
+  const callbacks = withProgbar(opts.callbacks, verbose);
+  callbacks.configure(model, { epochs: 1, steps: stepsOf(src, batchSize, opts.steps), verbose });
   await callbacks.call("onPredictBegin", {});
   const parts: Tensor[][] = [];
   let step = 0;

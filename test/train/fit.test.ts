@@ -63,6 +63,31 @@ describe("fit: held-out data", () => {
     close(h.history.val_loss![0]!, mean(held.squared));
   });
 
+  it("validation runs the callbacks' test hooks each epoch, and the bar stays one line", async () => {
+    const model = frozenLinear();
+    const calls: string[] = [];
+    const chunks: string[] = [];
+    const x = st.random.normal([10, 3], { seed: 1 });
+    const y = st.random.normal([10, 1], { seed: 2 });
+    await model.fit(x, y, {
+      epochs: 2,
+      batchSize: 4,
+      validationSplit: 0.2,
+      callbacks: [
+        new st.callbacks.LambdaCallback({
+          onTestBegin: () => void calls.push("test"),
+          onTestEnd: (logs?: Logs) => void calls.push(`end ${Object.keys(logs ?? {})}`),
+          onEpochEnd: () => void calls.push("epoch"),
+        }),
+        new st.callbacks.ProgbarLogger((text) => void chunks.push(text), false),
+      ],
+    });
+    assert.deepEqual(calls, ["test", "end loss", "epoch", "test", "end loss", "epoch"]);
+    const lines = chunks.join("").trimEnd().split("\n");
+    assert.equal(lines.length, 4);
+    assert.match(lines[1]!, /^2\/2 ━{20} .* - loss: \d+\.\d{4} - val_loss: \d+\.\d{4}$/);
+  });
+
   it("validationData is evaluated after every epoch, with its sample weights", async () => {
     const model = frozenLinear(["mae"]);
     const x = st.random.normal([6, 3], { seed: 3 });
@@ -282,6 +307,23 @@ describe("fit: output and the event loop", () => {
       lines[3]!,
       /^3\/3 - \d+s - \d+(us|ms)\/step - loss: \d+\.\d{4} - mae: \d+\.\d{4}$/,
     );
+  });
+
+  it("evaluate and predict print one bar for their run, as Keras does by default", async () => {
+    const model = frozenLinear(["mae"]);
+    const x = st.random.normal([10, 3], { seed: 1 });
+    const chunks: string[] = [];
+    const progbar = () => new st.callbacks.ProgbarLogger((text) => void chunks.push(text), false);
+    await model.evaluate(x, st.zeros([10, 1]), { batchSize: 4, callbacks: [progbar()] });
+    await model.predict(x, { batchSize: 4, callbacks: [progbar()] });
+    await model.predict(x, { batchSize: 4, verbose: 0, callbacks: [progbar()] });
+    const lines = chunks.join("").trimEnd().split("\n");
+    assert.equal(lines.length, 2);
+    assert.match(
+      lines[0]!,
+      /^3\/3 ━{20} \d+s \d+(us|ms)\/step - loss: \d+\.\d{4} - mae: \d+\.\d{4}$/,
+    );
+    assert.match(lines[1]!, /^3\/3 ━{20} \d+s \d+(us|ms)\/step$/);
   });
 
   it("lets timers run between batches", async () => {

@@ -28,14 +28,16 @@ export type Writer = (text: string) => void;
 
 /**
  * Keras's progress output: `verbose: 1` draws `469/469 ━━━━━━━━━━━━━━━━━━━━ 3s 6ms/step - accuracy:
- * 0.9241 - loss: 0.2630`, redrawn in place on a terminal (once per epoch otherwise); `verbose: 2`
- * prints one line per epoch.
+ * 0.9241 - loss: 0.2630`, redrawn in place on a terminal (once at the end otherwise); `verbose: 2`
+ * prints one line at the end. fit prints it for each epoch, evaluate and predict for their run.
  */
 export class ProgbarLogger extends Callback {
   private start = 0;
   private seen = 0;
   private lastDraw = 0;
   private readonly interactive: boolean;
+  /** Inside fit, validation's test hooks draw nothing: the epoch's line carries the val_ logs. */
+  private inFit = false;
 
   constructor(
     private readonly write: Writer = (t) => process.stdout.write(t),
@@ -45,15 +47,59 @@ export class ProgbarLogger extends Callback {
     this.interactive = interactive ?? Boolean(process.stdout.isTTY);
   }
 
+  override onTrainBegin(): void {
+    this.inFit = true;
+  }
+
+  override onTrainEnd(): void {
+    this.inFit = false;
+  }
+
   override onEpochBegin(epoch: number): void {
     if (this.params.verbose === 0) return;
     this.write(`Epoch ${epoch + 1}/${this.params.epochs}\n`);
+    this.begin();
+  }
+
+  override onTrainBatchEnd(batch: number, logs: Logs = {}): void {
+    this.step(batch, logs);
+  }
+
+  override onEpochEnd(_epoch: number, logs: Logs = {}): void {
+    this.end(logs);
+  }
+
+  override onTestBegin(): void {
+    if (!this.inFit) this.begin();
+  }
+
+  override onTestBatchEnd(batch: number, logs: Logs = {}): void {
+    if (!this.inFit) this.step(batch, logs);
+  }
+
+  override onTestEnd(logs: Logs = {}): void {
+    if (!this.inFit) this.end(logs);
+  }
+
+  override onPredictBegin(): void {
+    this.begin();
+  }
+
+  override onPredictBatchEnd(batch: number): void {
+    this.step(batch, {});
+  }
+
+  override onPredictEnd(): void {
+    this.end({});
+  }
+
+  private begin(): void {
     this.start = performance.now();
     this.seen = 0;
     this.lastDraw = 0;
   }
 
-  override onTrainBatchEnd(batch: number, logs: Logs = {}): void {
+  private step(batch: number, logs: Logs): void {
     this.seen = batch + 1;
     if (this.params.verbose !== 1 || !this.interactive) return;
     const now = performance.now();
@@ -62,7 +108,7 @@ export class ProgbarLogger extends Callback {
     this.write(`\r${this.line(logs, false)}\x1b[K`);
   }
 
-  override onEpochEnd(_epoch: number, logs: Logs = {}): void {
+  private end(logs: Logs): void {
     if (this.params.verbose === 0) return;
     if (this.params.verbose === 1) {
       this.write(
