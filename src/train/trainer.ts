@@ -1,7 +1,6 @@
 import { ValueError } from "../errors.js";
 import { type TensorLike, asTensor } from "../ops/core.js";
 import { concatenate } from "../ops/join.js";
-import { tensor } from "../tensor/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
 import {
   Callback,
@@ -11,16 +10,10 @@ import {
   type Logs,
 } from "./callbacks/callback.js";
 import { ProgbarLogger } from "./callbacks/progbar.js";
-import {
-  ArrayData,
-  type Batch,
-  type BatchSource,
-  type DataStructure,
-  datasetBatches,
-  isBatchSource,
-  isTensorValue,
-  toTensorList,
-} from "./data-adapter.js";
+import type { Batch, BatchSource, DataStructure } from "./data-adapter.js";
+import { isBatchSource, isTensorValue, toTensorList } from "./data-adapter.js";
+import { weighByClass } from "./class-weight.js";
+import { EpochBatches, type Source, batchesOf, toSource } from "./sources.js";
 
 /** What the loops need of a model (the Model class implements it). */
 export interface TrainableModel extends CallbackModel {
@@ -76,80 +69,6 @@ function checkPositiveInt(value: number, name: string): number {
   if (!Number.isInteger(value) || value <= 0)
     throw new ValueError(`${name} must be a positive integer; received ${value}`);
   return value;
-}
-
-/**
- * Keras's classWeight: each sample of the batch weighs its class's weight (the class is the label,
- * or the argmax of a one-hot row). Like Keras, it refuses batches that carry sample weights and
- * models with several outputs.
- */
-function weighByClass(batch: Batch, weights: Readonly<Record<number, number>>): Batch {
-  if (batch.sampleWeight) {
-    throw new ValueError(
-      "fit: you cannot give classWeight and sample weights at the same time; received a dataset batch with sample weights",
-    );
-  }
-  if (batch.y?.length !== 1) {
-    throw new ValueError(
-      `fit: classWeight is only supported for models with a single output; received ${batch.y?.length ?? 0} targets`,
-    );
-  }
-  return { ...batch, sampleWeight: classWeights(batch.y[0]!, weights) };
-}
-
-function classWeights(y: Tensor, weights: Readonly<Record<number, number>>): Tensor {
-  const n = y.shape[0] ?? 0;
-  const perRow = n === 0 ? 0 : y.size / n;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    let cls = y.data[i * perRow]!;
-    if (perRow > 1) {
-      let best = -Infinity;
-      for (let j = 0; j < perRow; j++) {
-        const v = y.data[i * perRow + j]!;
-        if (v > best) [best, cls] = [v, j];
-      }
-    }
-    out[i] = weights[Math.round(cls)] ?? 1;
-  }
-  return tensor(out);
-}
-
-type Source = { kind: "arrays"; data: ArrayData } | { kind: "dataset"; source: BatchSource };
-
-function toSource(
-  model: TrainableModel,
-  x: DataStructure | BatchSource,
-  y: DataStructure | undefined,
-  sw: TensorLike | undefined,
-  where: string,
-): Source {
-  if (isBatchSource(x)) {
-    if (y !== undefined)
-      throw new ValueError(`${where}: y must not be given when x is a dataset (it yields [x, y])`);
-    return { kind: "dataset", source: x };
-  }
-  const xs = toTensorList(x, model.inputNames, `${where}: x`);
-  const ys = y === undefined ? null : toTensorList(y, model.outputNames, `${where}: y`);
-  return { kind: "arrays", data: new ArrayData(xs, ys, sw === undefined ? null : asTensor(sw)) };
-}
-
-async function* batchesOf(
-  model: TrainableModel,
-  src: Source,
-  batchSize: number,
-  shuffle: boolean,
-  steps: number | null,
-): AsyncGenerator<Batch> {
-  if (src.kind === "dataset") {
-    yield* datasetBatches(src.source, model.inputNames, model.outputNames, steps);
-    return;
-  }
-  let n = 0;
-  for (const b of src.data.batches(batchSize, shuffle)) {
-    if (steps !== null && n++ >= steps) return;
-    yield b;
-  }
 }
 
 /** Whether fit's second argument is targets (tensors, arrays, or tensors by name), not options. */
@@ -215,17 +134,18 @@ export async function fit(
   model.resumeEpoch = null;
   let logs: Logs = {};
   let firstBatch = true;
+  const batches = new EpochBatches(
+    model,
+    train,
+    batchSize,
+    opts.shuffle ?? true,
+    opts.stepsPerEpoch ?? null,
+  );
   for (let epoch = startEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     model.resetMetrics();
     await callbacks.call("onEpochBegin", epoch, {});
     let step = 0;
-    for await (const batch of batchesOf(
-      model,
-      train,
-      batchSize,
-      opts.shuffle ?? true,
-      opts.stepsPerEpoch ?? null,
-    )) {
+    for await (const batch of batches.epoch()) {
       if (firstBatch) model.buildOnBatch(batch.x);
       firstBatch = false;
       await callbacks.call("onTrainBatchBegin", step, {});
@@ -235,6 +155,7 @@ export async function fit(
       if (model.stopTraining) break;
       await yieldToEventLoop();
     }
+    if (batches.exhausted) break;
     const epochLogs: Logs = { ...logs };
     const freq = opts.validationFreq ?? 1;
     if (validation && (epoch + 1) % freq === 0) {

@@ -253,10 +253,81 @@ describe("fit: epochs and steps", () => {
     assert.equal(model.optimizer!.iterations, 4);
   });
 
-  it("stepsPerEpoch caps the batches of each epoch", async () => {
+  it("stepsPerEpoch takes each epoch's batches from a pass that carries on across epochs", async (t) => {
+    const warn = t.mock.method(console, "warn", () => {});
+    const model = new Recorder();
+    model.compile({ optimizer: "sgd", loss: "mse" });
+    const ids = st.tensor(Array.from({ length: 10 }, (_, i) => [i]));
+    const h = await model.fit(ids, st.zeros([10, 1]), {
+      epochs: 4,
+      batchSize: 2,
+      stepsPerEpoch: 2,
+      shuffle: false,
+      verbose: 0,
+    });
+    // Five batches in a pass: the third epoch gets the last one, warns as Keras does, and the
+    // fourth starts a new pass.
+    assert.deepEqual(model.seen, [
+      [0, 1],
+      [2, 3],
+      [4, 5],
+      [6, 7],
+      [8, 9],
+      [0, 1],
+      [2, 3],
+    ]);
+    assert.deepEqual(h.epoch, [0, 1, 2, 3]);
+    assert.equal(warn.mock.callCount(), 1);
+    assert.match(String(warn.mock.calls[0]!.arguments[0]), /Your input ran out of data/);
+  });
+
+  it("stepsPerEpoch starts a new pass quietly when the last one ended with an epoch", async (t) => {
+    const warn = t.mock.method(console, "warn", () => {});
+    const model = new Recorder();
+    model.compile({ optimizer: "sgd", loss: "mse" });
+    const ids = st.tensor(Array.from({ length: 8 }, (_, i) => [i]));
+    await model.fit(ids, st.zeros([8, 1]), {
+      epochs: 3,
+      batchSize: 2,
+      stepsPerEpoch: 2,
+      shuffle: false,
+      verbose: 0,
+    });
+    assert.deepEqual(model.seen, [
+      [0, 1],
+      [2, 3],
+      [4, 5],
+      [6, 7],
+      [0, 1],
+      [2, 3],
+    ]);
+    assert.equal(warn.mock.callCount(), 0);
+  });
+
+  it("stepsPerEpoch lets an endless generator feed every epoch", async () => {
     const model = frozenLinear();
-    await model.fit(x, y, { epochs: 3, batchSize: 2, stepsPerEpoch: 2, verbose: 0 });
+    let drawn = 0;
+    async function* endless() {
+      for (;;) {
+        drawn++;
+        yield [rows(x, 0, 4), rows(y, 0, 4)];
+      }
+    }
+    await model.fit(endless(), { epochs: 3, stepsPerEpoch: 2, verbose: 0 });
     assert.equal(model.optimizer!.iterations, 6);
+    assert.equal(drawn, 6);
+  });
+
+  it("stops, with Keras's warning, when a one-shot generator is used up", async (t) => {
+    const warn = t.mock.method(console, "warn", () => {});
+    const model = frozenLinear();
+    function* once() {
+      for (let i = 0; i < 10; i += 5) yield [rows(x, i, i + 5), rows(y, i, i + 5)];
+    }
+    const h = await model.fit(once(), { epochs: 3, verbose: 0 });
+    assert.equal(model.optimizer!.iterations, 2);
+    assert.deepEqual(h.epoch, [0]);
+    assert.equal(warn.mock.callCount(), 1);
   });
 
   it("trains from a dataset of [x, y] batches, with options second", async () => {
