@@ -60,6 +60,14 @@ describe("tensor creation", () => {
     assert.deepEqual(st.zerosLike(st.ones([2], "int32")).toArray(), [0, 0]);
   });
 
+  it("offers the creation functions under ops too, as keras.ops does", () => {
+    assert.deepEqual(st.ops.arange(0, 6, 2).toArray(), [0, 2, 4]);
+    assert.deepEqual(st.ops.full([2], 3).toArray(), [3, 3]);
+    for (const name of ["zeros", "ones", "zerosLike", "onesLike", "eye"] as const) {
+      assert.equal(st.ops[name], st[name]);
+    }
+  });
+
   it("keeps values immutable: dataSync returns a copy", () => {
     const t = st.tensor([1, 2]);
     const d = t.dataSync();
