@@ -6,6 +6,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import type { Logs } from "../train/callbacks/callback.js";
 import { Compiled, type CompileOptions } from "../train/compile.js";
 import type { Batch, BatchSource, DataStructure } from "../train/data-adapter.js";
+import { Metric } from "../train/metrics/index.js";
 import type { Optimizer } from "../train/optimizers/index.js";
 import * as trainer from "../train/trainer.js";
 import type { TensorLike } from "../ops/core.js";
@@ -164,7 +165,12 @@ export class Model extends Layer {
    * recurrent layer built by that run starts again from zeros.
    */
   buildOnBatch(x: Tensor[]): void {
-    const unbuilt = flattenLayers(this).filter((l) => !l.built);
+    // The model itself counts only where its own build makes weights: a subclassed model that
+    // holds built models and trains them in its trainStep (a GAN) has nothing to build, and may
+    // have no call at all.
+    const unbuilt = flattenLayers(this).filter(
+      (l) => !l.built && (l !== this || l.build !== Layer.prototype.build),
+    );
     if (unbuilt.length === 0) return;
     noGrad(() => this.forward(x, false));
     for (const layer of unbuilt) {
@@ -205,16 +211,32 @@ export class Model extends Layer {
     return this.forward(x, false);
   }
 
-  resetMetrics(): void {
-    this.compiled?.resetMetrics();
+  /**
+   * Keras `model.metrics`: the compiled ones (the loss first), then the Metric objects the model
+   * holds as properties (a custom trainStep's trackers). A subclass may override it, as Keras's
+   * VAE and GAN examples do; fit resets these at each epoch and evaluate reports them.
+   */
+  get metrics(): Metric[] {
+    const compiled = this.compiled?.metrics ?? [];
+    const own = Object.values(this).filter((v): v is Metric => v instanceof Metric);
+    return [...compiled, ...own.filter((m) => !compiled.includes(m))];
   }
 
+  resetMetrics(): void {
+    for (const m of this.metrics) m.resetState();
+  }
+
+  /** The metrics' current values by name (Keras `get_metrics_result`). */
   metricsResults(): Logs {
-    return this.compiled?.results() ?? {};
+    const list = this.metrics;
+    const compiled = this.compiled?.metrics ?? [];
+    const logs: Logs = list.some((m) => compiled.includes(m)) ? this.compiled!.results() : {};
+    for (const m of list) if (!compiled.includes(m)) logs[m.name] = Number(m.result().item());
+    return logs;
   }
 
   get metricsNames(): string[] {
-    return this.compiled?.metrics.map((m) => m.name) ?? [];
+    return this.metrics.map((m) => m.name);
   }
 
   fit(x: BatchSource, opts?: trainer.FitOptions): Promise<trainer.History>;

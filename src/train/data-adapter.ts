@@ -138,10 +138,17 @@ export async function* datasetBatches(
   let n = 0;
   for await (const item of source as AsyncIterable<unknown>) {
     if (steps !== null && n >= steps) break;
-    if (!Array.isArray(item) || item.length < 1 || item.length > 3) {
-      throw new ValueError("fit: a dataset must yield [x, y] or [x, y, sampleWeight] batches");
+    // As Keras unpacks a batch: [x], [x, y] or [x, y, sampleWeight]; anything else is x alone.
+    if (Array.isArray(item) && (item.length < 1 || item.length > 3)) {
+      throw new ValueError(
+        `a dataset must yield x, [x], [x, y] or [x, y, sampleWeight]; received an array of ${item.length}`,
+      );
     }
-    const [x, y, sw] = item as [DataStructure, DataStructure?, TensorLike?];
+    const [x, y, sw] = (Array.isArray(item) ? item : [item]) as [
+      DataStructure,
+      DataStructure?,
+      TensorLike?,
+    ];
     yield {
       x: toTensorList(x, inputNames, "x"),
       y: y === undefined ? null : toTensorList(y, outputNames, "y"),

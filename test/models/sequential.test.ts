@@ -235,6 +235,43 @@ describe("subclassed Model", () => {
     assert.equal(model.optimizer!.iterations, 12, "every step trained, the first one included");
   });
 
+  it("trains GAN-style: built sub-models, no call, its own trackers reset each epoch", async () => {
+    // Keras's GAN example: the model holds two models, trains them in trainStep, and reports
+    // Metric objects it holds; the dataset yields bare batches of x.
+    st.random.setSeed(2);
+    class Pair extends Model {
+      critic = new Sequential([Input({ shape: [3] }), new layers.Dense(1)]);
+      steps = new st.metrics.Sum({ name: "steps" });
+      criticLoss = new st.metrics.Mean({ name: "critic_loss" });
+      override trainStep(batch: Batch): Logs {
+        const x = batch.x[0]!;
+        const vars = this.critic.trainableWeights;
+        const { value, grads } = st.valueAndGrad(
+          () => ops.mean(ops.square(this.critic.apply(x))),
+          vars,
+        );
+        this.optimizer!.apply(grads, vars);
+        this.steps.updateState(1);
+        this.criticLoss.updateState(value);
+        return this.metricsResults();
+      }
+    }
+    const model = new Pair();
+    model.compile({ optimizer: "sgd" });
+    const batches = {
+      *[Symbol.iterator]() {
+        for (let i = 0; i < 3; i++) yield st.random.normal([4, 3], { seed: i });
+      },
+    };
+    const h = await model.fit(batches, { epochs: 2, verbose: 0 });
+    assert.deepEqual(h.history.steps, [3, 3], "the trackers start again each epoch");
+    assert.ok(h.history.critic_loss![1]! < h.history.critic_loss![0]!);
+    assert.deepEqual(
+      model.metrics.map((m) => m.name),
+      ["loss", "steps", "critic_loss"],
+    );
+  });
+
   it("is built before its first trainStep, so a custom trainStep sees every weight", async () => {
     const seen: number[] = [];
     class Custom extends Model {
