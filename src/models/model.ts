@@ -128,6 +128,8 @@ export class Model extends Layer {
 
   compiled: Compiled | null = null;
   stopTraining = false;
+  /** Keras `model.history`: the History of the latest fit. */
+  history: trainer.History | null = null;
 
   /** Keras `compile`: the optimizer, loss(es), metrics and loss weights for training. */
   compile(opts: CompileOptions = {}): void {

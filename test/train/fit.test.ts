@@ -250,6 +250,7 @@ describe("fit: epochs and steps", () => {
     });
     assert.deepEqual(begun, [3, 4]);
     assert.deepEqual(h.epoch, [3, 4]);
+    assert.equal(model.history, h, "model.history is the latest fit's History, as in Keras");
     assert.equal(model.optimizer!.iterations, 4);
   });
 

@@ -29,6 +29,8 @@ export interface CallbackModel {
    * (BackupAndRestore resuming an interrupted run; Keras's `model._initial_epoch`). `fit` clears it.
    */
   resumeEpoch?: number | null;
+  /** Keras `model.history`: the History of the latest fit, set as its epochs end. */
+  history?: History | null;
 }
 
 /** Training parameters callbacks receive (`this.params`). */
@@ -113,5 +115,6 @@ export class History extends Callback {
   override onEpochEnd(epoch: number, logs: Logs = {}): void {
     this.epoch.push(epoch);
     for (const [k, v] of Object.entries(logs)) (this.history[k] ??= []).push(v);
+    if (this.model) this.model.history = this;
   }
 }
