@@ -14,6 +14,14 @@ import type { Batch, BatchSource, DataStructure } from "./data-adapter.js";
 import { isBatchSource, isTensorValue, toTensorList } from "./data-adapter.js";
 import { weighByClass } from "./class-weight.js";
 import { EpochBatches, type Source, batchesOf, toSource } from "./sources.js";
+import {
+  type EvaluateOptions,
+  type FitOptions,
+  type PredictOptions,
+  checkEvaluateOptions,
+  checkFitOptions,
+  checkPredictOptions,
+} from "./loop-options.js";
 
 /** What the loops need of a model (the Model class implements it). */
 export interface TrainableModel extends CallbackModel {
@@ -27,49 +35,10 @@ export interface TrainableModel extends CallbackModel {
   metricsResults(): Logs;
 }
 
-export interface FitOptions {
-  epochs?: number;
-  batchSize?: number;
-  verbose?: 0 | 1 | 2;
-  callbacks?: Callback[];
-  validationSplit?: number;
-  validationData?:
-    | readonly [DataStructure, DataStructure]
-    | readonly [DataStructure, DataStructure, TensorLike]
-    | BatchSource;
-  shuffle?: boolean;
-  classWeight?: Readonly<Record<number, number>>;
-  sampleWeight?: TensorLike;
-  initialEpoch?: number;
-  stepsPerEpoch?: number;
-  validationSteps?: number;
-  validationBatchSize?: number;
-  validationFreq?: number;
-}
-
-export interface EvaluateOptions {
-  batchSize?: number;
-  verbose?: 0 | 1 | 2;
-  sampleWeight?: TensorLike;
-  steps?: number;
-  callbacks?: Callback[];
-}
-
-export interface PredictOptions {
-  batchSize?: number;
-  verbose?: 0 | 1 | 2;
-  steps?: number;
-  callbacks?: Callback[];
-}
+export type { EvaluateOptions, FitOptions, PredictOptions } from "./loop-options.js";
 
 /** Lets timers, servers and other I/O run between batches. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-function checkPositiveInt(value: number, name: string): number {
-  if (!Number.isInteger(value) || value <= 0)
-    throw new ValueError(`${name} must be a positive integer; received ${value}`);
-  return value;
-}
 
 /** Whether fit's second argument is targets (tensors, arrays, or tensors by name), not options. */
 function looksLikeData(v: unknown): boolean {
@@ -93,8 +62,9 @@ export async function fit(
   }
   const y = datasetCall ? undefined : (yOrOptions as DataStructure | undefined);
   const opts = (datasetCall ? ((yOrOptions as FitOptions | undefined) ?? {}) : maybeOptions) ?? {};
-  const epochs = checkPositiveInt(opts.epochs ?? 1, "fit: epochs");
-  const batchSize = checkPositiveInt(opts.batchSize ?? 32, "fit: batchSize");
+  checkFitOptions(opts);
+  const epochs = opts.epochs ?? 1;
+  const batchSize = opts.batchSize ?? 32;
   const verbose = opts.verbose ?? 1;
   const initialEpoch = opts.initialEpoch ?? 0;
   let train = toSource(model, x, y, opts.sampleWeight, "fit");
@@ -115,9 +85,6 @@ export async function fit(
       : toSource(model, vd[0], vd[1], vd[2], "fit: validationData");
   }
   const classWeight = opts.classWeight ?? null;
-  if (classWeight && opts.sampleWeight !== undefined) {
-    throw new ValueError("fit: you cannot give classWeight and sampleWeight at the same time");
-  }
 
   const steps =
     opts.stepsPerEpoch ?? (train.kind === "arrays" ? train.data.steps(batchSize) : null);
@@ -227,7 +194,8 @@ export async function evaluate(
     opts.sampleWeight,
     "evaluate",
   );
-  const batchSize = checkPositiveInt(opts.batchSize ?? 32, "evaluate: batchSize");
+  checkEvaluateOptions(opts);
+  const batchSize = opts.batchSize ?? 32;
   const verbose = opts.verbose ?? 1;
   const callbacks = withProgbar(opts.callbacks, verbose);
   callbacks.configure(model, { epochs: 1, steps: stepsOf(src, batchSize, opts.steps), verbose });
@@ -241,7 +209,8 @@ export async function predict(
   opts: PredictOptions = {},
 ): Promise<Tensor[]> {
   const src = toSource(model, x, undefined, undefined, "predict");
-  const batchSize = checkPositiveInt(opts.batchSize ?? 32, "predict: batchSize");
+  checkPredictOptions(opts);
+  const batchSize = opts.batchSize ?? 32;
   const verbose = opts.verbose ?? 1;
   const callbacks = withProgbar(opts.callbacks, verbose);
   callbacks.configure(model, { epochs: 1, steps: stepsOf(src, batchSize, opts.steps), verbose });

@@ -419,3 +419,42 @@ describe("fit: output and the event loop", () => {
     );
   });
 });
+
+describe("fit, evaluate, predict: bad options", () => {
+  it("name the option, what it must be and what was received", async () => {
+    const model = frozenLinear();
+    const x = st.random.normal([10, 3], { seed: 1 });
+    const y = st.random.normal([10, 1], { seed: 2 });
+    const cases: [Promise<unknown>, RegExp][] = [
+      [
+        model.fit(x, y, { stepsPerEpoch: 0 }),
+        /fit: stepsPerEpoch must be a positive integer; received 0/,
+      ],
+      [model.fit(x, y, { epochs: 1.5 }), /fit: epochs must be a positive integer; received 1\.5/],
+      [model.fit(x, y, { validationFreq: 0 }), /fit: validationFreq must be a positive integer/],
+      [
+        model.fit(x, y, { validationSplit: -0.5 }),
+        /fit: validationSplit must be in \[0, 1\); received -0\.5/,
+      ],
+      [
+        model.fit(x, y, { initialEpoch: -1 }),
+        /fit: initialEpoch must be an integer >= 0; received -1/,
+      ],
+      [model.fit(x, y, { verbose: 3 as never }), /fit: verbose must be 0, 1 or 2; received 3/],
+      [
+        model.fit(x, y, { classWeight: { 0: "a" } as never }),
+        /fit: classWeight maps class indices to finite numbers; received 0: a/,
+      ],
+      [
+        model.evaluate(x, y, { steps: 0 }),
+        /evaluate: steps must be a positive integer; received 0/,
+      ],
+      [
+        model.predict(x, { batchSize: -1 }),
+        /predict: batchSize must be a positive integer; received -1/,
+      ],
+    ];
+    for (const [run, message] of cases) await assert.rejects(run, message);
+    assert.equal(model.optimizer!.iterations, 0, "nothing trained");
+  });
+});
