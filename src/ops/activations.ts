@@ -262,7 +262,10 @@ const ACTIVATIONS = new Map<string, Activation>([
   ["leaky_relu", (x) => leakyRelu(x)],
   ["elu", (x) => elu(x)],
   ["selu", selu],
-  ["gelu", (x) => gelu(x)],
+  // Keras's `activations.gelu` (what activation="gelu" resolves to) defaults to the exact erf
+  // form, unlike `keras.ops.gelu`, whose default is the tanh approximation. The attn fixture
+  // (Dense(activation="gelu"), Keras 3.16) matches only with the exact form.
+  ["gelu", (x) => gelu(x, false)],
   ["silu", silu],
   ["swish", swish],
   ["hard_sigmoid", hardSigmoid],
