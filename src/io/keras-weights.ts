@@ -1,0 +1,172 @@
+/**
+ * Assigns a Strata model's variables from a Keras 3 weights file (`model.weights.h5` inside a
+ * `.keras` archive, or `model.save_weights("x.weights.h5")`), read with `readHdf5`.
+ *
+ * Keras 3 (saving_lib) lays the file out by walking the model's object tree:
+ * - a layer's own variables are datasets `<path>/vars/0`, `1` …: its trainable variables, then
+ *   its non-trainable ones, each in creation order (`Layer.save_own_variables`);
+ * - a layer held in an attribute nests under the attribute's name (`lstm/cell`,
+ *   `bidirectional/forward_layer`, `multi_head_attention/query_dense`);
+ * - the layers of a container (a model's `layers`, a list attribute) are NOT addressed by their
+ *   names, which Keras considers unreproducible, but by their class name in snake_case, numbered
+ *   in container order: `layers/dense`, `layers/dense_1`, `layers/input_layer` …
+ *   (`_save_container_state`). A layer reached twice (shared) is saved once, at its first path.
+ *
+ * Strata's layers keep Keras's variable layouts and orders (LSTM gates i,f,c,o with a
+ * [input, 4·units] kernel, GRU reset_after with a [2, 3·units] bias, MultiHeadAttention's
+ * EinsumDense kernels), so every dataset assigns directly. Strata names its sub-layer attributes
+ * in camelCase (`forwardLayer`, `queryDense`); Keras's names are the same words in snake_case.
+ *
+ * Every variable must find its dataset with the same shape, and every dataset under `layers/`
+ * must be used: a missing or extra entry, or a shape mismatch, raises a StrataError naming the
+ * layer, the h5 path and the shapes.
+ */
+import type { Variable } from "../autodiff/variable.js";
+import { StrataError, fmtShape } from "../errors.js";
+import { Layer } from "../layers/layer.js";
+import { kerasClassName } from "../layers/registry.js";
+import { Model } from "../models/model.js";
+import { Sequential } from "../models/sequential.js";
+import { InputLayer } from "../layers/core/input.js";
+import { Tensor } from "../tensor/tensor.js";
+import type { Hdf5Dataset, Hdf5Group } from "./hdf5.js";
+import { Hdf5Group as GroupClass } from "./hdf5.js";
+
+/** Keras's `naming.to_snake_case`: "Conv2DTranspose" → "conv2d_transpose", "LSTM" → "lstm". */
+export function kerasSnakeCase(name: string): string {
+  return name
+    .replace(/\W+/g, "")
+    .replace(/(.)([A-Z][a-z]+)/g, "$1_$2")
+    .replace(/([a-z])([A-Z])/g, "$1_$2")
+    .toLowerCase();
+}
+
+/** A Strata attribute name as Keras spells the same attribute: "forwardLayer" → "forward_layer". */
+function attributeName(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+}
+
+/** What one load assigned, for reports and tests. */
+export interface KerasWeightsReport {
+  /** h5 paths assigned, in model order. */
+  assigned: string[];
+}
+
+/**
+ * Assigns every variable of `model` from `root`, the root group of a Keras 3 weights file.
+ * The model must be built (a model rebuilt from a `.keras` config.json is).
+ */
+export function loadKerasWeights(model: Model, root: Hdf5Group): KerasWeightsReport {
+  const loader = new Loader(root);
+  loader.container(modelLayers(model), "layers");
+  loader.checkAllUsed(root.has("layers") ? root.group("layers") : null);
+  return { assigned: loader.assigned };
+}
+
+/** A model's layers as Keras's `model.layers` lists them: a Sequential leaves out its input. */
+function modelLayers(model: Model): Layer[] {
+  const layers = model.layers;
+  return model instanceof Sequential ? layers.filter((l) => !(l instanceof InputLayer)) : layers;
+}
+
+class Loader {
+  readonly assigned: string[] = [];
+  private readonly used = new Set<string>();
+  private readonly visited = new Set<Layer>();
+
+  constructor(private readonly root: Hdf5Group) {}
+
+  /** The layers of a container, at `<path>/<snake_case class name>[_<n>]`. */
+  container(layers: readonly Layer[], path: string): void {
+    const counts = new Map<string, number>();
+    for (const layer of layers) {
+      // "Custom>MyLayer" (a registered name) → the Python class name "MyLayer".
+      const cls = kerasSnakeCase(kerasClassName(layer).split(">").pop()!);
+      const n = counts.get(cls);
+      counts.set(cls, n === undefined ? 0 : n + 1);
+      this.layer(layer, `${path}/${n === undefined ? cls : `${cls}_${n + 1}`}`);
+    }
+  }
+
+  /** One layer: its own variables, then its sub-layers (attributes, or a nested model's layers). */
+  layer(layer: Layer, path: string): void {
+    if (this.visited.has(layer)) return;
+    this.visited.add(layer);
+    if (layer.weights.length === 0) return; // nothing to assign (Keras saves an empty group)
+    // A nested model keeps its layers in a container, like the top-level model.
+    const inner = layer instanceof Model ? modelLayers(layer) : null;
+    const subs = inner ? [] : subLayers(layer);
+    const inSubs = new Set((inner ?? subs.map(([, l]) => l)).flatMap((l) => l.weights));
+    const own = layer.weights.filter((v) => !inSubs.has(v));
+    own.forEach((v, i) => this.assign(layer, v, `${path}/vars/${i}`));
+    if (inner) this.container(inner, `${path}/layers`);
+    for (const [name, sub] of subs) this.layer(sub, `${path}/${attributeName(name)}`);
+  }
+
+  private assign(layer: Layer, v: Variable, path: string): void {
+    const where = `loadKerasWeights: layer "${layer.name}" (${kerasClassName(layer)}), variable ${v.name}`;
+    let ds: Hdf5Dataset;
+    try {
+      ds = this.root.dataset(path);
+    } catch (e) {
+      if (!(e instanceof StrataError)) throw e;
+      throw new StrataError(
+        `${where}: expected a dataset of shape ${fmtShape(v.shape)} at ${path} in the weights file; ` +
+          `received none (${e.message})`,
+      );
+    }
+    if (ds.shape.join() !== v.shape.join()) {
+      throw new StrataError(
+        `${where}: expected shape ${fmtShape(v.shape)}; the weights file has ${fmtShape(ds.shape)} at ${path}`,
+      );
+    }
+    if (ds.dtype === "string") {
+      throw new StrataError(`${where}: expected numbers at ${path}; received strings`);
+    }
+    const raw = ds.read() as ArrayLike<number | bigint>;
+    const data =
+      v.dtype === "float64"
+        ? Float64Array.from(raw, Number)
+        : v.dtype === "int32"
+          ? Int32Array.from(raw, Number)
+          : v.dtype === "bool"
+            ? Uint8Array.from(raw, (x) => (Number(x) ? 1 : 0))
+            : raw instanceof Float32Array
+              ? raw
+              : Float32Array.from(raw, Number);
+    v.assign(new Tensor(data, [...ds.shape]));
+    this.used.add(path);
+    this.assigned.push(path);
+  }
+
+  /** Every dataset under `layers/` must have gone to a variable: no weight is silently dropped. */
+  checkAllUsed(group: Hdf5Group | null): void {
+    if (!group) return;
+    for (const key of group.keys()) {
+      const node = group.get(key);
+      const path = node.path.replace(/^\//, "");
+      if (node instanceof GroupClass) this.checkAllUsed(node);
+      else if (!this.used.has(path)) {
+        throw new StrataError(
+          `loadKerasWeights: the weights file has ${path} (shape ${fmtShape(node.shape)}); ` +
+            `expected every weight to belong to a variable of the model, but none matches it`,
+        );
+      }
+    }
+  }
+}
+
+/** A layer's sub-layers with the attribute names that hold them (lists are not used by Strata). */
+function subLayers(layer: Layer): [string, Layer][] {
+  const found: [string, Layer][] = [];
+  for (const [name, value] of Object.entries(layer)) {
+    if (value instanceof Layer) found.push([name, value]);
+    else if (Array.isArray(value) && value.some((v) => v instanceof Layer)) {
+      throw new StrataError(
+        `loadKerasWeights: layer "${layer.name}" holds a list of layers in "${name}"; ` +
+          `expected sub-layers in single attributes (lists are not supported yet)`,
+      );
+    }
+  }
+  return found;
+}

@@ -1,0 +1,163 @@
+/**
+ * Strata computes what Keras computes: each Keras 3.16 fixture model is rebuilt from its
+ * config.json, given the weights Keras saved (model.weights.h5), and must reproduce the
+ * predictions Keras made in inference mode to float32 tolerance.
+ *
+ * Max abs error against Keras, measured when this test was written:
+ *   mlp 6.0e-8, convnet 7.5e-9, conv_zoo 1.2e-7, seq 3.0e-8, multi 4.5e-8, attn 3.0e-8.
+ * (attn was 4.4e-6 before activation "gelu" became the exact form, as keras.activations.gelu is.)
+ */
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import * as st from "../../src/index.js";
+import { StrataError } from "../../src/errors.js";
+import { readHdf5 } from "../../src/io/hdf5.js";
+import { kerasSnakeCase, loadKerasWeights } from "../../src/io/keras-weights.js";
+import { ZipReader } from "../../src/io/zip.js";
+import { Input } from "../../src/layers/core/input.js";
+import * as layers from "../../src/layers/index.js";
+import { modelFromConfig } from "../../src/models/config.js";
+import type { Model } from "../../src/models/model.js";
+import { Sequential } from "../../src/models/sequential.js";
+import { assertClose } from "../helpers.js";
+
+const SHIPPED = new URL("../fixtures/keras/", import.meta.url).pathname;
+const FIXTURES =
+  process.env.STRATA_KERAS_FIXTURES ??
+  new URL("../../../shared/fixtures/keras/", import.meta.url).pathname;
+const NAMES = ["mlp", "convnet", "conv_zoo", "seq", "multi", "attn"];
+const haveFixtures = existsSync(`${FIXTURES}/mlp.keras`);
+if (!haveFixtures) console.log(`# skipped the Keras parity checks: no fixtures at ${FIXTURES}`);
+
+// Float32 tolerance; the errors measured are far below it (see above).
+const TOL = { atol: 1e-5, rtol: 1e-4 };
+
+interface IoArray {
+  shape: number[];
+  dtype: string;
+  data: number[];
+}
+interface Io {
+  keras_version: string;
+  inputs: Record<string, IoArray>;
+  outputs: IoArray[];
+}
+
+function toTensor(a: IoArray): st.Tensor {
+  const data =
+    a.dtype.startsWith("int") || a.dtype.startsWith("uint")
+      ? Int32Array.from(a.data)
+      : a.dtype === "float64"
+        ? Float64Array.from(a.data)
+        : Float32Array.from(a.data);
+  return new st.Tensor(data, a.shape);
+}
+
+/** The model rebuilt from `<dir>/<name>.keras`'s config.json, with Keras's weights loaded. */
+function loadKeras(
+  dir: string,
+  name: string,
+  edit?: (config: Record<string, unknown>) => void,
+): Model {
+  const zip = new ZipReader(readFileSync(`${dir}/${name}.keras`), `${name}.keras`);
+  const config = JSON.parse(new TextDecoder().decode(zip.read("config.json"))) as Record<
+    string,
+    unknown
+  >;
+  edit?.(config);
+  const model = modelFromConfig(config) as Model;
+  loadKerasWeights(model, readHdf5(zip.read("model.weights.h5"), `${name}/model.weights.h5`));
+  return model;
+}
+
+/** Predicts on the saved inputs and compares with Keras's outputs; returns the max abs error. */
+function checkParity(dir: string, name: string): number {
+  const model = loadKeras(dir, name);
+  const io = JSON.parse(readFileSync(`${dir}/${name}.io.json`, "utf8")) as Io;
+  assert.match(io.keras_version, /^3\./);
+  // Inputs in the model's order, matched by name where the model has several.
+  const names = Object.keys(io.inputs);
+  const order = names.length > 1 ? model.inputNames : names;
+  assert.deepEqual([...order].sort(), [...names].sort(), "input names");
+  const xs = order.map((n) => toTensor(io.inputs[n]!));
+  const out = model.predictOnBatch(xs.length === 1 ? xs[0]! : xs);
+  const outs = Array.isArray(out) ? out : [out];
+  assert.equal(outs.length, io.outputs.length, "number of outputs");
+  let worst = 0;
+  outs.forEach((y, i) => {
+    const expected = io.outputs[i]!;
+    assert.deepEqual(y.shape, expected.shape, `output ${i} shape`);
+    assertClose(y, expected.data, TOL);
+    y.data.forEach((v, j) => (worst = Math.max(worst, Math.abs(Number(v) - expected.data[j]!))));
+  });
+  return worst;
+}
+
+describe("Keras parity: the shipped seq fixture", () => {
+  it("seq (Embedding, LSTM, GRU, causal Conv1D, SimpleRNN go_backwards, Bidirectional) matches Keras", () => {
+    const err = checkParity(SHIPPED, "seq");
+    console.log(`seq (shipped): max abs error ${err.toExponential(2)}`);
+  });
+
+  it("names a container's layers by snake_case class name, as Keras does", () => {
+    assert.equal(kerasSnakeCase("Conv2DTranspose"), "conv2d_transpose");
+    assert.equal(kerasSnakeCase("LSTM"), "lstm");
+    assert.equal(kerasSnakeCase("GlobalAveragePooling1D"), "global_average_pooling1d");
+    assert.equal(kerasSnakeCase("MultiHeadAttention"), "multi_head_attention");
+  });
+
+  it("names the layer, the h5 path and both shapes on a shape mismatch", () => {
+    const widen = (config: Record<string, unknown>): void => {
+      const list = (
+        config.config as { layers: { class_name: string; config: { units?: number } }[] }
+      ).layers;
+      list.find((l) => l.class_name === "Dense")!.config.units = 2;
+    };
+    assert.throws(
+      () => loadKeras(SHIPPED, "seq", widen),
+      (e: Error) => {
+        assert.ok(e instanceof StrataError);
+        assert.match(e.message, /layer "dense_4" \(Dense\)/);
+        assert.match(
+          e.message,
+          /expected shape \[18,2\]; the weights file has \[18,1\] at layers\/dense\/vars\/0/,
+        );
+        return true;
+      },
+    );
+  });
+
+  const weights = (): ReturnType<typeof readHdf5> =>
+    readHdf5(new ZipReader(readFileSync(`${SHIPPED}/seq.keras`)).read("model.weights.h5"));
+
+  it("refuses a model whose variables the file lacks", () => {
+    const model = new Sequential([Input({ shape: [5] }), new layers.LayerNormalization()]);
+    assert.throws(
+      () => loadKerasWeights(model, weights()),
+      /layer "layer_normalization\w*" \(LayerNormalization\), variable .*gamma: expected a dataset of shape \[5\] at layers\/layer_normalization\/vars\/0 in the weights file; received none/,
+    );
+  });
+
+  it("refuses a file with weights the model has no variable for", () => {
+    // Takes layers/embedding ([50,4]); the file's other layers are left over.
+    const model = new Sequential([Input({ shape: [10] }), new layers.Embedding(50, 4)]);
+    assert.throws(
+      () => loadKerasWeights(model, weights()),
+      /the weights file has layers\/\w+\/.*; expected every weight to belong to a variable of the model/,
+    );
+  });
+});
+
+describe(
+  "Keras parity: the Keras 3.16 fixtures",
+  { skip: haveFixtures ? false : `no fixtures at ${FIXTURES}` },
+  () => {
+    for (const name of NAMES) {
+      it(`${name}: reproduces Keras's predictions from its saved weights`, () => {
+        const err = checkParity(FIXTURES, name);
+        console.log(`${name}: max abs error ${err.toExponential(2)}`);
+      });
+    }
+  },
+);
