@@ -60,6 +60,9 @@ export function loadKerasWeights(model: Model, root: Hdf5Group): KerasWeightsRep
   const loader = new Loader(root);
   loader.container(modelLayers(model), "layers");
   loader.checkAllUsed(root.has("layers") ? root.group("layers") : null);
+  // Only now that every weight has been found and checked does the model change: a bad file
+  // leaves it as it was.
+  for (const [v, value] of loader.pending) v.assign(value);
   return { assigned: loader.assigned };
 }
 
@@ -71,6 +74,8 @@ function modelLayers(model: Model): Layer[] {
 
 class Loader {
   readonly assigned: string[] = [];
+  /** Each variable with its value from the file, assigned once all are checked. */
+  readonly pending: [Variable, Tensor][] = [];
   private readonly used = new Set<string>();
   private readonly visited = new Set<Layer>();
 
@@ -134,7 +139,7 @@ class Loader {
             : raw instanceof Float32Array
               ? raw
               : Float32Array.from(raw, Number);
-    v.assign(new Tensor(data, [...ds.shape]));
+    this.pending.push([v, new Tensor(data, [...ds.shape])]);
     this.used.add(path);
     this.assigned.push(path);
   }

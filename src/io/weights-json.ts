@@ -133,6 +133,11 @@ export async function loadWeightsFile(path: string): Promise<WeightsFile> {
       throw new StrataError(`Cannot read weights from "${path}": it is a directory`);
     throw err;
   }
+  return parseWeightsFile(text, path);
+}
+
+/** Validates the text of a file written by `saveWeightsFile`; `path` names it in errors. */
+export function parseWeightsFile(text: string, path: string): WeightsFile {
   let doc: unknown;
   try {
     doc = JSON.parse(text);

@@ -323,13 +323,23 @@ export class Model extends Layer {
   }
 
   /**
-   * Keras `load_weights`: weights are matched by position and checked (count, shapes) before any is
-   * set. A compiled model also gets the optimizer's saved state (building the optimizer first), as
-   * Keras does; like Keras, a mismatched optimizer is skipped with a warning.
+   * Keras `load_weights`: from a Keras 3 `.weights.h5` or `.keras` file (weights matched by Keras's
+   * layout), or from `saveWeights`' interim JSON (matched by position). Everything is checked
+   * (count, shapes) before any weight is set. A compiled model also gets the optimizer's saved
+   * state (building the optimizer first), as Keras does; like Keras, a mismatched optimizer is
+   * skipped with a warning.
    */
   async loadWeights(path: string): Promise<void> {
+    // Keras 3's files (a `.weights.h5`, or the weights inside a `.keras` archive) are told apart
+    // from Strata's interim JSON by their first bytes, whatever the file is called.
+    const keras = await import("../io/keras-file.js");
+    const bytes = await keras.readBytes(path, "loadWeights");
+    if (keras.fileKind(bytes) !== "other") {
+      keras.loadKerasWeightsBytes(this, bytes, path, this.compiled !== null);
+      return;
+    }
     const io = await import("../io/weights-json.js");
-    const file = await io.loadWeightsFile(path);
+    const file = io.parseWeightsFile(new TextDecoder().decode(bytes), path);
     const vars = this.weights;
     io.checkWeightsMatch(path, `model "${this.name}"`, vars, file.weights);
     vars.forEach((v, i) => v.assign(io.tensorOf(file.weights[i]!)));

@@ -100,7 +100,7 @@ describe("Model.saveWeights / loadWeights", () => {
       message: /the file has 4 weights, the model has 2/,
     });
     await assert.rejects(single.loadWeights(join(dir, "missing.weights.json")), {
-      message: /No weights file found/,
+      message: /loadWeights: no file found at/,
     });
   });
 });

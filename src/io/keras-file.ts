@@ -1,0 +1,105 @@
+/**
+ * Reading Keras 3's files: the `.keras` archive (a zip of config.json, metadata.json and
+ * model.weights.h5) and `save_weights`' `.weights.h5`. Writing them is still to come; Strata's
+ * own `saveWeights` writes its interim JSON format.
+ */
+import { readFile } from "node:fs/promises";
+import { StrataError, ValueError } from "../errors.js";
+import type { CustomObjects } from "../layers/registry.js";
+import { modelFromConfig } from "../models/config.js";
+import type { Model } from "../models/model.js";
+import { Tensor } from "../tensor/tensor.js";
+import { type Hdf5Group, readHdf5 } from "./hdf5.js";
+import { loadKerasWeights } from "./keras-weights.js";
+import { ZipReader } from "./zip.js";
+
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04];
+
+/** What a weights or model file holds, read from its first bytes. */
+export function fileKind(bytes: Uint8Array): "hdf5" | "zip" | "other" {
+  const starts = (sig: number[]) => sig.every((b, i) => bytes[i] === b);
+  return starts(HDF5_SIGNATURE) ? "hdf5" : starts(ZIP_SIGNATURE) ? "zip" : "other";
+}
+
+export async function readBytes(path: string, who: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new StrataError(`${who}: no file found at "${path}"`);
+    if (code === "EISDIR") throw new StrataError(`${who}: "${path}" is a directory, not a file`);
+    throw new StrataError(`${who}: could not read "${path}" (${(err as Error).message})`);
+  }
+}
+
+/**
+ * The model weights of a Keras 3 file: a `.weights.h5` (HDF5) or a `.keras` archive. With
+ * `optimizer`, a compiled model's optimizer also gets its saved state, as Keras loads it.
+ */
+export function loadKerasWeightsBytes(
+  model: Model,
+  bytes: Uint8Array,
+  path: string,
+  optimizer: boolean,
+): void {
+  const root =
+    fileKind(bytes) === "zip"
+      ? readHdf5(new ZipReader(bytes, path).read("model.weights.h5"), `${path}/model.weights.h5`)
+      : readHdf5(bytes, path);
+  loadKerasWeights(model, root);
+  if (optimizer) loadOptimizerState(model, root);
+}
+
+/** Keras `models.load_model` for a `.keras` archive: the model, compiled as saved unless `compile: false`. */
+export async function loadKerasModel(
+  path: string,
+  opts: { customObjects?: CustomObjects; compile?: boolean } = {},
+): Promise<Model> {
+  const who = "loadModel";
+  const bytes = await readBytes(path, who);
+  if (fileKind(bytes) !== "zip") {
+    throw new ValueError(
+      `${who}: expected a Keras 3 ".keras" archive (a zip); "${path}" is not one` +
+        (fileKind(bytes) === "hdf5" ? " (it is HDF5: a legacy .h5 model, not supported yet)" : ""),
+    );
+  }
+  const zip = new ZipReader(bytes, path);
+  let config: Record<string, unknown>;
+  try {
+    config = JSON.parse(new TextDecoder().decode(zip.read("config.json"))) as Record<
+      string,
+      unknown
+    >;
+  } catch (err) {
+    if (err instanceof StrataError) throw err;
+    throw new StrataError(`${who}: ${path}/config.json is not JSON (${(err as Error).message})`);
+  }
+  if (opts.compile === false) delete config.compile_config;
+  const model = modelFromConfig(config, opts.customObjects);
+  loadKerasWeightsBytes(model, bytes, path, model.compiled !== null);
+  return model;
+}
+
+/** The optimizer's variables Keras saved (`optimizer/vars/0` …), into a compiled model's optimizer. */
+function loadOptimizerState(model: Model, root: Hdf5Group): void {
+  const opt = model.compiled?.optimizer;
+  if (!opt || !root.has("optimizer/vars")) return;
+  const vars = root.group("optimizer/vars");
+  const store: Record<string, Tensor> = {};
+  for (const key of vars.keys()) {
+    const ds = vars.dataset(key);
+    const data = ds.read();
+    if (Array.isArray(data)) {
+      throw new StrataError(`loadWeights: optimizer/vars/${key} holds strings; expected numbers`);
+    }
+    // The step counter is int64 under some Keras backends; Strata keeps it in int32.
+    const values =
+      data instanceof Float32Array || data instanceof Float64Array
+        ? data
+        : Int32Array.from(data as ArrayLike<number | bigint>, Number);
+    store[key] = new Tensor(values, [...ds.shape]);
+  }
+  if (!opt.built) opt.build(model.trainableWeights);
+  opt.loadOwnVariables(store);
+}
