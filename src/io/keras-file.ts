@@ -1,7 +1,7 @@
 /**
- * Reading Keras 3's files: the `.keras` archive (a zip of config.json, metadata.json and
- * model.weights.h5) and `save_weights`' `.weights.h5`. Writing them is still to come; Strata's
- * own `saveWeights` writes its interim JSON format.
+ * Keras 3's files: the `.keras` archive (a zip of metadata.json, config.json and
+ * model.weights.h5) and `save_weights`' `.weights.h5`, read and written. Every write goes
+ * through `writeFileAtomic`, so a failed save leaves the previous file whole.
  */
 import { readFile } from "node:fs/promises";
 import { StrataError, ValueError } from "../errors.js";
@@ -12,6 +12,13 @@ import { Tensor } from "../tensor/tensor.js";
 import { type Hdf5Group, readHdf5 } from "./hdf5.js";
 import { loadKerasWeights } from "./keras-weights.js";
 import { ZipReader } from "./zip.js";
+import { encodeZip } from "./zip-write.js";
+import { writeFileAtomic } from "./atomic-write.js";
+import { encodeKerasWeights } from "./keras-weights-write.js";
+import { serializeLayer } from "../layers/registry.js";
+
+/** The Keras release whose `.keras` format Strata writes (the version its fixtures were saved by). */
+export const KERAS_VERSION = "3.16.0";
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04];
@@ -102,4 +109,39 @@ function loadOptimizerState(model: Model, root: Hdf5Group): void {
   }
   if (!opt.built) opt.build(model.trainableWeights);
   opt.loadOwnVariables(store);
+}
+
+/** Keras `save_weights` to a `.weights.h5` path: the model's and a built optimizer's variables. */
+export async function saveKerasWeightsFile(model: Model, path: string): Promise<void> {
+  await writeFileAtomic(path, encodeKerasWeights(model));
+}
+
+/**
+ * Keras `model.save("x.keras")`: metadata.json, config.json (the serialized model, with
+ * `compile_config` when compiled) and model.weights.h5, zipped in Keras's member order.
+ */
+export async function saveKerasModel(model: Model, path: string): Promise<void> {
+  if (typeof path !== "string" || !path.endsWith(".keras")) {
+    throw new ValueError(
+      `model.save: expected a filepath ending in ".keras" (Keras 3's format); received ${JSON.stringify(path)}. ` +
+        `To save only the weights, use model.saveWeights("….weights.h5")`,
+    );
+  }
+  const metadata = { keras_version: KERAS_VERSION, date_saved: kerasDate(new Date()) };
+  const encode = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
+  const bytes = encodeZip([
+    ["metadata.json", encode(metadata)],
+    ["config.json", encode(serializeLayer(model))],
+    ["model.weights.h5", encodeKerasWeights(model)],
+  ]);
+  await writeFileAtomic(path, bytes);
+}
+
+/** Keras's `date_saved`: local time as "%Y-%m-%d@%H:%M:%S". */
+function kerasDate(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  return (
+    `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}` +
+    `@${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`
+  );
 }

@@ -52,13 +52,70 @@ export interface KerasWeightsReport {
   assigned: string[];
 }
 
+/** One object of Keras's layout: the group that holds it and its own variables, in order. */
+export interface KerasLayoutEntry {
+  layer: Layer;
+  /** The object's group: "" for the model itself, else e.g. "layers/lstm/cell". */
+  path: string;
+  /** Its own variables (not its sub-layers'), saved as `<path>/vars/0`, `1` …. */
+  vars: Variable[];
+}
+
+/** `<group>/<name>`, where the model's own group is the root "". */
+export function kerasPath(group: string, name: string): string {
+  return group === "" ? name : `${group}/${name}`;
+}
+
+/**
+ * Walks `model` as Keras 3's saving_lib does (see the file comment) and lists every object with
+ * its group path and own variables, in Keras's order: the model itself first (path ""), then its
+ * layers. Both loading and saving go through this walk, so they cannot disagree on a path.
+ */
+export function kerasLayout(model: Model): KerasLayoutEntry[] {
+  const entries: KerasLayoutEntry[] = [];
+  const visited = new Set<Layer>();
+  const container = (layers: readonly Layer[], path: string): void => {
+    const counts = new Map<string, number>();
+    for (const layer of layers) {
+      // "Custom>MyLayer" (a registered name) → the Python class name "MyLayer".
+      const cls = kerasSnakeCase(kerasClassName(layer).split(">").pop()!);
+      const n = counts.get(cls);
+      counts.set(cls, n === undefined ? 0 : n + 1);
+      visit(layer, `${path}/${n === undefined ? cls : `${cls}_${n + 1}`}`);
+    }
+  };
+  // One layer: its own variables, then its sub-layers (attributes, or a nested model's layers).
+  const visit = (layer: Layer, path: string): void => {
+    if (visited.has(layer)) return; // shared: saved once, at its first path
+    visited.add(layer);
+    if (layer.weights.length === 0) {
+      entries.push({ layer, path, vars: [] }); // Keras still writes an empty `vars` group
+      return;
+    }
+    // A nested model keeps its layers in a container, like the top-level model.
+    const inner = layer instanceof Model ? modelLayers(layer) : null;
+    const subs = inner ? [] : subLayers(layer);
+    const inSubs = new Set((inner ?? subs.map(([, l]) => l)).flatMap((l) => l.weights));
+    entries.push({ layer, path, vars: layer.weights.filter((v) => !inSubs.has(v)) });
+    if (inner) container(inner, kerasPath(path, "layers"));
+    for (const [name, sub] of subs) visit(sub, kerasPath(path, attributeName(name)));
+  };
+  // The model's own group holds no variables of its own (they all belong to its layers).
+  entries.push({ layer: model, path: "", vars: [] });
+  visited.add(model);
+  container(modelLayers(model), "layers");
+  return entries;
+}
+
 /**
  * Assigns every variable of `model` from `root`, the root group of a Keras 3 weights file.
  * The model must be built (a model rebuilt from a `.keras` config.json is).
  */
 export function loadKerasWeights(model: Model, root: Hdf5Group): KerasWeightsReport {
   const loader = new Loader(root);
-  loader.container(modelLayers(model), "layers");
+  for (const { layer, path, vars } of kerasLayout(model)) {
+    vars.forEach((v, i) => loader.assign(layer, v, kerasPath(path, `vars/${i}`)));
+  }
   loader.checkAllUsed(root.has("layers") ? root.group("layers") : null);
   // Only now that every weight has been found and checked does the model change: a bad file
   // leaves it as it was.
@@ -77,38 +134,10 @@ class Loader {
   /** Each variable with its value from the file, assigned once all are checked. */
   readonly pending: [Variable, Tensor][] = [];
   private readonly used = new Set<string>();
-  private readonly visited = new Set<Layer>();
 
   constructor(private readonly root: Hdf5Group) {}
 
-  /** The layers of a container, at `<path>/<snake_case class name>[_<n>]`. */
-  container(layers: readonly Layer[], path: string): void {
-    const counts = new Map<string, number>();
-    for (const layer of layers) {
-      // "Custom>MyLayer" (a registered name) → the Python class name "MyLayer".
-      const cls = kerasSnakeCase(kerasClassName(layer).split(">").pop()!);
-      const n = counts.get(cls);
-      counts.set(cls, n === undefined ? 0 : n + 1);
-      this.layer(layer, `${path}/${n === undefined ? cls : `${cls}_${n + 1}`}`);
-    }
-  }
-
-  /** One layer: its own variables, then its sub-layers (attributes, or a nested model's layers). */
-  layer(layer: Layer, path: string): void {
-    if (this.visited.has(layer)) return;
-    this.visited.add(layer);
-    if (layer.weights.length === 0) return; // nothing to assign (Keras saves an empty group)
-    // A nested model keeps its layers in a container, like the top-level model.
-    const inner = layer instanceof Model ? modelLayers(layer) : null;
-    const subs = inner ? [] : subLayers(layer);
-    const inSubs = new Set((inner ?? subs.map(([, l]) => l)).flatMap((l) => l.weights));
-    const own = layer.weights.filter((v) => !inSubs.has(v));
-    own.forEach((v, i) => this.assign(layer, v, `${path}/vars/${i}`));
-    if (inner) this.container(inner, `${path}/layers`);
-    for (const [name, sub] of subs) this.layer(sub, `${path}/${attributeName(name)}`);
-  }
-
-  private assign(layer: Layer, v: Variable, path: string): void {
+  assign(layer: Layer, v: Variable, path: string): void {
     const where = `loadKerasWeights: layer "${layer.name}" (${kerasClassName(layer)}), variable ${v.name}`;
     let ds: Hdf5Dataset;
     try {
@@ -168,7 +197,7 @@ function subLayers(layer: Layer): [string, Layer][] {
     if (value instanceof Layer) found.push([name, value]);
     else if (Array.isArray(value) && value.some((v) => v instanceof Layer)) {
       throw new StrataError(
-        `loadKerasWeights: layer "${layer.name}" holds a list of layers in "${name}"; ` +
+        `Keras weights layout: layer "${layer.name}" holds a list of layers in "${name}"; ` +
           `expected sub-layers in single attributes (lists are not supported yet)`,
       );
     }

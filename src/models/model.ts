@@ -311,15 +311,30 @@ export class Model extends Layer {
 
   /**
    * Keras `save_weights`: the model's weights, and the optimizer's state once it is built, written
-   * atomically to `path` — for now in Strata's interim JSON format (src/io/weights-json.ts).
+   * atomically to `path`. A path ending in `.weights.h5` gets Keras 3's HDF5 layout (readable by
+   * Keras's `load_weights`); any other path gets Strata's interim JSON (src/io/weights-json.ts).
    */
   async saveWeights(path: string): Promise<void> {
     // Imported on demand: saving is rare and io/ should not load with every model.
+    if (typeof path === "string" && path.endsWith(".weights.h5")) {
+      const keras = await import("../io/keras-file.js");
+      await keras.saveKerasWeightsFile(this, path);
+      return;
+    }
     const io = await import("../io/weights-json.js");
     const opt = this.compiled?.optimizer;
     await io.saveWeightsFile(path, this.weights.map(io.entryOf), {
       optimizer: opt?.built ? opt.variables.map(io.entryOf) : null,
     });
+  }
+
+  /**
+   * Keras `model.save`: the whole model (config, compile settings, weights and optimizer state) as
+   * a Keras 3 `.keras` archive, written atomically. Read it back with `st.models.loadModel`.
+   */
+  async save(path: string): Promise<void> {
+    const keras = await import("../io/keras-file.js");
+    await keras.saveKerasModel(this, path);
   }
 
   /**

@@ -113,7 +113,7 @@ describe("model.loadWeights with Keras's files", () => {
   it("keeps reading Strata's own saveWeights files", async () => {
     await inTempDir(async (dir) => {
       const model = await st.models.loadModel(`${SHIPPED}/seq.keras`, { compile: false });
-      const path = join(dir, "mine.weights.h5");
+      const path = join(dir, "mine.weights.json");
       await model.saveWeights(path);
       const copy = await st.models.loadModel(`${SHIPPED}/seq.keras`, { compile: false });
       copy.setWeights(copy.getWeights().map((w) => st.zerosLike(w)));

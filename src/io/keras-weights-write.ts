@@ -1,0 +1,40 @@
+/**
+ * Writes a Strata model's variables in Keras 3's weights layout (the inverse of
+ * `loadKerasWeights`; both walk the model with `kerasLayout`): every object gets a `vars` group
+ * holding its own variables as datasets `0`, `1` …, and a built optimizer's variables go to
+ * `optimizer/vars/0` … (iteration count, learning rate, then its slots, as Keras orders them).
+ * The result is the `model.weights.h5` of a `.keras` archive, or a `save_weights` file.
+ */
+import type { Variable } from "../autodiff/variable.js";
+import type { Model } from "../models/model.js";
+import { type Hdf5WriteData, Hdf5WriteGroup, encodeHdf5 } from "./hdf5-write.js";
+import { kerasLayout, kerasPath } from "./keras-weights.js";
+
+/** The HDF5 tree of `model`'s weights (and its optimizer's state once built). */
+export function kerasWeightsTree(model: Model): Hdf5WriteGroup {
+  const root = new Hdf5WriteGroup();
+  for (const { path, vars } of kerasLayout(model)) {
+    const group = root.group(kerasPath(path, "vars"));
+    vars.forEach((v, i) => group.dataset(String(i), dataOf(v), v.shape));
+  }
+  const opt = model.compiled?.optimizer;
+  if (opt?.built) {
+    const group = root.group("optimizer/vars");
+    opt.variables.forEach((v, i) => group.dataset(String(i), dataOf(v), v.shape));
+  }
+  return root;
+}
+
+/** The bytes of a Keras 3 `.weights.h5` file for `model`. */
+export function encodeKerasWeights(model: Model): Uint8Array {
+  return encodeHdf5(kerasWeightsTree(model));
+}
+
+/** A variable's values as an HDF5-writable array; booleans are stored as int32 0/1. */
+function dataOf(v: Variable): Hdf5WriteData {
+  const data = v.value.data;
+  if (data instanceof Float32Array || data instanceof Float64Array || data instanceof Int32Array) {
+    return data;
+  }
+  return v.dtype === "float32" ? Float32Array.from(data, Number) : Int32Array.from(data, Number);
+}
