@@ -193,19 +193,53 @@ describe("ModelCheckpoint", () => {
     ]);
   });
 
-  it("accepts any extension with saveWeightsOnly; refuses full-model saving for now", async () => {
+  it("saves .weights.h5 (HDF5) with saveWeightsOnly and the whole model to .keras, as Keras does", async () => {
     const dir = await freshDir();
     const { model, x, y } = tinyModel(9);
     await model.fit(x, y, {
       epochs: 1,
       batchSize: 12,
       verbose: 0,
-      callbacks: [new ModelCheckpoint(join(dir, "w.weights.h5"), { saveWeightsOnly: true })],
+      callbacks: [
+        new ModelCheckpoint(join(dir, "w.weights.h5"), { saveWeightsOnly: true }),
+        new ModelCheckpoint(join(dir, "m-{epoch}.keras")),
+      ],
     });
-    assert.equal((await loadWeightsFile(join(dir, "w.weights.h5"))).weights.length, 4);
-    assert.throws(() => new ModelCheckpoint(join(dir, "model.keras")), {
-      message: /saving the full model \(\.keras\) is not available yet; pass saveWeightsOnly: true/,
+    // .weights.h5 is now Keras's HDF5 layout, not JSON: loadWeights reads it back.
+    const h5 = await readFile(join(dir, "w.weights.h5"));
+    assert.deepEqual([...h5.subarray(0, 4)], [0x89, 0x48, 0x44, 0x46]);
+    await assert.rejects(loadWeightsFile(join(dir, "w.weights.h5")));
+    const copy = tinyModel(10).model;
+    await copy.loadWeights(join(dir, "w.weights.h5"));
+    assert.deepEqual(flat(copy.getWeights()), flat(model.getWeights()));
+    // The .keras checkpoint is a whole model: config, compile settings, weights.
+    const loaded = await st.models.loadModel(join(dir, "m-1.keras"));
+    assert.deepEqual(flat(loaded.getWeights()), flat(model.getWeights()));
+    assert.ok(loaded.compiled);
+    assert.deepEqual(
+      (loaded.predictOnBatch(x) as st.Tensor).toArray(),
+      (model.predictOnBatch(x) as st.Tensor).toArray(),
+    );
+  });
+
+  it("refuses an extension that does not go with the mode, as Keras does", async () => {
+    const dir = await freshDir();
+    assert.throws(() => new ModelCheckpoint(join(dir, "model.h5")), {
+      name: "ValueError",
+      message:
+        /the filepath provided must end in "\.keras" \(Keras model format\).*Received: filepath=.*model\.h5/,
     });
+    assert.throws(() => new ModelCheckpoint(join(dir, "w.weights.h5")), {
+      message: /must end in "\.keras".*saveWeightsOnly: true with a "\.weights\.h5" filepath/,
+    });
+    assert.throws(() => new ModelCheckpoint(join(dir, "model.keras"), { saveWeightsOnly: true }), {
+      name: "ValueError",
+      message:
+        /when using saveWeightsOnly: true, the filepath provided must end in "\.weights\.h5".*Received: filepath=.*model\.keras/,
+    });
+    // Strata's interim JSON stays accepted in both modes (weights only).
+    assert.doesNotThrow(() => new ModelCheckpoint("x.weights.json"));
+    assert.doesNotThrow(() => new ModelCheckpoint("x.weights.json", { saveWeightsOnly: true }));
     assert.throws(() => new ModelCheckpoint("x.weights.json", { saveFreq: "batch" as never }), {
       message: /unrecognized saveFreq: batch/,
     });

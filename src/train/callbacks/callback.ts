@@ -23,6 +23,8 @@ export interface CallbackModel {
   } | null;
   /** Used by ModelCheckpoint and BackupAndRestore. */
   saveWeights?(path: string): Promise<void>;
+  /** Keras `model.save` (a `.keras` archive), used by ModelCheckpoint for full-model saves. */
+  save?(path: string): Promise<void>;
   loadWeights?(path: string): Promise<void>;
   /**
    * Set by a callback in `onTrainBegin` to make `fit` start at this epoch instead of `initialEpoch`

@@ -25,11 +25,11 @@ export interface ModelCheckpointOptions {
 /**
  * Keras `ModelCheckpoint`: saves the model (or its weights) at each epoch end or every `saveFreq`
  * batches. `filepath` may hold Python format fields filled from the epoch (1-based), the batch (with
- * an integer `saveFreq`) and the logs: `"ckpt-{epoch:02d}-{val_loss:.2f}.weights.json"`.
+ * an integer `saveFreq`) and the logs: `"ckpt-{epoch:02d}-{val_loss:.2f}.keras"`.
  *
- * Until full-model `.keras` saving exists, only weights can be saved (through `model.saveWeights`,
- * in Strata's interim JSON format whatever the extension): pass `saveWeightsOnly: true`, or a path
- * ending in `.weights.json`.
+ * The extension goes with the mode, as in Keras 3: the whole model (`model.save`, the default)
+ * needs a path ending in `.keras`; `saveWeightsOnly: true` (`model.saveWeights`) needs
+ * `.weights.h5`. Strata's interim `.weights.json` (weights only) is accepted in either mode.
  */
 export class ModelCheckpoint extends Callback {
   readonly filepath: string;
@@ -67,10 +67,17 @@ export class ModelCheckpoint extends Callback {
       );
     }
     this.best = opts.initialValueThreshold ?? null;
-    if (!this.saveWeightsOnly && !filepath.endsWith(".weights.json")) {
-      throw new StrataError(
-        `${who}: saving the full model (.keras) is not available yet; pass saveWeightsOnly: true, or a ` +
-          `filepath ending in ".weights.json", to save the weights. Received: filepath=${filepath}`,
+    if (this.weightsOnly) {
+      if (!filepath.endsWith(".weights.h5") && !filepath.endsWith(".weights.json")) {
+        throw new ValueError(
+          `${who}: when using saveWeightsOnly: true, the filepath provided must end in ".weights.h5" ` +
+            `(Keras weights format) or Strata's interim ".weights.json". Received: filepath=${filepath}`,
+        );
+      }
+    } else if (!filepath.endsWith(".keras")) {
+      throw new ValueError(
+        `${who}: the filepath provided must end in ".keras" (Keras model format), or pass ` +
+          `saveWeightsOnly: true with a ".weights.h5" filepath. Received: filepath=${filepath}`,
       );
     }
   }
@@ -145,12 +152,19 @@ export class ModelCheckpoint extends Callback {
     return false;
   }
 
+  /** Weights only: asked for, or implied by Strata's interim `.weights.json` extension. */
+  private get weightsOnly(): boolean {
+    return this.saveWeightsOnly || this.filepath.endsWith(".weights.json");
+  }
+
   private async save(epoch: number, batch: number | null, logs: Logs): Promise<void> {
     const path = this.filePathFor(epoch, batch, logs);
     if (!this.shouldSave(epoch, logs, path)) return;
     const model = this.model!;
-    if (!model.saveWeights)
-      throw new StrataError(`ModelCheckpoint: model "${model.name}" has no saveWeights method`);
+    const method = this.weightsOnly ? "saveWeights" : "save";
+    if (!model[method]) {
+      throw new StrataError(`ModelCheckpoint: model "${model.name}" has no ${method} method`);
+    }
     if ((await stat(path).catch(() => null))?.isDirectory()) {
       throw new StrataError(
         `Please specify a non-directory filepath for ModelCheckpoint. Filepath used is an existing directory: ${path}`,
@@ -158,7 +172,7 @@ export class ModelCheckpoint extends Callback {
     }
     const dir = dirname(path);
     if (dir) await mkdir(dir, { recursive: true });
-    await model.saveWeights(path);
+    await model[method]!(path);
     if (this.verbose > 0) printMsg(`\nEpoch ${epoch + 1}: finished saving model to ${path}`);
   }
 }
