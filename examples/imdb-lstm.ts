@@ -1,6 +1,6 @@
 // Deep Learning with Python: an LSTM over word embeddings for IMDB reviews. The model is the 1st
-// edition's (ch. 6); as in the 2nd edition's ch. 11, a ModelCheckpoint keeps the epoch with the best
-// validation loss and that model is the one tested.
+// edition's (ch. 6); as in the 2nd edition's ch. 11, a ModelCheckpoint saves the epoch with the best
+// validation loss as a .keras file, and the model loaded from it is the one tested.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,7 +30,7 @@ await run("IMDB Embedding + LSTM test accuracy (best epoch)", async () => {
   ]);
   model.compile({ optimizer: "rmsprop", loss: "binary_crossentropy", metrics: ["accuracy"] });
   const dir = await mkdtemp(join(tmpdir(), "strata-imdb-lstm-"));
-  const best = join(dir, "best.weights.json");
+  const best = join(dir, "best.keras");
   try {
     await model.fit(xTrain, head(trainLabels.cast("float32"), n), {
       epochs: quick ? 1 : 10,
@@ -41,10 +41,10 @@ await run("IMDB Embedding + LSTM test accuracy (best epoch)", async () => {
     });
     const last = await model.evaluate(xTest, yTest, { verbose: 0 });
     console.log(`last epoch's test accuracy: ${last.accuracy!.toFixed(4)}`);
-    await model.loadWeights(best);
+    const bestModel = await st.models.loadModel(best);
+    const { accuracy } = await bestModel.evaluate(xTest, yTest);
+    return accuracy!.toFixed(4);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  const { accuracy } = await model.evaluate(xTest, yTest);
-  return accuracy!.toFixed(4);
 });

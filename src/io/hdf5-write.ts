@@ -18,6 +18,7 @@
  * addresses when it is written; the superblock, reserved at byte 0, is filled in last.
  */
 import { StrataError, fmtShape } from "../errors.js";
+import { HDF5_SIGNATURE } from "./hdf5.js";
 import { ByteSink, UNDEFINED, littleEndianBytes } from "./hdf5-write-bytes.js";
 import {
   INTERNAL_K,
@@ -117,7 +118,6 @@ function splitPath(path: string, base: string): string[] {
 }
 
 const SUPERBLOCK_SIZE = 96;
-const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** Message types used (HDF5 spec IV.A.2). */
 const MSG = { dataspace: 0x01, datatype: 0x03, fillValue: 0x05, layout: 0x08, symbolTable: 0x11 };
@@ -132,7 +132,7 @@ export function encodeHdf5(root: Hdf5WriteGroup): Uint8Array {
 }
 
 function writeSuperblock(sink: ByteSink, at: number, root: WrittenGroup): void {
-  SIGNATURE.forEach((b, i) => sink.u8(at + i, b));
+  HDF5_SIGNATURE.forEach((b, i) => sink.u8(at + i, b));
   // Versions (superblock, free space, root symbol table, reserved, shared header) are all 0.
   sink.u8(at + 13, 8); // size of offsets
   sink.u8(at + 14, 8); // size of lengths

@@ -23,7 +23,8 @@ import {
   readObjectHeader,
 } from "./hdf5-object.js";
 
-const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+/** The eight bytes an HDF5 file's superblock starts with. */
+export const HDF5_SIGNATURE: readonly number[] = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** The element type of a dataset, named as NumPy names it. */
 export type Hdf5DType =
@@ -90,8 +91,8 @@ export function readHdf5(bytes: Uint8Array, where = "hdf5"): Hdf5Group {
 
 /** The superblock is at byte 0, or at 512, 1024, 2048 … after a user block. */
 function findSuperblock(b: Hdf5Bytes): number {
-  for (let at = 0; at + SIGNATURE.length <= b.length; at = at === 0 ? 512 : at * 2) {
-    if (SIGNATURE.every((v, i) => b.bytes[at + i] === v)) return at;
+  for (let at = 0; at + HDF5_SIGNATURE.length <= b.length; at = at === 0 ? 512 : at * 2) {
+    if (HDF5_SIGNATURE.every((v, i) => b.bytes[at + i] === v)) return at;
   }
   return b.fail(
     `not an HDF5 file: expected the signature \\x89HDF\\r\\n\\x1a\\n at byte 0 ` +

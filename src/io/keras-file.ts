@@ -9,7 +9,7 @@ import type { CustomObjects } from "../layers/registry.js";
 import { modelFromConfig } from "../models/config.js";
 import type { Model } from "../models/model.js";
 import { Tensor } from "../tensor/tensor.js";
-import { type Hdf5Group, readHdf5 } from "./hdf5.js";
+import { HDF5_SIGNATURE, type Hdf5Group, readHdf5 } from "./hdf5.js";
 import { loadKerasWeights } from "./keras-weights.js";
 import { ZipReader } from "./zip.js";
 import { encodeZip } from "./zip-write.js";
@@ -20,12 +20,11 @@ import { serializeLayer } from "../layers/registry.js";
 /** The Keras release whose `.keras` format Strata writes (the version its fixtures were saved by). */
 export const KERAS_VERSION = "3.16.0";
 
-const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04];
 
 /** What a weights or model file holds, read from its first bytes. */
 export function fileKind(bytes: Uint8Array): "hdf5" | "zip" | "other" {
-  const starts = (sig: number[]) => sig.every((b, i) => bytes[i] === b);
+  const starts = (sig: readonly number[]) => sig.every((b, i) => bytes[i] === b);
   return starts(HDF5_SIGNATURE) ? "hdf5" : starts(ZIP_SIGNATURE) ? "zip" : "other";
 }
 
