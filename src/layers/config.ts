@@ -6,6 +6,7 @@ import {
 import { getConstraint } from "../nn/constraints.js";
 import { getInitializer } from "../nn/initializers.js";
 import { getRegularizer } from "../nn/regularizers.js";
+import { withoutGlobalDraws } from "../tensor/random.js";
 import { type KerasObject, camelizeKeys, isKerasObject } from "../nn/serialization.js";
 import type { LayerArgs } from "./layer.js";
 import type { ShapeSpec } from "./symbolic.js";
@@ -17,8 +18,9 @@ export function activationName(fn: Activation, given: unknown): string {
   return activationNames.find((n) => getActivation(n) === fn) ?? fn.name;
 }
 
+/** An initializer's Keras config; building it to read the config draws no random seed. */
 export function serializeInitializer(value: unknown, fallback: string): KerasObject {
-  return getInitializer(value ?? fallback).serialize();
+  return withoutGlobalDraws(() => getInitializer(value ?? fallback).serialize());
 }
 
 export function serializeRegularizer(value: unknown): KerasObject | null {

@@ -76,6 +76,21 @@ export function setSeed(seed: number): void {
   global = new Generator(seed);
 }
 
+/**
+ * Runs `fn` with a throwaway global generator, so that nothing it constructs advances the real
+ * one: serializing a config builds initializers only to read their configs, and saving a model
+ * must not change what the training after it draws.
+ */
+export function withoutGlobalDraws<T>(fn: () => T): T {
+  const saved = global;
+  global = new Generator(0);
+  try {
+    return fn();
+  } finally {
+    global = saved;
+  }
+}
+
 /** A seeded op uses its own stream; an unseeded one draws from the global generator. */
 export function generatorFor(seed?: number): Generator {
   return seed === undefined ? global : new Generator(seed);
