@@ -25,21 +25,13 @@ import type { Variable } from "../autodiff/variable.js";
 import { StrataError, fmtShape } from "../errors.js";
 import { Layer } from "../layers/layer.js";
 import { kerasClassName } from "../layers/registry.js";
+import { toSnakeCase } from "../nn/serialization.js";
 import { Model } from "../models/model.js";
 import { Sequential } from "../models/sequential.js";
 import { InputLayer } from "../layers/core/input.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { Hdf5Dataset, Hdf5Group } from "./hdf5.js";
 import { Hdf5Group as GroupClass } from "./hdf5.js";
-
-/** Keras's `naming.to_snake_case`: "Conv2DTranspose" → "conv2d_transpose", "LSTM" → "lstm". */
-export function kerasSnakeCase(name: string): string {
-  return name
-    .replace(/\W+/g, "")
-    .replace(/(.)([A-Z][a-z]+)/g, "$1_$2")
-    .replace(/([a-z])([A-Z])/g, "$1_$2")
-    .toLowerCase();
-}
 
 /** A Strata attribute name as Keras spells the same attribute: "forwardLayer" → "forward_layer". */
 function attributeName(name: string): string {
@@ -78,7 +70,7 @@ export function kerasLayout(model: Model): KerasLayoutEntry[] {
     const counts = new Map<string, number>();
     for (const layer of layers) {
       // "Custom>MyLayer" (a registered name) → the Python class name "MyLayer".
-      const cls = kerasSnakeCase(kerasClassName(layer).split(">").pop()!);
+      const cls = toSnakeCase(kerasClassName(layer).split(">").pop()!);
       const n = counts.get(cls);
       counts.set(cls, n === undefined ? 0 : n + 1);
       visit(layer, `${path}/${n === undefined ? cls : `${cls}_${n + 1}`}`);

@@ -1,7 +1,6 @@
 // The HDF5 writer: read back by Strata's reader and, when h5py is installed, by libhdf5 itself.
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { StrataError } from "../../src/errors.js";
@@ -10,6 +9,7 @@ import { readHdf5 } from "../../src/io/hdf5.js";
 import { encodeZip } from "../../src/io/zip-write.js";
 import { ZipReader } from "../../src/io/zip.js";
 import { h5pyDump, skipWithoutH5py } from "./h5py.js";
+import { inTempDir } from "../keras-fixtures.js";
 
 /** Nested groups, every dtype, a scalar, an empty dataset and a 300-member group. */
 function sampleTree(): Hdf5WriteGroup {
@@ -23,15 +23,6 @@ function sampleTree(): Hdf5WriteGroup {
   // 300 members: 38 symbol-table nodes under a two-level B-tree.
   for (let i = 0; i < 300; i++) root.dataset(`big/v${i}`, Int32Array.of(i, 1000 - i), [2]);
   return root;
-}
-
-async function inTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), "strata-h5w-"));
-  try {
-    return await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }
 
 describe("HDF5 writer", () => {

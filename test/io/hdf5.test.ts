@@ -1,18 +1,13 @@
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { StrataError } from "../../src/errors.js";
 import { type Hdf5Dataset, Hdf5Group, readHdf5 } from "../../src/io/hdf5.js";
 import { ZipReader } from "../../src/io/zip.js";
+import { FIXTURES, haveFixtures, NAMES, SHIPPED } from "../keras-fixtures.js";
 
 // One Keras fixture ships with the tests (seq: embeddings, LSTM, GRU, SimpleRNN, Bidirectional);
 // the other five, and the save_weights / legacy .h5 files, come from ../shared when present.
-const SHIPPED = new URL("../fixtures/keras/", import.meta.url).pathname;
-const FIXTURES =
-  process.env.STRATA_KERAS_FIXTURES ??
-  new URL("../../../shared/fixtures/keras/", import.meta.url).pathname;
-const NAMES = ["mlp", "convnet", "conv_zoo", "seq", "multi", "attn"];
-const haveFixtures = existsSync(`${FIXTURES}/mlp.keras`);
 if (!haveFixtures) console.log(`# skipped the Keras HDF5 fixtures: no fixtures at ${FIXTURES}`);
 
 const weightsInKeras = (path: string): Uint8Array =>

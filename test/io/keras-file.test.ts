@@ -1,8 +1,7 @@
 // Keras 3's files through the public API: st.models.loadModel and model.loadWeights.
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import * as st from "../../src/index.js";
@@ -10,12 +9,7 @@ import { StrataError } from "../../src/errors.js";
 import { readHdf5 } from "../../src/io/hdf5.js";
 import { ZipReader } from "../../src/io/zip.js";
 import { assertClose } from "../helpers.js";
-
-const SHIPPED = new URL("../fixtures/keras/", import.meta.url).pathname;
-const FIXTURES =
-  process.env.STRATA_KERAS_FIXTURES ??
-  new URL("../../../shared/fixtures/keras/", import.meta.url).pathname;
-const haveFixtures = existsSync(`${FIXTURES}/mlp.keras`);
+import { FIXTURES, haveFixtures, inTempDir, SHIPPED } from "../keras-fixtures.js";
 
 interface Io {
   inputs: Record<string, { shape: number[]; data: number[] }>;
@@ -23,15 +17,6 @@ interface Io {
 }
 const seqIo = JSON.parse(readFileSync(`${SHIPPED}/seq.io.json`, "utf8")) as Io;
 const seqInput = st.tensor(seqIo.inputs.input!.data, seqIo.inputs.input!.shape, "int32");
-
-async function inTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), "strata-keras-"));
-  try {
-    return await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 describe("models.loadModel", () => {
   it("loads a .keras archive Keras wrote: its config, weights and compile settings", async () => {

@@ -2,8 +2,7 @@
 // back by Strata and, when h5py is installed, checked against libhdf5 and Keras's own files.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
-import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import * as st from "../../src/index.js";
@@ -12,20 +11,7 @@ import { StrataError, ValueError } from "../../src/errors.js";
 import { readHdf5 } from "../../src/io/hdf5.js";
 import { ZipReader } from "../../src/io/zip.js";
 import { h5pyDump, h5pyTree, skipWithoutH5py } from "./h5py.js";
-
-const SHIPPED = new URL("../fixtures/keras/", import.meta.url).pathname;
-const FIXTURES =
-  process.env.STRATA_KERAS_FIXTURES ??
-  new URL("../../../shared/fixtures/keras/", import.meta.url).pathname;
-
-async function inTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), "strata-save-"));
-  try {
-    return await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+import { FIXTURES, inTempDir, SHIPPED } from "../keras-fixtures.js";
 
 const flat = (ws: { data: ArrayLike<number> }[]) => ws.flatMap((w) => Array.from(w.data));
 

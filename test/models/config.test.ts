@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { inflateRawSync } from "node:zlib";
 import * as st from "../../src/index.js";
@@ -17,15 +17,12 @@ import { modelFromConfig, modelFromJson } from "../../src/models/config.js";
 import { Model } from "../../src/models/model.js";
 import { Sequential } from "../../src/models/sequential.js";
 import { assertClose } from "../helpers.js";
+import { FIXTURES, haveFixtures, NAMES } from "../keras-fixtures.js";
 
 type Json = Record<string, unknown>;
 const json = (x: unknown): Json => JSON.parse(JSON.stringify(x)) as Json;
 
 // ------------------------------------------------------------ the Keras 3.16 fixtures
-
-const FIXTURES =
-  process.env.STRATA_KERAS_FIXTURES ??
-  new URL("../../../shared/fixtures/keras/", import.meta.url).pathname;
 
 /** One file of a zip archive (enough of the format for Keras's `.keras` files). */
 function readZipEntry(path: string, name: string): Buffer {
@@ -77,8 +74,6 @@ function normalize(x: unknown, path = ""): unknown {
   return out;
 }
 
-const NAMES = ["mlp", "convnet", "conv_zoo", "seq", "multi", "attn"];
-const haveFixtures = existsSync(`${FIXTURES}/mlp.keras`);
 if (!haveFixtures)
   console.log(`# skipped the Keras fixture round trips: no fixtures at ${FIXTURES}`);
 

@@ -8,12 +8,13 @@
  * (attn was 4.4e-6 before activation "gelu" became the exact form, as keras.activations.gelu is.)
  */
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import * as st from "../../src/index.js";
 import { StrataError } from "../../src/errors.js";
 import { readHdf5 } from "../../src/io/hdf5.js";
-import { kerasSnakeCase, loadKerasWeights } from "../../src/io/keras-weights.js";
+import { loadKerasWeights } from "../../src/io/keras-weights.js";
+import { toSnakeCase } from "../../src/nn/serialization.js";
 import { ZipReader } from "../../src/io/zip.js";
 import { Input } from "../../src/layers/core/input.js";
 import * as layers from "../../src/layers/index.js";
@@ -21,13 +22,8 @@ import { modelFromConfig } from "../../src/models/config.js";
 import type { Model } from "../../src/models/model.js";
 import { Sequential } from "../../src/models/sequential.js";
 import { assertClose } from "../helpers.js";
+import { FIXTURES, haveFixtures, NAMES, SHIPPED } from "../keras-fixtures.js";
 
-const SHIPPED = new URL("../fixtures/keras/", import.meta.url).pathname;
-const FIXTURES =
-  process.env.STRATA_KERAS_FIXTURES ??
-  new URL("../../../shared/fixtures/keras/", import.meta.url).pathname;
-const NAMES = ["mlp", "convnet", "conv_zoo", "seq", "multi", "attn"];
-const haveFixtures = existsSync(`${FIXTURES}/mlp.keras`);
 if (!haveFixtures) console.log(`# skipped the Keras parity checks: no fixtures at ${FIXTURES}`);
 
 // Float32 tolerance; the errors measured are far below it (see above).
@@ -101,10 +97,10 @@ describe("Keras parity: the shipped seq fixture", () => {
   });
 
   it("names a container's layers by snake_case class name, as Keras does", () => {
-    assert.equal(kerasSnakeCase("Conv2DTranspose"), "conv2d_transpose");
-    assert.equal(kerasSnakeCase("LSTM"), "lstm");
-    assert.equal(kerasSnakeCase("GlobalAveragePooling1D"), "global_average_pooling1d");
-    assert.equal(kerasSnakeCase("MultiHeadAttention"), "multi_head_attention");
+    assert.equal(toSnakeCase("Conv2DTranspose"), "conv2d_transpose");
+    assert.equal(toSnakeCase("LSTM"), "lstm");
+    assert.equal(toSnakeCase("GlobalAveragePooling1D"), "global_average_pooling1d");
+    assert.equal(toSnakeCase("MultiHeadAttention"), "multi_head_attention");
   });
 
   it("names the layer, the h5 path and both shapes on a shape mismatch", () => {
