@@ -11,6 +11,7 @@ import type { Optimizer } from "../train/optimizers/index.js";
 import * as trainer from "../train/trainer.js";
 import type { TensorLike } from "../ops/core.js";
 import { summaryLines } from "./summary.js";
+import { restartStatefulLayers, unbuiltLayers } from "./build-on-batch.js";
 import { InputLayer } from "../layers/core/input.js";
 import { type CallOptions, Layer, uniqueName } from "../layers/layer.js";
 import type { ShapeSpec, SymbolicTensor } from "../layers/symbolic.js";
@@ -163,22 +164,13 @@ export class Model extends Layer {
    * Keras's `_symbolic_build`, run before the first training step: every layer gets its weights,
    * so the first step's gradient covers them all and a custom `trainStep` finds them in
    * `trainableWeights`. Where Keras traces the model on the batch's shapes, Strata runs it once in
-   * inference mode without recording (no dropout draws, no moving-average updates); a stateful
-   * recurrent layer built by that run starts again from zeros.
+   * inference mode without recording (no dropout draws, no moving-average updates).
    */
   buildOnBatch(x: Tensor[]): void {
-    // The model itself counts only where its own build makes weights: a subclassed model that
-    // holds built models and trains them in its trainStep (a GAN) has nothing to build, and may
-    // have no call at all.
-    const unbuilt = flattenLayers(this).filter(
-      (l) => !l.built && (l !== this || l.build !== Layer.prototype.build),
-    );
+    const unbuilt = unbuiltLayers(this);
     if (unbuilt.length === 0) return;
     noGrad(() => this.forward(x, false));
-    for (const layer of unbuilt) {
-      const rnn = layer as Partial<{ stateful: boolean; resetStates(): void }>;
-      if (rnn.stateful && rnn.resetStates) rnn.resetStates();
-    }
+    restartStatefulLayers(unbuilt);
   }
 
   /** One optimization step on a batch (Keras `train_step`); override for custom training. */
@@ -316,16 +308,8 @@ export class Model extends Layer {
    */
   async saveWeights(path: string): Promise<void> {
     // Imported on demand: saving is rare and io/ should not load with every model.
-    if (typeof path === "string" && path.endsWith(".weights.h5")) {
-      const keras = await import("../io/keras-file.js");
-      await keras.saveKerasWeightsFile(this, path);
-      return;
-    }
-    const io = await import("../io/weights-json.js");
-    const opt = this.compiled?.optimizer;
-    await io.saveWeightsFile(path, this.weights.map(io.entryOf), {
-      optimizer: opt?.built ? opt.variables.map(io.entryOf) : null,
-    });
+    const files = await import("./weights-files.js");
+    await files.saveModelWeights(this, path);
   }
 
   /**
@@ -345,25 +329,8 @@ export class Model extends Layer {
    * skipped with a warning.
    */
   async loadWeights(path: string): Promise<void> {
-    // Keras 3's files (a `.weights.h5`, or the weights inside a `.keras` archive) are told apart
-    // from Strata's interim JSON by their first bytes, whatever the file is called.
-    const keras = await import("../io/keras-file.js");
-    const bytes = await keras.readBytes(path, "loadWeights");
-    if (keras.fileKind(bytes) !== "other") {
-      keras.loadKerasWeightsBytes(this, bytes, path, this.compiled !== null);
-      return;
-    }
-    const io = await import("../io/weights-json.js");
-    const file = io.parseWeightsFile(new TextDecoder().decode(bytes), path);
-    const vars = this.weights;
-    io.checkWeightsMatch(path, `model "${this.name}"`, vars, file.weights);
-    vars.forEach((v, i) => v.assign(io.tensorOf(file.weights[i]!)));
-    const opt = this.compiled?.optimizer;
-    if (opt && file.optimizer) {
-      if (!opt.built) opt.build(this.trainableWeights);
-      const store = Object.fromEntries(file.optimizer.map((e, i) => [String(i), io.tensorOf(e)]));
-      opt.loadOwnVariables(store);
-    }
+    const files = await import("./weights-files.js");
+    await files.loadModelWeights(this, path);
   }
 
   // ------------------------------------------------------------ Keras config (see config.ts)
@@ -429,15 +396,3 @@ export class Model extends Layer {
 // Keras writes functional models as class Functional (Keras 2 wrote "Model").
 registerBuiltInLayer("Functional", Model, "keras.src.models.functional", "Functional");
 registerBuiltInLayer("Model", Model, "keras.src.models.functional", "Functional");
-
-/** The layer and every layer inside it, each once (Keras `_flatten_layers`). */
-function flattenLayers(root: Layer): Layer[] {
-  const seen = new Set<Layer>();
-  const visit = (layer: Layer): void => {
-    if (seen.has(layer)) return;
-    seen.add(layer);
-    layer.layers.forEach(visit);
-  };
-  visit(root);
-  return [...seen];
-}
