@@ -5,13 +5,16 @@
  * - groups stored as symbol tables (version 1 B-tree + local heap), or as compact link messages;
  * - datasets with contiguous or compact storage of integers, floats or fixed-length strings.
  * Anything else (chunked or filtered storage, dense link storage in a fractal heap, variable-
- * length types) raises a StrataError naming the feature. Attributes are not read.
+ * length datasets) raises a StrataError naming the feature. Attributes (`attrs()`) are read by
+ * hdf5-attribute.ts.
  *
  * Groups load their member list lazily, so opening a file reads only its superblock.
  */
 import { StrataError } from "../errors.js";
 import { Hdf5Bytes, UNDEFINED_ADDRESS } from "./hdf5-bytes.js";
 import { readSymbolTable } from "./hdf5-symbol-table.js";
+import { decode, dtypeName, type Hdf5Array, type Hdf5DType } from "./hdf5-decode.js";
+import { type Hdf5AttrValue, readAttributes } from "./hdf5-attribute.js";
 import {
   type Hdf5Message,
   type Hdf5Type,
@@ -26,33 +29,8 @@ import {
 /** The eight bytes an HDF5 file's superblock starts with. */
 export const HDF5_SIGNATURE: readonly number[] = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
-/** The element type of a dataset, named as NumPy names it. */
-export type Hdf5DType =
-  | "float32"
-  | "float64"
-  | "int8"
-  | "int16"
-  | "int32"
-  | "int64"
-  | "uint8"
-  | "uint16"
-  | "uint32"
-  | "uint64"
-  | "string";
-
-/** What `Hdf5Dataset.read` returns, by dtype. */
-export type Hdf5Array =
-  | Float32Array
-  | Float64Array
-  | Int8Array
-  | Int16Array
-  | Int32Array
-  | BigInt64Array
-  | Uint8Array
-  | Uint16Array
-  | Uint32Array
-  | BigUint64Array
-  | string[];
+export type { Hdf5Array, Hdf5DType } from "./hdf5-decode.js";
+export type { Hdf5AttrValue } from "./hdf5-attribute.js";
 
 export type Hdf5Node = Hdf5Group | Hdf5Dataset;
 
@@ -154,6 +132,11 @@ export class Hdf5Group {
     private readonly messages: Hdf5Message[],
     private readonly ancestors: Set<string>,
   ) {}
+
+  /** The attributes of this group, by name (read on each call; Keras's are few and small). */
+  attrs(): Map<string, Hdf5AttrValue> {
+    return readAttributes(this.b, this.messages, this.path);
+  }
 
   /** Member names, in the file's order (name order for symbol-table groups). */
   keys(): string[] {
@@ -279,6 +262,11 @@ export class Hdf5Dataset {
     this.dtype = dtypeName(this.type);
   }
 
+  /** The attributes of this dataset, by name (read on each call; Keras's are few and small). */
+  attrs(): Map<string, Hdf5AttrValue> {
+    return readAttributes(this.b, this.messages, this.path);
+  }
+
   /** Number of elements. */
   get size(): number {
     return this.shape.reduce((a, d) => a * d, 1);
@@ -306,53 +294,5 @@ export class Hdf5Dataset {
 
   private message(type: number): Hdf5Message | undefined {
     return this.messages.find((m) => m.type === type);
-  }
-}
-
-function dtypeName(t: Hdf5Type): Hdf5DType {
-  if (t.kind === "string") return "string";
-  return `${t.kind}${t.size * 8}` as Hdf5DType;
-}
-
-/** Copies the raw bytes into a typed array, swapping bytes for a big-endian type. */
-function decode(raw: Uint8Array, t: Hdf5Type, count: number): Hdf5Array {
-  if (t.kind === "string") {
-    const text = new TextDecoder();
-    const out: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const item = raw.subarray(i * t.size, (i + 1) * t.size);
-      const end = item.indexOf(0);
-      out.push(text.decode(end < 0 ? item : item.subarray(0, end)).replace(/ +$/, ""));
-    }
-    return out;
-  }
-  // A fresh, aligned copy: `raw` may be a Node Buffer (whose slice() shares memory) at any offset.
-  const copy = new Uint8Array(raw);
-  if (!t.littleEndian) {
-    for (let i = 0; i < copy.length; i += t.size) copy.subarray(i, i + t.size).reverse();
-  }
-  const buf = copy.buffer;
-  const name = dtypeName(t);
-  switch (name) {
-    case "float32":
-      return new Float32Array(buf, 0, count);
-    case "float64":
-      return new Float64Array(buf, 0, count);
-    case "int8":
-      return new Int8Array(buf, 0, count);
-    case "int16":
-      return new Int16Array(buf, 0, count);
-    case "int32":
-      return new Int32Array(buf, 0, count);
-    case "int64":
-      return new BigInt64Array(buf, 0, count);
-    case "uint8":
-      return new Uint8Array(buf, 0, count);
-    case "uint16":
-      return new Uint16Array(buf, 0, count);
-    case "uint32":
-      return new Uint32Array(buf, 0, count);
-    default:
-      return new BigUint64Array(buf, 0, count);
   }
 }
