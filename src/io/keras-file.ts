@@ -1,6 +1,7 @@
 /**
  * Keras 3's files: the `.keras` archive (a zip of metadata.json, config.json and
- * model.weights.h5) and `save_weights`' `.weights.h5`, read and written. Every write goes
+ * model.weights.h5) and `save_weights`' `.weights.h5`, read and written; the legacy `.h5`
+ * format is read (keras-legacy.ts). Every write goes
  * through `writeFileAtomic`, so a failed save leaves the previous file whole.
  */
 import { readFile } from "node:fs/promises";
@@ -11,6 +12,7 @@ import type { Model } from "../models/model.js";
 import { Tensor } from "../tensor/tensor.js";
 import { HDF5_SIGNATURE, type Hdf5Group, readHdf5 } from "./hdf5.js";
 import { loadKerasWeights } from "./keras-weights.js";
+import { isLegacyH5, loadLegacyModel, loadLegacyWeights } from "./keras-legacy.js";
 import { ZipReader } from "./zip.js";
 import { encodeZip } from "./zip-write.js";
 import { writeFileAtomic } from "./atomic-write.js";
@@ -53,21 +55,30 @@ export function loadKerasWeightsBytes(
     fileKind(bytes) === "zip"
       ? readHdf5(new ZipReader(bytes, path).read("model.weights.h5"), `${path}/model.weights.h5`)
       : readHdf5(bytes, path);
+  if (isLegacyH5(root)) {
+    // A legacy file's optimizer state is restored only by loadModel, as Keras's load_weights does.
+    loadLegacyWeights(model, root.has("model_weights") ? root.group("model_weights") : root, path);
+    return;
+  }
   loadKerasWeights(model, root);
   if (optimizer) loadOptimizerState(model, root);
 }
 
-/** Keras `models.load_model` for a `.keras` archive: the model, compiled as saved unless `compile: false`. */
+/**
+ * Keras `models.load_model` for a `.keras` archive or a legacy `.h5` model file: the model,
+ * compiled as saved unless `compile: false`.
+ */
 export async function loadKerasModel(
   path: string,
   opts: { customObjects?: CustomObjects; compile?: boolean } = {},
 ): Promise<Model> {
   const who = "loadModel";
   const bytes = await readBytes(path, who);
+  if (fileKind(bytes) === "hdf5") return loadLegacyModel(readHdf5(bytes, path), path, opts);
   if (fileKind(bytes) !== "zip") {
     throw new ValueError(
-      `${who}: expected a Keras 3 ".keras" archive (a zip); "${path}" is not one` +
-        (fileKind(bytes) === "hdf5" ? " (it is HDF5: a legacy .h5 model, not supported yet)" : ""),
+      `${who}: expected a Keras 3 ".keras" archive (a zip) or a legacy HDF5 ".h5" model; ` +
+        `"${path}" is neither`,
     );
   }
   const zip = new ZipReader(bytes, path);

@@ -141,26 +141,7 @@ class Loader {
           `received none (${e.message})`,
       );
     }
-    if (ds.shape.join() !== v.shape.join()) {
-      throw new StrataError(
-        `${where}: expected shape ${fmtShape(v.shape)}; the weights file has ${fmtShape(ds.shape)} at ${path}`,
-      );
-    }
-    if (ds.dtype === "string") {
-      throw new StrataError(`${where}: expected numbers at ${path}; received strings`);
-    }
-    const raw = ds.read() as ArrayLike<number | bigint>;
-    const data =
-      v.dtype === "float64"
-        ? Float64Array.from(raw, Number)
-        : v.dtype === "int32"
-          ? Int32Array.from(raw, Number)
-          : v.dtype === "bool"
-            ? Uint8Array.from(raw, (x) => (Number(x) ? 1 : 0))
-            : raw instanceof Float32Array
-              ? raw
-              : Float32Array.from(raw, Number);
-    this.pending.push([v, new Tensor(data, [...ds.shape])]);
+    this.pending.push([v, datasetValue(v, ds, where, path)]);
     this.used.add(path);
     this.assigned.push(path);
   }
@@ -180,6 +161,34 @@ class Loader {
       }
     }
   }
+}
+
+/**
+ * The value of dataset `ds` for variable `v`, in the variable's dtype, after checking its shape;
+ * `where` names the layer and variable, `path` the dataset, for errors. Shared with the legacy
+ * `.h5` loader.
+ */
+export function datasetValue(v: Variable, ds: Hdf5Dataset, where: string, path: string): Tensor {
+  if (ds.shape.join() !== v.shape.join()) {
+    throw new StrataError(
+      `${where}: expected shape ${fmtShape(v.shape)}; the weights file has ${fmtShape(ds.shape)} at ${path}`,
+    );
+  }
+  if (ds.dtype === "string") {
+    throw new StrataError(`${where}: expected numbers at ${path}; received strings`);
+  }
+  const raw = ds.read() as ArrayLike<number | bigint>;
+  const data =
+    v.dtype === "float64"
+      ? Float64Array.from(raw, Number)
+      : v.dtype === "int32"
+        ? Int32Array.from(raw, Number)
+        : v.dtype === "bool"
+          ? Uint8Array.from(raw, (x) => (Number(x) ? 1 : 0))
+          : raw instanceof Float32Array
+            ? raw
+            : Float32Array.from(raw, Number);
+  return new Tensor(data, [...ds.shape]);
 }
 
 /** A layer's sub-layers with the attribute names that hold them (lists are not used by Strata). */

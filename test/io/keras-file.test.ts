@@ -31,7 +31,7 @@ describe("models.loadModel", () => {
   it("refuses what is not a .keras archive, naming the file", async () => {
     await assert.rejects(
       st.models.loadModel(`${SHIPPED}/seq.io.json`),
-      /loadModel: expected a Keras 3 ".keras" archive \(a zip\); ".*seq\.io\.json" is not one/,
+      /loadModel: expected a Keras 3 ".keras" archive \(a zip\) or a legacy HDF5 ".h5" model; ".*seq\.io\.json" is neither/,
     );
     await assert.rejects(
       st.models.loadModel(`${SHIPPED}/none.keras`),
