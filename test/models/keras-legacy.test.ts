@@ -119,6 +119,8 @@ describe(
         const err = await checkParity(model, FIXTURES, name);
         console.log(`${name}.legacy.h5: max abs error ${err.toExponential(2)}`);
         assert.ok(model.compiled, "compiled from training_config");
+        // Every fixture was trained a little: its optimizer state (Adam's included) comes back.
+        assert.ok(model.optimizer!.iterations > 0, "optimizer state restored");
       });
     }
   },

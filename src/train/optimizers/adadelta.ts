@@ -1,7 +1,7 @@
 import type { Variable } from "../../autodiff/variable.js";
 import { add, divide, multiply, sqrt, square, subtract } from "../../ops/elementwise.js";
 import type { Tensor } from "../../tensor/tensor.js";
-import { Optimizer, type OptimizerOptions, type SlotSpec, checkRange } from "./optimizer.js";
+import { Optimizer, type OptimizerOptions, type SlotGroup, checkRange } from "./optimizer.js";
 
 export interface AdadeltaOptions extends OptimizerOptions {
   rho?: number;
@@ -23,8 +23,8 @@ export class Adadelta extends Optimizer {
     this.epsilon = checkRange("Adadelta", "epsilon", opts.epsilon ?? 1e-7, [0, Infinity]);
   }
 
-  protected override slotSpecs(): SlotSpec[] {
-    return [{ name: "accumulated_grad" }, { name: "accumulated_delta_var" }];
+  protected override slotSpecs(): SlotGroup[] {
+    return [[{ name: "accumulated_grad" }, { name: "accumulated_delta_var" }]];
   }
 
   protected updateStep(g: Tensor, w: Tensor, slots: readonly Variable[], lr: number): Tensor {

@@ -5,7 +5,7 @@ import type { Tensor } from "../../tensor/tensor.js";
 import {
   Optimizer,
   type OptimizerOptions,
-  type SlotSpec,
+  type SlotGroup,
   checkBool,
   checkRange,
 } from "./optimizer.js";
@@ -39,10 +39,10 @@ export class Adam extends Optimizer {
     this.amsgrad = checkBool(where, "amsgrad", opts.amsgrad ?? false);
   }
 
-  protected override slotSpecs(): SlotSpec[] {
-    const specs: SlotSpec[] = [{ name: "momentum" }, { name: "velocity" }];
-    if (this.amsgrad) specs.push({ name: "velocity_hat" });
-    return specs;
+  protected override slotSpecs(): SlotGroup[] {
+    const groups: SlotGroup[] = [[{ name: "momentum" }, { name: "velocity" }]];
+    if (this.amsgrad) groups.push({ name: "velocity_hat" });
+    return groups;
   }
 
   protected updateStep(g: Tensor, w: Tensor, slots: readonly Variable[], lr: number): Tensor {

@@ -1,7 +1,7 @@
 import type { Variable } from "../../autodiff/variable.js";
 import { abs, add, divide, maximum, multiply, subtract } from "../../ops/elementwise.js";
 import type { Tensor } from "../../tensor/tensor.js";
-import { Optimizer, type OptimizerOptions, type SlotSpec, checkRange } from "./optimizer.js";
+import { Optimizer, type OptimizerOptions, type SlotGroup, checkRange } from "./optimizer.js";
 
 export interface AdamaxOptions extends OptimizerOptions {
   beta1?: number;
@@ -26,8 +26,8 @@ export class Adamax extends Optimizer {
     this.epsilon = checkRange("Adamax", "epsilon", opts.epsilon ?? 1e-7, [0, Infinity]);
   }
 
-  protected override slotSpecs(): SlotSpec[] {
-    return [{ name: "momentum" }, { name: "norm" }];
+  protected override slotSpecs(): SlotGroup[] {
+    return [[{ name: "momentum" }, { name: "norm" }]];
   }
 
   protected updateStep(g: Tensor, w: Tensor, slots: readonly Variable[], lr: number): Tensor {

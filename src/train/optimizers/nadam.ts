@@ -2,7 +2,7 @@ import { Variable } from "../../autodiff/variable.js";
 import { add, divide, multiply, sqrt, square, subtract } from "../../ops/elementwise.js";
 import { full } from "../../tensor/creation.js";
 import type { Tensor } from "../../tensor/tensor.js";
-import { Optimizer, type OptimizerOptions, type SlotSpec, checkRange } from "./optimizer.js";
+import { Optimizer, type OptimizerOptions, type SlotGroup, checkRange } from "./optimizer.js";
 
 export interface NadamOptions extends OptimizerOptions {
   beta1?: number;
@@ -31,8 +31,8 @@ export class Nadam extends Optimizer {
     this.epsilon = checkRange("Nadam", "epsilon", opts.epsilon ?? 1e-7, [0, Infinity]);
   }
 
-  protected override slotSpecs(): SlotSpec[] {
-    return [{ name: "momentum" }, { name: "velocity" }];
+  protected override slotSpecs(): SlotGroup[] {
+    return [[{ name: "momentum" }, { name: "velocity" }]];
   }
 
   protected override buildExtra(dtype: Variable["dtype"]): Variable[] {

@@ -38,6 +38,13 @@ export interface SlotSpec {
   init?: number;
 }
 
+/**
+ * One Keras `add_optimizer_variables` call: one kind of slot for every variable, or several kinds
+ * given together (a list), which Keras creates interleaved variable by variable (Adam's momentum
+ * and velocity: m₀ v₀ m₁ v₁ …). The order is the order Keras saves them in.
+ */
+export type SlotGroup = SlotSpec | readonly SlotSpec[];
+
 // ---------------------------------------------------------------- the base class
 
 export abstract class Optimizer {
@@ -90,7 +97,7 @@ export abstract class Optimizer {
   // ------------------------------------------------------------ what subclasses provide
 
   /** The per-variable slots, created for every variable before its first update. */
-  protected slotSpecs(): SlotSpec[] {
+  protected slotSpecs(): SlotGroup[] {
     return [];
   }
 
@@ -153,16 +160,19 @@ export abstract class Optimizer {
     const fresh = [...new Set(variables)].filter((v) => !this.slotsOf.has(v));
     if (fresh.length === 0 && this.built) return;
     const firstBuild = !this.built;
-    // Base slots first, interleaved per variable, then each kind of the optimizer's slots for all
-    // variables: the order Keras saves them in.
-    for (const v of fresh) {
-      if (this.useEma) this.averageOf.set(v, this.addSlot(v, "average", 0));
-      if (this.gradientAccumulationSteps)
-        this.accumulatorOf.set(v, this.addSlot(v, "gradient_accumulator", 0));
-      this.slotsOf.set(v, []);
+    // Keras 3's order, which is the order it saves them in: the moving averages of every
+    // variable, then the gradient accumulators, then the optimizer's own slots group by group.
+    if (this.useEma) for (const v of fresh) this.averageOf.set(v, this.addSlot(v, "average", 0));
+    if (this.gradientAccumulationSteps) {
+      for (const v of fresh) this.accumulatorOf.set(v, this.addSlot(v, "gradient_accumulator", 0));
     }
-    for (const spec of this.slotSpecs()) {
-      for (const v of fresh) this.slotsOf.get(v)!.push(this.addSlot(v, spec.name, spec.init ?? 0));
+    for (const v of fresh) this.slotsOf.set(v, []);
+    for (const group of this.slotSpecs()) {
+      const specs = Array.isArray(group) ? group : [group as SlotSpec];
+      for (const v of fresh) {
+        for (const spec of specs)
+          this.slotsOf.get(v)!.push(this.addSlot(v, spec.name, spec.init ?? 0));
+      }
     }
     if (firstBuild)
       for (const x of this.buildExtra(variables[0]?.dtype ?? "float32")) this.track(x);
