@@ -13,50 +13,21 @@ import * as st from "../../src/index.js";
 import { StrataError } from "../../src/errors.js";
 import { ZipReader } from "../../src/io/zip.js";
 import { modelFromConfig } from "../../src/models/config.js";
-import type { Model } from "../../src/models/model.js";
-import { assertClose } from "../helpers.js";
-import { FIXTURES, haveFixtures, inTempDir, NAMES, SHIPPED } from "../keras-fixtures.js";
-
-const TOL = { atol: 1e-5, rtol: 1e-4 };
-
-interface IoArray {
-  shape: number[];
-  dtype: string;
-  data: number[];
-}
-
-/** Predicts on `NAME.io.json`'s inputs and compares with Keras's outputs; the max abs error. */
-async function checkParity(model: Model, dir: string, name: string): Promise<number> {
-  const io = JSON.parse(await readFile(`${dir}/${name}.io.json`, "utf8")) as {
-    inputs: Record<string, IoArray>;
-    outputs: IoArray[];
-  };
-  const names = Object.keys(io.inputs);
-  const order = names.length > 1 ? model.inputNames : names;
-  const xs = order.map((n) => {
-    const a = io.inputs[n]!;
-    const data = a.dtype.startsWith("int") ? Int32Array.from(a.data) : Float32Array.from(a.data);
-    return new st.Tensor(data, a.shape);
-  });
-  const out = model.predictOnBatch(xs.length === 1 ? xs[0]! : xs);
-  const outs = Array.isArray(out) ? out : [out];
-  assert.equal(outs.length, io.outputs.length, "number of outputs");
-  let worst = 0;
-  outs.forEach((y, i) => {
-    const expected = io.outputs[i]!;
-    assert.deepEqual(y.shape, expected.shape, `output ${i} shape`);
-    assertClose(y, expected.data, TOL);
-    y.data.forEach((v, j) => (worst = Math.max(worst, Math.abs(Number(v) - expected.data[j]!))));
-  });
-  return worst;
-}
+import {
+  FIXTURES,
+  haveFixtures,
+  inTempDir,
+  kerasPredictionError,
+  NAMES,
+  SHIPPED,
+} from "../keras-fixtures.js";
 
 describe("legacy .h5: the shipped seq fixture", () => {
   const file = `${SHIPPED}/seq.legacy.h5`;
 
   it("loadModel reproduces Keras's predictions, compiled from training_config", async () => {
     const model = await st.models.loadModel(file);
-    const err = await checkParity(model, SHIPPED, "seq");
+    const err = kerasPredictionError(model, SHIPPED, "seq");
     console.log(`seq.legacy.h5 (shipped): max abs error ${err.toExponential(2)}`);
     assert.ok(model.compiled, "compiled from training_config");
     assert.equal(model.compiled.optimizer.constructor.name, "RMSprop");
@@ -70,7 +41,7 @@ describe("legacy .h5: the shipped seq fixture", () => {
     const model = await st.models.loadModel(`${SHIPPED}/seq.keras`, { compile: false });
     for (const v of model.weights) v.assign(st.zeros(v.shape, v.dtype));
     await model.loadWeights(file);
-    await checkParity(model, SHIPPED, "seq");
+    kerasPredictionError(model, SHIPPED, "seq");
   });
 
   it("a mismatch names the layer, the h5 path and both shapes, and changes no weight", async () => {
@@ -116,7 +87,7 @@ describe(
     for (const name of NAMES) {
       it(`${name}.legacy.h5: loadModel reproduces Keras's predictions`, async () => {
         const model = await st.models.loadModel(`${FIXTURES}/${name}.legacy.h5`);
-        const err = await checkParity(model, FIXTURES, name);
+        const err = kerasPredictionError(model, FIXTURES, name);
         console.log(`${name}.legacy.h5: max abs error ${err.toExponential(2)}`);
         assert.ok(model.compiled, "compiled from training_config");
         // Every fixture was trained a little: its optimizer state (Adam's included) comes back.

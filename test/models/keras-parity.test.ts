@@ -10,7 +10,6 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import * as st from "../../src/index.js";
 import { StrataError } from "../../src/errors.js";
 import { readHdf5 } from "../../src/io/hdf5.js";
 import { loadKerasWeights } from "../../src/io/keras-weights.js";
@@ -21,34 +20,9 @@ import * as layers from "../../src/layers/index.js";
 import { modelFromConfig } from "../../src/models/config.js";
 import type { Model } from "../../src/models/model.js";
 import { Sequential } from "../../src/models/sequential.js";
-import { assertClose } from "../helpers.js";
-import { FIXTURES, haveFixtures, NAMES, SHIPPED } from "../keras-fixtures.js";
+import { FIXTURES, haveFixtures, kerasPredictionError, NAMES, SHIPPED } from "../keras-fixtures.js";
 
 if (!haveFixtures) console.log(`# skipped the Keras parity checks: no fixtures at ${FIXTURES}`);
-
-// Float32 tolerance; the errors measured are far below it (see above).
-const TOL = { atol: 1e-5, rtol: 1e-4 };
-
-interface IoArray {
-  shape: number[];
-  dtype: string;
-  data: number[];
-}
-interface Io {
-  keras_version: string;
-  inputs: Record<string, IoArray>;
-  outputs: IoArray[];
-}
-
-function toTensor(a: IoArray): st.Tensor {
-  const data =
-    a.dtype.startsWith("int") || a.dtype.startsWith("uint")
-      ? Int32Array.from(a.data)
-      : a.dtype === "float64"
-        ? Float64Array.from(a.data)
-        : Float32Array.from(a.data);
-  return new st.Tensor(data, a.shape);
-}
 
 /** The model rebuilt from `<dir>/<name>.keras`'s config.json, with Keras's weights loaded. */
 function loadKeras(
@@ -67,27 +41,9 @@ function loadKeras(
   return model;
 }
 
-/** Predicts on the saved inputs and compares with Keras's outputs; returns the max abs error. */
+/** The fixture rebuilt with Keras's weights, checked against Keras's predictions. */
 function checkParity(dir: string, name: string): number {
-  const model = loadKeras(dir, name);
-  const io = JSON.parse(readFileSync(`${dir}/${name}.io.json`, "utf8")) as Io;
-  assert.match(io.keras_version, /^3\./);
-  // Inputs in the model's order, matched by name where the model has several.
-  const names = Object.keys(io.inputs);
-  const order = names.length > 1 ? model.inputNames : names;
-  assert.deepEqual([...order].sort(), [...names].sort(), "input names");
-  const xs = order.map((n) => toTensor(io.inputs[n]!));
-  const out = model.predictOnBatch(xs.length === 1 ? xs[0]! : xs);
-  const outs = Array.isArray(out) ? out : [out];
-  assert.equal(outs.length, io.outputs.length, "number of outputs");
-  let worst = 0;
-  outs.forEach((y, i) => {
-    const expected = io.outputs[i]!;
-    assert.deepEqual(y.shape, expected.shape, `output ${i} shape`);
-    assertClose(y, expected.data, TOL);
-    y.data.forEach((v, j) => (worst = Math.max(worst, Math.abs(Number(v) - expected.data[j]!))));
-  });
-  return worst;
+  return kerasPredictionError(loadKeras(dir, name), dir, name);
 }
 
 describe("Keras parity: the shipped seq fixture", () => {
