@@ -44,14 +44,8 @@ function readV1(b: Hdf5Bytes, address: number, what: string): Hdf5Message[] {
   const count = b.u16(address + 2, what);
   const size = b.u32(address + 8, what);
   // The prefix is 12 bytes, padded to 16 so that messages start 8-aligned.
-  const blocks: [number, number][] = [[address + 16, size]];
   const messages: Hdf5Message[] = [];
-  const seen = new Set<number>();
-  while (blocks.length > 0) {
-    const [start, length] = blocks.shift()!;
-    if (seen.has(start) || seen.size > MAX_BLOCKS) b.fail(`${what}: continuation blocks loop`);
-    seen.add(start);
-    b.check(start, length, what);
+  eachBlock(b, [address + 16, size], what, (start, length, more) => {
     let at = start;
     while (at + 8 <= start + length && messages.length < count) {
       const type = b.u16(at, what);
@@ -59,13 +53,11 @@ function readV1(b: Hdf5Bytes, address: number, what: string): Hdf5Message[] {
       const body = at + 8;
       if (body + bodySize > start + length)
         b.fail(`${what}: message at byte ${at} overruns its block`);
-      if (type === MSG.continuation) {
-        blocks.push([b.address(body, what), b.len(body + b.offsetSize, what)]);
-      }
+      if (type === MSG.continuation) more(b.address(body, what), b.len(body + b.offsetSize, what));
       messages.push({ type, at: body, size: bodySize });
       at = body + bodySize;
     }
-  }
+  });
   return messages;
 }
 
@@ -81,13 +73,7 @@ function readV2(b: Hdf5Bytes, address: number, what: string): Hdf5Message[] {
   at += sizeBytes;
   const tracksOrder = (flags & 0x04) !== 0;
   const messages: Hdf5Message[] = [];
-  const blocks: [number, number][] = [[at, chunkSize]];
-  const seen = new Set<number>();
-  while (blocks.length > 0) {
-    const [start, length] = blocks.shift()!;
-    if (seen.has(start) || seen.size > MAX_BLOCKS) b.fail(`${what}: continuation blocks loop`);
-    seen.add(start);
-    b.check(start, length, what);
+  eachBlock(b, [at, chunkSize], what, (start, length, more) => {
     const prefix = 4 + (tracksOrder ? 2 : 0);
     let p = start;
     // A gap smaller than a message prefix may end the block.
@@ -101,13 +87,35 @@ function readV2(b: Hdf5Bytes, address: number, what: string): Hdf5Message[] {
         const cont = b.address(body, what);
         const contLength = b.len(body + b.offsetSize, what);
         b.signature(cont, "OCHK", `${what} continuation block`);
-        blocks.push([cont + 4, contLength - 8]); // signature before, checksum after
+        more(cont + 4, contLength - 8); // signature before, checksum after
       }
       messages.push({ type, at: body, size: bodySize });
       p = body + bodySize;
     }
-  }
+  });
   return messages;
+}
+
+/**
+ * Visits an object header's message blocks: the first, then every continuation block a message
+ * points to (`more`), each once and within the file; a loop of continuations is refused.
+ */
+function eachBlock(
+  b: Hdf5Bytes,
+  first: [number, number],
+  what: string,
+  visit: (start: number, length: number, more: (start: number, length: number) => void) => void,
+): void {
+  const blocks: [number, number][] = [first];
+  const seen = new Set<number>();
+  const more = (start: number, length: number) => void blocks.push([start, length]);
+  while (blocks.length > 0) {
+    const [start, length] = blocks.shift()!;
+    if (seen.has(start) || seen.size > MAX_BLOCKS) b.fail(`${what}: continuation blocks loop`);
+    seen.add(start);
+    b.check(start, length, what);
+    visit(start, length, more);
+  }
 }
 
 /** The dimensions of a dataspace message; [] for a scalar, null for a null dataspace. */
