@@ -53,8 +53,18 @@ export function loadKerasWeightsBytes(
 ): void {
   const root =
     fileKind(bytes) === "zip"
-      ? readHdf5(new ZipReader(bytes, path).read("model.weights.h5"), `${path}/model.weights.h5`)
+      ? archiveWeights(new ZipReader(bytes, path), path)
       : readHdf5(bytes, path);
+  loadWeightsFrom(model, root, path, optimizer);
+}
+
+/** The HDF5 weights file inside a `.keras` archive. */
+function archiveWeights(zip: ZipReader, path: string): Hdf5Group {
+  return readHdf5(zip.read("model.weights.h5"), `${path}/model.weights.h5`);
+}
+
+/** Assigns the weights of an open Keras weights file, Keras 3's layout or the legacy one. */
+function loadWeightsFrom(model: Model, root: Hdf5Group, path: string, optimizer: boolean): void {
   if (isLegacyH5(root)) {
     // A legacy file's optimizer state is restored only by loadModel, as Keras's load_weights does.
     loadLegacyWeights(model, root.has("model_weights") ? root.group("model_weights") : root, path);
@@ -74,8 +84,9 @@ export async function loadKerasModel(
 ): Promise<Model> {
   const who = "loadModel";
   const bytes = await readBytes(path, who);
-  if (fileKind(bytes) === "hdf5") return loadLegacyModel(readHdf5(bytes, path), path, opts);
-  if (fileKind(bytes) !== "zip") {
+  const kind = fileKind(bytes);
+  if (kind === "hdf5") return loadLegacyModel(readHdf5(bytes, path), path, opts);
+  if (kind !== "zip") {
     throw new ValueError(
       `${who}: expected a Keras 3 ".keras" archive (a zip) or a legacy HDF5 ".h5" model; ` +
         `"${path}" is neither`,
@@ -94,7 +105,7 @@ export async function loadKerasModel(
   }
   if (opts.compile === false) delete config.compile_config;
   const model = modelFromConfig(config, opts.customObjects);
-  loadKerasWeightsBytes(model, bytes, path, model.compiled !== null);
+  loadWeightsFrom(model, archiveWeights(zip, path), path, model.compiled !== null);
   return model;
 }
 
