@@ -183,10 +183,6 @@ export class Compiled {
     ];
   }
 
-  resetMetrics(): void {
-    for (const m of this.metrics) m.resetState();
-  }
-
   /**
    * Current metric values as numbers, keyed by Keras's names: a repeated metric name gets `_1`,
    * `_2`, …; a weighted metric whose name is taken becomes `weighted_<name>`.
