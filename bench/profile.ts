@@ -10,7 +10,7 @@
  */
 import { PerformanceObserver } from "node:perf_hooks";
 import * as st from "../src/index.js";
-import { kernels } from "../src/backend/registry.js";
+import { currentBackend } from "../src/backend/index.js";
 import { buildModel } from "./systems/strata-models.js";
 import { WORKLOADS, parseArgs, syntheticBatches, type WorkloadId } from "./lib/measure.mjs";
 
@@ -29,7 +29,7 @@ interface Stat {
 }
 const stats = new Map<string, Stat>();
 let recording = false;
-const table = kernels() as unknown as Record<string, unknown>;
+const table = currentBackend().kernels as unknown as Record<string, unknown>;
 for (const name of Object.keys(table)) {
   const fn = table[name];
   if (typeof fn !== "function") continue;

@@ -24,10 +24,12 @@ export {
   setBackend,
   getBackend,
   listBackends,
+  registerBackend,
   setNumThreads,
   getNumThreads,
-  type Backend,
-} from "./backend/registry.js";
+  type BackendLoader,
+} from "./backend/index.js";
+export type { Backend, CoreKernels, FusedKernels, StorageKinds } from "./backend/backend.js";
 export * as layers from "./layers/index.js";
 export { Input } from "./layers/core/input.js";
 export { initializers, regularizers, constraints } from "./nn/index.js";

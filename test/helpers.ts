@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { beforeEach, describe } from "node:test";
 import * as st from "../src/index.js";
 import type { Tensor } from "../src/index.js";
+import type { HostArrays, Kernels } from "../src/backend/backend.js";
+import { currentBackend } from "../src/backend/index.js";
 
 /** Runs `body` once per registered backend, so every later backend runs the same suite. */
 export function eachBackend(name: string, body: (backend: string) => void): void {
@@ -19,7 +21,7 @@ export interface Tolerance {
 }
 
 function flat(x: Tensor | st.NestedArray): number[] {
-  if (x instanceof st.Tensor) return Array.from(x.data, Number);
+  if (x instanceof st.Tensor) return Array.from(x.dataSync(), Number);
   const out: number[] = [];
   const walk = (v: st.NestedArray): void => {
     if (Array.isArray(v)) v.forEach(walk);
@@ -87,9 +89,9 @@ export function gradcheck(
     const numeric = new Float64Array(x.size);
     for (let i = 0; i < x.size; i++) {
       const at = (delta: number): number => {
-        const data = Float64Array.from(x.data);
+        const data = Float64Array.from(x.dataSync());
         data[i]! += delta;
-        const args = inputs.map((y, j) => (j === k ? new st.Tensor(data, x.shape) : y));
+        const args = inputs.map((y, j) => (j === k ? st.tensor(data, x.shape) : y));
         return Number(loss(...args).item());
       };
       numeric[i] = (at(eps) - at(-eps)) / (2 * eps);
@@ -102,4 +104,19 @@ export function gradcheck(
       throw new Error(`gradcheck input ${k}: ${(e as Error).message}`);
     }
   });
+}
+
+/** The current backend's kernels over host arrays, for kernel-level tests (host backends only). */
+export function hostKernels(): Kernels<HostArrays> {
+  const backend = currentBackend();
+  assert.ok(backend.hostMemory, `backend ${backend.name} does not keep host arrays`);
+  return backend.kernels as unknown as Kernels<HostArrays>;
+}
+
+const hostValues = new WeakMap<Tensor, ArrayLike<number>>();
+/** A tensor's values, read once (tensors are immutable): for reference loops that index them. */
+export function valuesOf(t: Tensor): ArrayLike<number> {
+  let v = hostValues.get(t);
+  if (!v) hostValues.set(t, (v = t.dataSync()));
+  return v;
 }

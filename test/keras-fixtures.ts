@@ -42,7 +42,7 @@ function toTensor(a: IoArray): st.Tensor {
       : a.dtype === "float64"
         ? Float64Array.from(a.data)
         : Float32Array.from(a.data);
-  return new st.Tensor(data, a.shape);
+  return st.tensor(data, a.shape);
 }
 
 /**
@@ -69,7 +69,9 @@ export function kerasPredictionError(model: Model, dir: string, name: string): n
     const expected = io.outputs[i]!;
     assert.deepEqual(y.shape, expected.shape, `output ${i} shape`);
     assertClose(y, expected.data, KERAS_TOL);
-    y.data.forEach((v, j) => (worst = Math.max(worst, Math.abs(Number(v) - expected.data[j]!))));
+    y.dataSync().forEach(
+      (v, j) => (worst = Math.max(worst, Math.abs(Number(v) - expected.data[j]!))),
+    );
   });
   return worst;
 }

@@ -310,8 +310,8 @@ Napi::Array names(Napi::Env env, std::initializer_list<const char*> list) {
 // a training step that frees and reallocates the same few megabytes pays page faults for all of
 // them every step (~850 per W1 step; 17% of the main thread). Serving blocks up to 64 MiB from the
 // heap and keeping up to 256 MiB of free heap lets them be reused. A user's own MALLOC_*_
-// settings win.
-void tune_malloc() {
+// settings win. Called when the native backend initializes, unless told not to tune the process.
+void TuneMalloc(const Napi::CallbackInfo&) {
 #if defined(__GLIBC__)
   if (std::getenv("MALLOC_MMAP_THRESHOLD_") == nullptr) mallopt(M_MMAP_THRESHOLD, 64 << 20);
   if (std::getenv("MALLOC_TRIM_THRESHOLD_") == nullptr) mallopt(M_TRIM_THRESHOLD, 256 << 20);
@@ -319,7 +319,6 @@ void tune_malloc() {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  tune_malloc();
   pool();  // start the workers and set OpenBLAS's thread count once, at load
 #define STRATA_NAME(id, name) name,
   exports.Set("unaryOps", names(env, {STRATA_UNARY_OPS(STRATA_NAME)}));
@@ -354,6 +353,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   fn("avgPoolBackprop", PoolCall<avg_pool_backprop>);
   fn("maxPoolBackprop", MaxPoolBackprop);
   fn("setNumThreads", SetNumThreads);
+  fn("tuneMalloc", TuneMalloc);
   export_fused(env, exports);
   fn("getNumThreads", GetNumThreads);
   return exports;

@@ -1,7 +1,8 @@
 import { ShapeError, fmtShape } from "../errors.js";
-import { type DType, type TypedArray, allocate, checkDType } from "../tensor/dtype.js";
+import type { Storage } from "../backend/backend.js";
+import { type DType, type TypedArray, checkDType } from "../tensor/dtype.js";
 import { tensor } from "../tensor/creation.js";
-import { type NestedArray, Tensor } from "../tensor/tensor.js";
+import { type NestedArray, Tensor, copyTensor } from "../tensor/tensor.js";
 
 let counter = 0;
 
@@ -35,15 +36,15 @@ export class Variable {
   }
 
   /**
-   * The buffer behind the value, for an update in place (optimizer slots). A tensor that has ever
-   * been handed out through `value` is copied first: no tensor anyone holds ever changes.
+   * The storage behind the value, for a kernel to update in place (optimizer slots). A tensor that
+   * has ever been handed out through `value` is copied first: no tensor anyone holds ever changes.
    */
-  writableData(): TypedArray {
+  writableStorage(): Storage {
     if (!this.owned) {
-      this.current = new Tensor(this.current.data.slice(), this.current.shape);
+      this.current = copyTensor(this.current);
       this.owned = true;
     }
-    return this.current.data;
+    return this.current.storage;
   }
 
   get shape(): readonly number[] {
@@ -72,9 +73,5 @@ export class Variable {
 }
 
 function convert(t: Tensor, dtype: DType): Tensor {
-  if (t.dtype === dtype) return t;
-  const data = allocate(dtype, t.size);
-  if (dtype === "bool") for (let i = 0; i < t.size; i++) data[i] = t.data[i] !== 0 ? 1 : 0;
-  else data.set(t.data);
-  return new Tensor(data, t.shape);
+  return t.dtype === dtype ? t : copyTensor(t, dtype);
 }

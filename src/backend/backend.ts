@@ -1,13 +1,73 @@
-import type { FloatArray, TypedArray } from "../tensor/dtype.js";
+import type { DType, FloatArray, TypedArray } from "../tensor/dtype.js";
 
-/**
- * The kernel interface every backend implements. Kernels see contiguous typed arrays and plain
- * numbers, nothing else: validation, broadcasting, axis handling and gradients live in `ops/`.
- * Outputs are preallocated by the caller and written in place: zero-filled, except those of unary,
- * binary, where, matmul, applyUpdate, softmax, biasRelu, biasReluBackprop, the convolutions and
- * the pooling kernels, whose contents are arbitrary and must be written in full
- * (test/backend/unfilled-outputs.test.ts checks each with NaN-filled outputs).
+/*
+ * What a backend is: the kernels it runs and the storage it owns. Code above backend/ sees a
+ * tensor's values only as an opaque `Storage` handle, and reads them through the backend
+ * (`Tensor.dataSync()`, `await data()`, `item()`), so a device whose memory is not the JS heap
+ * fits behind the same interface.
+ *
+ * Kernels see storage and plain numbers, nothing else: validation, broadcasting, axis handling
+ * and gradients live in `ops/`. Outputs are allocated by the caller through the backend and
+ * written in place: zero-filled, except those of unary, binary, where, matmul, applyUpdate,
+ * softmax, biasRelu, biasReluBackprop, the convolutions and the pooling kernels, whose contents
+ * are arbitrary and must be written in full (test/backend/unfilled-outputs.test.ts checks each
+ * with NaN-filled outputs).
  */
+
+/** How a backend's storage looks to its kernels, by the kind of values it holds. */
+export interface StorageKinds {
+  any: unknown;
+  float: unknown;
+  int32: unknown;
+  bool: unknown;
+}
+
+/** CPU backends: storage is a garbage-collected typed array, worked on in place. */
+export interface HostArrays extends StorageKinds {
+  any: TypedArray;
+  float: FloatArray;
+  int32: Int32Array;
+  bool: Uint8Array;
+}
+
+declare const storageBrand: unique symbol;
+/** A tensor's values as code above backend/ sees them: a handle it can only pass to kernels. */
+export interface Storage {
+  readonly [storageBrand]: true;
+}
+
+/** The storage kinds ops work with: every one an opaque handle. */
+export interface OpaqueStorage extends StorageKinds {
+  any: Storage;
+  float: Storage;
+  int32: Storage;
+  bool: Storage;
+}
+
+/** What a backend runs: every core kernel, and whichever fused kernels it has. */
+export type Kernels<K extends StorageKinds = HostArrays> = CoreKernels<K> &
+  Partial<FusedKernels<K>>;
+
+/** Every kernel, fused ones included (what the ts and native backends implement). */
+export type AllKernels<K extends StorageKinds = HostArrays> = CoreKernels<K> & FusedKernels<K>;
+
+export interface Backend<K extends StorageKinds = HostArrays> {
+  readonly name: string;
+  /**
+   * True when storage is a plain host typed array (K = HostArrays): host backends share one
+   * another's tensors without a copy. Any other backend's tensors move with `tensor.to(name)`.
+   */
+  readonly hostMemory: boolean;
+  readonly kernels: Kernels<K>;
+  /** Storage for `size` values of `dtype`: zero-filled, or with arbitrary contents when !zeroed. */
+  allocate(dtype: DType, size: number, zeroed: boolean): K["any"];
+  /** Storage holding `values`, which the backend may keep: the caller gives them up. */
+  fromHost(values: TypedArray): K["any"];
+  /** The values, as a typed array the caller must not modify (it may be the storage itself). */
+  readSync(storage: K["any"]): TypedArray;
+  /** The values once the device has them ready (a CPU backend's are ready at once). */
+  read(storage: K["any"]): Promise<TypedArray>;
+}
 
 export type UnaryOp =
   | "neg"
@@ -119,57 +179,60 @@ export interface RnnParams {
   units: number;
 }
 
-export interface Kernels {
+/**
+ * The kernels every backend implements: with these alone it runs every model.
+ */
+export interface CoreKernels<K extends StorageKinds = HostArrays> {
   /** out[i] = op(x[i]); out may have another dtype (comparisons to bool, isnan …). */
-  unary(op: UnaryOp, x: TypedArray, out: TypedArray): void;
+  unary(op: UnaryOp, x: K["any"], out: K["any"]): void;
   /** out = op(a, b) over plan.shape; plan.strides = [aStrides, bStrides] (out is contiguous). */
-  binary(op: BinaryOp, a: TypedArray, b: TypedArray, out: TypedArray, plan: StridedPlan): void;
+  binary(op: BinaryOp, a: K["any"], b: K["any"], out: K["any"], plan: StridedPlan): void;
   /** out = cond ? a : b over plan.shape; plan.strides = [condStrides, aStrides, bStrides]. */
-  where(cond: Uint8Array, a: TypedArray, b: TypedArray, out: TypedArray, plan: StridedPlan): void;
+  where(cond: K["bool"], a: K["any"], b: K["any"], out: K["any"], plan: StridedPlan): void;
   /** Element conversion with NumPy's rules (float → int truncates, anything → bool is `!= 0`). */
-  cast(x: TypedArray, out: TypedArray): void;
+  cast(x: K["any"], out: K["any"]): void;
   /**
    * Copies a strided view of x into a strided view of out: plan.strides = [xStrides, outStrides],
    * starting at xOffset / outOffset. Transpose, broadcast, slice, flip, pad and concat are all this.
    */
-  copy(x: TypedArray, xOffset: number, out: TypedArray, outOffset: number, plan: StridedPlan): void;
+  copy(x: K["any"], xOffset: number, out: K["any"], outOffset: number, plan: StridedPlan): void;
   /** Reduces the middle axis of x seen as [outer, size, inner] into out [outer, inner]. */
   reduce(
     op: ReduceOp,
-    x: TypedArray,
-    out: TypedArray,
+    x: K["any"],
+    out: K["any"],
     outer: number,
     size: number,
     inner: number,
   ): void;
   /** Inclusive prefix sums along the middle axis of [outer, size, inner]. */
-  cumsum(x: TypedArray, out: TypedArray, outer: number, size: number, inner: number): void;
+  cumsum(x: K["any"], out: K["any"], outer: number, size: number, inner: number): void;
   /**
    * Stable sort of each row of x seen as [rows, size]: sorted values into `values`, their source
    * positions into `indices`. NaN sorts last (NumPy); `descending` reverses the order of values.
    */
   sort(
-    x: TypedArray,
-    values: TypedArray,
-    indices: Int32Array,
+    x: K["any"],
+    values: K["any"],
+    indices: K["int32"],
     rows: number,
     size: number,
     descending: boolean,
   ): void;
   /** out[o, j, i] = x[o, indices[j], i] for x [outer, axisSize, inner]; indices already in range. */
   gather(
-    x: TypedArray,
-    indices: Int32Array,
-    out: TypedArray,
+    x: K["any"],
+    indices: K["int32"],
+    out: K["any"],
     outer: number,
     axisSize: number,
     inner: number,
   ): void;
   /** out[o, indices[j], i] += updates[o, j, i] for out [outer, axisSize, inner] (the gradient of gather). */
   scatterAdd(
-    updates: TypedArray,
-    indices: Int32Array,
-    out: TypedArray,
+    updates: K["any"],
+    indices: K["int32"],
+    out: K["any"],
     outer: number,
     axisSize: number,
     inner: number,
@@ -179,9 +242,9 @@ export interface Kernels {
    * broadcasts that operand. transA reads a as [k,m], transB reads b as [n,k].
    */
   matmul(
-    a: FloatArray,
-    b: FloatArray,
-    out: FloatArray,
+    a: K["float"],
+    b: K["float"],
+    out: K["float"],
     m: number,
     k: number,
     n: number,
@@ -191,20 +254,40 @@ export interface Kernels {
     aBatchStride: number,
     bBatchStride: number,
   ): void;
-  conv(x: FloatArray, w: FloatArray, out: FloatArray, p: ConvParams): void;
+  conv(x: K["float"], w: K["float"], out: K["float"], p: ConvParams): void;
   /** dx from dy and the kernel: also the forward pass of a transposed convolution. */
-  convBackpropInput(dy: FloatArray, w: FloatArray, dx: FloatArray, p: ConvParams): void;
-  convBackpropFilter(x: FloatArray, dy: FloatArray, dw: FloatArray, p: ConvParams): void;
+  convBackpropInput(dy: K["float"], w: K["float"], dx: K["float"], p: ConvParams): void;
+  convBackpropFilter(x: K["float"], dy: K["float"], dw: K["float"], p: ConvParams): void;
+  /**
+   * Max pooling; `argmax`, when given, receives the flat input index of each winner (for the
+   * gradient). null skips it (no gradient wanted).
+   */
+  maxPool(x: K["float"], out: K["float"], argmax: K["int32"] | null, p: PoolParams): void;
+  /**
+   * The gradient of maxPool: dx[i] = Σ dy[j] over the outputs j whose window holds input cell i
+   * and whose winner argmax[j] is i (a scatter-add of dy to the winners).
+   */
+  maxPoolBackprop(dy: K["float"], argmax: K["int32"], dx: K["float"], p: PoolParams): void;
+  avgPool(x: K["float"], out: K["float"], p: PoolParams): void;
+  avgPoolBackprop(dy: K["float"], dx: K["float"], p: PoolParams): void;
+}
+
+/**
+ * Optional fused kernels: a backend may implement any of them for speed. Each one's definition is
+ * the composite of core ops that its op in src/ops/ computes when the backend lacks it (the op
+ * decides, in one place); the parity tests hold every backend's fused kernel to that composite.
+ */
+export interface FusedKernels<K extends StorageKinds = HostArrays> {
   /**
    * conv, then out += bias (one value per out channel; null for none) and, when `relu`,
    * out = out ≤ 0 ? +0 : out (NaN kept, as unary relu): the bias and activation of a conv layer
    * fused into the output pass.
    */
   convBias(
-    x: FloatArray,
-    w: FloatArray,
-    bias: FloatArray | null,
-    out: FloatArray,
+    x: K["float"],
+    w: K["float"],
+    bias: K["float"] | null,
+    out: K["float"],
     p: ConvParams,
     relu: boolean,
   ): void;
@@ -213,15 +296,15 @@ export interface Kernels {
    * Σ e^(x − m) with m the row's max (0 when the max is not finite), e^x as the unary exp, the
    * sum accumulated in double.
    */
-  softmax(x: FloatArray, out: FloatArray, rows: number, n: number): void;
+  softmax(x: K["float"], out: K["float"], rows: number, n: number): void;
   /**
    * out = relu?(x + bias) over rows [rows, n], bias [n] added to every row (null: none): a Dense
    * layer's bias and relu after its matmul, in one pass. relu as the unary op's.
    */
   biasRelu(
-    x: FloatArray,
-    bias: FloatArray | null,
-    out: FloatArray,
+    x: K["float"],
+    bias: K["float"] | null,
+    out: K["float"],
     rows: number,
     n: number,
     relu: boolean,
@@ -231,25 +314,13 @@ export interface Kernels {
    * dz = y > 0 ? dy : 0, and db[j] = Σ_rows dz[·, j] when db is given (null: not wanted).
    */
   biasReluBackprop(
-    dy: FloatArray,
-    y: FloatArray,
-    dz: FloatArray,
-    db: FloatArray | null,
+    dy: K["float"],
+    y: K["float"],
+    dz: K["float"],
+    db: K["float"] | null,
     rows: number,
     n: number,
   ): void;
-  /**
-   * Max pooling; `argmax`, when given, receives the flat input index of each winner (for the
-   * gradient). null skips it (no gradient wanted).
-   */
-  maxPool(x: FloatArray, out: FloatArray, argmax: Int32Array | null, p: PoolParams): void;
-  /**
-   * The gradient of maxPool: dx[i] = Σ dy[j] over the outputs j whose window holds input cell i
-   * and whose winner argmax[j] is i (a scatter-add of dy to the winners).
-   */
-  maxPoolBackprop(dy: FloatArray, argmax: Int32Array, dx: FloatArray, p: PoolParams): void;
-  avgPool(x: FloatArray, out: FloatArray, p: PoolParams): void;
-  avgPoolBackprop(dy: FloatArray, dx: FloatArray, p: PoolParams): void;
   /**
    * One optimizer step for one weight, element by element (see UpdateRule): reads w and g,
    * updates the rule's slots in place and writes the new weight to out. Every array has w's float
@@ -257,10 +328,10 @@ export interface Kernels {
    */
   applyUpdate(
     rule: UpdateRule,
-    w: FloatArray,
-    g: FloatArray,
-    slots: readonly FloatArray[],
-    out: FloatArray,
+    w: K["float"],
+    g: K["float"],
+    slots: readonly K["float"][],
+    out: K["float"],
     hyper: Float64Array,
   ): void;
 
@@ -279,17 +350,17 @@ export interface Kernels {
    * be xProj itself, which is then overwritten.
    */
   lstmForward(
-    xProj: FloatArray,
-    u: FloatArray,
-    bias: FloatArray | null,
-    h0: FloatArray,
-    c0: FloatArray,
-    mask: Uint8Array | null,
-    hLast: FloatArray,
-    cLast: FloatArray,
-    hSeq: FloatArray | null,
-    cSeq: FloatArray | null,
-    gates: FloatArray | null,
+    xProj: K["float"],
+    u: K["float"],
+    bias: K["float"] | null,
+    h0: K["float"],
+    c0: K["float"],
+    mask: K["bool"] | null,
+    hLast: K["float"],
+    cLast: K["float"],
+    hSeq: K["float"] | null,
+    cSeq: K["float"] | null,
+    gates: K["float"] | null,
     p: RnnParams,
   ): void;
   /**
@@ -300,21 +371,21 @@ export interface Kernels {
    * dxProj may be the gates array itself, which is then overwritten.
    */
   lstmBackward(
-    u: FloatArray,
-    h0: FloatArray,
-    c0: FloatArray,
-    mask: Uint8Array | null,
-    hSeq: FloatArray,
-    cSeq: FloatArray,
-    gates: FloatArray,
-    dhSeq: FloatArray | null,
-    dhLast: FloatArray | null,
-    dcLast: FloatArray | null,
-    dxProj: FloatArray,
-    du: FloatArray,
-    dBias: FloatArray | null,
-    dh0: FloatArray,
-    dc0: FloatArray,
+    u: K["float"],
+    h0: K["float"],
+    c0: K["float"],
+    mask: K["bool"] | null,
+    hSeq: K["float"],
+    cSeq: K["float"],
+    gates: K["float"],
+    dhSeq: K["float"] | null,
+    dhLast: K["float"] | null,
+    dcLast: K["float"] | null,
+    dxProj: K["float"],
+    du: K["float"],
+    dBias: K["float"] | null,
+    dh0: K["float"],
+    dc0: K["float"],
     p: RnnParams,
   ): void;
   /**
@@ -328,15 +399,15 @@ export interface Kernels {
    * with xProj).
    */
   gruForward(
-    xProj: FloatArray,
-    u: FloatArray,
-    bias: FloatArray | null,
-    recurrentBias: FloatArray | null,
-    h0: FloatArray,
-    mask: Uint8Array | null,
-    hLast: FloatArray,
-    hSeq: FloatArray | null,
-    gates: FloatArray | null,
+    xProj: K["float"],
+    u: K["float"],
+    bias: K["float"] | null,
+    recurrentBias: K["float"] | null,
+    h0: K["float"],
+    mask: K["bool"] | null,
+    hLast: K["float"],
+    hSeq: K["float"] | null,
+    gates: K["float"] | null,
     p: RnnParams,
   ): void;
   /**
@@ -344,20 +415,20 @@ export interface Kernels {
    * du, dBias and dRecurrentBias (each skipped when null) and dh0.
    */
   gruBackward(
-    xProj: FloatArray,
-    u: FloatArray,
-    bias: FloatArray | null,
-    h0: FloatArray,
-    mask: Uint8Array | null,
-    hSeq: FloatArray,
-    gates: FloatArray,
-    dhSeq: FloatArray | null,
-    dhLast: FloatArray | null,
-    dxProj: FloatArray,
-    du: FloatArray,
-    dBias: FloatArray | null,
-    dRecurrentBias: FloatArray | null,
-    dh0: FloatArray,
+    xProj: K["float"],
+    u: K["float"],
+    bias: K["float"] | null,
+    h0: K["float"],
+    mask: K["bool"] | null,
+    hSeq: K["float"],
+    gates: K["float"],
+    dhSeq: K["float"] | null,
+    dhLast: K["float"] | null,
+    dxProj: K["float"],
+    du: K["float"],
+    dBias: K["float"] | null,
+    dRecurrentBias: K["float"] | null,
+    dh0: K["float"],
     p: RnnParams,
   ): void;
 }

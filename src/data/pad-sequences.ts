@@ -1,6 +1,6 @@
 import { ValueError } from "../errors.js";
 import { type DType, allocate } from "../tensor/dtype.js";
-import { Tensor } from "../tensor/tensor.js";
+import { type Tensor, fromValues } from "../tensor/tensor.js";
 
 export interface PadSequencesOptions {
   /** length of every row; default the longest sequence */
@@ -45,5 +45,5 @@ export function padSequences(
     const offset = i * maxlen + (padding === "pre" ? maxlen - kept.length : 0);
     for (let j = 0; j < kept.length; j++) out[offset + j] = kept[j]!;
   });
-  return new Tensor(out, [sequences.length, maxlen]);
+  return fromValues(out, [sequences.length, maxlen]);
 }

@@ -4,7 +4,7 @@
 import { ValueError } from "../errors.js";
 import { tensor } from "../tensor/creation.js";
 import type { TypedArray } from "../tensor/dtype.js";
-import { type NestedArray, Tensor } from "../tensor/tensor.js";
+import { type NestedArray, Tensor, fromValues } from "../tensor/tensor.js";
 
 /**
  * `keras.utils.to_categorical(x, num_classes)`: integer class labels → one-hot float32 rows.
@@ -26,7 +26,7 @@ export function toCategorical(
       : tensor(y as NestedArray, undefined, ArrayBuffer.isView(y) ? undefined : "float64");
   let shape = [...t.shape];
   if (shape.length > 1 && shape[shape.length - 1] === 1) shape = shape.slice(0, -1);
-  const labels = t.data;
+  const labels = t.dataSync();
   let max = -1;
   for (let i = 0; i < labels.length; i++) {
     const v = labels[i]!;
@@ -56,7 +56,7 @@ export function toCategorical(
   }
   const out = new Float32Array(labels.length * classes);
   for (let i = 0; i < labels.length; i++) out[i * classes + labels[i]!] = 1;
-  return new Tensor(out, [...shape, classes]);
+  return fromValues(out, [...shape, classes]);
 }
 
 export { padSequences, type PadSequencesOptions } from "./pad-sequences.js";

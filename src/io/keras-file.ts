@@ -9,7 +9,7 @@ import { StrataError, ValueError } from "../errors.js";
 import type { CustomObjects } from "../layers/registry.js";
 import { modelFromConfig } from "../models/config.js";
 import type { Model } from "../models/model.js";
-import { Tensor } from "../tensor/tensor.js";
+import { type Tensor, fromValues } from "../tensor/tensor.js";
 import { HDF5_SIGNATURE, type Hdf5Group, readHdf5 } from "./hdf5.js";
 import { loadKerasWeights } from "./keras-weights.js";
 import { isLegacyH5, loadLegacyModel, loadLegacyWeights } from "./keras-legacy.js";
@@ -126,7 +126,7 @@ function loadOptimizerState(model: Model, root: Hdf5Group): void {
       data instanceof Float32Array || data instanceof Float64Array
         ? data
         : Int32Array.from(data as ArrayLike<number | bigint>, Number);
-    store[key] = new Tensor(values, [...ds.shape]);
+    store[key] = fromValues(values, [...ds.shape]);
   }
   if (!opt.built) opt.build(model.trainableWeights);
   opt.loadOwnVariables(store);

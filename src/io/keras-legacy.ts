@@ -19,7 +19,7 @@ import type { Layer } from "../layers/layer.js";
 import { kerasClassName, type CustomObjects } from "../layers/registry.js";
 import { modelFromConfig } from "../models/config.js";
 import type { Model } from "../models/model.js";
-import { Tensor } from "../tensor/tensor.js";
+import { type Tensor, fromValues } from "../tensor/tensor.js";
 import type { Hdf5Group } from "./hdf5.js";
 import { datasetValue } from "./keras-weights.js";
 
@@ -207,7 +207,7 @@ function loadOptimizerWeights(model: Model, group: Hdf5Group): void {
       data instanceof Float32Array || data instanceof Float64Array
         ? data
         : Int32Array.from(data as ArrayLike<number | bigint>, Number);
-    store[String(i)] = new Tensor(values, [...ds.shape]);
+    store[String(i)] = fromValues(values, [...ds.shape]);
   }
   if (!opt.built) opt.build(model.trainableWeights);
   // Checked here rather than left to assign: Strata's multi-slot optimizers (Adam …) order their

@@ -32,7 +32,7 @@ export function encodeKerasWeights(model: Model): Uint8Array {
 
 /** A variable's values as an HDF5-writable array; booleans are stored as int32 0/1. */
 function dataOf(v: Variable): Hdf5WriteData {
-  const data = v.value.data;
+  const data = v.value.dataSync();
   if (data instanceof Float32Array || data instanceof Float64Array || data instanceof Int32Array) {
     return data;
   }

@@ -29,7 +29,7 @@ import { toSnakeCase } from "../nn/serialization.js";
 import { Model } from "../models/model.js";
 import { Sequential } from "../models/sequential.js";
 import { InputLayer } from "../layers/core/input.js";
-import { Tensor } from "../tensor/tensor.js";
+import { type Tensor, fromValues } from "../tensor/tensor.js";
 import type { Hdf5Dataset, Hdf5Group } from "./hdf5.js";
 import { Hdf5Group as GroupClass } from "./hdf5.js";
 
@@ -188,7 +188,7 @@ export function datasetValue(v: Variable, ds: Hdf5Dataset, where: string, path: 
           : raw instanceof Float32Array
             ? raw
             : Float32Array.from(raw, Number);
-  return new Tensor(data, [...ds.shape]);
+  return fromValues(data, [...ds.shape]);
 }
 
 /** A layer's sub-layers with the attribute names that hold them (lists are not used by Strata). */

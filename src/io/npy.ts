@@ -26,7 +26,7 @@ import { readFile } from "node:fs/promises";
 import { endianness } from "node:os";
 import { StrataError } from "../errors.js";
 import type { TypedArray } from "../tensor/dtype.js";
-import { Tensor } from "../tensor/tensor.js";
+import { Tensor, fromValues } from "../tensor/tensor.js";
 import { PickledArray, unpickle } from "./pickle.js";
 import { ZipReader } from "./zip.js";
 
@@ -371,7 +371,7 @@ export function npyToTensor(arr: NpyArray, where = "npy"): Tensor {
   if (Array.isArray(arr.data)) {
     fail(where, `an object ("|O") array cannot become a tensor; read it with parseNpy/parseNpz`);
   }
-  return new Tensor(arr.data, arr.shape);
+  return fromValues(arr.data, arr.shape);
 }
 
 /** `np.load` for a `.npy` file: its array as a Tensor. */

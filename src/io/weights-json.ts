@@ -18,7 +18,7 @@ import { readFile } from "node:fs/promises";
 import { endianness } from "node:os";
 import { StrataError, fmtShape } from "../errors.js";
 import { type DType, DTYPES, type TypedArray, allocate } from "../tensor/dtype.js";
-import { Tensor } from "../tensor/tensor.js";
+import { type Tensor, fromValues } from "../tensor/tensor.js";
 import { writeFileAtomic } from "./atomic-write.js";
 
 export const WEIGHTS_FORMAT = "strata.weights";
@@ -178,14 +178,14 @@ export function entryOf(v: {
   readonly name: string;
   readonly shape: readonly number[];
   readonly dtype: DType;
-  readonly value: { readonly data: TypedArray };
+  readonly value: { dataSync(): TypedArray };
 }): WeightEntry {
-  return { name: v.name, shape: v.shape, dtype: v.dtype, data: v.value.data };
+  return { name: v.name, shape: v.shape, dtype: v.dtype, data: v.value.dataSync() };
 }
 
 /** An entry's values as a tensor. */
 export function tensorOf(e: WeightEntry): Tensor {
-  return new Tensor(e.data, [...e.shape]);
+  return fromValues(e.data, [...e.shape]);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { BYTES_PER_ELEMENT } from "../tensor/dtype.js";
 import { InputLayer } from "../layers/core/input.js";
 import type { Layer } from "../layers/layer.js";
 import { type ShapeSpec, fmtSpec } from "../layers/symbolic.js";
@@ -15,7 +16,7 @@ function readableSize(bytes: number): string {
 }
 
 function bytesOf(weights: Layer["weights"]): number {
-  return weights.reduce((n, w) => n + w.value.data.byteLength, 0);
+  return weights.reduce((n, w) => n + w.value.size * BYTES_PER_ELEMENT[w.dtype], 0);
 }
 
 function countOf(weights: Layer["weights"]): number {

@@ -2,7 +2,7 @@ import { ValueError } from "../errors.js";
 import { type DType, allocate } from "../tensor/dtype.js";
 import { Generator, SeedGenerator } from "../tensor/random.js";
 import { sizeOf } from "../tensor/shape.js";
-import { Tensor } from "../tensor/tensor.js";
+import { type Tensor, fromValues } from "../tensor/tensor.js";
 import { type KerasObject, Registry } from "./serialization.js";
 
 /**
@@ -28,7 +28,7 @@ export abstract class Initializer {
 function fill(shape: readonly number[], dtype: DType, f: (i: number) => number): Tensor {
   const data = allocate(dtype, sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = f(i);
-  return new Tensor(data, shape);
+  return fromValues(data, shape);
 }
 
 export class Zeros extends Initializer {

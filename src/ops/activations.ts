@@ -1,6 +1,6 @@
 import { noGrad, record } from "../autodiff/tape.js";
 import { ValueError } from "../errors.js";
-import { type FloatArray, isFloat } from "../tensor/dtype.js";
+import { isFloat } from "../tensor/dtype.js";
 import { normalizeAxes } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type TensorLike, asTensor, castTo, empty, kernels, unfilled } from "./core.js";
@@ -223,11 +223,13 @@ export function softmax(x: TensorLike, axis: number | readonly number[] = -1): T
   const axes = normalizeAxes(axis, t.rank, "softmax");
   if (t.size === 0) return empty(t.shape, t.dtype);
   const y = noGrad(() => {
-    if (axes.length === 1 && axes[0] === t.rank - 1) {
-      // Over the last axis (the common case): one kernel pass per row, the same values.
+    const k = kernels();
+    if (k.softmax && axes.length === 1 && axes[0] === t.rank - 1) {
+      // Over the last axis (the common case), where the backend has the optional kernel: one
+      // pass per row, the composite's values.
       const out = unfilled(t.shape, t.dtype);
       const n = t.shape[t.rank - 1]!;
-      kernels().softmax(t.data as FloatArray, out.data as FloatArray, t.size / n, n);
+      k.softmax(t.storage, out.storage, t.size / n, n);
       return out;
     }
     const e = exp(subtract(t, stableShift(t, axes)));

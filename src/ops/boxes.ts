@@ -30,7 +30,7 @@ export function copyBox(
     dstOffset += to[i]! * ds[i]!;
   });
   const plan = collapseAxes(shape, [ss.map((s, i) => s * step[i]!), ds]);
-  kernels().copy(src.data, srcOffset, dst.data, dstOffset, plan);
+  kernels().copy(src.storage, srcOffset, dst.storage, dstOffset, plan);
 }
 
 export const zerosOf = (n: number): number[] => new Array<number>(n).fill(0);

@@ -1,9 +1,10 @@
 import { needsGrad, record } from "../autodiff/tape.js";
 import { ShapeError, fmtShape } from "../errors.js";
-import type { FloatArray } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { type Activation, activation as getActivation } from "./activations.js";
 import {
   type ConvOptions,
+  conv,
   convFilterPrim,
   convInputPrim,
   floatOperands,
@@ -11,15 +12,34 @@ import {
 } from "./conv.js";
 import { reluGrad } from "./bias-relu.js";
 import { type TensorLike, kernels, unfilled } from "./core.js";
-import { cast } from "./elementwise.js";
+import { add, cast, relu as reluOp } from "./elementwise.js";
 import { sum } from "./reduce.js";
 
 /*
- * A convolution layer's whole forward pass, activation(conv(x, w) + bias), as one kernel call for
- * the activations a backend can apply on the output while it is in cache (relu, or none). The
- * result equals the composite's (the same float roundings in the same order); the saving is two
- * passes over the output and two intermediate tensors.
+ * A convolution layer's whole forward pass, activation(conv(x, w) + bias). Its definition is that
+ * composite; for relu or none, a backend with the optional convBias kernel applies the bias and
+ * activation on the output while it is in cache, with the composite's values (the same float
+ * roundings in the same order), saving two passes over the output and two intermediate tensors.
  */
+
+const RELU = getActivation("relu");
+const LINEAR = getActivation("linear");
+
+/** activation(conv(inputs, kernel) + bias): a convolution layer's output, fused where it can be. */
+export function convBiasActivation(
+  inputs: TensorLike,
+  kernel: TensorLike,
+  bias: TensorLike | null,
+  activation: Activation,
+  options: ConvOptions,
+): Tensor {
+  const relu = activation === RELU;
+  if (relu || (bias !== null && activation === LINEAR)) {
+    return convBias(inputs, kernel, bias, { ...options, relu });
+  }
+  const y = conv(inputs, kernel, options);
+  return activation(bias === null ? y : add(y, bias));
+}
 
 export interface ConvBiasOptions extends ConvOptions {
   /** Apply relu after the bias (default false: linear). */
@@ -51,15 +71,14 @@ export function convBias(
       );
     }
   }
+  const k = kernels();
+  if (!k.convBias) {
+    const z = conv(x, w, convOptions);
+    const zb = b === null ? z : add(z, b);
+    return relu ? reluOp(zb) : zb;
+  }
   const y = unfilled(outShape, x.dtype);
-  kernels().convBias(
-    x.data as FloatArray,
-    w.data as FloatArray,
-    (b?.data ?? null) as FloatArray | null,
-    y.data as FloatArray,
-    params,
-    relu,
-  );
+  k.convBias(x.storage, w.storage, b?.storage ?? null, y.storage, params, relu);
   const rowAxes = outShape.slice(0, -1).map((_, i) => i);
   return record(y, b ? [x, w, b] : [x, w], (dy) => {
     const wantBias = b !== null && needsGrad(b);

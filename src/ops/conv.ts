@@ -1,7 +1,6 @@
 import type { ConvParams } from "../backend/backend.js";
 import { needsGrad, record } from "../autodiff/tape.js";
 import { ShapeError, ValueError, fmtShape } from "../errors.js";
-import type { FloatArray } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type TensorLike, asTensor, castTo, kernels, unfilled } from "./core.js";
 import { cast } from "./elementwise.js";
@@ -116,12 +115,7 @@ export function floatOperands(a: TensorLike, b: TensorLike): [Tensor, Tensor] {
 
 function convPrim(x: Tensor, w: Tensor, p: ConvParams, outShape: readonly number[]): Tensor {
   const y = unfilled(outShape, x.dtype);
-  kernels().conv(
-    x.data as FloatArray,
-    castTo(w, x.dtype).data as FloatArray,
-    y.data as FloatArray,
-    p,
-  );
+  kernels().conv(x.storage, castTo(w, x.dtype).storage, y.storage, p);
   // dx = Bᵀ_x dy;  dw = Bᵀ_w dy
   return record(y, [x, w], (dy) => [
     needsGrad(x) ? convInputPrim(dy, w, p, x.shape) : null,
@@ -136,12 +130,7 @@ export function convInputPrim(
   xShape: readonly number[],
 ): Tensor {
   const dx = unfilled(xShape, dy.dtype);
-  kernels().convBackpropInput(
-    dy.data as FloatArray,
-    castTo(w, dy.dtype).data as FloatArray,
-    dx.data as FloatArray,
-    p,
-  );
+  kernels().convBackpropInput(dy.storage, castTo(w, dy.dtype).storage, dx.storage, p);
   // ⟨g, Bᵀ_x(dy; w)⟩ = ⟨conv(g, w), dy⟩: d/d dy = conv(g, w), d/dw = backpropFilter(g, dy)
   return record(dx, [dy, w], (g) => [
     convPrim(g, w, p, dy.shape),
@@ -156,12 +145,7 @@ export function convFilterPrim(
   wShape: readonly number[],
 ): Tensor {
   const dw = unfilled(wShape, x.dtype);
-  kernels().convBackpropFilter(
-    x.data as FloatArray,
-    castTo(dy, x.dtype).data as FloatArray,
-    dw.data as FloatArray,
-    p,
-  );
+  kernels().convBackpropFilter(x.storage, castTo(dy, x.dtype).storage, dw.storage, p);
   // ⟨g, Bᵀ_w(dy; x)⟩ = ⟨conv(x, g), dy⟩: d/dx = backpropInput(dy, g), d/d dy = conv(x, g)
   return record(dw, [x, dy], (g) => [
     convInputPrim(dy, g, p, x.shape),

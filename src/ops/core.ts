@@ -1,22 +1,24 @@
 import { Variable } from "../autodiff/variable.js";
-import { kernels } from "../backend/registry.js";
+import type { Kernels, OpaqueStorage, Storage } from "../backend/backend.js";
+import { currentBackend } from "../backend/index.js";
 import { DTypeError } from "../errors.js";
 import { tensor } from "../tensor/creation.js";
-import {
-  type DType,
-  type TypedArray,
-  allocate,
-  allocateUnfilled,
-  isFloat,
-  weakScalarType,
-} from "../tensor/dtype.js";
-import { type Shape, sizeOf } from "../tensor/shape.js";
-import { type NestedArray, Tensor } from "../tensor/tensor.js";
+import { type DType, type TypedArray, isFloat, weakScalarType } from "../tensor/dtype.js";
+import type { Shape } from "../tensor/shape.js";
+import { type NestedArray, Tensor, allocateTensor } from "../tensor/tensor.js";
 
 /** Anything an op accepts as a tensor argument. */
 export type TensorLike = Tensor | Variable | NestedArray | TypedArray;
 
-export { kernels };
+/** The kernels of the current backend (what ops call). */
+export function kernels(): Kernels<OpaqueStorage> {
+  return currentBackend().kernels;
+}
+
+/** Host values (index lists an op computed) in the current backend's storage, for a kernel. */
+export function hostStorage(values: TypedArray): Storage {
+  return currentBackend().fromHost(values);
+}
 
 export function asTensor(x: TensorLike, dtype?: DType): Tensor {
   const t =
@@ -47,19 +49,19 @@ export function asTensorPair(a: TensorLike, b: TensorLike): [Tensor, Tensor] {
 
 /** A zero-filled output tensor (kernels write into it). */
 export function empty(shape: Shape, dtype: DType): Tensor {
-  return new Tensor(allocate(dtype, sizeOf(shape)), shape);
+  return allocateTensor(shape, dtype, true);
 }
 
 /** An output tensor with arbitrary contents, for kernels that write every element. */
 export function unfilled(shape: Shape, dtype: DType): Tensor {
-  return new Tensor(allocateUnfilled(dtype, sizeOf(shape)), shape);
+  return allocateTensor(shape, dtype, false);
 }
 
 /** Non-differentiable dtype conversion used by the ops themselves. */
 export function castTo(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
   const out = empty(x.shape, dtype);
-  kernels().cast(x.data, out.data);
+  kernels().cast(x.storage, out.storage);
   return out;
 }
 

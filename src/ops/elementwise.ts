@@ -28,7 +28,7 @@ function floatInput(x: TensorLike): Tensor {
 
 function unary(op: UnaryOp, x: Tensor, outDtype: DType = x.dtype): Tensor {
   const out = unfilled(x.shape, outDtype);
-  kernels().unary(op, x.data, out.data);
+  kernels().unary(op, x.storage, out.storage);
   return out;
 }
 
@@ -113,12 +113,15 @@ export const isfinite = (x: TensorLike): Tensor => unary("isfinite", asTensor(x)
 function binary(op: BinaryOp, a: Tensor, b: Tensor, outDtype: DType, where: string): Tensor {
   if (sameShape(a.shape, b.shape)) {
     const out = unfilled(a.shape, outDtype);
-    kernels().binary(op, a.data, b.data, out.data, { shape: [a.size], strides: [[1], [1]] });
+    kernels().binary(op, a.storage, b.storage, out.storage, {
+      shape: [a.size],
+      strides: [[1], [1]],
+    });
     return out;
   }
   const { shape, plan } = broadcastPlan([a.shape, b.shape], where);
   const out = unfilled(shape, outDtype);
-  kernels().binary(op, a.data, b.data, out.data, plan);
+  kernels().binary(op, a.storage, b.storage, out.storage, plan);
   return out;
 }
 
@@ -227,7 +230,7 @@ export function where(condition: TensorLike, x1: TensorLike, x2: TensorLike): Te
   const dtype = promoteTypes(a.dtype, b.dtype);
   const { shape, plan } = broadcastPlan([c.shape, a.shape, b.shape], "where");
   const out = unfilled(shape, dtype);
-  kernels().where(c.data as Uint8Array, a.data, b.data, out.data, plan);
+  kernels().where(c.storage, a.storage, b.storage, out.storage, plan);
   return record(out, [a, b], (dy) => [where(c, dy, 0), where(c, 0, dy)]);
 }
 

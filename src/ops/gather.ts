@@ -4,7 +4,7 @@ import { arange, tensor } from "../tensor/creation.js";
 import { type DType, checkDType, isFloat } from "../tensor/dtype.js";
 import { broadcastStrides, normalizeAxis, sizeOf, stridesOf } from "../tensor/shape.js";
 import type { NestedArray, Tensor } from "../tensor/tensor.js";
-import { type TensorLike, asTensor, castTo, empty, kernels } from "./core.js";
+import { type TensorLike, asTensor, castTo, empty, hostStorage, kernels } from "./core.js";
 import { equal } from "./elementwise.js";
 import { reshape } from "./movement.js";
 
@@ -29,7 +29,7 @@ function around(
 function gatherAxis(x: Tensor, idx: Int32Array, idxShape: readonly number[], axis: number): Tensor {
   const { outer, size, inner } = around(x.shape, axis);
   const out = empty([...x.shape.slice(0, axis), ...idxShape, ...x.shape.slice(axis + 1)], x.dtype);
-  if (out.size > 0) kernels().gather(x.data, idx, out.data, outer, size, inner);
+  if (out.size > 0) kernels().gather(x.storage, hostStorage(idx), out.storage, outer, size, inner);
   return record(out, [x], (dy) => [scatterAxis(dy, idx, idxShape, axis, x.shape)]);
 }
 
@@ -43,7 +43,8 @@ function scatterAxis(
 ): Tensor {
   const { outer, size, inner } = around(shape, axis);
   const out = empty(shape, updates.dtype);
-  if (updates.size > 0) kernels().scatterAdd(updates.data, idx, out.data, outer, size, inner);
+  if (updates.size > 0)
+    kernels().scatterAdd(updates.storage, hostStorage(idx), out.storage, outer, size, inner);
   return record(out, [updates], (dy) => [gatherAxis(dy, idx, idxShape, axis)]);
 }
 
@@ -61,7 +62,7 @@ function indexTensor(indices: TensorLike, op: string): Tensor {
   if (t.dtype === "bool")
     throw new DTypeError(`${op}: indices must be integers; received a bool tensor`);
   if (isFloat(t.dtype)) {
-    const bad = t.data.find((v) => !Number.isInteger(v));
+    const bad = t.dataSync().find((v) => !Number.isInteger(v));
     if (bad !== undefined)
       throw new ValueError(`${op}: indices must be whole numbers; received ${bad}`);
   }
@@ -103,7 +104,7 @@ export function take(x: TensorLike, indices: TensorLike, axis: number | null = n
     a = normalizeAxis(axis, t.rank, "take");
   }
   const size = t.shape[a]!;
-  const idx = Int32Array.from(ind.data, (v) => wrapIndex(v, size, "take", a, t.shape));
+  const idx = Int32Array.from(ind.dataSync(), (v) => wrapIndex(v, size, "take", a, t.shape));
   return gatherAxis(t, idx, ind.shape, a);
 }
 
@@ -146,6 +147,7 @@ export function takeAlongAxis(
   const iStrides = broadcastStrides(ind.shape, outShape);
   const size = t.shape[a]!;
   const flat = new Int32Array(sizeOf(outShape));
+  const indexValues = ind.dataSync();
   const rank = outShape.length;
   const pos = new Array<number>(rank).fill(0);
   for (let k = 0; k < flat.length; k++) {
@@ -155,7 +157,7 @@ export function takeAlongAxis(
       ii += pos[d]! * iStrides[d]!;
       if (d !== a) xi += pos[d]! * xStrides[d]!;
     }
-    flat[k] = xi + wrapIndex(ind.data[ii]!, size, "takeAlongAxis", a, t.shape) * xStrides[a]!;
+    flat[k] = xi + wrapIndex(indexValues[ii]!, size, "takeAlongAxis", a, t.shape) * xStrides[a]!;
     for (let d = rank - 1; d >= 0 && ++pos[d]! === outShape[d]; d--) pos[d] = 0;
   }
   return gatherAxis(reshape(t, [t.size]), flat, outShape, 0);

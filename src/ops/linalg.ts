@@ -1,12 +1,13 @@
 import { needsGrad, record } from "../autodiff/tape.js";
 import { ShapeError, ValueError, fmtShape } from "../errors.js";
-import { type DType, type FloatArray, isFloat, promoteTypes } from "../tensor/dtype.js";
+import { type DType, isFloat, promoteTypes } from "../tensor/dtype.js";
 import {
   broadcastShapes,
   broadcastStrides,
   collapseAxes,
   normalizeAxis,
   sizeOf,
+  stridesOf,
 } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type TensorLike, asTensor, castTo, kernels, unfilled } from "./core.js";
@@ -29,8 +30,7 @@ function gemm(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
     // One product, no batch axes: the common case, without the batch plan.
     out = unfilled([m, n], a.dtype);
     if (out.size > 0) {
-      const [x, y, z] = [a.data, b.data, out.data] as FloatArray[];
-      kernels().matmul(x!, y!, z!, m, k, n, transA, transB, 1, 0, 0);
+      kernels().matmul(a.storage, b.storage, out.storage, m, k, n, transA, transB, 1, 0, 0);
     }
   } else {
     out = batchedGemm(a, b, transA, transB, m, k, n);
@@ -69,41 +69,38 @@ function batchedGemm(
   const out = unfilled([...batchShape, m, n], a.dtype);
   if (out.size === 0) return out;
   // The kernel walks one batch axis with a stride per operand (0 = broadcast); merge what axes
-  // it can into that one and loop over the rest here.
-  const plan = collapseAxes(batchShape, [
-    broadcastStrides(aBatch, batchShape).map((s) => s * m * k),
-    broadcastStrides(bBatch, batchShape).map((s) => s * k * n),
-    broadcastStrides(batchShape, batchShape).map((s) => s * m * n),
+  // it can into that one.
+  const strides = (batch: readonly number[], block: number) =>
+    broadcastStrides(batch, batchShape).map((s) => s * block);
+  let plan = collapseAxes(batchShape, [
+    strides(aBatch, m * k),
+    strides(bBatch, k * n),
+    strides(batchShape, m * n),
   ]);
-  const rank = plan.shape.length;
-  const inner = rank > 0 ? plan.shape[rank - 1]! : 1;
-  const [sa, sb] = plan.strides.map((s) => (rank > 0 ? s[rank - 1]! : 0)) as [number, number];
-  const outer = sizeOf(plan.shape.slice(0, -1));
-  const index = new Array<number>(Math.max(rank - 1, 0)).fill(0);
-  for (let t = 0; t < outer; t++) {
-    let ao = 0,
-      bo = 0,
-      oo = 0;
-    for (let d = 0; d < rank - 1; d++) {
-      ao += index[d]! * plan.strides[0]![d]!;
-      bo += index[d]! * plan.strides[1]![d]!;
-      oo += index[d]! * plan.strides[2]![d]!;
-    }
-    kernels().matmul(
-      (a.data as FloatArray).subarray(ao),
-      (b.data as FloatArray).subarray(bo),
-      (out.data as FloatArray).subarray(oo),
-      m,
-      k,
-      n,
-      transA,
-      transB,
-      inner,
-      sa,
-      sb,
-    );
-    for (let d = rank - 2; d >= 0 && ++index[d]! === plan.shape[d]; d--) index[d] = 0;
+  let [x, y] = [a, b];
+  if (plan.shape.length > 1) {
+    // Broadcasts that do not merge into one axis (say [2,1]·[1,3] batches): materialize both
+    // operands over the full batch, which then is one axis.
+    [x, y] = [materialize(a, batchShape), materialize(b, batchShape)];
+    plan = collapseAxes(batchShape, [
+      strides(batchShape, m * k),
+      strides(batchShape, k * n),
+      strides(batchShape, m * n),
+    ]);
   }
+  const axis = plan.shape.length - 1;
+  const batch = axis >= 0 ? plan.shape[axis]! : 1;
+  const [sa, sb] = plan.strides.map((s) => (axis >= 0 ? s[axis]! : 0)) as [number, number];
+  kernels().matmul(x.storage, y.storage, out.storage, m, k, n, transA, transB, batch, sa, sb);
+  return out;
+}
+
+/** x's values broadcast over `batchShape` (its last two axes kept), not recorded. */
+function materialize(x: Tensor, batchShape: readonly number[]): Tensor {
+  const shape = [...batchShape, ...x.shape.slice(-2)];
+  const out = unfilled(shape, x.dtype);
+  const plan = collapseAxes(shape, [broadcastStrides(x.shape, shape), stridesOf(shape)]);
+  kernels().copy(x.storage, 0, out.storage, 0, plan);
   return out;
 }
 

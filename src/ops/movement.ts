@@ -58,7 +58,7 @@ export function transpose(x: TensorLike, axes?: readonly number[]): Tensor {
   const inStrides = stridesOf(t.shape);
   const out = empty(shape, t.dtype);
   const plan = collapseAxes(shape, [perm.map((p) => inStrides[p]!), stridesOf(shape)]);
-  kernels().copy(t.data, 0, out.data, 0, plan);
+  kernels().copy(t.storage, 0, out.storage, 0, plan);
   const inverse = new Array<number>(perm.length);
   perm.forEach((p, i) => (inverse[p] = i));
   return record(out, [t], (dy) => [transpose(dy, inverse)]);
@@ -76,9 +76,9 @@ export function broadcastTo(x: TensorLike, shape: readonly number[]): Tensor {
   if (sameShape(t.shape, shape)) return t;
   const out = empty(shape, t.dtype);
   kernels().copy(
-    t.data,
+    t.storage,
     0,
-    out.data,
+    out.storage,
     0,
     collapseAxes(shape, [broadcastStrides(t.shape, shape), stridesOf(shape)]),
   );

@@ -3,8 +3,8 @@ import { ShapeError, ValueError, fmtShape } from "../errors.js";
 import { allocate, isFloat } from "../tensor/dtype.js";
 import { generatorFor, permutation } from "../tensor/random.js";
 import { normalizeAxis, sizeOf } from "../tensor/shape.js";
-import { Tensor } from "../tensor/tensor.js";
-import { type TensorLike, asTensor, castTo, empty, kernels } from "./core.js";
+import { type Tensor, fromValues } from "../tensor/tensor.js";
+import { type TensorLike, asTensor, castTo, empty, hostStorage, kernels } from "./core.js";
 import { multiply } from "./elementwise.js";
 
 function checkSeed(seed: number | undefined, op: string): void {
@@ -60,7 +60,7 @@ export function dropout(x: TensorLike, rate: number, opts: DropoutOptions = {}):
   const g = generatorFor(opts.seed);
   for (let i = 0; i < mask.length; i++) mask[i] = g.uniform() >= rate ? scale : 0;
   // d(x ⊙ m) = m ⊙ dx; multiply records it (the mask is a constant).
-  return multiply(isFloat(t.dtype) ? t : castTo(t, dtype), new Tensor(mask, shape));
+  return multiply(isFloat(t.dtype) ? t : castTo(t, dtype), fromValues(mask, shape));
 }
 
 /** out[..., j, ...] = x[..., perm[j], ...] along `axis`. */
@@ -68,7 +68,8 @@ function permuteAxis(x: Tensor, perm: Int32Array, axis: number): Tensor {
   const outer = x.shape.slice(0, axis).reduce((a, b) => a * b, 1);
   const inner = x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const out = empty(x.shape, x.dtype);
-  if (x.size > 0) kernels().gather(x.data, perm, out.data, outer, perm.length, inner);
+  if (x.size > 0)
+    kernels().gather(x.storage, hostStorage(perm), out.storage, outer, perm.length, inner);
   // A permutation's adjoint is its inverse: entry perm[j] of dx receives dy[j].
   return record(out, [x], (dy) => {
     const inverse = new Int32Array(perm.length);

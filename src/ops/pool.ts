@@ -1,10 +1,9 @@
-import type { PoolParams } from "../backend/backend.js";
+import type { PoolParams, Storage } from "../backend/backend.js";
 import { isRecording, record } from "../autodiff/tape.js";
 import { ShapeError, fmtShape } from "../errors.js";
-import type { FloatArray } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { checkPadding, spatialRank, spatialTuple, to3, windowAxis } from "./conv.js";
-import { type TensorLike, asTensor, kernels, unfilled } from "./core.js";
+import { type TensorLike, asTensor, empty, kernels, unfilled } from "./core.js";
 import { cast } from "./elementwise.js";
 
 /*
@@ -66,23 +65,23 @@ function floatInput(x: TensorLike): Tensor {
 
 function scatterToWinners(
   dy: Tensor,
-  argmax: Int32Array,
+  argmax: Storage,
   p: PoolParams,
   xShape: readonly number[],
 ): Tensor {
   const dx = unfilled(xShape, dy.dtype);
-  kernels().maxPoolBackprop(dy.data as FloatArray, argmax, dx.data as FloatArray, p);
+  kernels().maxPoolBackprop(dy.storage, argmax, dx.storage, p);
   return record(dx, [dy], (g) => [gatherWinners(g, argmax, p, dy.shape)]);
 }
 
 function gatherWinners(
   x: Tensor,
-  argmax: Int32Array,
+  argmax: Storage,
   p: PoolParams,
   outShape: readonly number[],
 ): Tensor {
   const y = unfilled(outShape, x.dtype);
-  kernels().gather(x.data, argmax, y.data, 1, x.size, 1);
+  kernels().gather(x.storage, argmax, y.storage, 1, x.size, 1);
   return record(y, [x], (dy) => [scatterToWinners(dy, argmax, p, x.shape)]);
 }
 
@@ -101,11 +100,11 @@ export function maxPool(
   const y = unfilled(outShape, x.dtype);
   // The winners are only kept when a gradient can flow back through them (not in inference).
   if (!isRecording([x])) {
-    kernels().maxPool(x.data as FloatArray, y.data as FloatArray, null, params);
+    kernels().maxPool(x.storage, y.storage, null, params);
     return y;
   }
-  const argmax = new Int32Array(y.size);
-  kernels().maxPool(x.data as FloatArray, y.data as FloatArray, argmax, params);
+  const argmax = empty(outShape, "int32").storage;
+  kernels().maxPool(x.storage, y.storage, argmax, params);
   return record(y, [x], (dy) => [scatterToWinners(dy, argmax, params, x.shape)]);
 }
 
@@ -114,13 +113,13 @@ export function maxPool(
 
 function avgPoolPrim(x: Tensor, p: PoolParams, outShape: readonly number[]): Tensor {
   const y = unfilled(outShape, x.dtype);
-  kernels().avgPool(x.data as FloatArray, y.data as FloatArray, p);
+  kernels().avgPool(x.storage, y.storage, p);
   return record(y, [x], (dy) => [avgPoolBackPrim(dy, p, x.shape)]);
 }
 
 function avgPoolBackPrim(dy: Tensor, p: PoolParams, xShape: readonly number[]): Tensor {
   const dx = unfilled(xShape, dy.dtype);
-  kernels().avgPoolBackprop(dy.data as FloatArray, dx.data as FloatArray, p);
+  kernels().avgPoolBackprop(dy.storage, dx.storage, p);
   return record(dx, [dy], (g) => [avgPoolPrim(g, p, dy.shape)]);
 }
 

@@ -34,13 +34,12 @@ function keptShape(shape: readonly number[], axes: readonly number[]): number[] 
  */
 function reduceAxes(op: ReduceOp, x: Tensor, axes: readonly number[], name: string): Tensor {
   let shape = [...x.shape];
-  let data = x.data;
   const outDtype =
     op === "sum" || op === "prod" ? (x.dtype === "bool" ? "int32" : x.dtype) : x.dtype;
   if (axes.length === 0) {
     // Reducing over no axis still yields a new tensor (NumPy copies), never the input itself.
     const out = empty(x.shape, outDtype);
-    kernels().cast(x.data, out.data);
+    kernels().cast(x.storage, out.storage);
     return out;
   }
   let cur: Tensor = x;
@@ -59,9 +58,8 @@ function reduceAxes(op: ReduceOp, x: Tensor, axes: readonly number[], name: stri
     const inner = shape.slice(hi + 1).reduce((a, b) => a * b, 1);
     shape = [...shape.slice(0, lo), ...shape.slice(hi + 1)];
     const out = empty(shape, outDtype);
-    kernels().reduce(op, data, out.data, outer, size, inner);
+    kernels().reduce(op, cur.storage, out.storage, outer, size, inner);
     cur = out;
-    data = out.data;
     r = start - 1;
   }
   return cur;
@@ -179,7 +177,7 @@ function argExtreme(op: "argmax" | "argmin") {
     const inner = t.shape.slice(a + 1).reduce((p, d) => p * d, 1);
     const shape = t.shape.filter((_, i) => i !== a);
     const out = empty(shape, "int32");
-    kernels().reduce(op, t.data, out.data, outer, t.shape[a]!, inner);
+    kernels().reduce(op, t.storage, out.storage, outer, t.shape[a]!, inner);
     if (!keepdims) return out;
     const x0 = asTensor(x);
     return reshape(out, axis === null ? x0.shape.map(() => 1) : keptShape(x0.shape, [a]));

@@ -1,14 +1,24 @@
 import { needsGrad, recordAll, recordingTapes } from "../autodiff/tape.js";
-import type { RnnParams } from "../backend/backend.js";
+import type { RnnParams, Storage } from "../backend/backend.js";
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../errors.js";
-import type { DType, FloatArray } from "../tensor/dtype.js";
-import { Tensor } from "../tensor/tensor.js";
-import { type TensorLike, asTensor, castTo, empty, kernels, requireFloat } from "./core.js";
+import type { DType } from "../tensor/dtype.js";
+import type { Tensor } from "../tensor/tensor.js";
+import {
+  type TensorLike,
+  asTensor,
+  castTo,
+  empty,
+  hostStorage,
+  kernels,
+  requireFloat,
+} from "./core.js";
+import { gruComposite, lstmComposite } from "./rnn-composite.js";
 
 /*
- * Fused recurrent sequences: a whole LSTM or GRU sequence as one op with one tape node, instead of
- * ~25 small ops per timestep. The recurrent layers use these when their configuration is the one
- * the kernels implement; the op-by-op path in src/layers/recurrent/ stays the reference.
+ * Recurrent sequences: a whole LSTM or GRU sequence as one op. Where the backend has the optional
+ * fused sequence kernels, that is one tape node instead of ~25 small ops per timestep; elsewhere
+ * the op runs its definition step by step (rnn-composite.ts). The recurrent layers use these for
+ * the configuration the op implements (Keras's default activations).
  */
 
 export interface SequenceOptions {
@@ -30,8 +40,8 @@ export interface SequenceResult {
   states: Tensor[];
 }
 
-/** The data of a float tensor (or null), as the kernels take it. */
-const data = (t: Tensor | null): FloatArray | null => (t ? (t.data as FloatArray) : null);
+/** The storage of a tensor (or null), as the kernels take it. */
+const data = (t: Tensor | null): Storage | null => (t ? t.storage : null);
 
 interface Checked {
   x: Tensor;
@@ -39,7 +49,7 @@ interface Checked {
   /** the optional inputs (biases), null where not given */
   optional: (Tensor | null)[];
   states: Tensor[];
-  keep: Uint8Array | null;
+  keep: Storage | null;
   p: RnnParams;
   dtype: DType;
 }
@@ -101,31 +111,32 @@ function check(
     u,
     optional: opt.map(([, t]) => t),
     states: st.map(([, t]) => t),
-    keep: maskArray(op, mask, batch, steps),
+    keep: maskStorage(op, mask, batch, steps),
     p: { batch, steps, units },
     dtype: x.dtype,
   };
 }
 
-/** The mask as a 0/1 array, or null when every step of every sample applies. */
-function maskArray(
+/** The mask as 0/1 storage, or null when every step of every sample applies. */
+function maskStorage(
   op: string,
   mask: Tensor | null | undefined,
   batch: number,
   steps: number,
-): Uint8Array | null {
+): Storage | null {
   if (!mask) return null;
   if (mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== steps) {
     throw new ShapeError(
       `${op}: expected a mask of shape ${fmtShape([batch, steps])}; received ${fmtShape(mask.shape)}`,
     );
   }
-  return keepSteps(mask);
+  const keep = keepSteps(mask);
+  return keep && hostStorage(keep);
 }
 
 /** A [batch, steps] mask as 0/1 per sample and step, or null when every step applies. */
 export function keepSteps(mask: Tensor): Uint8Array | null {
-  const data = mask.data;
+  const data = mask.dataSync();
   const keep = new Uint8Array(data.length);
   let all = 1;
   for (let i = 0; i < data.length; i++) {
@@ -203,6 +214,10 @@ export function lstmSequence(
   );
   const [b] = optional as [Tensor | null];
   const [h, c] = states as [Tensor, Tensor];
+  const { lstmForward, lstmBackward } = kernels();
+  if (!lstmForward || !lstmBackward) {
+    return lstmComposite(x, u, b, h, c, keep && opts.mask!, opts.returnSequences ?? false);
+  }
   const { batch, steps, units } = p;
   // The states after every step and the gates are what backward needs; kept only when it can run.
   const tapes = recordingTapes([x, u, h, c, ...(b ? [b] : [])]);
@@ -211,7 +226,7 @@ export function lstmSequence(
   const hSeq = tapes > 0 || opts.returnSequences ? empty([batch, steps, units], dtype) : null;
   const cSeq = tapes > 0 ? empty([batch, steps, units], dtype) : null;
   const gates = tapes === 0 ? null : opts.overwriteXProj ? x : empty(x.shape, dtype);
-  kernels().lstmForward(
+  lstmForward(
     data(x)!,
     data(u)!,
     data(b),
@@ -236,12 +251,12 @@ export function lstmSequence(
       (dys, reuse) => {
         const [dh, dc, dSeq] = dys;
         // Backward runs once: dxProj takes the place of the saved gates.
-        const dx = reuse ? new Tensor(gates!.data, x.shape) : empty(x.shape, dtype);
+        const dx = reuse ? gates!.alias() : empty(x.shape, dtype);
         const du = empty(u.shape, dtype);
         const db = b && needsGrad(b) ? empty(b.shape, dtype) : null;
         const dh0 = empty(h.shape, dtype);
         const dc0 = empty(c.shape, dtype);
-        kernels().lstmBackward(
+        lstmBackward(
           data(u)!,
           data(h)!,
           data(c)!,
@@ -295,13 +310,17 @@ export function gruSequence(
   );
   const [b, rb] = optional as [Tensor | null, Tensor | null];
   const [h] = states as [Tensor];
+  const { gruForward, gruBackward } = kernels();
+  if (!gruForward || !gruBackward) {
+    return gruComposite(x, u, b, rb, h, keep && opts.mask!, opts.returnSequences ?? false);
+  }
   const { batch, steps, units } = p;
   // Backward needs xProj, every step's state and the gates z, r, h·Uh + b'h.
   const tapes = recordingTapes([x, u, h, ...(b ? [b] : []), ...(rb ? [rb] : [])]);
   const hLast = empty([batch, units], dtype);
   const hSeq = tapes > 0 || opts.returnSequences ? empty([batch, steps, units], dtype) : null;
   const gates = tapes > 0 ? empty(x.shape, dtype) : null;
-  kernels().gruForward(
+  gruForward(
     data(x)!,
     data(u)!,
     data(b),
@@ -324,13 +343,12 @@ export function gruSequence(
       (dys, reuse) => {
         const [dh, dSeq] = dys;
         // Backward runs once and reads each row of xProj before it writes that row of dxProj.
-        const dx =
-          reuse && opts.overwriteXProj ? new Tensor(x.data, x.shape) : empty(x.shape, dtype);
+        const dx = reuse && opts.overwriteXProj ? x.alias() : empty(x.shape, dtype);
         const du = empty(u.shape, dtype);
         const db = b && needsGrad(b) ? empty(b.shape, dtype) : null;
         const drb = rb && needsGrad(rb) ? empty(rb.shape, dtype) : null;
         const dh0 = empty(h.shape, dtype);
-        kernels().gruBackward(
+        gruBackward(
           data(x)!,
           data(u)!,
           data(b),

@@ -2,7 +2,7 @@ import { noGrad, record } from "../autodiff/tape.js";
 import { ValueError, fmtShape } from "../errors.js";
 import { normalizeAxis } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { type TensorLike, asTensor, castTo, empty, kernels } from "./core.js";
+import { type TensorLike, asTensor, castTo, empty, hostStorage, kernels } from "./core.js";
 import { reshape, transpose } from "./movement.js";
 
 /** x seen as [outer, size, inner] around `axis`. */
@@ -29,7 +29,7 @@ function flipAxis(x: Tensor, axis: number): Tensor {
       [size * inner, inner, 1],
     ],
   };
-  kernels().copy(x.data, (size - 1) * inner, out.data, 0, plan);
+  kernels().copy(x.storage, (size - 1) * inner, out.storage, 0, plan);
   return out;
 }
 
@@ -37,7 +37,7 @@ function scanKernel(x: Tensor, axis: number): Tensor {
   const src = x.dtype === "bool" ? castTo(x, "int32") : x;
   const out = empty(x.shape, src.dtype);
   const [outer, size, inner] = around(x.shape, axis);
-  kernels().cumsum(src.data, out.data, outer, size, inner);
+  kernels().cumsum(src.storage, out.storage, outer, size, inner);
   return out;
 }
 
@@ -77,7 +77,14 @@ function takeAlongLast(x: Tensor, idx: Tensor): Tensor {
   const k = idx.shape[idx.rank - 1]!;
   const out = empty(idx.shape, x.dtype);
   if (out.size > 0) {
-    kernels().gather(x.data, flatIndices(idx.data as Int32Array, k, n), out.data, 1, x.size, 1);
+    kernels().gather(
+      x.storage,
+      hostStorage(flatIndices(idx.dataSync() as Int32Array, k, n)),
+      out.storage,
+      1,
+      x.size,
+      1,
+    );
   }
   // The adjoint of a gather is a scatter-add to the same positions.
   return record(out, [x], (dy) => [scatterAlongLast(dy, idx, n)]);
@@ -89,9 +96,9 @@ function scatterAlongLast(u: Tensor, idx: Tensor, n: number): Tensor {
   const out = empty([...idx.shape.slice(0, -1), n], u.dtype);
   if (u.size > 0) {
     kernels().scatterAdd(
-      u.data,
-      flatIndices(idx.data as Int32Array, k, n),
-      out.data,
+      u.storage,
+      hostStorage(flatIndices(idx.dataSync() as Int32Array, k, n)),
+      out.storage,
       1,
       out.size,
       1,
@@ -116,7 +123,7 @@ function sortLast(x: Tensor, descending: boolean): { values: Tensor; indices: Te
   const values = empty(x.shape, x.dtype);
   const indices = empty(x.shape, "int32");
   if (x.size > 0) {
-    kernels().sort(x.data, values.data, indices.data as Int32Array, x.size / n, n, descending);
+    kernels().sort(x.storage, values.storage, indices.storage, x.size / n, n, descending);
   }
   // Sorting is a permutation: the gradient goes back to where each value came from.
   return { values: record(values, [x], (dy) => [scatterAlongLast(dy, indices, n)]), indices };
@@ -163,8 +170,13 @@ export function topK(x: TensorLike, k: number, sorted = true): [Tensor, Tensor] 
   const order = noGrad(() => sortLast(t, true).indices);
   const rows = t.size / Math.max(n, 1);
   const top = empty([...t.shape.slice(0, -1), k], "int32");
-  const src = order.data as Int32Array;
-  const dst = top.data as Int32Array;
-  for (let r = 0; r < rows; r++) dst.set(src.subarray(r * n, r * n + k), r * k);
+  // The first k of each row of the order.
+  kernels().copy(order.storage, 0, top.storage, 0, {
+    shape: [rows, k],
+    strides: [
+      [n, 1],
+      [k, 1],
+    ],
+  });
   return [takeAlongLast(t, top), top];
 }

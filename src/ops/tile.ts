@@ -30,7 +30,7 @@ export function tile(x: TensorLike, repeats: number | readonly number[]): Tensor
   const out = empty(shape, t.dtype);
   if (out.size > 0) {
     const plan = collapseAxes(view, [dims.flatMap((_, i) => [0, xs[i]!]), stridesOf(view)]);
-    kernels().copy(t.data, 0, out.data, 0, plan);
+    kernels().copy(t.storage, 0, out.storage, 0, plan);
   }
   const repAxes = reps.map((_, i) => 2 * i);
   return record(out, [t], (dy) => [reshape(sum(reshape(dy, view), repAxes), t.shape)]);
@@ -85,7 +85,7 @@ export function repeat(
       [...xs.slice(0, a + 1), 0, ...xs.slice(a + 1)],
       stridesOf(view),
     ]);
-    kernels().copy(t.data, 0, out.data, 0, plan);
+    kernels().copy(t.storage, 0, out.storage, 0, plan);
   }
   return record(out, [t], (dy) => [sum(reshape(dy, view), a + 1)]);
 }

@@ -1,7 +1,7 @@
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../errors.js";
 import { type DType, type TypedArray, allocate, checkDType, dtypeOf } from "./dtype.js";
 import { checkShape, sizeOf } from "./shape.js";
-import { type NestedArray, Tensor } from "./tensor.js";
+import { type NestedArray, type Tensor, fromValues } from "./tensor.js";
 
 function inferShape(values: NestedArray): number[] {
   const shape: number[] = [];
@@ -57,32 +57,32 @@ export function tensor(
     const own = dtypeOf(values as TypedArray);
     const data = allocate(dtype ?? own, values.length);
     data.set(values as TypedArray);
-    return new Tensor(data, shape ? checkShape(shape, "tensor") : [values.length]);
+    return fromValues(data, shape ? checkShape(shape, "tensor") : [values.length]);
   }
   const inferred = inferShape(values as NestedArray);
   const leaf = firstLeaf(values as NestedArray);
   const dt = dtype ?? (typeof leaf === "boolean" ? "bool" : "float32");
   const data = allocate(dt, sizeOf(inferred));
   flatten(values as NestedArray, inferred, data);
-  if (shape === undefined) return new Tensor(data, inferred);
+  if (shape === undefined) return fromValues(data, inferred);
   const target = checkShape(shape, "tensor");
   if (sizeOf(target) !== data.length) {
     throw new ShapeError(
       `tensor: ${data.length} values cannot take shape ${fmtShape(target)} (${sizeOf(target)} values)`,
     );
   }
-  return new Tensor(data, target);
+  return fromValues(data, target);
 }
 
 export function full(shape: readonly number[], value: number | boolean, dtype?: DType): Tensor {
   const dt = dtype ?? (typeof value === "boolean" ? "bool" : "float32");
   const data = allocate(checkDType(dt, "full"), sizeOf(checkShape(shape, "full")));
   data.fill(Number(value));
-  return new Tensor(data, shape);
+  return fromValues(data, shape);
 }
 
 export function zeros(shape: readonly number[], dtype: DType = "float32"): Tensor {
-  return new Tensor(
+  return fromValues(
     allocate(checkDType(dtype, "zeros"), sizeOf(checkShape(shape, "zeros"))),
     shape,
   );
@@ -108,7 +108,7 @@ export function arange(start: number, stop?: number, step = 1, dtype?: DType): T
   const ints = [start, stop, step].every(Number.isInteger);
   const data = allocate(dtype ?? (ints ? "int32" : "float32"), n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
-  return new Tensor(data, [n]);
+  return fromValues(data, [n]);
 }
 
 /** `num` evenly spaced values from start to stop inclusive. */
@@ -119,7 +119,7 @@ export function linspace(start: number, stop: number, num = 50, dtype: DType = "
   const data = allocate(dtype, num);
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
   for (let i = 0; i < num; i++) data[i] = i === num - 1 && num > 1 ? stop : start + i * step;
-  return new Tensor(data, [num]);
+  return fromValues(data, [num]);
 }
 
 /** Identity matrix n×m (m defaults to n); `k` shifts the diagonal. */
@@ -129,5 +129,5 @@ export function eye(n: number, m = n, k = 0, dtype: DType = "float32"): Tensor {
     const j = i + k;
     if (j >= 0 && j < m) data[i * m + j] = 1;
   }
-  return new Tensor(data, [n, m]);
+  return fromValues(data, [n, m]);
 }

@@ -28,48 +28,13 @@ export function allocate(dtype: DType, size: number): TypedArray {
   }
 }
 
-const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
-const NodeBuffer = (globalThis as { Buffer?: { allocUnsafeSlow(n: number): Uint8Array } }).Buffer;
-
-/**
- * Like `allocate`, but the contents are arbitrary: only for outputs a kernel writes in full
- * (elementwise, matmul). Zero-filling a large result costs one more pass over its memory; below
- * 4 KiB, or outside Node, it is zero-filled anyway.
- */
-export function allocateUnfilled<D extends DType>(dtype: D, size: number): ArrayFor[D];
-export function allocateUnfilled(dtype: DType, size: number): TypedArray {
-  if (poisonUnfilled) return allocate(dtype, size).fill(POISON[dtype]);
-  const bytes = size * BYTES[dtype];
-  if (bytes < 4096 || NodeBuffer === undefined) return allocate(dtype, size);
-  const buffer = NodeBuffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
-  switch (dtype) {
-    case "float32":
-      return new Float32Array(buffer, 0, size);
-    case "float64":
-      return new Float64Array(buffer, 0, size);
-    case "int32":
-      return new Int32Array(buffer, 0, size);
-    case "bool":
-      return new Uint8Array(buffer, 0, size);
-  }
-}
-
-/*
- * A debugging aid for kernel authors: with STRATA_POISON_UNFILLED=1 (or setPoisonUnfilled(true)),
- * every unfilled output starts as NaN (floats), -2^31 (int32) or 0xAB (bool), so an element a
- * kernel forgets to write shows up in the results instead of passing as a lucky zero.
- */
-const POISON: Record<DType, number> = { float32: NaN, float64: NaN, int32: -(2 ** 31), bool: 0xab };
-let poisonUnfilled =
-  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
-    ?.STRATA_POISON_UNFILLED === "1";
-
-/** Turns the poisoning of unfilled outputs on or off (tests); returns the previous setting. */
-export function setPoisonUnfilled(on: boolean): boolean {
-  const was = poisonUnfilled;
-  poisonUnfilled = on;
-  return was;
-}
+/** Bytes per value of each dtype, as stored. */
+export const BYTES_PER_ELEMENT: Readonly<Record<DType, number>> = {
+  float32: 4,
+  float64: 8,
+  int32: 4,
+  bool: 1,
+};
 
 export function dtypeOf(data: TypedArray): DType {
   if (data instanceof Float32Array) return "float32";

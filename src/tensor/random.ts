@@ -1,7 +1,7 @@
 import { ValueError } from "../errors.js";
 import { type DType, allocate, checkDType, isFloat } from "./dtype.js";
 import { checkShape, sizeOf } from "./shape.js";
-import { Tensor } from "./tensor.js";
+import { type Tensor, fromValues } from "./tensor.js";
 
 /**
  * A small, fast, seedable generator (sfc32 seeded through splitmix32). Every random draw in
@@ -129,7 +129,7 @@ export function normal(
   );
   const g = generatorFor(opts.seed);
   for (let i = 0; i < data.length; i++) data[i] = mean + stddev * g.normal();
-  return new Tensor(data, shape);
+  return fromValues(data, shape);
 }
 
 /** Normal values redrawn until within two standard deviations of the mean (Keras semantics). */
@@ -147,7 +147,7 @@ export function truncatedNormal(
     while (Math.abs(v) > 2);
     data[i] = mean + stddev * v;
   }
-  return new Tensor(data, shape);
+  return fromValues(data, shape);
 }
 
 export function uniform(
@@ -159,7 +159,7 @@ export function uniform(
   const data = allocate(floatType(opts.dtype, where), sizeOf(checkShape(shape, where)));
   const g = generatorFor(opts.seed);
   for (let i = 0; i < data.length; i++) data[i] = minval + (maxval - minval) * g.uniform();
-  return new Tensor(data, shape);
+  return fromValues(data, shape);
 }
 
 /** Integers uniform in [minval, maxval). */
@@ -178,7 +178,7 @@ export function randint(
   const g = generatorFor(opts.seed);
   for (let i = 0; i < data.length; i++)
     data[i] = minval + Math.floor(g.uniform() * (maxval - minval));
-  return new Tensor(data, shape);
+  return fromValues(data, shape);
 }
 
 /** A random permutation of 0..n-1 (Fisher–Yates), as an Int32Array. */

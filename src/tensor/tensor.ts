@@ -1,3 +1,5 @@
+import type { Storage } from "../backend/backend.js";
+import { type ActiveBackend, backendNamed, currentBackend } from "../backend/index.js";
 import { StrataError, ValueError, fmtShape } from "../errors.js";
 import { type DType, type TypedArray, dtypeOf } from "./dtype.js";
 import { type Shape, sizeOf } from "./shape.js";
@@ -9,30 +11,42 @@ export type NestedArray = number | boolean | NestedArray[];
 let nextId = 0;
 
 /**
- * An n-dimensional array: a shape, a dtype and a contiguous row-major typed array. Tensors are
- * immutable values owned by the garbage collector; there is nothing to dispose. The method forms
- * of the ops (`x.add(y)`, `x.matmul(w)`) are attached by `ops/methods.ts`.
+ * An n-dimensional array: a shape, a dtype and its values in storage owned by a backend. Tensors
+ * are immutable values owned by the garbage collector; there is nothing to dispose. Values are
+ * read with `dataSync()`, `await data()` or `item()`. The method forms of the ops (`x.add(y)`,
+ * `x.matmul(w)`) are attached by `ops/methods.ts`.
  */
 export class Tensor {
   /** Identity used by the autodiff tape; never reused. */
   readonly id = nextId++;
   readonly shape: readonly number[];
   readonly dtype: DType;
-  readonly data: TypedArray;
+  readonly size: number;
+  /** The backend that owns the values. */
+  readonly backend: ActiveBackend;
+  readonly #storage: Storage;
 
-  constructor(data: TypedArray, shape: Shape) {
-    if (data.length !== sizeOf(shape)) {
-      throw new StrataError(
-        `Tensor: ${data.length} values cannot have shape ${fmtShape(shape)} (${sizeOf(shape)} values)`,
-      );
-    }
-    this.data = data;
+  constructor(storage: Storage, shape: Shape, dtype: DType, backend: ActiveBackend) {
+    this.#storage = storage;
     this.shape = Object.freeze([...shape]);
-    this.dtype = dtypeOf(data);
+    this.dtype = dtype;
+    this.size = sizeOf(shape);
+    this.backend = backend;
   }
 
-  get size(): number {
-    return this.data.length;
+  /**
+   * The storage handle, for kernels of the current backend. Host backends share one another's
+   * tensors; any other tensor must be moved first, with `to`.
+   */
+  get storage(): Storage {
+    const current = currentBackend();
+    if (this.backend !== current && !(this.backend.hostMemory && current.hostMemory)) {
+      throw new StrataError(
+        `a tensor of shape ${fmtShape(this.shape)} is on the ${this.backend.name} backend, but ` +
+          `ops run on ${current.name}: move it with tensor.to("${current.name}")`,
+      );
+    }
+    return this.#storage;
   }
 
   get rank(): number {
@@ -41,13 +55,19 @@ export class Tensor {
 
   /** The values as a typed array (a copy, so the tensor stays immutable). */
   dataSync(): TypedArray {
-    return this.data.slice();
+    return this.backend.readSync(this.#storage).slice();
+  }
+
+  /** The values once the backend has them ready (a copy). */
+  async data(): Promise<TypedArray> {
+    return (await this.backend.read(this.#storage)).slice();
   }
 
   /** The values as nested JS arrays (booleans for a bool tensor). */
   toArray(): NestedArray {
+    const values = this.backend.readSync(this.#storage);
     const read = (i: number): number | boolean =>
-      this.dtype === "bool" ? this.data[i] !== 0 : this.data[i]!;
+      this.dtype === "bool" ? values[i] !== 0 : values[i]!;
     if (this.rank === 0) return read(0);
     const build = (axis: number, offset: number, stride: number): NestedArray[] => {
       const n = this.shape[axis]!;
@@ -70,19 +90,66 @@ export class Tensor {
         `item: the tensor must have exactly one element; its shape is ${fmtShape(this.shape)}`,
       );
     }
-    return this.dtype === "bool" ? this.data[0] !== 0 : this.data[0]!;
+    const v = this.backend.readSync(this.#storage)[0]!;
+    return this.dtype === "bool" ? v !== 0 : v;
   }
 
   /** A new tensor sharing these values under another identity (used to watch inputs in `grad`). */
   alias(shape: Shape = this.shape): Tensor {
-    return new Tensor(this.data, shape);
+    if (sizeOf(shape) !== this.size) {
+      throw new StrataError(
+        `alias: ${this.size} values cannot have shape ${fmtShape(shape)} (${sizeOf(shape)} values)`,
+      );
+    }
+    return new Tensor(this.#storage, shape, this.dtype, this.backend);
+  }
+
+  /**
+   * This tensor on the named backend: itself when it is there already, its storage shared
+   * between host backends, else its values copied across.
+   */
+  to(backendName: string): Tensor {
+    const target = backendNamed(backendName);
+    if (target === this.backend) return this;
+    const storage =
+      this.backend.hostMemory && target.hostMemory
+        ? this.#storage
+        : target.fromHost(this.backend.readSync(this.#storage).slice());
+    return new Tensor(storage, this.shape, this.dtype, target);
   }
 
   toString(): string {
-    return formatTensor(this.data, this.shape, this.dtype);
+    return formatTensor(this.backend.readSync(this.#storage), this.shape, this.dtype);
   }
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }
+}
+
+/** A tensor holding `values` (given up to the current backend, not copied) with `shape`. */
+export function fromValues(values: TypedArray, shape: Shape): Tensor {
+  if (values.length !== sizeOf(shape)) {
+    throw new StrataError(
+      `Tensor: ${values.length} values cannot have shape ${fmtShape(shape)} (${sizeOf(shape)} values)`,
+    );
+  }
+  const backend = currentBackend();
+  return new Tensor(backend.fromHost(values), shape, dtypeOf(values), backend);
+}
+
+/** A new tensor in the current backend's storage: zero-filled, or arbitrary when !zeroed. */
+export function allocateTensor(shape: Shape, dtype: DType, zeroed: boolean): Tensor {
+  const backend = currentBackend();
+  return new Tensor(backend.allocate(dtype, sizeOf(shape), zeroed), shape, dtype, backend);
+}
+
+/** A copy of `t` in new storage of the current backend, converted to `dtype` (NumPy's rules). */
+export function copyTensor(t: Tensor, dtype: DType = t.dtype): Tensor {
+  const out = allocateTensor(t.shape, dtype, dtype !== t.dtype);
+  if (t.size === 0) return out;
+  const kernels = currentBackend().kernels;
+  if (dtype !== t.dtype) kernels.cast(t.storage, out.storage);
+  else kernels.copy(t.storage, 0, out.storage, 0, { shape: [t.size], strides: [[1], [1]] });
+  return out;
 }

@@ -27,12 +27,13 @@ function classWeights(y: Tensor, weights: Readonly<Record<number, number>>): Ten
   const n = y.shape[0] ?? 0;
   const perRow = n === 0 ? 0 : y.size / n;
   const out = new Float32Array(n);
+  const labels = y.dataSync();
   for (let i = 0; i < n; i++) {
-    let cls = y.data[i * perRow]!;
+    let cls = labels[i * perRow]!;
     if (perRow > 1) {
       let best = -Infinity;
       for (let j = 0; j < perRow; j++) {
-        const v = y.data[i * perRow + j]!;
+        const v = labels[i * perRow + j]!;
         if (v > best) [best, cls] = [v, j];
       }
     }

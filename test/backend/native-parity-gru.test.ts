@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Kernels, RnnParams } from "../../src/backend/backend.js";
+import type { AllKernels, RnnParams } from "../../src/backend/backend.js";
 import type { FloatArray } from "../../src/tensor/dtype.js";
 import { alloc, assertParity, native, random, skipUnlessNative, ts } from "./parity-helpers.js";
 import { FLOATS, type Float, SIZES, randomMask, tol, withThreads } from "./rnn-parity-helpers.js";
@@ -36,7 +36,7 @@ interface Forward {
   gates: FloatArray;
 }
 
-function forward(K: Kernels, kind: Float, i: Inputs, p: RnnParams): Forward {
+function forward(K: AllKernels, kind: Float, i: Inputs, p: RnnParams): Forward {
   const { batch: B, steps: T, units: U } = p;
   const o: Forward = {
     hLast: alloc(kind, B * U) as FloatArray,
@@ -98,7 +98,7 @@ describe("native parity: gruForward / gruBackward", skipUnlessNative, () => {
           const saved = forward(ts, kind, i, p);
           const dhSeq = n % 2 === 0 ? (random(kind, B * T * U, n + 1) as FloatArray) : null;
           const dhLast = n % 3 === 1 ? null : (random(kind, B * U, n + 2) as FloatArray);
-          const run = (K: Kernels, inPlace: boolean) => {
+          const run = (K: AllKernels, inPlace: boolean) => {
             const xProj = copy(kind, i.xProj);
             const out = {
               dx: inPlace ? xProj : (alloc(kind, B * T * 3 * U) as FloatArray),

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import type { ConvParams, Kernels, PoolParams } from "../../src/backend/backend.js";
+import type { ConvParams, AllKernels, PoolParams } from "../../src/backend/backend.js";
 import { getNumThreads, setNumThreads } from "../../src/backend/registry.js";
 import { ValueError } from "../../src/errors.js";
 import type { FloatArray, TypedArray } from "../../src/tensor/dtype.js";
@@ -26,7 +26,7 @@ const tolFor = (kind: Float, ref: TypedArray) => ({
 });
 
 function run(
-  call: (k: Kernels, out: FloatArray) => void,
+  call: (k: AllKernels, out: FloatArray) => void,
   kind: Float,
   n: number,
 ): [FloatArray, FloatArray] {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Kernels, RnnParams } from "../../src/backend/backend.js";
+import type { AllKernels, RnnParams } from "../../src/backend/backend.js";
 import { ValueError } from "../../src/errors.js";
 import type { FloatArray } from "../../src/tensor/dtype.js";
 import { alloc, assertParity, native, random, skipUnlessNative, ts } from "./parity-helpers.js";
@@ -45,7 +45,7 @@ interface Forward {
   gates: FloatArray;
 }
 
-function forward(K: Kernels, kind: Float, i: Inputs, p: RnnParams): Forward {
+function forward(K: AllKernels, kind: Float, i: Inputs, p: RnnParams): Forward {
   const { batch: B, steps: T, units: U } = p;
   const o: Forward = {
     hLast: alloc(kind, B * U) as FloatArray,
@@ -139,7 +139,7 @@ describe("native parity: lstmForward / lstmBackward", skipUnlessNative, () => {
           const dhSeq = n % 2 === 0 ? (random(kind, B * T * U, n + 1) as FloatArray) : null;
           const dhLast = random(kind, B * U, n + 2) as FloatArray;
           const dcLast = n % 3 === 0 ? null : (random(kind, B * U, n + 3) as FloatArray);
-          const run = (K: Kernels, inPlace: boolean) => {
+          const run = (K: AllKernels, inPlace: boolean) => {
             const gates = Float64Array.from(saved.gates);
             const g = (kind === "f32" ? Float32Array.from(gates) : gates) as FloatArray;
             const out = {

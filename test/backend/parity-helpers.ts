@@ -1,17 +1,18 @@
 import assert from "node:assert/strict";
 import type { StridedPlan } from "../../src/backend/backend.js";
-import { nativeKernels, nativeUnavailableReason } from "../../src/backend/native/index.js";
+import { nativeKernels } from "../../src/backend/native/index.js";
 import { tsKernels } from "../../src/backend/ts/index.js";
 import type { TypedArray } from "../../src/tensor/dtype.js";
 
 /** Shared tools of the native-vs-TypeScript kernel parity suites. */
 
-export const native = nativeKernels;
+const loaded = nativeKernels();
+export const native = "unavailable" in loaded ? null : loaded;
 export const ts = tsKernels;
 
 /** `describe` options: the suites skip, visibly, when the addon did not load. */
 export const skipUnlessNative = {
-  skip: native ? false : `native backend unavailable (${nativeUnavailableReason})`,
+  skip: "unavailable" in loaded ? `native backend unavailable (${loaded.unavailable})` : false,
 };
 
 /** Sizes that catch off-by-one and vector-tail bugs, plus one that splits across threads. */

@@ -1,25 +1,25 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Kernels } from "../../src/backend/backend.js";
-import { kernels } from "../../src/backend/registry.js";
+import type { HostArrays, Kernels } from "../../src/backend/backend.js";
+import { allocateUnfilled, setPoisonUnfilled } from "../../src/backend/host.js";
 import * as st from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
 import { conv, convTranspose, depthwiseConv } from "../../src/ops/conv.js";
 import { biasRelu } from "../../src/ops/bias-relu.js";
 import { convBias } from "../../src/ops/conv-bias.js";
 import { averagePool, maxPool } from "../../src/ops/pool.js";
-import { DTYPES, allocateUnfilled, setPoisonUnfilled } from "../../src/tensor/dtype.js";
-import { eachBackend, randn } from "../helpers.js";
+import { DTYPES } from "../../src/tensor/dtype.js";
+import { eachBackend, hostKernels, randn } from "../helpers.js";
 
 // Kernels whose outputs come unfilled (elementwise, matmul, applyUpdate, bias + relu, softmax,
 // convolutions, pooling) must write every element. Outputs pre-filled with NaN must come back as
 // from zeros.
 
-function both(run: (k: Kernels, out: Float32Array) => void, n: number): void {
+function both(run: (k: Kernels<HostArrays>, out: Float32Array) => void, n: number): void {
   const zeroed = new Float32Array(n);
   const poisoned = new Float32Array(n).fill(NaN);
-  run(kernels(), zeroed);
-  run(kernels(), poisoned);
+  run(hostKernels(), zeroed);
+  run(hostKernels(), poisoned);
   assert.deepEqual(poisoned, zeroed);
 }
 
@@ -71,7 +71,7 @@ eachBackend("kernels with unfilled outputs write every element", () => {
   it("applyUpdate", () => {
     both(
       (k, out) =>
-        k.applyUpdate(
+        k.applyUpdate!(
           "rmsprop",
           r(500),
           r(500),

@@ -32,7 +32,7 @@ const opts = { cacheDir: DIR, checkHash: false } as const;
 function check(t: Tensor, shape: number[], dtype: string, values?: readonly number[]): void {
   assert.deepEqual(t.shape, shape);
   assert.equal(t.dtype, dtype);
-  if (values) assert.deepEqual(Array.from(t.data), values);
+  if (values) assert.deepEqual(Array.from(t.dataSync()), values);
 }
 
 describe("mnist / fashionMnist", () => {

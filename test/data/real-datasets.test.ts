@@ -24,9 +24,12 @@ describe(
       assert.deepEqual(yTrain.shape, [60000]);
       assert.deepEqual(xTest.shape, [10000, 28, 28]);
       assert.deepEqual(yTest.shape, [10000]);
-      assert.deepEqual(Array.from(yTrain.data.subarray(0, 10)), [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]);
+      assert.deepEqual(
+        Array.from(yTrain.dataSync().subarray(0, 10)),
+        [5, 0, 4, 1, 9, 2, 1, 3, 1, 4],
+      );
       let sum = 0;
-      for (const v of xTrain.data) sum += v;
+      for (const v of xTrain.dataSync()) sum += v;
       assert.ok(Math.abs(sum / xTrain.size - 33.318421) < 1e-6);
     });
 
@@ -38,9 +41,9 @@ describe(
       assert.deepEqual(xTrain.shape, [404, 13]);
       assert.deepEqual(xTest.shape, [102, 13]);
       assert.deepEqual(yTest.shape, [102]);
-      assert.deepEqual(Array.from(yTrain.data.subarray(0, 5)), [15.2, 42.3, 50, 21.1, 17.7]);
+      assert.deepEqual(Array.from(yTrain.dataSync().subarray(0, 5)), [15.2, 42.3, 50, 21.1, 17.7]);
       assertClose(
-        Array.from(xTrain.data.subarray(0, 13)),
+        Array.from(xTrain.dataSync().subarray(0, 13)),
         [1.23247, 0, 8.14, 0, 0.538, 6.142, 91.7, 3.9769, 4, 307, 21, 396.9, 18.72],
         { rtol: 0, atol: 1e-12 },
       );
@@ -55,7 +58,7 @@ describe(
       assert.equal(xTrain.length, 25000);
       assert.equal(xTest.length, 25000);
       let positives = 0;
-      for (const y of yTrain.data) positives += y;
+      for (const y of yTrain.dataSync()) positives += y;
       assert.equal(positives, 12500);
       assert.equal(yTest.size, 25000);
       assert.ok(xTrain.every((x) => x[0] === 1 && x.every((w) => w >= 1 && w < 10000)));

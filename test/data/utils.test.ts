@@ -44,7 +44,7 @@ describe("toCategorical", () => {
       const ref = reference(labels, shape, numClasses);
       assert.equal(out.dtype, "float32");
       assert.deepEqual(out.shape, ref.shape);
-      assert.deepEqual(Array.from(out.data), ref.values);
+      assert.deepEqual(Array.from(out.dataSync()), ref.values);
     });
   }
 

@@ -48,11 +48,11 @@ describe("models.loadModel", () => {
 describe("model.loadWeights with Keras's files", () => {
   it("reads the weights inside a .keras archive, and leaves the model as it was on a bad file", async () => {
     const model = await st.models.loadModel(`${SHIPPED}/seq.keras`, { compile: false });
-    const before = model.getWeights().map((w) => Array.from(w.data));
+    const before = model.getWeights().map((w) => Array.from(w.dataSync()));
     model.setWeights(model.getWeights().map((w) => st.zerosLike(w)));
     await model.loadWeights(`${SHIPPED}/seq.keras`);
     assert.deepEqual(
-      model.getWeights().map((w) => Array.from(w.data)),
+      model.getWeights().map((w) => Array.from(w.dataSync())),
       before,
     );
 
@@ -77,13 +77,13 @@ describe("model.loadWeights with Keras's files", () => {
             .replace(/"units": 1,/, '"units": 2,'),
         ) as Record<string, unknown>,
       );
-      const kept = narrow.getWeights().map((w) => Array.from(w.data));
+      const kept = narrow.getWeights().map((w) => Array.from(w.dataSync()));
       await assert.rejects(
         narrow.loadWeights(h5),
         /expected shape \[\d+,2\]; the weights file has/,
       );
       assert.deepEqual(
-        narrow.getWeights().map((w) => Array.from(w.data)),
+        narrow.getWeights().map((w) => Array.from(w.dataSync())),
         kept,
       );
       // The same file loads into the model it belongs to, under any name.
@@ -104,8 +104,8 @@ describe("model.loadWeights with Keras's files", () => {
       copy.setWeights(copy.getWeights().map((w) => st.zerosLike(w)));
       await copy.loadWeights(path);
       assert.deepEqual(
-        copy.getWeights().map((w) => Array.from(w.data)),
-        model.getWeights().map((w) => Array.from(w.data)),
+        copy.getWeights().map((w) => Array.from(w.dataSync())),
+        model.getWeights().map((w) => Array.from(w.dataSync())),
       );
     });
   });
@@ -154,11 +154,11 @@ describe(
     it("loads save_weights' .weights.h5 into the model rebuilt from its config", async () => {
       for (const name of ["convnet", "conv_zoo", "attn"]) {
         const model = await st.models.loadModel(`${FIXTURES}/${name}.keras`, { compile: false });
-        const expected = model.getWeights().map((w) => Array.from(w.data));
+        const expected = model.getWeights().map((w) => Array.from(w.dataSync()));
         model.setWeights(model.getWeights().map((w) => st.zerosLike(w)));
         await model.loadWeights(`${FIXTURES}/${name}.weights.h5`);
         assert.deepEqual(
-          model.getWeights().map((w) => Array.from(w.data)),
+          model.getWeights().map((w) => Array.from(w.dataSync())),
           expected,
           name,
         );

@@ -20,7 +20,7 @@ import {
   SHIPPED,
 } from "../keras-fixtures.js";
 
-const flat = (ws: { data: ArrayLike<number> }[]) => ws.flatMap((w) => Array.from(w.data));
+const flat = (ws: st.Tensor[]) => ws.flatMap((w) => Array.from(w.dataSync()));
 
 /** An h5py listing without the groups that hold no dataset, however deep. */
 function withData<T>(listing: Record<string, T>): Record<string, T> {
@@ -116,7 +116,7 @@ describe("model.saveWeights to .weights.h5 (Keras 3's layout)", () => {
           kind: "dataset",
           shape: [...t.shape],
           dtype: "float32",
-          values: [...(t.data as Float32Array)],
+          values: [...(t.dataSync() as Float32Array)],
         });
         assert.deepEqual(seen["layers/dense/vars/0"], expect(k0!));
         assert.deepEqual(seen["layers/dense/vars/1"], expect(b0!));

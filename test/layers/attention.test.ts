@@ -9,7 +9,7 @@ import { MultiHeadAttention } from "../../src/layers/attention/multi-head-attent
 import { Input } from "../../src/layers/core/input.js";
 import { maskOf } from "../../src/layers/layer.js";
 import { SymbolicTensor } from "../../src/layers/symbolic.js";
-import { assertClose, randn } from "../helpers.js";
+import { assertClose, randn, valuesOf } from "../helpers.js";
 import { runLayerTest } from "./layer-test.js";
 
 // ------------------------------------------------------------ float64 references
@@ -18,7 +18,7 @@ import { runLayerTest } from "./layer-test.js";
 function at(t: Tensor, ...idx: number[]): number {
   let flat = 0;
   for (let k = 0; k < idx.length; k++) flat = flat * t.shape[k]! + idx[k]!;
-  return Number(t.data[flat]);
+  return Number(valuesOf(t)[flat]);
 }
 
 /** Softmax over the allowed entries of a row; a row with none allowed is all zeros (Keras). */
@@ -605,7 +605,7 @@ describe("Attention", () => {
     const [y, s] = att.apply([q, v], { training: true, returnAttentionScores: true });
     // returned weights are the dropped ones (Keras's Attention); each kept entry is scaled by 2
     assertClose(y, st.ops.matmul(s, v), { rtol: 1e-9, atol: 1e-12 });
-    assert.ok(Array.from(s.data).some((p) => p === 0));
+    assert.ok(Array.from(s.dataSync()).some((p) => p === 0));
   });
 
   it("infers shapes symbolically and writes Keras's config", () => {

@@ -16,7 +16,7 @@ import {
 import { UpSampling2D } from "../../src/layers/conv/up-sampling2d.js";
 import { ZeroPadding2D } from "../../src/layers/conv/zero-padding2d.js";
 import { Cropping2D } from "../../src/layers/conv/cropping2d.js";
-import { assertClose, randn } from "../helpers.js";
+import { assertClose, randn, valuesOf } from "../helpers.js";
 import { runLayerTest } from "./layer-test.js";
 
 // ------------------------------------------------------------------ float64 references
@@ -76,12 +76,12 @@ function refConv(x: Tensor, w: Tensor, o: RefOpts = {}): Tensor {
     forEachIndex([...K, Cg], (ik) => {
       const pos = S.map((_, i) => iy[1 + i]! * s[i]! + ik[i]! * d[i]! - plans[i]![1]);
       if (pos.some((p, i) => p < 0 || p >= S[i]!)) return;
-      const xv = x.data[flatIndex(x.shape, [iy[0]!, ...pos, g * Cg + ik[n]!])]!;
-      acc += xv * w.data[flatIndex(w.shape, [...ik.slice(0, n), ik[n]!, f])]!;
+      const xv = valuesOf(x)[flatIndex(x.shape, [iy[0]!, ...pos, g * Cg + ik[n]!])]!;
+      acc += xv * valuesOf(w)[flatIndex(w.shape, [...ik.slice(0, n), ik[n]!, f])]!;
     });
     y[flatIndex(yShape, iy)] = acc;
   });
-  return new st.Tensor(y, yShape);
+  return st.tensor(y, yShape);
 }
 
 /** Depthwise: output channel c·M + m = Σ x[…, c] · w[k…, c, m]. */
@@ -93,9 +93,9 @@ function refDepthwise(x: Tensor, w: Tensor, o: RefOpts = {}): Tensor {
   forEachIndex(w.shape, (ik) => {
     g[
       flatIndex([...w.shape.slice(0, n), 1, C * M], [...ik.slice(0, n), 0, ik[n]! * M + ik[n + 1]!])
-    ] = w.data[flatIndex(w.shape, ik)]!;
+    ] = valuesOf(w)[flatIndex(w.shape, ik)]!;
   });
-  return refConv(x, new st.Tensor(g, [...w.shape.slice(0, n), 1, C * M]), o);
+  return refConv(x, st.tensor(g, [...w.shape.slice(0, n), 1, C * M]), o);
 }
 
 /**
@@ -131,22 +131,22 @@ function refConvTranspose(
   const yShape = [x.shape[0]!, ...outLen, F];
   const y = new Float64Array(prod(yShape));
   forEachIndex(x.shape, (ix) => {
-    const xv = x.data[flatIndex(x.shape, ix)]!;
+    const xv = valuesOf(x)[flatIndex(x.shape, ix)]!;
     forEachIndex([...K, F], (ik) => {
       const pos = S.map((_, i) => ix[1 + i]! * s[i]! + ik[i]! * d[i]! - pads[i]!);
       if (pos.some((p, i) => p < 0 || p >= outLen[i]!)) return;
-      const wv = w.data[flatIndex(w.shape, [...ik.slice(0, n), ik[n]!, ix[n + 1]!])]!;
+      const wv = valuesOf(w)[flatIndex(w.shape, [...ik.slice(0, n), ik[n]!, ix[n + 1]!])]!;
       const at = flatIndex(yShape, [ix[0]!, ...pos, ik[n]!]);
       y[at] = y[at]! + xv * wv;
     });
   });
-  return new st.Tensor(y, yShape);
+  return st.tensor(y, yShape);
 }
 
 /** Adds a per-channel bias to the last axis. */
 function plusBias(y: Tensor, b: Tensor): Tensor {
-  const out = Float64Array.from(y.data, (v, i) => v + b.data[i % b.size]!);
-  return new st.Tensor(out, y.shape);
+  const out = Float64Array.from(y.dataSync(), (v, i) => v + valuesOf(b)[i % b.size]!);
+  return st.tensor(out, y.shape);
 }
 
 function float64<L extends st.layers.Layer>(layer: L, x: Tensor): L {
@@ -807,14 +807,15 @@ describe("UpSampling2D", () => {
     forEachIndex([2, 6, 8, 2], ([b, i, j, c]) => {
       const [h0, h1, th] = at(3, i!, 2);
       const [w0, w1, tw] = at(4, j!, 2);
-      const v = (h: number, w: number): number => img.data[flatIndex(img.shape, [b!, h, w, c!])]!;
+      const v = (h: number, w: number): number =>
+        valuesOf(img)[flatIndex(img.shape, [b!, h, w, c!])]!;
       ref[flatIndex([2, 6, 8, 2], [b!, i!, j!, c!])] =
         (1 - th) * ((1 - tw) * v(h0, w0) + tw * v(h0, w1)) +
         th * ((1 - tw) * v(h1, w0) + tw * v(h1, w1));
     });
     assertClose(
       new UpSampling2D({ interpolation: "bilinear" }).apply(img),
-      new st.Tensor(ref, [2, 6, 8, 2]),
+      st.tensor(ref, [2, 6, 8, 2]),
       { rtol: 1e-12, atol: 1e-12 },
     );
   });
@@ -847,10 +848,11 @@ describe("UpSampling2D", () => {
       let acc = 0;
       for (let h = 0; h < H; h++)
         for (let w = 0; w < W; w++)
-          acc += wh[i!]![h]! * ww[j!]![w]! * (x.data[flatIndex(x.shape, [b!, h, w, c!])] as number);
+          acc +=
+            wh[i!]![h]! * ww[j!]![w]! * (valuesOf(x)[flatIndex(x.shape, [b!, h, w, c!])] as number);
       out[flatIndex([B, H * f, W * g, C], [b!, i!, j!, c!])] = acc;
     });
-    return new st.Tensor(out, [B, H * f, W * g, C]);
+    return st.tensor(out, [B, H * f, W * g, C]);
   };
 
   it("resizes with Keys cubic and Lanczos kernels like Keras's TF and JAX backends", () => {

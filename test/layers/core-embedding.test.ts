@@ -11,7 +11,7 @@ import { maskOf } from "../../src/layers/layer.js";
 import { assertClose, randn } from "../helpers.js";
 import { runLayerTest } from "./layer-test.js";
 
-const flat = (t: Tensor): number[] => Array.from(t.data, Number);
+const flat = (t: Tensor): number[] => Array.from(t.dataSync(), Number);
 
 describe("Embedding", () => {
   it("passes the layer test", () => {

@@ -13,7 +13,7 @@ import { maskOf } from "../../src/layers/layer.js";
 import { assertClose, randn } from "../helpers.js";
 import { runLayerTest } from "./layer-test.js";
 
-const flat = (t: Tensor): number[] => Array.from(t.data, Number);
+const flat = (t: Tensor): number[] => Array.from(t.dataSync(), Number);
 
 describe("Activation", () => {
   it("passes the layer test", () => {

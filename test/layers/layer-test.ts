@@ -163,9 +163,9 @@ export function runLayerTest(make: (dtype: st.DType) => AnyLayer, spec: LayerTes
       check(
         grads[vi]!,
         (delta, k) => {
-          const data = Float64Array.from(base.data);
+          const data = Float64Array.from(base.dataSync());
           data[k]! += delta;
-          v.assign(new st.Tensor(data, base.shape));
+          v.assign(st.tensor(data, base.shape));
           const r = loss(x64).item() as number;
           v.assign(base);
           return r;
@@ -177,9 +177,9 @@ export function runLayerTest(make: (dtype: st.DType) => AnyLayer, spec: LayerTes
       check(
         grads[vars.length + j]!,
         (delta, k) => {
-          const data = Float64Array.from(t.data);
+          const data = Float64Array.from(t.dataSync());
           data[k]! += delta;
-          const xs = x64.map((u, q) => (q === i ? new st.Tensor(data, t.shape) : u));
+          const xs = x64.map((u, q) => (q === i ? st.tensor(data, t.shape) : u));
           return loss(xs).item() as number;
         },
         `input ${i}`,

@@ -25,7 +25,7 @@ import type { SymbolicTensor } from "../../src/layers/symbolic.js";
 import { assertClose, randn } from "../helpers.js";
 import { runLayerTest } from "./layer-test.js";
 
-const flat = (t: Tensor): number[] => Array.from(t.data, Number);
+const flat = (t: Tensor): number[] => Array.from(t.dataSync(), Number);
 
 /** Elementwise references over flattened same-shaped inputs. */
 const REFS: [string, (dtype: st.DType) => Merge, (vs: number[]) => number][] = [

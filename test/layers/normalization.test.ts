@@ -8,7 +8,7 @@ import { Input } from "../../src/layers/core/input.js";
 import { maskOf } from "../../src/layers/layer.js";
 import { BatchNormalization } from "../../src/layers/normalization/batch-normalization.js";
 import { LayerNormalization } from "../../src/layers/normalization/layer-normalization.js";
-import { assertClose, randn, randu } from "../helpers.js";
+import { assertClose, randn, randu, valuesOf } from "../helpers.js";
 import { runLayerTest } from "./layer-test.js";
 
 // ------------------------------------------------------------ float64 references
@@ -35,14 +35,14 @@ function channelMoments(
   const w = (idx: number[]) => (weight ? weight(idx) : 1);
   for (let i = 0; i < x.size; i++) {
     const idx = unravel(i, x.shape);
-    s[idx[axis]!]! += w(idx) * Number(x.data[i]);
+    s[idx[axis]!]! += w(idx) * Number(valuesOf(x)[i]);
     n[idx[axis]!]! += w(idx);
   }
   const mean = s.map((v, k) => v / n[k]!);
   const q = new Array<number>(c).fill(0);
   for (let i = 0; i < x.size; i++) {
     const idx = unravel(i, x.shape);
-    q[idx[axis]!]! += w(idx) * (Number(x.data[i]) - mean[idx[axis]!]!) ** 2;
+    q[idx[axis]!]! += w(idx) * (Number(valuesOf(x)[i]) - mean[idx[axis]!]!) ** 2;
   }
   return [mean, q.map((v, k) => v / n[k]!)];
 }
@@ -56,7 +56,7 @@ function bnReference(
   beta: number[] | null,
   eps: number,
 ): number[] {
-  return Array.from(x.data, (v, i) => {
+  return Array.from(x.dataSync(), (v, i) => {
     const c = unravel(i, x.shape)[axis]!;
     const y = (Number(v) - mean[c]!) / Math.sqrt(variance[c]! + eps);
     return y * (gamma ? gamma[c]! : 1) + (beta ? beta[c]! : 0);
@@ -77,7 +77,7 @@ function lnReference(
   for (let i = 0; i < x.size; i++) {
     const key = keyOf(unravel(i, x.shape));
     if (!groups.has(key)) groups.set(key, []);
-    groups.get(key)!.push(Number(x.data[i]));
+    groups.get(key)!.push(Number(valuesOf(x)[i]));
   }
   const stats = new Map<string, [number, number]>();
   for (const [key, vals] of groups) {
@@ -86,13 +86,13 @@ function lnReference(
     stats.set(key, [m, v]);
   }
   const paramShape = axes.map((a) => x.shape[a]!);
-  return Array.from(x.data, (val, i) => {
+  return Array.from(x.dataSync(), (val, i) => {
     const idx = unravel(i, x.shape);
     const [m, v] = stats.get(keyOf(idx))!;
     const p = axes.reduce((acc, a, k) => acc + idx[a]! * strides(paramShape)[k]!, 0);
-    const g = gamma ? Number(gamma.data[p]) : 1;
+    const g = gamma ? Number(valuesOf(gamma)[p]) : 1;
     if (rms) return (Number(val) / Math.sqrt(v + eps)) * g;
-    return ((Number(val) - m) / Math.sqrt(v + eps)) * g + (beta ? Number(beta.data[p]) : 0);
+    return ((Number(val) - m) / Math.sqrt(v + eps)) * g + (beta ? Number(valuesOf(beta)[p]) : 0);
   });
 }
 
@@ -311,7 +311,7 @@ describe("BatchNormalization", () => {
     const [zeros, ones] = [f64([0, 0, 0]), f64([1, 1, 1])];
     bn.setWeights([f64(gamma), f64(beta), zeros, ones, ones, zeros, ones]);
     // With renorm statistics (0, 1), r = σ_B and d = μ_B: (x̂·r + d) = x, so y = γ·x + β.
-    const expected = Array.from(x.data, (v, i) => gamma[i % 3]! * v + beta[i % 3]!);
+    const expected = Array.from(x.dataSync(), (v, i) => gamma[i % 3]! * v + beta[i % 3]!);
     assertClose(bn.apply(x, { training: true }), expected, { rtol: 1e-9, atol: 1e-12 });
     const [mean, variance] = channelMoments(x, 1);
     const sd = variance.map((v) => Math.sqrt(v + 1e-3));
@@ -347,7 +347,7 @@ describe("BatchNormalization", () => {
     const r = sd.map((s) => Math.min(s, 1));
     assertClose(
       y,
-      Array.from(x.data, (v, i) => ((v - mean[i % 3]!) / sd[i % 3]!) * r[i % 3]!),
+      Array.from(x.dataSync(), (v, i) => ((v - mean[i % 3]!) / sd[i % 3]!) * r[i % 3]!),
       {
         rtol: 1e-9,
         atol: 1e-12,

@@ -19,7 +19,7 @@ import {
   GlobalMaxPooling2D,
   GlobalMaxPooling3D,
 } from "../../src/layers/pooling/global-pooling.js";
-import { assertClose, randn } from "../helpers.js";
+import { assertClose, randn, valuesOf } from "../helpers.js";
 import { runLayerTest } from "./layer-test.js";
 
 // ------------------------------------------------------------------ float64 reference
@@ -68,14 +68,14 @@ function refPool(
     forEachIndex(pool, (ik) => {
       const pos = S.map((_, i) => iy[1 + i]! * strides[i]! + ik[i]! - plans[i]![1]);
       if (pos.some((p, i) => p < 0 || p >= S[i]!)) return;
-      const v = x.data[flatIndex(x.shape, [iy[0]!, ...pos, iy[n + 1]!])]!;
+      const v = valuesOf(x)[flatIndex(x.shape, [iy[0]!, ...pos, iy[n + 1]!])]!;
       best = Math.max(best, v);
       total += v;
       count++;
     });
     y[flatIndex(yShape, iy)] = mode === "max" ? best : total / count;
   });
-  return new st.Tensor(y, yShape);
+  return st.tensor(y, yShape);
 }
 
 const DTYPE = {
@@ -300,7 +300,7 @@ describe("GlobalMaxPooling1D/2D/3D and GlobalAveragePooling1D/2D/3D", () => {
   it("reduce every spatial axis", () => {
     const x = randn([2, 3, 4, 2], 5);
     const v = (b: number, i: number, j: number, c: number): number =>
-      x.data[flatIndex(x.shape, [b, i, j, c])]!;
+      valuesOf(x)[flatIndex(x.shape, [b, i, j, c])]!;
     const mx: number[][] = [];
     const mn: number[][] = [];
     for (let b = 0; b < 2; b++) {

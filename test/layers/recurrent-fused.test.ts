@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { it } from "node:test";
 import * as st from "../../src/index.js";
 import type { DType, Tensor } from "../../src/index.js";
-import { kernels } from "../../src/backend/registry.js";
+import { currentBackend } from "../../src/backend/index.js";
 import { GRU, type GRUArgs } from "../../src/layers/recurrent/gru.js";
 import { LSTM, type LSTMArgs } from "../../src/layers/recurrent/lstm.js";
 import { assertClose, eachBackend, randn, randu } from "../helpers.js";
@@ -40,7 +40,7 @@ const mask = st.tensor([
 
 /** Counts the calls of a fused forward kernel during `fn`. */
 function fusedCalls(fn: () => void, kernel = "lstmForward"): number {
-  const table = kernels() as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const table = currentBackend().kernels as unknown as Record<string, (...a: unknown[]) => unknown>;
   const original = table[kernel]!;
   let calls = 0;
   table[kernel] = (...a) => {

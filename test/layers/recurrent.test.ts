@@ -383,7 +383,7 @@ describe("dropout", () => {
       new SimpleRNN(2, { recurrentDropout: 0.5 }),
     ]) {
       const out = layer.apply(x, { training: true });
-      assert.ok(Array.from(out.data).every(Number.isFinite));
+      assert.ok(Array.from(out.dataSync()).every(Number.isFinite));
     }
   });
 });

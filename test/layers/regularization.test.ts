@@ -15,7 +15,7 @@ import {
 import { assertClose, randn } from "../helpers.js";
 import { runLayerTest } from "./layer-test.js";
 
-const flat = (t: Tensor): number[] => Array.from(t.data, Number);
+const flat = (t: Tensor): number[] => Array.from(t.dataSync(), Number);
 
 function meanStd(v: number[]): [number, number] {
   const m = v.reduce((a, b) => a + b, 0) / v.length;

@@ -292,7 +292,7 @@ describe("functional model configs", () => {
     const copy = roundTrip(model, inputs);
     // Keras's recorded training=False is its signature default, not a choice: dropout still trains.
     const ones = copy.getLayer("drop").apply(st.ones([64]), { training: true });
-    assert.ok(Array.from(ones.data).some((v) => v === 0));
+    assert.ok(Array.from(ones.dataSync()).some((v) => v === 0));
     const node = copy.getLayer("drop").inboundNodes[0]!;
     assert.equal(node.callOptions.training, undefined);
   });
@@ -534,7 +534,7 @@ describe("serializing draws no randomness", () => {
     const next = (serialize: boolean): number => {
       st.random.setSeed(7);
       if (serialize) serializeLayer(model);
-      return st.random.uniform([1]).data[0]!;
+      return st.random.uniform([1]).dataSync()[0]!;
     };
     assert.equal(next(true), next(false));
   });

@@ -32,7 +32,7 @@ describe("legacy .h5: the shipped seq fixture", () => {
     assert.ok(model.compiled, "compiled from training_config");
     assert.equal(model.compiled.optimizer.constructor.name, "RMSprop");
     // RMSprop's state came from optimizer_weights: the iteration count Keras saved is not 0.
-    assert.ok(Number(model.compiled.optimizer.variables[0]!.value.data[0]) > 0);
+    assert.ok(Number(model.compiled.optimizer.variables[0]!.value.dataSync()[0]) > 0);
     const bare = await st.models.loadModel(file, { compile: false });
     assert.equal(bare.compiled, null);
   });
@@ -51,7 +51,7 @@ describe("legacy .h5: the shipped seq fixture", () => {
     };
     config.config.layers.find((l) => l.class_name === "Dense")!.config.units = 2;
     const model = modelFromConfig(config);
-    const before = model.weights.map((v) => [...v.value.data]);
+    const before = model.weights.map((v) => [...v.value.dataSync()]);
     await assert.rejects(model.loadWeights(file), (e: Error) => {
       assert.ok(e instanceof StrataError);
       assert.match(e.message, /layer "dense_4" \(Dense\), variable .*kernel/);
@@ -61,7 +61,7 @@ describe("legacy .h5: the shipped seq fixture", () => {
       );
       return true;
     });
-    model.weights.forEach((v, i) => assert.deepEqual([...v.value.data], before[i]));
+    model.weights.forEach((v, i) => assert.deepEqual([...v.value.dataSync()], before[i]));
   });
 
   it("a truncated legacy file is a StrataError naming the file", async () => {

@@ -85,16 +85,16 @@ describe("Sequential", () => {
     assert.equal(model.optimizer!.iterations, 1);
     const [, bias1, , bias2] = model.getWeights();
     assert.ok(
-      Array.from(bias1!.data).some((v) => v !== 0),
+      Array.from(bias1!.dataSync()).some((v) => v !== 0),
       "the hidden bias moved",
     );
-    assert.notEqual(bias2!.data[0], 0);
+    assert.notEqual(bias2!.dataSync()[0], 0);
 
     const byBatch = new Sequential([new layers.Dense(2)]);
     byBatch.compile({ optimizer: "sgd", loss: "mse" });
     byBatch.trainOnBatch(x, st.random.normal([8, 2], { seed: 8 }));
     assert.equal(byBatch.optimizer!.iterations, 1);
-    assert.ok(Array.from(byBatch.getWeights()[1]!.data).every((v) => v !== 0));
+    assert.ok(Array.from(byBatch.getWeights()[1]!.dataSync()).every((v) => v !== 0));
   });
 
   it("prints Keras's summary with parameter counts", () => {
@@ -132,7 +132,7 @@ describe("Sequential", () => {
     model.layers[0]!.trainable = false;
     assert.equal(model.trainableWeights.length, 2);
     assert.equal(model.nonTrainableWeights.length, 2);
-    const before = model.layers[0]!.getWeights().map((w) => [...w.data]);
+    const before = model.layers[0]!.getWeights().map((w) => [...w.dataSync()]);
     model.compile({ optimizer: "sgd", loss: "mse" });
     await model.fit(
       st.random.normal([16, 4], { seed: 1 }),
@@ -140,7 +140,7 @@ describe("Sequential", () => {
       { epochs: 2, verbose: 0 },
     );
     assert.deepEqual(
-      model.layers[0]!.getWeights().map((w) => [...w.data]),
+      model.layers[0]!.getWeights().map((w) => [...w.dataSync()]),
       before,
     );
   });
@@ -309,6 +309,6 @@ describe("subclassed Model", () => {
     fresh.build([null, 3, 1]);
     fresh.setWeights(rnn.getWeights());
     const [, state] = fresh.apply(x) as unknown as st.Tensor[];
-    assert.deepEqual(Array.from(rnn.states![0]!.data), Array.from(state!.data));
+    assert.deepEqual(Array.from(rnn.states![0]!.dataSync()), Array.from(state!.dataSync()));
   });
 });

@@ -73,7 +73,7 @@ const refs: [string, (x: Tensor) => Tensor, (v: number) => number][] = [
 /** Values spread over every piece of the piecewise activations, none within 1e-3 of a kink. */
 function spread(seed: number): Tensor {
   const x = randn([4, 7], seed, 3);
-  const away = Array.from(x.data as Float64Array, (v) =>
+  const away = Array.from(x.dataSync() as Float64Array, (v) =>
     [-3, 0, 3, 6].some((k) => Math.abs(v - k) < 1e-3) ? v + 0.01 : v,
   );
   return st.tensor(Float64Array.from(away), [4, 7]);
@@ -87,7 +87,7 @@ eachBackend("activations", () => {
     );
     for (const [name, f, ref] of refs) {
       for (const input of [x, wide]) {
-        const expected = Array.from(input.data as Float64Array, ref);
+        const expected = Array.from(input.dataSync() as Float64Array, ref);
         try {
           assertClose(f(input), expected, { rtol: 1e-12, atol: 1e-14 });
         } catch (e) {
@@ -108,7 +108,7 @@ eachBackend("activations", () => {
     const documented = [1.05070098, 1.05070098 * 1.67326324 * Math.expm1(-1), 0];
     assertClose(selu(st.tensor([1, -1, 0], undefined, "float64")), documented, { rtol: 1e-8 });
     assert.deepEqual(
-      Array.from(leakyRelu(st.tensor([-1, 0, 1])).data),
+      Array.from(leakyRelu(st.tensor([-1, 0, 1])).dataSync()),
       [-0.2, 0, 1].map(Math.fround),
     );
     assert.deepEqual(hardSigmoid(st.tensor([-4, -3, 0, 3, 4])).toArray(), [0, 0, 0.5, 1, 1]);
@@ -128,7 +128,7 @@ eachBackend("activations", () => {
     const x = st.tensor([-1000, -50, 50, 1000]);
     for (const [name, f] of refs) {
       if (name === "exponential") continue;
-      const y = Array.from(f(x).data);
+      const y = Array.from(f(x).dataSync());
       assert.ok(y.every(Number.isFinite), `${name} gave ${y}`);
     }
   });
@@ -148,7 +148,7 @@ eachBackend("activations", () => {
     const x = randn([2, 3, 4], 3, 2);
     const naive = (axis: number): number[] => {
       const [a, b, c] = [2, 3, 4];
-      const v = x.data as Float64Array;
+      const v = x.dataSync() as Float64Array;
       const at = (i: number, j: number, k: number): number => i * b * c + j * c + k;
       const out = new Array<number>(v.length);
       for (let i = 0; i < a; i++) {

@@ -3,7 +3,7 @@ import { it } from "node:test";
 import * as st from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
 import { conv, convTranspose, depthwiseConv, separableConv } from "../../src/ops/conv.js";
-import { assertClose, eachBackend, gradcheck, randn } from "../helpers.js";
+import { assertClose, eachBackend, gradcheck, randn, valuesOf } from "../helpers.js";
 
 // ---------------------------------------------------------------- naive references (direct loops)
 
@@ -59,14 +59,16 @@ function refConv(x: Tensor, w: Tensor, s: number[], pad: Pad, d: number[]): Tens
                     continue;
                   for (let ci = 0; ci < Cg; ci++) {
                     const xv =
-                      x.data[(((b * I[0]! + i0) * I[1]! + i1) * I[2]! + i2) * C + g * Cg + ci]!;
-                    const wv = w.data[(((k0 * K[1]! + k1) * K[2]! + k2) * Cg + ci) * O + oc]!;
+                      valuesOf(x)[
+                        (((b * I[0]! + i0) * I[1]! + i1) * I[2]! + i2) * C + g * Cg + ci
+                      ]!;
+                    const wv = valuesOf(w)[(((k0 * K[1]! + k1) * K[2]! + k2) * Cg + ci) * O + oc]!;
                     acc += xv * wv;
                   }
                 }
             out[q++] = acc;
           }
-  return new st.Tensor(out, [N, ...outs, O]);
+  return st.tensor(out, [N, ...outs, O]);
 }
 
 /** y[n, o…, c·M + m] = Σ_k x[n, o·s − pad + k·d, c] · w[k…, c, m], written without groups. */
@@ -79,8 +81,8 @@ function refDepthwise(x: Tensor, w: Tensor, s: number[], pad: Pad, d: number[]):
   for (let t = 0; t < taps; t++)
     for (let c = 0; c < C; c++)
       for (let m = 0; m < M; m++)
-        dense[(t * C + c) * C * M + c * M + m] = w.data[(t * C + c) * M + m]!;
-  return refConv(x, new st.Tensor(dense, [...w.shape.slice(0, n), C, C * M]), s, pad, d);
+        dense[(t * C + c) * C * M + c * M + m] = valuesOf(w)[(t * C + c) * M + m]!;
+  return refConv(x, st.tensor(dense, [...w.shape.slice(0, n), C, C * M]), s, pad, d);
 }
 
 /** Transposed conv as a scatter: y[n, i·s − pad + k·d, co] += x[n, i, ci] · w[k, co, ci]. */
@@ -103,14 +105,14 @@ function refConvTranspose(
         for (let co = 0; co < Co; co++)
           for (let ci = 0; ci < Ci; ci++)
             y[(b * outLen + o) * Co + co]! +=
-              x.data[(b * L + i) * Ci + ci]! * w.data[(k * Co + co) * Ci + ci]!;
+              valuesOf(x)[(b * L + i) * Ci + ci]! * valuesOf(w)[(k * Co + co) * Ci + ci]!;
       }
-  return new st.Tensor(y, [N, outLen, Co]);
+  return st.tensor(y, [N, outLen, Co]);
 }
 
 function dot(a: Tensor, b: Tensor): number {
   let acc = 0;
-  for (let i = 0; i < a.size; i++) acc += Number(a.data[i]) * Number(b.data[i]);
+  for (let i = 0; i < a.size; i++) acc += Number(valuesOf(a)[i]) * Number(valuesOf(b)[i]);
   return acc;
 }
 

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { it } from "node:test";
 import * as st from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
-import { kernels } from "../../src/backend/registry.js";
+
 import { dot, matmul, outer, tensordot } from "../../src/ops/linalg.js";
-import { assertClose, eachBackend, gradcheck, randn } from "../helpers.js";
+import { assertClose, eachBackend, gradcheck, hostKernels, randn, valuesOf } from "../helpers.js";
 
 /** NumPy matmul by plain loops: 1-D promotion, broadcast batch axes, sums in float64. */
 function refMatmul(a: Tensor, b: Tensor): { shape: number[]; data: number[] } {
@@ -40,7 +40,9 @@ function refMatmul(a: Tensor, b: Tensor): { shape: number[]; data: number[] } {
       for (let j = 0; j < n; j++) {
         let acc = 0;
         for (let p = 0; p < k; p++)
-          acc += Number(a.data[ia * m * k + i * k + p]) * Number(b.data[ib * k * n + p * n + j]);
+          acc +=
+            Number(valuesOf(a)[ia * m * k + i * k + p]) *
+            Number(valuesOf(b)[ib * k * n + p * n + j]);
         data.push(acc);
       }
     }
@@ -101,9 +103,9 @@ eachBackend("linalg", (backend) => {
         [true, true],
       ]) {
         const out = new Float64Array(m * n);
-        const a = (transA ? At : A).data as Float64Array;
-        const b = (transB ? Bt : B).data as Float64Array;
-        kernels().matmul(a, b, out, m, k, n, transA!, transB!, 1, 0, 0);
+        const a = (transA ? At : A).dataSync() as Float64Array;
+        const b = (transB ? Bt : B).dataSync() as Float64Array;
+        hostKernels().matmul(a, b, out, m, k, n, transA!, transB!, 1, 0, 0);
         assertClose([...out], ref, { rtol: 1e-12, atol: 1e-12 });
       }
     }
@@ -113,29 +115,29 @@ eachBackend("linalg", (backend) => {
     const [m, k, n, batch] = [5, 6, 3, 4];
     const A = randn([batch, m, k], 1);
     const B = randn([batch, k, n], 2);
-    const At = st.ops.transpose(A, [0, 2, 1]).data as Float64Array;
-    const Bt = st.ops.transpose(B, [0, 2, 1]).data as Float64Array;
+    const At = st.ops.transpose(A, [0, 2, 1]).dataSync() as Float64Array;
+    const Bt = st.ops.transpose(B, [0, 2, 1]).dataSync() as Float64Array;
     // [a data, transA, a stride, b data, transB, b stride]; a stride m·k with b shared is the
     // kernel's fold of the batch into the rows.
     const cases: [Float64Array, boolean, number, Float64Array, boolean, number][] = [
-      [A.data as Float64Array, false, m * k, B.data as Float64Array, false, 0],
-      [A.data as Float64Array, false, 0, B.data as Float64Array, false, k * n],
-      [At, true, m * k, B.data as Float64Array, false, 0],
-      [A.data as Float64Array, false, m * k, Bt, true, k * n],
+      [A.dataSync() as Float64Array, false, m * k, B.dataSync() as Float64Array, false, 0],
+      [A.dataSync() as Float64Array, false, 0, B.dataSync() as Float64Array, false, k * n],
+      [At, true, m * k, B.dataSync() as Float64Array, false, 0],
+      [A.dataSync() as Float64Array, false, m * k, Bt, true, k * n],
     ];
     for (const [a, transA, sa, b, transB, sb] of cases) {
       const out = new Float64Array(batch * m * n);
-      kernels().matmul(a, b, out, m, k, n, transA, transB, batch, sa, sb);
+      hostKernels().matmul(a, b, out, m, k, n, transA, transB, batch, sa, sb);
       const ref: number[] = [];
       for (let t = 0; t < batch; t++) {
-        const At2 = st.ops.reshape(A.data.slice((sa ? t : 0) * m * k, (sa ? t + 1 : 1) * m * k), [
-          m,
-          k,
-        ]);
-        const Bt2 = st.ops.reshape(B.data.slice((sb ? t : 0) * k * n, (sb ? t + 1 : 1) * k * n), [
-          k,
-          n,
-        ]);
+        const At2 = st.ops.reshape(
+          A.dataSync().slice((sa ? t : 0) * m * k, (sa ? t + 1 : 1) * m * k),
+          [m, k],
+        );
+        const Bt2 = st.ops.reshape(
+          B.dataSync().slice((sb ? t : 0) * k * n, (sb ? t + 1 : 1) * k * n),
+          [k, n],
+        );
         ref.push(...refMatmul(At2, Bt2).data);
       }
       assertClose([...out], ref, { rtol: 1e-12, atol: 1e-12 });
@@ -292,7 +294,7 @@ eachBackend("linalg", (backend) => {
         let acc = 0;
         for (let j = 0; j < 3; j++)
           for (let k = 0; k < 4; k++)
-            acc += a.data[i * 12 + j * 4 + k]! * b.data[j * 20 + k * 5 + l]!;
+            acc += valuesOf(a)[i * 12 + j * 4 + k]! * valuesOf(b)[j * 20 + k * 5 + l]!;
         ref.push(acc);
       }
     }
@@ -306,7 +308,8 @@ eachBackend("linalg", (backend) => {
       for (let k = 0; k < 4; k++) {
         for (let r = 0; r < 4; r++) {
           let acc = 0;
-          for (let i = 0; i < 2; i++) acc += a.data[i * 12 + j * 4 + k]! * c.data[r * 2 + i]!;
+          for (let i = 0; i < 2; i++)
+            acc += valuesOf(a)[i * 12 + j * 4 + k]! * valuesOf(c)[r * 2 + i]!;
           ref2.push(acc);
         }
       }
@@ -341,7 +344,8 @@ function checkDot(a: Tensor, b: Tensor): void {
     for (let t = 0; t < batchB; t++) {
       for (let j = 0; j < n; j++) {
         let acc = 0;
-        for (let p = 0; p < k; p++) acc += a.data[i * k + p]! * b.data[t * k * n + p * n + j]!;
+        for (let p = 0; p < k; p++)
+          acc += valuesOf(a)[i * k + p]! * valuesOf(b)[t * k * n + p * n + j]!;
         ref.push(acc);
       }
     }

@@ -3,7 +3,7 @@ import { it } from "node:test";
 import * as st from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
 import { averagePool, maxPool } from "../../src/ops/pool.js";
-import { assertClose, eachBackend, gradcheck, randn } from "../helpers.js";
+import { assertClose, eachBackend, gradcheck, randn, valuesOf } from "../helpers.js";
 
 const three = (v: readonly number[], fill: number): number[] => [
   ...Array(3 - v.length).fill(fill),
@@ -45,14 +45,16 @@ function refPool(
                   const i2 = o2 * S[2]! - P[2]! + k2;
                   if (i0 < 0 || i0 >= I[0]! || i1 < 0 || i1 >= I[1]! || i2 < 0 || i2 >= I[2]!)
                     continue;
-                  const v = Number(x.data[(((b * I[0]! + i0) * I[1]! + i1) * I[2]! + i2) * C + c]);
+                  const v = Number(
+                    valuesOf(x)[(((b * I[0]! + i0) * I[1]! + i1) * I[2]! + i2) * C + c],
+                  );
                   best = Math.max(best, v);
                   sum += v;
                   count++;
                 }
             y.push(kind === "max" ? best : sum / count);
           }
-  return new st.Tensor(Float64Array.from(y), [N, ...outs, C]);
+  return st.tensor(Float64Array.from(y), [N, ...outs, C]);
 }
 
 const CASES: { x: number[]; k: number[] }[] = [

@@ -38,7 +38,7 @@ function naiveArgsort(row: number[], descending = false): number[] {
 /** Rows of the last axis of a tensor as plain arrays. */
 function rows(t: Tensor): number[][] {
   const n = t.shape[t.rank - 1]!;
-  const v = Array.from(t.data, Number);
+  const v = Array.from(t.dataSync(), Number);
   return Array.from({ length: v.length / n }, (_, r) => v.slice(r * n, (r + 1) * n));
 }
 
@@ -46,12 +46,12 @@ eachBackend("scan", () => {
   it("cumsum matches a naive loop along every axis and flattened", () => {
     const x = randn([3, 4, 5], 1);
     for (const axis of [0, 1, 2]) {
-      assertClose(cumsum(x, axis), naiveCumsum(x.data, [3, 4, 5], axis), { rtol: 1e-12 });
-      assertClose(cumsum(x, axis - 3), naiveCumsum(x.data, [3, 4, 5], axis), { rtol: 1e-12 });
+      assertClose(cumsum(x, axis), naiveCumsum(x.dataSync(), [3, 4, 5], axis), { rtol: 1e-12 });
+      assertClose(cumsum(x, axis - 3), naiveCumsum(x.dataSync(), [3, 4, 5], axis), { rtol: 1e-12 });
     }
     const flat = cumsum(x);
     assert.deepEqual(flat.shape, [60]);
-    assertClose(flat, naiveCumsum(x.data, [1, 1, 60], 2), { rtol: 1e-12 });
+    assertClose(flat, naiveCumsum(x.dataSync(), [1, 1, 60], 2), { rtol: 1e-12 });
   });
 
   it("cumsum keeps int32, counts bools in int32 and handles empty axes", () => {
@@ -100,8 +100,18 @@ eachBackend("scan", () => {
 
   it("puts NaN last, handles infinities and keeps ties stable", () => {
     const x = st.tensor([3, NaN, -Infinity, 1, NaN, Infinity, 1, -0, 0], undefined, "float64");
-    assert.deepEqual(Array.from(sort(x).data), [-Infinity, -0, 0, 1, 1, 3, Infinity, NaN, NaN]);
-    assert.deepEqual(Array.from(argsort(x).data), [2, 7, 8, 3, 6, 0, 5, 1, 4]);
+    assert.deepEqual(Array.from(sort(x).dataSync()), [
+      -Infinity,
+      -0,
+      0,
+      1,
+      1,
+      3,
+      Infinity,
+      NaN,
+      NaN,
+    ]);
+    assert.deepEqual(Array.from(argsort(x).dataSync()), [2, 7, 8, 3, 6, 0, 5, 1, 4]);
     const ties = st.tensor(new Int32Array([2, 1, 2, 1, 2]));
     assert.deepEqual(argsort(ties).toArray(), [1, 3, 0, 2, 4]);
     assert.equal(sort(ties).dtype, "int32");
@@ -109,8 +119,8 @@ eachBackend("scan", () => {
     // A long row exercises the engine sort past its small-array path.
     const long = st.tensor(Float64Array.from({ length: 300 }, (_, i) => (i * 7) % 5));
     assert.deepEqual(
-      Array.from(argsort(long).data),
-      naiveArgsort(Array.from(long.data as Float64Array)),
+      Array.from(argsort(long).dataSync()),
+      naiveArgsort(Array.from(long.dataSync() as Float64Array)),
     );
   });
 

@@ -43,7 +43,8 @@ function tinyModel(seed = 1, optimizer: string | st.optimizers.Optimizer = "sgd"
   return { model, x, y };
 }
 
-const flat = (ws: { data: ArrayLike<number> }[]) => ws.flatMap((w) => Array.from(w.data));
+const flat = (ws: (st.Tensor | { data: ArrayLike<number> })[]) =>
+  ws.flatMap((w) => Array.from(w instanceof st.Tensor ? w.dataSync() : w.data));
 
 /** Replaces logs[key] by a script and snapshots the weights at each epoch end (runs first). */
 function scripted(model: Sequential, key: string, values: number[], snapshots: number[][]) {
@@ -71,8 +72,8 @@ describe("Model.saveWeights / loadWeights", () => {
     assert.deepEqual(flat(other.getWeights()), flat(model.getWeights()));
     assert.equal(other.optimizer!.iterations, 6);
     assert.deepEqual(
-      other.optimizer!.variables.map((v) => Array.from(v.value.data)),
-      model.optimizer!.variables.map((v) => Array.from(v.value.data)),
+      other.optimizer!.variables.map((v) => Array.from(v.value.dataSync())),
+      model.optimizer!.variables.map((v) => Array.from(v.value.dataSync())),
     );
     // Same state, same data, same next step.
     await model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0, shuffle: false });

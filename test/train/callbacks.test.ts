@@ -187,7 +187,7 @@ describe("EarlyStopping", () => {
     const script = new LambdaCallback({
       onEpochEnd: (epoch, logs = {}) => {
         logs.loss = scripted[epoch]!;
-        snapshots.push(model.getWeights().flatMap((w) => Array.from(w.data)));
+        snapshots.push(model.getWeights().flatMap((w) => Array.from(w.dataSync())));
       },
     });
     const es = new EarlyStopping({ monitor: "loss", patience: 2, restoreBestWeights: true });
@@ -200,7 +200,7 @@ describe("EarlyStopping", () => {
     assert.deepEqual(history.epoch, [0, 1, 2, 3]);
     assert.deepEqual(history.history.loss, [3, 1, 2, 2.5]);
     assert.deepEqual(
-      model.getWeights().flatMap((w) => Array.from(w.data)),
+      model.getWeights().flatMap((w) => Array.from(w.dataSync())),
       snapshots[1],
     );
     assert.notDeepEqual(snapshots[1], snapshots[3]);

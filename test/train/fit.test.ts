@@ -26,8 +26,8 @@ function frozenLinear(metrics: string[] = [], weightedMetrics: string[] = []): S
 
 /** Per-sample squared and absolute errors of `model` on (x, y). */
 async function errors(model: Sequential, x: st.Tensor, y: st.Tensor) {
-  const pred = Array.from(((await model.predict(x, { verbose: 0 })) as st.Tensor).data);
-  const target = Array.from(y.data);
+  const pred = Array.from(((await model.predict(x, { verbose: 0 })) as st.Tensor).dataSync());
+  const target = Array.from(y.dataSync());
   return {
     squared: pred.map((p, i) => (p - target[i]!) ** 2),
     absolute: pred.map((p, i) => Math.abs(p - target[i]!)),
@@ -46,7 +46,7 @@ class Recorder extends Model {
     return this.dense.apply(x);
   }
   override trainStep(batch: Batch): Logs {
-    this.seen.push(Array.from(batch.x[0]!.data));
+    this.seen.push(Array.from(batch.x[0]!.dataSync()));
     return super.trainStep(batch);
   }
 }

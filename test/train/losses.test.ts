@@ -247,7 +247,7 @@ describe("losses match float64 references", () => {
       assertClose(loss.call(c.yTrue, c.yPred), expected, { rtol: 1e-9, atol: 1e-12 });
       assertClose(c.fn(c.yTrue, c.yPred), expected, { rtol: 1e-9, atol: 1e-12 });
       assertClose(loss.apply(c.yTrue, c.yPred), [mean(expected)], { rtol: 1e-9 });
-      const w = Array.from(weights.data);
+      const w = Array.from(weights.dataSync());
       const weighted = expected.map((v, i) => v * w[i]!);
       assertClose(loss.apply(c.yTrue, c.yPred, weights), [mean(weighted)], {
         rtol: 1e-9,

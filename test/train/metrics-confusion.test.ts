@@ -38,11 +38,11 @@ function rocAuc(labels: number[], preds: number[], weights: number[], n: number)
   return area;
 }
 
-const labels = Array.from(randu([40], 21, 0, 1).data, (v) => (v > 0.55 ? 1 : 0));
-const preds = Array.from(randu([40], 22, 0, 1).data, (p, i) =>
+const labels = Array.from(randu([40], 21, 0, 1).dataSync(), (v) => (v > 0.55 ? 1 : 0));
+const preds = Array.from(randu([40], 22, 0, 1).dataSync(), (p, i) =>
   Math.min(1, Math.max(0, p * 0.7 + labels[i]! * 0.3)),
 );
-const weights = Array.from(randu([40], 23, 0, 2).data);
+const weights = Array.from(randu([40], 23, 0, 2).dataSync());
 
 describe("Precision and Recall", () => {
   it("match the definition at several thresholds over several weighted batches", () => {

@@ -216,7 +216,7 @@ describe("regression and probabilistic metrics", () => {
       undefined,
       "float64",
     );
-    const expected = wmean(Array.from(losses.categoricalCrossentropy(oneHot, p1).data), w1);
+    const expected = wmean(Array.from(losses.categoricalCrossentropy(oneHot, p1).dataSync()), w1);
     const c = new metrics.CategoricalCrossentropy({ dtype: "float64" });
     c.updateState(oneHot, p1, w1);
     assertClose(c.result(), expected, { rtol: 1e-12 });
@@ -227,7 +227,7 @@ describe("regression and probabilistic metrics", () => {
     const logits = randn([4, 3], 16);
     b.updateState(oneHot, logits, w1);
     const bce = losses.binaryCrossentropy(oneHot, logits, { fromLogits: true });
-    assertClose(b.result(), wmean(Array.from(bce.data), w1), { rtol: 1e-12 });
+    assertClose(b.result(), wmean(Array.from(bce.dataSync()), w1), { rtol: 1e-12 });
     assert.deepEqual(b.getConfig(), {
       name: "binary_crossentropy",
       dtype: "float64",

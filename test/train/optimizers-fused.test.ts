@@ -80,7 +80,7 @@ function compare(
   const run = (opt: Optimizer) => {
     const v = new st.Variable(w0, { name: "w" });
     for (const g of grads) opt.apply([g], [v]);
-    return [v, ...opt.variables.slice(2)].map((x) => Array.from(x.value.data));
+    return [v, ...opt.variables.slice(2)].map((x) => Array.from(x.value.dataSync()));
   };
   const fused = run(make(opts));
   const ops = run(makeOps(opts));
@@ -105,13 +105,13 @@ describe("fused optimizer updates and tensor immutability", () => {
     opt.apply([st.tensor([1, 1, 1])], [v]);
     const velocity = opt.variables[2]!;
     const before = velocity.value;
-    const saved = Array.from(before.data);
+    const saved = Array.from(before.dataSync());
     const weight = v.value;
-    const weightSaved = Array.from(weight.data);
+    const weightSaved = Array.from(weight.dataSync());
     opt.apply([st.tensor([2, 2, 2])], [v]);
-    assert.deepEqual(Array.from(before.data), saved);
-    assert.deepEqual(Array.from(weight.data), weightSaved);
-    assert.notDeepEqual(Array.from(velocity.value.data), saved);
+    assert.deepEqual(Array.from(before.dataSync()), saved);
+    assert.deepEqual(Array.from(weight.dataSync()), weightSaved);
+    assert.notDeepEqual(Array.from(velocity.value.dataSync()), saved);
   });
 
   it("a subclass that overrides updateStep gets its own rule", () => {
@@ -122,7 +122,7 @@ describe("fused optimizer updates and tensor immutability", () => {
     }
     const v = new st.Variable(st.tensor([1, 2]));
     new Plus1().apply([st.tensor([5, 5])], [v]);
-    assert.deepEqual(Array.from(v.value.data), [2, 3]);
+    assert.deepEqual(Array.from(v.value.dataSync()), [2, 3]);
   });
 });
 

@@ -1,7 +1,6 @@
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { FloatArray, TypedArray } from "../../tensor/dtype.js";
-import { keepGcOffTheCores } from "./gc-threads.js";
 import type { RnnAddon } from "./rnn.js";
 
 /*
@@ -115,6 +114,8 @@ export interface Addon extends RnnAddon {
   ): void;
   setNumThreads(n: number): number;
   getNumThreads(): number;
+  /** Serves large blocks from malloc's heap and keeps freed ones (native/src/binding.cc). */
+  tuneMalloc(): void;
 }
 
 /** Where the addon is built, from src/backend/native/ (tsx) and dist/backend/native/ alike. */
@@ -153,16 +154,24 @@ const REQUIRED: readonly (keyof Addon)[] = [
   "gruBackward",
   "setNumThreads",
   "getNumThreads",
+  "tuneMalloc",
 ];
 
-function load(): { addon: Addon; reason?: undefined } | { addon?: undefined; reason: string } {
+type Loaded = { addon: Addon; reason?: undefined } | { addon?: undefined; reason: string };
+let loaded: Loaded | undefined;
+
+/** The addon, or why it cannot be loaded; loaded on the first call (starting its thread pool). */
+export function loadAddon(): Loaded {
+  return (loaded ??= load());
+}
+
+function load(): Loaded {
   try {
     const addon = createRequire(import.meta.url)(ADDON_PATH) as Addon;
     const missing = REQUIRED.filter((name) => typeof addon[name] !== "function");
     if (missing.length > 0) {
       return { reason: `the built addon is out of date (it lacks ${missing.join(", ")})` };
     }
-    keepGcOffTheCores();
     return { addon };
   } catch (e) {
     const message = (e as Error).message.split("\n")[0]!;
@@ -171,12 +180,3 @@ function load(): { addon: Addon; reason?: undefined } | { addon?: undefined; rea
     return { reason };
   }
 }
-
-/** The addon, or why it did not load. */
-export const loaded = load();
-
-/** Why the addon did not load (null when it did). */
-export const nativeUnavailableReason: string | null = loaded.reason ?? null;
-
-/** OpenBLAS's build description, for diagnostics (null without the addon). */
-export const nativeBlasInfo: string | null = loaded.addon?.blas ?? null;

@@ -6,13 +6,13 @@ import { setFlagsFromString } from "node:v8";
  * in mid-product: on 2 cores, after a few training steps had pushed tensors into the old
  * generation, a marking cycle started every ~30 ms and inference of the MNIST convnet went from
  * 4.5 to 7 ms per batch (bench/README.md). Without it V8 marks in small steps on the main thread,
- * between kernels. STRATA_CONCURRENT_MARKING=1 keeps V8's default.
+ * between kernels. `st.setBackend("native", { tuneProcess: false })` keeps V8's default.
  */
 let applied = false;
 
 /** Turns V8's concurrent marking off for this process, once (when the native backend loads). */
 export function keepGcOffTheCores(): void {
-  if (applied || process.env.STRATA_CONCURRENT_MARKING === "1") return;
+  if (applied) return;
   applied = true;
   setFlagsFromString("--no-concurrent-marking");
 }

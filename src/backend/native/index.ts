@@ -1,8 +1,18 @@
 import { ValueError } from "../../errors.js";
 import type { FloatArray, TypedArray } from "../../tensor/dtype.js";
-import type { BinaryOp, Kernels, ReduceOp, UnaryOp, UpdateRule } from "../backend.js";
+import type {
+  AllKernels,
+  BinaryOp,
+  HostArrays,
+  ReduceOp,
+  UnaryOp,
+  UpdateRule,
+} from "../backend.js";
+import { hostBackend } from "../host.js";
+import { type BackendLoader, registerBackend } from "../registry.js";
 import { tsKernels } from "../ts/index.js";
-import { type Addon, loaded } from "./addon.js";
+import { type Addon, loadAddon } from "./addon.js";
+import { keepGcOffTheCores } from "./gc-threads.js";
 import { rnnKernels } from "./rnn.js";
 import { blasSize, count, fits, packConv, packPlan, packPool, planSize } from "./checks.js";
 
@@ -291,20 +301,41 @@ function makeKernels(addon: Addon) {
     },
     // fused recurrent sequences (native/rnn.ts)
     ...rnnKernels(addon),
-  } satisfies Kernels;
+  } satisfies AllKernels<HostArrays>;
 }
 
-export { nativeBlasInfo, nativeUnavailableReason } from "./addon.js";
+/** The native kernels, or why they cannot run here (the addon loads on the first call). */
+export function nativeKernels(): AllKernels<HostArrays> | { unavailable: string } {
+  const { addon, reason } = loadAddon();
+  return addon ? (kernelsOf ??= makeKernels(addon)) : { unavailable: reason };
+}
+let kernelsOf: AllKernels<HostArrays> | undefined;
 
-/** The native kernels, or null when the addon is not built or failed to load. */
-export const nativeKernels: Kernels | null = loaded.addon ? makeKernels(loaded.addon) : null;
-
-/** Threads used by native kernels and OpenBLAS (1 without the addon). */
-export function nativeThreads(): number {
-  return loaded.addon?.getNumThreads() ?? 1;
+/** OpenBLAS's build description, for diagnostics (null without the addon). */
+export function nativeBlasInfo(): string | null {
+  return loadAddon().addon?.blas ?? null;
 }
 
-/** Sets the native thread count (our pool and OpenBLAS together); a no-op without the addon. */
-export function setNativeThreads(n: number): void {
-  loaded.addon?.setNumThreads(n);
-}
+/**
+ * The native backend. Initializing it tunes the process for kernels that keep every core busy
+ * (malloc keeps freed blocks; V8's concurrent marking off), unless `{ tuneProcess: false }`.
+ */
+export const nativeLoader: BackendLoader<HostArrays> = {
+  name: "native",
+  priority: 2,
+  load(options) {
+    const kernels = nativeKernels();
+    if ("unavailable" in kernels) return kernels;
+    const addon = loadAddon().addon!;
+    if (options.tuneProcess !== false) {
+      addon.tuneMalloc();
+      keepGcOffTheCores();
+    }
+    return {
+      ...hostBackend("native", kernels),
+      setNumThreads: (n: number) => addon.setNumThreads(n),
+      numThreads: () => addon.getNumThreads(),
+    };
+  },
+};
+registerBackend(nativeLoader);

@@ -1,4 +1,4 @@
-import type { Kernels } from "../backend.js";
+import type { FusedKernels, HostArrays } from "../backend.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 import { tsKernels as ts } from "../ts/index.js";
 import { checkRnn } from "./checks.js";
@@ -27,7 +27,10 @@ function oneFloatKind(args: readonly (TypedArray | null)[]): boolean {
   );
 }
 
-type RnnKernels = Pick<Kernels, "lstmForward" | "lstmBackward" | "gruForward" | "gruBackward">;
+type RnnKernels = Pick<
+  FusedKernels<HostArrays>,
+  "lstmForward" | "lstmBackward" | "gruForward" | "gruBackward"
+>;
 
 export function rnnKernels(addon: RnnAddon): RnnKernels {
   return {

@@ -1,4 +1,6 @@
-import type { Kernels } from "../backend.js";
+import type { AllKernels, HostArrays } from "../backend.js";
+import { hostBackend } from "../host.js";
+import { registerBackend } from "../registry.js";
 import { conv, convBackpropFilter, convBackpropInput } from "./conv.js";
 import { biasRelu, biasReluBackprop, convBias } from "./conv-bias.js";
 import { binary, cast, unary, where } from "./elementwise.js";
@@ -12,7 +14,7 @@ import { gruBackward, gruForward } from "./gru.js";
 import { lstmBackward, lstmForward } from "./lstm.js";
 import { sort } from "./sort.js";
 
-/** The pure-TypeScript reference backend: the specification every faster backend is tested against. */
+/** The TypeScript backend's kernels: tuned loops that run anywhere JavaScript does. */
 export const tsKernels = {
   unary,
   binary,
@@ -42,4 +44,7 @@ export const tsKernels = {
   lstmBackward,
   gruForward,
   gruBackward,
-} satisfies Kernels;
+} satisfies AllKernels<HostArrays>;
+
+/** The fast fallback where the native addon cannot load, and the backend browsers get. */
+registerBackend({ name: "ts", priority: 1, load: () => hostBackend("ts", tsKernels) });

@@ -1,12 +1,12 @@
 import type { FloatArray } from "../../tensor/dtype.js";
-import type { Kernels } from "../backend.js";
+import type { FusedKernels } from "../backend.js";
 
 /**
  * The fused optimizer rules (UpdateRule in backend.ts), one pass per weight. Each element is
  * computed in double precision and rounded once, where the op-by-op path rounds after every op:
  * the two agree to float32 tolerance.
  */
-export const applyUpdate: Kernels["applyUpdate"] = (rule, w, g, slots, out, hyper) => {
+export const applyUpdate: FusedKernels["applyUpdate"] = (rule, w, g, slots, out, hyper) => {
   const [h0 = 0, decay = 0, h2 = 0, h3 = 0, h4 = 0, h5 = 0] = hyper;
   const keep = 1 - decay;
   switch (rule) {

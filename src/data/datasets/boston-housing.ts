@@ -14,7 +14,7 @@
  */
 import { ValueError } from "../../errors.js";
 import { parseNpz } from "../../io/npy.js";
-import { Tensor } from "../../tensor/tensor.js";
+import { type Tensor, fromValues } from "../../tensor/tensor.js";
 import { type DatasetOptions, KERAS_ORIGIN, getFile } from "./cache.js";
 import type { Splits } from "./common.js";
 import { RandomState } from "./random-state.js";
@@ -80,7 +80,7 @@ export async function loadData(opts: BostonHousingOptions = {}): Promise<Splits<
       xs.set(xData.subarray(src * features, (src + 1) * features), (r - from) * features);
       ys[r - from] = yData[src]!;
     }
-    return [new Tensor(xs, [to - from, features]), new Tensor(ys, [to - from])];
+    return [fromValues(xs, [to - from, features]), fromValues(ys, [to - from])];
   };
   return [rows(0, nTrain), rows(nTrain, n)];
 }

@@ -20,7 +20,7 @@ import { gunzipSync } from "node:zlib";
 import { StrataError } from "../../errors.js";
 import { PickledArray, unpickle } from "../../io/pickle.js";
 import { readTar } from "../../io/tar.js";
-import { Tensor } from "../../tensor/tensor.js";
+import { type Tensor, fromValues } from "../../tensor/tensor.js";
 import { type DatasetOptions, datasetsDir, getFile } from "./cache.js";
 import type { Splits } from "./common.js";
 
@@ -85,7 +85,7 @@ function toTensors(batches: Batch[]): [Tensor, Tensor] {
       }
     }
   }
-  return [new Tensor(x, [n, 32, 32, 3]), new Tensor(y, [n, 1])];
+  return [fromValues(x, [n, 32, 32, 3]), fromValues(y, [n, 1])];
 }
 
 /** The six batch files, by name: from an extracted folder, or from the (downloaded) archive. */

@@ -6,7 +6,7 @@
 import { StrataError, ValueError } from "../../errors.js";
 import type { NpyArray } from "../../io/npy.js";
 import { npyToTensor } from "../../io/npy.js";
-import { Tensor } from "../../tensor/tensor.js";
+import { type Tensor, fromValues } from "../../tensor/tensor.js";
 import { RandomState } from "./random-state.js";
 
 /** What every `loadData` returns: `[[xTrain, yTrain], [xTest, yTest]]`, as Keras's tuples. */
@@ -53,7 +53,7 @@ export function labelsFrom(arrays: Map<string, NpyArray>, key: string, where: st
   const t = tensorFrom(arrays, key, where);
   if (t.dtype !== "int32")
     throw new StrataError(`${where}/${key}.npy: expected integer labels, found ${t.dtype}`);
-  return t.data as Int32Array;
+  return t.dataSync() as Int32Array;
 }
 
 /** Options of `imdb.loadData` and `reuters.loadData`, named as Keras's, camelCased. */
@@ -158,5 +158,5 @@ export function cutVocabulary(
 
 /** Labels as a 1-D int32 tensor. */
 export function labelTensor(ys: Int32Array): Tensor {
-  return new Tensor(ys, [ys.length]);
+  return fromValues(ys, [ys.length]);
 }

@@ -11,7 +11,7 @@
  */
 import { gunzipSync } from "node:zlib";
 import { StrataError } from "../../errors.js";
-import { Tensor } from "../../tensor/tensor.js";
+import { type Tensor, fromValues } from "../../tensor/tensor.js";
 import { type DatasetOptions, KERAS_ORIGIN, getFile } from "./cache.js";
 import type { Splits } from "./common.js";
 
@@ -57,7 +57,7 @@ export function parseIdx(bytes: Uint8Array, rank: number, where: string): Tensor
   }
   const data = new Int32Array(count);
   for (let i = 0; i < count; i++) data[i] = bytes[offset + i]!;
-  return new Tensor(data, shape);
+  return fromValues(data, shape);
 }
 
 async function read(

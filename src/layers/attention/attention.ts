@@ -16,7 +16,7 @@ import { expandDims, transpose } from "../../ops/movement.js";
 import { dropout as dropoutOp } from "../../ops/nn.js";
 import { sum } from "../../ops/reduce.js";
 import { SeedGenerator } from "../../tensor/random.js";
-import { Tensor } from "../../tensor/tensor.js";
+import { type Tensor, fromValues } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
 import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
 import { type ShapeSpec, SymbolicTensor } from "../symbolic.js";
@@ -49,7 +49,7 @@ export const MASKED_LOGIT = -1e9;
 export function causalMask(tq: number, tv: number): Tensor {
   const data = new Uint8Array(tq * tv);
   for (let i = 0; i < tq; i++) for (let j = 0; j <= Math.min(i, tv - 1); j++) data[i * tv + j] = 1;
-  return new Tensor(data, [1, tq, tv]);
+  return fromValues(data, [1, tq, tv]);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { type TensorLike, asTensor } from "../../ops/core.js";
 import { cast, logicalAnd } from "../../ops/elementwise.js";
 import { expandDims } from "../../ops/movement.js";
-import { Tensor } from "../../tensor/tensor.js";
+import { type Tensor, fromValues } from "../../tensor/tensor.js";
 import { causalMask } from "./attention.js";
 
 // The boolean masks MultiHeadAttention combines before its softmax.
@@ -11,7 +11,7 @@ export function bandMask(t: number, s: number, window: number): Tensor {
   const data = new Uint8Array(t * s);
   for (let i = 0; i < t; i++)
     for (let j = 0; j < s; j++) data[i * s + j] = Math.abs(i - j) < window ? 1 : 0;
-  return new Tensor(data, [1, t, s]);
+  return fromValues(data, [1, t, s]);
 }
 
 export interface MaskParts {

@@ -1,8 +1,6 @@
 import { ValueError } from "../../errors.js";
 import { type Activation, activation as getActivation } from "../../ops/activations.js";
-import { conv } from "../../ops/conv.js";
-import { convBias } from "../../ops/conv-bias.js";
-import { add } from "../../ops/elementwise.js";
+import { convBiasActivation } from "../../ops/conv-bias.js";
 import type { Variable } from "../../autodiff/variable.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import type { Constraint } from "../../nn/constraints.js";
@@ -26,9 +24,6 @@ import {
   standardizeTuple,
   windowOutputLength,
 } from "./conv-utils.js";
-
-const RELU = getActivation("relu");
-const LINEAR = getActivation("linear");
 
 /** Options every convolution layer shares (Keras's names, camelCase). */
 export interface ConvGeometryArgs extends LayerArgs {
@@ -212,13 +207,7 @@ export abstract class BaseConv extends Layer {
       padding: this.padding,
       dilationRate: this.dilationRate,
     };
-    // relu and the bias ride on the convolution's output pass (one kernel, no intermediates).
-    const relu = this.activation === RELU;
-    if (relu || (this.bias && this.activation === LINEAR)) {
-      return convBias(inputs, this.kernel, this.bias, { ...options, relu });
-    }
-    const y = conv(inputs, this.kernel, options);
-    return this.activation(this.bias ? add(y, this.bias) : y);
+    return convBiasActivation(inputs, this.kernel, this.bias, this.activation, options);
   }
 
   override computeOutputShape(inputShape: ShapeSpec): ShapeSpec {

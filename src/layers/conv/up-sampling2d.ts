@@ -3,7 +3,7 @@ import { add, cast, multiply } from "../../ops/elementwise.js";
 import { take } from "../../ops/gather.js";
 import { repeat } from "../../ops/join.js";
 import { type DType, isFloat } from "../../tensor/dtype.js";
-import { Tensor } from "../../tensor/tensor.js";
+import { type Tensor, fromValues } from "../../tensor/tensor.js";
 import { Layer, type LayerArgs } from "../layer.js";
 import type { ShapeSpec } from "../symbolic.js";
 import { fromKerasConfig } from "../config.js";
@@ -181,8 +181,8 @@ function resizeAxis(x: Tensor, axis: number, factor: number, kernel: ResizeKerne
   for (let t = 0; t < taps; t++) {
     if (weight[t]!.every((w) => w === 0)) continue; // a tap that only ever reads padding
     const term = multiply(
-      take(x, new Tensor(index[t]!, [m]), axis),
-      cast(new Tensor(weight[t]!, wShape), wDtype),
+      take(x, fromValues(index[t]!, [m]), axis),
+      cast(fromValues(weight[t]!, wShape), wDtype),
     );
     out = out === null ? term : add(out, term);
   }

@@ -1,7 +1,6 @@
 import { ValueError } from "../../errors.js";
 import { type Activation, activation as getActivation } from "../../ops/activations.js";
-import { biasRelu } from "../../ops/bias-relu.js";
-import { add } from "../../ops/elementwise.js";
+import { biasActivation } from "../../ops/bias-relu.js";
 import { matmul } from "../../ops/linalg.js";
 import type { Variable } from "../../autodiff/variable.js";
 import type { Tensor } from "../../tensor/tensor.js";
@@ -18,9 +17,6 @@ import {
   serializeInitializer,
   serializeRegularizer,
 } from "../config.js";
-
-const RELU = getActivation("relu");
-const LINEAR = getActivation("linear");
 
 export interface DenseArgs extends LayerArgs {
   activation?: string | Activation | null;
@@ -88,13 +84,7 @@ export class Dense extends Layer {
         `expected the last axis of the input to be ${this.kernel.shape[0]}; received shape [${inputs.shape}]`,
       );
     }
-    const y = matmul(inputs, this.kernel);
-    // relu and the bias in one pass over the product (no intermediate tensor).
-    const relu = this.activation === RELU;
-    if (relu || (this.bias && this.activation === LINEAR)) {
-      return biasRelu(y, this.bias, relu);
-    }
-    return this.activation(this.bias ? add(y, this.bias) : y);
+    return biasActivation(matmul(inputs, this.kernel), this.bias, this.activation);
   }
 
   override computeOutputShape(inputShape: ShapeSpec): ShapeSpec {

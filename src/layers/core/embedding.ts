@@ -77,7 +77,7 @@ export class Embedding extends Layer {
       );
     }
     // Checked here so the message speaks of the vocabulary, not of take's axis.
-    const data = inputs.data;
+    const data = inputs.dataSync();
     for (let i = 0; i < data.length; i++) {
       const v = data[i]!;
       if (!(Number.isInteger(v) && v >= 0 && v < this.inputDim)) {

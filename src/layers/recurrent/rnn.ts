@@ -3,7 +3,7 @@ import type { TensorLike } from "../../ops/core.js";
 import { cast, where } from "../../ops/elementwise.js";
 import { flip, stack } from "../../ops/join.js";
 import { transpose } from "../../ops/movement.js";
-import { Tensor } from "../../tensor/tensor.js";
+import { type Tensor, fromValues } from "../../tensor/tensor.js";
 import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
 import { type ShapeSpec, type SymbolicTensor, fmtSpec } from "../symbolic.js";
 import type { RNNCell } from "./rnn-cell.js";
@@ -180,17 +180,17 @@ export class RNN extends Layer {
       sequence = flip(x, 1);
       if (keep) keep = reverseSteps(keep, batch, steps);
     }
-    const maskTensor = keep ? new Tensor(keep, [batch, steps]) : null;
+    const maskTensor = keep ? fromValues(keep, [batch, steps]) : null;
     const r = run(sequence, states, maskTensor, this.returnSequences);
     const shown = keep && outputMask(keep, batch, steps, this.zeroOutputForMask);
     let output: Tensor;
     if (this.returnSequences) {
       output = r.sequence!;
-      if (shown) output = where(new Tensor(shown, [batch, steps, 1]), output, 0);
+      if (shown) output = where(fromValues(shown, [batch, steps, 1]), output, 0);
     } else {
       output = r.states[0]!;
       const last = shown && lastSteps(shown, batch, steps);
-      if (last) output = where(new Tensor(last, [batch, 1]), output, 0);
+      if (last) output = where(fromValues(last, [batch, 1]), output, 0);
     }
     if (this.stateful) this.states = r.states;
     return this.returnState ? [output, ...r.states] : output;

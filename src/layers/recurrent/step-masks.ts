@@ -1,6 +1,6 @@
 import { ValueError } from "../../errors.js";
 import { keepSteps } from "../../ops/rnn.js";
-import { Tensor } from "../../tensor/tensor.js";
+import { type Tensor, fromValues } from "../../tensor/tensor.js";
 import { fmtSpec } from "../symbolic.js";
 
 /* A recurrent layer's mask [batch, time] in the forms its step loop and its fused pass use. */
@@ -80,7 +80,7 @@ export function timestepMasks(
       step[b] = keep[b * steps + t]!;
       if (!step[b]) all = false;
     }
-    out.push(all ? null : new Tensor(step, [batch, 1]));
+    out.push(all ? null : fromValues(step, [batch, 1]));
   }
   return out;
 }

@@ -175,13 +175,14 @@ export function categoricalCrossentropy(
 /** Reads integer labels, checks their range, and replaces ignored ones by class 0. */
 function integerLabels(labels: Tensor, numClasses: number, ignoreClass: number | null): Tensor {
   const out = new Int32Array(labels.size);
+  const values = labels.dataSync();
   for (let i = 0; i < labels.size; i++) {
-    const v = Math.trunc(Number(labels.data[i]));
+    const v = Math.trunc(Number(values[i]));
     if (ignoreClass !== null && v === ignoreClass) continue;
     if (!(v >= 0 && v < numClasses)) {
       throw new ValueError(
         `sparse_categorical_crossentropy: labels must be integers in [0, ${numClasses}) ` +
-          `(the last axis of y_pred); received a label ${String(labels.data[i])} in y_true`,
+          `(the last axis of y_pred); received a label ${String(values[i])} in y_true`,
       );
     }
     out[i] = v;

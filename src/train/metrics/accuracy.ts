@@ -62,9 +62,10 @@ export function inTopK(targets: Tensor, predictions: Tensor, k: number): Tensor 
     );
   }
   const out = new Uint8Array(rows);
-  const scores = predictions.data;
+  const scores = predictions.dataSync();
+  const labels = targets.dataSync();
   for (let r = 0; r < rows; r++) {
-    const target = Math.trunc(Number(targets.data[r]));
+    const target = Math.trunc(Number(labels[r]));
     if (!(target >= 0 && target < n)) continue;
     const s = Number(scores[r * n + target]);
     if (Number.isNaN(s)) continue;

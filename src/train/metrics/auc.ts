@@ -167,10 +167,10 @@ export class AUC extends Metric {
     if (!this.state) return tensor(0, [], this.dtype);
     const L = this.state.labels;
     const T = this.numThresholds;
-    const tp = this.state.tp.value.data;
-    const fp = this.state.fp.value.data;
-    const tn = this.state.tn.value.data;
-    const fn = this.state.fn.value.data;
+    const tp = this.state.tp.value.dataSync();
+    const fp = this.state.fp.value.dataSync();
+    const tn = this.state.tn.value.dataSync();
+    const fn = this.state.fn.value.dataSync();
     const at = (a: ArrayLike<number>, i: number, l: number): number => a[i * L + l]!;
     const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
     const perLabel: number[] = [];

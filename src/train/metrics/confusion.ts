@@ -69,8 +69,9 @@ function filterTopK(x: Tensor, k: number): Float64Array {
   const n = x.shape[x.rank - 1]!;
   const out = new Float64Array(x.size).fill(NEG_INF);
   const order = Array.from({ length: n }, (_, i) => i);
+  const values = x.dataSync();
   for (let r = 0; r < x.size / n; r++) {
-    const row = (i: number): number => Number(x.data[r * n + i]);
+    const row = (i: number): number => Number(values[r * n + i]);
     order.sort((a, b) => row(b) - row(a) || a - b);
     for (let j = 0; j < Math.min(k, n); j++) out[r * n + order[j]!] = row(order[j]!);
   }
@@ -113,9 +114,9 @@ export function updateConfusionMatrix(
       );
     }
   }
-  let preds: ArrayLike<number> = opts.topK ? filterTopK(p, opts.topK) : p.data;
-  let labels: ArrayLike<number> = t.data;
-  let weights: ArrayLike<number> | null = sw ? sw.data : null;
+  let preds: ArrayLike<number> = opts.topK ? filterTopK(p, opts.topK) : p.dataSync();
+  let labels: ArrayLike<number> = t.dataSync();
+  let weights: ArrayLike<number> | null = sw ? sw.dataSync() : null;
   let shape = p.shape;
   if (opts.classId !== null && opts.classId !== undefined) {
     const c = opts.classId;
@@ -340,8 +341,8 @@ abstract class PrecisionRecallBase extends Metric {
 
   /** tp / (tp + other), 0 where nothing was counted; a scalar for a single threshold. */
   result(): Tensor {
-    const tp = this.truePositives.value.data;
-    const other = this.other.value.data;
+    const tp = this.truePositives.value.dataSync();
+    const other = this.other.value.dataSync();
     const r = divideNoNan(
       tp,
       Array.from(tp, (v, i) => v + other[i]!),

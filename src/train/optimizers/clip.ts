@@ -4,7 +4,7 @@ import { sum } from "../../ops/reduce.js";
 import type { Tensor } from "../../tensor/tensor.js";
 
 function squaredNorm(g: Tensor): number {
-  return sum(square(g)).data[0]!;
+  return Number(sum(square(g)).item());
 }
 
 /** Rescales `g` so its L2 norm is at most `clipnorm`: g · clipnorm / max(‖g‖, clipnorm). */

@@ -31,9 +31,9 @@ export class OptimizerLearningRate {
 
   /** The rate the next step will use (a schedule is read at the raw step count, as in Keras). */
   get current(): number {
-    if (this.lr instanceof Variable) return this.lr.value.data[0]!;
+    if (this.lr instanceof Variable) return Number(this.lr.value.item());
     if (this.lr instanceof LearningRateSchedule)
-      return this.lr.call(this.iterationVar.value.data[0]!);
+      return this.lr.call(Number(this.iterationVar.value.item()));
     return this.lr();
   }
 
@@ -61,7 +61,7 @@ export class OptimizerLearningRate {
     return lr instanceof LearningRateSchedule
       ? lr.serialize()
       : lr instanceof Variable
-        ? lr.value.data[0]
+        ? Number(lr.value.item())
         : lr();
   }
 

@@ -50,7 +50,7 @@ export class Nadam extends Optimizer {
   // Πₜ = Πₜ₋₁·μₜ, advanced once per step before the variables are updated.
   protected override beforeUpdates(): void {
     const u = this.uProduct!;
-    u.assign(full([], u.value.data[0]! * this.mu(this.iterations + 1), u.dtype));
+    u.assign(full([], Number(u.value.item()) * this.mu(this.iterations + 1), u.dtype));
   }
 
   protected updateStep(g: Tensor, w: Tensor, slots: readonly Variable[], lr: number): Tensor {
@@ -58,7 +58,7 @@ export class Nadam extends Optimizer {
     const t = this.iterations + 1;
     const muT = this.mu(t);
     const muNext = this.mu(t + 1);
-    const product = this.uProduct!.value.data[0]!;
+    const product = Number(this.uProduct!.value.item());
     const m = add(momentum, multiply(subtract(g, momentum), 1 - this.beta1));
     const v = add(velocity, multiply(subtract(square(g), velocity), 1 - this.beta2));
     momentum.assign(m);

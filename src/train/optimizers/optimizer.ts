@@ -134,7 +134,7 @@ export abstract class Optimizer {
 
   /** Number of update steps taken (Keras `iterations`: accumulation steps count as one). */
   get iterations(): number {
-    const raw = this.iterationVar.value.data[0]!;
+    const raw = Number(this.iterationVar.value.item());
     return this.gradientAccumulationSteps ? Math.floor(raw / this.gradientAccumulationSteps) : raw;
   }
 
@@ -237,7 +237,7 @@ export abstract class Optimizer {
     const steps = this.gradientAccumulationSteps;
     if (steps) {
       const accs = vars.map((v) => this.accumulatorOf.get(v)!);
-      if ((this.iterationVar.value.data[0]! + 1) % steps === 0) {
+      if ((Number(this.iterationVar.value.item()) + 1) % steps === 0) {
         // Update with the mean of the accumulated gradients, then start accumulating afresh.
         this.update(
           gs.map((g, i) => divide(add(g, accs[i]!), steps)),
@@ -253,7 +253,7 @@ export abstract class Optimizer {
       this.update(gs, vars, fuseConstraints);
     }
     if (this.useEma) this.updateAverages();
-    this.iterationVar.assign(full([], this.iterationVar.value.data[0]! + 1, "int32"));
+    this.iterationVar.assign(full([], Number(this.iterationVar.value.item()) + 1, "int32"));
     if (updated && !fuseConstraints) {
       for (const v of vars) if (v.constraint) v.assign(v.constraint.apply(v.value));
     }

@@ -1,0 +1,16 @@
+// The built-in backends register themselves on import; none loads until it is first used.
+import "./native/index.js";
+import "./ts/index.js";
+
+export {
+  type ActiveBackend,
+  type BackendLoader,
+  backendNamed,
+  currentBackend,
+  getBackend,
+  getNumThreads,
+  listBackends,
+  registerBackend,
+  setBackend,
+  setNumThreads,
+} from "./registry.js";
