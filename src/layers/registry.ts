@@ -2,7 +2,7 @@ import { ValueError } from "../errors.js";
 import { isKerasObject } from "../nn/serialization.js";
 import * as exported from "./index.js";
 import { Layer } from "./layer.js";
-import type { ShapeSpec } from "./symbolic.js";
+import type { ShapeSpec } from "./shape-spec.js";
 
 /**
  * Keras's layer (de)serialization: `serialize_keras_object(layer)` / `deserialize_keras_object`

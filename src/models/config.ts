@@ -1,12 +1,11 @@
 import { ValueError } from "../errors.js";
-import { Layer } from "../layers/layer.js";
+import { Layer, type Node, SymbolicTensor } from "../layers/layer.js";
 import {
   type CustomObjects,
   deserializeLayer,
   kerasClassName,
   serializeLayer,
 } from "../layers/registry.js";
-import { SymbolicTensor, type Node } from "../layers/symbolic.js";
 import { camelToSnake, snakeToCamel } from "../nn/serialization.js";
 import { kerasGraphOrder } from "./graph.js";
 import { Model } from "./model.js";

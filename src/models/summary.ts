@@ -1,6 +1,6 @@
 import { InputLayer } from "../layers/core/input.js";
 import type { Layer } from "../layers/layer.js";
-import { type ShapeSpec, fmtSpec } from "../layers/symbolic.js";
+import { type ShapeSpec, fmtSpec } from "../layers/shape-spec.js";
 import type { Model } from "./model.js";
 
 /** Keras's byte sizes: "1.55 MB", "407.04 KB", "0.00 B". */

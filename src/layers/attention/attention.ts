@@ -18,8 +18,8 @@ import { sum } from "../../ops/reduce.js";
 import { SeedGenerator } from "../../tensor/random.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
-import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
-import { type ShapeSpec, SymbolicTensor } from "../symbolic.js";
+import { type CallOptions, Layer, type LayerArgs, SymbolicTensor } from "../layer.js";
+import type { ShapeSpec } from "../shape-spec.js";
 
 /** Keras's extra call arguments of the attention layers, beside `training` and `mask`. */
 export interface AttentionCallOptions extends CallOptions {

@@ -18,8 +18,8 @@ import {
   serializeInitializer,
   serializeRegularizer,
 } from "../config.js";
-import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
-import { type ShapeSpec, SymbolicTensor } from "../symbolic.js";
+import { type CallOptions, Layer, type LayerArgs, SymbolicTensor } from "../layer.js";
+import type { ShapeSpec } from "../shape-spec.js";
 import {
   type AttentionCallOptions,
   MASKED_LOGIT,

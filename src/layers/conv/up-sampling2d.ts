@@ -5,7 +5,7 @@ import { repeat } from "../../ops/join.js";
 import { type DType, isFloat } from "../../tensor/dtype.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { Layer, type LayerArgs } from "../layer.js";
-import type { ShapeSpec } from "../symbolic.js";
+import type { ShapeSpec } from "../shape-spec.js";
 import { fromKerasConfig } from "../config.js";
 import { checkDataFormat, checkInputRank, standardizeTuple } from "./conv-utils.js";
 

@@ -6,7 +6,7 @@ import { SeedGenerator } from "../../tensor/random.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
 import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
-import type { ShapeSpec } from "../symbolic.js";
+import type { ShapeSpec } from "../shape-spec.js";
 
 export interface DropoutArgs extends LayerArgs {
   /**

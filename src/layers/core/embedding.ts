@@ -14,7 +14,7 @@ import {
   serializeRegularizer,
 } from "../config.js";
 import { Layer, type LayerArgs } from "../layer.js";
-import type { ShapeSpec } from "../symbolic.js";
+import type { ShapeSpec } from "../shape-spec.js";
 
 export interface EmbeddingArgs extends LayerArgs {
   /** Default "uniform": Keras's RandomUniform(-0.05, 0.05). */

@@ -2,7 +2,7 @@ import { StrataError, ValueError } from "../../errors.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
 import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
-import type { ShapeSpec } from "../symbolic.js";
+import type { ShapeSpec } from "../shape-spec.js";
 
 type Inputs = Tensor | Tensor[];
 type Mask = CallOptions["mask"];

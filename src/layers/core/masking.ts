@@ -5,7 +5,7 @@ import type { DType } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
 import { Layer, type LayerArgs } from "../layer.js";
-import type { ShapeSpec } from "../symbolic.js";
+import type { ShapeSpec } from "../shape-spec.js";
 
 export interface MaskingArgs extends LayerArgs {
   /** A timestep whose features all equal this value is masked (Keras `mask_value`, default 0). */

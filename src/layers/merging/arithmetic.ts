@@ -10,8 +10,7 @@ import type { TensorLike } from "../../ops/core.js";
 import { type DType, isFloat } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
-import type { LayerArgs } from "../layer.js";
-import type { SymbolicTensor } from "../symbolic.js";
+import type { LayerArgs, SymbolicTensor } from "../layer.js";
 import { Merge } from "./base-merge.js";
 
 const fold = (inputs: Tensor[], op: (a: Tensor, b: Tensor) => Tensor): Tensor =>

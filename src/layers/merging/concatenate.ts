@@ -6,8 +6,8 @@ import { any } from "../../ops/reduce.js";
 import { ones } from "../../tensor/creation.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
-import type { LayerArgs } from "../layer.js";
-import type { ShapeSpec, SymbolicTensor } from "../symbolic.js";
+import type { LayerArgs, SymbolicTensor } from "../layer.js";
+import type { ShapeSpec } from "../shape-spec.js";
 import { type Masks, Merge, type Shapes, fmtSpecs, shapeList } from "./base-merge.js";
 
 export interface ConcatenateArgs extends LayerArgs {

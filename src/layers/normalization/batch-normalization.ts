@@ -29,7 +29,7 @@ import {
   serializeRegularizer,
 } from "../config.js";
 import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
-import type { ShapeSpec } from "../symbolic.js";
+import type { ShapeSpec } from "../shape-spec.js";
 
 /** Batch renormalization's clipping of its corrections r ∈ [rmin, rmax] and |d| ≤ dmax. */
 export interface RenormClipping {

@@ -15,7 +15,7 @@ import {
   serializeRegularizer,
 } from "../config.js";
 import { Layer, type LayerArgs } from "../layer.js";
-import type { ShapeSpec } from "../symbolic.js";
+import type { ShapeSpec } from "../shape-spec.js";
 
 export interface LayerNormalizationArgs extends LayerArgs {
   /** the axis or axes to normalize over (default -1, the features) */

@@ -5,7 +5,7 @@ import { max, mean, sum } from "../../ops/reduce.js";
 import { isFloat } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { Layer, type CallOptions, type LayerArgs } from "../layer.js";
-import { type ShapeSpec, fmtSpec } from "../symbolic.js";
+import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
 import { fromKerasConfig } from "../config.js";
 import { checkDataFormat, checkInputRank } from "../conv/conv-utils.js";
 

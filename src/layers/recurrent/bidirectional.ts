@@ -4,8 +4,8 @@ import { add, divide, multiply } from "../../ops/elementwise.js";
 import { concatenate, flip } from "../../ops/join.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
-import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
-import { type ShapeSpec, type SymbolicTensor, fmtSpec } from "../symbolic.js";
+import { type CallOptions, Layer, type LayerArgs, type SymbolicTensor } from "../layer.js";
+import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
 import { RNN, type RNNCallOptions, withInitialState } from "./rnn.js";
 import { cloneLayer, deserializeLayer, firstMask, serializeLayer } from "./serialization.js";
 

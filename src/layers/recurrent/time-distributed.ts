@@ -5,7 +5,7 @@ import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
 import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
 import { BatchNormalization } from "../normalization/batch-normalization.js";
-import { type ShapeSpec, fmtSpec } from "../symbolic.js";
+import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
 import { deserializeLayer, serializeLayer } from "./serialization.js";
 
 /**

@@ -5,7 +5,7 @@ import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
 import { checkRate, checkSeed } from "../core/dropout.js";
 import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
-import type { ShapeSpec } from "../symbolic.js";
+import type { ShapeSpec } from "../shape-spec.js";
 
 export interface NoiseArgs extends LayerArgs {
   seed?: number | null;

@@ -4,7 +4,7 @@ import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
 import { Dropout } from "../core/dropout.js";
 import { type DataFormat, checkDataFormat } from "../core/flatten.js";
-import { type ShapeSpec, fmtSpec } from "../symbolic.js";
+import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
 
 export interface SpatialDropoutArgs {
   seed?: number | null;
