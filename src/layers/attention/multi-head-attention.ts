@@ -35,6 +35,7 @@ import {
   projectionEquation,
   range,
 } from "./multi-head-attention-shapes.js";
+import { registerKerasLayers } from "../registry.js";
 
 export interface MultiHeadAttentionCallOptions extends AttentionCallOptions {
   /**
@@ -347,3 +348,5 @@ export class MultiHeadAttention extends Layer {
     return new MultiHeadAttention(fromKerasConfig(config) as unknown as MultiHeadAttentionArgs);
   }
 }
+
+registerKerasLayers({ MultiHeadAttention });

@@ -27,6 +27,7 @@ import {
   knownChannels,
   standardizeTuple,
 } from "./conv-utils.js";
+import { registerKerasLayers } from "../registry.js";
 
 export interface ConvTransposeArgs extends Omit<ConvArgs, "groups" | "padding"> {
   padding?: "valid" | "same";
@@ -212,3 +213,5 @@ export class Conv3DTranspose extends BaseConvTranspose {
     return new Conv3DTranspose(...fromConfigArgs(config));
   }
 }
+
+registerKerasLayers({ Conv1DTranspose, Conv2DTranspose, Conv3DTranspose });

@@ -25,6 +25,7 @@ import {
   standardizeGeometry,
 } from "./base-conv.js";
 import { checkInputRank, knownChannels } from "./conv-utils.js";
+import { registerKerasLayers } from "../registry.js";
 
 export interface SeparableConvArgs extends ConvGeometryArgs {
   /** Depthwise filters per input channel (default 1). */
@@ -184,3 +185,5 @@ export class SeparableConv2D extends BaseSeparableConv {
     return new SeparableConv2D(...fromConfigArgs(config));
   }
 }
+
+registerKerasLayers({ SeparableConv1D, SeparableConv2D });

@@ -18,6 +18,7 @@ import {
   serializeInitializer,
   serializeRegularizer,
 } from "../config.js";
+import { registerKerasLayers } from "../registry.js";
 
 const RELU = getActivation("relu");
 const LINEAR = getActivation("linear");
@@ -130,3 +131,5 @@ export class Dense extends Layer {
     return new Dense(config.units as number, fromKerasConfig(config) as DenseArgs);
   }
 }
+
+registerKerasLayers({ Dense });

@@ -9,6 +9,7 @@ import { fromKerasConfig } from "../config.js";
 import type { LayerArgs, SymbolicTensor } from "../layer.js";
 import type { ShapeSpec } from "../shape-spec.js";
 import { type Masks, Merge, type Shapes, fmtSpecs, shapeList } from "./base-merge.js";
+import { registerKerasLayers } from "../registry.js";
 
 export interface ConcatenateArgs extends LayerArgs {
   /** the axis to join along, counting the batch axis (default -1, the features) */
@@ -111,3 +112,5 @@ export function concatenate(
 ): SymbolicTensor | Tensor {
   return new Concatenate(args).apply(inputs as readonly TensorLike[]);
 }
+
+registerKerasLayers({ Concatenate });

@@ -10,6 +10,7 @@ import { fromKerasConfig } from "../config.js";
 import type { LayerArgs, SymbolicTensor } from "../layer.js";
 import type { ShapeSpec } from "../shape-spec.js";
 import { type Masks, Merge, type Shapes, fmtSpecs, shapeList } from "./base-merge.js";
+import { registerKerasLayers } from "../registry.js";
 
 export interface DotArgs extends LayerArgs {
   /** L2-normalize both inputs along their dot axes first: the output is a cosine similarity. */
@@ -170,3 +171,5 @@ export function dot(
 ): SymbolicTensor | Tensor {
   return new Dot(axes, args).apply(inputs as readonly TensorLike[]);
 }
+
+registerKerasLayers({ Dot });

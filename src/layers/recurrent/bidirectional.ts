@@ -8,6 +8,7 @@ import { type CallOptions, Layer, type LayerArgs, type SymbolicTensor } from "..
 import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
 import { RNN, type RNNCallOptions, withInitialState } from "./rnn.js";
 import { cloneLayer, deserializeLayer, firstMask, serializeLayer } from "./serialization.js";
+import { registerKerasLayers } from "../registry.js";
 
 export type MergeMode = "concat" | "sum" | "mul" | "ave" | null;
 const MERGE_MODES: readonly MergeMode[] = ["concat", "sum", "mul", "ave", null];
@@ -218,3 +219,5 @@ export class Bidirectional extends Layer {
     });
   }
 }
+
+registerKerasLayers({ Bidirectional });

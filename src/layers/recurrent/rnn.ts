@@ -10,6 +10,7 @@ import type { RNNCell } from "./rnn-cell.js";
 import { deserializeLayer, firstMask, serializeLayer } from "./serialization.js";
 import { keepArray, lastSteps, outputMask, reverseSteps, timestepMasks } from "./step-masks.js";
 import { fromKerasConfig } from "../config.js";
+import { registerKerasLayers } from "../registry.js";
 
 export interface RNNArgs extends LayerArgs {
   /** return the output of every timestep ([batch, time, units]) instead of the last one */
@@ -297,3 +298,5 @@ export class RNN extends Layer {
 function sequenceShape(inputShape: ShapeSpec | readonly ShapeSpec[]): ShapeSpec {
   return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as ShapeSpec;
 }
+
+registerKerasLayers({ RNN });

@@ -7,6 +7,7 @@ import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
 import { BatchNormalization } from "../normalization/batch-normalization.js";
 import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
 import { deserializeLayer, serializeLayer } from "./serialization.js";
+import { registerKerasLayers } from "../registry.js";
 
 /**
  * Keras `TimeDistributed(layer)`: applies the same layer (same weights) to every timestep of
@@ -102,3 +103,5 @@ export class TimeDistributed extends Layer {
 function dependsOnBatch(layer: Layer): boolean {
   return layer instanceof BatchNormalization || layer.layers.some(dependsOnBatch);
 }
+
+registerKerasLayers({ TimeDistributed });
