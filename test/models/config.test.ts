@@ -14,7 +14,7 @@ import {
   registeredLayerNames,
   serializeLayer,
 } from "../../src/layers/registry.js";
-import { modelFromConfig, modelFromJson } from "../../src/models/config.js";
+import { modelFromConfig, modelFromJson } from "../../src/models/saving/model-config.js";
 import { Model } from "../../src/models/model.js";
 import { Sequential } from "../../src/models/sequential.js";
 import { assertClose } from "../helpers.js";
