@@ -1,5 +1,34 @@
 import js from "@eslint/js";
+import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
+import { importX } from "eslint-plugin-import-x";
 import tseslint from "typescript-eslint";
+
+/**
+ * The layers of src/ (ARCHITECTURE.md), lowest first: each folder may import only the folders
+ * before it. Known exceptions, left to the tensor/backend rewrite: backend/ and io/ import
+ * tensor/ (dtypes, shapes, Tensor), and autodiff/grad.ts imports ops/ to sum gradients.
+ */
+const LAYERS = [
+  "backend",
+  "io",
+  "tensor",
+  "autodiff",
+  "ops",
+  "nn",
+  "layers",
+  "train",
+  "data",
+  "models",
+];
+const EXCEPTIONS = { backend: ["tensor"], io: ["tensor"], autodiff: ["ops"] };
+
+const layerZones = LAYERS.map((layer, i) => ({
+  target: `./src/${layer}`,
+  from: LAYERS.slice(i + 1)
+    .filter((above) => !(EXCEPTIONS[layer] ?? []).includes(above))
+    .map((above) => `./src/${above}`),
+  message: `src/${layer} may import only the folders below it: ${LAYERS.slice(0, i).join(", ") || "none"} (see ARCHITECTURE.md)`,
+})).filter((zone) => zone.from.length > 0);
 
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "native/build/"] },
@@ -9,6 +38,20 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
       "@typescript-eslint/no-non-null-assertion": "off",
+    },
+  },
+  {
+    // One-way dependencies: no import cycles, and each folder imports only the layers below it.
+    files: ["src/**/*.ts"],
+    plugins: { "import-x": importX },
+    settings: {
+      "import-x/extensions": [".ts"],
+      "import-x/parsers": { "@typescript-eslint/parser": [".ts"] },
+      "import-x/resolver-next": [createTypeScriptImportResolver({ project: "tsconfig.json" })],
+    },
+    rules: {
+      "import-x/no-cycle": "error",
+      "import-x/no-restricted-paths": ["error", { zones: layerZones }],
     },
   },
 );
