@@ -22,13 +22,16 @@ const LAYERS = [
 ];
 const EXCEPTIONS = { backend: ["tensor"], io: ["tensor"], autodiff: ["ops"] };
 
-const layerZones = LAYERS.map((layer, i) => ({
-  target: `./src/${layer}`,
-  from: LAYERS.slice(i + 1)
-    .filter((above) => !(EXCEPTIONS[layer] ?? []).includes(above))
-    .map((above) => `./src/${above}`),
-  message: `src/${layer} may import only the folders below it: ${LAYERS.slice(0, i).join(", ") || "none"} (see ARCHITECTURE.md)`,
-})).filter((zone) => zone.from.length > 0);
+const layerZones = LAYERS.map((layer, i) => {
+  const allowed = [...LAYERS.slice(0, i), ...(EXCEPTIONS[layer] ?? [])];
+  return {
+    target: `./src/${layer}`,
+    from: LAYERS.filter((other) => other !== layer && !allowed.includes(other)).map(
+      (other) => `./src/${other}`,
+    ),
+    message: `src/${layer} may import only ${allowed.join(", ") || "errors.ts"} from src/ (see ARCHITECTURE.md)`,
+  };
+}).filter((zone) => zone.from.length > 0);
 
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "native/build/"] },
