@@ -9,7 +9,7 @@ import { getRegularizer } from "../nn/regularizers.js";
 import { withoutGlobalDraws } from "../tensor/random.js";
 import { type KerasObject, camelizeKeys, isKerasObject } from "../nn/serialization.js";
 import type { LayerArgs } from "./layer.js";
-import type { ShapeSpec } from "./symbolic.js";
+import type { ShapeSpec } from "./shape-spec.js";
 
 /** Keras writes activations by name: the string given, or the name the function is known by. */
 export function activationName(fn: Activation, given: unknown): string {

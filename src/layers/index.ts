@@ -1,6 +1,12 @@
 /** `layers.*`: Keras layers by their Keras class names. */
-export { Layer, type LayerArgs, type CallOptions, type AddWeightOptions } from "./layer.js";
-export { SymbolicTensor, type ShapeSpec } from "./symbolic.js";
+export {
+  Layer,
+  SymbolicTensor,
+  type LayerArgs,
+  type CallOptions,
+  type AddWeightOptions,
+} from "./layer.js";
+export { type ShapeSpec } from "./shape-spec.js";
 export { Input, InputLayer, type InputOptions } from "./core/input.js";
 export { Dense, type DenseArgs } from "./core/dense.js";
 export { Activation } from "./core/activation.js";

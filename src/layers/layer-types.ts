@@ -5,7 +5,7 @@ import type { Constraint } from "../nn/constraints.js";
 import type { KerasObject } from "../nn/serialization.js";
 import type { DType } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
-import type { ShapeSpec } from "./symbolic.js";
+import type { ShapeSpec } from "./shape-spec.js";
 
 export interface LayerArgs {
   name?: string;
@@ -31,6 +31,3 @@ export interface AddWeightOptions {
   constraint?: string | Constraint | null;
   name?: string;
 }
-
-/** The input shape(s) of a layer: one shape, or one per input of a layer with several. */
-export type Shapes = ShapeSpec | readonly ShapeSpec[];

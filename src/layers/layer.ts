@@ -9,12 +9,11 @@ import { type TensorLike, asTensor } from "../ops/core.js";
 import { divide } from "../ops/elementwise.js";
 import { zeros } from "../tensor/creation.js";
 import { type DType, checkDType, isFloat } from "../tensor/dtype.js";
-import type { Tensor } from "../tensor/tensor.js";
-import { batchless, fmtShapes, isTensorish } from "./layer-inputs.js";
-import type { AddWeightOptions, CallOptions, LayerArgs, Shapes } from "./layer-types.js";
+import { Tensor } from "../tensor/tensor.js";
+import type { AddWeightOptions, CallOptions, LayerArgs } from "./layer-types.js";
 import { maskOf, setMask } from "./masks.js";
 import { uniqueName } from "./names.js";
-import { Node, type ShapeSpec, SymbolicTensor } from "./symbolic.js";
+import { type ShapeSpec, type Shapes, batchless, fmtShapes } from "./shape-spec.js";
 
 export type { AddWeightOptions, CallOptions, LayerArgs } from "./layer-types.js";
 export { maskOf } from "./masks.js";
@@ -360,4 +359,53 @@ export abstract class Layer {
   toString(): string {
     return `<${this.constructor.name} name=${this.name}, built=${this.built}>`;
   }
+}
+
+// ------------------------------------------------------------ the functional graph's records
+// A symbolic tensor knows the node that made it, a node knows its layer, a layer knows its
+// nodes: the three types are defined together.
+
+let nextId = 0;
+
+/** One call of a layer on symbolic inputs: an edge bundle in the functional graph. */
+export class Node {
+  constructor(
+    readonly layer: Layer,
+    readonly inputs: readonly SymbolicTensor[],
+    readonly outputs: SymbolicTensor[],
+    /** whether the layer was called with a list (merge layers) rather than one tensor */
+    readonly inputIsList: boolean,
+    /** options of the call beyond the inputs (training, and layer-specific ones such as
+     * MultiHeadAttention's useCausalMask), replayed when the graph runs */
+    readonly callOptions: { training?: boolean; [option: string]: unknown },
+  ) {}
+}
+
+/**
+ * A placeholder flowing through `layer.apply` while a functional model is declared (Keras's
+ * KerasTensor): it has a shape and dtype but no values, and remembers which layer made it.
+ */
+export class SymbolicTensor {
+  readonly id = nextId++;
+  /** set once by the layer call that produced it */
+  node: Node | null = null;
+  index = 0;
+
+  constructor(
+    readonly shape: ShapeSpec,
+    readonly dtype: DType,
+    readonly name: string,
+  ) {}
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  toString(): string {
+    return `<SymbolicTensor shape=[${this.shape.map((d) => d ?? "None").join(", ")}], dtype=${this.dtype}, name=${this.name}>`;
+  }
+}
+
+function isTensorish(x: unknown): boolean {
+  return x instanceof Tensor || x instanceof SymbolicTensor || x instanceof Variable;
 }

@@ -1,15 +1,16 @@
 import { ValueError } from "../errors.js";
 import { isKerasObject } from "../nn/serialization.js";
-import * as exported from "./index.js";
 import { Layer } from "./layer.js";
-import type { ShapeSpec } from "./symbolic.js";
+import type { ShapeSpec } from "./shape-spec.js";
 
 /**
  * Keras's layer (de)serialization: `serialize_keras_object(layer)` / `deserialize_keras_object`
  * for layers, and `register_keras_serializable` for custom ones.
  *
- * Built-in layers are found by their Keras class name, which is the name they are exported
- * under from `layers/index.ts`: a new layer is registered by being exported, nothing else.
+ * Built-in layers are found by their Keras class name. The registry imports no layer: each layer
+ * module registers the classes it defines (`registerKerasLayers({ Dense })` after the class), and
+ * the models register Sequential and Functional. `layers/index.ts` imports every family, so
+ * importing the library registers every built-in before any config is read.
  */
 
 /** A layer class that can be rebuilt from its Keras config. */
@@ -44,8 +45,7 @@ interface Entry {
 }
 
 const custom = new Map<string, Entry>();
-const extraBuiltIns = new Map<string, Entry>();
-let builtIns: Map<string, Entry> | null = null;
+const builtIns = new Map<string, Entry>();
 
 function isLayerClass(value: unknown): value is LayerClass {
   return (
@@ -56,31 +56,18 @@ function isLayerClass(value: unknown): value is LayerClass {
 }
 
 /**
- * The built-in classes, read from the `layers` namespace on first use: reading it while the
- * module graph is still loading would meet exports that are not initialised yet.
+ * Registers built-in Keras layers under their Keras class names (the keys of `classes`), in
+ * module `keras.layers`. Each layer module calls this for the classes it defines.
  */
-function builtInTable(): Map<string, Entry> {
-  if (!builtIns) {
-    builtIns = new Map();
-    for (const [name, value] of Object.entries(exported)) {
-      // Abstract bases (BaseConv, Merge …) inherit no usable fromConfig of their own.
-      if (isLayerClass(value) && Object.prototype.hasOwnProperty.call(value, "fromConfig")) {
-        builtIns.set(name, {
-          cls: value,
-          module: "keras.layers",
-          className: name,
-          registeredName: null,
-        });
-      }
-    }
-    for (const [name, entry] of extraBuiltIns) builtIns.set(name, entry);
+export function registerKerasLayers(classes: Readonly<Record<string, LayerClass>>): void {
+  for (const [className, cls] of Object.entries(classes)) {
+    registerBuiltInLayer(className, cls, "keras.layers");
   }
-  return builtIns;
 }
 
 /**
- * Built-in classes that live outside `layers/` (Sequential, Functional): the models register
- * themselves here with the module and registered name Keras writes for them.
+ * A built-in class with the module and registered name Keras writes for it: the models register
+ * Sequential and Functional here.
  */
 export function registerBuiltInLayer(
   className: string,
@@ -88,9 +75,7 @@ export function registerBuiltInLayer(
   module: string,
   registeredName: string | null = null,
 ): void {
-  const entry = { cls, module, className, registeredName };
-  extraBuiltIns.set(className, entry);
-  builtIns?.set(className, entry);
+  builtIns.set(className, { cls, module, className, registeredName });
 }
 
 /**
@@ -133,7 +118,7 @@ export function clearCustomLayers(): void {
 function identify(layer: Layer): Omit<Entry, "cls"> {
   const ctor = layer.constructor as unknown as LayerClass;
   for (const entry of custom.values()) if (entry.cls === ctor) return entry;
-  for (const entry of builtInTable().values()) if (entry.cls === ctor) return entry;
+  for (const entry of builtIns.values()) if (entry.cls === ctor) return entry;
   // An unregistered custom class: Keras writes its class name as the registered name.
   return { module: null, className: ctor.name, registeredName: ctor.name };
 }
@@ -249,7 +234,7 @@ function findClass(
   ];
   for (const c of candidates) if (isLayerClass(c)) return c;
   for (const entry of custom.values()) if (entry.className === className) return entry.cls;
-  return builtInTable().get(className)?.cls ?? null;
+  return builtIns.get(className)?.cls ?? null;
 }
 
 /**
@@ -276,7 +261,7 @@ export function deserializeLayer(obj: unknown, customObjects: CustomObjects = {}
     throw new ValueError(
       `deserializeLayer: unknown layer class "${className}"${name}. A custom layer must be registered with ` +
         `layers.registerLayer("${className}", ${className}) or passed as customObjects: ` +
-        `deserializeLayer(config, { ${className} }). Built-in layers: ${[...builtInTable().keys()].sort().join(", ")}`,
+        `deserializeLayer(config, { ${className} }). Built-in layers: ${[...builtIns.keys()].sort().join(", ")}`,
     );
   }
   const layer = cls.fromConfig({ ...(o.config ?? {}) }, customObjects);
@@ -287,9 +272,9 @@ export function deserializeLayer(obj: unknown, customObjects: CustomObjects = {}
   return layer;
 }
 
-/** The names of every known layer class: built-ins, then registered custom ones. */
+/** The names of every known layer class: built-ins (sorted), then registered custom ones. */
 export function registeredLayerNames(): string[] {
-  return [...builtInTable().keys(), ...custom.keys()];
+  return [...[...builtIns.keys()].sort(), ...custom.keys()];
 }
 
 /** Keras `layers.serialize` / `layers.deserialize`. */

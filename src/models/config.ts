@@ -1,15 +1,13 @@
 import { ValueError } from "../errors.js";
-import { Layer } from "../layers/layer.js";
+import { Layer, type Node, SymbolicTensor } from "../layers/layer.js";
 import {
   type CustomObjects,
   deserializeLayer,
   kerasClassName,
   serializeLayer,
 } from "../layers/registry.js";
-import { SymbolicTensor, type Node } from "../layers/symbolic.js";
 import { camelToSnake, snakeToCamel } from "../nn/serialization.js";
 import { kerasGraphOrder } from "./graph.js";
-import { Model } from "./model.js";
 
 /**
  * Keras 3's functional-model config (`Functional.get_config` / `functional_from_config`):
@@ -322,32 +320,4 @@ export function functionalFromConfig(
     name: typeof config.name === "string" ? config.name : undefined,
     trainable: typeof config.trainable === "boolean" ? config.trainable : undefined,
   };
-}
-
-// ------------------------------------------------------------ whole models
-
-/**
- * Keras `deserialize_keras_object` for a model: the `{module, class_name, config, …}` object
- * that `model.toJson()` and `.keras` files hold, rebuilt (and compiled, when it carries a
- * `compile_config`).
- */
-export function modelFromConfig(config: unknown, customObjects: CustomObjects = {}): Model {
-  const layer = deserializeLayer(config, customObjects);
-  if (!(layer instanceof Model)) {
-    throw new ValueError(
-      `modelFromConfig: expected the config of a model (Sequential, Functional …); received one of a ${kerasClassName(layer)} layer`,
-    );
-  }
-  return layer;
-}
-
-/** Keras `models.model_from_json`. */
-export function modelFromJson(json: string, customObjects: CustomObjects = {}): Model {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch (e) {
-    throw new ValueError(`modelFromJson: the text is not JSON (${(e as Error).message})`);
-  }
-  return modelFromConfig(parsed, customObjects);
 }

@@ -1,8 +1,8 @@
 import { ValueError } from "../errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { InputLayer } from "../layers/core/input.js";
-import type { CallOptions, Layer } from "../layers/layer.js";
-import type { Node, ShapeSpec, SymbolicTensor } from "../layers/symbolic.js";
+import type { CallOptions, Layer, Node, SymbolicTensor } from "../layers/layer.js";
+import type { ShapeSpec } from "../layers/shape-spec.js";
 
 /**
  * The graph of a functional model: the layer calls between its inputs and outputs, in an order

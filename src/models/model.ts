@@ -1,6 +1,6 @@
 import { valueAndGrad } from "../autodiff/grad.js";
 import { noGrad } from "../autodiff/tape.js";
-import { ValueError } from "../errors.js";
+import { StrataError, ValueError } from "../errors.js";
 import { add } from "../ops/elementwise.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Logs } from "../train/callbacks/callback.js";
@@ -13,8 +13,8 @@ import type { TensorLike } from "../ops/core.js";
 import { summaryLines } from "./summary.js";
 import { restartStatefulLayers, unbuiltLayers } from "./build-on-batch.js";
 import { InputLayer } from "../layers/core/input.js";
-import { type CallOptions, Layer, uniqueName } from "../layers/layer.js";
-import type { ShapeSpec, SymbolicTensor } from "../layers/symbolic.js";
+import { type CallOptions, Layer, type SymbolicTensor, uniqueName } from "../layers/layer.js";
+import type { ShapeSpec } from "../layers/shape-spec.js";
 import { Graph } from "./graph.js";
 import { type CustomObjects, registerBuiltInLayer, serializeLayer } from "../layers/registry.js";
 import { camelizeKeys } from "../nn/serialization.js";
@@ -41,6 +41,33 @@ function flattenStructure(s: SymbolicStructure): {
     return { list: entries.map(([, t]) => t), names: entries.map(([n]) => n) };
   }
   return { list: [s as SymbolicTensor], names: null };
+}
+
+/**
+ * Model's file methods (`save`, `saveWeights`, `loadWeights`). They live in models/saving/, which
+ * composes io's formats with Model and so imports this module; it hands them over here when it
+ * loads (models/index.ts imports it, so importing the library sets them).
+ */
+export interface ModelFiles {
+  save(model: Model, path: string): Promise<void>;
+  saveWeights(model: Model, path: string): Promise<void>;
+  loadWeights(model: Model, path: string): Promise<void>;
+}
+
+let files: ModelFiles | null = null;
+
+/** Called once, by models/saving/index.ts. */
+export function setModelFiles(f: ModelFiles): void {
+  files = f;
+}
+
+function modelFiles(method: string): ModelFiles {
+  if (!files) {
+    throw new StrataError(
+      `model.${method}: saving is not loaded; import the library (or src/models/index.ts), which loads src/models/saving/`,
+    );
+  }
+  return files;
 }
 
 /**
@@ -307,9 +334,7 @@ export class Model extends Layer {
    * Keras's `load_weights`); any other path gets Strata's interim JSON (src/io/weights-json.ts).
    */
   async saveWeights(path: string): Promise<void> {
-    // Imported on demand: saving is rare and io/ should not load with every model.
-    const files = await import("./weights-files.js");
-    await files.saveModelWeights(this, path);
+    await modelFiles("saveWeights").saveWeights(this, path);
   }
 
   /**
@@ -317,8 +342,7 @@ export class Model extends Layer {
    * a Keras 3 `.keras` archive, written atomically. Read it back with `st.models.loadModel`.
    */
   async save(path: string): Promise<void> {
-    const keras = await import("../io/keras-file.js");
-    await keras.saveKerasModel(this, path);
+    await modelFiles("save").save(this, path);
   }
 
   /**
@@ -329,8 +353,7 @@ export class Model extends Layer {
    * skipped with a warning.
    */
   async loadWeights(path: string): Promise<void> {
-    const files = await import("./weights-files.js");
-    await files.loadModelWeights(this, path);
+    await modelFiles("loadWeights").loadWeights(this, path);
   }
 
   // ------------------------------------------------------------ Keras config (see config.ts)

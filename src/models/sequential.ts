@@ -1,8 +1,8 @@
 import { ValueError } from "../errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Input, InputLayer } from "../layers/core/input.js";
-import { type CallOptions, Layer } from "../layers/layer.js";
-import { type ShapeSpec, SymbolicTensor } from "../layers/symbolic.js";
+import { type CallOptions, Layer, SymbolicTensor } from "../layers/layer.js";
+import type { ShapeSpec } from "../layers/shape-spec.js";
 import { Model } from "./model.js";
 import {
   type CustomObjects,

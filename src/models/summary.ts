@@ -1,8 +1,7 @@
 import { BYTES_PER_ELEMENT } from "../tensor/dtype.js";
 import { InputLayer } from "../layers/core/input.js";
 import type { Layer } from "../layers/layer.js";
-import { type ShapeSpec, fmtSpec } from "../layers/symbolic.js";
-import type { Model } from "./model.js";
+import { type ShapeSpec, fmtSpec } from "../layers/shape-spec.js";
 
 /** Keras's byte sizes: "1.55 MB", "407.04 KB", "0.00 B". */
 function readableSize(bytes: number): string {
@@ -58,11 +57,14 @@ function table(
   return lines;
 }
 
+/** What the summary reads of a model (Model has it; this module sits below model.ts). */
+export type SummarizedModel = Layer & { readonly isFunctional: boolean };
+
 /**
  * Keras's `model.summary()`: one row per layer with its output shape and parameter count, a
  * "Connected to" column for branching functional models, then the parameter totals.
  */
-export function summaryLines(model: Model, lineLength?: number): string[] {
+export function summaryLines(model: SummarizedModel, lineLength?: number): string[] {
   const layers = model.layers.filter((l) => model.isFunctional || !(l instanceof InputLayer));
   const branching =
     model.isFunctional && layers.some((l) => l.inboundNodes.some((n) => n.inputs.length > 1));

@@ -7,8 +7,7 @@ import { Attention } from "../../src/layers/attention/attention.js";
 import { EinsumDense } from "../../src/layers/attention/einsum-dense.js";
 import { MultiHeadAttention } from "../../src/layers/attention/multi-head-attention.js";
 import { Input } from "../../src/layers/core/input.js";
-import { maskOf } from "../../src/layers/layer.js";
-import { SymbolicTensor } from "../../src/layers/symbolic.js";
+import { maskOf, SymbolicTensor } from "../../src/layers/layer.js";
 import { assertClose, randn, valuesOf } from "../helpers.js";
 import { runLayerTest } from "./layer-test.js";
 

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import * as st from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
-import { Layer } from "../../src/layers/layer.js";
-import { SymbolicTensor } from "../../src/layers/symbolic.js";
+import { Layer, SymbolicTensor } from "../../src/layers/layer.js";
 import { Input } from "../../src/layers/core/input.js";
 import { assertClose } from "../helpers.js";
 

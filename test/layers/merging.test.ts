@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import * as st from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
 import { Input } from "../../src/layers/core/input.js";
-import { maskOf } from "../../src/layers/layer.js";
+import { maskOf, type SymbolicTensor } from "../../src/layers/layer.js";
 import {
   Add,
   Average,
@@ -21,7 +21,6 @@ import {
 import type { Merge } from "../../src/layers/merging/base-merge.js";
 import { Concatenate, concatenate } from "../../src/layers/merging/concatenate.js";
 import { Dot, dot } from "../../src/layers/merging/dot.js";
-import type { SymbolicTensor } from "../../src/layers/symbolic.js";
 import { assertClose, randn } from "../helpers.js";
 import { runLayerTest } from "./layer-test.js";
 

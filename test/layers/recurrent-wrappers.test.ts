@@ -7,7 +7,7 @@ import type { Tensor } from "../../src/index.js";
 import { Dense } from "../../src/layers/core/dense.js";
 import { Input } from "../../src/layers/core/input.js";
 import { Graph } from "../../src/models/graph.js";
-import type { SymbolicTensor } from "../../src/layers/symbolic.js";
+import type { SymbolicTensor } from "../../src/layers/layer.js";
 import { Bidirectional } from "../../src/layers/recurrent/bidirectional.js";
 import { GRU } from "../../src/layers/recurrent/gru.js";
 import { LSTM } from "../../src/layers/recurrent/lstm.js";

@@ -9,11 +9,12 @@ import type { Tensor } from "../../src/tensor/tensor.js";
 import {
   clearCustomLayers,
   deserializeLayer,
+  kerasClassName,
   registerLayer,
   registeredLayerNames,
   serializeLayer,
 } from "../../src/layers/registry.js";
-import { modelFromConfig, modelFromJson } from "../../src/models/config.js";
+import { modelFromConfig, modelFromJson } from "../../src/models/saving/model-config.js";
 import { Model } from "../../src/models/model.js";
 import { Sequential } from "../../src/models/sequential.js";
 import { assertClose } from "../helpers.js";
@@ -433,6 +434,20 @@ describe("layer registry", () => {
       registered_name: null,
     });
     assert.ok(d instanceof layers.Dense);
+  });
+
+  it("has every exported concrete layer class registered (by its own module) under its export name", () => {
+    // A layer module registers its classes itself; this catches one that forgets.
+    const names = registeredLayerNames();
+    let checked = 0;
+    for (const [name, value] of Object.entries(layers)) {
+      if (typeof value !== "function" || !(value.prototype instanceof layers.Layer)) continue;
+      if (!Object.prototype.hasOwnProperty.call(value, "fromConfig")) continue; // abstract bases
+      assert.ok(names.includes(name), `${name} is not registered`);
+      assert.equal(kerasClassName(Object.create(value.prototype) as layers.Layer), name);
+      checked++;
+    }
+    assert.ok(checked >= 60, `only ${checked} layer classes found`);
   });
 
   it("names an unknown class and says how to register it", () => {

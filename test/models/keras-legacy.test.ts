@@ -12,7 +12,7 @@ import { describe, it } from "node:test";
 import * as st from "../../src/index.js";
 import { StrataError } from "../../src/errors.js";
 import { ZipReader } from "../../src/io/zip.js";
-import { modelFromConfig } from "../../src/models/config.js";
+import { modelFromConfig } from "../../src/models/saving/model-config.js";
 import {
   FIXTURES,
   haveFixtures,

@@ -18,8 +18,9 @@ import { sum } from "../../ops/reduce.js";
 import { SeedGenerator } from "../../tensor/random.js";
 import { type Tensor, fromValues } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
-import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
-import { type ShapeSpec, SymbolicTensor } from "../symbolic.js";
+import { type CallOptions, Layer, type LayerArgs, SymbolicTensor } from "../layer.js";
+import type { ShapeSpec } from "../shape-spec.js";
+import { registerKerasLayers } from "../registry.js";
 
 /** Keras's extra call arguments of the attention layers, beside `training` and `mask`. */
 export interface AttentionCallOptions extends CallOptions {
@@ -262,3 +263,5 @@ function checkInputs(inputs: Tensor | Tensor[], name: string): [Tensor, Tensor, 
   );
   return [inputs[0]!, inputs[1]!, inputs[2] ?? inputs[1]!];
 }
+
+registerKerasLayers({ Attention });

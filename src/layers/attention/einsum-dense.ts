@@ -16,7 +16,7 @@ import {
   serializeRegularizer,
 } from "../config.js";
 import { Layer, type LayerArgs } from "../layer.js";
-import type { ShapeSpec } from "../symbolic.js";
+import type { ShapeSpec } from "../shape-spec.js";
 
 export interface EinsumDenseArgs extends LayerArgs {
   biasAxes?: string | null;

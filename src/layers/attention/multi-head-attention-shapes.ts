@@ -1,5 +1,5 @@
 import { ValueError } from "../../errors.js";
-import type { ShapeSpec } from "../symbolic.js";
+import type { ShapeSpec } from "../shape-spec.js";
 
 // Shape checks and einsum equations for MultiHeadAttention.
 

@@ -18,8 +18,8 @@ import {
   serializeInitializer,
   serializeRegularizer,
 } from "../config.js";
-import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
-import { type ShapeSpec, SymbolicTensor } from "../symbolic.js";
+import { type CallOptions, Layer, type LayerArgs, SymbolicTensor } from "../layer.js";
+import type { ShapeSpec } from "../shape-spec.js";
 import {
   type AttentionCallOptions,
   MASKED_LOGIT,
@@ -35,6 +35,7 @@ import {
   projectionEquation,
   range,
 } from "./multi-head-attention-shapes.js";
+import { registerKerasLayers } from "../registry.js";
 
 export interface MultiHeadAttentionCallOptions extends AttentionCallOptions {
   /**
@@ -347,3 +348,5 @@ export class MultiHeadAttention extends Layer {
     return new MultiHeadAttention(fromKerasConfig(config) as unknown as MultiHeadAttentionArgs);
   }
 }
+
+registerKerasLayers({ MultiHeadAttention });

@@ -8,7 +8,7 @@ import type { Initializer } from "../../nn/initializers.js";
 import type { Regularizer } from "../../nn/regularizers.js";
 import type { KerasObject } from "../../nn/serialization.js";
 import { Layer, type LayerArgs } from "../layer.js";
-import { type ShapeSpec, fmtSpec } from "../symbolic.js";
+import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
 import {
   activationName,
   serializeConstraint,

@@ -1,5 +1,5 @@
 import { ValueError } from "../../errors.js";
-import { type ShapeSpec, fmtSpec } from "../symbolic.js";
+import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
 
 /*
  * Argument normalization and output-length arithmetic shared by the convolution, pooling and

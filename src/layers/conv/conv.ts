@@ -1,5 +1,6 @@
 import { fromKerasConfig } from "../config.js";
 import { BaseConv, type ConvArgs } from "./base-conv.js";
+import { registerKerasLayers } from "../registry.js";
 
 type KernelSize = number | readonly number[];
 
@@ -43,3 +44,5 @@ export class Conv3D extends BaseConv {
     return new Conv3D(...fromConfigArgs(config));
   }
 }
+
+registerKerasLayers({ Conv1D, Conv2D, Conv3D });

@@ -5,7 +5,7 @@ import { add } from "../../ops/elementwise.js";
 import type { Variable } from "../../autodiff/variable.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { Layer } from "../layer.js";
-import { type ShapeSpec, fmtSpec } from "../symbolic.js";
+import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
 import {
   activationName,
   fromKerasConfig,
@@ -27,6 +27,7 @@ import {
   knownChannels,
   standardizeTuple,
 } from "./conv-utils.js";
+import { registerKerasLayers } from "../registry.js";
 
 export interface ConvTransposeArgs extends Omit<ConvArgs, "groups" | "padding"> {
   padding?: "valid" | "same";
@@ -212,3 +213,5 @@ export class Conv3DTranspose extends BaseConvTranspose {
     return new Conv3DTranspose(...fromConfigArgs(config));
   }
 }
+
+registerKerasLayers({ Conv1DTranspose, Conv2DTranspose, Conv3DTranspose });

@@ -3,9 +3,10 @@ import { slice } from "../../ops/join.js";
 import type { DType } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { Layer, type LayerArgs } from "../layer.js";
-import { type ShapeSpec, fmtSpec } from "../symbolic.js";
+import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
 import { fromKerasConfig } from "../config.js";
 import { checkDataFormat, checkInputRank, standardizeSides2D } from "./conv-utils.js";
+import { registerKerasLayers } from "../registry.js";
 
 export interface Cropping2DArgs extends LayerArgs {
   /** An int (all four sides), [h, w] (symmetric) or [[top, bottom], [left, right]]; default 0. */
@@ -74,3 +75,5 @@ export class Cropping2D extends Layer {
     return new Cropping2D(fromKerasConfig(config) as Cropping2DArgs);
   }
 }
+
+registerKerasLayers({ Cropping2D });

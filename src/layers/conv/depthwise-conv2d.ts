@@ -8,7 +8,7 @@ import type { Initializer } from "../../nn/initializers.js";
 import type { Regularizer } from "../../nn/regularizers.js";
 import type { KerasObject } from "../../nn/serialization.js";
 import { Layer } from "../layer.js";
-import type { ShapeSpec } from "../symbolic.js";
+import type { ShapeSpec } from "../shape-spec.js";
 import {
   activationName,
   fromKerasConfig,
@@ -25,6 +25,7 @@ import {
   standardizeGeometry,
 } from "./base-conv.js";
 import { checkInputRank, knownChannels } from "./conv-utils.js";
+import { registerKerasLayers } from "../registry.js";
 
 export interface DepthwiseConvArgs extends ConvGeometryArgs {
   /** Filters per input channel (default 1): the output has inC · depthMultiplier channels. */
@@ -169,3 +170,5 @@ export class DepthwiseConv2D extends BaseDepthwiseConv {
     );
   }
 }
+
+registerKerasLayers({ DepthwiseConv1D, DepthwiseConv2D });

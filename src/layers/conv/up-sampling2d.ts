@@ -5,9 +5,10 @@ import { repeat } from "../../ops/join.js";
 import { type DType, isFloat } from "../../tensor/dtype.js";
 import { type Tensor, fromValues } from "../../tensor/tensor.js";
 import { Layer, type LayerArgs } from "../layer.js";
-import type { ShapeSpec } from "../symbolic.js";
+import type { ShapeSpec } from "../shape-spec.js";
 import { fromKerasConfig } from "../config.js";
 import { checkDataFormat, checkInputRank, standardizeTuple } from "./conv-utils.js";
+import { registerKerasLayers } from "../registry.js";
 
 /**
  * Keras's UpSampling2D passes its interpolation to `ops.image.resize`; its docstring lists
@@ -188,3 +189,5 @@ function resizeAxis(x: Tensor, axis: number, factor: number, kernel: ResizeKerne
   }
   return out!;
 }
+
+registerKerasLayers({ UpSampling2D });

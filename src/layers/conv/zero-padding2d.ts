@@ -2,9 +2,10 @@ import { pad } from "../../ops/join.js";
 import type { DType } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { Layer, type LayerArgs } from "../layer.js";
-import type { ShapeSpec } from "../symbolic.js";
+import type { ShapeSpec } from "../shape-spec.js";
 import { fromKerasConfig } from "../config.js";
 import { checkDataFormat, checkInputRank, standardizeSides2D } from "./conv-utils.js";
+import { registerKerasLayers } from "../registry.js";
 
 export interface ZeroPadding2DArgs extends LayerArgs {
   /** An int (all four sides), [h, w] (symmetric) or [[top, bottom], [left, right]]; default 1. */
@@ -63,3 +64,5 @@ export class ZeroPadding2D extends Layer {
     return new ZeroPadding2D(fromKerasConfig(config) as ZeroPadding2DArgs);
   }
 }
+
+registerKerasLayers({ ZeroPadding2D });

@@ -6,7 +6,8 @@ import { type DType, isFloat } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { activationName, fromKerasConfig } from "../config.js";
 import { Layer, type LayerArgs } from "../layer.js";
-import type { ShapeSpec } from "../symbolic.js";
+import type { ShapeSpec } from "../shape-spec.js";
+import { registerKerasLayers } from "../registry.js";
 
 /** Keras `Activation`: applies an activation function ("relu", "softmax" … or a function). */
 export class Activation extends Layer {
@@ -45,3 +46,5 @@ export class Activation extends Layer {
     return new Activation(activation as string, args as LayerArgs);
   }
 }
+
+registerKerasLayers({ Activation });

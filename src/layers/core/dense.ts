@@ -9,7 +9,7 @@ import type { Initializer } from "../../nn/initializers.js";
 import type { Regularizer } from "../../nn/regularizers.js";
 import type { KerasObject } from "../../nn/serialization.js";
 import { Layer, type LayerArgs } from "../layer.js";
-import type { ShapeSpec } from "../symbolic.js";
+import type { ShapeSpec } from "../shape-spec.js";
 import {
   activationName,
   fromKerasConfig,
@@ -17,6 +17,7 @@ import {
   serializeInitializer,
   serializeRegularizer,
 } from "../config.js";
+import { registerKerasLayers } from "../registry.js";
 
 export interface DenseArgs extends LayerArgs {
   activation?: string | Activation | null;
@@ -120,3 +121,5 @@ export class Dense extends Layer {
     return new Dense(config.units as number, fromKerasConfig(config) as DenseArgs);
   }
 }
+
+registerKerasLayers({ Dense });

@@ -6,7 +6,8 @@ import { SeedGenerator } from "../../tensor/random.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
 import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
-import type { ShapeSpec } from "../symbolic.js";
+import type { ShapeSpec } from "../shape-spec.js";
+import { registerKerasLayers } from "../registry.js";
 
 export interface DropoutArgs extends LayerArgs {
   /**
@@ -107,3 +108,5 @@ export class Dropout extends Layer {
     return new Dropout(rate as number, args as DropoutArgs);
   }
 }
+
+registerKerasLayers({ Dropout });

@@ -14,7 +14,8 @@ import {
   serializeRegularizer,
 } from "../config.js";
 import { Layer, type LayerArgs } from "../layer.js";
-import type { ShapeSpec } from "../symbolic.js";
+import type { ShapeSpec } from "../shape-spec.js";
+import { registerKerasLayers } from "../registry.js";
 
 export interface EmbeddingArgs extends LayerArgs {
   /** Default "uniform": Keras's RandomUniform(-0.05, 0.05). */
@@ -124,3 +125,5 @@ export class Embedding extends Layer {
     return new Embedding(inputDim as number, outputDim as number, args as EmbeddingArgs);
   }
 }
+
+registerKerasLayers({ Embedding });

@@ -4,7 +4,8 @@ import type { DType } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
 import { Layer, type LayerArgs } from "../layer.js";
-import type { ShapeSpec } from "../symbolic.js";
+import type { ShapeSpec } from "../shape-spec.js";
+import { registerKerasLayers } from "../registry.js";
 
 export type DataFormat = "channels_last" | "channels_first";
 
@@ -70,3 +71,5 @@ export class Flatten extends Layer {
     return new Flatten(fromKerasConfig(config) as FlattenArgs);
   }
 }
+
+registerKerasLayers({ Flatten });

@@ -1,8 +1,9 @@
 import { ValueError } from "../../errors.js";
 import { type DType, checkDType } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
-import { Layer } from "../layer.js";
-import { Node, type ShapeSpec, SymbolicTensor } from "../symbolic.js";
+import { Layer, Node, SymbolicTensor } from "../layer.js";
+import type { ShapeSpec } from "../shape-spec.js";
+import { registerKerasLayers } from "../registry.js";
 
 export interface InputOptions {
   /** shape without the batch axis; null for an axis of any size */
@@ -70,3 +71,5 @@ export class InputLayer extends Layer {
 export function Input(opts: InputOptions): SymbolicTensor {
   return new InputLayer(opts).output;
 }
+
+registerKerasLayers({ InputLayer });

@@ -2,7 +2,8 @@ import { StrataError, ValueError } from "../../errors.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
 import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
-import type { ShapeSpec } from "../symbolic.js";
+import type { ShapeSpec } from "../shape-spec.js";
+import { registerKerasLayers } from "../registry.js";
 
 type Inputs = Tensor | Tensor[];
 type Mask = CallOptions["mask"];
@@ -169,3 +170,5 @@ export class Lambda extends Layer {
     return new Lambda(fn, args as LambdaArgs);
   }
 }
+
+registerKerasLayers({ Lambda });

@@ -5,7 +5,8 @@ import type { DType } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
 import { Layer, type LayerArgs } from "../layer.js";
-import type { ShapeSpec } from "../symbolic.js";
+import type { ShapeSpec } from "../shape-spec.js";
+import { registerKerasLayers } from "../registry.js";
 
 export interface MaskingArgs extends LayerArgs {
   /** A timestep whose features all equal this value is masked (Keras `mask_value`, default 0). */
@@ -56,3 +57,5 @@ export class Masking extends Layer {
     return new Masking(fromKerasConfig(config) as MaskingArgs);
   }
 }
+
+registerKerasLayers({ Masking });

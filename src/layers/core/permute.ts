@@ -4,7 +4,8 @@ import type { DType } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
 import { Layer, type LayerArgs } from "../layer.js";
-import { type ShapeSpec, fmtSpec } from "../symbolic.js";
+import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
+import { registerKerasLayers } from "../registry.js";
 
 /**
  * Keras `Permute`: reorders the non-batch axes. `dims` counts from 1 (the batch axis stays
@@ -61,3 +62,5 @@ export class Permute extends Layer {
     return new Permute(dims as number[], args as LayerArgs);
   }
 }
+
+registerKerasLayers({ Permute });

@@ -5,7 +5,8 @@ import type { DType } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
 import { Layer, type LayerArgs } from "../layer.js";
-import { type ShapeSpec, fmtSpec } from "../symbolic.js";
+import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
+import { registerKerasLayers } from "../registry.js";
 
 /** Keras `RepeatVector`: [batch, features] → [batch, n, features]. */
 export class RepeatVector extends Layer {
@@ -57,3 +58,5 @@ export class RepeatVector extends Layer {
     return new RepeatVector(n as number, args as LayerArgs);
   }
 }
+
+registerKerasLayers({ RepeatVector });

@@ -4,7 +4,8 @@ import type { DType } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
 import { Layer, type LayerArgs } from "../layer.js";
-import { type ShapeSpec, fmtSpec } from "../symbolic.js";
+import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
+import { registerKerasLayers } from "../registry.js";
 
 /**
  * The target shape with its -1 resolved from the input's (batchless) shape; the -1 stays
@@ -71,3 +72,5 @@ export class Reshape extends Layer {
     return new Reshape(targetShape as number[], args as LayerArgs);
   }
 }
+
+registerKerasLayers({ Reshape });

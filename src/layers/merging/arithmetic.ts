@@ -10,9 +10,9 @@ import type { TensorLike } from "../../ops/core.js";
 import { type DType, isFloat } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
-import type { LayerArgs } from "../layer.js";
-import type { SymbolicTensor } from "../symbolic.js";
+import type { LayerArgs, SymbolicTensor } from "../layer.js";
 import { Merge } from "./base-merge.js";
+import { registerKerasLayers } from "../registry.js";
 
 const fold = (inputs: Tensor[], op: (a: Tensor, b: Tensor) => Tensor): Tensor =>
   inputs.slice(1).reduce(op, inputs[0]!);
@@ -107,3 +107,5 @@ export const average = functional<LayerArgs>((a) => new Average(a));
 export const maximum = functional<LayerArgs>((a) => new Maximum(a));
 /** Keras `layers.minimum([a, b])`. */
 export const minimum = functional<LayerArgs>((a) => new Minimum(a));
+
+registerKerasLayers({ Add, Subtract, Multiply, Average, Maximum, Minimum });

@@ -4,7 +4,7 @@ import { expandDims } from "../../ops/movement.js";
 import { type DType, promoteTypes } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { Layer, type LayerArgs } from "../layer.js";
-import { type ShapeSpec, fmtSpec } from "../symbolic.js";
+import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
 
 export type Shapes = ShapeSpec | readonly ShapeSpec[];
 export type Masks = Tensor | null | readonly (Tensor | null)[];

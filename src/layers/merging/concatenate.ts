@@ -6,9 +6,10 @@ import { any } from "../../ops/reduce.js";
 import { ones } from "../../tensor/creation.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
-import type { LayerArgs } from "../layer.js";
-import type { ShapeSpec, SymbolicTensor } from "../symbolic.js";
+import type { LayerArgs, SymbolicTensor } from "../layer.js";
+import type { ShapeSpec } from "../shape-spec.js";
 import { type Masks, Merge, type Shapes, fmtSpecs, shapeList } from "./base-merge.js";
+import { registerKerasLayers } from "../registry.js";
 
 export interface ConcatenateArgs extends LayerArgs {
   /** the axis to join along, counting the batch axis (default -1, the features) */
@@ -111,3 +112,5 @@ export function concatenate(
 ): SymbolicTensor | Tensor {
   return new Concatenate(args).apply(inputs as readonly TensorLike[]);
 }
+
+registerKerasLayers({ Concatenate });

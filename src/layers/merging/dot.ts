@@ -7,9 +7,10 @@ import { sum } from "../../ops/reduce.js";
 import { type DType, isFloat } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
-import type { LayerArgs } from "../layer.js";
-import type { ShapeSpec, SymbolicTensor } from "../symbolic.js";
+import type { LayerArgs, SymbolicTensor } from "../layer.js";
+import type { ShapeSpec } from "../shape-spec.js";
 import { type Masks, Merge, type Shapes, fmtSpecs, shapeList } from "./base-merge.js";
+import { registerKerasLayers } from "../registry.js";
 
 export interface DotArgs extends LayerArgs {
   /** L2-normalize both inputs along their dot axes first: the output is a cosine similarity. */
@@ -170,3 +171,5 @@ export function dot(
 ): SymbolicTensor | Tensor {
   return new Dot(axes, args).apply(inputs as readonly TensorLike[]);
 }
+
+registerKerasLayers({ Dot });

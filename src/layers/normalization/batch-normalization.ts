@@ -29,7 +29,8 @@ import {
   serializeRegularizer,
 } from "../config.js";
 import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
-import type { ShapeSpec } from "../symbolic.js";
+import type { ShapeSpec } from "../shape-spec.js";
+import { registerKerasLayers } from "../registry.js";
 
 /** Batch renormalization's clipping of its corrections r ∈ [rmin, rmax] and |d| ≤ dmax. */
 export interface RenormClipping {
@@ -369,3 +370,5 @@ function checkClipping(clipping: RenormClipping, where: string): RenormClipping 
   }
   return clipping;
 }
+
+registerKerasLayers({ BatchNormalization });

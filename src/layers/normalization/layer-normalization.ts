@@ -15,7 +15,8 @@ import {
   serializeRegularizer,
 } from "../config.js";
 import { Layer, type LayerArgs } from "../layer.js";
-import type { ShapeSpec } from "../symbolic.js";
+import type { ShapeSpec } from "../shape-spec.js";
+import { registerKerasLayers } from "../registry.js";
 
 export interface LayerNormalizationArgs extends LayerArgs {
   /** the axis or axes to normalize over (default -1, the features) */
@@ -184,3 +185,5 @@ export class LayerNormalization extends Layer {
     return axes;
   }
 }
+
+registerKerasLayers({ LayerNormalization });

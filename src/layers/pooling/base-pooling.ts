@@ -1,7 +1,7 @@
 import { averagePool, maxPool } from "../../ops/pool.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { Layer, type LayerArgs } from "../layer.js";
-import type { ShapeSpec } from "../symbolic.js";
+import type { ShapeSpec } from "../shape-spec.js";
 import { convOutputShape } from "../conv/base-conv.js";
 import {
   checkDataFormat,

@@ -5,9 +5,10 @@ import { max, mean, sum } from "../../ops/reduce.js";
 import { isFloat } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { Layer, type CallOptions, type LayerArgs } from "../layer.js";
-import { type ShapeSpec, fmtSpec } from "../symbolic.js";
+import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
 import { fromKerasConfig } from "../config.js";
 import { checkDataFormat, checkInputRank } from "../conv/conv-utils.js";
+import { registerKerasLayers } from "../registry.js";
 
 export interface GlobalPoolingArgs extends LayerArgs {
   /** Keep the spatial axes with length 1 (default false: (batch, channels)). */
@@ -170,3 +171,12 @@ export class GlobalAveragePooling3D extends BaseGlobalPooling {
     return new GlobalAveragePooling3D(args(config));
   }
 }
+
+registerKerasLayers({
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  GlobalAveragePooling3D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+  GlobalMaxPooling3D,
+});

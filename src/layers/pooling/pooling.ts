@@ -1,5 +1,6 @@
 import { fromKerasConfig } from "../config.js";
 import { BasePooling, type PoolingArgs } from "./base-pooling.js";
+import { registerKerasLayers } from "../registry.js";
 
 /*
  * Keras's MaxPooling1D/2D/3D and AveragePooling1D/2D/3D: BasePooling with a fixed rank and mode.
@@ -85,3 +86,12 @@ export class AveragePooling3D extends BasePooling {
     return new AveragePooling3D(args(config));
   }
 }
+
+registerKerasLayers({
+  AveragePooling1D,
+  AveragePooling2D,
+  AveragePooling3D,
+  MaxPooling1D,
+  MaxPooling2D,
+  MaxPooling3D,
+});

@@ -4,10 +4,11 @@ import { add, divide, multiply } from "../../ops/elementwise.js";
 import { concatenate, flip } from "../../ops/join.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
-import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
-import { type ShapeSpec, type SymbolicTensor, fmtSpec } from "../symbolic.js";
+import { type CallOptions, Layer, type LayerArgs, type SymbolicTensor } from "../layer.js";
+import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
 import { RNN, type RNNCallOptions, withInitialState } from "./rnn.js";
 import { cloneLayer, deserializeLayer, firstMask, serializeLayer } from "./serialization.js";
+import { registerKerasLayers } from "../registry.js";
 
 export type MergeMode = "concat" | "sum" | "mul" | "ave" | null;
 const MERGE_MODES: readonly MergeMode[] = ["concat", "sum", "mul", "ave", null];
@@ -218,3 +219,5 @@ export class Bidirectional extends Layer {
     });
   }
 }
+
+registerKerasLayers({ Bidirectional });

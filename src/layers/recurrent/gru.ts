@@ -19,6 +19,7 @@ import {
   cellArgs,
 } from "./rnn-cell.js";
 import { RNN, type RNNArgs } from "./rnn.js";
+import { registerKerasLayers } from "../registry.js";
 
 export interface GRUCellArgs extends CellArgs {
   recurrentActivation?: string | Activation | null;
@@ -211,3 +212,5 @@ export class GRU extends RNN {
     return new GRU(config.units as number, fromKerasConfig(config) as GRUArgs);
   }
 }
+
+registerKerasLayers({ GRU, GRUCell });

@@ -20,6 +20,7 @@ import {
   cellArgs,
 } from "./rnn-cell.js";
 import { RNN, type RNNArgs } from "./rnn.js";
+import { registerKerasLayers } from "../registry.js";
 
 export interface LSTMCellArgs extends CellArgs {
   recurrentActivation?: string | Activation | null;
@@ -219,3 +220,5 @@ export class LSTM extends RNN {
     return new LSTM(config.units as number, fromKerasConfig(config) as LSTMArgs);
   }
 }
+
+registerKerasLayers({ LSTM, LSTMCell });

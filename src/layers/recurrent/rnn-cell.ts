@@ -20,7 +20,7 @@ import {
   serializeRegularizer,
 } from "../config.js";
 import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
-import { type ShapeSpec, fmtSpec } from "../symbolic.js";
+import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
 
 /** One step of a prepared sequence: the step's input and the states before it → output and states after. */
 export type StepFn = (

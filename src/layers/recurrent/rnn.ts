@@ -4,12 +4,13 @@ import { cast, where } from "../../ops/elementwise.js";
 import { flip, stack } from "../../ops/join.js";
 import { transpose } from "../../ops/movement.js";
 import { type Tensor, fromValues } from "../../tensor/tensor.js";
-import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
-import { type ShapeSpec, type SymbolicTensor, fmtSpec } from "../symbolic.js";
+import { type CallOptions, Layer, type LayerArgs, type SymbolicTensor } from "../layer.js";
+import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
 import type { RNNCell } from "./rnn-cell.js";
 import { deserializeLayer, firstMask, serializeLayer } from "./serialization.js";
 import { keepArray, lastSteps, outputMask, reverseSteps, timestepMasks } from "./step-masks.js";
 import { fromKerasConfig } from "../config.js";
+import { registerKerasLayers } from "../registry.js";
 
 export interface RNNArgs extends LayerArgs {
   /** return the output of every timestep ([batch, time, units]) instead of the last one */
@@ -297,3 +298,5 @@ export class RNN extends Layer {
 function sequenceShape(inputShape: ShapeSpec | readonly ShapeSpec[]): ShapeSpec {
   return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as ShapeSpec;
 }
+
+registerKerasLayers({ RNN });

@@ -13,6 +13,7 @@ import {
   cellArgs,
 } from "./rnn-cell.js";
 import { RNN, type RNNArgs } from "./rnn.js";
+import { registerKerasLayers } from "../registry.js";
 
 export type SimpleRNNCellArgs = CellArgs;
 export interface SimpleRNNArgs extends CellArgs, RNNArgs {}
@@ -102,3 +103,5 @@ export class SimpleRNN extends RNN {
     return new SimpleRNN(config.units as number, fromKerasConfig(config) as SimpleRNNArgs);
   }
 }
+
+registerKerasLayers({ SimpleRNN, SimpleRNNCell });

@@ -1,7 +1,7 @@
 import { ValueError } from "../../errors.js";
 import { keepSteps } from "../../ops/rnn.js";
 import { type Tensor, fromValues } from "../../tensor/tensor.js";
-import { fmtSpec } from "../symbolic.js";
+import { fmtSpec } from "../shape-spec.js";
 
 /* A recurrent layer's mask [batch, time] in the forms its step loop and its fused pass use. */
 

@@ -5,8 +5,9 @@ import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
 import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
 import { BatchNormalization } from "../normalization/batch-normalization.js";
-import { type ShapeSpec, fmtSpec } from "../symbolic.js";
+import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
 import { deserializeLayer, serializeLayer } from "./serialization.js";
+import { registerKerasLayers } from "../registry.js";
 
 /**
  * Keras `TimeDistributed(layer)`: applies the same layer (same weights) to every timestep of
@@ -102,3 +103,5 @@ export class TimeDistributed extends Layer {
 function dependsOnBatch(layer: Layer): boolean {
   return layer instanceof BatchNormalization || layer.layers.some(dependsOnBatch);
 }
+
+registerKerasLayers({ TimeDistributed });

@@ -4,7 +4,8 @@ import type { Tensor } from "../../tensor/tensor.js";
 import type { DType } from "../../tensor/dtype.js";
 import { fromKerasConfig } from "../config.js";
 import { Layer, type LayerArgs } from "../layer.js";
-import type { ShapeSpec } from "../symbolic.js";
+import type { ShapeSpec } from "../shape-spec.js";
+import { registerKerasLayers } from "../registry.js";
 
 export interface ActivityRegularizationArgs extends Omit<LayerArgs, "activityRegularizer"> {
   l1?: number;
@@ -64,3 +65,5 @@ export class ActivityRegularization extends Layer {
     return new ActivityRegularization(args as ActivityRegularizationArgs);
   }
 }
+
+registerKerasLayers({ ActivityRegularization });

@@ -5,7 +5,8 @@ import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
 import { checkRate, checkSeed } from "../core/dropout.js";
 import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
-import type { ShapeSpec } from "../symbolic.js";
+import type { ShapeSpec } from "../shape-spec.js";
+import { registerKerasLayers } from "../registry.js";
 
 export interface NoiseArgs extends LayerArgs {
   seed?: number | null;
@@ -105,3 +106,5 @@ export class GaussianDropout extends Layer {
     return new GaussianDropout(rate as number, args as NoiseArgs);
   }
 }
+
+registerKerasLayers({ GaussianNoise, GaussianDropout });

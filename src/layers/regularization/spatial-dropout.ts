@@ -4,7 +4,8 @@ import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
 import { Dropout } from "../core/dropout.js";
 import { type DataFormat, checkDataFormat } from "../core/flatten.js";
-import { type ShapeSpec, fmtSpec } from "../symbolic.js";
+import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
+import { registerKerasLayers } from "../registry.js";
 
 export interface SpatialDropoutArgs {
   seed?: number | null;
@@ -104,3 +105,5 @@ export class SpatialDropout3D extends BaseSpatialDropout {
     return new SpatialDropout3D(rate as number, args as SpatialDropout2DArgs);
   }
 }
+
+registerKerasLayers({ SpatialDropout1D, SpatialDropout2D, SpatialDropout3D });

@@ -5,9 +5,9 @@
  * `optimizer/vars/0` … (iteration count, learning rate, then its slots, as Keras orders them).
  * The result is the `model.weights.h5` of a `.keras` archive, or a `save_weights` file.
  */
-import type { Variable } from "../autodiff/variable.js";
-import type { Model } from "../models/model.js";
-import { type Hdf5WriteData, Hdf5WriteGroup, encodeHdf5 } from "./hdf5-write.js";
+import type { Variable } from "../../autodiff/variable.js";
+import type { Model } from "../model.js";
+import { type Hdf5WriteData, Hdf5WriteGroup, encodeHdf5 } from "../../io/hdf5-write.js";
 import { kerasLayout, kerasPath } from "./keras-weights.js";
 
 /** The HDF5 tree of `model`'s weights (and its optimizer's state once built). */

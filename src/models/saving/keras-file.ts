@@ -5,19 +5,19 @@
  * through `writeFileAtomic`, so a failed save leaves the previous file whole.
  */
 import { readFile } from "node:fs/promises";
-import { StrataError, ValueError } from "../errors.js";
-import type { CustomObjects } from "../layers/registry.js";
-import { modelFromConfig } from "../models/config.js";
-import type { Model } from "../models/model.js";
-import { type Tensor, fromValues } from "../tensor/tensor.js";
-import { HDF5_SIGNATURE, type Hdf5Group, readHdf5 } from "./hdf5.js";
+import { StrataError, ValueError } from "../../errors.js";
+import type { CustomObjects } from "../../layers/registry.js";
+import { modelFromConfig } from "./model-config.js";
+import type { Model } from "../model.js";
+import { type Tensor, fromValues } from "../../tensor/tensor.js";
+import { HDF5_SIGNATURE, type Hdf5Group, readHdf5 } from "../../io/hdf5.js";
 import { loadKerasWeights } from "./keras-weights.js";
 import { isLegacyH5, loadLegacyModel, loadLegacyWeights } from "./keras-legacy.js";
-import { ZipReader } from "./zip.js";
-import { encodeZip } from "./zip-write.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import { ZipReader } from "../../io/zip.js";
+import { encodeZip } from "../../io/zip-write.js";
+import { writeFileAtomic } from "../../io/atomic-write.js";
 import { encodeKerasWeights } from "./keras-weights-write.js";
-import { serializeLayer } from "../layers/registry.js";
+import { serializeLayer } from "../../layers/registry.js";
 
 /** The Keras release whose `.keras` format Strata writes (the version its fixtures were saved by). */
 export const KERAS_VERSION = "3.16.0";

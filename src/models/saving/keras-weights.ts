@@ -21,17 +21,17 @@
  * must be used: a missing or extra entry, or a shape mismatch, raises a StrataError naming the
  * layer, the h5 path and the shapes.
  */
-import type { Variable } from "../autodiff/variable.js";
-import { StrataError, fmtShape } from "../errors.js";
-import { Layer } from "../layers/layer.js";
-import { kerasClassName } from "../layers/registry.js";
-import { toSnakeCase } from "../nn/serialization.js";
-import { Model } from "../models/model.js";
-import { Sequential } from "../models/sequential.js";
-import { InputLayer } from "../layers/core/input.js";
-import { type Tensor, fromValues } from "../tensor/tensor.js";
-import type { Hdf5Dataset, Hdf5Group } from "./hdf5.js";
-import { Hdf5Group as GroupClass } from "./hdf5.js";
+import type { Variable } from "../../autodiff/variable.js";
+import { StrataError, fmtShape } from "../../errors.js";
+import { Layer } from "../../layers/layer.js";
+import { kerasClassName } from "../../layers/registry.js";
+import { toSnakeCase } from "../../nn/serialization.js";
+import { Model } from "../model.js";
+import { Sequential } from "../sequential.js";
+import { InputLayer } from "../../layers/core/input.js";
+import { type Tensor, fromValues } from "../../tensor/tensor.js";
+import type { Hdf5Dataset, Hdf5Group } from "../../io/hdf5.js";
+import { Hdf5Group as GroupClass } from "../../io/hdf5.js";
 
 /** A Strata attribute name as Keras spells the same attribute: "forwardLayer" → "forward_layer". */
 function attributeName(name: string): string {

@@ -10,7 +10,7 @@ import { Sequential, layers } from "../../src/index.js";
 import { StrataError, ValueError } from "../../src/errors.js";
 import { readHdf5 } from "../../src/io/hdf5.js";
 import { ZipReader } from "../../src/io/zip.js";
-import { h5pyDump, h5pyTree, skipWithoutH5py } from "./h5py.js";
+import { h5pyDump, h5pyTree, skipWithoutH5py } from "../io/h5py.js";
 import {
   FIXTURES,
   haveFixtures,

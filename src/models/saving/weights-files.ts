@@ -1,21 +1,16 @@
 /**
  * A model's weights files: Keras 3's (`.weights.h5`, or the weights inside a `.keras` archive)
- * and Strata's interim JSON. Loaded on demand by Model's saveWeights / loadWeights.
+ * and Strata's interim JSON (io/weights-json.ts), behind Model's saveWeights / loadWeights.
  */
-import {
-  fileKind,
-  loadKerasWeightsBytes,
-  readBytes,
-  saveKerasWeightsFile,
-} from "../io/keras-file.js";
+import { fileKind, loadKerasWeightsBytes, readBytes, saveKerasWeightsFile } from "./keras-file.js";
 import {
   checkWeightsMatch,
   entryOf,
   parseWeightsFile,
   saveWeightsFile,
   tensorOf,
-} from "../io/weights-json.js";
-import type { Model } from "./model.js";
+} from "../../io/weights-json.js";
+import type { Model } from "../model.js";
 
 /** `.weights.h5` paths get Keras 3's layout; any other path gets the interim JSON. */
 export async function saveModelWeights(model: Model, path: string): Promise<void> {

@@ -13,14 +13,14 @@
  * Like Keras's legacy `load_weights` (by_name=False), layers are matched in order: the model's
  * layers that have weights against the file's layers that list weights, names aside.
  */
-import type { Variable } from "../autodiff/variable.js";
-import { StrataError, fmtShape } from "../errors.js";
-import type { Layer } from "../layers/layer.js";
-import { kerasClassName, type CustomObjects } from "../layers/registry.js";
-import { modelFromConfig } from "../models/config.js";
-import type { Model } from "../models/model.js";
-import { type Tensor, fromValues } from "../tensor/tensor.js";
-import type { Hdf5Group } from "./hdf5.js";
+import type { Variable } from "../../autodiff/variable.js";
+import { StrataError, fmtShape } from "../../errors.js";
+import type { Layer } from "../../layers/layer.js";
+import { kerasClassName, type CustomObjects } from "../../layers/registry.js";
+import { modelFromConfig } from "./model-config.js";
+import type { Model } from "../model.js";
+import { type Tensor, fromValues } from "../../tensor/tensor.js";
+import type { Hdf5Group } from "../../io/hdf5.js";
 import { datasetValue } from "./keras-weights.js";
 
 /** Whether an HDF5 file is in the legacy layout (as opposed to Keras 3's `layers/…/vars`). */
