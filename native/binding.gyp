@@ -4,7 +4,6 @@
       "target_name": "strata_native",
       "sources": [
         "src/binding.cc",
-        "src/binding-fused.cc",
         "src/elementwise.cc",
         "src/movement.cc",
         "src/reduce.cc",

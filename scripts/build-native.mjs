@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Builds the native backend (native/ → native/build/Release/strata_native.node) with node-gyp.
-// Run by `npm install` (the "install" script). The addon is optional: when it cannot be built
+// Builds the native backend (native/ → native/build/Release/strata_native.node) with node-gyp,
+// after regenerating the C++ side of the kernel table (scripts/gen-kernel-table.mjs) where the
+// table's sources are here: a checkout has them, an installed package builds from the committed
+// headers. Run by `npm install` (the "install" script). The addon is optional: when it cannot be built
 // (no C++ compiler, no OpenBLAS, no node-gyp), this prints one line and exits 0, and Strata runs
 // on its TypeScript backend.
 import { spawnSync } from "node:child_process";
@@ -72,6 +74,15 @@ try {
 }
 const gyp = findNodeGyp();
 if (!gyp) giveUp("node-gyp was not found");
+
+if (existsSync(join(root, "src", "backend", "kernel-table.ts"))) {
+  try {
+    const { writeHeaders } = await import("./gen-kernel-table.mjs");
+    await writeHeaders();
+  } catch (e) {
+    giveUp(`the kernel table's C++ headers could not be generated: ${e.message.split("\n")[0]}`);
+  }
+}
 
 const args = [gyp, "rebuild", "-C", nativeDir];
 const nodedir = localNodeDir();

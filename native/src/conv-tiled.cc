@@ -63,7 +63,7 @@ struct Runs {
 
   explicit Runs(const Geo& g) {
     if (!g.offsets_known) return;
-    const int64_t kw = g.p.kernel[2];
+    const int64_t kw = g.p.kernel_shape[2];
     const bool merge = g.G == 1 && g.p.dilations[2] == 1;
     count = merge ? g.taps / kw : g.taps;
     len = merge ? kw * g.C : g.Cg;
@@ -178,7 +178,7 @@ bool tiled_backprop_input(const float* dy, const float* w, float* dx, const Geo&
     }
   }
   const Runs runs(g);
-  const int64_t image = g.p.in[0] * g.p.in[1] * g.p.in[2] * g.C;
+  const int64_t image = g.p.in_shape[0] * g.p.in_shape[1] * g.p.in_shape[2] * g.C;
   dynamic_for(g.p.batch, 1, [&](int64_t, int64_t begin, int64_t end) {
     std::fill(dx + begin * image, dx + end * image, 0.0f);
     float* dcol = scratch(0, R * Kp);

@@ -209,7 +209,8 @@ void conv_input_grad(const T* dy, const T* w, T* dx, const Geo& g) {
   if constexpr (std::is_same_v<T, float>) {
     if (tiled(g) && tiled_backprop_input(dy, w, dx, g)) return;
   }
-  std::fill(dx, dx + g.p.batch * g.p.in[0] * g.p.in[1] * g.p.in[2] * g.C, T(0));
+  const ConvParams& p = g.p;
+  std::fill(dx, dx + p.batch * p.in_shape[0] * p.in_shape[1] * p.in_shape[2] * g.C, T(0));
   if (g.rows == 0 || g.O == 0 || g.K == 0) return;
   if (g.direct()) return direct_backprop_input(dy, w, dx, g);
   if (g.pointwise()) {
@@ -264,7 +265,7 @@ void conv_filter_grad(const T* x, const T* dy, T* dw, const Geo& g) {
 
 }  // namespace
 
-bool conv(const Buf& x, const Buf& w, const Buf& out, const ConvGeometry& p) {
+bool conv(const Buf& x, const Buf& w, const Buf& out, const ConvParams& p) {
   if (x.dtype != out.dtype || w.dtype != out.dtype) return false;
   return visit_float(out.dtype, [&](auto tag) {
     using T = decltype(tag);
@@ -273,7 +274,7 @@ bool conv(const Buf& x, const Buf& w, const Buf& out, const ConvGeometry& p) {
   });
 }
 
-bool conv_bias(const Buf& x, const Buf& w, const Buf* bias, const Buf& out, const ConvGeometry& p,
+bool conv_bias(const Buf& x, const Buf& w, const Buf* bias, const Buf& out, const ConvParams& p,
                bool relu) {
   if (x.dtype != out.dtype || w.dtype != out.dtype || (bias && bias->dtype != out.dtype)) {
     return false;
@@ -286,7 +287,7 @@ bool conv_bias(const Buf& x, const Buf& w, const Buf* bias, const Buf& out, cons
   });
 }
 
-bool conv_backprop_input(const Buf& dy, const Buf& w, const Buf& dx, const ConvGeometry& p) {
+bool conv_backprop_input(const Buf& dy, const Buf& w, const Buf& dx, const ConvParams& p) {
   if (dy.dtype != dx.dtype || w.dtype != dx.dtype) return false;
   return visit_float(dx.dtype, [&](auto tag) {
     using T = decltype(tag);
@@ -295,7 +296,7 @@ bool conv_backprop_input(const Buf& dy, const Buf& w, const Buf& dx, const ConvG
   });
 }
 
-bool conv_backprop_filter(const Buf& x, const Buf& dy, const Buf& dw, const ConvGeometry& p) {
+bool conv_backprop_filter(const Buf& x, const Buf& dy, const Buf& dw, const ConvParams& p) {
   if (x.dtype != dw.dtype || dy.dtype != dw.dtype) return false;
   return visit_float(dw.dtype, [&](auto tag) {
     using T = decltype(tag);

@@ -186,11 +186,11 @@ void gru_backward_loop(const T* xp, const T* u, const T* bias, const T* h0, cons
 
 }  // namespace
 
-bool gru_forward(const Buf& x_proj, const Buf& u, const Buf& bias, const Buf& rbias,
-                 const Buf& h0, const Buf& mask, const Buf& h_last, const Buf& h_seq,
-                 const Buf& gates, const RnnGeometry& g) {
-  if (!same_float(x_proj.dtype, {&u, &bias, &rbias, &h0, &h_last, &h_seq, &gates}) ||
-      (mask.data && mask.dtype != DType::u8)) {
+bool gru_forward(const Buf& x_proj, const Buf& u, const Buf* bias, const Buf* rbias,
+                 const Buf& h0, const Buf* mask, const Buf& h_last, const Buf* h_seq,
+                 const Buf* gates, const RnnParams& g) {
+  if (!same_float(x_proj.dtype, {&u, bias, rbias, &h0, &h_last, h_seq, gates}) ||
+      (mask && mask->dtype != DType::u8)) {
     return false;
   }
   return visit_float(x_proj.dtype, [&](auto tag) {
@@ -202,13 +202,13 @@ bool gru_forward(const Buf& x_proj, const Buf& u, const Buf& bias, const Buf& rb
   });
 }
 
-bool gru_backward(const Buf& x_proj, const Buf& u, const Buf& bias, const Buf& h0,
-                  const Buf& mask, const Buf& h_seq, const Buf& gates, const Buf& dh_seq,
-                  const Buf& dh_last, const Buf& dx_proj, const Buf& du, const Buf& dbias,
-                  const Buf& drbias, const Buf& dh0, const RnnGeometry& g) {
-  if (!same_float(x_proj.dtype, {&u, &bias, &h0, &h_seq, &gates, &dh_seq, &dh_last, &dx_proj,
-                                 &du, &dbias, &drbias, &dh0}) ||
-      (mask.data && mask.dtype != DType::u8)) {
+bool gru_backward(const Buf& x_proj, const Buf& u, const Buf* bias, const Buf& h0,
+                  const Buf* mask, const Buf& h_seq, const Buf& gates, const Buf* dh_seq,
+                  const Buf* dh_last, const Buf& dx_proj, const Buf& du, const Buf* dbias,
+                  const Buf* drbias, const Buf& dh0, const RnnParams& g) {
+  if (!same_float(x_proj.dtype, {&u, bias, &h0, &h_seq, &gates, dh_seq, dh_last, &dx_proj,
+                                 &du, dbias, drbias, &dh0}) ||
+      (mask && mask->dtype != DType::u8)) {
     return false;
   }
   // An empty typed array may have no data pointer; otherwise these two are required.

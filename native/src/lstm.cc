@@ -174,12 +174,11 @@ void lstm_backward_loop(const T* u, const T* h0, const T* c0, const uint8_t* mas
 
 }  // namespace
 
-bool lstm_forward(const Buf& x_proj, const Buf& u, const Buf& bias, const Buf& h0, const Buf& c0,
-                  const Buf& mask, const Buf& h_last, const Buf& c_last, const Buf& h_seq,
-                  const Buf& c_seq, const Buf& gates, const RnnGeometry& g) {
-  if (!same_float(x_proj.dtype,
-                  {&u, &bias, &h0, &c0, &h_last, &c_last, &h_seq, &c_seq, &gates}) ||
-      (mask.data && mask.dtype != DType::u8)) {
+bool lstm_forward(const Buf& x_proj, const Buf& u, const Buf* bias, const Buf& h0, const Buf& c0,
+                  const Buf* mask, const Buf& h_last, const Buf& c_last, const Buf* h_seq,
+                  const Buf* c_seq, const Buf* gates, const RnnParams& g) {
+  if (!same_float(x_proj.dtype, {&u, bias, &h0, &c0, &h_last, &c_last, h_seq, c_seq, gates}) ||
+      (mask && mask->dtype != DType::u8)) {
     return false;
   }
   return visit_float(x_proj.dtype, [&](auto tag) {
@@ -192,13 +191,13 @@ bool lstm_forward(const Buf& x_proj, const Buf& u, const Buf& bias, const Buf& h
   });
 }
 
-bool lstm_backward(const Buf& u, const Buf& h0, const Buf& c0, const Buf& mask, const Buf& h_seq,
-                   const Buf& c_seq, const Buf& gates, const Buf& dh_seq, const Buf& dh_last,
-                   const Buf& dc_last, const Buf& dx_proj, const Buf& du, const Buf& dbias,
-                   const Buf& dh0, const Buf& dc0, const RnnGeometry& g) {
-  if (!same_float(u.dtype, {&h0, &c0, &h_seq, &c_seq, &gates, &dh_seq, &dh_last, &dc_last,
-                            &dx_proj, &du, &dbias, &dh0, &dc0}) ||
-      (mask.data && mask.dtype != DType::u8)) {
+bool lstm_backward(const Buf& u, const Buf& h0, const Buf& c0, const Buf* mask, const Buf& h_seq,
+                   const Buf& c_seq, const Buf& gates, const Buf* dh_seq, const Buf* dh_last,
+                   const Buf* dc_last, const Buf& dx_proj, const Buf& du, const Buf* dbias,
+                   const Buf& dh0, const Buf& dc0, const RnnParams& g) {
+  if (!same_float(u.dtype, {&h0, &c0, &h_seq, &c_seq, &gates, dh_seq, dh_last, dc_last,
+                            &dx_proj, &du, dbias, &dh0, &dc0}) ||
+      (mask && mask->dtype != DType::u8)) {
     return false;
   }
   // An empty typed array may have no data pointer; otherwise these three are required.

@@ -43,14 +43,6 @@ void copy_loop(const E* x, E* out, const Plan& p) {
   else parallel_for(p.size(), kGrain, body);
 }
 
-// Scans the indices once before touching memory, so a bad index can never write out of bounds.
-int64_t first_bad_index(const int32_t* indices, int64_t n, int64_t axis_size) {
-  for (int64_t j = 0; j < n; j++) {
-    if (indices[j] < 0 || indices[j] >= axis_size) return j;
-  }
-  return -1;
-}
-
 }  // namespace
 
 bool copy(const Buf& x, const Buf& out, Plan& plan) {
@@ -65,10 +57,12 @@ bool copy(const Buf& x, const Buf& out, Plan& plan) {
   return false;
 }
 
-int64_t gather(const Buf& x, const int32_t* indices, int64_t n, const Buf& out, int64_t outer,
-               int64_t axis_size, int64_t inner) {
-  int64_t bad = first_bad_index(indices, n, axis_size);
-  if (bad >= 0) return bad;
+// Every index is in [0, axis_size): src/backend/native/checks.ts scans them before the call.
+bool gather(const Buf& x, const Buf& index_buf, const Buf& out, int64_t outer, int64_t axis_size,
+            int64_t inner) {
+  if (x.dtype != out.dtype) return false;
+  const int32_t* indices = as<int32_t>(index_buf);
+  const int64_t n = index_buf.length;
   const size_t width = static_cast<size_t>(element_width(x.dtype));
   const char* src = static_cast<const char*>(x.data);
   char* dst = static_cast<char*>(out.data);
@@ -81,14 +75,14 @@ int64_t gather(const Buf& x, const int32_t* indices, int64_t n, const Buf& out, 
                    std::memcpy(dst + r * row, src + (o * axis_size + indices[j]) * row, row);
                  }
                });
-  return -1;
+  return true;
 }
 
-int64_t scatter_add(const Buf& updates, const int32_t* indices, int64_t n, const Buf& out,
-                    int64_t outer, int64_t axis_size, int64_t inner) {
-  int64_t bad = first_bad_index(indices, n, axis_size);
-  if (bad >= 0) return bad;
-  if (updates.dtype != out.dtype) return -2;
+bool scatter_add(const Buf& updates, const Buf& index_buf, const Buf& out, int64_t outer,
+                 int64_t axis_size, int64_t inner) {
+  if (updates.dtype != out.dtype) return false;
+  const int32_t* indices = as<int32_t>(index_buf);
+  const int64_t n = index_buf.length;
   // Repeated indices add into the same row, so tasks split the independent axes only: each task
   // owns a block of `inner` columns of one outer slice and walks every j in order.
   const int64_t block = std::min<int64_t>(std::max<int64_t>(inner, 1), 4096);
@@ -115,7 +109,7 @@ int64_t scatter_add(const Buf& updates, const int32_t* indices, int64_t n, const
                  });
     return true;
   });
-  return -1;
+  return true;
 }
 
 }  // namespace strata

@@ -12,32 +12,33 @@ namespace strata {
 namespace {
 
 struct Window {
-  const PoolGeometry& p;
+  const PoolParams& p;
   int64_t per_image;
 
-  explicit Window(const PoolGeometry& g) : p(g), per_image(g.out[0] * g.out[1] * g.out[2]) {}
+  explicit Window(const PoolParams& g)
+      : p(g), per_image(g.out_shape[0] * g.out_shape[1] * g.out_shape[2]) {}
 
   int64_t pixels() const { return p.batch * per_image; }
 
   // Flat offsets (input pixel index × C) of the cells that output pixel o's window covers,
   // in (d, h, w) order; returns how many.
   int64_t cells(int64_t o, int64_t* out) const {
-    const int64_t ow = o % p.out[2];
-    o /= p.out[2];
-    const int64_t oh = o % p.out[1];
-    o /= p.out[1];
-    const int64_t od = o % p.out[0];
-    const int64_t n = o / p.out[0];
-    const int64_t d0 = od * p.strides[0] - p.pad[0];
-    const int64_t h0 = oh * p.strides[1] - p.pad[1];
-    const int64_t w0 = ow * p.strides[2] - p.pad[2];
-    const int64_t d1 = std::min(d0 + p.window[0], p.in[0]);
-    const int64_t h1 = std::min(h0 + p.window[1], p.in[1]);
-    const int64_t w1 = std::min(w0 + p.window[2], p.in[2]);
+    const int64_t ow = o % p.out_shape[2];
+    o /= p.out_shape[2];
+    const int64_t oh = o % p.out_shape[1];
+    o /= p.out_shape[1];
+    const int64_t od = o % p.out_shape[0];
+    const int64_t n = o / p.out_shape[0];
+    const int64_t d0 = od * p.strides[0] - p.pad_before[0];
+    const int64_t h0 = oh * p.strides[1] - p.pad_before[1];
+    const int64_t w0 = ow * p.strides[2] - p.pad_before[2];
+    const int64_t d1 = std::min(d0 + p.window[0], p.in_shape[0]);
+    const int64_t h1 = std::min(h0 + p.window[1], p.in_shape[1]);
+    const int64_t w1 = std::min(w0 + p.window[2], p.in_shape[2]);
     int64_t count = 0;
     for (int64_t id = std::max<int64_t>(d0, 0); id < d1; id++) {
       for (int64_t ih = std::max<int64_t>(h0, 0); ih < h1; ih++) {
-        const int64_t row = ((n * p.in[0] + id) * p.in[1] + ih) * p.in[2];
+        const int64_t row = ((n * p.in_shape[0] + id) * p.in_shape[1] + ih) * p.in_shape[2];
         for (int64_t iw = std::max<int64_t>(w0, 0); iw < w1; iw++) {
           out[count++] = (row + iw) * p.channels;
         }
@@ -60,15 +61,15 @@ struct Window {
 struct Line {
   int64_t n, d0, d1, h0, h1;
 
-  Line(const PoolGeometry& p, int64_t line) {
-    const int64_t oh = line % p.out[1];
-    line /= p.out[1];
-    const int64_t od = line % p.out[0];
-    n = line / p.out[0];
-    d0 = od * p.strides[0] - p.pad[0];
-    h0 = oh * p.strides[1] - p.pad[1];
-    d1 = std::min(d0 + p.window[0], p.in[0]);
-    h1 = std::min(h0 + p.window[1], p.in[1]);
+  Line(const PoolParams& p, int64_t line) {
+    const int64_t oh = line % p.out_shape[1];
+    line /= p.out_shape[1];
+    const int64_t od = line % p.out_shape[0];
+    n = line / p.out_shape[0];
+    d0 = od * p.strides[0] - p.pad_before[0];
+    h0 = oh * p.strides[1] - p.pad_before[1];
+    d1 = std::min(d0 + p.window[0], p.in_shape[0]);
+    h1 = std::min(h0 + p.window[1], p.in_shape[1]);
     d0 = std::max<int64_t>(d0, 0);
     h0 = std::max<int64_t>(h0, 0);
   }
@@ -82,18 +83,18 @@ inline bool beats(T v, T b) {
 
 // One output line: out[ow, c] (and argmax[ow, c] when kArg) over the line's windows.
 template <class T, bool kArg>
-STRATA_SIMD_CLONES void max_pool_line(const T* x, T* out, int32_t* argmax, const PoolGeometry& p,
+STRATA_SIMD_CLONES void max_pool_line(const T* x, T* out, int32_t* argmax, const PoolParams& p,
                                       const Line& l) {
   const int64_t C = p.channels;
-  for (int64_t ow = 0; ow < p.out[2]; ow++) {
+  for (int64_t ow = 0; ow < p.out_shape[2]; ow++) {
     T* best = out + ow * C;
     int32_t* at = kArg ? argmax + ow * C : nullptr;
-    const int64_t w0 = std::max<int64_t>(ow * p.strides[2] - p.pad[2], 0);
-    const int64_t w1 = std::min(ow * p.strides[2] - p.pad[2] + p.window[2], p.in[2]);
+    const int64_t w0 = std::max<int64_t>(ow * p.strides[2] - p.pad_before[2], 0);
+    const int64_t w1 = std::min(ow * p.strides[2] - p.pad_before[2] + p.window[2], p.in_shape[2]);
     bool first = true;
     for (int64_t id = l.d0; id < l.d1; id++) {
       for (int64_t ih = l.h0; ih < l.h1; ih++) {
-        const int64_t row = ((l.n * p.in[0] + id) * p.in[1] + ih) * p.in[2];
+        const int64_t row = ((l.n * p.in_shape[0] + id) * p.in_shape[1] + ih) * p.in_shape[2];
         for (int64_t iw = w0; iw < w1; iw++) {
           const int64_t cell = (row + iw) * C;
           const T* src = x + cell;
@@ -123,8 +124,9 @@ STRATA_SIMD_CLONES void max_pool_line(const T* x, T* out, int32_t* argmax, const
 }
 
 template <class T>
-void max_pool_loop(const T* x, T* out, int32_t* argmax, const PoolGeometry& p) {
-  const int64_t lines = p.batch * p.out[0] * p.out[1], line_size = p.out[2] * p.channels;
+void max_pool_loop(const T* x, T* out, int32_t* argmax, const PoolParams& p) {
+  const int64_t lines = p.batch * p.out_shape[0] * p.out_shape[1];
+  const int64_t line_size = p.out_shape[2] * p.channels;
   const int64_t grain = std::max<int64_t>(
       1, 16384 / std::max<int64_t>(line_size * p.window[0] * p.window[1] * p.window[2], 1));
   parallel_for(lines, grain, [&](int64_t begin, int64_t end) {
@@ -144,16 +146,16 @@ void max_pool_loop(const T* x, T* out, int32_t* argmax, const PoolGeometry& p) {
 // Windows of one image only touch that image: tasks split images.
 template <class T, bool kTiled>
 STRATA_SIMD_CLONES void max_pool_backprop_line(const T* dy, const int32_t* argmax, T* dx,
-                                               const PoolGeometry& p, const Line& l) {
+                                               const PoolParams& p, const Line& l) {
   const int64_t C = p.channels;
-  for (int64_t ow = 0; ow < p.out[2]; ow++) {
+  for (int64_t ow = 0; ow < p.out_shape[2]; ow++) {
     const T* g = dy + ow * C;
     const int32_t* at = argmax + ow * C;
-    const int64_t w0 = std::max<int64_t>(ow * p.strides[2] - p.pad[2], 0);
-    const int64_t w1 = std::min(ow * p.strides[2] - p.pad[2] + p.window[2], p.in[2]);
+    const int64_t w0 = std::max<int64_t>(ow * p.strides[2] - p.pad_before[2], 0);
+    const int64_t w1 = std::min(ow * p.strides[2] - p.pad_before[2] + p.window[2], p.in_shape[2]);
     for (int64_t id = l.d0; id < l.d1; id++) {
       for (int64_t ih = l.h0; ih < l.h1; ih++) {
-        const int64_t row = ((l.n * p.in[0] + id) * p.in[1] + ih) * p.in[2];
+        const int64_t row = ((l.n * p.in_shape[0] + id) * p.in_shape[1] + ih) * p.in_shape[2];
         for (int64_t iw = w0; iw < w1; iw++) {
           const int64_t cell = (row + iw) * C;
           const int32_t idx = static_cast<int32_t>(cell);
@@ -174,15 +176,15 @@ STRATA_SIMD_CLONES void max_pool_backprop_line(const T* dy, const int32_t* argma
 }
 
 template <class T>
-void max_pool_backprop_loop(const T* dy, const int32_t* argmax, T* dx, const PoolGeometry& p) {
-  const int64_t image = p.in[0] * p.in[1] * p.in[2] * p.channels;
-  const int64_t lines = p.out[0] * p.out[1], line_size = p.out[2] * p.channels;
+void max_pool_backprop_loop(const T* dy, const int32_t* argmax, T* dx, const PoolParams& p) {
+  const int64_t image = p.in_shape[0] * p.in_shape[1] * p.in_shape[2] * p.channels;
+  const int64_t lines = p.out_shape[0] * p.out_shape[1], line_size = p.out_shape[2] * p.channels;
   // Windows that tile the input exactly (stride = window, no padding, nothing left over) meet
   // every cell once: then each cell is stored, with no zero-fill pass first.
   bool tiled = true;
   for (int d = 0; d < 3; d++) {
-    tiled = tiled && p.strides[d] == p.window[d] && p.pad[d] == 0 &&
-            p.out[d] * p.strides[d] == p.in[d];
+    tiled = tiled && p.strides[d] == p.window[d] && p.pad_before[d] == 0 &&
+            p.out_shape[d] * p.strides[d] == p.in_shape[d];
   }
   parallel_for(p.batch, 1, [&](int64_t begin, int64_t end) {
     if (!tiled) std::fill(dx + begin * image, dx + end * image, T(0));
@@ -223,9 +225,9 @@ void avg_pool_loop(const T* x, T* out, const Window& win) {
 // Windows of one image overlap, so tasks split images and channel slices.
 template <class T>
 void avg_pool_backprop_loop(const T* dy, T* dx, const Window& win) {
-  const PoolGeometry& p = win.p;
+  const PoolParams& p = win.p;
   const int64_t C = p.channels;
-  std::fill(dx, dx + p.batch * p.in[0] * p.in[1] * p.in[2] * C, T(0));
+  std::fill(dx, dx + p.batch * p.in_shape[0] * p.in_shape[1] * p.in_shape[2] * C, T(0));
   const int64_t slices = std::min<int64_t>(num_threads(), (C + 15) / 16);
   parallel_for(p.batch * slices, 1, [&](int64_t begin, int64_t end) {
     std::vector<int64_t> cells(static_cast<size_t>(win.window_size()));
@@ -250,26 +252,25 @@ void avg_pool_backprop_loop(const T* dy, T* dx, const Window& win) {
 
 }  // namespace
 
-bool max_pool(const Buf& x, const Buf& out, int32_t* argmax, const PoolGeometry& p) {
+bool max_pool(const Buf& x, const Buf& out, const Buf* argmax, const PoolParams& p) {
   if (x.dtype != out.dtype) return false;
   return visit_float(x.dtype, [&](auto tag) {
     using T = decltype(tag);
-    max_pool_loop(as<T>(x), as<T>(out), argmax, p);
+    max_pool_loop(as<T>(x), as<T>(out), argmax ? as<int32_t>(*argmax) : nullptr, p);
     return true;
   });
 }
 
-bool max_pool_backprop(const Buf& dy, const int32_t* argmax, const Buf& dx,
-                       const PoolGeometry& p) {
+bool max_pool_backprop(const Buf& dy, const Buf& argmax, const Buf& dx, const PoolParams& p) {
   if (dy.dtype != dx.dtype) return false;
   return visit_float(dx.dtype, [&](auto tag) {
     using T = decltype(tag);
-    max_pool_backprop_loop(as<T>(dy), argmax, as<T>(dx), p);
+    max_pool_backprop_loop(as<T>(dy), as<int32_t>(argmax), as<T>(dx), p);
     return true;
   });
 }
 
-bool avg_pool(const Buf& x, const Buf& out, const PoolGeometry& p) {
+bool avg_pool(const Buf& x, const Buf& out, const PoolParams& p) {
   if (x.dtype != out.dtype) return false;
   return visit_float(x.dtype, [&](auto tag) {
     using T = decltype(tag);
@@ -278,7 +279,7 @@ bool avg_pool(const Buf& x, const Buf& out, const PoolGeometry& p) {
   });
 }
 
-bool avg_pool_backprop(const Buf& dy, const Buf& dx, const PoolGeometry& p) {
+bool avg_pool_backprop(const Buf& dy, const Buf& dx, const PoolParams& p) {
   if (dy.dtype != dx.dtype) return false;
   return visit_float(dx.dtype, [&](auto tag) {
     using T = decltype(tag);

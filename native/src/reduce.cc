@@ -215,12 +215,12 @@ bool cumsum(const Buf& x, const Buf& out, int64_t outer, int64_t size, int64_t i
   });
 }
 
-bool sort(const Buf& x, const Buf& values, int32_t* indices, int64_t rows, int64_t size,
+bool sort(const Buf& x, const Buf& values, const Buf& indices, int64_t rows, int64_t size,
           bool descending) {
   if (x.dtype != values.dtype) return false;
   return visit(x.dtype, [&](auto tag) {
     using T = decltype(tag);
-    sort_loop(as<T>(x), as<T>(values), indices, rows, size, descending);
+    sort_loop(as<T>(x), as<T>(values), as<int32_t>(indices), rows, size, descending);
     return true;
   });
 }

@@ -106,15 +106,16 @@ void recurrent_kernel_grad(const T* hs, const T* h0, const T* d, T* du, int64_t 
 
 // ---------------------------------------------------------------- argument checks
 
+// An optional array: null when not given.
 template <class T>
-T* opt(const Buf& b) {
-  return b.data ? as<T>(b) : nullptr;
+T* opt(const Buf* b) {
+  return b ? as<T>(*b) : nullptr;
 }
 
 // Every given float array has dtype d (float32 or float64).
 inline bool same_float(DType d, std::initializer_list<const Buf*> bufs) {
   for (const Buf* b : bufs) {
-    if (b->data && b->dtype != d) return false;
+    if (b && b->dtype != d) return false;
   }
   return d == DType::f32 || d == DType::f64;
 }
