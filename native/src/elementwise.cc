@@ -39,6 +39,7 @@ struct Log { static double f(double v) { return std::log(v); } };
 struct Log1p { static double f(double v) { return std::log1p(v); } };
 struct Sin { static double f(double v) { return std::sin(v); } };
 struct Cos { static double f(double v) { return std::cos(v); } };
+struct Tan { static double f(double v) { return std::tan(v); } };
 struct Tanh { static double f(double v) { return std::tanh(v); } };
 // σ(x) = 1 / (1 + e^-x), written so that e^|x| never overflows.
 struct Sigmoid {

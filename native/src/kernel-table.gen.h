@@ -8,7 +8,7 @@
 namespace strata {
 
 // The digest of the table these headers come from (src/backend/native/layout.ts).
-inline constexpr const char* kTableSignature = "8dd7587d";
+inline constexpr const char* kTableSignature = "7ed84be0";
 
 // ---------------------------------------------------------------- op enums
 
@@ -27,6 +27,7 @@ inline constexpr const char* kTableSignature = "8dd7587d";
   X(Log1p, "log1p") \
   X(Sin, "sin") \
   X(Cos, "cos") \
+  X(Tan, "tan") \
   X(Tanh, "tanh") \
   X(Sigmoid, "sigmoid") \
   X(Erf, "erf") \
@@ -71,7 +72,7 @@ inline constexpr const char* kTableSignature = "8dd7587d";
 
 #define STRATA_ENUM_ENTRY(id, name) id,
 enum class UnaryOp { STRATA_UNARY_OPS(STRATA_ENUM_ENTRY) };
-inline constexpr int kUnaryOpCount = 24;
+inline constexpr int kUnaryOpCount = 25;
 enum class BinaryOp { STRATA_BINARY_OPS(STRATA_ENUM_ENTRY) };
 inline constexpr int kBinaryOpCount = 18;
 enum class ReduceOp { STRATA_REDUCE_OPS(STRATA_ENUM_ENTRY) };

@@ -46,6 +46,7 @@ export const UNARY_OPS = [
   "log1p",
   "sin",
   "cos",
+  "tan",
   "tanh",
   "sigmoid",
   "erf",

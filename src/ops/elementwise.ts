@@ -78,6 +78,8 @@ export const log1p = floatUnary("log1p", (x, _y, dy) => divide(dy, add(x, 1)));
 export const sin = floatUnary("sin", (x, _y, dy) => multiply(dy, cos(x)));
 // d cos x = -sin x dx
 export const cos = floatUnary("cos", (x, _y, dy) => negative(multiply(dy, sin(x))));
+// d tan x = (1 + tan²x) dx
+export const tan = floatUnary("tan", (_x, y, dy) => multiply(dy, add(1, square(y))));
 // d tanh x = (1 - tanh²x) dx
 export const tanh = floatUnary("tanh", (_x, y, dy) => multiply(dy, subtract(1, square(y))));
 // d σ(x) = σ(x)(1 - σ(x)) dx

@@ -45,6 +45,7 @@ const UNARY = Object.keys({
   log1p: 0,
   sin: 0,
   cos: 0,
+  tan: 0,
   tanh: 0,
   sigmoid: 0,
   erf: 0,

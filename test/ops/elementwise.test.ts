@@ -44,6 +44,7 @@ eachBackend("elementwise", () => {
       ops.expm1,
       ops.sin,
       ops.cos,
+      ops.tan,
       ops.erf,
       ops.softplus,
       ops.reciprocal,
@@ -93,6 +94,13 @@ eachBackend("elementwise", () => {
     assert.equal(ops.divide(a, 2).dtype, "float32");
     assert.deepEqual(ops.mod(st.tensor(new Int32Array([7, -7])), 3).toArray(), [1, 2]);
     assert.deepEqual(ops.floorDivide(st.tensor(new Int32Array([7, -7])), 2).toArray(), [3, -4]);
+  });
+
+  it("tan: float32 and float64, ints computed in float", () => {
+    const v = [0, 0.5, -1, 1.5, 3, Math.PI / 4];
+    assertClose(ops.tan(st.tensor(v, undefined, "float64")), v.map(Math.tan), { rtol: 1e-15 });
+    assertClose(ops.tan(st.tensor(v)), v.map(Math.tan), { rtol: 1e-6 });
+    assert.equal(ops.tan(st.tensor(new Int32Array([1, 2]))).dtype, "float32");
   });
 
   it("propagates NaN and handles empty tensors", () => {

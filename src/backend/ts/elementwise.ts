@@ -91,6 +91,7 @@ const UNARY: Record<UnaryOp, string> = {
   log1p: "Math.log1p(v0)",
   sin: "Math.sin(v0)",
   cos: "Math.cos(v0)",
+  tan: "Math.tan(v0)",
   tanh: "Math.tanh(v0)",
   sigmoid: "sigmoid(v0)",
   erf: "erf(v0)",
