@@ -294,6 +294,16 @@ inline void softmax(const Napi::CallbackInfo& info) {
   r.done(::strata::softmax(x, out, rows, n));
 }
 
+inline void log_softmax(const Napi::CallbackInfo& info) {
+  Args r(info, "logSoftmax");
+  const Buf x = r.storage(0, Class::Float);
+  const Buf out = r.storage(1, Class::Float);
+  const int64_t rows = r.count(2);
+  const int64_t n = r.count(3);
+  if (!r.ok()) return;
+  r.done(::strata::log_softmax(x, out, rows, n));
+}
+
 inline void bias_relu(const Napi::CallbackInfo& info) {
   Args r(info, "biasRelu");
   const Buf x = r.storage(0, Class::Float);
@@ -460,6 +470,7 @@ inline void export_kernels(Napi::Env env, Napi::Object exports) {
   add("avgPoolBackprop", avg_pool_backprop);
   add("convBias", conv_bias);
   add("softmax", softmax);
+  add("logSoftmax", log_softmax);
   add("biasRelu", bias_relu);
   add("biasReluBackprop", bias_relu_backprop);
   add("applyUpdate", apply_update);

@@ -8,7 +8,7 @@
 namespace strata {
 
 // The digest of the table these headers come from (src/backend/native/layout.ts).
-inline constexpr const char* kTableSignature = "7ed84be0";
+inline constexpr const char* kTableSignature = "5caa2b30";
 
 // ---------------------------------------------------------------- op enums
 
@@ -143,6 +143,7 @@ bool avg_pool_backprop(const Buf& dy, const Buf& dx, const PoolParams& p);
 bool conv_bias(const Buf& x, const Buf& w, const Buf* bias, const Buf& out, const ConvParams& p,
                bool relu);
 bool softmax(const Buf& x, const Buf& out, int64_t rows, int64_t n);
+bool log_softmax(const Buf& x, const Buf& out, int64_t rows, int64_t n);
 bool bias_relu(const Buf& x, const Buf* bias, const Buf& out, int64_t rows, int64_t n, bool relu);
 bool bias_relu_backprop(const Buf& dy, const Buf& y, const Buf& dz, const Buf* db, int64_t rows,
                         int64_t n);

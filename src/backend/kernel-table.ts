@@ -333,9 +333,9 @@ const NULL = { nullable: true } as const;
  * Kernels see storage and plain numbers, nothing else: validation, broadcasting, axis handling
  * and gradients live in `ops/`. Outputs are allocated by the caller through the backend and
  * written in place: zero-filled, except those of unary, binary, where, matmul, applyUpdate,
- * softmax, biasRelu, biasReluBackprop, the convolutions and the pooling kernels, whose contents
- * are arbitrary and must be written in full (test/backend/unfilled-outputs.test.ts checks each
- * with NaN-filled outputs).
+ * softmax, logSoftmax, biasRelu, biasReluBackprop, the convolutions and the pooling kernels,
+ * whose contents are arbitrary and must be written in full (test/backend/unfilled-outputs.test.ts
+ * checks each with NaN-filled outputs).
  *
  * Core kernels: every backend implements them, and with these alone it runs every model.
  * Fused kernels are optional: a backend may implement any of them for speed. Each one's
@@ -514,6 +514,18 @@ export const KERNELS = {
    * sum accumulated in double.
    */
   softmax: fused(
+    float("x", { size: ROWS }),
+    float("out", { role: "out", size: ROWS }),
+    count("rows"),
+    count("n"),
+  ),
+  /**
+   * Log-softmax over the last axis of rows [rows, n], as the op-by-op path computes it:
+   * s − log Σ e^s with s = x − m, m the row's max (0 when the max is not finite), e^s as the
+   * unary exp, the sum accumulated in double, its log as the unary log. Exact in the tails,
+   * where log(softmax(x)) gives −inf.
+   */
+  logSoftmax: fused(
     float("x", { size: ROWS }),
     float("out", { role: "out", size: ROWS }),
     count("rows"),

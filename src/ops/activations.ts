@@ -215,6 +215,23 @@ function stableShift(x: Tensor, axes: readonly number[]): Tensor {
 }
 
 /**
+ * The backend's optional row kernel (softmax, logSoftmax) over the last axis, the common case,
+ * where it has one: one pass per row, with the composite's values. Null otherwise.
+ */
+function lastAxisKernel(
+  kernel: "softmax" | "logSoftmax",
+  t: Tensor,
+  axes: number[],
+): Tensor | null {
+  const k = kernels()[kernel];
+  if (!k || axes.length !== 1 || axes[0] !== t.rank - 1) return null;
+  const out = unfilled(t.shape, t.dtype);
+  const n = t.shape[t.rank - 1]!;
+  k(t.storage, out.storage, t.size / n, n);
+  return out;
+}
+
+/**
  * exp(x − max) / Σ exp(x − max) along `axis` (one axis or several). Subtracting the max makes the
  * largest exponent 0: no overflow for [1000, 0, −1000], and no NaN.
  */
@@ -223,15 +240,8 @@ export function softmax(x: TensorLike, axis: number | readonly number[] = -1): T
   const axes = normalizeAxes(axis, t.rank, "softmax");
   if (t.size === 0) return empty(t.shape, t.dtype);
   const y = noGrad(() => {
-    const k = kernels();
-    if (k.softmax && axes.length === 1 && axes[0] === t.rank - 1) {
-      // Over the last axis (the common case), where the backend has the optional kernel: one
-      // pass per row, the composite's values.
-      const out = unfilled(t.shape, t.dtype);
-      const n = t.shape[t.rank - 1]!;
-      k.softmax(t.storage, out.storage, t.size / n, n);
-      return out;
-    }
+    const fused = lastAxisKernel("softmax", t, axes);
+    if (fused) return fused;
     const e = exp(subtract(t, stableShift(t, axes)));
     return divide(e, sum(e, axes, true));
   });
@@ -245,6 +255,8 @@ export function logSoftmax(x: TensorLike, axis: number | readonly number[] = -1)
   const axes = normalizeAxes(axis, t.rank, "logSoftmax");
   if (t.size === 0) return empty(t.shape, t.dtype);
   const y = noGrad(() => {
+    const fused = lastAxisKernel("logSoftmax", t, axes);
+    if (fused) return fused;
     const shifted = subtract(t, stableShift(t, axes));
     return subtract(shifted, log(sum(exp(shifted), axes, true)));
   });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { it } from "node:test";
 import * as st from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
+import { setPoisonUnfilled } from "../../src/backend/host.js";
 import { assertClose, eachBackend, randn } from "../helpers.js";
 
 // softmax over the last axis runs as one kernel; it must give what the op-by-op path gives
@@ -40,6 +41,56 @@ eachBackend("softmax kernel (last axis)", () => {
         [...got.dataSync()].map((v) => (Number.isNaN(v) ? "NaN" : v)),
         [...want.dataSync()].map((v) => (Number.isNaN(v) ? "NaN" : v)),
       );
+    }
+  });
+});
+
+// logSoftmax over the last axis likewise: (x − m) − log Σ e^(x − m), as the op-by-op path.
+const logStepByStep = (x: Tensor): Tensor => {
+  const o = st.ops;
+  const m = o.max(x, -1, true);
+  const s = o.subtract(x, o.where(o.isfinite(m), m, 0));
+  return o.subtract(s, o.log(o.sum(o.exp(s), -1, true)));
+};
+
+eachBackend("logSoftmax kernel (last axis)", () => {
+  it("equals the op-by-op path, float32 and float64, special values included", () => {
+    for (const dtype of ["float32", "float64"] as const) {
+      for (const shape of [
+        [37, 10],
+        [3, 4, 129],
+        [5, 1],
+      ]) {
+        const x = st.ops.cast(randn(shape, shape.length, 4), dtype);
+        assertClose(st.ops.logSoftmax(x), logStepByStep(x), { rtol: 2e-7, atol: 1e-7 });
+      }
+      const special = st.tensor(
+        [
+          [Infinity, 0, 1],
+          [-Infinity, -Infinity, -Infinity],
+          [-Infinity, 2, 3],
+          [NaN, 1, 2],
+          [100, -100, 3e38],
+        ],
+        undefined,
+        dtype,
+      );
+      const [got, want] = [st.ops.logSoftmax(special), logStepByStep(special)];
+      assert.deepEqual(
+        [...got.dataSync()].map((v) => (Number.isNaN(v) ? "NaN" : v)),
+        [...want.dataSync()].map((v) => (Number.isNaN(v) ? "NaN" : v)),
+      );
+    }
+  });
+
+  it("writes every element of its unfilled output", () => {
+    const x = randn([9, 33], 3);
+    const clean = st.ops.logSoftmax(x).dataSync();
+    const was = setPoisonUnfilled(true);
+    try {
+      assert.deepEqual(st.ops.logSoftmax(x).dataSync(), clean);
+    } finally {
+      setPoisonUnfilled(was);
     }
   });
 });

@@ -9,7 +9,7 @@ import { applyUpdate } from "./optimizer.js";
 import { copy, gather, scatterAdd } from "./movement.js";
 import { avgPool, avgPoolBackprop, maxPool, maxPoolBackprop } from "./pool.js";
 import { cumsum, reduce } from "./reduce.js";
-import { softmax } from "./softmax.js";
+import { logSoftmax, softmax } from "./softmax.js";
 import { gruBackward, gruForward } from "./gru.js";
 import { lstmBackward, lstmForward } from "./lstm.js";
 import { sort } from "./sort.js";
@@ -23,6 +23,7 @@ export const tsKernels = {
   copy,
   reduce,
   softmax,
+  logSoftmax,
   cumsum,
   sort,
   gather,

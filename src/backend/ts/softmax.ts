@@ -27,3 +27,28 @@ export function softmax(x: FloatArray, out: FloatArray, rows: number, n: number)
     for (let j = 0; j < n; j++) out[base + j] = out[base + j]! / sum;
   }
 }
+
+/**
+ * Log-softmax over the last axis of rows [rows, n], with the op-by-op path's roundings: s = x − m
+ * in the element type (m as softmax's), e^s as the unary exp, the sum in double rounded to the
+ * element type, its log rounded likewise, then s − log Σ in the element type.
+ */
+export function logSoftmax(x: FloatArray, out: FloatArray, rows: number, n: number): void {
+  const f32 = out instanceof Float32Array;
+  for (let r = 0, base = 0; r < rows; r++, base += n) {
+    let m = x[base]!;
+    for (let j = 1; j < n; j++) {
+      const v = x[base + j]!;
+      if (v !== v || v > m) m = v;
+    }
+    const shift = Number.isFinite(m) ? m : 0;
+    let s = 0;
+    for (let j = 0; j < n; j++) {
+      out[base + j] = x[base + j]! - shift; // the store rounds s as the subtract op's does
+      const v = out[base + j]!;
+      s += f32 ? Math.fround(exp32(v)) : Math.exp(v);
+    }
+    const lse = f32 ? Math.fround(Math.log(Math.fround(s))) : Math.log(s);
+    for (let j = 0; j < n; j++) out[base + j] = out[base + j]! - lse;
+  }
+}
