@@ -1,6 +1,6 @@
 // The native kernels, one family per .cc file. Their declarations, the op enums and the geometry
-// structs are generated from the kernel table (src/backend/kernel-table.ts) into
-// kernel-table.gen.h; the TypeScript kernels in src/backend/ts/ are the specification.
+// structs are generated from the kernel table (src/backend/kernel-table.ts), whose doc comments
+// are the kernels' specification, into kernel-table.gen.h.
 #pragma once
 
 #include "common.h"

@@ -138,6 +138,8 @@ export function kernelSource(name: KernelName): Wrapper {
   const floatAnchor = args.find(
     (a): a is StorageArg => a.kind === "storage" && a.of === "float" && !a.nullable,
   )?.name;
+  const floats = args.some((a) => (a.kind === "storage" || a.kind === "list") && a.of === "float");
+  if (floats && !floatAnchor) tableError(name, "float arguments need one that is not nullable");
   if (floatAnchor) body.push(`const $F = ${floatAnchor}.constructor;`);
   const native: string[] = [];
   for (const a of args) {
