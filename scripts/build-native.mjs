@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Builds the native backend (native/ → native/build/Release/strata_native.node) with node-gyp,
 // after regenerating the C++ side of the kernel table (scripts/gen-kernel-table.mjs) where the
-// table's sources are here: a checkout has them, an installed package builds from the committed
-// headers. Run by `npm install` (the "install" script). The addon is optional: when it cannot be built
+// table's sources and tsx are here: a checkout has them, an installed package builds from the
+// committed headers. Run by `npm install` (the "install" script). The addon is optional: when it cannot be built
 // (no C++ compiler, no OpenBLAS, no node-gyp), this prints one line and exits 0, and Strata runs
 // on its TypeScript backend.
 import { spawnSync } from "node:child_process";
@@ -75,7 +75,14 @@ try {
 const gyp = findNodeGyp();
 if (!gyp) giveUp("node-gyp was not found");
 
-if (existsSync(join(root, "src", "backend", "kernel-table.ts"))) {
+// Without tsx (dev dependencies omitted) the committed headers are used as they are.
+let haveTsx = true;
+try {
+  require.resolve("tsx/esm/api");
+} catch {
+  haveTsx = false;
+}
+if (haveTsx && existsSync(join(root, "src", "backend", "kernel-table.ts"))) {
   try {
     const { writeHeaders } = await import("./gen-kernel-table.mjs");
     await writeHeaders();
