@@ -35,7 +35,8 @@ export function hostOnly(backend: string): { skip: string | false } {
 /** `it` options that skip a test of a fused kernel on a backend that does not have it. */
 export function withKernel(backend: string, kernel: string): { skip: string | false } {
   const has =
-    typeof (backendNamed(backend).kernels as Record<string, unknown>)[kernel] === "function";
+    typeof (backendNamed(backend).kernels as unknown as Record<string, unknown>)[kernel] ===
+    "function";
   return { skip: !has && `${backend} has no ${kernel} kernel (its op runs the composite)` };
 }
 
