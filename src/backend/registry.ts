@@ -6,6 +6,7 @@ import {
   nativeUnavailableReason,
   setNativeThreads,
 } from "./native/index.js";
+import { referenceKernels } from "./reference/index.js";
 import { tsKernels } from "./ts/index.js";
 
 export interface Backend {
@@ -22,7 +23,10 @@ export function registerBackend(backend: Backend): void {
   current ??= backend;
 }
 
-/** Switches every later op to the named backend ("ts", or "native" when the addon loaded). */
+/**
+ * Switches every later op to the named backend: "native" when the addon loaded, "ts", or
+ * "reference" (the slow float64 oracle the others are tested against).
+ */
 export function setBackend(name: string): void {
   const b = backends.get(name);
   if (!b) {
@@ -62,10 +66,13 @@ export function getNumThreads(): number {
   return nativeThreads();
 }
 
-// The native backend, when its addon loaded, is the default; "ts" stays available as the
-// reference. Without the addon, say so once and carry on in TypeScript.
+// The native backend, when its addon loaded, is the default; "ts" runs anywhere. Without the
+// addon, say so once and carry on in TypeScript.
 if (nativeKernels) registerBackend({ name: "native", kernels: nativeKernels });
 registerBackend({ name: "ts", kernels: tsKernels });
+// The oracle every backend is tested against (never the default: it is slow).
+// TODO(foundation): fused kernels become optional; until then the reference borrows the TS ones.
+registerBackend({ name: "reference", kernels: { ...tsKernels, ...referenceKernels } });
 if (!nativeKernels) {
   console.warn(
     `strata: native backend unavailable (${nativeUnavailableReason}); running on the TypeScript ` +

@@ -12,7 +12,7 @@ import { gruBackward, gruForward } from "./gru.js";
 import { lstmBackward, lstmForward } from "./lstm.js";
 import { sort } from "./sort.js";
 
-/** The pure-TypeScript reference backend: the specification every faster backend is tested against. */
+/** The TypeScript backend: tuned kernels that run anywhere, checked against the reference backend. */
 export const tsKernels = {
   unary,
   binary,
