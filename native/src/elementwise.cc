@@ -150,7 +150,7 @@ struct HasIntForm : std::false_type {};
 template <class Op>
 struct HasIntForm<Op, std::void_t<decltype(Op::fi(0, 0))>> : std::true_type {};
 
-// Ops with a float32-accuracy form (f32) use it for float32 outputs, as the reference does.
+// Ops with a float32-accuracy form (f32) use it for float32 outputs, as the TS backend does.
 template <class Op, class = void>
 struct HasF32Form : std::false_type {};
 template <class Op>
