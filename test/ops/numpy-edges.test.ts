@@ -9,7 +9,7 @@ import { eachBackend } from "../helpers.js";
 
 /** Element by element with Object.is (so −0 ≠ +0), NaN equal to NaN. */
 function assertSame(actual: st.Tensor, expected: number[]): void {
-  const got = [...actual.data].map(Number);
+  const got = ops.reshape(actual, [-1]).toArray() as number[];
   assert.equal(got.length, expected.length);
   got.forEach((g, i) => {
     const w = expected[i]!;
