@@ -1,5 +1,5 @@
 // The native kernels, one family per .cc file. Each mirrors a method of `Kernels` in
-// src/backend/backend.ts; the TypeScript reference in src/backend/ts/ is the specification.
+// src/backend/backend.ts; the reference backend in src/backend/reference/ is the specification.
 // A kernel returns false when it is handed a dtype combination it has no loop for; the binding
 // validates everything else (lengths, ranges) before it calls in.
 #pragma once
