@@ -9,7 +9,7 @@ import { biasRelu } from "../../src/ops/bias-relu.js";
 import { convBias } from "../../src/ops/conv-bias.js";
 import { averagePool, maxPool } from "../../src/ops/pool.js";
 import { DTYPES } from "../../src/tensor/dtype.js";
-import { eachBackend, hostKernels, hostOnly, randn } from "../helpers.js";
+import { eachBackend, hostKernels, hostOnly, randn, withKernel } from "../helpers.js";
 
 // Kernels whose outputs come unfilled (elementwise, matmul, applyUpdate, bias + relu, softmax,
 // convolutions, pooling) must write every element. Outputs pre-filled with NaN must come back as
@@ -68,7 +68,7 @@ eachBackend("kernels with unfilled outputs write every element", (backend) => {
     );
   });
 
-  it("applyUpdate", hostOnly(backend), () => {
+  it("applyUpdate", withKernel(backend, "applyUpdate"), () => {
     both(
       (k, out) =>
         k.applyUpdate!(
