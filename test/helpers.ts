@@ -3,16 +3,41 @@ import { beforeEach, describe } from "node:test";
 import * as st from "../src/index.js";
 import type { Tensor } from "../src/index.js";
 import type { HostArrays, Kernels } from "../src/backend/backend.js";
-import { currentBackend } from "../src/backend/index.js";
+import { backendNamed, currentBackend } from "../src/backend/index.js";
 
-/** Runs `body` once per registered backend, so every later backend runs the same suite. */
+/**
+ * Runs `body` once per registered backend, so every later backend runs the same suite. Tensors
+ * the body makes while it declares its tests belong to that backend too.
+ */
 export function eachBackend(name: string, body: (backend: string) => void): void {
   for (const backend of st.listBackends()) {
     describe(`${name} [${backend}]`, () => {
       beforeEach(() => st.setBackend(backend));
-      body(backend);
+      const outer = st.getBackend();
+      st.setBackend(backend);
+      try {
+        body(backend);
+      } finally {
+        st.setBackend(outer);
+      }
     });
   }
+}
+
+/** `it` options that skip a kernel-level test on a backend whose storage is not host arrays. */
+export function hostOnly(backend: string): { skip: string | false } {
+  return {
+    skip:
+      !backendNamed(backend).hostMemory && `${backend} does not keep its tensors in host arrays`,
+  };
+}
+
+/** `it` options that skip a test of a fused kernel on a backend that does not have it. */
+export function withKernel(backend: string, kernel: string): { skip: string | false } {
+  const has =
+    typeof (backendNamed(backend).kernels as unknown as Record<string, unknown>)[kernel] ===
+    "function";
+  return { skip: !has && `${backend} has no ${kernel} kernel (its op runs the composite)` };
 }
 
 export interface Tolerance {

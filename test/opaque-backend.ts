@@ -11,14 +11,24 @@ import { registerBackend } from "../src/backend/index.js";
  * kernel runs its composite here. `npm run test:opaque` runs the whole suite on it.
  */
 
+/*
+ * Its memory is kept apart from the boxes, as a device's would be: a box holds only a key into
+ * `memory`, and the backend frees an entry when the garbage collector takes the box (the
+ * FinalizationRegistry), so users never dispose anything and `memory()` says what is held.
+ */
+const memory = new Map<number, TypedArray>();
+const release = new FinalizationRegistry<number>((key) => memory.delete(key));
+let nextKey = 0;
+
 /** A tensor's values, reachable only through this module. */
 class Box {
-  readonly #values: TypedArray;
+  readonly #key = nextKey++;
   constructor(values: TypedArray) {
-    this.#values = values;
+    memory.set(this.#key, values);
+    release.register(this, this.#key);
   }
   static open(box: Box): TypedArray {
-    return box.#values;
+    return memory.get(box.#key)!;
   }
 }
 
@@ -57,7 +67,7 @@ function boxed(k: CoreKernels<HostArrays>): CoreKernels<Boxes> {
   };
 }
 
-export const opaqueBackend: Backend<Boxes> = {
+export const opaqueBackend: Backend<Boxes> & Required<Pick<Backend<Boxes>, "memory">> = {
   name: "opaque",
   hostMemory: false,
   kernels: boxed(tsKernels),
@@ -65,9 +75,17 @@ export const opaqueBackend: Backend<Boxes> = {
   fromHost: (values) => new Box(values),
   readSync: (box) => Box.open(box),
   read: (box) => Promise.resolve(Box.open(box)),
+  memory: () => ({
+    tensors: memory.size,
+    bytes: [...memory.values()].reduce((n, v) => n + v.byteLength, 0),
+  }),
 };
 
-/** Registers the opaque backend (never chosen by default). */
+let registered = false;
+
+/** Registers the opaque backend, once (it is never chosen by default). */
 export function registerOpaqueBackend(): void {
+  if (registered) return;
+  registered = true;
   registerBackend({ name: "opaque", priority: 0, load: () => opaqueBackend });
 }

@@ -55,7 +55,7 @@ inline Out store(V v) {
 }
 
 // The arithmetic type a kernel computes in: floats in themselves (so float32 loops vectorise),
-// integers and bools in double, exactly as the TypeScript reference sees every element.
+// integers and bools in double, exactly as JavaScript (the reference backend) sees every element.
 template <class T>
 using compute_t = std::conditional_t<std::is_floating_point_v<T>, T, double>;
 

@@ -13,7 +13,7 @@ namespace strata {
 // Values of col per block in the BLAS path: large enough for efficient products, small enough
 // to stay in L3-ish.
 constexpr int64_t kColBlock = 1 << 20;
-// Groups whose Cg·Og is below this run as direct loops (as in the reference).
+// Groups whose Cg·Og is below this run as direct loops (as in the TS backend).
 constexpr int64_t kDirectLimit = 256;
 
 struct Geo {

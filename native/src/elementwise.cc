@@ -1,14 +1,13 @@
 // Elementwise kernels: unary, binary (broadcast through strided plans), where, cast.
 //
-// Results match the TypeScript reference bit for bit wherever that is cheap: + − × ÷ √ and
-// friends run in the element type (for float32 that equals computing in double and rounding
-// once), while transcendental functions, pow, mod and floorDiv run in double and round once,
-// exactly as the reference's JavaScript numbers do (float32 exp and sigmoid use the reference's
-// own float32-accuracy exp). Integers compute in double and store with JavaScript's wrapping
-// conversions, except × and pow on int32 outputs (imul semantics).
+// Results match the reference backend (src/backend/reference) bit for bit wherever that is
+// cheap: + − × ÷ √ and friends run in the element type (for float32 that equals computing in
+// double and rounding once), while transcendental functions, pow, mod and floorDiv run in double
+// and round once, as the reference's JavaScript numbers do (float32 exp and sigmoid use the TS
+// backend's float32-accuracy exp, within 1 ulp). Integers compute in double and store with
+// JavaScript's wrapping conversions, except squares, × and pow on int32 outputs (imul semantics).
 
 #include <cmath>
-#include <limits>
 
 #include "exp-f32.h"
 #include "kernels.h"
@@ -18,15 +17,25 @@ namespace strata {
 namespace {
 
 constexpr int64_t kGrain = 1 << 15;
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Math.imul: the low 32 bits of the exact product.
+inline int32_t Mul32(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) * static_cast<uint32_t>(b));
+}
 
 // ---------------------------------------------------------------- unary functors
 
 struct Neg { template <class C> static C f(C v) { return -v; } };
 struct Abs { template <class C> static C f(C v) { return std::abs(v); } };
-// sign(±0) = ±0 and sign(NaN) = NaN, as Math.sign.
-struct Sign { template <class C> static C f(C v) { return v > 0 ? C(1) : v < 0 ? C(-1) : v; } };
-struct Square { template <class C> static C f(C v) { return v * v; } };
+// sign(±0) = +0 and sign(NaN) = NaN, as NumPy's.
+struct Sign {
+  template <class C> static C f(C v) { return v > 0 ? C(1) : v < 0 ? C(-1) : v == 0 ? C(0) : v; }
+};
+struct Square {
+  template <class C> static C f(C v) { return v * v; }
+  // The low 32 bits of the exact square (a double loses them past 2^53).
+  static int32_t fi(int32_t v) { return Mul32(v, v); }
+};
 struct Sqrt { template <class C> static C f(C v) { return std::sqrt(v); } };
 struct Rsqrt { static double f(double v) { return 1.0 / std::sqrt(v); } };
 struct Reciprocal { template <class C> static C f(C v) { return C(1) / v; } };
@@ -71,18 +80,12 @@ struct Add { template <class C> static C f(C a, C b) { return a + b; } };
 struct Sub { template <class C> static C f(C a, C b) { return a - b; } };
 struct Mul {
   template <class C> static C f(C a, C b) { return a * b; }
-  // Math.imul: the low 32 bits of the exact product.
-  static int32_t fi(int32_t a, int32_t b) {
-    return static_cast<int32_t>(static_cast<uint32_t>(a) * static_cast<uint32_t>(b));
-  }
+  static int32_t fi(int32_t a, int32_t b) { return Mul32(a, b); }
 };
 struct Div { template <class C> static C f(C a, C b) { return a / b; } };
 struct Pow {
-  // Math.pow differs from C's pow in two corners: 1 ** NaN and (±1) ** ±Infinity are NaN.
-  static double f(double a, double b) {
-    if (b != b || (std::isinf(b) && std::abs(a) == 1)) return kNaN;
-    return std::pow(a, b);
-  }
+  // C's pow is NumPy's: 1^y = 1 for every y and (−1)^±∞ = 1 (where Math.pow gives NaN).
+  static double f(double a, double b) { return std::pow(a, b); }
   // Integer power by squaring in wrapping int32 arithmetic, as NumPy computes it.
   static int32_t fi(int32_t x, int32_t y) {
     if (y < 0) return x == 1 ? 1 : x == -1 ? (y % 2 ? -1 : 1) : 0;
@@ -109,14 +112,30 @@ struct Min {
     return a < b ? a : b;
   }
 };
-// Python's modulo: the result takes the divisor's sign.
+// Python's and NumPy's modulo: fmod's result moved by b when its sign differs from b's; a zero
+// result takes b's sign (−4 % 2 = +0, 4 % −2 = −0).
 struct Mod {
   static double f(double a, double b) {
     double r = std::fmod(a, b);
-    return r != 0 && ((r < 0) != (b < 0)) ? r + b : r;
+    if (b == 0) return r;
+    if (r == 0) return std::copysign(0.0, b);
+    return (r < 0) != (b < 0) ? r + b : r;
   }
 };
-struct FloorDiv { static double f(double a, double b) { return std::floor(a / b); } };
+// Python's and NumPy's floor division, consistent with Mod: (a − fmod(a, b)) / b, one less when
+// the remainder is moved, snapped to an integer; a zero quotient takes the sign of a / b. Not
+// ⌊a / b⌋: 1 // 0.1 = 9 (⌊1 / 0.1⌋ = 10), −1 // ∞ = −1, ∞ // 2 = NaN.
+struct FloorDiv {
+  static double f(double a, double b) {
+    if (b == 0) return a / b;
+    double r = std::fmod(a, b);
+    double q = (a - r) / b;
+    if (r != 0 && (r < 0) != (b < 0)) q -= 1;
+    if (q == 0) return std::copysign(0.0, a / b);
+    double fl = std::floor(q);
+    return q - fl > 0.5 ? fl + 1 : fl;
+  }
+};
 struct Eq { template <class C> static bool f(C a, C b) { return a == b; } };
 struct Ne { template <class C> static bool f(C a, C b) { return a != b; } };
 struct Lt { template <class C> static bool f(C a, C b) { return a < b; } };
@@ -132,15 +151,24 @@ struct HasIntForm : std::false_type {};
 template <class Op>
 struct HasIntForm<Op, std::void_t<decltype(Op::fi(0, 0))>> : std::true_type {};
 
-// Ops with a float32-accuracy form (f32) use it for float32 outputs, as the reference does.
+// Ops with a float32-accuracy form (f32) use it for float32 outputs, as the TS backend does.
 template <class Op, class = void>
 struct HasF32Form : std::false_type {};
 template <class Op>
 struct HasF32Form<Op, std::void_t<decltype(Op::f32(0.0))>> : std::true_type {};
 
+// Unary ops with an int32 form (fi) use it for int32 results of int32 inputs.
+template <class Op, class = void>
+struct HasIntForm1 : std::false_type {};
+template <class Op>
+struct HasIntForm1<Op, std::void_t<decltype(Op::fi(0))>> : std::true_type {};
+
 template <class Op, class T, class O>
 inline O apply1(T v) {
-  if constexpr (std::is_same_v<O, float> && HasF32Form<Op>::value) {
+  if constexpr (std::is_same_v<T, int32_t> && std::is_same_v<O, int32_t> &&
+                HasIntForm1<Op>::value) {
+    return Op::fi(v);
+  } else if constexpr (std::is_same_v<O, float> && HasF32Form<Op>::value) {
     return static_cast<float>(Op::f32(static_cast<double>(v)));
   } else {
     return store<O>(Op::f(static_cast<compute_t<T>>(v)));

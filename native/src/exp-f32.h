@@ -6,7 +6,7 @@
 
 namespace strata {
 
-// e^x for float32 outputs, as the reference's exp32: x = k·ln2 + r with |r| ≤ ln2/2 (Cody–Waite,
+// e^x for float32 outputs, as the TS backend's exp32: x = k·ln2 + r with |r| ≤ ln2/2 (Cody–Waite,
 // ln2 split so k·LN2_HI is exact), e^r by its degree-7 Taylor polynomial (error r⁸/8! ≈ 5e-9),
 // 2^k built directly in the exponent bits. Branch-free, so the loop vectorises; the clamp to ±120
 // only moves values whose float32 result is 0 or Infinity anyway, and NaN stays NaN.

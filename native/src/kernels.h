@@ -1,6 +1,6 @@
 // The native kernels, one family per .cc file. Their declarations, the op enums and the geometry
-// structs are generated from the kernel table (src/backend/kernel-table.ts), whose doc comments
-// are the kernels' specification, into kernel-table.gen.h.
+// structs are generated from the kernel table (src/backend/kernel-table.ts) into
+// kernel-table.gen.h; the reference backend in src/backend/reference/ is the specification.
 #pragma once
 
 #include "common.h"

@@ -1,5 +1,6 @@
 // Reductions over the middle axis of [outer, size, inner], prefix sums, and row sorts.
-// Sums and products accumulate in double, as the reference does, so float32 results round once.
+// Sums and products accumulate in double, as the reference does, so float32 results round once
+// (int32 products wrap in int32 instead).
 
 #include <limits>
 #include <numeric>
@@ -55,6 +56,20 @@ void reduce_block(ReduceOp op, const T* x, O* out, int64_t o, int64_t size, int6
     case ReduceOp::Sum:
     case ReduceOp::Prod: {
       const bool sum = op == ReduceOp::Sum;
+      if constexpr (std::is_same_v<O, int32_t> && std::is_integral_v<T>) {
+        if (!sum) {
+          // An int32 product wraps at every step (the low 32 bits of the exact product, as the
+          // reference): a double would lose the bits past 2^53 that the int32 result keeps.
+          for (int64_t i = i0; i < i1; i++) {
+            uint32_t acc = 1;
+            for (int64_t s = 0; s < size; s++) {
+              acc *= static_cast<uint32_t>(static_cast<int32_t>(base[s * inner + i]));
+            }
+            dst[i] = static_cast<int32_t>(acc);
+          }
+          return;
+        }
+      }
       if (inner == 1) {
         double acc = 1;
         if (sum) acc = sum_run(base, size);
@@ -156,7 +171,8 @@ void cumsum_loop(const T* x, T* out, int64_t outer, int64_t size, int64_t inner)
       const int64_t i0 = (t % blocks) * kBlock;
       const int64_t w = std::min(inner, i0 + kBlock) - i0;
       const int64_t base = o * size * inner + i0;
-      for (int64_t i = 0; i < w; i++) acc[i] = 0;
+      // −0 + x = x: the first prefix is x itself, −0 included (NumPy).
+      for (int64_t i = 0; i < w; i++) acc[i] = -0.0;
       for (int64_t s = 0; s < size; s++) {
         const int64_t at = base + s * inner;
         for (int64_t i = 0; i < w; i++) {

@@ -73,6 +73,11 @@ export interface Backend<K extends StorageKinds = HostArrays> {
   readSync(storage: K["any"]): TypedArray;
   /** The values once the device has them ready (a CPU backend's are ready at once). */
   read(storage: K["any"]): Promise<TypedArray>;
+  /**
+   * What a backend whose memory is not the JS heap holds. Such a backend frees storage when the
+   * garbage collector takes its handle (a FinalizationRegistry): users never dispose tensors.
+   */
+  memory?(): { tensors: number; bytes: number };
 }
 
 /**

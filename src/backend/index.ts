@@ -1,6 +1,7 @@
 // The built-in backends register themselves on import; none loads until it is first used.
 import "./native/index.js";
 import "./ts/index.js";
+import "./reference/index.js";
 
 export {
   type ActiveBackend,

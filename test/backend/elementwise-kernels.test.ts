@@ -3,7 +3,7 @@ import { it } from "node:test";
 import * as st from "../../src/index.js";
 import { ops } from "../../src/index.js";
 
-import { assertClose, eachBackend, hostKernels, valuesOf } from "../helpers.js";
+import { assertClose, eachBackend, hostKernels, hostOnly, valuesOf } from "../helpers.js";
 
 // The elementwise kernels take fast paths by dtype (float32 exp, sigmoid, relu) and by inner-axis
 // layout (contiguous, broadcast, strided); these tests pin each path to the plain definition.
@@ -39,7 +39,7 @@ function ulps(got: number, want: number): number {
   return Math.abs(got - want) / 2 ** (e - 23);
 }
 
-eachBackend("elementwise kernels", () => {
+eachBackend("elementwise kernels", (backend) => {
   it("float32 exp is within 1 ulp of the correctly rounded value, edge cases exact", () => {
     const xs = [...SPECIAL];
     for (let i = 0; i < 2000; i++) xs.push(-100 + (200 * i) / 1999);
@@ -138,23 +138,27 @@ eachBackend("elementwise kernels", () => {
     assert.deepEqual(ops.add(st.zeros([2, 0]), st.zeros([0])).shape, [2, 0]);
   });
 
-  it("reads a general inner stride (a transposed operand) through the kernel", () => {
-    // b holds a [4,3] matrix; reading it with strides [1,3] over shape [3,4] is its transpose.
-    const a = Float64Array.from({ length: 12 }, (_, i) => i);
-    const b = Float64Array.from({ length: 12 }, (_, i) => 100 * i);
-    const out = new Float64Array(12);
-    hostKernels().binary("add", a, b, out, {
-      shape: [3, 4],
-      strides: [
-        [4, 1],
-        [1, 3],
-      ],
-    });
-    const want: number[] = [];
-    for (let i = 0; i < 3; i++)
-      for (let j = 0; j < 4; j++) want.push(i * 4 + j + 100 * (j * 3 + i));
-    assert.deepEqual([...out], want);
-  });
+  it(
+    "reads a general inner stride (a transposed operand) through the kernel",
+    hostOnly(backend),
+    () => {
+      // b holds a [4,3] matrix; reading it with strides [1,3] over shape [3,4] is its transpose.
+      const a = Float64Array.from({ length: 12 }, (_, i) => i);
+      const b = Float64Array.from({ length: 12 }, (_, i) => 100 * i);
+      const out = new Float64Array(12);
+      hostKernels().binary("add", a, b, out, {
+        shape: [3, 4],
+        strides: [
+          [4, 1],
+          [1, 3],
+        ],
+      });
+      const want: number[] = [];
+      for (let i = 0; i < 3; i++)
+        for (let j = 0; j < 4; j++) want.push(i * 4 + j + 100 * (j * 3 + i));
+      assert.deepEqual([...out], want);
+    },
+  );
 
   it("keeps one loop per dtype combination correct when dtypes alternate", () => {
     const i = st.tensor(new Int32Array([2147483647, 3]));

@@ -1,8 +1,10 @@
 import { describe, it } from "node:test";
 import type { FloatArray } from "../../src/tensor/dtype.js";
 import {
+  CONVS,
   alloc,
   assertParity,
+  convParams,
   maxAbs,
   native,
   random,
@@ -10,8 +12,8 @@ import {
   ts,
 } from "./parity-helpers.js";
 
-// The gradient through a conv layer's fused bias + relu (convBias's forward parity is checked with
-// the convolutions in native-parity-linalg.test.ts): native against the TypeScript reference.
+// The fused kernels that the native backend implements itself (a conv layer's bias + relu, its
+// gradient), native against the TypeScript ones. The recurrent ones have suites of their own.
 
 describe("native parity: biasReluBackprop", skipUnlessNative, () => {
   it("masks dy by y > 0 (NaN, ±0 and odd widths included) and sums the bias gradient", () => {
@@ -44,6 +46,38 @@ describe("native parity: biasReluBackprop", skipUnlessNative, () => {
               scale: maxAbs(dzRef) * Math.sqrt(rows),
             });
           }
+        }
+      }
+    }
+  });
+});
+
+describe("native parity: convBias", skipUnlessNative, () => {
+  it("adds the bias and applies relu in the output pass, on every convolution shape", () => {
+    for (const [name, c] of CONVS) {
+      const p = convParams(c);
+      const vol = (t: readonly number[]) => t[0]! * t[1]! * t[2]!;
+      const nx = p.batch * vol(p.inShape) * p.inChannels;
+      const ny = p.batch * vol(p.outShape) * p.outChannels;
+      const nw = vol(p.kernelShape) * (p.inChannels / p.groups) * p.outChannels;
+      for (const kind of ["f32", "f64"] as const) {
+        const x = random(kind, nx, 1) as FloatArray;
+        const w = random(kind, nw, 2) as FloatArray;
+        const bias = random(kind, p.outChannels, 4) as FloatArray;
+        for (const [b, relu] of [
+          [bias, true],
+          [bias, false],
+          [null, true],
+        ] as const) {
+          const z = alloc(kind, ny) as FloatArray;
+          const zRef = alloc(kind, ny) as FloatArray;
+          native!.convBias(x, w, b, z, p, relu);
+          ts.convBias(x, w, b, zRef, p, relu);
+          // float32 products accumulate in float32 natively, in float64 in TypeScript
+          assertParity(`convBias ${name} ${kind} relu=${relu}`, z, zRef, {
+            rtol: kind === "f32" ? 1e-4 : 1e-10,
+            scale: maxAbs(zRef),
+          });
         }
       }
     }

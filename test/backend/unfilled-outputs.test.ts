@@ -9,7 +9,7 @@ import { biasRelu } from "../../src/ops/bias-relu.js";
 import { convBias } from "../../src/ops/conv-bias.js";
 import { averagePool, maxPool } from "../../src/ops/pool.js";
 import { DTYPES } from "../../src/tensor/dtype.js";
-import { eachBackend, hostKernels, randn } from "../helpers.js";
+import { eachBackend, hostKernels, hostOnly, randn, withKernel } from "../helpers.js";
 
 // Kernels whose outputs come unfilled (elementwise, matmul, applyUpdate, bias + relu, softmax,
 // convolutions, pooling) must write every element. Outputs pre-filled with NaN must come back as
@@ -23,9 +23,9 @@ function both(run: (k: Kernels<HostArrays>, out: Float32Array) => void, n: numbe
   assert.deepEqual(poisoned, zeroed);
 }
 
-eachBackend("kernels with unfilled outputs write every element", () => {
+eachBackend("kernels with unfilled outputs write every element", (backend) => {
   const r = (n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.7));
-  it("unary, binary (plain and broadcast) and where", () => {
+  it("unary, binary (plain and broadcast) and where", hostOnly(backend), () => {
     const x = r(1000);
     both((k, out) => k.unary("exp", x, out), 1000);
     both(
@@ -50,7 +50,7 @@ eachBackend("kernels with unfilled outputs write every element", () => {
     );
   });
 
-  it("matmul: square, skinny, batched and empty-k products", () => {
+  it("matmul: square, skinny, batched and empty-k products", hostOnly(backend), () => {
     for (const [m, k, n] of [
       [37, 300, 41],
       [2, 5, 50],
@@ -68,7 +68,7 @@ eachBackend("kernels with unfilled outputs write every element", () => {
     );
   });
 
-  it("applyUpdate", () => {
+  it("applyUpdate", withKernel(backend, "applyUpdate"), () => {
     both(
       (k, out) =>
         k.applyUpdate!(

@@ -4,7 +4,15 @@ import * as st from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
 
 import { dot, matmul, outer, tensordot } from "../../src/ops/linalg.js";
-import { assertClose, eachBackend, gradcheck, hostKernels, randn, valuesOf } from "../helpers.js";
+import {
+  assertClose,
+  eachBackend,
+  gradcheck,
+  hostKernels,
+  hostOnly,
+  randn,
+  valuesOf,
+} from "../helpers.js";
 
 /** NumPy matmul by plain loops: 1-D promotion, broadcast batch axes, sums in float64. */
 function refMatmul(a: Tensor, b: Tensor): { shape: number[]; data: number[] } {
@@ -82,7 +90,7 @@ eachBackend("linalg", (backend) => {
     assertClose(y, refMatmul(a, b).data, tol);
   });
 
-  it("covers every transpose flag of the kernel, across cache blocks", () => {
+  it("covers every transpose flag of the kernel, across cache blocks", hostOnly(backend), () => {
     // Sizes past KC = 256, MC = 64 and NC = 512 exercise the k-accumulation and edge tiles.
     for (const [m, k, n] of [
       [130, 300, 520],
@@ -111,7 +119,7 @@ eachBackend("linalg", (backend) => {
     }
   });
 
-  it("walks batches with per-operand strides, 0 broadcasting", () => {
+  it("walks batches with per-operand strides, 0 broadcasting", hostOnly(backend), () => {
     const [m, k, n, batch] = [5, 6, 3, 4];
     const A = randn([batch, m, k], 1);
     const B = randn([batch, k, n], 2);

@@ -2,28 +2,26 @@ import type { BinaryOp, StridedPlan, UnaryOp } from "../backend.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 import { type StridedLoop, compileStrided } from "./strided.js";
 
-/** erf to ~1e-15 relative error: series near 0, continued-fraction-free erfc bound (W. J. Cody style). */
+/**
+ * erf to ~3 ulp: for |x| < 2 the series (2/√π) e^(−x²) Σ 2ⁿ x^(2n+1) / (1·3·…·(2n+1)), whose
+ * terms are all positive (no cancellation), summed innermost first; beyond, 1 − erfc x from the
+ * continued fraction erfc x = e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))).
+ * e^(−x²) is taken as e^(−h²) · e^(−(x − h)(x + h)), h = fround(x), so that h² is exact: the
+ * rounding error of x² would otherwise be multiplied by x².
+ */
 function erf(x: number): number {
   const a = Math.abs(x);
-  if (a < 2.5) {
-    // Maclaurin series: erf x = 2/√π Σ (-1)^n x^(2n+1) / (n! (2n+1)); converges fast for |x| < 2.5.
-    let term = a;
-    let sum = a;
-    const x2 = a * a;
-    for (let n = 1; n < 60; n++) {
-      term *= -x2 / n;
-      const add = term / (2 * n + 1);
-      sum += add;
-      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
-    }
-    return Math.sign(x) * sum * 1.1283791670955126;
+  if (a >= 6) return Math.sign(x); // erfc 6 < 2^-54
+  const h = Math.fround(a);
+  const expMinusSquare = Math.exp(-h * h) * Math.exp(-(a - h) * (a + h));
+  if (a < 2) {
+    let s = 1;
+    for (let n = 40; n >= 1; n--) s = 1 + ((2 * a * a) / (2 * n + 1)) * s;
+    return 1.1283791670955126 * expMinusSquare * x * s;
   }
-  if (a >= 6) return Math.sign(x);
-  // Asymptotic continued fraction for erfc, evaluated bottom-up (Lentz would also do).
   let f = 0;
-  for (let n = 60; n >= 1; n--) f = n / 2 / (a + f);
-  const erfc = Math.exp(-a * a) / (a + f) / 1.7724538509055159;
-  return Math.sign(x) * (1 - erfc);
+  for (let n = 100; n >= 1; n--) f = n / 2 / (a + f);
+  return Math.sign(x) * (1 - expMinusSquare / (a + f) / 1.7724538509055159);
 }
 
 /** NumPy rounds half to even. */
@@ -43,10 +41,38 @@ function softplus(x: number): number {
   return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 }
 
-/** Python's modulo: the result takes the divisor's sign. */
+/** copysign(0, s) */
+const zeroWithSignOf = (s: number): number => (s < 0 || Object.is(s, -0) ? -0 : 0);
+
+/**
+ * Python's and NumPy's modulo: fmod's result (JavaScript's %) moved by y when its sign differs
+ * from y's; a zero result takes y's sign (−4 % 2 = +0, 4 % −2 = −0).
+ */
 function mod(x: number, y: number): number {
   const r = x % y;
-  return r !== 0 && r < 0 !== y < 0 ? r + y : r;
+  if (y === 0) return r;
+  if (r === 0) return zeroWithSignOf(y);
+  return r < 0 !== y < 0 ? r + y : r;
+}
+
+/**
+ * Python's and NumPy's floor division, consistent with mod: (x − fmod(x, y)) / y, one less when
+ * the remainder is moved, snapped to an integer; a zero quotient takes the sign of x / y. Not
+ * ⌊x / y⌋: 1 // 0.1 = 9 (⌊1 / 0.1⌋ = 10), −1 // ∞ = −1, ∞ // 2 = NaN.
+ */
+function floorDiv(x: number, y: number): number {
+  if (y === 0) return x / y;
+  const r = x % y;
+  let q = (x - r) / y;
+  if (r !== 0 && r < 0 !== y < 0) q -= 1;
+  if (q === 0) return zeroWithSignOf(x / y);
+  const f = Math.floor(q);
+  return q - f > 0.5 ? f + 1 : f;
+}
+
+/** C's and NumPy's pow: 1^y = 1 for every y and (−1)^±∞ = 1, where Math.pow gives NaN. */
+function pow(x: number, y: number): number {
+  return x === 1 || (x === -1 && Math.abs(y) === Infinity) ? 1 : Math.pow(x, y);
 }
 
 /**
@@ -75,12 +101,12 @@ export const exp32 = (
   Float64Array.from({ length: 32 }, (_, j) => 2 ** (j / 32)), // 2^(j/32)
 );
 
-const HELPERS = { erf, roundHalfEven, sigmoid, softplus, mod, exp32 };
+const HELPERS = { erf, roundHalfEven, sigmoid, softplus, mod, floorDiv, pow, exp32 };
 
 const UNARY: Record<UnaryOp, string> = {
   neg: "-v0",
   abs: "Math.abs(v0)",
-  sign: "Math.sign(v0)",
+  sign: "v0 > 0 ? 1 : v0 < 0 ? -1 : v0 === 0 ? 0 : v0", // NumPy: sign(±0) = +0
   square: "v0 * v0",
   sqrt: "Math.sqrt(v0)",
   rsqrt: "1 / Math.sqrt(v0)",
@@ -95,7 +121,7 @@ const UNARY: Record<UnaryOp, string> = {
   tanh: "Math.tanh(v0)",
   sigmoid: "sigmoid(v0)",
   erf: "erf(v0)",
-  relu: "v0 < 0 ? 0 : v0",
+  relu: "v0 <= 0 ? 0 : v0", // relu(−0) = +0, NaN kept
   softplus: "softplus(v0)",
   floor: "Math.floor(v0)",
   ceil: "Math.ceil(v0)",
@@ -110,11 +136,11 @@ const BINARY: Record<BinaryOp, string> = {
   sub: "v0 - v1",
   mul: "v0 * v1",
   div: "v0 / v1",
-  pow: "Math.pow(v0, v1)",
+  pow: "pow(v0, v1)",
   max: "Math.max(v0, v1)",
   min: "Math.min(v0, v1)",
   mod: "mod(v0, v1)",
-  floorDiv: "Math.floor(v0 / v1)",
+  floorDiv: "floorDiv(v0, v1)",
   eq: "v0 === v1 ? 1 : 0",
   ne: "v0 !== v1 ? 1 : 0",
   lt: "v0 < v1 ? 1 : 0",
@@ -136,6 +162,7 @@ const FLOAT32_UNARY: Partial<Record<UnaryOp, string>> = {
 };
 
 /** Integer results that a double would get wrong before the int32 store wraps them. */
+const INT_UNARY: Partial<Record<UnaryOp, string>> = { square: "Math.imul(v0, v0)" };
 const INT_BINARY: Partial<Record<BinaryOp, string>> = {
   mul: "Math.imul(v0, v1)",
   pow: "ipow(v0, v1)",
@@ -152,6 +179,8 @@ function ipow(x: number, y: number): number {
   }
   return r;
 }
+
+const isInteger = (a: TypedArray): boolean => a instanceof Int32Array || a instanceof Uint8Array;
 
 function tag(a: TypedArray): string {
   if (a instanceof Float32Array) return "f32";
@@ -200,6 +229,8 @@ export function unary(op: UnaryOp, x: TypedArray, out: TypedArray): void {
     const fast = FLOAT32_UNARY[op];
     if (fast) return loopFor(`u32:${op}`, [out, x], 1, fast)(out, [x], [x.length], [[1]]);
   }
+  const intExpr = out instanceof Int32Array && isInteger(x) ? INT_UNARY[op] : undefined;
+  if (intExpr) return loopFor(`ui:${op}`, [out, x], 1, intExpr)(out, [x], [x.length], [[1]]);
   loopFor(`u:${op}`, [out, x], 1, UNARY[op])(out, [x], [x.length], [[1]]);
 }
 

@@ -1,7 +1,11 @@
 import type { ReduceOp } from "../backend.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 
-/** Reduces the middle axis of x seen as [outer, size, inner]. Max/min propagate NaN, as NumPy's do. */
+/**
+ * Reduces the middle axis of x seen as [outer, size, inner]. Max/min propagate NaN, as NumPy's do.
+ * Sums and products accumulate in float64; an int32 product of integers wraps at every step
+ * (Math.imul), as a double would lose the low bits past 2^53 that the int32 result keeps.
+ */
 export function reduce(
   op: ReduceOp,
   x: TypedArray,
@@ -10,12 +14,22 @@ export function reduce(
   size: number,
   inner: number,
 ): void {
+  const intProduct =
+    out instanceof Int32Array && !(x instanceof Float32Array || x instanceof Float64Array);
   for (let o = 0; o < outer; o++) {
     const base = o * size * inner;
     const dst = o * inner;
     switch (op) {
       case "sum":
       case "prod": {
+        if (op === "prod" && intProduct) {
+          for (let i = 0; i < inner; i++) {
+            let acc = 1;
+            for (let s = 0; s < size; s++) acc = Math.imul(acc, x[base + s * inner + i]!);
+            out[dst + i] = acc;
+          }
+          break;
+        }
         const init = op === "sum" ? 0 : 1;
         if (inner === 1) {
           let acc = init;
@@ -78,7 +92,7 @@ export function cumsum(
   for (let o = 0; o < outer; o++) {
     const base = o * size * inner;
     for (let i = 0; i < inner; i++) {
-      let acc = 0;
+      let acc = -0; // −0 + x = x: the first prefix is x itself, −0 included (NumPy)
       for (let s = 0; s < size; s++) {
         const at = base + s * inner + i;
         acc += x[at]!;

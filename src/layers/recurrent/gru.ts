@@ -11,7 +11,7 @@ import type { Tensor } from "../../tensor/tensor.js";
 import { activationName, fromKerasConfig } from "../config.js";
 import {
   type CellArgs,
-  type FusedSequence,
+  type SequenceOp,
   GateCell,
   type PreparedSequence,
   type StepFn,
@@ -54,7 +54,7 @@ const LAYER_KEYS = [
   ...CELL_KEYS.slice(10),
 ] as const;
 
-// The activations the fused kernels implement (Keras's defaults).
+// The activations lstmSequence / gruSequence implement (Keras's defaults).
 const TANH = getActivation("tanh");
 const SIGMOID = getActivation("sigmoid");
 
@@ -149,7 +149,7 @@ export class GRUCell extends GateCell {
    * The whole sequence in one op (gruSequence) for Keras's defaults (resetAfter, tanh, sigmoid),
    * without recurrent dropout (whose masks act inside each step) — the same values as `prepare`.
    */
-  override fusedSequence(training: boolean): FusedSequence | null {
+  override sequenceOp(training: boolean): SequenceOp | null {
     if (!this.resetAfter || this.activation !== TANH || this.recurrentActivation !== SIGMOID) {
       return null;
     }

@@ -12,7 +12,7 @@ import type { Tensor } from "../../tensor/tensor.js";
 import { activationName, fromKerasConfig } from "../config.js";
 import {
   type CellArgs,
-  type FusedSequence,
+  type SequenceOp,
   GateCell,
   type PreparedSequence,
   type StepFn,
@@ -30,7 +30,7 @@ export interface LSTMCellArgs extends CellArgs {
 
 export interface LSTMArgs extends LSTMCellArgs, RNNArgs {}
 
-// The activations the fused kernels implement (Keras's defaults).
+// The activations lstmSequence / gruSequence implement (Keras's defaults).
 const TANH = getActivation("tanh");
 const SIGMOID = getActivation("sigmoid");
 
@@ -155,7 +155,7 @@ export class LSTMCell extends GateCell {
    * The whole sequence in one op (lstmSequence) for Keras's default activations, without
    * recurrent dropout (whose masks act inside each step) — the same values as `prepare`'s steps.
    */
-  override fusedSequence(training: boolean): FusedSequence | null {
+  override sequenceOp(training: boolean): SequenceOp | null {
     if (this.activation !== TANH || this.recurrentActivation !== SIGMOID) return null;
     if (training && this.recurrentDropout > 0) return null;
     if (this.dtype !== "float32" && this.dtype !== "float64") return null;

@@ -35,11 +35,12 @@ export interface PreparedSequence {
 }
 
 /**
- * A whole-sequence pass in one fused op: the batch-major sequence [batch, steps, features], the
+ * A whole-sequence pass as one op (ops/rnn.ts, which runs it fused where the backend can): the
+ * batch-major sequence [batch, steps, features], the
  * initial states, a [batch, steps] bool mask (null: every step applies; masked steps carry the
  * states) → every step's output (when asked for) and the final states.
  */
-export type FusedSequence = (
+export type SequenceOp = (
   sequence: Tensor,
   states: readonly Tensor[],
   mask: Tensor | null,
@@ -82,10 +83,10 @@ export abstract class RNNCell extends Layer {
   }
 
   /**
-   * The fused pass for this call, or null when the cell has none for its configuration; `RNN`
-   * then steps through `prepare`. Both compute the same values.
+   * The whole-sequence op for this call, or null when there is none for the cell's configuration;
+   * `RNN` then steps through `prepare`. Both compute the same values.
    */
-  fusedSequence(_training: boolean): FusedSequence | null {
+  sequenceOp(_training: boolean): SequenceOp | null {
     return null;
   }
 }

@@ -128,8 +128,8 @@ export class RNN extends Layer {
     const [batch, steps] = sequence.shape as [number, number];
     let states = this.initialStates(given, batch);
     const mask = firstMask(opts.mask);
-    const fused = this.callFused(sequence, states, mask, opts.training ?? false);
-    if (fused) return fused;
+    const whole = this.callSequenceOp(sequence, states, mask, opts.training ?? false);
+    if (whole) return whole;
     const stepMasks = timestepMasks(mask, batch, steps);
     const { inputs: stepInputs, step } = this.cell.prepare(
       transpose(sequence, [1, 0, 2]),
@@ -162,18 +162,18 @@ export class RNN extends Layer {
   }
 
   /**
-   * The cell's fused pass over the whole sequence, when it has one for this call, with the loop's
+   * The cell's whole-sequence op, when it has one for this call, with the loop's
    * mask rules: a masked sample keeps its states and repeats its previous output, which is its
    * state, except before its first valid step (zeros) and with zeroOutputForMask (zeros).
    */
-  private callFused(
+  private callSequenceOp(
     x: Tensor,
     states: Tensor[],
     mask: Tensor | null,
     training: boolean,
   ): Tensor | Tensor[] | null {
     const [batch, steps] = x.shape as [number, number];
-    const run = steps > 0 ? this.cell.fusedSequence(training) : null;
+    const run = steps > 0 ? this.cell.sequenceOp(training) : null;
     if (!run) return null;
     let keep = keepArray(mask, batch, steps);
     let sequence = x;
