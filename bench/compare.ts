@@ -3,7 +3,8 @@
  * two checkouts in alternating rounds on this machine, best round of each kept, and their ratio.
  * For changes that must not slow anything down:
  *
- *   node --import tsx bench/compare.ts --before ../base --after . [--rounds 3] [--out f.json]
+ *   node --import tsx bench/compare.ts --before ../base --after . [--rounds 3] [--only W1,W3]
+ *     [--out f.json]
  *
  * Each checkout needs its own built addon (node scripts/build-native.mjs) and node_modules. The
  * figures go to stdout as a markdown table and, with --out, as JSON.
@@ -43,12 +44,10 @@ function measure(tree: string, task: string, workload?: string): Figures {
   };
 }
 
-const jobs: [string, string?][] = [
-  ["workload", "W1"],
-  ["workload", "W2"],
-  ["workload", "W3"],
-  ["matmul"],
-];
+const only = args.only ? String(args.only).split(",") : null;
+const jobs = (
+  [["workload", "W1"], ["workload", "W2"], ["workload", "W3"], ["matmul"]] as [string, string?][]
+).filter(([task, workload]) => !only || only.includes(workload ?? task));
 const best: Record<keyof typeof trees, Figures> = { before: {}, after: {} };
 const load = { start: loadavg(), end: [0, 0, 0] };
 for (let round = 0; round < rounds; round++) {

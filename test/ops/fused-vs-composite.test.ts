@@ -47,6 +47,7 @@ const CASES: {
     shapes: [[5, 7]],
     tol: ROUNDING,
   },
+  { name: "logSoftmax", kernels: ["logSoftmax"], f: (x) => st.ops.logSoftmax(x), shapes: [[5, 7]] },
   {
     name: "biasRelu (relu)",
     kernels: ["biasRelu", "biasReluBackprop"],
