@@ -21,15 +21,20 @@ T exp_as_unary(T v) {
   }
 }
 
+// The row's max, NaN reading as the max (as the reduce kernel); a non-finite max shifts by 0.
+template <class T>
+T row_shift(const T* xr, int64_t n) {
+  T m = xr[0];
+  for (int64_t j = 1; j < n; j++) m = (xr[j] > m || std::isnan(xr[j])) ? xr[j] : m;
+  return std::isfinite(m) ? m : T(0);
+}
+
 template <class T>
 STRATA_SIMD_CLONES void softmax_rows(const T* x, T* out, int64_t rows, int64_t n) {
   for (int64_t r = 0; r < rows; r++) {
     const T* xr = x + r * n;
     T* o = out + r * n;
-    // max reads NaN as the max (as the reduce kernel); a non-finite max shifts by 0.
-    T m = xr[0];
-    for (int64_t j = 1; j < n; j++) m = (xr[j] > m || std::isnan(xr[j])) ? xr[j] : m;
-    const T shift = std::isfinite(m) ? m : T(0);
+    const T shift = row_shift(xr, n);
     double s = 0;
     for (int64_t j = 0; j < n; j++) {
       const T e = exp_as_unary<T>(xr[j] - shift);
@@ -47,9 +52,7 @@ STRATA_SIMD_CLONES void log_softmax_rows(const T* x, T* out, int64_t rows, int64
   for (int64_t r = 0; r < rows; r++) {
     const T* xr = x + r * n;
     T* o = out + r * n;
-    T m = xr[0];
-    for (int64_t j = 1; j < n; j++) m = (xr[j] > m || std::isnan(xr[j])) ? xr[j] : m;
-    const T shift = std::isfinite(m) ? m : T(0);
+    const T shift = row_shift(xr, n);
     for (int64_t j = 0; j < n; j++) o[j] = exp_as_unary<T>(xr[j] - shift);
     double s[4] = {0, 0, 0, 0};
     int64_t j = 0;

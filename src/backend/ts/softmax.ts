@@ -1,6 +1,16 @@
 import type { FloatArray } from "../../tensor/dtype.js";
 import { exp32 } from "./elementwise.js";
 
+/** The row's max (NaN winning, as the max reduction), or 0 when it is not finite. */
+function rowShift(x: FloatArray, base: number, n: number): number {
+  let m = x[base]!;
+  for (let j = 1; j < n; j++) {
+    const v = x[base + j]!;
+    if (v !== v || v > m) m = v;
+  }
+  return Number.isFinite(m) ? m : 0;
+}
+
 /**
  * Softmax over the last axis of rows [rows, n], with the op-by-op path's roundings: x − m in the
  * element type (m the row's max, NaN winning; 0 when not finite), e^x as the unary exp (exp32 for
@@ -9,12 +19,7 @@ import { exp32 } from "./elementwise.js";
 export function softmax(x: FloatArray, out: FloatArray, rows: number, n: number): void {
   const f32 = out instanceof Float32Array;
   for (let r = 0, base = 0; r < rows; r++, base += n) {
-    let m = x[base]!;
-    for (let j = 1; j < n; j++) {
-      const v = x[base + j]!;
-      if (v !== v || v > m) m = v;
-    }
-    const shift = Number.isFinite(m) ? m : 0;
+    const shift = rowShift(x, base, n);
     let s = 0;
     for (let j = 0; j < n; j++) {
       // Stored in out first: the store rounds the shifted value's exp as the unary kernel's does.
@@ -36,12 +41,7 @@ export function softmax(x: FloatArray, out: FloatArray, rows: number, n: number)
 export function logSoftmax(x: FloatArray, out: FloatArray, rows: number, n: number): void {
   const f32 = out instanceof Float32Array;
   for (let r = 0, base = 0; r < rows; r++, base += n) {
-    let m = x[base]!;
-    for (let j = 1; j < n; j++) {
-      const v = x[base + j]!;
-      if (v !== v || v > m) m = v;
-    }
-    const shift = Number.isFinite(m) ? m : 0;
+    const shift = rowShift(x, base, n);
     let s = 0;
     for (let j = 0; j < n; j++) {
       out[base + j] = x[base + j]! - shift; // the store rounds s as the subtract op's does
