@@ -22,11 +22,9 @@
  * Object arrays are unpickled with a restricted reader that only rebuilds NumPy arrays, so reading
  * them is safe (NumPy's `allow_pickle=True` is not).
  */
-import { readFile } from "node:fs/promises";
 import { endianness } from "node:os";
 import { StrataError } from "../errors.js";
 import type { TypedArray } from "../tensor/dtype.js";
-import { Tensor, fromValues } from "../tensor/tensor.js";
 import { PickledArray, unpickle } from "./pickle.js";
 import { ZipReader } from "./zip.js";
 
@@ -362,31 +360,6 @@ export function parseNpz(
   for (const key of wanted ?? []) {
     if (!out.has(key))
       fail(where, `no array named "${key}"; the archive holds: ${[...zip.names()].join(", ")}`);
-  }
-  return out;
-}
-
-/** A numeric {@link NpyArray} as a Tensor (object arrays have no tensor form). */
-export function npyToTensor(arr: NpyArray, where = "npy"): Tensor {
-  if (Array.isArray(arr.data)) {
-    fail(where, `an object ("|O") array cannot become a tensor; read it with parseNpy/parseNpz`);
-  }
-  return fromValues(arr.data, arr.shape);
-}
-
-/** `np.load` for a `.npy` file: its array as a Tensor. */
-export async function loadNpy(path: string, opts: NpyOptions = {}): Promise<Tensor> {
-  return npyToTensor(parseNpy(await readFile(path), opts, path), path);
-}
-
-/** `np.load` for a `.npz` file: every numeric member as a Tensor, keyed by name. */
-export async function loadNpz(
-  path: string,
-  opts: NpyOptions = {},
-): Promise<Record<string, Tensor>> {
-  const out: Record<string, Tensor> = {};
-  for (const [key, arr] of parseNpz(await readFile(path), opts, path)) {
-    out[key] = npyToTensor(arr, `${path}/${key}.npy`);
   }
   return out;
 }

@@ -18,7 +18,6 @@ import { readFile } from "node:fs/promises";
 import { endianness } from "node:os";
 import { StrataError, fmtShape } from "../errors.js";
 import { type DType, DTYPES, type TypedArray, allocate } from "../tensor/dtype.js";
-import { type Tensor, fromValues } from "../tensor/tensor.js";
 import { writeFileAtomic } from "./atomic-write.js";
 
 export const WEIGHTS_FORMAT = "strata.weights";
@@ -181,11 +180,6 @@ export function entryOf(v: {
   readonly value: { dataSync(): TypedArray };
 }): WeightEntry {
   return { name: v.name, shape: v.shape, dtype: v.dtype, data: v.value.dataSync() };
-}
-
-/** An entry's values as a tensor. */
-export function tensorOf(e: WeightEntry): Tensor {
-  return fromValues(e.data, [...e.shape]);
 }
 
 /**

@@ -5,14 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { StrataError } from "../../src/errors.js";
-import {
-  loadNpy,
-  loadNpz,
-  npyToTensor,
-  parseNpy,
-  parseNpz,
-  readNpyHeader,
-} from "../../src/io/npy.js";
+import { loadNpy, loadNpz, npyToTensor } from "../../src/data/npy.js";
+import { parseNpy, parseNpz, readNpyHeader } from "../../src/io/npy.js";
 
 const DIR = new URL("../fixtures/io/", import.meta.url);
 const bytes = (name: string): Uint8Array => readFileSync(new URL(name, DIR));

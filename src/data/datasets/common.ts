@@ -5,7 +5,7 @@
  */
 import { StrataError, ValueError } from "../../errors.js";
 import type { NpyArray } from "../../io/npy.js";
-import { npyToTensor } from "../../io/npy.js";
+import { npyToTensor } from "../npy.js";
 import { type Tensor, fromValues } from "../../tensor/tensor.js";
 import { RandomState } from "./random-state.js";
 

@@ -8,9 +8,10 @@ import {
   entryOf,
   parseWeightsFile,
   saveWeightsFile,
-  tensorOf,
+  type WeightEntry,
 } from "../../io/weights-json.js";
 import type { Model } from "../model.js";
+import { type Tensor, fromValues } from "../../tensor/tensor.js";
 
 /** `.weights.h5` paths get Keras 3's layout; any other path gets the interim JSON. */
 export async function saveModelWeights(model: Model, path: string): Promise<void> {
@@ -41,4 +42,9 @@ export async function loadModelWeights(model: Model, path: string): Promise<void
     const store = Object.fromEntries(file.optimizer.map((e, i) => [String(i), tensorOf(e)]));
     opt.loadOwnVariables(store);
   }
+}
+
+/** An entry's values as a tensor. */
+function tensorOf(e: WeightEntry): Tensor {
+  return fromValues(e.data, [...e.shape]);
 }
