@@ -427,5 +427,34 @@ describe("fit, evaluate and predict on a Dataset", () => {
       verbose: 0,
     })) as st.Tensor;
     assert.deepEqual(pred.shape, [n, 1]);
+    assert.deepEqual(
+      Array.from(pred.dataSync()),
+      Array.from(((await model.predict(x, { verbose: 0 })) as st.Tensor).dataSync()),
+    );
+  });
+
+  it("takes [x, y, sampleWeight] batches as Keras does", async () => {
+    st.random.setSeed(3);
+    const x = st.random.normal([8, 2], { seed: 4 });
+    const y = st.random.normal([8, 1], { seed: 5 });
+    const model = new Sequential([new layers.Dense(1, { inputShape: [2] })]);
+    model.compile({ optimizer: "sgd", loss: "mse" });
+    const w = st.tensor([1, 1, 1, 1, 0, 0, 0, 0]);
+    const weighted = await model.evaluate(Dataset.fromTensorSlices([x, y, w]).batch(4), {
+      verbose: 0,
+    });
+    const firstHalf = await model.evaluate(Dataset.fromTensorSlices([x, y]).take(4).batch(4), {
+      verbose: 0,
+    });
+    assert.ok(
+      Math.abs(weighted.loss! - firstHalf.loss! / 2) < 1e-5,
+      `${weighted.loss} ${firstHalf.loss}`,
+    );
+  });
+
+  it("exports tf.data's constants", () => {
+    assert.equal(INFINITE_CARDINALITY, -1);
+    assert.equal(UNKNOWN_CARDINALITY, -2);
+    assert.equal(AUTOTUNE, -1);
   });
 });
