@@ -42,3 +42,4 @@ export * as models from "./models/index.js";
 export * as datasets from "./data/datasets/index.js";
 export * as utils from "./data/utils.js";
 export { StrataError, ShapeError, DTypeError, ValueError } from "./errors.js";
+export * as data from "./data/dataset/index.js";

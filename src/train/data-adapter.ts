@@ -20,6 +20,22 @@ export interface Batch {
 /** A dataset: an (async) iterable of [x, y] or [x, y, sampleWeight] batches. */
 export type BatchSource = AsyncIterable<unknown> | Iterable<unknown>;
 
+/**
+ * What train/ knows of a `st.data.Dataset` without importing data/: a dataset may say how many
+ * batches a pass yields (tf.data's cardinality; negative when infinite or unknown).
+ */
+export interface SizedSource {
+  cardinality(): number;
+}
+
+/** Batches in one pass over a dataset, when it knows them; null otherwise. */
+export function datasetSteps(source: BatchSource): number | null {
+  const sized = source as Partial<SizedSource>;
+  if (typeof sized.cardinality !== "function") return null;
+  const n = sized.cardinality();
+  return Number.isInteger(n) && n >= 0 ? n : null;
+}
+
 export function isTensorValue(v: unknown): boolean {
   return v instanceof Tensor || v instanceof Variable || ArrayBuffer.isView(v);
 }

@@ -11,7 +11,7 @@ import {
 } from "./callbacks/callback.js";
 import { ProgbarLogger } from "./callbacks/progbar.js";
 import type { Batch, BatchSource, DataStructure } from "./data-adapter.js";
-import { isBatchSource, isTensorValue, toTensorList } from "./data-adapter.js";
+import { datasetSteps, isBatchSource, isTensorValue, toTensorList } from "./data-adapter.js";
 import { weighByClass } from "./class-weight.js";
 import { EpochBatches, type Source, batchesOf, toSource } from "./sources.js";
 import {
@@ -86,8 +86,7 @@ export async function fit(
   }
   const classWeight = opts.classWeight ?? null;
 
-  const steps =
-    opts.stepsPerEpoch ?? (train.kind === "arrays" ? train.data.steps(batchSize) : null);
+  const steps = stepsOf(train, batchSize, opts.stepsPerEpoch);
   const history = new History();
   // Keras appends History and the progress bar after the user's callbacks, so they see what those
   // add to the logs (ReduceLROnPlateau's learning_rate).
@@ -149,10 +148,13 @@ function withProgbar(given: readonly Callback[] = [], verbose: number): Callback
   return new CallbackList([...given, ...(add ? [new ProgbarLogger()] : [])]);
 }
 
-/** Batches in a run over `src`: known for arrays, unknown (null) for a dataset without `steps`. */
+/**
+ * Batches in a run over `src`: `steps` when given, else known for arrays and for a dataset that
+ * knows its cardinality, unknown (null) otherwise.
+ */
 function stepsOf(src: Source, batchSize: number, steps: number | undefined): number | null {
   if (steps !== undefined) return steps;
-  return src.kind === "arrays" ? src.data.steps(batchSize) : null;
+  return src.kind === "arrays" ? src.data.steps(batchSize) : datasetSteps(src.source);
 }
 
 async function runTest(

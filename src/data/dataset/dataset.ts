@@ -1,0 +1,254 @@
+/**
+ * `st.data.Dataset`: a lazy, streaming pipeline as tf.data's. A Dataset is a recipe for passes:
+ * nothing is read until it is iterated (`for await`), and every iteration is a new pass (a new
+ * shuffle order, a new generator), except what `cache()` keeps.
+ */
+import { availableParallelism } from "node:os";
+import { ValueError } from "../../errors.js";
+import type { TypedArray } from "../../tensor/dtype.js";
+import { Tensor } from "../../tensor/tensor.js";
+import { batchPass, unbatchPass } from "./batching.js";
+import { cachePass, prefetchPass } from "./buffering.js";
+import {
+  UNKNOWN_CARDINALITY,
+  batchCardinality,
+  concatenateCardinality,
+  repeatCardinality,
+  skipCardinality,
+  takeCardinality,
+  zipCardinality,
+} from "./cardinality.js";
+import { filterPass, mapPass } from "./map.js";
+import { checkInt, checkKeys } from "./options.js";
+import {
+  concatenatePass,
+  enumeratePass,
+  repeatPass,
+  skipPass,
+  takePass,
+  zipPass,
+} from "./passes.js";
+import { shufflePass } from "./shuffle.js";
+import { type Pass, generatorSource, rangeSource, sliceSource } from "./sources.js";
+import type { Element } from "./structure.js";
+
+/** tf.data.AUTOTUNE: let the pipeline pick the parallelism or the buffer size. */
+export const AUTOTUNE = -1;
+/** What AUTOTUNE gives prefetch: a few elements ahead keeps the consumer fed. */
+const AUTOTUNE_PREFETCH = 4;
+
+type Numbers = number | boolean | readonly Numbers[];
+/** What fromTensorSlices takes: tensors or number arrays, alone or nested in arrays and objects. */
+export type SliceInput =
+  Tensor | TypedArray | Numbers | readonly SliceInput[] | { readonly [name: string]: SliceInput };
+/** The element type of `fromTensorSlices(x)`: x's structure with a tensor per component. */
+export type Sliced<X> = X extends Tensor | TypedArray | Numbers
+  ? Tensor
+  : X extends readonly unknown[]
+    ? { -readonly [K in keyof X]: Sliced<X[K]> }
+    : X extends object
+      ? { -readonly [K in keyof X]: Sliced<X[K]> }
+      : Element;
+
+type ElementOf<D> = D extends Dataset<infer T> ? T : never;
+
+export interface BatchOptions {
+  dropRemainder?: boolean;
+}
+export interface ShuffleOptions {
+  seed?: number;
+  reshuffleEachIteration?: boolean;
+}
+export interface MapOptions {
+  numParallelCalls?: number;
+}
+
+export class Dataset<T = Element> implements AsyncIterable<T> {
+  private constructor(
+    private readonly pass: Pass<T>,
+    private readonly size: number,
+  ) {}
+
+  /** Slices every component along its first axis; all must share that dimension. */
+  static fromTensorSlices<const X extends SliceInput>(x: X): Dataset<Sliced<X>> {
+    const { pass, size } = sliceSource(x);
+    return new Dataset(pass as Pass<Sliced<X>>, size);
+  }
+
+  /** A (sync or async) generator function, called afresh for every pass. */
+  static fromGenerator<T = Element>(
+    fn: () => Iterable<unknown> | AsyncIterable<unknown>,
+  ): Dataset<T> {
+    if (typeof fn !== "function") {
+      throw new ValueError(
+        `Dataset.fromGenerator: expected a generator function; received ${typeof fn}`,
+      );
+    }
+    return new Dataset(generatorSource(fn) as Pass<T>, UNKNOWN_CARDINALITY);
+  }
+
+  /** `range(stop)` or `range(start, stop, step = 1)`: int32 scalars, as Python's range. */
+  static range(stop: number): Dataset<Tensor>;
+  static range(start: number, stop: number, step?: number): Dataset<Tensor>;
+  static range(a: number, b?: number, step = 1): Dataset<Tensor> {
+    const [start, stop] = b === undefined ? [0, a] : [a, b];
+    for (const [name, v] of [
+      ["start", start],
+      ["stop", stop],
+      ["step", step],
+    ] as const) {
+      if (!Number.isInteger(v))
+        throw new ValueError(`Dataset.range: ${name} must be an integer; received ${name}=${v}`);
+    }
+    if (step === 0) throw new ValueError("Dataset.range: step must not be 0; received step=0");
+    const { pass, size } = rangeSource(start, stop, step);
+    return new Dataset(pass, size);
+  }
+
+  /** Elements of every dataset side by side (an array or a name-keyed object of datasets). */
+  static zip<const D extends readonly Dataset<unknown>[]>(
+    datasets: D,
+  ): Dataset<{ -readonly [K in keyof D]: ElementOf<D[K]> }>;
+  static zip<D extends Record<string, Dataset<unknown>>>(
+    datasets: D,
+  ): Dataset<{ [K in keyof D]: ElementOf<D[K]> }>;
+  static zip(
+    datasets: readonly Dataset<unknown>[] | Record<string, Dataset<unknown>>,
+  ): Dataset<unknown> {
+    const list = Array.isArray(datasets) ? datasets : Object.values(datasets);
+    if (list.length === 0 || !list.every((d) => d instanceof Dataset)) {
+      throw new ValueError(
+        "Dataset.zip: expected a non-empty array or object of Datasets; received " +
+          (list.length === 0 ? "none" : "something that is not a Dataset"),
+      );
+    }
+    const zipped = zipPass(list.map((d) => d.pass));
+    const keys = Array.isArray(datasets) ? null : Object.keys(datasets);
+    const pass: Pass<unknown> =
+      keys === null
+        ? zipped
+        : async function* () {
+            for await (const row of zipped())
+              yield Object.fromEntries(keys.map((k, i) => [k, row[i]]));
+          };
+    return new Dataset(pass, zipCardinality(list.map((d) => d.size)));
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return this.pass()[Symbol.asyncIterator]();
+  }
+
+  /** Elements in a pass; INFINITE_CARDINALITY or UNKNOWN_CARDINALITY when not known. */
+  cardinality(): number {
+    return this.size;
+  }
+
+  /** Stacks `batchSize` consecutive elements along a new first axis, component by component. */
+  batch(batchSize: number, opts: BatchOptions = {}): Dataset<T> {
+    checkKeys("Dataset.batch", opts, ["dropRemainder"]);
+    checkInt("Dataset.batch", "batchSize", batchSize, 1);
+    const drop = opts.dropRemainder ?? false;
+    return new Dataset(
+      batchPass(this.pass, batchSize, drop),
+      batchCardinality(this.size, batchSize, drop),
+    );
+  }
+
+  /** Splits each element into its rows along the first axis. */
+  unbatch(): Dataset<T> {
+    return new Dataset(unbatchPass(this.pass), UNKNOWN_CARDINALITY);
+  }
+
+  /** tf.data's buffered shuffle; a new order each pass unless `reshuffleEachIteration` is false. */
+  shuffle(bufferSize: number, opts: ShuffleOptions = {}): Dataset<T> {
+    checkKeys("Dataset.shuffle", opts, ["seed", "reshuffleEachIteration"]);
+    checkInt("Dataset.shuffle", "bufferSize", bufferSize, 1);
+    if (opts.seed !== undefined && !Number.isInteger(opts.seed))
+      throw new ValueError(`Dataset.shuffle: seed must be an integer; received seed=${opts.seed}`);
+    const reshuffle = opts.reshuffleEachIteration ?? true;
+    return new Dataset(shufflePass(this.pass, bufferSize, opts.seed, reshuffle), this.size);
+  }
+
+  /**
+   * Applies `fn` (sync or async) to every element. With `numParallelCalls` > 1 or AUTOTUNE,
+   * several async calls run at once; elements keep their order.
+   */
+  map<U>(fn: (x: T) => U | Promise<U>, opts: MapOptions = {}): Dataset<U> {
+    checkKeys("Dataset.map", opts, ["numParallelCalls"]);
+    if (typeof fn !== "function")
+      throw new ValueError(`Dataset.map: expected a function; received ${typeof fn}`);
+    let parallel = opts.numParallelCalls ?? 1;
+    if (parallel === AUTOTUNE) parallel = availableParallelism();
+    else checkInt("Dataset.map", "numParallelCalls", parallel, 1);
+    return new Dataset(mapPass(this.pass, fn, parallel), this.size);
+  }
+
+  /** Keeps the elements for which `predicate` returns true (or a true scalar tensor). */
+  filter(predicate: (x: T) => unknown | Promise<unknown>): Dataset<T> {
+    if (typeof predicate !== "function")
+      throw new ValueError(`Dataset.filter: expected a function; received ${typeof predicate}`);
+    return new Dataset(filterPass(this.pass, predicate), UNKNOWN_CARDINALITY);
+  }
+
+  /** Repeats the dataset `count` times; forever without a count (or with -1, as tf.data). */
+  repeat(count?: number | null): Dataset<T> {
+    const times = count === undefined || count === null || count === -1 ? null : count;
+    if (times !== null) checkInt("Dataset.repeat", "count", times, 0);
+    return new Dataset(repeatPass(this.pass, times), repeatCardinality(this.size, times));
+  }
+
+  /** The first `count` elements. */
+  take(count: number): Dataset<T> {
+    checkInt("Dataset.take", "count", count, 0);
+    return new Dataset(takePass(this.pass, count), takeCardinality(this.size, count));
+  }
+
+  /** Everything after the first `count` elements. */
+  skip(count: number): Dataset<T> {
+    checkInt("Dataset.skip", "count", count, 0);
+    return new Dataset(skipPass(this.pass, count), skipCardinality(this.size, count));
+  }
+
+  /** This dataset's elements beside the others': `a.zip(b)` yields `[a_i, b_i]`. */
+  zip<const D extends readonly Dataset<unknown>[]>(
+    ...others: D
+  ): Dataset<[T, ...{ -readonly [K in keyof D]: ElementOf<D[K]> }]> {
+    return Dataset.zip([this, ...others]) as unknown as Dataset<
+      [T, ...{ -readonly [K in keyof D]: ElementOf<D[K]> }]
+    >;
+  }
+
+  /** This dataset's elements, then `other`'s. */
+  concatenate<U>(other: Dataset<U>): Dataset<T | U> {
+    if (!(other instanceof Dataset))
+      throw new ValueError(`Dataset.concatenate: expected a Dataset; received ${typeof other}`);
+    return new Dataset(
+      concatenatePass(this.pass, other.pass),
+      concatenateCardinality(this.size, other.size),
+    );
+  }
+
+  /** `[index, element]` pairs, the index an int32 scalar counting from `start`. */
+  enumerate(start = 0): Dataset<[Tensor, T]> {
+    if (!Number.isInteger(start))
+      throw new ValueError(`Dataset.enumerate: start must be an integer; received start=${start}`);
+    return new Dataset(enumeratePass(this.pass, start), this.size);
+  }
+
+  /** Keeps the first complete pass in memory and replays it. (A file cache is not supported yet.) */
+  cache(filename = ""): Dataset<T> {
+    if (filename !== "") {
+      throw new ValueError(
+        `Dataset.cache: only the in-memory cache is supported; received filename=${JSON.stringify(filename)}`,
+      );
+    }
+    return new Dataset(cachePass(this.pass), this.size);
+  }
+
+  /** Produces up to `bufferSize` elements ahead of the consumer (AUTOTUNE: a few). */
+  prefetch(bufferSize: number): Dataset<T> {
+    const n = bufferSize === AUTOTUNE ? AUTOTUNE_PREFETCH : bufferSize;
+    checkInt("Dataset.prefetch", "bufferSize", n, 0);
+    return n === 0 ? this : new Dataset(prefetchPass(this.pass, n), this.size);
+  }
+}

@@ -1,0 +1,70 @@
+/** Where a Dataset's elements start: slices of tensors, a range of integers, a generator. */
+import { ValueError } from "../../errors.js";
+import { take } from "../../ops/gather.js";
+import { tensor } from "../../tensor/creation.js";
+import type { Tensor } from "../../tensor/tensor.js";
+import { type Element, flatten, leafTensor, toElement, unflatten } from "./structure.js";
+
+/** One pass over a dataset: every call starts a new one. */
+export type Pass<T> = () => AsyncIterable<T>;
+
+/**
+ * The leaves of `x` as tensors and a rebuild of one slice. An array counts as a tensor's values
+ * when it holds only (nested) numbers, and as a tuple of components otherwise.
+ */
+export function sliceSource(x: unknown): { pass: Pass<Element>; size: number } {
+  const where = "Dataset.fromTensorSlices";
+  const leaves = flatten(x).map((l) => leafTensor(l, where));
+  if (leaves.length === 0) throw new ValueError(`${where}: received no tensors`);
+  const scalar = leaves.find((t) => t.rank === 0);
+  const size = leaves[0]!.shape[0];
+  if (scalar || leaves.some((t) => t.shape[0] !== size)) {
+    throw new ValueError(
+      `${where}: every component must have the same size on its first axis; received shapes ` +
+        leaves.map((t) => `[${t.shape.join(",")}]`).join(", "),
+    );
+  }
+  const n = size!;
+  async function* pass(): AsyncGenerator<Element> {
+    for (let i = 0; i < n; i++) {
+      const idx = tensor(new Int32Array([i]), []);
+      yield unflatten(
+        x,
+        leaves.map((t) => take(t, idx, 0)),
+      ) as Element;
+    }
+  }
+  return { pass, size: n };
+}
+
+/** Python's range(start, stop, step): int32 scalars. */
+export function rangeSource(
+  start: number,
+  stop: number,
+  step: number,
+): { pass: Pass<Tensor>; size: number } {
+  const size = Math.max(0, Math.ceil((stop - start) / step));
+  async function* pass(): AsyncGenerator<Tensor> {
+    for (let i = 0; i < size; i++) yield tensor(new Int32Array([start + i * step]), []);
+  }
+  return { pass, size };
+}
+
+/** A fresh generator per pass; numbers and number arrays it yields become tensors. */
+export function generatorSource(
+  fn: () => Iterable<unknown> | AsyncIterable<unknown>,
+): Pass<Element> {
+  return async function* pass(): AsyncGenerator<Element> {
+    const it = fn();
+    if (
+      it === null ||
+      typeof it !== "object" ||
+      !(Symbol.asyncIterator in it || Symbol.iterator in it)
+    ) {
+      throw new ValueError(
+        `Dataset.fromGenerator: the function must return a generator (or any iterable); received ${typeof it}`,
+      );
+    }
+    for await (const v of it as AsyncIterable<unknown>) yield toElement(v, "Dataset.fromGenerator");
+  };
+}
