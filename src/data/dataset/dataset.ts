@@ -75,16 +75,30 @@ export class Dataset<T = Element> implements AsyncIterable<T> {
     return new Dataset(pass as Pass<Sliced<X>>, size);
   }
 
-  /** A (sync or async) generator function, called afresh for every pass. */
+  /**
+   * Elements from a (sync or async) generator function, called afresh for every pass, or from any
+   * (async) iterable object, iterated afresh for every pass. An iterable that cannot restart (a
+   * generator object, already called) yields one pass only: later passes are empty, so `fit`
+   * over several epochs warns that the input ran out of data and stops, as Keras does for a
+   * one-shot generator. Pass the generator function to get every epoch.
+   */
   static fromGenerator<T = Element>(
-    fn: () => Iterable<unknown> | AsyncIterable<unknown>,
+    source:
+      | (() => Iterable<unknown> | AsyncIterable<unknown>)
+      | Iterable<unknown>
+      | AsyncIterable<unknown>,
   ): Dataset<T> {
-    if (typeof fn !== "function") {
+    const ok =
+      typeof source === "function" ||
+      (typeof source === "object" &&
+        source !== null &&
+        (Symbol.asyncIterator in source || Symbol.iterator in source));
+    if (!ok) {
       throw new ValueError(
-        `Dataset.fromGenerator: expected a generator function; received ${typeof fn}`,
+        `Dataset.fromGenerator: expected a generator function or an (async) iterable; received ${source === null ? "null" : typeof source}`,
       );
     }
-    return new Dataset(generatorSource(fn) as Pass<T>, UNKNOWN_CARDINALITY);
+    return new Dataset(generatorSource(source) as Pass<T>, UNKNOWN_CARDINALITY);
   }
 
   /** `range(stop)` or `range(start, stop, step = 1)`: int32 scalars, as Python's range. */

@@ -50,21 +50,30 @@ export function rangeSource(
   return { pass, size };
 }
 
-/** A fresh generator per pass; numbers and number arrays it yields become tensors. */
-export function generatorSource(
-  fn: () => Iterable<unknown> | AsyncIterable<unknown>,
-): Pass<Element> {
+type Iterables = Iterable<unknown> | AsyncIterable<unknown>;
+
+function isIterable(x: unknown): x is Iterables {
+  return (
+    x !== null &&
+    (typeof x === "object" || typeof x === "function") &&
+    (Symbol.asyncIterator in x || Symbol.iterator in x)
+  );
+}
+
+/**
+ * A fresh iteration per pass; numbers and number arrays it yields become tensors. `source` is a
+ * generator function (called each pass) or an iterable object (iterated afresh each pass: an
+ * array or any restartable iterable gives every pass; a generator object is used up after one).
+ */
+export function generatorSource(source: (() => Iterables) | Iterables): Pass<Element> {
+  const where = "Dataset.fromGenerator";
   return async function* pass(): AsyncGenerator<Element> {
-    const it = fn();
-    if (
-      it === null ||
-      typeof it !== "object" ||
-      !(Symbol.asyncIterator in it || Symbol.iterator in it)
-    ) {
+    const it = typeof source === "function" && !isIterable(source) ? source() : source;
+    if (!isIterable(it)) {
       throw new ValueError(
-        `Dataset.fromGenerator: the function must return a generator (or any iterable); received ${typeof it}`,
+        `${where}: the function must return a generator (or any iterable); received ${typeof it}`,
       );
     }
-    for await (const v of it as AsyncIterable<unknown>) yield toElement(v, "Dataset.fromGenerator");
+    for await (const v of it as AsyncIterable<unknown>) yield toElement(v, where);
   };
 }
