@@ -7,7 +7,7 @@ import { availableParallelism } from "node:os";
 import { ValueError } from "../../errors.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 import { Tensor } from "../../tensor/tensor.js";
-import { batchPass, unbatchPass } from "./batching.js";
+import { type PaddedShape, batchPass, paddedBatchPass, unbatchPass } from "./batching.js";
 import { cachePass, prefetchPass } from "./buffering.js";
 import {
   UNKNOWN_CARDINALITY,
@@ -53,6 +53,19 @@ export type Sliced<X> = X extends Tensor | TypedArray | Numbers
 type ElementOf<D> = D extends Dataset<infer T> ? T : never;
 
 export interface BatchOptions {
+  dropRemainder?: boolean;
+}
+/** A per-component option: one value for a tensor element, or the element's structure of them. */
+export type PerComponent<V> =
+  V | readonly PerComponent<V>[] | { readonly [name: string]: PerComponent<V> };
+export interface PaddedBatchOptions {
+  /** Per component; null or -1 on an axis pads to the batch's longest (the default everywhere). */
+  paddedShapes?:
+    | PaddedShape
+    | readonly PerComponent<PaddedShape>[]
+    | { readonly [name: string]: PerComponent<PaddedShape> };
+  /** One number for every component, or one per component; 0 by default. */
+  paddingValues?: PerComponent<number>;
   dropRemainder?: boolean;
 }
 export interface ShuffleOptions {
@@ -164,6 +177,21 @@ export class Dataset<T = Element> implements AsyncIterable<T> {
     const drop = opts.dropRemainder ?? false;
     return new Dataset(
       batchPass(this.pass, batchSize, drop),
+      batchCardinality(this.size, batchSize, drop),
+    );
+  }
+
+  /**
+   * tf.data's padded_batch: batches elements whose components differ in size, padding each at
+   * the end of its axes to `paddedShapes` (null or -1: to the batch's longest; by default every
+   * axis) with `paddingValues` (0 by default).
+   */
+  paddedBatch(batchSize: number, opts: PaddedBatchOptions = {}): Dataset<T> {
+    checkKeys("Dataset.paddedBatch", opts, ["paddedShapes", "paddingValues", "dropRemainder"]);
+    checkInt("Dataset.paddedBatch", "batchSize", batchSize, 1);
+    const drop = opts.dropRemainder ?? false;
+    return new Dataset(
+      paddedBatchPass(this.pass, batchSize, drop, opts.paddedShapes, opts.paddingValues),
       batchCardinality(this.size, batchSize, drop),
     );
   }

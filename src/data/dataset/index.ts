@@ -4,6 +4,7 @@ export {
   AUTOTUNE,
   type BatchOptions,
   type MapOptions,
+  type PaddedBatchOptions,
   type ShuffleOptions,
 } from "./dataset.js";
 export { INFINITE_CARDINALITY, UNKNOWN_CARDINALITY } from "./cardinality.js";
