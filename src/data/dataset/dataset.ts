@@ -18,6 +18,7 @@ import {
   takeCardinality,
   zipCardinality,
 } from "./cardinality.js";
+import { fileCachePass } from "./file-cache.js";
 import { filterPass, mapPass } from "./map.js";
 import { checkInt, checkKeys } from "./options.js";
 import {
@@ -277,14 +278,16 @@ export class Dataset<T = Element> implements AsyncIterable<T> {
     return new Dataset(enumeratePass(this.pass, start), this.size);
   }
 
-  /** Keeps the first complete pass in memory and replays it. (A file cache is not supported yet.) */
+  /**
+   * Keeps the first complete pass and replays it: in memory, or with a `filename` in that file
+   * (written atomically when a pass completes; a later pass, or another Dataset cached to the
+   * same file, reads it and never runs the upstream pipeline). A pass left early keeps nothing.
+   */
   cache(filename = ""): Dataset<T> {
-    if (filename !== "") {
-      throw new ValueError(
-        `Dataset.cache: only the in-memory cache is supported; received filename=${JSON.stringify(filename)}`,
-      );
-    }
-    return new Dataset(cachePass(this.pass), this.size);
+    if (typeof filename !== "string")
+      throw new ValueError(`Dataset.cache: filename must be a string; received ${typeof filename}`);
+    const pass = filename === "" ? cachePass(this.pass) : fileCachePass(this.pass, filename);
+    return new Dataset(pass, this.size);
   }
 
   /** Produces up to `bufferSize` elements ahead of the consumer (AUTOTUNE: a few). */
