@@ -5,7 +5,7 @@ import { DTypeError } from "../errors.js";
 import { tensor } from "../tensor/creation.js";
 import { type DType, type TypedArray, isFloat, weakScalarType } from "../tensor/dtype.js";
 import type { Shape } from "../tensor/shape.js";
-import { type NestedArray, Tensor, allocateTensor } from "../tensor/tensor.js";
+import { type NestedArray, Tensor, allocateTensor, copyTensor } from "../tensor/tensor.js";
 
 /** Anything an op accepts as a tensor argument. */
 export type TensorLike = Tensor | Variable | NestedArray | TypedArray;
@@ -59,10 +59,7 @@ export function unfilled(shape: Shape, dtype: DType): Tensor {
 
 /** Non-differentiable dtype conversion used by the ops themselves. */
 export function castTo(x: Tensor, dtype: DType): Tensor {
-  if (x.dtype === dtype) return x;
-  const out = empty(x.shape, dtype);
-  kernels().cast(x.storage, out.storage);
-  return out;
+  return x.dtype === dtype ? x : copyTensor(x, dtype);
 }
 
 export function requireFloat(x: Tensor, op: string, arg = "x"): void {

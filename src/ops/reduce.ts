@@ -3,7 +3,7 @@ import { noGrad, record } from "../autodiff/tape.js";
 import { ValueError, fmtShape } from "../errors.js";
 import { isFloat } from "../tensor/dtype.js";
 import { normalizeAxes, normalizeAxis } from "../tensor/shape.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { type Tensor, copyTensor } from "../tensor/tensor.js";
 import { type TensorLike, asTensor, castTo, empty, kernels } from "./core.js";
 import {
   add,
@@ -38,9 +38,7 @@ function reduceAxes(op: ReduceOp, x: Tensor, axes: readonly number[], name: stri
     op === "sum" || op === "prod" ? (x.dtype === "bool" ? "int32" : x.dtype) : x.dtype;
   if (axes.length === 0) {
     // Reducing over no axis still yields a new tensor (NumPy copies), never the input itself.
-    const out = empty(x.shape, outDtype);
-    kernels().cast(x.storage, out.storage);
-    return out;
+    return copyTensor(x, outDtype);
   }
   let cur: Tensor = x;
   for (let r = axes.length - 1; r >= 0;) {
