@@ -2,7 +2,7 @@
 import "./ops/methods.js";
 
 export { Tensor, type NestedArray } from "./tensor/tensor.js";
-export type { DType, TypedArray } from "./tensor/dtype.js";
+export type { DType, DTypeName, TypedArray } from "./tensor/dtype.js";
 export {
   tensor,
   zeros,

@@ -1,6 +1,6 @@
 import { ShapeError, fmtShape } from "../errors.js";
 import type { Storage } from "../backend/backend.js";
-import { type DType, type TypedArray, checkDType } from "../tensor/dtype.js";
+import { type NumericDType, type TypedArray, checkNumericDType } from "../tensor/dtype.js";
 import { tensor } from "../tensor/creation.js";
 import { type NestedArray, Tensor, copyTensor } from "../tensor/tensor.js";
 
@@ -22,10 +22,10 @@ export class Variable {
 
   constructor(
     initial: Tensor | NestedArray | TypedArray,
-    opts: { trainable?: boolean; name?: string; dtype?: DType } = {},
+    opts: { trainable?: boolean; name?: string; dtype?: NumericDType } = {},
   ) {
     const t = initial instanceof Tensor ? initial : tensor(initial as NestedArray);
-    this.current = opts.dtype ? convert(t, checkDType(opts.dtype, "Variable")) : t;
+    this.current = opts.dtype ? convert(t, checkNumericDType(opts.dtype, "Variable")) : t;
     this.trainable = opts.trainable ?? true;
     this.name = opts.name ?? `variable_${counter++}`;
   }
@@ -51,8 +51,8 @@ export class Variable {
     return this.current.shape;
   }
 
-  get dtype(): DType {
-    return this.current.dtype;
+  get dtype(): NumericDType {
+    return this.current.dtype as NumericDType;
   }
 
   /** Replaces the value; the shape must stay the same, the dtype is converted to the Variable's. */
@@ -72,6 +72,6 @@ export class Variable {
   }
 }
 
-function convert(t: Tensor, dtype: DType): Tensor {
+function convert(t: Tensor, dtype: NumericDType): Tensor {
   return t.dtype === dtype ? t : copyTensor(t, dtype);
 }

@@ -1,4 +1,4 @@
-import type { DType, FloatArray, TypedArray } from "../tensor/dtype.js";
+import type { FloatArray, NumericDType, TypedArray } from "../tensor/dtype.js";
 import type { CoreName, FusedName, KernelFunctions } from "./kernel-table.js";
 
 export type {
@@ -66,7 +66,7 @@ export interface Backend<K extends StorageKinds = HostArrays> {
   readonly hostMemory: boolean;
   readonly kernels: Kernels<K>;
   /** Storage for `size` values of `dtype`: zero-filled, or with arbitrary contents when !zeroed. */
-  allocate(dtype: DType, size: number, zeroed: boolean): K["any"];
+  allocate(dtype: NumericDType, size: number, zeroed: boolean): K["any"];
   /** Storage holding `values`, which the backend may keep: the caller gives them up. */
   fromHost(values: TypedArray): K["any"];
   /** The values, as a typed array the caller must not modify (it may be the storage itself). */

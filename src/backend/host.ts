@@ -1,7 +1,7 @@
 import {
   type ArrayFor,
   BYTES_PER_ELEMENT,
-  type DType,
+  type NumericDType,
   type TypedArray,
   allocate,
 } from "../tensor/dtype.js";
@@ -33,8 +33,8 @@ const NodeBuffer = (globalThis as { Buffer?: { allocUnsafeSlow(n: number): Uint8
  * (elementwise, matmul). Zero-filling a large result costs one more pass over its memory; below
  * 4 KiB, or outside Node, it is zero-filled anyway.
  */
-export function allocateUnfilled<D extends DType>(dtype: D, size: number): ArrayFor[D];
-export function allocateUnfilled(dtype: DType, size: number): TypedArray {
+export function allocateUnfilled<D extends NumericDType>(dtype: D, size: number): ArrayFor[D];
+export function allocateUnfilled(dtype: NumericDType, size: number): TypedArray {
   if (poisonUnfilled) return allocate(dtype, size).fill(POISON[dtype]);
   const bytes = size * BYTES_PER_ELEMENT[dtype];
   if (bytes < 4096 || NodeBuffer === undefined) return allocate(dtype, size);
@@ -46,6 +46,8 @@ export function allocateUnfilled(dtype: DType, size: number): TypedArray {
       return new Float64Array(buffer, 0, size);
     case "int32":
       return new Int32Array(buffer, 0, size);
+    case "uint8":
+      return new Uint8ClampedArray(buffer, 0, size);
     case "bool":
       return new Uint8Array(buffer, 0, size);
   }
@@ -53,10 +55,16 @@ export function allocateUnfilled(dtype: DType, size: number): TypedArray {
 
 /*
  * A debugging aid for kernel authors: with STRATA_POISON_UNFILLED=1 (or setPoisonUnfilled(true)),
- * every unfilled output starts as NaN (floats), -2^31 (int32) or 0xAB (bool), so an element a
+ * every unfilled output starts as NaN (floats), -2^31 (int32) or 0xAB (uint8, bool), so an element a
  * kernel forgets to write shows up in the results instead of passing as a lucky zero.
  */
-const POISON: Record<DType, number> = { float32: NaN, float64: NaN, int32: -(2 ** 31), bool: 0xab };
+const POISON: Record<NumericDType, number> = {
+  float32: NaN,
+  float64: NaN,
+  int32: -(2 ** 31),
+  uint8: 0xab,
+  bool: 0xab,
+};
 let poisonUnfilled =
   (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
     ?.STRATA_POISON_UNFILLED === "1";

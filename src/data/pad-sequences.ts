@@ -1,11 +1,11 @@
 import { ValueError } from "../errors.js";
-import { type DType, allocate } from "../tensor/dtype.js";
+import { type NumericDType, allocate } from "../tensor/dtype.js";
 import { type Tensor, fromValues } from "../tensor/tensor.js";
 
 export interface PadSequencesOptions {
   /** length of every row; default the longest sequence */
   maxlen?: number | null;
-  dtype?: DType;
+  dtype?: NumericDType;
   /** where padding goes: "pre" (Keras's default) or "post" */
   padding?: "pre" | "post";
   /** which end is cut from sequences longer than maxlen */

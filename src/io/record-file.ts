@@ -6,7 +6,8 @@
  *
  *   file   = "STRATA-RECORDS-1\n" record*
  *   record = u32 headerLength, header (UTF-8 JSON), the components' bytes one after another
- *   header = { structure, components: [{ dtype, shape }] }
+ *   header = { structure, components: [{ dtype, shape }] }, and for a string component also
+ *            `strings` (its values; it has no bytes after the header)
  *
  * Lengths are little-endian; component bytes are the typed arrays' bytes in the machine's order
  * (little-endian on every platform Node supports).
@@ -15,15 +16,13 @@ import { randomBytes } from "node:crypto";
 import { type FileHandle, open, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { StrataError } from "../errors.js";
-import { type DType, DTYPES, type TypedArray, allocate } from "../tensor/dtype.js";
+import { NUMERIC_DTYPES, type NumericDType, type TypedArray, allocate } from "../tensor/dtype.js";
 
 const MAGIC = new TextEncoder().encode("STRATA-RECORDS-1\n");
 
-export interface RecordComponent {
-  dtype: DType;
-  shape: number[];
-  data: TypedArray;
-}
+export type RecordComponent =
+  | { dtype: NumericDType; shape: number[]; data: TypedArray }
+  | { dtype: "string"; shape: number[]; data: readonly string[] };
 
 /** One element: its structure (leaves null, in the data layer's order) and its components. */
 export interface TensorRecord {
@@ -35,17 +34,22 @@ function encodeRecord(r: TensorRecord): Uint8Array {
   const header = new TextEncoder().encode(
     JSON.stringify({
       structure: r.structure,
-      components: r.components.map((c) => ({ dtype: c.dtype, shape: c.shape })),
+      components: r.components.map((c) =>
+        c.dtype === "string"
+          ? { dtype: c.dtype, shape: c.shape, strings: c.data }
+          : { dtype: c.dtype, shape: c.shape },
+      ),
     }),
   );
-  const size = 4 + header.length + r.components.reduce((n, c) => n + c.data.byteLength, 0);
+  const numeric = r.components.flatMap((c) => (c.dtype === "string" ? [] : [c.data]));
+  const size = 4 + header.length + numeric.reduce((n, data) => n + data.byteLength, 0);
   const out = new Uint8Array(size);
   new DataView(out.buffer).setUint32(0, header.length, true);
   out.set(header, 4);
   let at = 4 + header.length;
-  for (const c of r.components) {
-    out.set(new Uint8Array(c.data.buffer, c.data.byteOffset, c.data.byteLength), at);
-    at += c.data.byteLength;
+  for (const data of numeric) {
+    out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), at);
+    at += data.byteLength;
   }
   return out;
 }
@@ -132,15 +136,19 @@ export async function* readRecords(path: string): AsyncGenerator<TensorRecord> {
         throw new StrataError(`"${path}" is truncated: a record ends early at byte ${at + 4}`);
       const header = JSON.parse(new TextDecoder().decode(headerBytes)) as {
         structure: unknown;
-        components: { dtype: DType; shape: number[] }[];
+        components: { dtype: NumericDType | "string"; shape: number[]; strings?: string[] }[];
       };
       at += 4 + headerLength;
       const components: RecordComponent[] = [];
-      for (const { dtype, shape } of header.components) {
-        if (!DTYPES.includes(dtype))
+      for (const { dtype, shape, strings } of header.components) {
+        if (dtype === "string" && Array.isArray(strings)) {
+          components.push({ dtype, shape, data: strings });
+          continue;
+        }
+        if (!NUMERIC_DTYPES.includes(dtype as NumericDType))
           throw new StrataError(`"${path}": unknown dtype ${JSON.stringify(dtype)} in a record`);
         const data = allocate(
-          dtype,
+          dtype as NumericDType,
           shape.reduce((a, b) => a * b, 1),
         );
         const bytes = await readExact(handle, data.byteLength, at, path);
@@ -148,7 +156,7 @@ export async function* readRecords(path: string): AsyncGenerator<TensorRecord> {
           throw new StrataError(`"${path}" is truncated: a record ends early at byte ${at}`);
         if (bytes) new Uint8Array(data.buffer).set(bytes);
         at += data.byteLength;
-        components.push({ dtype, shape, data });
+        components.push({ dtype: dtype as NumericDType, shape, data });
       }
       yield { structure: header.structure, components };
     }

@@ -17,7 +17,7 @@
 import { readFile } from "node:fs/promises";
 import { endianness } from "node:os";
 import { StrataError, fmtShape } from "../errors.js";
-import { type DType, DTYPES, type TypedArray, allocate } from "../tensor/dtype.js";
+import { NUMERIC_DTYPES, type NumericDType, type TypedArray, allocate } from "../tensor/dtype.js";
 import { writeFileAtomic } from "./atomic-write.js";
 
 export const WEIGHTS_FORMAT = "strata.weights";
@@ -27,7 +27,7 @@ export const WEIGHTS_VERSION = 1;
 export interface WeightEntry {
   name: string;
   shape: readonly number[];
-  dtype: DType;
+  dtype: NumericDType;
   data: TypedArray;
 }
 
@@ -38,7 +38,7 @@ export interface WeightsFile {
   optimizer: WeightEntry[] | null;
 }
 
-const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+const BYTES: Record<NumericDType, number> = { float32: 4, float64: 8, int32: 4, uint8: 1, bool: 1 };
 const BIG_ENDIAN = endianness() === "BE";
 
 /** Swaps each element's bytes in place (only ever needed on big-endian machines). */
@@ -52,7 +52,7 @@ function sizeOf(shape: readonly number[]): number {
 }
 
 function encode(e: WeightEntry, path: string): Record<string, unknown> {
-  if (!(DTYPES as readonly string[]).includes(e.dtype)) {
+  if (!(NUMERIC_DTYPES as readonly string[]).includes(e.dtype)) {
     throw new StrataError(
       `Cannot save "${path}": weight "${e.name}" has unknown dtype ${String(e.dtype)}`,
     );
@@ -100,10 +100,10 @@ function decode(raw: unknown, index: number, section: string, path: string): Wei
     throw bad(`("${name}") has an invalid shape ${JSON.stringify(r.shape)}`);
   }
   const shape = r.shape as number[];
-  if (typeof r.dtype !== "string" || !(DTYPES as readonly string[]).includes(r.dtype)) {
+  if (typeof r.dtype !== "string" || !(NUMERIC_DTYPES as readonly string[]).includes(r.dtype)) {
     throw bad(`("${name}") has an unknown dtype ${JSON.stringify(r.dtype)}`);
   }
-  const dtype = r.dtype as DType;
+  const dtype = r.dtype as NumericDType;
   if (typeof r.data !== "string") throw bad(`("${name}") has no data`);
   const bytes = Buffer.from(r.data, "base64");
   const expected = sizeOf(shape) * BYTES[dtype];
@@ -176,7 +176,7 @@ export function parseWeightsFile(text: string, path: string): WeightsFile {
 export function entryOf(v: {
   readonly name: string;
   readonly shape: readonly number[];
-  readonly dtype: DType;
+  readonly dtype: NumericDType;
   readonly value: { dataSync(): TypedArray };
 }): WeightEntry {
   return { name: v.name, shape: v.shape, dtype: v.dtype, data: v.value.dataSync() };

@@ -8,8 +8,9 @@ import { toSnakeCase } from "../nn/serialization.js";
 import { type TensorLike, asTensor } from "../ops/core.js";
 import { divide } from "../ops/elementwise.js";
 import { zeros } from "../tensor/creation.js";
-import { type DType, checkDType, isFloat } from "../tensor/dtype.js";
-import { Tensor } from "../tensor/tensor.js";
+import { type DType, checkDType, checkNumericDType, isFloat } from "../tensor/dtype.js";
+import { Tensor, fromStrings } from "../tensor/tensor.js";
+import { sizeOf } from "../tensor/shape.js";
 import type { AddWeightOptions, CallOptions, LayerArgs } from "./layer-types.js";
 import { maskOf, setMask } from "./masks.js";
 import { uniqueName } from "./names.js";
@@ -70,12 +71,18 @@ export abstract class Layer {
    * unknown axes set to different sizes to see which output axes follow them; built-in layers
    * compute it directly.
    */
-  computeOutputShape(inputShape: Shapes): Shapes {
+  computeOutputShape(inputShape: Shapes, inputDtypes?: readonly DType[]): Shapes {
     const isList = Array.isArray(inputShape[0]) || inputShape.length === 0;
     const specs = (isList ? inputShape : [inputShape]) as ShapeSpec[];
     const run = (fillIn: number): number[][] =>
       noGrad(() => {
-        const ins = specs.map((s) => zeros(s.map((d) => d ?? fillIn)));
+        const ins = specs.map((s, i) => {
+          const shape = s.map((d) => d ?? fillIn);
+          const dtype = inputDtypes?.[i] ?? "float32";
+          return dtype === "string"
+            ? fromStrings(new Array<string>(sizeOf(shape)).fill(""), shape)
+            : zeros(shape, dtype);
+        });
         const out = this.call(isList ? ins : ins[0]!, { training: false });
         return (Array.isArray(out) ? out : [out]).map((t) => [...t.shape]);
       });
@@ -105,7 +112,7 @@ export abstract class Layer {
   // ------------------------------------------------------------ weights
 
   addWeight(opts: AddWeightOptions): Variable {
-    const dtype = opts.dtype ?? this.dtype;
+    const dtype = checkNumericDType(opts.dtype ?? this.dtype, this.where());
     const init = getInitializer(
       opts.initializer ?? (isFloat(dtype) ? "glorot_uniform" : "zeros"),
       this.where(),
@@ -287,7 +294,14 @@ export abstract class Layer {
     const shapes = inputs.map((s) => s.shape);
     const shapeArg = isList ? shapes : shapes[0]!;
     this.ensureBuilt(shapeArg);
-    const outShapes = this.withContext(() => this.computeOutputShape(shapeArg), shapeArg);
+    const outShapes = this.withContext(
+      () =>
+        this.computeOutputShape(
+          shapeArg,
+          inputs.map((s) => s.dtype),
+        ),
+      shapeArg,
+    );
     const several = outShapes.length > 0 && Array.isArray(outShapes[0]);
     const dtype = this.computeOutputDtype(inputs.map((s) => s.dtype));
     const specs = (several ? outShapes : [outShapes]) as ShapeSpec[];

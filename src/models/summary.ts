@@ -1,4 +1,4 @@
-import { BYTES_PER_ELEMENT } from "../tensor/dtype.js";
+import { BYTES_PER_ELEMENT, type NumericDType } from "../tensor/dtype.js";
 import { InputLayer } from "../layers/core/input.js";
 import type { Layer } from "../layers/layer.js";
 import { type ShapeSpec, fmtSpec } from "../layers/shape-spec.js";
@@ -15,7 +15,7 @@ function readableSize(bytes: number): string {
 }
 
 function bytesOf(weights: Layer["weights"]): number {
-  return weights.reduce((n, w) => n + w.value.size * BYTES_PER_ELEMENT[w.dtype], 0);
+  return weights.reduce((n, w) => n + w.value.size * BYTES_PER_ELEMENT[w.dtype as NumericDType], 0);
 }
 
 function countOf(weights: Layer["weights"]): number {

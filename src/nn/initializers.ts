@@ -1,5 +1,5 @@
 import { ValueError } from "../errors.js";
-import { type DType, allocate } from "../tensor/dtype.js";
+import { type NumericDType, allocate } from "../tensor/dtype.js";
 import { Generator, SeedGenerator } from "../tensor/random.js";
 import { sizeOf } from "../tensor/shape.js";
 import { type Tensor, fromValues } from "../tensor/tensor.js";
@@ -10,7 +10,7 @@ import { type KerasObject, Registry } from "./serialization.js";
  * seed from the global generator at construction, so `st.random.setSeed` fixes every weight.
  */
 export abstract class Initializer {
-  abstract apply(shape: readonly number[], dtype?: DType): Tensor;
+  abstract apply(shape: readonly number[], dtype?: NumericDType): Tensor;
   abstract getConfig(): Record<string, unknown>;
   get className(): string {
     return this.constructor.name;
@@ -25,14 +25,14 @@ export abstract class Initializer {
   }
 }
 
-function fill(shape: readonly number[], dtype: DType, f: (i: number) => number): Tensor {
+function fill(shape: readonly number[], dtype: NumericDType, f: (i: number) => number): Tensor {
   const data = allocate(dtype, sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = f(i);
   return fromValues(data, shape);
 }
 
 export class Zeros extends Initializer {
-  apply(shape: readonly number[], dtype: DType = "float32"): Tensor {
+  apply(shape: readonly number[], dtype: NumericDType = "float32"): Tensor {
     return fill(shape, dtype, () => 0);
   }
   getConfig() {
@@ -41,7 +41,7 @@ export class Zeros extends Initializer {
 }
 
 export class Ones extends Initializer {
-  apply(shape: readonly number[], dtype: DType = "float32"): Tensor {
+  apply(shape: readonly number[], dtype: NumericDType = "float32"): Tensor {
     return fill(shape, dtype, () => 1);
   }
   getConfig() {
@@ -55,7 +55,7 @@ export class Constant extends Initializer {
     super();
     this.value = opts.value ?? 0;
   }
-  apply(shape: readonly number[], dtype: DType = "float32"): Tensor {
+  apply(shape: readonly number[], dtype: NumericDType = "float32"): Tensor {
     return fill(shape, dtype, () => this.value);
   }
   getConfig() {
@@ -82,7 +82,7 @@ export class RandomNormal extends RandomInitializer {
     this.mean = opts.mean ?? 0;
     this.stddev = opts.stddev ?? 0.05;
   }
-  apply(shape: readonly number[], dtype: DType = "float32"): Tensor {
+  apply(shape: readonly number[], dtype: NumericDType = "float32"): Tensor {
     return fill(shape, dtype, () => this.mean + this.stddev * this.rng.normal());
   }
   getConfig() {
@@ -98,7 +98,7 @@ export class RandomUniform extends RandomInitializer {
     this.minval = opts.minval ?? -0.05;
     this.maxval = opts.maxval ?? 0.05;
   }
-  apply(shape: readonly number[], dtype: DType = "float32"): Tensor {
+  apply(shape: readonly number[], dtype: NumericDType = "float32"): Tensor {
     return fill(shape, dtype, () => this.minval + (this.maxval - this.minval) * this.rng.uniform());
   }
   getConfig() {
@@ -122,7 +122,7 @@ export class TruncatedNormal extends RandomInitializer {
     this.mean = opts.mean ?? 0;
     this.stddev = opts.stddev ?? 0.05;
   }
-  apply(shape: readonly number[], dtype: DType = "float32"): Tensor {
+  apply(shape: readonly number[], dtype: NumericDType = "float32"): Tensor {
     return fill(shape, dtype, () => this.mean + this.stddev * truncated(this.rng));
   }
   getConfig() {
@@ -169,7 +169,7 @@ export class VarianceScaling extends RandomInitializer {
       throw new ValueError(`${this.className}: unknown distribution ${this.distribution}`);
     }
   }
-  apply(shape: readonly number[], dtype: DType = "float32"): Tensor {
+  apply(shape: readonly number[], dtype: NumericDType = "float32"): Tensor {
     const [fanIn, fanOut] = computeFans(shape);
     const n =
       this.mode === "fan_in" ? fanIn : this.mode === "fan_out" ? fanOut : (fanIn + fanOut) / 2;
@@ -216,7 +216,7 @@ export class Orthogonal extends RandomInitializer {
     super(opts.seed);
     this.gain = opts.gain ?? 1;
   }
-  apply(shape: readonly number[], dtype: DType = "float32"): Tensor {
+  apply(shape: readonly number[], dtype: NumericDType = "float32"): Tensor {
     if (shape.length < 2)
       throw new ValueError(`Orthogonal: needs a shape of rank ≥ 2; received [${shape}]`);
     const rows = sizeOf(shape.slice(0, -1));
@@ -254,7 +254,7 @@ export class Identity extends Initializer {
     super();
     this.gain = opts.gain ?? 1;
   }
-  apply(shape: readonly number[], dtype: DType = "float32"): Tensor {
+  apply(shape: readonly number[], dtype: NumericDType = "float32"): Tensor {
     if (shape.length !== 2)
       throw new ValueError(`Identity: needs a 2-D shape; received [${shape}]`);
     const cols = shape[1]!;

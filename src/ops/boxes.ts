@@ -4,6 +4,7 @@ import { full } from "../tensor/creation.js";
 import { collapseAxes, sizeOf, stridesOf } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { empty, kernels } from "./core.js";
+import { moveStrings } from "./strings.js";
 
 // Strided box copies, shared by slice, pad, concatenate and flip (one kernel call each), and the
 // integer-argument check shared by slice, tile and repeat.
@@ -38,6 +39,7 @@ export const onesOf = (n: number): number[] => new Array<number>(n).fill(1);
 
 /** The box of `size` at `start` in x. d slice = dy placed back at `start` in zeros. */
 export function sliceBox(x: Tensor, start: readonly number[], size: readonly number[]): Tensor {
+  if (x.dtype === "string") return moveStrings([x], ([p]) => sliceBox(p!, start, size));
   const out = empty(size, x.dtype);
   copyBox(x, start, onesOf(x.rank), out, zerosOf(x.rank), size);
   return record(out, [x], (dy) => [embed(dy, start, x.shape)]);

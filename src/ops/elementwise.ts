@@ -1,9 +1,12 @@
 import type { BinaryOp, StridedPlan, UnaryOp } from "../backend/backend.js";
 import { record } from "../autodiff/tape.js";
-import { type DType, isFloat, promoteTypes } from "../tensor/dtype.js";
+import { ValueError } from "../errors.js";
+import { type DType, type DTypeName, checkDType, isFloat, promoteTypes } from "../tensor/dtype.js";
 import { broadcastShapes, broadcastStrides, collapseAxes, sameShape } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type TensorLike, asTensor, asTensorPair, castTo, kernels, unfilled } from "./core.js";
+import { broadcastTo } from "./movement.js";
+import { anyStrings, moveStrings, stringsEqual } from "./strings.js";
 
 /** Shape of the broadcast result and the strided plan that reads every operand into it. */
 export function broadcastPlan(
@@ -211,8 +214,17 @@ export function clip(x: TensorLike, xMin: TensorLike, xMax: TensorLike): Tensor 
 function comparison(op: BinaryOp, name: string) {
   return (a: TensorLike, b: TensorLike): Tensor => {
     const [x, y] = asTensorPair(a, b);
+    if ((op === "eq" || op === "ne") && anyStrings([x, y])) return compareStrings(op, x, y, name);
     return binary(op, x, y, "bool", name);
   };
+}
+
+/** equal / notEqual on strings: both broadcast to one shape, then compared position by position. */
+function compareStrings(op: "eq" | "ne", x: Tensor, y: Tensor, name: string): Tensor {
+  const { shape } = broadcastPlan([x.shape, y.shape], name);
+  const [bx, by] = [x, y].map((t) => moveStrings([t], ([p]) => broadcastTo(p!, shape)));
+  const same = stringsEqual(bx!, by!);
+  return op === "eq" ? same : logicalNot(same);
 }
 
 export const equal = comparison("eq", "equal");
@@ -237,9 +249,28 @@ export function where(condition: TensorLike, x1: TensorLike, x2: TensorLike): Te
 }
 
 /** Converts to `dtype`; the gradient flows between float dtypes only. */
-export function cast(x: TensorLike, dtype: DType): Tensor {
+export function cast(x: TensorLike, dtype: DTypeName): Tensor {
   const t = asTensor(x);
-  const out = castTo(t, dtype);
+  if (dtype === "int64") checkFitsInt32(t);
+  const out = castTo(t, checkDType(dtype, "cast"));
   if (out === t) return t;
   return record(out, [t], (dy) => [isFloat(t.dtype) ? castTo(dy, t.dtype) : null]);
+}
+
+/**
+ * int64 is stored as int32 (API.md, as Keras's JAX backend without x64): converting values that
+ * do not fit is an error, never a silent wrap.
+ */
+function checkFitsInt32(t: Tensor): void {
+  if (!isFloat(t.dtype)) return;
+  const values = t.dataSync();
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!(v > -2147483649 && v < 2147483648)) {
+      throw new ValueError(
+        `cast: int64 is stored as int32 (as Keras's JAX backend does without x64), and value ` +
+          `${v} at index ${i} does not fit in int32`,
+      );
+    }
+  }
 }

@@ -7,6 +7,7 @@ import type { NestedArray, Tensor } from "../tensor/tensor.js";
 import { type TensorLike, asTensor, castTo, empty, hostStorage, kernels } from "./core.js";
 import { equal } from "./elementwise.js";
 import { reshape } from "./movement.js";
+import { moveStrings } from "./strings.js";
 
 // ---------------------------------------------------------------- the gather / scatter pair
 
@@ -27,6 +28,7 @@ function around(
  * d gather = scatterAdd of dy at the same indices (repeated indices accumulate).
  */
 function gatherAxis(x: Tensor, idx: Int32Array, idxShape: readonly number[], axis: number): Tensor {
+  if (x.dtype === "string") return moveStrings([x], ([p]) => gatherAxis(p!, idx, idxShape, axis));
   const { outer, size, inner } = around(x.shape, axis);
   const out = empty([...x.shape.slice(0, axis), ...idxShape, ...x.shape.slice(axis + 1)], x.dtype);
   if (out.size > 0) kernels().gather(x.storage, hostStorage(idx), out.storage, outer, size, inner);

@@ -8,6 +8,7 @@ import { checkInts, copyBox, onesOf, sliceBox, zerosOf } from "./boxes.js";
 import { type TensorLike, asTensor, empty } from "./core.js";
 import { cast } from "./elementwise.js";
 import { expandDims } from "./movement.js";
+import { anyStrings, moveStrings } from "./strings.js";
 
 // ---------------------------------------------------------------- joining and splitting
 
@@ -20,6 +21,7 @@ export function concatenate(xs: readonly TensorLike[], axis = 0): Tensor {
     throw new ValueError("concatenate: xs must be a non-empty array of tensors");
   }
   const ts0 = xs.map((x) => asTensor(x));
+  if (anyStrings(ts0)) return moveStrings(ts0, (ps) => concatenate(ps, axis));
   const dtype = ts0.map((t) => t.dtype).reduce(promoteTypes);
   const ts = ts0.map((t) => cast(t, dtype));
   const first = ts[0]!;

@@ -12,6 +12,7 @@ import {
 } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type TensorLike, asTensor, empty, kernels } from "./core.js";
+import { moveStrings } from "./strings.js";
 
 /** New shape for the same values; one entry may be -1 (inferred). Shares the buffer: no copy. */
 export function reshape(x: TensorLike, newShape: readonly number[]): Tensor {
@@ -54,6 +55,7 @@ export function transpose(x: TensorLike, axes?: readonly number[]): Tensor {
     );
   }
   if (perm.every((p, i) => p === i)) return t;
+  if (t.dtype === "string") return moveStrings([t], ([p]) => transpose(p!, perm));
   const shape = perm.map((p) => t.shape[p]!);
   const inStrides = stridesOf(t.shape);
   const out = empty(shape, t.dtype);
@@ -74,6 +76,7 @@ export function broadcastTo(x: TensorLike, shape: readonly number[]): Tensor {
     );
   }
   if (sameShape(t.shape, shape)) return t;
+  if (t.dtype === "string") return moveStrings([t], ([p]) => broadcastTo(p!, shape));
   const out = empty(shape, t.dtype);
   kernels().copy(
     t.storage,

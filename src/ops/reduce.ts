@@ -35,7 +35,11 @@ function keptShape(shape: readonly number[], axes: readonly number[]): number[] 
 function reduceAxes(op: ReduceOp, x: Tensor, axes: readonly number[], name: string): Tensor {
   let shape = [...x.shape];
   const outDtype =
-    op === "sum" || op === "prod" ? (x.dtype === "bool" ? "int32" : x.dtype) : x.dtype;
+    op === "sum" || op === "prod"
+      ? x.dtype === "bool" || x.dtype === "uint8"
+        ? "int32"
+        : x.dtype
+      : x.dtype;
   if (axes.length === 0) {
     // Reducing over no axis still yields a new tensor (NumPy copies), never the input itself.
     return copyTensor(x, outDtype);

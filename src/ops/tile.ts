@@ -8,6 +8,7 @@ import { type TensorLike, asTensor, empty, kernels } from "./core.js";
 import { take } from "./gather.js";
 import { reshape } from "./movement.js";
 import { sum } from "./reduce.js";
+import { moveStrings } from "./strings.js";
 
 // Repeating a tensor's elements: tile, repeat, and flip (which reverses them).
 
@@ -18,6 +19,7 @@ import { sum } from "./reduce.js";
  */
 export function tile(x: TensorLike, repeats: number | readonly number[]): Tensor {
   const t = asTensor(x);
+  if (t.dtype === "string") return moveStrings([t], ([p]) => tile(p!, repeats));
   const reps0 = typeof repeats === "number" ? [repeats] : [...repeats];
   checkInts(reps0, "tile", "repeats");
   const rank = Math.max(reps0.length, t.rank);

@@ -6,14 +6,21 @@ const EDGE = 3;
 
 function formatNumber(v: number, dtype: DType, fixed: boolean): string {
   if (dtype === "bool") return v ? "true" : "false";
-  if (dtype === "int32") return String(v);
+  if (dtype === "int32" || dtype === "uint8") return String(v);
   if (!Number.isFinite(v)) return Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
   if (fixed) return v.toFixed(4);
   return v.toExponential(4);
 }
 
-/** NumPy-style text: `Tensor([[1.0000, 2.0000], [3.0000, 4.0000]], shape=[2,2], dtype=float32)`. */
-export function formatTensor(data: TypedArray, shape: readonly number[], dtype: DType): string {
+/**
+ * NumPy-style text: `Tensor([[1.0000, 2.0000], [3.0000, 4.0000]], shape=[2,2], dtype=float32)`;
+ * strings print quoted.
+ */
+export function formatTensor(
+  data: TypedArray | readonly string[],
+  shape: readonly number[],
+  dtype: DType,
+): string {
   const summarize = data.length > THRESHOLD;
   const indent = "Tensor(".length;
 
@@ -47,12 +54,16 @@ export function formatTensor(data: TypedArray, shape: readonly number[], dtype: 
   render((i) => (shown.push(i), ""));
   let maxAbs = 0;
   for (const i of shown) {
-    const a = Math.abs(data[i]!);
+    const a = Math.abs(Number(data[i]));
     if (Number.isFinite(a) && a > maxAbs) maxAbs = a;
   }
   // Fixed notation unless magnitudes make it unreadable, as NumPy switches to scientific.
   const fixed = maxAbs < 1e8 && (maxAbs === 0 || maxAbs >= 1e-4);
-  const width = shown.reduce((w, i) => Math.max(w, formatNumber(data[i]!, dtype, fixed).length), 0);
-  const text = render((i) => formatNumber(data[i]!, dtype, fixed).padStart(width));
+  const format = (i: number): string => {
+    const v = data[i]!;
+    return typeof v === "string" ? JSON.stringify(v) : formatNumber(v, dtype, fixed);
+  };
+  const width = shown.reduce((w, i) => Math.max(w, format(i).length), 0);
+  const text = render((i) => format(i).padStart(width));
   return `Tensor(${text}, shape=[${shape.join(",")}], dtype=${dtype})`;
 }

@@ -112,7 +112,7 @@ export interface RandomOptions {
   dtype?: DType;
 }
 
-function floatType(dtype: DType | undefined, where: string): DType {
+function floatType(dtype: DType | undefined, where: string): "float32" | "float64" {
   const dt = checkDType(dtype ?? "float32", where);
   if (!isFloat(dt)) throw new ValueError(`${where}: dtype must be a float type; received ${dt}`);
   return dt;

@@ -1,12 +1,18 @@
 import type { Storage } from "../backend/backend.js";
 import { type ActiveBackend, backendNamed, currentBackend } from "../backend/index.js";
-import { StrataError, ValueError, fmtShape } from "../errors.js";
+import { DTypeError, StrataError, ValueError, fmtShape } from "../errors.js";
 import { type DType, type TypedArray, dtypeOf } from "./dtype.js";
 import { type Shape, sizeOf } from "./shape.js";
 import { formatTensor } from "./format.js";
 
-/** Nested JS arrays of numbers or booleans, as `st.tensor` accepts them and `toArray` returns them. */
-export type NestedArray = number | boolean | NestedArray[];
+/**
+ * Nested JS arrays of numbers, booleans or strings, as `st.tensor` accepts them and `toArray`
+ * returns them.
+ */
+export type NestedArray = number | boolean | string | NestedArray[];
+
+/** The values of a string tensor: host-only, whatever the backend (strings have no kernels). */
+export type StringValues = readonly string[];
 
 let nextId = 0;
 
@@ -24,10 +30,16 @@ export class Tensor {
   readonly size: number;
   /** The backend that owns the values. */
   readonly backend: ActiveBackend;
-  readonly #storage: Storage;
+  readonly #storage: Storage | null;
+  readonly #strings: StringValues | null;
 
-  constructor(storage: Storage, shape: Shape, dtype: DType, backend: ActiveBackend) {
-    this.#storage = storage;
+  /** `values` is the backend's storage, or for dtype "string" the strings themselves. */
+  constructor(values: Storage | StringValues, shape: Shape, dtype: DType, backend: ActiveBackend) {
+    if ((dtype === "string") !== Array.isArray(values)) {
+      throw new StrataError(`Tensor: dtype ${dtype} does not match the kind of values given`);
+    }
+    this.#strings = dtype === "string" ? Object.freeze([...(values as StringValues)]) : null;
+    this.#storage = dtype === "string" ? null : (values as Storage);
     this.shape = Object.freeze([...shape]);
     this.dtype = dtype;
     this.size = sizeOf(shape);
@@ -39,6 +51,7 @@ export class Tensor {
    * tensors; any other tensor must be moved first, with `to`.
    */
   get storage(): Storage {
+    if (this.#storage === null) throw stringsHaveNoStorage(this.shape);
     const current = currentBackend();
     if (this.backend !== current && !(this.backend.hostMemory && current.hostMemory)) {
       throw new StrataError(
@@ -53,20 +66,42 @@ export class Tensor {
     return this.shape.length;
   }
 
+  /** The numeric storage; string tensors have none (their values are `stringValues()`). */
+  #numeric(where: string): Storage {
+    if (this.#storage === null) {
+      throw new DTypeError(
+        `${where}: this tensor has dtype string, which has no numeric values; read it with ` +
+          `stringValues() or toArray()`,
+      );
+    }
+    return this.#storage;
+  }
+
   /** The values as a typed array (a copy, so the tensor stays immutable). */
   dataSync(): TypedArray {
-    return this.backend.readSync(this.#storage).slice();
+    return this.backend.readSync(this.#numeric("dataSync")).slice();
   }
 
   /** The values once the backend has them ready (a copy). */
   async data(): Promise<TypedArray> {
-    return (await this.backend.read(this.#storage)).slice();
+    return (await this.backend.read(this.#numeric("data"))).slice();
   }
 
-  /** The values as nested JS arrays (booleans for a bool tensor). */
+  /** A string tensor's values, flat in row-major order (a copy). */
+  stringValues(): string[] {
+    if (this.#strings === null) {
+      throw new DTypeError(
+        `stringValues: this tensor has dtype ${this.dtype}; only a string tensor has strings ` +
+          `(read numbers with dataSync())`,
+      );
+    }
+    return [...this.#strings];
+  }
+
+  /** The values as nested JS arrays (booleans for a bool tensor, strings for a string one). */
   toArray(): NestedArray {
-    const values = this.backend.readSync(this.#storage);
-    const read = (i: number): number | boolean =>
+    const values = this.#strings ?? this.backend.readSync(this.#numeric("toArray"));
+    const read = (i: number): number | boolean | string =>
       this.dtype === "bool" ? values[i] !== 0 : values[i]!;
     if (this.rank === 0) return read(0);
     const build = (axis: number, offset: number, stride: number): NestedArray[] => {
@@ -90,7 +125,7 @@ export class Tensor {
         `item: the tensor must have exactly one element; its shape is ${fmtShape(this.shape)}`,
       );
     }
-    const v = this.backend.readSync(this.#storage)[0]!;
+    const v = this.backend.readSync(this.#numeric("item"))[0]!;
     return this.dtype === "bool" ? v !== 0 : v;
   }
 
@@ -101,7 +136,7 @@ export class Tensor {
         `alias: ${this.size} values cannot have shape ${fmtShape(shape)} (${sizeOf(shape)} values)`,
       );
     }
-    return new Tensor(this.#storage, shape, this.dtype, this.backend);
+    return new Tensor(this.#strings ?? this.#storage!, shape, this.dtype, this.backend);
   }
 
   /**
@@ -112,14 +147,16 @@ export class Tensor {
     const target = backendNamed(backendName);
     if (target === this.backend) return this;
     const storage =
-      this.backend.hostMemory && target.hostMemory
-        ? this.#storage
-        : target.fromHost(this.backend.readSync(this.#storage).slice());
+      this.#strings ??
+      (this.backend.hostMemory && target.hostMemory
+        ? this.#storage!
+        : target.fromHost(this.backend.readSync(this.#storage!).slice()));
     return new Tensor(storage, this.shape, this.dtype, target);
   }
 
   toString(): string {
-    return formatTensor(this.backend.readSync(this.#storage), this.shape, this.dtype);
+    const values = this.#strings ?? this.backend.readSync(this.#storage!);
+    return formatTensor(values, this.shape, this.dtype);
   }
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {
@@ -138,14 +175,42 @@ export function fromValues(values: TypedArray, shape: Shape): Tensor {
   return new Tensor(backend.fromHost(values), shape, dtypeOf(values), backend);
 }
 
+function stringsHaveNoStorage(shape: Shape): DTypeError {
+  return new DTypeError(
+    `a string tensor of shape ${fmtShape(shape)} reached an op on numbers; string tensors ` +
+      `support reshape, expandDims, squeeze, take, slice, stack, concatenate, split, equal and ` +
+      `notEqual, and the text preprocessing layers`,
+  );
+}
+
+/** A string tensor holding `values` (copied) with `shape`. */
+export function fromStrings(values: StringValues, shape: Shape): Tensor {
+  if (values.length !== sizeOf(shape)) {
+    throw new StrataError(
+      `Tensor: ${values.length} strings cannot have shape ${fmtShape(shape)} (${sizeOf(shape)} values)`,
+    );
+  }
+  return new Tensor(values, shape, "string", currentBackend());
+}
+
 /** A new tensor in the current backend's storage: zero-filled, or arbitrary when !zeroed. */
 export function allocateTensor(shape: Shape, dtype: DType, zeroed: boolean): Tensor {
+  if (dtype === "string") throw stringsHaveNoStorage(shape);
   const backend = currentBackend();
   return new Tensor(backend.allocate(dtype, sizeOf(shape), zeroed), shape, dtype, backend);
 }
 
 /** A copy of `t` in new storage of the current backend, converted to `dtype` (NumPy's rules). */
 export function copyTensor(t: Tensor, dtype: DType = t.dtype): Tensor {
+  if (dtype === "string" || t.dtype === "string") {
+    if (dtype !== t.dtype) {
+      throw new DTypeError(
+        `cast: cannot convert between string and ${dtype === "string" ? t.dtype : dtype} ` +
+          `(strings become numbers through a lookup or hashing layer)`,
+      );
+    }
+    return t.alias();
+  }
   const out = allocateTensor(t.shape, dtype, dtype !== t.dtype);
   if (t.size === 0) return out;
   const kernels = currentBackend().kernels;

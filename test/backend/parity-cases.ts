@@ -137,6 +137,7 @@ const EDGES: Record<Kind, readonly number[]> = {
     -94906267,
   ],
   u8: [0, 1],
+  c8: [0, 1, 2, 7, 127, 128, 200, 254, 255],
 };
 const edges = (kind: Kind): TypedArray => {
   const out = alloc(kind, EDGES[kind].length);
@@ -144,7 +145,7 @@ const edges = (kind: Kind): TypedArray => {
   return out;
 };
 
-const RANK: Record<Kind, number> = { u8: 0, i32: 1, f32: 2, f64: 3 };
+const RANK: Record<Kind, number> = { u8: 0, c8: 1, i32: 2, f32: 3, f64: 4 };
 const promote = (a: Kind, b: Kind): Kind => (RANK[a] >= RANK[b] ? a : b);
 const isFloatKind = (k: Kind): boolean => k === "f32" || k === "f64";
 

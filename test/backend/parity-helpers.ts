@@ -21,8 +21,9 @@ export const skipUnlessNative = {
 /** Sizes that catch off-by-one and vector-tail bugs, plus one that splits across threads. */
 export const SIZES = [0, 1, 3, 17, 33, 257, 70_001];
 
-export type Kind = "f32" | "f64" | "i32" | "u8";
-export const KINDS: readonly Kind[] = ["f32", "f64", "i32", "u8"];
+/** Storage kinds: float32, float64, int32, bool (u8) and uint8 (c8, a Uint8ClampedArray). */
+export type Kind = "f32" | "f64" | "i32" | "u8" | "c8";
+export const KINDS: readonly Kind[] = ["f32", "f64", "i32", "u8", "c8"];
 
 export function alloc(kind: Kind, n: number): TypedArray {
   switch (kind) {
@@ -34,12 +35,15 @@ export function alloc(kind: Kind, n: number): TypedArray {
       return new Int32Array(n);
     case "u8":
       return new Uint8Array(n);
+    case "c8":
+      return new Uint8ClampedArray(n);
   }
 }
 
 export function kindOf(a: TypedArray): Kind {
   if (a instanceof Float32Array) return "f32";
   if (a instanceof Float64Array) return "f64";
+  if (a instanceof Uint8ClampedArray) return "c8";
   return a instanceof Int32Array ? "i32" : "u8";
 }
 
@@ -48,7 +52,7 @@ export const like = (a: TypedArray): TypedArray => alloc(kindOf(a), a.length);
 
 /** An output whose contents are arbitrary: NaN, -2^31 or 0xab, as allocateUnfilled's poison. */
 export function poisoned(kind: Kind, n: number): TypedArray {
-  return alloc(kind, n).fill(kind === "i32" ? -(2 ** 31) : kind === "u8" ? 0xab : NaN);
+  return alloc(kind, n).fill(kind === "i32" ? -(2 ** 31) : kind.endsWith("8") ? 0xab : NaN);
 }
 
 /** mulberry32: a small seeded generator, so every failure reproduces. */
@@ -81,7 +85,7 @@ export const SPECIALS = [
 
 /**
  * Random data of `kind`: floats are spread over [-scale, scale] with a sprinkling of SPECIALS
- * (when `special`), ints over [-scale, scale], bools 0/1.
+ * (when `special`), ints over [-scale, scale], bools 0/1, uint8 over 0..255.
  */
 export function random(
   kind: Kind,
@@ -93,6 +97,7 @@ export function random(
   const out = alloc(kind, n);
   for (let i = 0; i < n; i++) {
     if (kind === "u8") out[i] = r() < 0.5 ? 1 : 0;
+    else if (kind === "c8") out[i] = Math.floor(r() * 256);
     else if (kind === "i32") out[i] = Math.floor((r() * 2 - 1) * scale);
     else if (special && r() < 0.1) out[i] = SPECIALS[Math.floor(r() * SPECIALS.length)]!;
     else out[i] = (r() * 2 - 1) * scale;

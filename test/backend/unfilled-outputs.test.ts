@@ -8,7 +8,7 @@ import { conv, convTranspose, depthwiseConv } from "../../src/ops/conv.js";
 import { biasRelu } from "../../src/ops/bias-relu.js";
 import { convBias } from "../../src/ops/conv-bias.js";
 import { averagePool, maxPool } from "../../src/ops/pool.js";
-import { DTYPES } from "../../src/tensor/dtype.js";
+import { NUMERIC_DTYPES } from "../../src/tensor/dtype.js";
 import { eachBackend, hostKernels, hostOnly, randn, withKernel } from "../helpers.js";
 
 // Kernels whose outputs come unfilled (elementwise, matmul, applyUpdate, bias + relu, softmax,
@@ -196,7 +196,7 @@ eachBackend("ops with unfilled outputs, forward and backward, with poisoned outp
 describe("allocateUnfilled", () => {
   it("gives arrays of the asked kind and length, zero-filled when small", () => {
     const was = setPoisonUnfilled(false);
-    for (const dtype of DTYPES) {
+    for (const dtype of NUMERIC_DTYPES) {
       const small = allocateUnfilled(dtype, 7);
       assert.equal(small.length, 7);
       assert.ok(small.every((v) => v === 0));

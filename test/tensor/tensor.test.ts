@@ -36,7 +36,8 @@ describe("tensor creation", () => {
     assert.throws(() => st.zeros([2, -1]), { name: "ShapeError" });
     assert.throws(() => st.zeros([2], "float16" as st.DType), {
       name: "DTypeError",
-      message: 'zeros: unknown dtype "float16"; expected one of float32, float64, int32, bool',
+      message:
+        'zeros: unknown dtype "float16"; expected one of float32, float64, int32, uint8, bool, string, int64',
     });
     assert.throws(() => st.tensor([1, 2]).item(), { name: "ValueError" });
   });

@@ -108,16 +108,19 @@ function dtypeTest(a: StorageArg, floatAnchor: string): string | null {
     test = `${n}.constructor === Int32Array`;
   } else if (a.of === "bool") {
     test = `${n}.constructor === Uint8Array`;
-  } else if (a.dtype) {
-    const [like, also] = a.dtype.split("|");
-    const fixed = { bool: "Uint8Array", int32: "Int32Array" }[also ?? ""];
-    test = `${n}.constructor === ${like}.constructor`;
-    if (also) {
-      const other = fixed ?? tableError(n, `dtype "${a.dtype}"`);
-      test = `(${test} || ${n}.constructor === ${other})`;
-    }
   } else {
-    test = null;
+    // The addon has no uint8 loops: uint8 storage (Uint8ClampedArray) runs the TS kernel.
+    test = `${n}.constructor !== Uint8ClampedArray`;
+    if (a.dtype) {
+      const [like, also] = a.dtype.split("|");
+      const fixed = { bool: "Uint8Array", int32: "Int32Array" }[also ?? ""];
+      let same = `${n}.constructor === ${like}.constructor`;
+      if (also) {
+        const other = fixed ?? tableError(n, `dtype "${a.dtype}"`);
+        same = `(${same} || ${n}.constructor === ${other})`;
+      }
+      test = `${test} && ${same}`;
+    }
   }
   return test && a.nullable ? `(${n} === null || ${test})` : test;
 }

@@ -143,7 +143,8 @@ function expMinusSquare(a: number): number {
   return Math.exp(-h * h) * Math.exp(-(a - h) * (a + h));
 }
 
-const isInteger = (a: TypedArray): boolean => a instanceof Int32Array || a instanceof Uint8Array;
+const isInteger = (a: TypedArray): boolean =>
+  !(a instanceof Float32Array || a instanceof Float64Array);
 
 export function unary(op: UnaryOp, x: TypedArray, out: TypedArray): void {
   const int32 = out instanceof Int32Array && isInteger(x) ? INT32_UNARY[op] : undefined;
@@ -184,8 +185,18 @@ export function where(
   }
 }
 
-/** NumPy's conversions: to bool is x ≠ 0 (NaN is true); to int32 truncates (and wraps). */
+/**
+ * NumPy's conversions: to bool is x ≠ 0 (NaN is true); to int32 truncates (and wraps). To uint8
+ * (a Uint8ClampedArray), an integer wraps modulo 256 and a float truncates toward zero and
+ * saturates at 0 and 255, as XLA converts.
+ */
 export function cast(x: TypedArray, out: TypedArray): void {
-  for (let i = 0; i < x.length; i++)
-    out[i] = out instanceof Uint8Array ? Number(x[i] !== 0) : x[i]!;
+  const integer = isInteger(x);
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (out instanceof Uint8Array) out[i] = Number(v !== 0);
+    else if (out instanceof Uint8ClampedArray)
+      out[i] = integer ? ((v % 256) + 256) % 256 : Math.trunc(v);
+    else out[i] = v;
+  }
 }

@@ -27,7 +27,7 @@ export function argBest(values: readonly number[], largest: boolean): number {
 }
 
 function wraps(x: TypedArray, out: TypedArray): boolean {
-  return out instanceof Int32Array && (x instanceof Int32Array || x instanceof Uint8Array);
+  return out instanceof Int32Array && !(x instanceof Float32Array || x instanceof Float64Array);
 }
 
 /** max / min are the value at argmax / argmin (NaN propagates); NaN over an empty axis. */

@@ -180,11 +180,13 @@ function ipow(x: number, y: number): number {
   return r;
 }
 
-const isInteger = (a: TypedArray): boolean => a instanceof Int32Array || a instanceof Uint8Array;
+const isInteger = (a: TypedArray): boolean =>
+  !(a instanceof Float32Array || a instanceof Float64Array);
 
 function tag(a: TypedArray): string {
   if (a instanceof Float32Array) return "f32";
   if (a instanceof Float64Array) return "f64";
+  if (a instanceof Uint8ClampedArray) return "c8";
   return a instanceof Int32Array ? "i32" : "u8";
 }
 
@@ -267,6 +269,11 @@ export function cast(x: TypedArray, out: TypedArray): void {
   if (out instanceof Uint8Array) {
     // NumPy: bool(x) is x != 0, and bool(nan) is true.
     for (let i = 0; i < x.length; i++) out[i] = x[i] !== 0 ? 1 : 0;
+  } else if (out instanceof Uint8ClampedArray) {
+    // To uint8, integers wrap modulo 256 (as NumPy and JAX convert them); floats truncate toward
+    // zero and saturate at 0 and 255 (XLA's conversion; the clamped store does the saturating).
+    if (isInteger(x)) for (let i = 0; i < x.length; i++) out[i] = x[i]! & 255;
+    else for (let i = 0; i < x.length; i++) out[i] = Math.trunc(x[i]!);
   } else {
     // Typed-array stores truncate toward zero and wrap to int32, as NumPy's C casts do.
     out.set(x);

@@ -38,8 +38,11 @@ export const AUTOTUNE = -1;
 /** What AUTOTUNE gives prefetch: a few elements ahead keeps the consumer fed. */
 const AUTOTUNE_PREFETCH = 4;
 
-type Numbers = number | boolean | readonly Numbers[];
-/** What fromTensorSlices takes: tensors or number arrays, alone or nested in arrays and objects. */
+type Numbers = number | boolean | string | readonly Numbers[];
+/**
+ * What fromTensorSlices takes: tensors, number arrays or string arrays (a string column), alone
+ * or nested in arrays and objects.
+ */
 export type SliceInput =
   Tensor | TypedArray | Numbers | readonly SliceInput[] | { readonly [name: string]: SliceInput };
 /** The element type of `fromTensorSlices(x)`: x's structure with a tensor per component. */

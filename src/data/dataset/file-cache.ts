@@ -6,8 +6,13 @@
  * of running the upstream pipeline.
  */
 import { stat } from "node:fs/promises";
-import { RecordFileWriter, type TensorRecord, readRecords } from "../../io/record-file.js";
-import { fromValues } from "../../tensor/tensor.js";
+import {
+  type RecordComponent,
+  RecordFileWriter,
+  type TensorRecord,
+  readRecords,
+} from "../../io/record-file.js";
+import { fromStrings, fromValues } from "../../tensor/tensor.js";
 import type { Pass } from "./sources.js";
 import { type Element, flatten, leafTensor, unflatten } from "./structure.js";
 
@@ -20,14 +25,20 @@ function toRecord(item: unknown): TensorRecord {
       item,
       leaves.map(() => null),
     ),
-    components: leaves.map((t) => ({ dtype: t.dtype, shape: [...t.shape], data: t.dataSync() })),
+    components: leaves.map((t): RecordComponent =>
+      t.dtype === "string"
+        ? { dtype: "string", shape: [...t.shape], data: t.stringValues() }
+        : { dtype: t.dtype, shape: [...t.shape], data: t.dataSync() },
+    ),
   };
 }
 
 function fromRecord(r: TensorRecord): Element {
   return unflatten(
     r.structure,
-    r.components.map((c) => fromValues(c.data, c.shape)),
+    r.components.map((c) =>
+      c.dtype === "string" ? fromStrings(c.data, c.shape) : fromValues(c.data, c.shape),
+    ),
   ) as Element;
 }
 

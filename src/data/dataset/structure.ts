@@ -19,10 +19,20 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   );
 }
 
-/** Nested numbers (one tensor's values), as opposed to an array of structures. */
+/**
+ * Nested numbers or nested strings (one tensor's values), as opposed to an array of structures:
+ * tf.data reads a Python list of strings as one string column.
+ */
 export function isNumberArray(x: unknown): boolean {
-  if (typeof x === "number" || typeof x === "boolean") return true;
-  return Array.isArray(x) && x.every(isNumberArray);
+  return (
+    isNested(x, (v) => typeof v === "number" || typeof v === "boolean") || isNested(x, isString)
+  );
+}
+
+const isString = (v: unknown): boolean => typeof v === "string";
+
+function isNested(x: unknown, leaf: (v: unknown) => boolean): boolean {
+  return Array.isArray(x) ? x.every((v) => isNested(v, leaf)) : leaf(x);
 }
 
 /** The structure's leaves, depth first (object keys in insertion order). */
@@ -77,7 +87,7 @@ export function leafTensor(x: unknown, where: string): Tensor {
   if (ArrayBuffer.isView(x) || isNumberArray(x))
     return asTensor(x as Parameters<typeof asTensor>[0]);
   throw new ValueError(
-    `${where}: dataset elements must hold tensors or numbers; received ${typeof x}`,
+    `${where}: dataset elements must hold tensors, numbers or strings; received ${typeof x}`,
   );
 }
 

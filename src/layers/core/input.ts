@@ -1,5 +1,5 @@
 import { ValueError } from "../../errors.js";
-import { type DType, checkDType } from "../../tensor/dtype.js";
+import { type DType, type DTypeName, checkDType } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { Layer, Node, SymbolicTensor } from "../layer.js";
 import type { ShapeSpec } from "../shape-spec.js";
@@ -11,7 +11,7 @@ export interface InputOptions {
   batchSize?: number | null;
   /** full shape including the batch axis (instead of shape + batchSize) */
   batchShape?: ShapeSpec;
-  dtype?: DType;
+  dtype?: DTypeName;
   name?: string;
 }
 
@@ -19,6 +19,8 @@ export interface InputOptions {
 export class InputLayer extends Layer {
   readonly batchShape: ShapeSpec;
   readonly inputDtype: DType;
+  /** The dtype as the user wrote it ("int64" stays "int64" in the config Keras reads). */
+  readonly #declaredDtype: DTypeName;
   readonly output: SymbolicTensor;
 
   constructor(opts: InputOptions = {}) {
@@ -33,6 +35,7 @@ export class InputLayer extends Layer {
       );
     }
     this.inputDtype = checkDType(opts.dtype ?? "float32", "Input");
+    this.#declaredDtype = opts.dtype ?? "float32";
     this.built = true;
     this.output = new SymbolicTensor(this.batchShape, this.inputDtype, this.name);
     this.output.node = new Node(this, [], [this.output], false, {});
@@ -50,7 +53,7 @@ export class InputLayer extends Layer {
   override getConfig(): Record<string, unknown> {
     return {
       batch_shape: [...this.batchShape],
-      dtype: this.inputDtype,
+      dtype: this.#declaredDtype,
       sparse: false,
       ragged: false,
       name: this.name,
@@ -61,7 +64,7 @@ export class InputLayer extends Layer {
   static fromConfig(config: Record<string, unknown>): InputLayer {
     return new InputLayer({
       batchShape: (config.batch_shape ?? config.batch_input_shape) as ShapeSpec,
-      dtype: config.dtype as DType,
+      dtype: config.dtype as DTypeName,
       name: config.name as string,
     });
   }

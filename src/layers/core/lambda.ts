@@ -1,4 +1,5 @@
 import { StrataError, ValueError } from "../../errors.js";
+import type { DType } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
 import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
@@ -95,11 +96,12 @@ export class Lambda extends Layer {
 
   override computeOutputShape(
     inputShape: ShapeSpec | readonly ShapeSpec[],
+    inputDtypes?: readonly DType[],
   ): ShapeSpec | readonly ShapeSpec[] {
     const out = this.outputShape;
     if (out === null) {
       try {
-        return super.computeOutputShape(inputShape);
+        return super.computeOutputShape(inputShape, inputDtypes);
       } catch (e) {
         const why = e instanceof Error ? e.message : String(e);
         throw new ValueError(

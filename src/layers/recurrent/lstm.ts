@@ -7,7 +7,7 @@ import { lstmSequence } from "../../ops/rnn.js";
 import { Initializer, getInitializer } from "../../nn/initializers.js";
 import type { KerasObject } from "../../nn/serialization.js";
 import { ones } from "../../tensor/creation.js";
-import type { DType } from "../../tensor/dtype.js";
+import type { NumericDType } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { activationName, fromKerasConfig } from "../config.js";
 import {
@@ -42,7 +42,7 @@ class UnitForgetBias extends Initializer {
   ) {
     super();
   }
-  apply(_shape: readonly number[], dtype: DType = "float32"): Tensor {
+  apply(_shape: readonly number[], dtype: NumericDType = "float32"): Tensor {
     const u = this.units;
     return concatenate(
       [this.base.apply([u], dtype), ones([u], dtype), this.base.apply([2 * u], dtype)],
