@@ -7,12 +7,13 @@
  * NumPy pads headers to 16 bytes in old files (Keras's mnist.npz) and to 64 bytes today.
  * `.npz` is a zip of `.npy` members (stored or deflated).
  *
- * Strata has no uint8/int8/int16/int64 dtypes, so element types map as follows:
+ * Strata has no int8/int16/uint32/int64 storage, so element types map as follows:
  *
  * | NumPy descr                                  | Strata dtype                                |
  * |----------------------------------------------|---------------------------------------------|
  * | `\|b1`                                        | bool                                        |
- * | `\|u1` `\|i1` `i2` `u2` `i4`                    | int32 (exact)                               |
+ * | `\|u1`                                        | uint8                                       |
+ * | `\|i1` `i2` `u2` `i4`                         | int32 (exact)                               |
  * | `u4` `i8` `u8`                               | int32, every value checked to fit, else an error |
  * | `f2` `f4`                                    | float32                                     |
  * | `f8`                                         | float32, or float64 with `keepFloat64: true` |
@@ -166,11 +167,8 @@ export function decodeElements(
       for (let i = 0; i < count; i++) out[i] = raw[i] ? 1 : 0;
       return out;
     }
-    case "u1": {
-      const out = new Int32Array(count);
-      for (let i = 0; i < count; i++) out[i] = raw[i]!;
-      return out;
-    }
+    case "u1":
+      return Uint8ClampedArray.from(raw.subarray(0, count));
     case "i1": {
       const out = new Int32Array(count);
       for (let i = 0; i < count; i++) out[i] = (raw[i]! << 24) >> 24;

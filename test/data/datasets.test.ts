@@ -39,19 +39,19 @@ describe("mnist / fashionMnist", () => {
   it("mnist.loadData reads Keras's npz layout (16-byte npy headers, x_test first)", async () => {
     const exp = json<Record<string, number[]>>("mnist.json");
     const [[xTrain, yTrain], [xTest, yTest]] = await mnist.loadData(opts);
-    check(xTrain, [4, 28, 28], "int32", exp["x_train"]);
-    check(yTrain, [4], "int32", [5, 0, 4, 1]);
-    check(xTest, [3, 28, 28], "int32", exp["x_test"]);
-    check(yTest, [3], "int32", [7, 2, 1]);
+    check(xTrain, [4, 28, 28], "uint8", exp["x_train"]);
+    check(yTrain, [4], "uint8", [5, 0, 4, 1]);
+    check(xTest, [3, 28, 28], "uint8", exp["x_test"]);
+    check(yTest, [3], "uint8", [7, 2, 1]);
   });
 
   it("fashionMnist.loadData reads the gzipped idx files of fashion-mnist/", async () => {
     const exp = json<Record<string, { x: number[]; y: number[] }>>("fashion_mnist.json");
     const [[xTrain, yTrain], [xTest, yTest]] = await fashionMnist.loadData(opts);
-    check(xTrain, [3, 28, 28], "int32", exp["train"]!.x);
-    check(yTrain, [3], "int32", exp["train"]!.y);
-    check(xTest, [2, 28, 28], "int32", exp["t10k"]!.x);
-    check(yTest, [2], "int32", exp["t10k"]!.y);
+    check(xTrain, [3, 28, 28], "uint8", exp["train"]!.x);
+    check(yTrain, [3], "uint8", exp["train"]!.y);
+    check(xTest, [2, 28, 28], "uint8", exp["t10k"]!.x);
+    check(yTest, [2], "uint8", exp["t10k"]!.y);
   });
 
   it("a missing file in a checked cache names its path", async () => {
@@ -90,10 +90,10 @@ describe("cifar10", () => {
 
   it("loadData reads the tar.gz of pickled batches into NHWC images and [N,1] labels", async () => {
     const [[xTrain, yTrain], [xTest, yTest]] = await cifar10.loadData(opts);
-    check(xTrain, [7, 32, 32, 3], "int32", train.x);
-    check(yTrain, [7, 1], "int32", train.y);
-    check(xTest, [2, 32, 32, 3], "int32", test.x);
-    check(yTest, [2, 1], "int32", test.y);
+    check(xTrain, [7, 32, 32, 3], "uint8", train.x);
+    check(yTrain, [7, 1], "uint8", train.y);
+    check(xTest, [2, 32, 32, 3], "uint8", test.x);
+    check(yTest, [2, 1], "uint8", test.y);
   });
 
   it("an extracted cifar-10-batches-py/ folder is read as it is", async () => {
@@ -102,9 +102,9 @@ describe("cifar10", () => {
     const tar = readTar(gunzipSync(readFileSync(join(DIR, "cifar-10-python.tar.gz"))));
     for (const e of tar) await writeFile(join(dir, e.name), e.data);
     const [[xTrain, yTrain], [xTest]] = await cifar10.loadData({ cacheDir: dir });
-    check(xTrain, [7, 32, 32, 3], "int32", train.x);
-    check(yTrain, [7, 1], "int32", train.y);
-    check(xTest, [2, 32, 32, 3], "int32", test.x);
+    check(xTrain, [7, 32, 32, 3], "uint8", train.x);
+    check(yTrain, [7, 1], "uint8", train.y);
+    check(xTest, [2, 32, 32, 3], "uint8", test.x);
   });
 });
 

@@ -22,6 +22,7 @@ const seqs = (
 function strataType(descr: string, keep64: boolean): string {
   const kind = descr.slice(1);
   if (kind === "b1") return "Uint8Array";
+  if (kind === "u1") return "Uint8ClampedArray";
   if (kind.startsWith("f")) return kind === "f8" && keep64 ? "Float64Array" : "Float32Array";
   return "Int32Array";
 }
@@ -60,7 +61,7 @@ describe("npy: every supported dtype, both byte orders, stored and deflated npz"
     assert.deepEqual(t.shape, [2, 3]);
     assert.equal(t.dtype, "int32");
     assert.equal(npyToTensor(arrays.get("b1")!).dtype, "bool");
-    assert.equal(npyToTensor(arrays.get("u1")!).dtype, "int32");
+    assert.equal(npyToTensor(arrays.get("u1")!).dtype, "uint8");
     const scalar = npyToTensor(arrays.get("scalar")!);
     assert.deepEqual(scalar.shape, []);
     assert.equal(scalar.item(), 3.5);

@@ -4,7 +4,7 @@
  * downloads into the `fashion-mnist/` sub-folder of the cache.
  *
  * Returns `[[xTrain, yTrain], [xTest, yTest]]` with shapes [60000,28,28], [60000], [10000,28,28],
- * [10000]. Keras returns uint8 arrays; here they are int32 tensors (Strata has no uint8 dtype).
+ * [10000], uint8 as in Keras.
  * Labels: 0 T-shirt/top, 1 Trouser, 2 Pullover, 3 Dress, 4 Coat, 5 Sandal, 6 Shirt, 7 Sneaker,
  * 8 Bag, 9 Ankle boot. Keras checks no hash for these files; Strata checks the sha256 of Keras's
  * files (recorded from them), so a corrupt download is caught.
@@ -55,8 +55,7 @@ export function parseIdx(bytes: Uint8Array, rank: number, where: string): Tensor
       `${where}: idx shape [${shape.join(",")}] needs ${count} bytes of data, found ${bytes.length - offset}`,
     );
   }
-  const data = new Int32Array(count);
-  for (let i = 0; i < count; i++) data[i] = bytes[offset + i]!;
+  const data = Uint8ClampedArray.from(bytes.subarray(offset, offset + count));
   return fromValues(data, shape);
 }
 

@@ -3,8 +3,7 @@
  * `keras.datasets.mnist`), read from Keras's `mnist.npz`.
  *
  * Returns `[[xTrain, yTrain], [xTest, yTest]]` with shapes [60000,28,28], [60000], [10000,28,28],
- * [10000]. Keras returns uint8 arrays; Strata has no uint8 dtype, so pixels (0–255) and labels
- * (0–9) come as int32 tensors: scale with `xTrain.cast("float32").div(255)`.
+ * [10000], uint8 as in Keras: scale with `xTrain.cast("float32").div(255)` (or `xTrain.div(255)`).
  *
  * Hash rule: Keras checks the file's sha256. The offline copy of mnist.npz that CI uses holds
  * exactly Keras's arrays in a zip re-made with other member timestamps, so its file hash differs.
