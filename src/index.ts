@@ -43,3 +43,4 @@ export * as datasets from "./data/datasets/index.js";
 export * as utils from "./data/utils.js";
 export { StrataError, ShapeError, DTypeError, ValueError } from "./errors.js";
 export * as data from "./data/dataset/index.js";
+export * as preprocessing from "./preprocessing/index.js";

@@ -62,3 +62,4 @@ export function toCategorical(
 export { padSequences, type PadSequencesOptions } from "./pad-sequences.js";
 export { kFold, type Fold } from "./k-fold.js";
 export { splitDataset, type SplitDatasetOptions } from "./split-dataset.js";
+export * from "./files/index.js";

@@ -124,3 +124,6 @@ export {
   type SerializedLayer,
   type LayerClass,
 } from "./registry.js";
+export * from "./preprocessing/image/index.js";
+export * from "./preprocessing/numeric/index.js";
+export * from "./preprocessing/text/index.js";

@@ -13,3 +13,4 @@ export { conv, depthwiseConv, separableConv, convTranspose } from "./conv.js";
 export type { ConvOptions, ConvTransposeOptions, ConvPadding } from "./conv.js";
 export { maxPool, averagePool } from "./pool.js";
 export type { PoolPadding } from "./pool.js";
+export * as image from "./image/index.js";

@@ -1,0 +1,2 @@
+/** Files to data: `getFile`, image I/O, `imageDatasetFromDirectory`, `textDatasetFromDirectory`, `timeseriesDatasetFromArray`, CSV datasets (published in `st.utils`). */
+export {};

@@ -1,0 +1,2 @@
+/** Image preprocessing and augmentation layers (Keras's `keras.layers` image preprocessing). */
+export {};

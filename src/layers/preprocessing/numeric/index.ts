@@ -1,0 +1,2 @@
+/** Numeric and categorical preprocessing layers (Rescaling, Normalization, Discretization, CategoryEncoding, color augmentation). */
+export {};

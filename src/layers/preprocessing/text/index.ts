@@ -1,0 +1,2 @@
+/** Text and lookup preprocessing layers (TextVectorization, StringLookup, IntegerLookup, Hashing, HashedCrossing). */
+export {};

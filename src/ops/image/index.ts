@@ -1,0 +1,2 @@
+/** `ops.image.*`: mirrors `keras.ops.image`. */
+export {};

@@ -1,0 +1,2 @@
+/** `st.preprocessing.image`: the book's older Keras image API (ImageDataGenerator). */
+export {};

@@ -1,0 +1,2 @@
+/** `st.preprocessing.text`: the book's older Keras text API (Tokenizer, oneHot, hashingTrick). */
+export {};
