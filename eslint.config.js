@@ -19,6 +19,7 @@ const LAYERS = [
   "train",
   "data",
   "models",
+  "preprocessing",
 ];
 const EXCEPTIONS = { backend: ["tensor/dtype.ts"], io: ["tensor/dtype.ts"], autodiff: ["ops"] };
 
