@@ -2,12 +2,12 @@ import { noGrad, record, recordAll } from "../autodiff/tape.js";
 import { ShapeError, ValueError, fmtShape } from "../errors.js";
 import { zeros } from "../tensor/creation.js";
 import { promoteTypes } from "../tensor/dtype.js";
-import { normalizeAxis, sameShape } from "../tensor/shape.js";
+import { collapseAxes, normalizeAxis, sameShape, sizeOf, stridesOf } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { checkInts, copyBox, onesOf, sliceBox, zerosOf } from "./boxes.js";
-import { type TensorLike, asTensor, empty } from "./core.js";
+import { type TensorLike, asTensor, empty, kernels } from "./core.js";
 import { cast } from "./elementwise.js";
-import { expandDims } from "./movement.js";
+import { reshape } from "./movement.js";
 import { anyStrings, moveStrings } from "./strings.js";
 
 // ---------------------------------------------------------------- joining and splitting
@@ -52,14 +52,18 @@ export function concatenate(xs: readonly TensorLike[], axis = 0): Tensor {
   return record(out, ts, (dy) => ts.map((t, k) => sliceBox(dy, starts[k]!, t.shape)));
 }
 
-/** Joins same-shaped tensors along a new axis (an index into the result). */
+/**
+ * Joins same-shaped tensors along a new axis (an index into the result): one strided copy per
+ * input into its place, with the copy plan worked out once (batching a dataset stacks every
+ * element, so this is on the input pipeline's hot path). d stack = dy's slice at k for input k.
+ */
 export function stack(xs: readonly TensorLike[], axis = 0): Tensor {
   if (!Array.isArray(xs) || xs.length === 0) {
     throw new ValueError("stack: xs must be a non-empty array of tensors");
   }
-  const ts = xs.map((x) => asTensor(x));
-  const first = ts[0]!;
-  ts.forEach((t, k) => {
+  const ts0 = xs.map((x) => asTensor(x));
+  const first = ts0[0]!;
+  ts0.forEach((t, k) => {
     if (!sameShape(t.shape, first.shape)) {
       throw new ShapeError(
         `stack: xs[0] has shape ${fmtShape(first.shape)} and xs[${k}] has shape ${fmtShape(t.shape)}; ` +
@@ -68,9 +72,29 @@ export function stack(xs: readonly TensorLike[], axis = 0): Tensor {
     }
   });
   const a = normalizeAxis(axis, first.rank + 1, "stack");
-  return concatenate(
-    ts.map((t) => expandDims(t, a)),
-    a,
+  if (anyStrings(ts0)) return moveStrings(ts0, (ps) => stack(ps, a));
+  const dtype = ts0.map((t) => t.dtype).reduce(promoteTypes);
+  const ts = ts0.map((t) => cast(t, dtype));
+  const shape = [...first.shape.slice(0, a), ts.length, ...first.shape.slice(a)];
+  const out = empty(shape, dtype);
+  if (sizeOf(first.shape) > 0) {
+    const outStrides = stridesOf(shape);
+    const plan = collapseAxes(first.shape, [
+      stridesOf(first.shape),
+      outStrides.filter((_, i) => i !== a),
+    ]);
+    const copy = kernels().copy;
+    ts.forEach((t, k) => copy(t.storage, 0, out.storage, k * outStrides[a]!, plan));
+  }
+  return record(out, ts, (dy) =>
+    ts.map((t, k) => {
+      const start = zerosOf(shape.length);
+      start[a] = k;
+      return reshape(
+        sliceBox(dy, start, [...shape.slice(0, a), 1, ...shape.slice(a + 1)]),
+        t.shape,
+      );
+    }),
   );
 }
 

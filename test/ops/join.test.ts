@@ -122,6 +122,15 @@ eachBackend("join: concatenate / stack", () => {
       check(y, shape, expected);
     }
     check(stack([st.tensor(1), st.tensor(2), st.tensor(3)]), [3], [1, 2, 3]);
+    const mixed = stack([st.tensor([1, 2], undefined, "int32"), st.tensor([2.5, 3.5])], 1);
+    assert.equal(mixed.dtype, "float32");
+    check(mixed, [2, 2], [1, 2.5, 2, 3.5]);
+    assert.deepEqual(stack([st.tensor(["a", "b"]), st.tensor(["c", "d"])], 1).stringValues(), [
+      "a",
+      "c",
+      "b",
+      "d",
+    ]);
     assert.deepEqual(stack([st.zeros([0, 2]), st.zeros([0, 2])], 1).shape, [0, 2, 2]);
     assert.throws(() => stack([st.zeros([2, 3]), st.zeros([2, 3]), st.zeros([3, 2])]), {
       name: "ShapeError",
