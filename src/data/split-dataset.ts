@@ -1,7 +1,10 @@
 /**
  * `st.utils.splitDataset` (Keras's `keras.utils.split_dataset`): a dataset, or tensors and arrays
  * of one length, split into a left and a right Dataset (train / test). Like Keras it reads the
- * data once, into memory, and slices the two sides from it.
+ * data once, into memory, and slices the two sides from it. A dataset whose last step is `batch`
+ * is split by elements, not batches: it is unbatched first and both sides are batched again with
+ * its batch size (Keras checks the same thing, tf.data's `_batch_size`, so a batch followed by
+ * another step such as prefetch is split by batches, as in Keras).
  */
 import { ValueError } from "../errors.js";
 import { stack } from "../ops/join.js";
@@ -73,8 +76,10 @@ export async function splitDataset<T = Element>(
   opts: SplitDatasetOptions = {},
 ): Promise<[Dataset<T>, Dataset<T>]> {
   checkKeys(where, opts, ["leftSize", "rightSize", "shuffle", "seed"]);
-  const ds = dataset instanceof Dataset ? (dataset as Dataset<Element>) : slices(dataset);
-  if (ds.cardinality() === INFINITE_CARDINALITY)
+  const given = dataset instanceof Dataset ? (dataset as Dataset<Element>) : slices(dataset);
+  const batchSize = given.batchSize;
+  const ds = batchSize === null ? given : given.unbatch();
+  if (given.cardinality() === INFINITE_CARDINALITY)
     throw new ValueError(`${where}: cannot split an infinite dataset (it repeats forever)`);
   const items: Element[] = [];
   for await (const e of ds) items.push(e);
@@ -108,8 +113,9 @@ export async function splitDataset<T = Element>(
       [items[i], items[j]] = [items[j]!, items[i]!];
     }
   }
-  return [sliced(items.slice(0, left)), sliced(items.slice(total - right))] as [
-    Dataset<T>,
-    Dataset<T>,
-  ];
+  const side = (part: Element[]): Dataset<T> => {
+    const d = sliced(part);
+    return (batchSize === null ? d : d.batch(batchSize)) as Dataset<T>;
+  };
+  return [side(items.slice(0, left)), side(items.slice(total - right))];
 }

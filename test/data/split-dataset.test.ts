@@ -19,6 +19,24 @@ function plain(x: unknown): unknown {
 }
 
 describe("splitDataset", () => {
+  it("splits a batched dataset by elements and batches both sides again, as Keras", async () => {
+    const [l, r] = await splitDataset(Dataset.range(10).batch(4), { leftSize: 0.7 });
+    assert.equal(l.batchSize, 4);
+    assert.deepEqual(await values(l), [
+      [0, 1, 2, 3],
+      [4, 5, 6],
+    ]);
+    assert.deepEqual(await values(r), [[7, 8, 9]]);
+    // As Keras (tf.data's _batch_size), a step after the batch hides it: batches are elements.
+    const [bl, br] = await splitDataset(Dataset.range(10).batch(4).prefetch(2), { leftSize: 2 });
+    assert.equal(bl.batchSize, null);
+    assert.deepEqual(await values(bl), [
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+    ]);
+    assert.deepEqual(await values(br), [[8, 9]]);
+  });
+
   it("a fraction of a tensor, as Keras's docs example (800 / 200)", async () => {
     const data = st.random.uniform([1000, 4], { seed: 1 });
     const [left, right] = await splitDataset(data, { leftSize: 0.8 });

@@ -84,6 +84,12 @@ export class Dataset<T = Element> implements AsyncIterable<T> {
   private constructor(
     private readonly pass: Pass<T>,
     private readonly size: number,
+    /**
+     * The batch size when this dataset is itself a `batch` / `paddedBatch` step (tf.data's
+     * `_batch_size`, which Keras's `splitDataset` reads to unbatch and batch again); null for
+     * every other step, even one downstream of a batch, as in tf.data.
+     */
+    readonly batchSize: number | null = null,
   ) {}
 
   /** Slices every component along its first axis; all must share that dimension. */
@@ -182,6 +188,7 @@ export class Dataset<T = Element> implements AsyncIterable<T> {
     return new Dataset(
       batchPass(this.pass, batchSize, drop),
       batchCardinality(this.size, batchSize, drop),
+      batchSize,
     );
   }
 
@@ -197,6 +204,7 @@ export class Dataset<T = Element> implements AsyncIterable<T> {
     return new Dataset(
       paddedBatchPass(this.pass, batchSize, drop, opts.paddedShapes, opts.paddingValues),
       batchCardinality(this.size, batchSize, drop),
+      batchSize,
     );
   }
 
