@@ -49,6 +49,11 @@ export interface ImageLayerKind {
   random?: boolean;
   /** Cast the input to the layer's dtype before transforming (Keras does; Resizing does not). */
   castInputs?: boolean;
+  /**
+   * Has a seeded stream (`rng`) and a `seed` config key; defaults to `random`. A layer that is
+   * seeded but not `random` (RandomCrop) is called at inference too and reads `training` itself.
+   */
+  seeded?: boolean;
 }
 
 export abstract class BaseImagePreprocessingLayer extends Layer {
@@ -65,17 +70,18 @@ export abstract class BaseImagePreprocessingLayer extends Layer {
     this.isRandom = kind.random ?? false;
     this.castInputs = kind.castInputs ?? true;
     this.seed = checkSeed(args.seed, this.where());
-    this.seedGenerator = this.isRandom ? new SeedGenerator(this.seed ?? undefined) : null;
+    const seeded = kind.seeded ?? this.isRandom;
+    this.seedGenerator = seeded ? new SeedGenerator(this.seed ?? undefined) : null;
     this.built = true;
   }
 
   /**
    * Transforms a batch (rank 4, in `this.dataFormat`). Random layers are called only in
-   * training, and `training` is then true; deterministic layers are called always.
+   * training, and `training` is then true; other layers are called always.
    */
   protected abstract transformImages(images: Tensor, training: boolean): Tensor;
 
-  /** The layer's random stream (host draws: `rng.uniform()` in [0, 1)); random layers only. */
+  /** The layer's random stream (host draws: `rng.uniform()` in [0, 1)); seeded layers only. */
   protected get rng(): Generator {
     if (!this.seedGenerator) {
       throw new ValueError(`${this.where()}: a deterministic image layer has no random stream`);
@@ -119,13 +125,23 @@ export abstract class BaseImagePreprocessingLayer extends Layer {
     return inputShape;
   }
 
+  /** `shape` (rank 3 or 4) with its height and width replaced: for layers that resize or crop. */
+  protected resizedShape(shape: ShapeSpec, height: number, width: number): ShapeSpec {
+    this.checkRank(shape);
+    const [h, w] = this.imageAxes(shape.length);
+    const out = [...shape];
+    out[h] = height;
+    out[w] = width;
+    return out;
+  }
+
   override computeOutputDtype(inputDtypes: readonly DType[]): DType {
     return this.castInputs ? this.dtype : (inputDtypes[0] ?? this.dtype);
   }
 
   override getConfig(): Record<string, unknown> {
     const config: Record<string, unknown> = { ...super.getConfig(), data_format: this.dataFormat };
-    if (this.isRandom) config.seed = this.seed;
+    if (this.seedGenerator) config.seed = this.seed;
     return config;
   }
 }

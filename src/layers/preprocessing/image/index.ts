@@ -9,3 +9,6 @@ export {
   type DataFormat,
 } from "./base-image-layer.js";
 export { RandomFlip, type RandomFlipArgs, type FlipMode } from "./random-flip.js";
+export { Resizing, type ResizingArgs } from "./resizing.js";
+export { CenterCrop, type CenterCropArgs } from "./center-crop.js";
+export { RandomCrop, type RandomCropArgs } from "./random-crop.js";
