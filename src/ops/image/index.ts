@@ -1,3 +1,9 @@
 /** `ops.image.*`: mirrors `keras.ops.image`. */
 export { resize, type ResizeOptions, type ResizeInterpolation } from "./resize.js";
 export type { DataFormat } from "./image-args.js";
+export {
+  affineTransform,
+  type AffineTransformOptions,
+  type FillMode,
+  type SampleInterpolation,
+} from "./affine-transform.js";
