@@ -7,3 +7,11 @@ export {
   type FillMode,
   type SampleInterpolation,
 } from "./affine-transform.js";
+export {
+  cropImages,
+  padImages,
+  type CropImagesOptions,
+  type PadImagesOptions,
+} from "./crop-pad.js";
+export { rgbToGrayscale, rgbToHsv, hsvToRgb } from "./color.js";
+export { extractPatches, type ExtractPatchesOptions } from "./patches.js";
