@@ -1,2 +1,2 @@
 /** Numeric and categorical preprocessing layers (Rescaling, Normalization, Discretization, CategoryEncoding, color augmentation). */
-export {};
+export { Rescaling, type RescalingArgs, type RescalingValue } from "./rescaling.js";
