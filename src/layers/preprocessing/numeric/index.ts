@@ -13,3 +13,5 @@ export {
   type CategoryEncodingCallOptions,
 } from "./category-encoding.js";
 export type { EncodingMode } from "./categorical-encoding.js";
+export { RandomContrast, type RandomContrastArgs } from "./random-contrast.js";
+export { RandomBrightness, type RandomBrightnessArgs } from "./random-brightness.js";
