@@ -15,3 +15,7 @@ export {
 export type { EncodingMode } from "./categorical-encoding.js";
 export { RandomContrast, type RandomContrastArgs } from "./random-contrast.js";
 export { RandomBrightness, type RandomBrightnessArgs } from "./random-brightness.js";
+export { RandomGrayscale, type RandomGrayscaleArgs } from "./random-grayscale.js";
+export { RandomColorDegeneration, type ColorFactorArgs } from "./random-color-degeneration.js";
+export { RandomSaturation } from "./random-saturation.js";
+export { RandomHue } from "./random-hue.js";
