@@ -19,3 +19,7 @@ export { RandomGrayscale, type RandomGrayscaleArgs } from "./random-grayscale.js
 export { RandomColorDegeneration, type ColorFactorArgs } from "./random-color-degeneration.js";
 export { RandomSaturation } from "./random-saturation.js";
 export { RandomHue } from "./random-hue.js";
+export { RandomInvert, type RandomInvertArgs } from "./random-invert.js";
+export { RandomPosterization } from "./random-posterization.js";
+export { Solarization, type SolarizationArgs, type UnitFactor } from "./solarization.js";
+export { AutoContrast, type AutoContrastArgs } from "./auto-contrast.js";
