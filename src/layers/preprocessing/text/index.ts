@@ -1,2 +1,2 @@
 /** Text and lookup preprocessing layers (TextVectorization, StringLookup, IntegerLookup, Hashing, HashedCrossing). */
-export {};
+export { Hashing, type HashingArgs, type HashingOutputMode } from "./hashing.js";
