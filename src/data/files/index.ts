@@ -13,3 +13,4 @@ export {
   type LoadImgOptions,
 } from "./image.js";
 export type { PilInterpolation } from "./pil-resize.js";
+export { imageDatasetFromDirectory, type ImageDatasetOptions } from "./image-dataset.js";
