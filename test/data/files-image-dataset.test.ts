@@ -52,7 +52,7 @@ describe("imageDatasetFromDirectory", () => {
     );
     assert.equal(ds.cardinality(), 2);
     const batches = await collect(ds);
-    const [x, y] = batches[0]!;
+    const [x] = batches[0]!;
     assert.equal(x.dtype, "float32");
     assert.deepEqual(x.shape, [3, 4, 4, 3]);
     assert.deepEqual(batches[1]![0].shape, [2, 4, 4, 3]);
