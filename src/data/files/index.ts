@@ -14,3 +14,4 @@ export {
 } from "./image.js";
 export type { PilInterpolation } from "./pil-resize.js";
 export { imageDatasetFromDirectory, type ImageDatasetOptions } from "./image-dataset.js";
+export { getFile, type GetFileOptions } from "./get-file.js";
