@@ -1,0 +1,113 @@
+/**
+ * Downloads a URL to a file as a stream, with Keras's progress bar for bytes, and hashes files
+ * without holding them in memory. The bytes go to a hidden temporary beside the target, are
+ * flushed, and only then renamed over it (as io/atomic-write.ts does for whole buffers), so an
+ * interrupted download never leaves a partial file under the target's name.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { open, rename, unlink } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { StrataError } from "../../errors.js";
+
+/** Keras's progress line for a download: `123456/654321 ━━━━━━━━━━━━━━━━━━━━ 1s 0us/step`. */
+export class DownloadProgress {
+  private readonly start = Date.now();
+  private lastDraw = 0;
+
+  constructor(
+    private readonly total: number | null,
+    private readonly write: (text: string) => void = (t) => process.stdout.write(t),
+    private readonly interactive = Boolean(process.stdout.isTTY),
+  ) {}
+
+  private line(current: number): string {
+    const seconds = (Date.now() - this.start) / 1000;
+    if (this.total === null) return `${current} bytes ${Math.round(seconds)}s`;
+    const width = 20;
+    const done = Math.min(width, Math.floor((current / Math.max(this.total, 1)) * width));
+    const bar = "━".repeat(done) + " ".repeat(width - done);
+    const digits = String(this.total).length;
+    return `${String(current).padStart(digits)}/${this.total} ${bar} ${Math.round(seconds)}s`;
+  }
+
+  /** Redraws the line in place on a terminal, at most ten times a second. */
+  update(current: number): void {
+    if (!this.interactive) return;
+    const now = Date.now();
+    if (now - this.lastDraw < 100) return;
+    this.lastDraw = now;
+    this.write(`\r${this.line(current)}`);
+  }
+
+  /** The final line. */
+  finish(current: number): void {
+    this.write(`${this.interactive ? "\r" : ""}${this.line(current)}\n`);
+  }
+}
+
+/** The hash of a file, read as a stream. */
+export async function hashFile(path: string, algorithm: "sha256" | "md5"): Promise<string> {
+  const hash = createHash(algorithm);
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+/** The cause of a failed fetch, for messages (Node hides it in `cause`). */
+function causeOf(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause as (Error & { code?: string }) | undefined;
+  return cause ? `${cause.code ?? ""} ${cause.message}`.trim() : err.message;
+}
+
+/**
+ * Streams `url` into `target` (atomically) with a progress bar; an HTTP error or a network
+ * failure is a StrataError naming the URL and the cause ("URL fetch failure on …").
+ */
+export async function downloadToFile(
+  url: string,
+  target: string,
+  progressWriter?: (text: string) => void,
+): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (err) {
+    throw new StrataError(`URL fetch failure on ${url}: ${causeOf(err)}`);
+  }
+  if (!response.ok || response.body === null)
+    throw new StrataError(
+      `URL fetch failure on ${url}: HTTP ${response.status} -- ${response.statusText}`,
+    );
+  const length = Number(response.headers.get("content-length"));
+  const progress = new DownloadProgress(
+    Number.isFinite(length) && length > 0 ? length : null,
+    progressWriter,
+  );
+  const temp = join(
+    dirname(target),
+    `.${basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.download`,
+  );
+  const handle = await open(temp, "wx");
+  let received = 0;
+  try {
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        await handle.write(chunk);
+        received += chunk.length;
+        progress.update(received);
+      }
+    } catch (err) {
+      throw new StrataError(`URL fetch failure on ${url}: ${causeOf(err)}`);
+    }
+    progress.finish(received);
+    await handle.sync();
+    await handle.close();
+    await rename(temp, target);
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    throw err;
+  }
+}
