@@ -11,6 +11,7 @@ import { ValueError } from "../../src/errors.js";
 import { deserializeLayer, serializeLayer } from "../../src/layers/registry.js";
 import { TextVectorization } from "../../src/layers/preprocessing/text/text-vectorization.js";
 import { fromStrings } from "../../src/tensor/tensor.js";
+import { kerasRoundTrip } from "./preprocessing-text-helpers.js";
 
 const rows = (t: st.Tensor): number[][] => t.toArray() as number[][];
 const close = (got: number[][], want: number[][]): void => {
@@ -264,7 +265,7 @@ describe("TextVectorization in a model", () => {
     const dense = new st.layers.Dense(1, { activation: "sigmoid" });
     const model = new st.Model({ inputs: input, outputs: dense.apply(pooled) });
     const texts = ["raw review text", "A great movie!"];
-    const y = (await model.predict(texts.map((t) => [t]) as never, { verbose: 0 })) as st.Tensor;
+    const y = (await model.predict(texts, { verbose: 0 })) as st.Tensor;
     assert.deepEqual(y.shape, [2, 1]);
     // counts: a, great, movie 2 each (ties by token descending: movie, great, a), then terrible, acting.
     const expectedIds = [
@@ -285,5 +286,32 @@ describe("TextVectorization in a model", () => {
       return [1 / (1 + Math.exp(-z))];
     });
     close(rows(y), want);
+  });
+});
+
+describe("TextVectorization .keras round trips", () => {
+  it("a vocabulary given as a list travels in the config (int and tf_idf)", async () => {
+    const x = st.tensor([["Earth and fire"], ["wind, rain"]]);
+    const int = new TextVectorization({
+      vocabulary: ["earth", "wind", "and", "fire"],
+      outputSequenceLength: 3,
+    });
+    const a = await kerasRoundTrip(int, [1], "string", x);
+    assert.deepEqual(rows(a.after), [
+      [2, 4, 5],
+      [3, 1, 0],
+    ]);
+    assert.deepEqual(rows(a.after), rows(a.before));
+    const tfidf = new TextVectorization({
+      outputMode: "tf_idf",
+      vocabulary: ["earth", "wind"],
+      idfWeights: [0.5, 2],
+    });
+    const b = await kerasRoundTrip(tfidf, [1], "string", x);
+    close(rows(b.after), rows(b.before));
+    close(rows(b.after), [
+      [1.25 * 2, 0.5, 0],
+      [1.25, 0, 2],
+    ]);
   });
 });
