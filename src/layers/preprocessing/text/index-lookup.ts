@@ -623,15 +623,13 @@ export abstract class IndexLookup<T extends string | number> extends Layer {
     return { idf_weights: fromValues(this.idf.slice(), [this.idf.length]) };
   }
 
-  /** Keras's `load_own_variables`. */
+  /**
+   * Keras's `load_own_variables`: the saved idf weights in "tf_idf" mode (a layer saved before it
+   * had any wrote none, and then has none).
+   */
   loadOwnVariables(store: Readonly<Record<string, Tensor>>): void {
-    if (this.outputMode !== "tf_idf") return;
     const t = store.idf_weights;
-    if (!t) {
-      throw new StrataError(
-        `${this.where()}: expected the variable idf_weights in the weights file; it is missing`,
-      );
-    }
+    if (this.outputMode !== "tf_idf" || !t) return;
     this.idf = Float32Array.from(t.dataSync() as ArrayLike<number>, Number);
   }
 
