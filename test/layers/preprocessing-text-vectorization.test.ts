@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as st from "../../src/index.js";
 import { ValueError } from "../../src/errors.js";
+import { readHdf5 } from "../../src/io/hdf5.js";
 import { deserializeLayer, serializeLayer } from "../../src/layers/registry.js";
 import { TextVectorization } from "../../src/layers/preprocessing/text/text-vectorization.js";
 import { fromStrings } from "../../src/tensor/tensor.js";
@@ -313,5 +314,38 @@ describe("TextVectorization .keras round trips", () => {
       [1.25 * 2, 0.5, 0],
       [1.25, 0, 2],
     ]);
+  });
+
+  it("an adapted vocabulary travels as Keras's vocabulary.txt asset, idf weights as vars/idf_weights", async () => {
+    const x = st.tensor([["a b z"], ["c"]]);
+    const int = new TextVectorization({ maxTokens: 10, outputSequenceLength: 4 });
+    await int.adapt(["a b c", "a b"]);
+    const a = await kerasRoundTrip(int, [1], "string", x);
+    assert.deepEqual(rows(a.after), [
+      [3, 2, 1, 0],
+      [4, 0, 0, 0],
+    ]);
+    const asset = "assets/layers/text_vectorization/vocabulary.txt";
+    assert.ok(a.zip.names().includes(asset));
+    // Keras writes "\n".join(get_vocabulary()): the "" mask token makes the first line empty.
+    assert.equal(new TextDecoder().decode(a.zip.read(asset)), "\n[UNK]\nb\na\nc");
+    const loaded = a.loaded.layers.find((l) => l instanceof TextVectorization) as TextVectorization;
+    assert.deepEqual(loaded.getVocabulary(), ["", "[UNK]", "b", "a", "c"]);
+    assert.equal(loaded.getConfig().vocabulary, null);
+
+    const tfidf = new TextVectorization({ outputMode: "tf_idf", ngrams: 2 });
+    await tfidf.adapt(["a b c", "a b"]);
+    const b = await kerasRoundTrip(tfidf, [1], "string", x);
+    close(rows(b.after), rows(b.before));
+    assert.ok(b.zip.names().includes(asset));
+    const h5 = readHdf5(b.zip.read("model.weights.h5"), "model.weights.h5");
+    const idf = h5.dataset("layers/text_vectorization/vars/idf_weights").read() as Float32Array;
+    // Vocabulary [UNK], b, "a b", a (2 documents of 2: ln(1 + 2/3)), c, "b c" (1: ln 2); the
+    // OOV slot holds the mean.
+    assert.deepEqual(tfidf.getVocabulary(), ["[UNK]", "b", "a b", "a", "c", "b c"]);
+    const two = Math.log(1 + 2 / 3);
+    const one = Math.log(2);
+    const want = [(3 * two + 2 * one) / 5, two, two, two, one, one];
+    close([Array.from(idf)], [want]);
   });
 });
