@@ -1,2 +1,7 @@
 /** `st.preprocessing.text`: the book's older Keras text API (Tokenizer, oneHot, hashingTrick). */
-export {};
+export { DEFAULT_FILTERS, textToWordSequence } from "./text-to-word-sequence.js";
+export type { WordSequenceOptions } from "./text-to-word-sequence.js";
+export { hashingTrick, oneHot } from "./hashing.js";
+export type { HashFunction, HashingTrickOptions } from "./hashing.js";
+export { Tokenizer, tokenizerFromJson } from "./tokenizer.js";
+export type { MatrixMode, TextInput, Texts, TokenizerOptions } from "./tokenizer.js";
