@@ -11,7 +11,6 @@ export {
   type IndexLookupArgs,
   type LookupOutputMode,
   type OovMethod,
-  type AdaptData,
   type NumbersLike,
 } from "./index-lookup.js";
 export { StringLookup, compareUtf8, type StringLookupArgs } from "./string-lookup.js";
