@@ -15,3 +15,8 @@ export {
 } from "./index-lookup.js";
 export { StringLookup, compareUtf8, type StringLookupArgs } from "./string-lookup.js";
 export { IntegerLookup, type IntegerLookupArgs } from "./integer-lookup.js";
+export {
+  TextVectorization,
+  type TextVectorizationArgs,
+  type TextVectorizationOutputMode,
+} from "./text-vectorization.js";
