@@ -2,7 +2,7 @@
 import { ValueError } from "../../errors.js";
 import { take } from "../../ops/gather.js";
 import { tensor } from "../../tensor/creation.js";
-import type { Tensor } from "../../tensor/tensor.js";
+import { type Tensor, fromStrings } from "../../tensor/tensor.js";
 import { type Element, flatten, leafTensor, toElement, unflatten } from "./structure.js";
 
 /** One pass over a dataset: every call starts a new one. */
@@ -25,12 +25,24 @@ export function sliceSource(x: unknown): { pass: Pass<Element>; size: number } {
     );
   }
   const n = size!;
+  // The structure with its leaves as tensors: walking x itself would test every value of an
+  // array column for each element.
+  const structure = unflatten(x, leaves);
+  // A string column's rows are cut from its values directly: take() on strings moves every
+  // position of the column, which per row would make a pass quadratic in the column's length.
+  const rowOf = leaves.map((t): ((i: number, idx: Tensor) => Tensor) => {
+    if (t.dtype !== "string") return (_, idx) => take(t, idx, 0);
+    const values = t.stringValues();
+    const rowShape = t.shape.slice(1);
+    const width = rowShape.reduce((a, d) => a * d, 1);
+    return (i) => fromStrings(values.slice(i * width, (i + 1) * width), rowShape);
+  });
   async function* pass(): AsyncGenerator<Element> {
     for (let i = 0; i < n; i++) {
       const idx = tensor(new Int32Array([i]), []);
       yield unflatten(
-        x,
-        leaves.map((t) => take(t, idx, 0)),
+        structure,
+        rowOf.map((row) => row(i, idx)),
       ) as Element;
     }
   }
