@@ -1,2 +1,11 @@
 /** Image preprocessing and augmentation layers (Keras's `keras.layers` image preprocessing). */
-export {};
+export {
+  BaseImagePreprocessingLayer,
+  parseFactor,
+  checkValueRange,
+  transformValueRange,
+  type BaseImageLayerArgs,
+  type ImageLayerKind,
+  type DataFormat,
+} from "./base-image-layer.js";
+export { RandomFlip, type RandomFlipArgs, type FlipMode } from "./random-flip.js";
