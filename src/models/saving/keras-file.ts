@@ -17,6 +17,7 @@ import { ZipReader } from "../../io/zip.js";
 import { encodeZip } from "../../io/zip-write.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
 import { encodeKerasWeights } from "./keras-weights-write.js";
+import { assetMembers, loadAssetMembers } from "./keras-assets.js";
 import { serializeLayer } from "../../layers/registry.js";
 
 /** The Keras release whose `.keras` format Strata writes (the version its fixtures were saved by). */
@@ -106,6 +107,7 @@ export async function loadKerasModel(
   if (opts.compile === false) delete config.compile_config;
   const model = modelFromConfig(config, opts.customObjects);
   loadWeightsFrom(model, archiveWeights(zip, path), path, model.compiled !== null);
+  loadAssetMembers(model, zip); // after the variables, as Keras loads them
   return model;
 }
 
@@ -139,7 +141,8 @@ export async function saveKerasWeightsFile(model: Model, path: string): Promise<
 
 /**
  * Keras `model.save("x.keras")`: metadata.json, config.json (the serialized model, with
- * `compile_config` when compiled) and model.weights.h5, zipped in Keras's member order.
+ * `compile_config` when compiled), the layers' assets (`assets/…`, keras-assets.ts) and
+ * model.weights.h5, zipped in Keras's member order.
  */
 export async function saveKerasModel(model: Model, path: string): Promise<void> {
   if (typeof path !== "string" || !path.endsWith(".keras")) {
@@ -153,6 +156,7 @@ export async function saveKerasModel(model: Model, path: string): Promise<void> 
   const bytes = encodeZip([
     ["metadata.json", encode(metadata)],
     ["config.json", encode(serializeLayer(model))],
+    ...assetMembers(model),
     ["model.weights.h5", encodeKerasWeights(model)],
   ]);
   await writeFileAtomic(path, bytes);

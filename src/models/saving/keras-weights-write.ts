@@ -6,15 +6,24 @@
  * The result is the `model.weights.h5` of a `.keras` archive, or a `save_weights` file.
  */
 import type { Variable } from "../../autodiff/variable.js";
+import type { Tensor } from "../../tensor/tensor.js";
 import type { Model } from "../model.js";
 import { type Hdf5WriteData, Hdf5WriteGroup, encodeHdf5 } from "../../io/hdf5-write.js";
 import { kerasLayout, kerasPath } from "./keras-weights.js";
+import { hasOwnVariablesState } from "./layer-state.js";
 
 /** The HDF5 tree of `model`'s weights (and its optimizer's state once built). */
 export function kerasWeightsTree(model: Model): Hdf5WriteGroup {
   const root = new Hdf5WriteGroup();
-  for (const { path, vars } of kerasLayout(model)) {
+  for (const { layer, path, vars } of kerasLayout(model)) {
     const group = root.group(kerasPath(path, "vars"));
+    if (hasOwnVariablesState(layer)) {
+      // The layer names its own entries (Keras's save_own_variables).
+      for (const [name, t] of Object.entries(layer.saveOwnVariables())) {
+        group.dataset(name, tensorData(t), t.shape);
+      }
+      continue;
+    }
     vars.forEach((v, i) => group.dataset(String(i), dataOf(v), v.shape));
   }
   const opt = model.compiled?.optimizer;
@@ -32,9 +41,13 @@ export function encodeKerasWeights(model: Model): Uint8Array {
 
 /** A variable's values as an HDF5-writable array; booleans are stored as int32 0/1. */
 function dataOf(v: Variable): Hdf5WriteData {
-  const data = v.value.dataSync();
+  return tensorData(v.value);
+}
+
+function tensorData(t: Tensor): Hdf5WriteData {
+  const data = t.dataSync();
   if (data instanceof Float32Array || data instanceof Float64Array || data instanceof Int32Array) {
     return data;
   }
-  return v.dtype === "float32" ? Float32Array.from(data, Number) : Int32Array.from(data, Number);
+  return t.dtype === "float32" ? Float32Array.from(data, Number) : Int32Array.from(data, Number);
 }

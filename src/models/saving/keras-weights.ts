@@ -32,6 +32,7 @@ import { InputLayer } from "../../layers/core/input.js";
 import { type Tensor, fromValues } from "../../tensor/tensor.js";
 import type { Hdf5Dataset, Hdf5Group } from "../../io/hdf5.js";
 import { Hdf5Group as GroupClass } from "../../io/hdf5.js";
+import { hasOwnVariablesState } from "./layer-state.js";
 
 /** A Strata attribute name as Keras spells the same attribute: "forwardLayer" → "forward_layer". */
 function attributeName(name: string): string {
@@ -105,13 +106,21 @@ export function kerasLayout(model: Model): KerasLayoutEntry[] {
  */
 export function loadKerasWeights(model: Model, root: Hdf5Group): KerasWeightsReport {
   const loader = new Loader(root);
+  const named: (() => void)[] = [];
   for (const { layer, path, vars } of kerasLayout(model)) {
+    if (hasOwnVariablesState(layer)) {
+      // The layer reads its own named entries (Keras's load_own_variables).
+      const store = loader.namedEntries(kerasPath(path, "vars"));
+      named.push(() => layer.loadOwnVariables(store));
+      continue;
+    }
     vars.forEach((v, i) => loader.assign(layer, v, kerasPath(path, `vars/${i}`)));
   }
   loader.checkAllUsed(root.has("layers") ? root.group("layers") : null);
   // Only now that every weight has been found and checked does the model change: a bad file
   // leaves it as it was.
   for (const [v, value] of loader.pending) v.assign(value);
+  for (const load of named) load();
   return { assigned: loader.assigned };
 }
 
@@ -144,6 +153,30 @@ class Loader {
     this.pending.push([v, datasetValue(v, ds, where, path)]);
     this.used.add(path);
     this.assigned.push(path);
+  }
+
+  /** Every dataset of the group at `path` (none when absent) by name, marked as used. */
+  namedEntries(path: string): Record<string, Tensor> {
+    const store: Record<string, Tensor> = {};
+    if (!this.root.has(path)) return store;
+    const group = this.root.group(path);
+    for (const key of group.keys()) {
+      const node = group.get(key);
+      if (node instanceof GroupClass) continue;
+      const ds = node as Hdf5Dataset;
+      const raw = ds.read();
+      if (Array.isArray(raw)) {
+        throw new StrataError(`loadKerasWeights: ${path}/${key} holds strings; expected numbers`);
+      }
+      const values =
+        raw instanceof Float32Array || raw instanceof Float64Array || raw instanceof Int32Array
+          ? raw
+          : Float64Array.from(raw as ArrayLike<number | bigint>, Number);
+      store[key] = fromValues(values, [...ds.shape]);
+      this.used.add(`${path}/${key}`);
+      this.assigned.push(`${path}/${key}`);
+    }
+    return store;
   }
 
   /** Every dataset under `layers/` must have gone to a variable: no weight is silently dropped. */

@@ -1,0 +1,91 @@
+/**
+ * Keras `StringLookup`: strings to vocabulary indices (or, with `invert`, indices to strings),
+ * with Keras's OOV slots, mask token, output modes, `adapt`, and vocabulary saved as Keras does.
+ * TextVectorization builds on it. Inputs are string tensors (`Tensor.fromStrings`, or nested
+ * string arrays, which `apply` turns into one).
+ */
+import { DTypeError } from "../../../errors.js";
+import { type Tensor, fromStrings } from "../../../tensor/tensor.js";
+import { fromKerasConfig } from "../../config.js";
+import { registerKerasLayers } from "../../registry.js";
+import { IndexLookup, type IndexLookupArgs } from "./index-lookup.js";
+
+export interface StringLookupArgs extends IndexLookupArgs<string> {
+  /**
+   * Keras's text encoding of the input bytes (default "utf-8"). JS strings are already text, so it
+   * is kept for the config; hashing of OOV strings always uses their UTF-8 bytes.
+   */
+  encoding?: string;
+}
+
+/** Orders strings by their UTF-8 bytes (code points), as NumPy orders Keras's byte strings. */
+export function compareUtf8(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
+export class StringLookup extends IndexLookup<string> {
+  readonly encoding: string;
+
+  constructor(args: StringLookupArgs = {}) {
+    super(args, { oovToken: "[UNK]" });
+    this.encoding = args.encoding ?? "utf-8";
+    this.checkSaltUse();
+  }
+
+  get vocabularyDtype(): "string" {
+    return "string";
+  }
+
+  protected tokensOf(t: Tensor): string[] {
+    if (t.dtype !== "string") {
+      throw new DTypeError(
+        `${this.where()}: expected string inputs; received a ${t.dtype} tensor of shape ` +
+          `[${t.shape.join(", ")}] (for integer tokens use IntegerLookup)`,
+      );
+    }
+    return t.stringValues();
+  }
+
+  protected tokensTensor(tokens: readonly string[], shape: readonly number[]): Tensor {
+    return fromStrings(tokens, [...shape]);
+  }
+
+  protected toToken(value: unknown): string {
+    if (typeof value !== "string") {
+      throw new DTypeError(
+        `${this.where()}: vocabulary entries must be strings; received ${JSON.stringify(value)}`,
+      );
+    }
+    return value;
+  }
+
+  protected parseToken(line: string): string {
+    return line;
+  }
+
+  protected compareTokens(a: string, b: string): number {
+    return compareUtf8(a, b);
+  }
+
+  /** Keras's StringLookup config: IndexLookup's without `vocabulary_dtype`, plus `encoding`. */
+  override getConfig(): Record<string, unknown> {
+    const config = super.getConfig();
+    delete config.vocabulary_dtype;
+    return { ...config, encoding: this.encoding };
+  }
+
+  static fromConfig(config: Record<string, unknown>): StringLookup {
+    const args = fromKerasConfig(config);
+    delete args.vocabularyDtype;
+    return new StringLookup(args as StringLookupArgs);
+  }
+}
+
+registerKerasLayers({ StringLookup });
