@@ -391,3 +391,188 @@ describe("FeatureSpace inputs and config", () => {
     );
   });
 });
+
+/** The vocabulary Keras's lookups learn: by count, most frequent first, ties by token, larger first. */
+function kerasVocabulary<T extends string | number>(values: readonly T[]): T[] {
+  const counts = new Map<T, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)! || (a < b ? 1 : -1));
+}
+
+describe("FeatureSpace categorical features", () => {
+  it("string_categorical one-hot encodes the index in Keras's vocabulary, OOV first", async () => {
+    const { x } = heartData();
+    const fs = new FeatureSpace({ thal: "string_categorical" });
+    await fs.adapt(st.data.Dataset.fromTensorSlices({ thal: x.thal }).batch(8));
+    const vocab = kerasVocabulary(x.thal);
+    assert.deepEqual(vocab, ["normal", "reversible", "fixed"]);
+    const rows = rowsOf(fs.apply({ thal: [...x.thal, "unseen"] }));
+    assert.deepEqual(rows, [
+      ...x.thal.map((t) => oneHot(1 + vocab.indexOf(t), 4)),
+      oneHot(0, 4), // the OOV slot
+    ]);
+  });
+
+  it("integer_categorical with numOovIndices 0 (the tutorial's) indexes the vocabulary directly", async () => {
+    const { x } = heartData();
+    const fs = new FeatureSpace(
+      {
+        ca: FeatureSpace.integerCategorical({ numOovIndices: 0 }),
+        sex: FeatureSpace.integerCategorical({ numOovIndices: 0 }),
+      },
+      { outputMode: "dict" },
+    );
+    await fs.adapt({ ca: x.ca, sex: x.sex });
+    const out = fs.apply({ ca: x.ca, sex: x.sex });
+    const caVocab = kerasVocabulary(x.ca);
+    assert.deepEqual(caVocab, [3, 2, 1, 0]); // a tie: larger values first
+    assert.deepEqual(
+      rowsOf(out.ca!),
+      x.ca.map((v) => oneHot(caVocab.indexOf(v), 4)),
+    );
+    assert.deepEqual(
+      rowsOf(out.sex!),
+      x.sex.map((v) => oneHot([1, 0].indexOf(v), 2)),
+    );
+  });
+
+  it("maxTokens and numOovIndices size the one-hot vector as in Keras", async () => {
+    const fs = new FeatureSpace({
+      i: FeatureSpace.integerCategorical({ maxTokens: 5, numOovIndices: 2 }),
+    });
+    await fs.adapt({ i: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });
+    assert.deepEqual(fs.getEncodedFeatures().shape, [null, 5]);
+    assert.deepEqual(fs.apply({ i: [9] }).shape, [1, 5]);
+  });
+
+  it("crossing lookups hashes their indices: HashedCrossing on the pairs", async () => {
+    const { x } = heartData();
+    const fs = new FeatureSpace(
+      {
+        thal: FeatureSpace.stringCategorical({ outputMode: "int" }),
+        ca: FeatureSpace.integerCategorical({ numOovIndices: 0, outputMode: "int" }),
+      },
+      { crosses: [FeatureSpace.cross(["thal", "ca"], 16)], outputMode: "dict" },
+    );
+    await fs.adapt(st.data.Dataset.fromTensorSlices({ thal: x.thal, ca: x.ca }));
+    const out = fs.apply({ thal: x.thal, ca: x.ca });
+    const thalIds = x.thal.map((t) => 1 + kerasVocabulary(x.thal).indexOf(t));
+    const caIds = x.ca.map((v) => kerasVocabulary(x.ca).indexOf(v));
+    assert.deepEqual(flat(out.thal!), thalIds);
+    assert.deepEqual(flat(out.ca!), caIds);
+    const expected = flat(
+      new st.layers.HashedCrossing(16).apply([
+        st.tensor(thalIds, undefined, "int32"),
+        st.tensor(caIds, undefined, "int32"),
+      ]),
+    );
+    assert.deepEqual(
+      rowsOf(out.thal_X_ca!),
+      expected.map((b) => oneHot(b, 16)),
+    );
+  });
+});
+
+describe("FeatureSpace on Keras's own test data (feature_space_test.py)", () => {
+  const digits = Array.from({ length: 10 }, (_, i) => i);
+  const data = () => ({
+    float_1: digits.map((i) => i / 10),
+    float_2: digits.map((i) => i / 10),
+    float_3: digits.map((i) => i / 10),
+    int_1: digits,
+    int_2: digits,
+    int_3: digits,
+    string_1: digits.map(String),
+    string_2: digits.map(String),
+  });
+  const first = () =>
+    Object.fromEntries(Object.entries(data()).map(([k, v]) => [k, v[0]!])) as Record<
+      string,
+      number | string
+    >;
+
+  it("test_basic_usage: 195 features, batched and unbatched", async () => {
+    const fs = new FeatureSpace(
+      {
+        float_1: "float",
+        float_2: "float_normalized",
+        float_3: "float_discretized",
+        string_1: "string_categorical",
+        string_2: "string_hashed",
+        int_1: "integer_categorical",
+        int_2: "integer_hashed",
+        int_3: "integer_categorical",
+      },
+      {
+        crosses: [
+          ["float_3", "string_1"],
+          ["string_2", "int_2"],
+        ],
+        outputMode: "concat",
+      },
+    );
+    await fs.adapt(st.data.Dataset.fromTensorSlices(data()));
+    await fs.adapt(st.data.Dataset.fromTensorSlices(data()).batch(4));
+    assert.deepEqual(fs.apply(first()).shape, [195]);
+    assert.deepEqual(fs.apply(data()).shape, [10, 195]);
+  });
+
+  it("test_advanced_usage: 148 features", async () => {
+    const fs = new FeatureSpace(
+      {
+        float_1: FeatureSpace.float(),
+        float_2: FeatureSpace.floatNormalized(),
+        float_3: FeatureSpace.floatDiscretized(3),
+        string_1: FeatureSpace.stringCategorical({ maxTokens: 5 }),
+        string_2: FeatureSpace.stringHashed(32),
+        int_1: FeatureSpace.integerCategorical({ maxTokens: 5, numOovIndices: 2 }),
+        int_2: FeatureSpace.integerHashed(32),
+        int_3: FeatureSpace.integerCategorical({ maxTokens: 5 }),
+      },
+      {
+        crosses: [
+          FeatureSpace.cross(["float_3", "string_1"], 32),
+          FeatureSpace.cross(["string_2", "int_2"], 32),
+        ],
+      },
+    );
+    await fs.adapt(st.data.Dataset.fromTensorSlices(data()));
+    assert.deepEqual(fs.apply(first()).shape, [148]);
+  });
+
+  it("test_output_mode_dict: one entry per feature and cross, unbatched", async () => {
+    const fs = new FeatureSpace(
+      {
+        float_1: "float",
+        float_2: "float_normalized",
+        float_3: "float_discretized",
+        string_1: "string_categorical",
+        string_2: "string_hashed",
+        int_1: "integer_categorical",
+        int_2: "integer_hashed",
+        int_3: "integer_categorical",
+      },
+      {
+        crosses: [
+          ["float_3", "string_1"],
+          ["string_2", "int_2"],
+        ],
+        outputMode: "dict",
+      },
+    );
+    await fs.adapt(data());
+    const out = fs.apply(first());
+    assert.deepEqual(Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.shape])), {
+      float_1: [1],
+      float_2: [1],
+      float_3: [32],
+      int_1: [11],
+      int_2: [32],
+      int_3: [11],
+      string_1: [11],
+      string_2: [32],
+      float_3_X_string_1: [32],
+      string_2_X_int_2: [32],
+    });
+  });
+});

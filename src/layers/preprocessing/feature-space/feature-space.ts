@@ -24,6 +24,7 @@ import { CategoryEncoding } from "../numeric/category-encoding.js";
 import { Discretization } from "../numeric/discretization.js";
 import { Normalization } from "../numeric/normalization.js";
 import { HashedCrossing } from "../text/hashed-crossing.js";
+import { IndexLookup } from "../text/index-lookup.js";
 import { type AdaptSource, adaptPasses } from "./adapt-stream.js";
 import { TFDConcat } from "./data-layers.js";
 import { Cross, type CrossOutputMode, Feature, deserializeSpec } from "./feature.js";
@@ -31,6 +32,7 @@ import { type FeatureData, featureColumn, isRecord } from "./feature-input.js";
 import {
   type DiscretizedOptions,
   type FeatureTypeName,
+  type CategoricalOptions,
   type HashedOptions,
   type NamedOptions,
   type RescaledOptions,
@@ -39,7 +41,9 @@ import {
   floatFeature,
   floatNormalizedFeature,
   floatRescaledFeature,
+  integerCategoricalFeature,
   integerHashedFeature,
+  stringCategoricalFeature,
   stringHashedFeature,
 } from "./feature-types.js";
 import { oneHotDepth } from "./one-hot-depth.js";
@@ -77,6 +81,22 @@ interface Adaptable {
 
 function isAdaptable(layer: Layer): layer is Layer & Adaptable {
   return typeof (layer as Partial<Adaptable>).adapt === "function";
+}
+
+/** A preprocessing layer whose adapt state is updated batch by batch (Keras's `update_state`). */
+interface Streaming {
+  resetState(): void;
+  updateState(batch: Tensor): void;
+  finalizeState(): void;
+}
+
+function isStreaming(layer: Layer): layer is Layer & Streaming {
+  const l = layer as Partial<Streaming>;
+  return (
+    typeof l.resetState === "function" &&
+    typeof l.updateState === "function" &&
+    typeof l.finalizeState === "function"
+  );
 }
 
 const sortedKeys = (o: object): string[] => Object.keys(o).sort();
@@ -135,6 +155,14 @@ export class FeatureSpace<M extends FeatureSpaceOutputMode = "concat"> extends L
 
   static floatDiscretized(numBins: number, opts: DiscretizedOptions = {}): Feature {
     return floatDiscretizedFeature(numBins, opts);
+  }
+
+  static integerCategorical(opts: CategoricalOptions = {}): Feature {
+    return integerCategoricalFeature(opts);
+  }
+
+  static stringCategorical(opts: CategoricalOptions = {}): Feature {
+    return stringCategoricalFeature(opts);
   }
 
   static integerHashed(numBins: number, opts: HashedOptions = {}): Feature {
@@ -241,6 +269,7 @@ export class FeatureSpace<M extends FeatureSpaceOutputMode = "concat"> extends L
       // Given statistics or bin boundaries leave nothing to learn.
       if (p instanceof Normalization && p.inputMean !== null) return false;
       if (p instanceof Discretization && p.numBins === null) return false;
+      if (p instanceof IndexLookup && p.hasInputVocabulary) return false;
       return isAdaptable(p);
     });
   }
@@ -248,27 +277,37 @@ export class FeatureSpace<M extends FeatureSpaceOutputMode = "concat"> extends L
   /**
    * Adapts every preprocessor that learns from data on its column of `data`: an `st.data.Dataset`
    * (or any iterable) of name-keyed elements, batched or not, or a name-keyed object of columns.
-   * The data is streamed, once per adaptable feature.
+   * As in Keras, the layers with streaming state (the lookups' `updateState`) share one pass over
+   * the data; each other layer's `adapt` reads the data once more. Nothing is held whole.
    */
   async adapt(data: AdaptSource): Promise<void> {
     const names = this.adaptableNames();
     if (names.length > 0) {
       const passes = adaptPasses(data, names[0]!, this.where());
-      for (const name of names) {
-        const feature = this.features[name]!;
-        const where = `${this.where()} feature "${name}"`;
-        const where0 = this.where();
-        async function* column(): AsyncGenerator<Tensor> {
-          for await (const batch of passes()) {
-            if (!(name in batch)) {
-              throw new ValueError(
-                `${where0}: adapt data has no column "${name}"; it has ${Object.keys(batch).join(", ")}`,
-              );
-            }
-            yield featureColumn(batch[name], feature.dtype, where).column;
-          }
+      const column = (batch: Record<string, Tensor>, name: string): Tensor => {
+        if (!(name in batch)) {
+          throw new ValueError(
+            `${this.where()}: adapt data has no column "${name}"; it has ${Object.keys(batch).join(", ")}`,
+          );
         }
-        await (this.preprocessors[name] as Layer & Adaptable).adapt(column());
+        const where = `${this.where()} feature "${name}"`;
+        return featureColumn(batch[name], this.features[name]!.dtype, where).column;
+      };
+      const streaming = names.filter((n) => isStreaming(this.preprocessors[n]!));
+      const whole = names.filter((n) => !streaming.includes(n));
+      const state = (n: string) => this.preprocessors[n] as Layer & Streaming;
+      for (const n of streaming) state(n).resetState();
+      if (streaming.length > 0) {
+        for await (const batch of passes()) {
+          for (const n of streaming) state(n).updateState(column(batch, n));
+        }
+        for (const n of streaming) state(n).finalizeState();
+      }
+      for (const name of whole) {
+        const columnPass = async function* (): AsyncGenerator<Tensor> {
+          for await (const batch of passes()) yield column(batch, name);
+        };
+        await (this.preprocessors[name] as Layer & Adaptable).adapt(columnPass());
       }
     }
     this.isAdapted = true;

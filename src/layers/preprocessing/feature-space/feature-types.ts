@@ -9,6 +9,8 @@ import { Normalization } from "../numeric/normalization.js";
 import { Rescaling } from "../numeric/rescaling.js";
 import { Discretization } from "../numeric/discretization.js";
 import { Hashing } from "../text/hashing.js";
+import { IntegerLookup } from "../text/integer-lookup.js";
+import { StringLookup } from "../text/string-lookup.js";
 import { TFDIdentity } from "./data-layers.js";
 import { Feature, type FeatureOutputMode } from "./feature.js";
 
@@ -95,6 +97,28 @@ export function floatDiscretizedFeature(numBins: number, opts: DiscretizedOption
   return new Feature("float32", layer, opts.outputMode ?? "one_hot");
 }
 
+/** Integer values indexed by an IntegerLookup adapted on the data; one-hot encoded by default. */
+export function integerCategoricalFeature(opts: CategoricalOptions = {}): Feature {
+  const name = named(opts, "integer_categorical");
+  const layer = new IntegerLookup({
+    name: `${name}_preprocessor`,
+    maxTokens: opts.maxTokens ?? null,
+    numOovIndices: opts.numOovIndices ?? 1,
+  });
+  return new Feature("int32", layer, opts.outputMode ?? "one_hot");
+}
+
+/** String values indexed by a StringLookup adapted on the data; one-hot encoded by default. */
+export function stringCategoricalFeature(opts: CategoricalOptions = {}): Feature {
+  const name = named(opts, "string_categorical");
+  const layer = new StringLookup({
+    name: `${name}_preprocessor`,
+    maxTokens: opts.maxTokens ?? null,
+    numOovIndices: opts.numOovIndices ?? 1,
+  });
+  return new Feature("string", layer, opts.outputMode ?? "one_hot");
+}
+
 /** Integer values hashed into `numBins` bins; one-hot encoded by default. */
 export function integerHashedFeature(numBins: number, opts: HashedOptions = {}): Feature {
   const name = named(opts, "integer_hashed");
@@ -132,6 +156,10 @@ export function featureOfType(type: string, name: string, defaults: FeatureDefau
       return floatRescaledFeature({ name });
     case "float_discretized":
       return floatDiscretizedFeature(defaults.numDiscretizationBins, { name });
+    case "integer_categorical":
+      return integerCategoricalFeature({ name });
+    case "string_categorical":
+      return stringCategoricalFeature({ name });
     case "integer_hashed":
       return integerHashedFeature(defaults.hashingDim, { name });
     case "string_hashed":
