@@ -27,6 +27,7 @@ import { HashedCrossing } from "../text/hashed-crossing.js";
 import { IndexLookup } from "../text/index-lookup.js";
 import { type AdaptSource, adaptPasses } from "./adapt-stream.js";
 import { TFDConcat } from "./data-layers.js";
+import { loadFeatureSpaceFile, saveFeatureSpaceFile } from "./feature-space-file.js";
 import { Cross, type CrossOutputMode, Feature, deserializeSpec } from "./feature.js";
 import { type FeatureData, featureColumn, isRecord } from "./feature-input.js";
 import {
@@ -258,6 +259,11 @@ export class FeatureSpace<M extends FeatureSpaceOutputMode = "concat"> extends L
       ...Object.values(this.oneHotEncoders),
       ...(this.concat ? [this.concat] : []),
     ];
+  }
+
+  /** The layer that concatenates the encoded features ("concat" mode, once built). */
+  get concatLayer(): TFDConcat | null {
+    return this.concat;
   }
 
   // ------------------------------------------------------------ adapt
@@ -519,6 +525,27 @@ export class FeatureSpace<M extends FeatureSpaceOutputMode = "concat"> extends L
       if (p && !p.built && shape) p.ensureBuilt(shape);
     }
     this.isAdapted = true;
+  }
+
+  /** Keras `feature_space.save("x.keras")`: the FeatureSpace with its adapted state. */
+  async save(path: string): Promise<void> {
+    this.checkBuilt();
+    await saveFeatureSpaceFile(this, path);
+  }
+
+  /**
+   * Loads a FeatureSpace saved by `save` (Keras loads it with `keras.models.load_model`): its
+   * preprocessors come back adapted, ready to call.
+   */
+  static async load(
+    path: string,
+    opts: { customObjects?: CustomObjects } = {},
+  ): Promise<FeatureSpace<FeatureSpaceOutputMode>> {
+    const fs = await loadFeatureSpaceFile(path, opts.customObjects);
+    if (!(fs instanceof FeatureSpace)) {
+      throw new ValueError(`FeatureSpace.load: "${path}" rebuilt a ${fs.constructor.name}`);
+    }
+    return fs;
   }
 
   static fromConfig(
