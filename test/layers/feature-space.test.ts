@@ -576,3 +576,42 @@ describe("FeatureSpace on Keras's own test data (feature_space_test.py)", () => 
     });
   });
 });
+
+describe("FeatureSpace without adapt (Keras's test_no_adapt)", () => {
+  it("preset statistics and vocabularies need no adapt", () => {
+    const float1 = [-1.2, 0.0, 2.4, 1.2, 15.0, -100.0, 23.1, 3.12, 0.1, -0.01];
+    const words = ["this", "is", "not", "an", "example", "this", "is", "a", "b", "c"];
+    const fs = new FeatureSpace(
+      {
+        int_1: "integer_hashed",
+        text_1: FeatureSpace.feature(
+          "string",
+          new st.layers.StringLookup({ vocabulary: ["this", "is", "an", "example"] }),
+          "one_hot",
+        ),
+        float_1: FeatureSpace.feature(
+          "float32",
+          new st.layers.Normalization({ mean: 12, variance: 5 }),
+          "float",
+        ),
+      },
+      { outputMode: "dict" },
+    );
+    const out = fs.apply({ int_1: digitsUpTo(10), text_1: words, float_1: float1 });
+    assert.deepEqual(out.int_1!.shape, [10, 32]);
+    assertClose(
+      flat(out.float_1!),
+      float1.map((v) => (v - 12) / Math.sqrt(5)),
+      1e-5,
+    );
+    const vocab = ["[UNK]", "this", "is", "an", "example"];
+    assert.deepEqual(
+      rowsOf(out.text_1!),
+      words.map((w) => oneHot(Math.max(0, vocab.indexOf(w)), 5)),
+    );
+  });
+});
+
+function digitsUpTo(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}

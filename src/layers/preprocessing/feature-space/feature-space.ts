@@ -24,7 +24,6 @@ import { CategoryEncoding } from "../numeric/category-encoding.js";
 import { Discretization } from "../numeric/discretization.js";
 import { Normalization } from "../numeric/normalization.js";
 import { HashedCrossing } from "../text/hashed-crossing.js";
-import { IndexLookup } from "../text/index-lookup.js";
 import { type AdaptSource, adaptPasses } from "./adapt-stream.js";
 import { TFDConcat } from "./data-layers.js";
 import { loadFeatureSpaceFile, saveFeatureSpaceFile } from "./feature-space-file.js";
@@ -275,7 +274,9 @@ export class FeatureSpace<M extends FeatureSpaceOutputMode = "concat"> extends L
       // Given statistics or bin boundaries leave nothing to learn.
       if (p instanceof Normalization && p.inputMean !== null) return false;
       if (p instanceof Discretization && p.numBins === null) return false;
-      if (p instanceof IndexLookup && p.hasInputVocabulary) return false;
+      // A lookup (or TextVectorization) given its vocabulary; Keras skips the latter only, and
+      // the former's adapt then fails.
+      if ((p as { hasInputVocabulary?: unknown }).hasInputVocabulary === true) return false;
       return isAdaptable(p);
     });
   }
