@@ -120,6 +120,7 @@ export class FeatureSpace<M extends FeatureSpaceOutputMode = "concat"> extends L
   private encoded: EncodedFeatures<M, SymbolicTensor> | null = null;
   private isAdapted = false;
   private sublayersBuilt = false;
+  private encodersMade = false;
 
   // ------------------------------------------------------------ feature types (Keras's classmethods)
 
@@ -433,7 +434,7 @@ export class FeatureSpace<M extends FeatureSpaceOutputMode = "concat"> extends L
     }
     const names = [...sortedKeys(preprocessed), ...sortedKeys(crossed)];
     const values = names.map((n) => preprocessed[n] ?? crossed[n]!);
-    if (!this.sublayersBuilt && this.concat === null) {
+    if (!this.encodersMade) {
       this.makeEncoders(
         names,
         values.map((v) => v.dtype),
@@ -484,12 +485,7 @@ export class FeatureSpace<M extends FeatureSpaceOutputMode = "concat"> extends L
       }
     });
     if (this.outputMode === "concat") this.concat = new TFDConcat({ axis: -1 });
-  }
-
-  override computeOutputShape(): ShapeSpec {
-    throw new ValueError(
-      `${this.where()}: a FeatureSpace is called on a dict of features; use getEncodedFeatures() for its symbolic outputs`,
-    );
+    this.encodersMade = true;
   }
 
   // ------------------------------------------------------------ serialization
