@@ -63,3 +63,4 @@ export { padSequences, type PadSequencesOptions } from "./pad-sequences.js";
 export { kFold, type Fold } from "./k-fold.js";
 export { splitDataset, type SplitDatasetOptions } from "./split-dataset.js";
 export * from "./files/index.js";
+export * from "../layers/preprocessing/feature-space/index.js";
