@@ -156,6 +156,7 @@ describe("StringLookup vocabulary", () => {
   it("getVocabulary without special tokens; a vocabulary may start with them", () => {
     const layer = new layers.StringLookup({ vocabulary: ["[UNK]", "x", "y"] });
     assert.deepEqual(layer.getVocabulary(false), ["x", "y"]);
+    assert.deepEqual(layer.getVocabulary({ includeSpecialTokens: false }), ["x", "y"]);
     assert.deepEqual(layer.getVocabulary(true), ["[UNK]", "x", "y"]);
     assert.equal(layer.vocabularySize(), 3);
   });

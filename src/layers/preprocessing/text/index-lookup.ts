@@ -12,7 +12,7 @@
  */
 import { readFileSync } from "node:fs";
 import { DTypeError, StrataError, ValueError } from "../../../errors.js";
-import { type TensorLike, asTensor } from "../../../ops/core.js";
+import type { TensorLike } from "../../../ops/core.js";
 import type { DType } from "../../../tensor/dtype.js";
 import { Tensor, fromValues } from "../../../tensor/tensor.js";
 import { Layer, type LayerArgs } from "../../layer.js";
@@ -20,6 +20,9 @@ import type { ShapeSpec } from "../../shape-spec.js";
 import { type CategoricalMode, categoricalShape, encodeCategorical } from "./categorical-output.js";
 import { checkChoice, checkNotSparse, checkSalt, integerValues } from "./host-values.js";
 import { type Salt, hashBucket } from "./keras-hash.js";
+import { type AdaptData, TokenCounts, asBatch, forEachAdaptBatch } from "./token-counts.js";
+
+export type { AdaptData } from "./token-counts.js";
 
 export type LookupOutputMode = "int" | "one_hot" | "multi_hot" | "count" | "tf_idf";
 const MODES: readonly LookupOutputMode[] = ["int", "one_hot", "multi_hot", "count", "tf_idf"];
@@ -59,10 +62,6 @@ export interface IndexLookupArgs<T extends string | number> extends LayerArgs {
   /** Whether the vocabulary was given (not adapted); defaults to `vocabulary != null`. */
   hasInputVocabulary?: boolean;
 }
-
-/** What `adapt` accepts: a tensor or nested array, or a (async) iterable of batches such as a Dataset. */
-export type AdaptData =
-  Tensor | readonly unknown[] | Iterable<Tensor | TensorLike> | AsyncIterable<Tensor | TensorLike>;
 
 /** Python's `str.splitlines` boundaries (with "\r\n" as one), so a Keras-written vocabulary reads back the same. */
 const LINE_BREAKS = new Set([0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029]);
@@ -106,10 +105,8 @@ export abstract class IndexLookup<T extends string | number> extends Layer {
   /** The idf weights of every output slot ("tf_idf"), null until known. */
   private idf: Float32Array | null = null;
   private frozenVocabSize: number | null;
-  // adapt's running state
-  private readonly tokenCounts = new Map<T, number>();
-  private readonly documentCounts = new Map<T, number>();
-  private numDocuments = 0;
+  /** adapt's running counts */
+  private readonly counts = new TokenCounts<T>();
 
   /** "string" or "int64", Keras's `vocabulary_dtype`. */
   abstract readonly vocabularyDtype: "string" | "int64";
@@ -233,11 +230,13 @@ export abstract class IndexLookup<T extends string | number> extends Layer {
   }
 
   /**
-   * The vocabulary; with `includeSpecialTokens` (default) the mask and OOV tokens come first, so
-   * a token's position is its index.
+   * The vocabulary (Keras's `get_vocabulary(include_special_tokens=True)`); with
+   * `includeSpecialTokens` (default) the mask and OOV tokens come first, so a token's position is
+   * its index. Takes `{ includeSpecialTokens }` or the flag itself.
    */
-  getVocabulary(includeSpecialTokens = true): T[] {
-    return includeSpecialTokens ? [...this.specialTokens(), ...this.tokens] : [...this.tokens];
+  getVocabulary(opts: boolean | { includeSpecialTokens?: boolean } = {}): T[] {
+    const include = typeof opts === "boolean" ? opts : (opts.includeSpecialTokens ?? true);
+    return include ? [...this.specialTokens(), ...this.tokens] : [...this.tokens];
   }
 
   /** The idf weights of every output slot in "tf_idf" mode (null until known). */
@@ -396,24 +395,9 @@ export abstract class IndexLookup<T extends string | number> extends Layer {
    */
   async adapt(data: AdaptData, opts: { steps?: number | null } = {}): Promise<void> {
     this.resetState();
-    const steps = opts.steps ?? null;
-    if (data instanceof Tensor || Array.isArray(data)) {
-      let t = data instanceof Tensor ? data : asTensor(data as TensorLike);
-      if (t.rank === 1) t = t.reshape([t.shape[0]!, 1]);
-      this.updateState(t);
-    } else if (isIterable(data) || isAsyncIterable(data)) {
-      let i = 0;
-      for await (const batch of data as AsyncIterable<Tensor | TensorLike>) {
-        if (steps !== null && i >= steps) break;
-        this.updateState(batch);
-        i++;
-      }
-    } else {
-      throw new ValueError(
-        `${this.where()}: adapt expects a tensor, an array, a Dataset or an iterable of batches; ` +
-          `received ${String(data)}`,
-      );
-    }
+    await forEachAdaptBatch(data, opts.steps ?? null, this.where(), (batch) =>
+      this.updateState(batch),
+    );
     this.finalizeState();
   }
 
@@ -424,45 +408,24 @@ export abstract class IndexLookup<T extends string | number> extends Layer {
         `${this.where()}: cannot adapt a layer whose vocabulary was given to the constructor`,
       );
     }
-    if (!(data instanceof Tensor) && !isTensorLike(data)) {
-      throw new ValueError(
-        `${this.where()}: adapt expects batches that are tensors or arrays; received ${String(data)}`,
-      );
-    }
-    const t = asTensor(data);
-    const tokens = this.tokensOf(t);
-    for (const tok of tokens) this.tokenCounts.set(tok, (this.tokenCounts.get(tok) ?? 0) + 1);
-    if (this.outputMode === "tf_idf") {
-      const docs = t.rank <= 1 ? 1 : t.shape[0]!;
-      const per = docs === 0 ? 0 : tokens.length / docs;
-      for (let d = 0; d < docs; d++) {
-        for (const tok of new Set(tokens.slice(d * per, (d + 1) * per))) {
-          this.documentCounts.set(tok, (this.documentCounts.get(tok) ?? 0) + 1);
-        }
-      }
-      this.numDocuments += docs;
-    }
+    const t = asBatch(data, this.where());
+    const documents = this.outputMode === "tf_idf" ? (t.rank <= 1 ? 1 : t.shape[0]!) : null;
+    this.counts.add(this.tokensOf(t), documents);
   }
 
   /** Turns adapt's counts into the vocabulary (Keras's `finalize_state`), then clears them. */
   finalizeState(): void {
-    if (this.hasInputVocabulary || this.tokenCounts.size === 0) {
+    if (this.hasInputVocabulary || this.counts.size === 0) {
       this.recordVocabularySize();
       return;
     }
-    if (this.maskToken !== null) this.tokenCounts.delete(this.maskToken);
-    if (this.oovToken !== null) this.tokenCounts.delete(this.oovToken);
-    const entries = [...this.tokenCounts.entries()];
-    entries.sort((a, b) => b[1] - a[1] || this.compareTokens(b[0], a[0]));
     const start = this.tokenStartIndex();
-    const kept =
-      this.maxTokens !== null ? entries.slice(0, Math.max(0, this.maxTokens - start)) : entries;
-    const tokens = kept.map(([t]) => t);
+    const special = [this.maskToken, this.oovToken].filter((t): t is T => t !== null);
+    const limit = this.maxTokens !== null ? this.maxTokens - start : null;
+    const tokens = this.counts.ranked(special, (a, b) => this.compareTokens(a, b), limit);
     this.setTokens(tokens, "adapted vocabulary");
     if (this.outputMode === "tf_idf") {
-      const weights = tokens.map((t) =>
-        Math.log(1 + this.numDocuments / (1 + (this.documentCounts.get(t) ?? 0))),
-      );
+      const weights = this.counts.idf(tokens);
       const mean = weights.length ? weights.reduce((a, b) => a + b, 0) / weights.length : 0;
       const padded = [...new Array<number>(start).fill(mean), ...weights];
       if (this.padToMaxTokens && this.maxTokens !== null) {
@@ -476,9 +439,7 @@ export abstract class IndexLookup<T extends string | number> extends Layer {
   /** Clears adapt's counts. */
   resetState(): void {
     if (this.hasInputVocabulary) return;
-    this.tokenCounts.clear();
-    this.documentCounts.clear();
-    this.numDocuments = 0;
+    this.counts.clear();
   }
 
   // ------------------------------------------------------------ calling
@@ -663,22 +624,4 @@ function numberList(values: NumbersLike): number[] {
     return Array.from(values.dataSync() as ArrayLike<number>, Number);
   }
   return Array.from(values as ArrayLike<number>, Number);
-}
-
-function isIterable(x: unknown): x is Iterable<unknown> {
-  return typeof x === "object" && x !== null && Symbol.iterator in x;
-}
-
-function isAsyncIterable(x: unknown): x is AsyncIterable<unknown> {
-  return typeof x === "object" && x !== null && Symbol.asyncIterator in x;
-}
-
-function isTensorLike(x: unknown): x is TensorLike {
-  return (
-    Array.isArray(x) ||
-    ArrayBuffer.isView(x) ||
-    typeof x === "string" ||
-    typeof x === "number" ||
-    typeof x === "boolean"
-  );
 }

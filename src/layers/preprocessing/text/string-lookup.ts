@@ -18,16 +18,25 @@ export interface StringLookupArgs extends IndexLookupArgs<string> {
   encoding?: string;
 }
 
-/** Orders strings by their UTF-8 bytes (code points), as NumPy orders Keras's byte strings. */
+/**
+ * Orders strings by their UTF-8 bytes, which is code point order, as NumPy orders Keras's byte
+ * strings. UTF-16 code units agree with it except that surrogates (U+D800–DFFF, the halves of
+ * code points above U+FFFF) must sort after U+E000–FFFF: the first differing unit is shifted so.
+ */
 export function compareUtf8(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  const n = Math.min(x.length, y.length);
+  const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
-    if (d !== 0) return d;
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
   }
-  return x.length - y.length;
+  return a.length - b.length;
+}
+
+function codePointRank(unit: number): number {
+  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
+  if (unit >= 0xe000) return unit - 0x800;
+  return unit;
 }
 
 export class StringLookup extends IndexLookup<string> {
