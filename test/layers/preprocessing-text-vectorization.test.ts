@@ -171,6 +171,9 @@ describe("TextVectorization", () => {
     assert.throws(() => new TextVectorization({ sparse: true }), /sparse/);
     const layer = new TextVectorization({ vocabulary: ["a"] });
     assert.throws(() => layer.apply(st.tensor([[1, 2]])), /string inputs/);
+    const unsplit = new TextVectorization({ split: null, vocabulary: ["a"] });
+    assert.throws(() => unsplit.apply(st.tensor([1, 2])), /string inputs/);
+    assert.deepEqual(rows(unsplit.apply(["A.", "b c"])), [[2], [1]]);
     assert.throws(() => layer.apply(fromStrings(["a", "b"], [1, 2])), /last dimension must be 1/);
   });
 
