@@ -4,7 +4,7 @@
 // same outputs. A hand-built archive in Keras's layout (no Keras-written lookup fixture exists)
 // checks reading Keras's files.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -13,6 +13,7 @@ import { layers } from "../../src/index.js";
 import { readHdf5 } from "../../src/io/hdf5.js";
 import { Hdf5WriteGroup, encodeHdf5 } from "../../src/io/hdf5-write.js";
 import { encodeZip } from "../../src/io/zip-write.js";
+import { ZipReader } from "../../src/io/zip.js";
 import { assertClose } from "../helpers.js";
 import { kerasRoundTrip } from "./preprocessing-text-helpers.js";
 
@@ -219,6 +220,35 @@ describe("lookup layers in .keras files", () => {
         [3, 1],
         [2, 0],
       ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("lookup layers inside a nested model", () => {
+  it("the asset goes under the nested model's path and loads back", async () => {
+    const lookup = new layers.StringLookup();
+    await lookup.adapt(docs);
+    const innerIn = st.Input({ shape: [3], dtype: "string" });
+    const inner = new st.Model({ inputs: innerIn, outputs: lookup.apply(innerIn), name: "prep" });
+    const outerIn = st.Input({ shape: [3], dtype: "string" });
+    const outer = new st.Model({ inputs: outerIn, outputs: inner.apply(outerIn) });
+    const dir = mkdtempSync(join(tmpdir(), "strata-nested-"));
+    try {
+      const path = join(dir, "nested.keras");
+      await outer.save(path);
+      const zip = new ZipReader(readFileSync(path), path);
+      assert.ok(
+        zip.names().includes("assets/layers/functional/layers/string_lookup/vocabulary.txt"),
+        zip.names().join(", "),
+      );
+      const loaded = await st.models.loadModel(path);
+      const x = st.tensor([["the", "zebra", "a"]]);
+      assert.deepEqual(
+        (loaded.predictOnBatch(x) as st.Tensor).toArray(),
+        (outer.predictOnBatch(x) as st.Tensor).toArray(),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -81,7 +81,8 @@ export function kerasLayout(model: Model): KerasLayoutEntry[] {
   const visit = (layer: Layer, path: string): void => {
     if (visited.has(layer)) return; // shared: saved once, at its first path
     visited.add(layer);
-    if (layer.weights.length === 0) {
+    // A nested model is walked even without weights: its layers may have other state (assets).
+    if (layer.weights.length === 0 && !(layer instanceof Model)) {
       entries.push({ layer, path, vars: [] }); // Keras still writes an empty `vars` group
       return;
     }
