@@ -6,6 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as st from "../../src/index.js";
 import { ValueError } from "../../src/errors.js";
 import { readHdf5 } from "../../src/io/hdf5.js";
@@ -151,6 +154,33 @@ describe("TextVectorization", () => {
     assert.deepEqual(tokens.getVocabulary(), ["", "[UNK]", "r"]);
   });
 
+  it("tf_idf adapted batch by batch from a Dataset equals tf_idf adapted at once", async () => {
+    const texts = ["a b a", "b c", "c c d", "a", "d b"];
+    const whole = new TextVectorization({ outputMode: "tf_idf" });
+    await whole.adapt(texts);
+    const streamed = new TextVectorization({ outputMode: "tf_idf" });
+    await streamed.adapt(st.data.Dataset.fromTensorSlices(texts).batch(2));
+    assert.deepEqual(streamed.getVocabulary(), whole.getVocabulary());
+    close(rows(streamed.apply(texts)), rows(whole.apply(texts)));
+  });
+
+  it("reads a vocabulary file of one token a line and saves it as the asset", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "strata-tv-"));
+    try {
+      const path = join(dir, "vocab.txt");
+      writeFileSync(path, "earth\nwind\nand fire\n");
+      const layer = new TextVectorization({ vocabulary: path, split: null, standardize: "lower" });
+      assert.deepEqual(layer.getVocabulary(), ["", "[UNK]", "earth", "wind", "and fire"]);
+      assert.equal(layer.getConfig().vocabulary, null);
+      const x = st.tensor([["And Fire"], ["earth"], ["air"]]);
+      const r = await kerasRoundTrip(layer, [1], "string", x);
+      assert.deepEqual(rows(r.after), [[4], [2], [1]]);
+      assert.deepEqual(rows(r.after), rows(r.before));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("setVocabulary replaces the vocabulary; a given vocabulary cannot be adapted", async () => {
     const layer = new TextVectorization();
     layer.setVocabulary(["x", "y"]);
@@ -171,6 +201,9 @@ describe("TextVectorization", () => {
     assert.throws(() => new TextVectorization({ sparse: true }), /sparse/);
     const layer = new TextVectorization({ vocabulary: ["a"] });
     assert.throws(() => layer.apply(st.tensor([[1, 2]])), /string inputs/);
+    const unsplit = new TextVectorization({ split: null, vocabulary: ["a"] });
+    assert.throws(() => unsplit.apply(st.tensor([1, 2])), /string inputs/);
+    assert.deepEqual(rows(unsplit.apply(["A.", "b c"])), [[2], [1]]);
     assert.throws(() => layer.apply(fromStrings(["a", "b"], [1, 2])), /last dimension must be 1/);
   });
 

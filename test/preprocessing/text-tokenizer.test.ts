@@ -59,6 +59,9 @@ describe("Tokenizer", () => {
       ]),
       ["the cat ate", "dog"],
     );
+    const lazy = tok.textsToSequencesGenerator(["dog cat", "the"]);
+    assert.deepEqual(lazy.next().value, [3, 2]);
+    assert.deepEqual([...tok.sequencesToTextsGenerator([[10, 1]])], ["and the"]);
   });
 
   it("keeps only numWords - 1 words and maps the rest to the OOV token at index 1", () => {

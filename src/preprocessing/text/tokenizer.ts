@@ -123,8 +123,12 @@ export class Tokenizer {
 
   /** Each text as word indices; words beyond `numWords` or unknown become the OOV index or are dropped. */
   textsToSequences(texts: Texts): number[][] {
+    return [...this.textsToSequencesGenerator(texts)];
+  }
+
+  /** `textsToSequences` one text at a time (Keras's `texts_to_sequences_generator`). */
+  *textsToSequencesGenerator(texts: Texts): Generator<number[]> {
     const oov = this.oovToken === null ? undefined : this.wordIndex.get(this.oovToken);
-    const out: number[][] = [];
     for (const text of textsOf(texts)) {
       const vect: number[] = [];
       for (const w of this.tokens(text)) {
@@ -132,16 +136,19 @@ export class Tokenizer {
         if (i !== undefined && !(this.numWords && i >= this.numWords)) vect.push(i);
         else if (oov !== undefined) vect.push(oov);
       }
-      out.push(vect);
+      yield vect;
     }
-    return out;
   }
 
   /** Each index sequence back to a space-joined text (the inverse of textsToSequences). */
   sequencesToTexts(sequences: Iterable<readonly number[]>): string[] {
+    return [...this.sequencesToTextsGenerator(sequences)];
+  }
+
+  /** `sequencesToTexts` one sequence at a time (Keras's `sequences_to_texts_generator`). */
+  *sequencesToTextsGenerator(sequences: Iterable<readonly number[]>): Generator<string> {
     const oov = this.oovToken === null ? undefined : this.wordIndex.get(this.oovToken);
     const oovWord = oov === undefined ? undefined : this.indexWord.get(oov);
-    const out: string[] = [];
     for (const seq of sequences) {
       const vect: string[] = [];
       for (const num of seq) {
@@ -149,9 +156,8 @@ export class Tokenizer {
         if (word !== undefined && !(this.numWords && num >= this.numWords)) vect.push(word);
         else if (this.oovToken !== null && oovWord !== undefined) vect.push(oovWord);
       }
-      out.push(vect.join(" "));
+      yield vect.join(" ");
     }
-    return out;
   }
 
   /** Texts as a float32 matrix [texts, numWords] in `mode` (default "binary"). */

@@ -141,7 +141,7 @@ export class TextVectorization extends Layer {
   private preprocess(inputs: Tensor): Tensor {
     // Without a split the strings are the tokens; a single column keeps Keras's [batch, n] output.
     const x =
-      this.split === null && inputs.shape.length <= 1
+      this.split === null && inputs.shape.length <= 1 && inputs.dtype === "string"
         ? fromStrings(inputs.stringValues(), [inputs.shape[0] ?? 1, 1])
         : inputs;
     return preprocessTexts(x, {
