@@ -1,6 +1,7 @@
 import { ValueError } from "../errors.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { InputLayer } from "../layers/core/input.js";
+import { expandDims, squeeze } from "../ops/movement.js";
+import { Input, InputLayer } from "../layers/core/input.js";
 import type { CallOptions, Layer, Node, SymbolicTensor } from "../layers/layer.js";
 import type { ShapeSpec } from "../layers/shape-spec.js";
 
@@ -48,7 +49,7 @@ export class Graph {
   /** Runs the graph on concrete tensors, one eager layer call per node. */
   run(values: readonly Tensor[], opts: CallOptions): Tensor[] {
     const env = new Map<number, Tensor>();
-    this.inputs.forEach((t, i) => env.set(t.id, values[i]!));
+    this.inputs.forEach((t, i) => env.set(t.id, adjustRank(values[i]!, t.shape)));
     for (const node of this.nodes) {
       if (node.layer instanceof InputLayer) continue;
       const args = node.inputs.map((t) => env.get(t.id)!);
@@ -65,6 +66,57 @@ export class Graph {
   outputShapes(): ShapeSpec[] {
     return this.outputs.map((t) => t.shape);
   }
+}
+
+/**
+ * Keras 3's `_adjust_input_rank`: a value one axis short of its Input, whose last axis is 1,
+ * gains that axis (`{age: [63, 41]}` for `Input({shape: [1]})`); one with an extra last axis of 1
+ * loses it. Other ranks pass unchanged, for the layers to check.
+ */
+function adjustRank(x: Tensor, ref: ShapeSpec): Tensor {
+  if (x.rank === ref.length - 1 && ref[ref.length - 1] === 1) return expandDims(x, -1);
+  if (x.rank === ref.length + 1 && x.shape[x.rank - 1] === 1) return squeeze(x, -1);
+  return x;
+}
+
+/**
+ * Keras 3's `clone_graph_nodes`: a model may be declared from intermediate tensors (the
+ * structured-data tutorial's `Model({ inputs: featureSpace.getEncodedFeatures(), outputs })`).
+ * Each input that is not an Input's becomes a fresh Input of its shape and dtype, named as Keras
+ * names it (`<tensor name>CLONE`), and the layer calls between the inputs and the outputs are
+ * applied again from there: the same layers (so the same weights) on new nodes.
+ */
+export function withInputLayers(
+  inputs: readonly SymbolicTensor[],
+  outputs: readonly SymbolicTensor[],
+): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } {
+  if (inputs.every((t) => t.node?.layer instanceof InputLayer)) {
+    return { inputs: [...inputs], outputs: [...outputs] };
+  }
+  const mapped = new Map<number, SymbolicTensor>();
+  const newInputs = inputs.map((t) => {
+    const input =
+      t.node?.layer instanceof InputLayer
+        ? t
+        : Input({ batchShape: t.shape, dtype: t.dtype, name: `${t.name}CLONE` });
+    mapped.set(t.id, input);
+    return input;
+  });
+  const rebuild = (t: SymbolicTensor): SymbolicTensor => {
+    const known = mapped.get(t.id);
+    if (known) return known;
+    const node = t.node;
+    // Another Input (or no layer): left as it is, for Graph to report the disconnection.
+    if (!node || node.layer instanceof InputLayer) return t;
+    const args = node.inputs.map(rebuild);
+    const out = node.layer.apply(node.inputIsList ? args : args[0]!, node.callOptions) as
+      | SymbolicTensor
+      | SymbolicTensor[];
+    const outs = Array.isArray(out) ? out : [out];
+    node.outputs.forEach((o, i) => mapped.set(o.id, outs[i]!));
+    return mapped.get(t.id)!;
+  };
+  return { inputs: newInputs, outputs: outputs.map(rebuild) };
 }
 
 /**

@@ -15,7 +15,7 @@ import { restartStatefulLayers, unbuiltLayers } from "./build-on-batch.js";
 import { InputLayer } from "../layers/core/input.js";
 import { type CallOptions, Layer, type SymbolicTensor, uniqueName } from "../layers/layer.js";
 import type { ShapeSpec } from "../layers/shape-spec.js";
-import { Graph } from "./graph.js";
+import { Graph, withInputLayers } from "./graph.js";
 import { type CustomObjects, registerBuiltInLayer, serializeLayer } from "../layers/registry.js";
 import { camelizeKeys } from "../nn/serialization.js";
 import { compileConfig, compileOptionsFromConfig } from "./compile-config.js";
@@ -41,6 +41,16 @@ function flattenStructure(s: SymbolicStructure): {
     return { list: entries.map(([, t]) => t), names: entries.map(([n]) => n) };
   }
   return { list: [s as SymbolicTensor], names: null };
+}
+
+/** `s` with the leaves of `flat` (its flattened list, possibly replaced) in their places. */
+function restructure(
+  s: SymbolicStructure,
+  flat: { list: SymbolicTensor[]; names: string[] | null },
+): SymbolicStructure {
+  if (Array.isArray(s)) return flat.list;
+  if (flat.names) return Object.fromEntries(flat.names.map((n, i) => [n, flat.list[i]!]));
+  return flat.list[0]!;
 }
 
 /**
@@ -98,9 +108,12 @@ export class Model extends Layer {
   protected setGraph(inputs: SymbolicStructure, outputs: SymbolicStructure): void {
     const ins = flattenStructure(inputs);
     const outs = flattenStructure(outputs);
+    const cut = withInputLayers(ins.list, outs.list);
+    ins.list = cut.inputs;
+    outs.list = cut.outputs;
     this.graph = new Graph(ins.list, outs.list, this.where());
-    this.inputStructure = inputs;
-    this.outputStructure = outputs;
+    this.inputStructure = restructure(inputs, ins);
+    this.outputStructure = restructure(outputs, outs);
     this.inputNames = ins.list.map((t) => t.node!.layer.name);
     this.outputNames = outs.names ?? outs.list.map((t) => t.node!.layer.name);
     this.singleOutput = outs.list.length === 1 && !Array.isArray(outputs) && outs.names === null;
