@@ -23,3 +23,6 @@ export { RandomInvert, type RandomInvertArgs } from "./random-invert.js";
 export { RandomPosterization } from "./random-posterization.js";
 export { Solarization, type SolarizationArgs, type UnitFactor } from "./solarization.js";
 export { AutoContrast, type AutoContrastArgs } from "./auto-contrast.js";
+export { Equalization, type EqualizationArgs } from "./equalization.js";
+export { RandomSharpness } from "./random-sharpness.js";
+export { RandomColorJitter, type RandomColorJitterArgs } from "./random-color-jitter.js";
