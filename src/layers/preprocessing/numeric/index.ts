@@ -26,3 +26,5 @@ export { AutoContrast, type AutoContrastArgs } from "./auto-contrast.js";
 export { Equalization, type EqualizationArgs } from "./equalization.js";
 export { RandomSharpness } from "./random-sharpness.js";
 export { RandomColorJitter, type RandomColorJitterArgs } from "./random-color-jitter.js";
+export { MixUp, type MixUpArgs, type ImagesAndLabels } from "./mix-up.js";
+export { CutMix, type CutMixArgs } from "./cut-mix.js";
