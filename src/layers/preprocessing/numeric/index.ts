@@ -28,3 +28,5 @@ export { RandomSharpness } from "./random-sharpness.js";
 export { RandomColorJitter, type RandomColorJitterArgs } from "./random-color-jitter.js";
 export { MixUp, type MixUpArgs, type ImagesAndLabels } from "./mix-up.js";
 export { CutMix, type CutMixArgs } from "./cut-mix.js";
+export { RandomErasing, type RandomErasingArgs } from "./random-erasing.js";
+export { RandomGaussianBlur, type RandomGaussianBlurArgs } from "./random-gaussian-blur.js";
