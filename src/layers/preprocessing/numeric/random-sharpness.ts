@@ -14,8 +14,8 @@ import { fromKerasConfig } from "../../config.js";
 import { registerKerasLayers } from "../../registry.js";
 import { BaseImagePreprocessingLayer, parseFactor } from "../image/base-image-layer.js";
 import { perImage, uniformDraws } from "./per-image-draws.js";
-import { sortedValueRange } from "./random-brightness.js";
-import type { ColorFactorArgs } from "./random-color-degeneration.js";
+import { sortedValueRange } from "./color-args.js";
+import type { ColorFactorArgs } from "./color-args.js";
 
 export class RandomSharpness extends BaseImagePreprocessingLayer {
   readonly factor: [number, number];
