@@ -123,6 +123,26 @@ describe("RandomBrightness", () => {
     );
   });
 
+  it("Keras's documented example: a drawn 0.1 adds 25.5 to every channel of a single image", () => {
+    const image = st.tensor([
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      [
+        [7, 8, 9],
+        [10, 11, 12],
+      ],
+    ]);
+    const out = new RandomBrightness([0.1, 0.1]).apply(image, { training: true });
+    assert.deepEqual(out.shape, [2, 2, 3]);
+    assertClose(
+      out,
+      Array.from({ length: 12 }, (_, i) => i + 1 + 25.5),
+      { atol: 1e-5 },
+    );
+  });
+
   it("draws one delta per image within [−f, f] · 255", () => {
     const layer = new RandomBrightness(0.3, { seed: 8 });
     assert.deepEqual(layer.factor, [-0.3, 0.3]);

@@ -49,6 +49,14 @@ describe("Normalization: Keras's documented examples", () => {
     });
   });
 
+  it("batched scalars keep one statistic per index, as in Keras (axis -1 on rank-1 inputs)", async () => {
+    const given = new Normalization({ mean: [1, 2, 3], variance: [1, 4, 9] });
+    assertClose(given.apply([2, 4, 6]), [1, 1, 1]);
+    const adapted = new Normalization();
+    await adapted.adapt([1, 2, 3]);
+    assert.deepEqual([...adapted.adaptMean!.shape], [3]);
+  });
+
   it("invert: de-normalizes after adapting", async () => {
     const layer = new Normalization({ axis: -1, invert: true });
     await layer.adapt(KERAS_ADAPT);

@@ -26,7 +26,7 @@ import {
   BaseImagePreprocessingLayer,
   transformValueRange,
 } from "../image/base-image-layer.js";
-import { sortedValueRange } from "./random-brightness.js";
+import { sortedValueRange } from "./color-args.js";
 
 export interface AutoContrastArgs extends BaseImageLayerArgs {
   /** the images' range, [0, 255] by default */

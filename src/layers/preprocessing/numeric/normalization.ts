@@ -12,7 +12,7 @@
 import { ValueError, fmtShape } from "../../../errors.js";
 import type { Variable } from "../../../autodiff/variable.js";
 import { noGrad } from "../../../autodiff/tape.js";
-import { asTensor } from "../../../ops/core.js";
+import { type TensorLike, asTensor } from "../../../ops/core.js";
 import {
   add,
   cast,
@@ -28,7 +28,7 @@ import { mean as meanOf, variance as varianceOf } from "../../../ops/reduce.js";
 import type { DType } from "../../../tensor/dtype.js";
 import type { Tensor } from "../../../tensor/tensor.js";
 import { fromKerasConfig } from "../../config.js";
-import { Layer, type LayerArgs } from "../../layer.js";
+import { type CallOptions, Layer, type LayerArgs, SymbolicTensor } from "../../layer.js";
 import { registerKerasLayers } from "../../registry.js";
 import { type ShapeSpec, fmtShapes } from "../../shape-spec.js";
 import { type AdaptData, type AdaptOptions, adaptBatches } from "./adapt-data.js";
@@ -249,6 +249,21 @@ export class Normalization extends Layer {
           `received a batch of shape ${fmtShapes(batch.shape)}`,
       );
     }
+  }
+
+  /**
+   * Called eagerly before it is built, the layer builds from the full input shape, batch axis
+   * included, as Keras does: batched scalars (rank 1) then keep one statistic per index.
+   */
+  override apply(inputs: SymbolicTensor, opts?: CallOptions): SymbolicTensor;
+  override apply(inputs: TensorLike, opts?: CallOptions): Tensor;
+  override apply(inputs: unknown, opts: CallOptions = {}): unknown {
+    if (!this.built && !(inputs instanceof SymbolicTensor)) {
+      const x = asTensor(inputs as TensorLike);
+      this.ensureBuilt([...x.shape]);
+      return super.apply(x, opts);
+    }
+    return super.apply(inputs as never, opts);
   }
 
   override setWeights(values: Parameters<Layer["setWeights"]>[0]): void {

@@ -13,23 +13,14 @@ import { registerKerasLayers } from "../../registry.js";
 import {
   type BaseImageLayerArgs,
   BaseImagePreprocessingLayer,
-  checkValueRange,
   parseFactor,
 } from "../image/base-image-layer.js";
+import { sortedValueRange } from "./color-args.js";
 import { perImage, uniformDraws } from "./per-image-draws.js";
 
 export interface RandomBrightnessArgs extends BaseImageLayerArgs {
   /** the images' range, [0, 255] by default: the delta's scale and the clipping bounds */
   valueRange?: readonly [number, number];
-}
-
-/** Keras sorts a value range before using it. */
-export function sortedValueRange(value: unknown, where: string): [number, number] {
-  const sorted =
-    Array.isArray(value) && value.length === 2
-      ? [...(value as number[])].sort((a, b) => a - b)
-      : value;
-  return checkValueRange(sorted, where);
 }
 
 export class RandomBrightness extends BaseImagePreprocessingLayer {

@@ -11,19 +11,10 @@ import { add, clip, multiply, subtract } from "../../../ops/elementwise.js";
 import type { Tensor } from "../../../tensor/tensor.js";
 import { fromKerasConfig } from "../../config.js";
 import { registerKerasLayers } from "../../registry.js";
-import {
-  type BaseImageLayerArgs,
-  BaseImagePreprocessingLayer,
-  parseFactor,
-} from "../image/base-image-layer.js";
+import { BaseImagePreprocessingLayer, parseFactor } from "../image/base-image-layer.js";
 import { rgbToGrayscale } from "./color-ops.js";
 import { perImage, uniformDraws } from "./per-image-draws.js";
-import { sortedValueRange } from "./random-brightness.js";
-
-export interface ColorFactorArgs extends BaseImageLayerArgs {
-  /** the images' range, [0, 255] by default (sorted, as Keras sorts it) */
-  valueRange?: readonly [number, number];
-}
+import { type ColorFactorArgs, sortedValueRange } from "./color-args.js";
 
 export class RandomColorDegeneration extends BaseImagePreprocessingLayer {
   readonly factor: [number, number];

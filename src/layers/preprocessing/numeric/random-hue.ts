@@ -20,7 +20,7 @@ import {
 } from "../image/base-image-layer.js";
 import { colorPlanes, hsvToRgb, rgbToHsv } from "./color-ops.js";
 import { perImage, uniformDraws } from "./per-image-draws.js";
-import type { ColorFactorArgs } from "./random-color-degeneration.js";
+import type { ColorFactorArgs } from "./color-args.js";
 
 export class RandomHue extends BaseImagePreprocessingLayer {
   readonly factor: [number, number];

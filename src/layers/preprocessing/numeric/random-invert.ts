@@ -14,7 +14,7 @@ import {
   parseFactor,
 } from "../image/base-image-layer.js";
 import { perImage, uniformDraws } from "./per-image-draws.js";
-import type { ColorFactorArgs } from "./random-color-degeneration.js";
+import type { ColorFactorArgs } from "./color-args.js";
 
 export interface RandomInvertArgs extends ColorFactorArgs {
   /** the probability range, [0, 1] by default */

@@ -15,8 +15,8 @@ import {
   transformValueRange,
 } from "../image/base-image-layer.js";
 import { perImage } from "./per-image-draws.js";
-import { sortedValueRange } from "./random-brightness.js";
-import type { ColorFactorArgs } from "./random-color-degeneration.js";
+import { sortedValueRange } from "./color-args.js";
+import type { ColorFactorArgs } from "./color-args.js";
 
 const MAX_BITS = 8;
 

@@ -17,8 +17,8 @@ import { registerKerasLayers } from "../../registry.js";
 import { BaseImagePreprocessingLayer, parseFactor } from "../image/base-image-layer.js";
 import { colorPlanes, hsvToRgb, rgbToHsv } from "./color-ops.js";
 import { perImage, uniformDraws } from "./per-image-draws.js";
-import { sortedValueRange } from "./random-brightness.js";
-import type { ColorFactorArgs } from "./random-color-degeneration.js";
+import { sortedValueRange } from "./color-args.js";
+import type { ColorFactorArgs } from "./color-args.js";
 
 /** Keras's `backend.epsilon()`. */
 const EPSILON = 1e-7;

@@ -17,7 +17,7 @@ import {
   transformValueRange,
 } from "../image/base-image-layer.js";
 import { perImage, uniformDraws } from "./per-image-draws.js";
-import { sortedValueRange } from "./random-brightness.js";
+import { sortedValueRange } from "./color-args.js";
 
 export type UnitFactor = number | readonly [number, number];
 

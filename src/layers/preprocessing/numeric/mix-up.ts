@@ -1,0 +1,109 @@
+/**
+ * Keras `MixUp`: in training, blends each image with another image of the batch (a random
+ * permutation), x_i → λ_i · x_i + (1 − λ_i) · x_perm(i), with λ_i ~ Beta(alpha, alpha). Labels
+ * are blended with the same weights when given: `layer.applyWithLabels({ images, labels },
+ * { training: true })` (Keras's dict input `{"images": …, "labels": …}`). The identity at
+ * inference.
+ */
+import { ValueError } from "../../../errors.js";
+import { add, cast, multiply, subtract } from "../../../ops/elementwise.js";
+import { take } from "../../../ops/gather.js";
+import { reshape } from "../../../ops/movement.js";
+import { type TensorLike, asTensor } from "../../../ops/core.js";
+import { tensor } from "../../../tensor/creation.js";
+import type { Tensor } from "../../../tensor/tensor.js";
+import { fromKerasConfig } from "../../config.js";
+import { registerKerasLayers } from "../../registry.js";
+import { type BaseImageLayerArgs, BaseImagePreprocessingLayer } from "../image/base-image-layer.js";
+import { betaSample, shuffledIndices } from "./mix-draws.js";
+
+export interface MixUpArgs extends BaseImageLayerArgs {
+  /** the Beta distribution's parameter (default 0.2): smaller mixes less */
+  alpha?: number;
+}
+
+/** Images and their labels, as Keras's dict input to the mixing layers. */
+export interface ImagesAndLabels {
+  images: TensorLike;
+  labels: TensorLike;
+}
+
+/** One draw of the mixing: the batch's permutation and each image's weight λ. */
+interface MixDraw {
+  order: Tensor;
+  weights: number[];
+}
+
+export class MixUp extends BaseImagePreprocessingLayer {
+  readonly alpha: number;
+  private pending: MixDraw | null = null;
+
+  constructor(args: MixUpArgs = {}) {
+    super(args, { random: true });
+    const alpha = args.alpha ?? 0.2;
+    if (typeof alpha !== "number" || !(alpha > 0)) {
+      throw new ValueError(
+        `${this.where()}: alpha must be a positive number; received alpha=${String(alpha)}`,
+      );
+    }
+    this.alpha = alpha;
+  }
+
+  private draw(n: number): MixDraw {
+    const order = tensor(shuffledIndices(this.rng, n), [n], "int32");
+    const weights = Array.from({ length: n }, () => betaSample(this.rng, this.alpha, this.alpha));
+    return { order, weights };
+  }
+
+  protected transformImages(images: Tensor): Tensor {
+    const n = images.shape[0]!;
+    const draw = this.pending ?? this.draw(n);
+    const w = tensor(draw.weights, [n, 1, 1, 1], images.dtype);
+    return add(multiply(w, images), multiply(subtract(1, w), take(images, draw.order, 0)));
+  }
+
+  /**
+   * Mixes images and labels with the same draw (labels: one row per image, e.g. one-hot). At
+   * inference both come back unchanged (images cast to the layer's dtype).
+   */
+  applyWithLabels(
+    data: ImagesAndLabels,
+    opts: { training?: boolean } = {},
+  ): { images: Tensor; labels: Tensor } {
+    const images = asTensor(data.images);
+    const labels = asTensor(data.labels);
+    const n = images.rank === 4 ? images.shape[0]! : 1;
+    if ((labels.shape[0] ?? 1) !== n || labels.rank === 0) {
+      throw new ValueError(
+        `${this.where()}: labels must have one row per image (${n}); received labels of shape [${labels.shape.join(", ")}]`,
+      );
+    }
+    if (!opts.training) return { images: this.apply(images), labels };
+    const draw = this.draw(n);
+    this.pending = draw;
+    try {
+      const mixed = this.apply(images, { training: true });
+      const y = cast(labels, mixedDtype(labels));
+      const w = reshape(tensor(draw.weights, [n], y.dtype), [n, ...y.shape.slice(1).map(() => 1)]);
+      const labelsOut = add(multiply(w, y), multiply(subtract(1, w), take(y, draw.order, 0)));
+      return { images: mixed, labels: labelsOut };
+    } finally {
+      this.pending = null;
+    }
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), alpha: this.alpha };
+  }
+
+  static fromConfig(config: Record<string, unknown>): MixUp {
+    return new MixUp(fromKerasConfig(config) as MixUpArgs);
+  }
+}
+
+/** Labels are blended in their float dtype, or float32 for integer labels. */
+export function mixedDtype(labels: Tensor): "float32" | "float64" {
+  return labels.dtype === "float64" ? "float64" : "float32";
+}
+
+registerKerasLayers({ MixUp });
