@@ -81,11 +81,9 @@ export function kerasLayout(model: Model): KerasLayoutEntry[] {
   const visit = (layer: Layer, path: string): void => {
     if (visited.has(layer)) return; // shared: saved once, at its first path
     visited.add(layer);
-    // A nested model is walked even without weights: its layers may have other state (assets).
-    if (layer.weights.length === 0 && !(layer instanceof Model)) {
-      entries.push({ layer, path, vars: [] }); // Keras still writes an empty `vars` group
-      return;
-    }
+    // Layers without weights are walked too, as Keras does: their sub-layers may hold other
+    // state (TextVectorization's lookup layer and its vocabulary asset). Keras writes an empty
+    // `vars` group for each.
     // A nested model keeps its layers in a container, like the top-level model.
     const inner = layer instanceof Model ? modelLayers(layer) : null;
     const subs = inner ? [] : subLayers(layer);
