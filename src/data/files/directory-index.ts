@@ -45,6 +45,8 @@ export interface DirectoryOptions {
   followLinks?: boolean;
   /** Print how many files and classes were found (as Keras). Default true. */
   verbose?: boolean;
+  /** Files read and decoded at once (a Strata option; Keras always autotunes). Default AUTOTUNE. */
+  numParallelCalls?: number;
 }
 
 /** The element of a directory dataset: the loaded file, with its label unless labels are off. */
@@ -272,7 +274,13 @@ export function filesToDataset<E>(
   mode: LabelMode,
   numClasses: number,
   load: (path: string) => Promise<Tensor>,
-  opts: { shuffle: boolean; seed: number; batchSize: number | null; classNames: string[] | null },
+  opts: {
+    shuffle: boolean;
+    seed: number;
+    batchSize: number | null;
+    classNames: string[] | null;
+    numParallelCalls: number;
+  },
 ): DirectoryDataset<E> {
   let ds: Dataset<Tensor> = Dataset.range(paths.length);
   if (opts.shuffle)
@@ -283,7 +291,7 @@ export function filesToDataset<E>(
       const x = await load(paths[k]!);
       return mode === null || labels === null ? x : [x, labelTensor(labels[k]!, mode, numClasses)];
     },
-    { numParallelCalls: AUTOTUNE },
+    { numParallelCalls: opts.numParallelCalls },
   ) as unknown as Dataset<E>;
   if (opts.batchSize !== null) out = out.batch(opts.batchSize);
   return Object.assign(out.prefetch(AUTOTUNE), {
@@ -373,6 +381,7 @@ export async function datasetFromDirectory(
       seed,
       batchSize,
       classNames: names,
+      numParallelCalls: opts.numParallelCalls ?? AUTOTUNE,
     });
   };
   if (subset === "both") return [make("training", shuffle), make("validation", false)];

@@ -56,6 +56,7 @@ const KNOWN = [
   "cropToAspectRatio",
   "padToAspectRatio",
   "verbose",
+  "numParallelCalls",
 ];
 const INTERPOLATIONS = ["bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5"];
 const MODES = { grayscale: "L", rgb: "RGB", rgba: "RGBA" } as const;
