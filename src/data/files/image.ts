@@ -8,7 +8,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
-import sharp from "sharp";
+import type SharpType from "sharp";
 import { StrataError, ValueError } from "../../errors.js";
 import { asTensor, type TensorLike } from "../../ops/core.js";
 import { allocate, checkNumericDType, type DTypeName } from "../../tensor/dtype.js";
@@ -33,6 +33,22 @@ export interface Image {
 const MODES: Record<ColorMode, ImageMode> = { grayscale: "L", rgb: "RGB", rgba: "RGBA" };
 const CHANNELS: Record<ImageMode, 1 | 3 | 4> = { L: 1, RGB: 3, RGBA: 4 };
 
+let sharpLoaded: Promise<typeof SharpType> | null = null;
+
+/** `sharp`, loaded on first use, so importing Strata does not load libvips. */
+function loadSharp(): Promise<typeof SharpType> {
+  sharpLoaded ??= import("sharp").then(
+    (m) => m.default,
+    (err: Error) => {
+      sharpLoaded = null;
+      throw new StrataError(
+        `Image decoding and encoding need the sharp package, which could not be loaded: ${err.message}`,
+      );
+    },
+  );
+  return sharpLoaded;
+}
+
 /** What a path or bytes are called in messages. */
 function describeSource(source: string | Uint8Array): string {
   return typeof source === "string" ? JSON.stringify(source) : `(${source.length} bytes in memory)`;
@@ -44,6 +60,7 @@ function describeSource(source: string | Uint8Array): string {
  */
 export async function decodeRaw(bytes: Uint8Array, where: string): Promise<RawImage> {
   if (isBmp(bytes)) return decodeBmp(bytes, where);
+  const sharp = await loadSharp();
   try {
     const { data, info } = await sharp(bytes, { pages: 1 })
       .raw({ depth: "uchar" })
@@ -262,6 +279,7 @@ export async function saveImg(
     console.warn("saveImg: The JPG format does not support RGBA images, converting to RGB.");
     img = convertMode(img, "RGB");
   }
+  const sharp = await loadSharp();
   const encoded = await sharp(img.data, {
     raw: { width: img.width, height: img.height, channels: img.channels },
   })
