@@ -91,6 +91,18 @@ describe("imageDatasetFromDirectory", () => {
     const [train, val] = await imageDatasetFromDirectory(dir, { ...opts, subset: "both" });
     assert.equal(train.filePaths.length, 3);
     assert.equal(val.filePaths.length, 2);
+    const [first] = await collect(
+      await imageDatasetFromDirectory(dir, {
+        ...base,
+        labelMode: null,
+        dataFormat: "channels_first",
+      }),
+    );
+    assert.deepEqual(first!.shape, [5, 3, 2, 2]);
+    assert.deepEqual(
+      Array.from(first!.dataSync().subarray(0, 8)),
+      [10, 10, 10, 10, 20, 20, 20, 20],
+    );
     assert.deepEqual([...train.filePaths, ...val.filePaths].sort(), [
       ...(await imageDatasetFromDirectory(dir, base)).filePaths,
     ]);

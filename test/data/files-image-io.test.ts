@@ -228,6 +228,14 @@ describe("image I/O", () => {
       { scale: false },
     );
     assert.deepEqual(Array.from(raw.data), [0, 2, 4, 255]);
+    const chw = st.tensor([[[1, 2]], [[3, 4]], [[5, 6]]]); // [3, 1, 2]
+    const fromChw = arrayToImg(chw, { scale: false, dataFormat: "channels_first" });
+    assert.deepEqual([fromChw.width, fromChw.height, fromChw.mode], [2, 1, "RGB"]);
+    assert.deepEqual(Array.from(fromChw.data), [1, 3, 5, 2, 4, 6]);
+    assert.deepEqual(
+      imgToArray(fromChw, { dataFormat: "channels_first" }).toArray(),
+      chw.toArray(),
+    );
     assert.throws(() => arrayToImg(st.zeros([2, 2])), /rank 3/);
     assert.throws(() => arrayToImg(st.zeros([2, 2, 2])), /unsupported channel number: 2/);
   });

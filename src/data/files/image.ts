@@ -11,6 +11,8 @@ import { extname } from "node:path";
 import type SharpType from "sharp";
 import { StrataError, ValueError } from "../../errors.js";
 import { asTensor, type TensorLike } from "../../ops/core.js";
+import { type DataFormat, checkDataFormat } from "../../ops/image/image-args.js";
+import { transpose } from "../../ops/movement.js";
 import { allocate, checkNumericDType, type DTypeName } from "../../tensor/dtype.js";
 import { type Tensor, fromValues } from "../../tensor/tensor.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
@@ -174,9 +176,16 @@ export async function loadImg(
   return img;
 }
 
-/** Keras's `img_to_array`: an Image as a [height, width, channels] tensor (float32 by default). */
-export function imgToArray(img: Image, opts: { dtype?: DTypeName } = {}): Tensor {
-  checkKeys("imgToArray", opts, ["dtype"]);
+/**
+ * Keras's `img_to_array`: an Image as a [height, width, channels] tensor ([channels, height,
+ * width] with `dataFormat: "channels_first"`), float32 by default.
+ */
+export function imgToArray(
+  img: Image,
+  opts: { dtype?: DTypeName; dataFormat?: DataFormat | null } = {},
+): Tensor {
+  checkKeys("imgToArray", opts, ["dtype", "dataFormat"]);
+  const format = checkDataFormat(opts.dataFormat, "imgToArray");
   checkImage(img, "imgToArray");
   const dtype = checkNumericDType(
     opts.dtype === "int64" ? "int32" : (opts.dtype ?? "float32"),
@@ -184,7 +193,8 @@ export function imgToArray(img: Image, opts: { dtype?: DTypeName } = {}): Tensor
   );
   const out = allocate(dtype, img.data.length);
   out.set(img.data);
-  return fromValues(out, [img.height, img.width, img.channels]);
+  const x = fromValues(out, [img.height, img.width, img.channels]);
+  return format === "channels_first" ? transpose(x, [2, 0, 1]) : x;
 }
 
 function checkImage(img: Image, where: string): void {
@@ -208,13 +218,18 @@ function checkImage(img: Image, where: string): void {
  * maximum, times 255); then each is truncated to an integer, as NumPy's `astype("uint8")`
  * (values outside [0, 255] are clipped here, where NumPy would wrap them).
  */
-export function arrayToImg(x: TensorLike, opts: { scale?: boolean } = {}): Image {
-  checkKeys("arrayToImg", opts, ["scale"]);
-  const t = asTensor(x);
+export function arrayToImg(
+  x: TensorLike,
+  opts: { scale?: boolean; dataFormat?: DataFormat | null } = {},
+): Image {
+  checkKeys("arrayToImg", opts, ["scale", "dataFormat"]);
+  const format = checkDataFormat(opts.dataFormat, "arrayToImg");
+  let t = asTensor(x);
   if (t.rank !== 3)
     throw new ValueError(
       `arrayToImg: expected image array to have rank 3 (single image). Got array with shape: [${t.shape.join(",")}]`,
     );
+  if (format === "channels_first") t = transpose(t, [1, 2, 0]);
   const [height, width, channels] = t.shape as [number, number, number];
   const mode: ImageMode | undefined = ({ 1: "L", 3: "RGB", 4: "RGBA" } as const)[channels as 1];
   if (mode === undefined)
@@ -259,14 +274,14 @@ const FORMATS: Record<string, "png" | "jpeg" | "gif" | "webp" | "tiff"> = {
 export async function saveImg(
   path: string,
   x: TensorLike | Image,
-  opts: { fileFormat?: string | null; scale?: boolean } = {},
+  opts: { fileFormat?: string | null; scale?: boolean; dataFormat?: DataFormat | null } = {},
 ): Promise<void> {
   const where = "saveImg";
-  checkKeys(where, opts, ["fileFormat", "scale"]);
+  checkKeys(where, opts, ["fileFormat", "scale", "dataFormat"]);
   let img =
     typeof x === "object" && x !== null && "mode" in x && "data" in x && !ArrayBuffer.isView(x)
       ? (x as Image)
-      : arrayToImg(x as TensorLike, { scale: opts.scale ?? true });
+      : arrayToImg(x as TensorLike, { scale: opts.scale ?? true, dataFormat: opts.dataFormat });
   checkImage(img, where);
   const name = (opts.fileFormat ?? extname(path).slice(1)).toLowerCase();
   const format = FORMATS[name];
