@@ -58,13 +58,20 @@ export type DirectoryResult<O> = O extends { subset: "both" }
   ? [DirectoryDataset<DirectoryElement<O>>, DirectoryDataset<DirectoryElement<O>>]
   : DirectoryDataset<DirectoryElement<O>>;
 
-/** Python's string order (by code point; JS's `<` compares UTF-16 units). */
+/** Python's string order (by code point; JS's `<` compares UTF-16 units, which differs only past U+FFFF). */
 export function pythonCompare(a: string, b: string): number {
-  if (a === b) return 0;
-  const x = Array.from(a, (c) => c.codePointAt(0)!);
-  const y = Array.from(b, (c) => c.codePointAt(0)!);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
-  return x.length - y.length;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && x <= 0xdfff && y >= 0xd800 && y <= 0xdfff) return x - y;
+    // A surrogate (a code point past U+FFFF) sorts after every other UTF-16 unit.
+    if (x >= 0xd800 && x <= 0xdfff) return 1;
+    if (y >= 0xd800 && y <= 0xdfff) return -1;
+    return x - y;
+  }
+  return a.length - b.length;
 }
 
 /** The entry's kind, following a symlink (a broken link counts as a file, as os.walk does). */
