@@ -144,6 +144,29 @@ describe("imageDatasetFromDirectory", () => {
     );
   });
 
+  it("fit trains from the folder, with validation data from the same folder", async () => {
+    st.random.setSeed(3);
+    const [train, val] = await imageDatasetFromDirectory(dir, {
+      imageSize: [4, 4],
+      batchSize: 2,
+      seed: 5,
+      validationSplit: 0.4,
+      subset: "both",
+      labelMode: "binary",
+      verbose: false,
+    });
+    const model = new st.Sequential([
+      st.Input({ shape: [4, 4, 3] }),
+      new st.layers.Flatten(),
+      new st.layers.Dense(1, { activation: "sigmoid" }),
+    ]);
+    model.compile({ optimizer: "adam", loss: "binary_crossentropy", metrics: ["accuracy"] });
+    const history = await model.fit(train, { epochs: 2, validationData: val, verbose: 0 });
+    assert.equal(history.history["loss"]!.length, 2);
+    assert.equal(history.history["val_loss"]!.length, 2);
+    assert.ok(Number.isFinite(history.history["val_loss"]![1]!));
+  });
+
   it("a corrupt image fails its batch with an error naming the file", async () => {
     const d = mkdtempSync(join(root, "c-"));
     mkdirSync(join(d, "a"));
