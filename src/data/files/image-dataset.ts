@@ -13,7 +13,6 @@
  */
 import { readFile } from "node:fs/promises";
 import { StrataError, ValueError } from "../../errors.js";
-import { castTo } from "../../ops/core.js";
 import { type DataFormat, checkDataFormat } from "../../ops/image/image-args.js";
 import { type ResizeInterpolation, resize } from "../../ops/image/resize.js";
 import { transpose } from "../../ops/movement.js";
@@ -107,10 +106,7 @@ async function loadImage(
     );
   }
   const img = convertMode(await decodeRaw(bytes, JSON.stringify(path)), MODES[mode]);
-  const x = castTo(
-    fromValues(Uint8ClampedArray.from(img.data), [img.height, img.width, img.channels]),
-    "float32",
-  );
+  const x = fromValues(Float32Array.from(img.data), [img.height, img.width, img.channels]);
   const y = padded
     ? resizeWithPad(x, size, interpolation)
     : resize(x, size, { interpolation, cropToAspectRatio: crop });
