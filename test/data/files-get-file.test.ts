@@ -61,6 +61,8 @@ let server: Server;
 let base = "";
 let hits = 0;
 let cache = "";
+/** A URL where nothing listens: a server's port, closed again. */
+let offline = "";
 const quiet = { progressWriter: () => {} };
 
 before(async () => {
@@ -78,6 +80,10 @@ before(async () => {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   cache = mkdtempSync(join(tmpdir(), "strata-getfile-"));
+  const gone = createServer();
+  await new Promise<void>((r) => gone.listen(0, "127.0.0.1", r));
+  offline = `http://127.0.0.1:${(gone.address() as AddressInfo).port}`;
+  await new Promise<void>((r) => gone.close(() => r()));
 });
 after(() => {
   server.close();
@@ -102,12 +108,12 @@ describe("getFile", () => {
       assert.equal(again, p);
       assert.equal(hits, 1);
       // Offline (nothing listens there): still served from the cache.
-      const offline = await getFile("greeting.txt", "http://127.0.0.1:9/file.txt", {
+      const served = await getFile("greeting.txt", `${offline}/file.txt`, {
         cacheDir: cache,
         fileHash: md5(FILE),
         ...quiet,
       });
-      assert.equal(offline, p);
+      assert.equal(served, p);
       // fname null: the URL's last part; no temporaries left behind.
       const byUrl = await getFile(null, `${base}/file.txt`, { cacheDir: cache, ...quiet });
       assert.equal(byUrl, join(cache, "datasets", "file.txt"));
@@ -148,8 +154,8 @@ describe("getFile", () => {
         },
       );
       await assert.rejects(
-        getFile("i.txt", "http://127.0.0.1:9/i.txt", { cacheDir: dir, ...quiet }),
-        /URL fetch failure on http:\/\/127\.0\.0\.1:9\/i\.txt.*offline/,
+        getFile("i.txt", `${offline}/i.txt`, { cacheDir: dir, ...quiet }),
+        /URL fetch failure on http:\/\/127\.0\.0\.1:\d+\/i\.txt.*offline/,
       );
       assert.ok(!existsSync(join(dir, "datasets", "h.txt")));
     } finally {

@@ -91,6 +91,18 @@ describe("imageDatasetFromDirectory", () => {
     const [train, val] = await imageDatasetFromDirectory(dir, { ...opts, subset: "both" });
     assert.equal(train.filePaths.length, 3);
     assert.equal(val.filePaths.length, 2);
+    const [first] = await collect(
+      await imageDatasetFromDirectory(dir, {
+        ...base,
+        labelMode: null,
+        dataFormat: "channels_first",
+      }),
+    );
+    assert.deepEqual(first!.shape, [5, 3, 2, 2]);
+    assert.deepEqual(
+      Array.from(first!.dataSync().subarray(0, 8)),
+      [10, 10, 10, 10, 20, 20, 20, 20],
+    );
     assert.deepEqual([...train.filePaths, ...val.filePaths].sort(), [
       ...(await imageDatasetFromDirectory(dir, base)).filePaths,
     ]);
@@ -130,6 +142,29 @@ describe("imageDatasetFromDirectory", () => {
       await load({ imageSize: [4, 2], padToAspectRatio: true }),
       [0, 0, 20, 100, 20, 100, 0, 0],
     );
+  });
+
+  it("fit trains from the folder, with validation data from the same folder", async () => {
+    st.random.setSeed(3);
+    const [train, val] = await imageDatasetFromDirectory(dir, {
+      imageSize: [4, 4],
+      batchSize: 2,
+      seed: 5,
+      validationSplit: 0.4,
+      subset: "both",
+      labelMode: "binary",
+      verbose: false,
+    });
+    const model = new st.Sequential([
+      st.Input({ shape: [4, 4, 3] }),
+      new st.layers.Flatten(),
+      new st.layers.Dense(1, { activation: "sigmoid" }),
+    ]);
+    model.compile({ optimizer: "adam", loss: "binary_crossentropy", metrics: ["accuracy"] });
+    const history = await model.fit(train, { epochs: 2, validationData: val, verbose: 0 });
+    assert.equal(history.history["loss"]!.length, 2);
+    assert.equal(history.history["val_loss"]!.length, 2);
+    assert.ok(Number.isFinite(history.history["val_loss"]![1]!));
   });
 
   it("a corrupt image fails its batch with an error naming the file", async () => {

@@ -135,6 +135,29 @@ describe("image I/O", () => {
     assert.deepEqual(Array.from(crop.data), [100, 200, 155, 55]);
   });
 
+  it("RGBA resizes premultiplied by alpha, as Pillow", async () => {
+    const path = join(dir, "alpha-pair.png");
+    // A transparent red pixel beside an opaque blue one.
+    await saveImg(
+      path,
+      st.tensor([
+        [
+          [255, 0, 0, 0],
+          [0, 0, 255, 255],
+        ],
+      ]),
+      { scale: false },
+    );
+    const img = await loadImg(path, {
+      colorMode: "rgba",
+      targetSize: [1, 1],
+      interpolation: "bilinear",
+    });
+    // Premultiplied: (0,0,0,0) and (0,0,255,255) average to (0,0,128,128); divided back by
+    // alpha: blue 255·128/128 = 255. The hidden red of the transparent pixel does not bleed in.
+    assert.deepEqual(Array.from(img.data), [0, 0, 255, 128]);
+  });
+
   it("JPEG and GIF load (lossy: close), GIF's first frame", async () => {
     const x = st.tensor(pattern(8, 8, 3).map((r) => r.map(() => [200, 40, 90])));
     const jpg = join(dir, "flat.jpg");
@@ -228,6 +251,14 @@ describe("image I/O", () => {
       { scale: false },
     );
     assert.deepEqual(Array.from(raw.data), [0, 2, 4, 255]);
+    const chw = st.tensor([[[1, 2]], [[3, 4]], [[5, 6]]]); // [3, 1, 2]
+    const fromChw = arrayToImg(chw, { scale: false, dataFormat: "channels_first" });
+    assert.deepEqual([fromChw.width, fromChw.height, fromChw.mode], [2, 1, "RGB"]);
+    assert.deepEqual(Array.from(fromChw.data), [1, 3, 5, 2, 4, 6]);
+    assert.deepEqual(
+      imgToArray(fromChw, { dataFormat: "channels_first" }).toArray(),
+      chw.toArray(),
+    );
     assert.throws(() => arrayToImg(st.zeros([2, 2])), /rank 3/);
     assert.throws(() => arrayToImg(st.zeros([2, 2, 2])), /unsupported channel number: 2/);
   });

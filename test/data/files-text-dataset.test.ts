@@ -2,7 +2,7 @@
 // lists were computed by running Keras's index_directory steps — os.walk, sorted, NumPy's
 // RandomState(42).shuffle — in Python on this same folder), label modes, maxLength, errors.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -46,6 +46,8 @@ async function collect<T>(ds: AsyncIterable<T>): Promise<T[]> {
 }
 
 const rel = (paths: string[]): string[] => paths.map((p) => p.slice(dir.length + 1));
+const rel2 = (base: string, paths: string[]): string[] =>
+  paths.map((p) => p.slice(base.length + 1));
 
 describe("textDatasetFromDirectory", () => {
   it("lists files in Keras's order when not shuffled, labels from sorted class folders", async () => {
@@ -157,6 +159,20 @@ describe("textDatasetFromDirectory", () => {
     assert.deepEqual(explicit.classNames, ["1", "3"]);
     const [, ys] = (await collect(explicit))[0]!;
     assert.deepEqual(Array.from(ys.dataSync()), [3, 1, 3]);
+  });
+
+  it("walks symlinked folders only with followLinks", async () => {
+    const d = mkdtempSync(join(root, "links-"));
+    const outside = mkdtempSync(join(root, "outside-"));
+    writeFileSync(join(outside, "far.txt"), "far");
+    mkdirSync(join(d, "a"));
+    writeFileSync(join(d, "a", "near.txt"), "near");
+    symlinkSync(outside, join(d, "a", "linked"), "dir");
+    const base = { shuffle: false, verbose: false } as const;
+    const plain = await textDatasetFromDirectory(d, base);
+    assert.deepEqual(rel2(d, plain.filePaths), ["a/near.txt"]);
+    const followed = await textDatasetFromDirectory(d, { ...base, followLinks: true });
+    assert.deepEqual(rel2(d, followed.filePaths), ["a/near.txt", "a/linked/far.txt"]);
   });
 
   it("errors as Keras's, plus an empty class folder and a missing directory", async () => {

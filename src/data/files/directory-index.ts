@@ -45,6 +45,8 @@ export interface DirectoryOptions {
   followLinks?: boolean;
   /** Print how many files and classes were found (as Keras). Default true. */
   verbose?: boolean;
+  /** Files read and decoded at once (a Strata option; Keras always autotunes). Default AUTOTUNE. */
+  numParallelCalls?: number;
 }
 
 /** The element of a directory dataset: the loaded file, with its label unless labels are off. */
@@ -56,13 +58,20 @@ export type DirectoryResult<O> = O extends { subset: "both" }
   ? [DirectoryDataset<DirectoryElement<O>>, DirectoryDataset<DirectoryElement<O>>]
   : DirectoryDataset<DirectoryElement<O>>;
 
-/** Python's string order (by code point; JS's `<` compares UTF-16 units). */
+/** Python's string order (by code point; JS's `<` compares UTF-16 units, which differs only past U+FFFF). */
 export function pythonCompare(a: string, b: string): number {
-  if (a === b) return 0;
-  const x = Array.from(a, (c) => c.codePointAt(0)!);
-  const y = Array.from(b, (c) => c.codePointAt(0)!);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
-  return x.length - y.length;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && x <= 0xdfff && y >= 0xd800 && y <= 0xdfff) return x - y;
+    // A surrogate (a code point past U+FFFF) sorts after every other UTF-16 unit.
+    if (x >= 0xd800 && x <= 0xdfff) return 1;
+    if (y >= 0xd800 && y <= 0xdfff) return -1;
+    return x - y;
+  }
+  return a.length - b.length;
 }
 
 /** The entry's kind, following a symlink (a broken link counts as a file, as os.walk does). */
@@ -272,7 +281,13 @@ export function filesToDataset<E>(
   mode: LabelMode,
   numClasses: number,
   load: (path: string) => Promise<Tensor>,
-  opts: { shuffle: boolean; seed: number; batchSize: number | null; classNames: string[] | null },
+  opts: {
+    shuffle: boolean;
+    seed: number;
+    batchSize: number | null;
+    classNames: string[] | null;
+    numParallelCalls: number;
+  },
 ): DirectoryDataset<E> {
   let ds: Dataset<Tensor> = Dataset.range(paths.length);
   if (opts.shuffle)
@@ -283,7 +298,7 @@ export function filesToDataset<E>(
       const x = await load(paths[k]!);
       return mode === null || labels === null ? x : [x, labelTensor(labels[k]!, mode, numClasses)];
     },
-    { numParallelCalls: AUTOTUNE },
+    { numParallelCalls: opts.numParallelCalls },
   ) as unknown as Dataset<E>;
   if (opts.batchSize !== null) out = out.batch(opts.batchSize);
   return Object.assign(out.prefetch(AUTOTUNE), {
@@ -373,6 +388,7 @@ export async function datasetFromDirectory(
       seed,
       batchSize,
       classNames: names,
+      numParallelCalls: opts.numParallelCalls ?? AUTOTUNE,
     });
   };
   if (subset === "both") return [make("training", shuffle), make("validation", false)];

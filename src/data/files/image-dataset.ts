@@ -13,8 +13,9 @@
  */
 import { readFile } from "node:fs/promises";
 import { StrataError, ValueError } from "../../errors.js";
-import { castTo } from "../../ops/core.js";
+import { type DataFormat, checkDataFormat } from "../../ops/image/image-args.js";
 import { type ResizeInterpolation, resize } from "../../ops/image/resize.js";
+import { transpose } from "../../ops/movement.js";
 import { pad } from "../../ops/pad.js";
 import { type Tensor, fromValues } from "../../tensor/tensor.js";
 import {
@@ -35,6 +36,8 @@ export interface ImageDatasetOptions extends DirectoryOptions {
   cropToAspectRatio?: boolean;
   /** Resize to fit inside the target, then pad with zeros to it. */
   padToAspectRatio?: boolean;
+  /** "channels_last" (default): [h, w, c] images; "channels_first": [c, h, w]. */
+  dataFormat?: DataFormat | null;
 }
 
 /** Keras's extensions for images. */
@@ -55,7 +58,9 @@ const KNOWN = [
   "followLinks",
   "cropToAspectRatio",
   "padToAspectRatio",
+  "dataFormat",
   "verbose",
+  "numParallelCalls",
 ];
 const INTERPOLATIONS = ["bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5"];
 const MODES = { grayscale: "L", rgb: "RGB", rgba: "RGBA" } as const;
@@ -90,6 +95,7 @@ async function loadImage(
   interpolation: ResizeInterpolation,
   crop: boolean,
   padded: boolean,
+  format: DataFormat,
 ): Promise<Tensor> {
   let bytes: Uint8Array;
   try {
@@ -100,12 +106,11 @@ async function loadImage(
     );
   }
   const img = convertMode(await decodeRaw(bytes, JSON.stringify(path)), MODES[mode]);
-  const x = castTo(
-    fromValues(Uint8ClampedArray.from(img.data), [img.height, img.width, img.channels]),
-    "float32",
-  );
-  if (padded) return resizeWithPad(x, size, interpolation);
-  return resize(x, size, { interpolation, cropToAspectRatio: crop });
+  const x = fromValues(Float32Array.from(img.data), [img.height, img.width, img.channels]);
+  const y = padded
+    ? resizeWithPad(x, size, interpolation)
+    : resize(x, size, { interpolation, cropToAspectRatio: crop });
+  return format === "channels_first" ? transpose(y, [2, 0, 1]) : y;
 }
 
 /**
@@ -147,7 +152,8 @@ export async function imageDatasetFromDirectory<const O extends ImageDatasetOpti
     throw new ValueError(
       `${where}: only one of padToAspectRatio, cropToAspectRatio can be set to true`,
     );
+  const format = checkDataFormat(o.dataFormat, where);
   return (await datasetFromDirectory(where, directory, o, IMAGE_FORMATS, "images", (p) =>
-    loadImage(p, colorMode, size, interpolation, crop, padded),
+    loadImage(p, colorMode, size, interpolation, crop, padded, format),
   )) as DirectoryResult<O>;
 }

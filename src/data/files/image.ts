@@ -8,9 +8,11 @@
  */
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
-import sharp from "sharp";
+import type SharpType from "sharp";
 import { StrataError, ValueError } from "../../errors.js";
 import { asTensor, type TensorLike } from "../../ops/core.js";
+import { type DataFormat, checkDataFormat } from "../../ops/image/image-args.js";
+import { transpose } from "../../ops/movement.js";
 import { allocate, checkNumericDType, type DTypeName } from "../../tensor/dtype.js";
 import { type Tensor, fromValues } from "../../tensor/tensor.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
@@ -33,6 +35,22 @@ export interface Image {
 const MODES: Record<ColorMode, ImageMode> = { grayscale: "L", rgb: "RGB", rgba: "RGBA" };
 const CHANNELS: Record<ImageMode, 1 | 3 | 4> = { L: 1, RGB: 3, RGBA: 4 };
 
+let sharpLoaded: Promise<typeof SharpType> | null = null;
+
+/** `sharp`, loaded on first use, so importing Strata does not load libvips. */
+function loadSharp(): Promise<typeof SharpType> {
+  sharpLoaded ??= import("sharp").then(
+    (m) => m.default,
+    (err: Error) => {
+      sharpLoaded = null;
+      throw new StrataError(
+        `Image decoding and encoding need the sharp package, which could not be loaded: ${err.message}`,
+      );
+    },
+  );
+  return sharpLoaded;
+}
+
 /** What a path or bytes are called in messages. */
 function describeSource(source: string | Uint8Array): string {
   return typeof source === "string" ? JSON.stringify(source) : `(${source.length} bytes in memory)`;
@@ -44,6 +62,7 @@ function describeSource(source: string | Uint8Array): string {
  */
 export async function decodeRaw(bytes: Uint8Array, where: string): Promise<RawImage> {
   if (isBmp(bytes)) return decodeBmp(bytes, where);
+  const sharp = await loadSharp();
   try {
     const { data, info } = await sharp(bytes, { pages: 1 })
       .raw({ depth: "uchar" })
@@ -157,9 +176,16 @@ export async function loadImg(
   return img;
 }
 
-/** Keras's `img_to_array`: an Image as a [height, width, channels] tensor (float32 by default). */
-export function imgToArray(img: Image, opts: { dtype?: DTypeName } = {}): Tensor {
-  checkKeys("imgToArray", opts, ["dtype"]);
+/**
+ * Keras's `img_to_array`: an Image as a [height, width, channels] tensor ([channels, height,
+ * width] with `dataFormat: "channels_first"`), float32 by default.
+ */
+export function imgToArray(
+  img: Image,
+  opts: { dtype?: DTypeName; dataFormat?: DataFormat | null } = {},
+): Tensor {
+  checkKeys("imgToArray", opts, ["dtype", "dataFormat"]);
+  const format = checkDataFormat(opts.dataFormat, "imgToArray");
   checkImage(img, "imgToArray");
   const dtype = checkNumericDType(
     opts.dtype === "int64" ? "int32" : (opts.dtype ?? "float32"),
@@ -167,7 +193,8 @@ export function imgToArray(img: Image, opts: { dtype?: DTypeName } = {}): Tensor
   );
   const out = allocate(dtype, img.data.length);
   out.set(img.data);
-  return fromValues(out, [img.height, img.width, img.channels]);
+  const x = fromValues(out, [img.height, img.width, img.channels]);
+  return format === "channels_first" ? transpose(x, [2, 0, 1]) : x;
 }
 
 function checkImage(img: Image, where: string): void {
@@ -191,13 +218,18 @@ function checkImage(img: Image, where: string): void {
  * maximum, times 255); then each is truncated to an integer, as NumPy's `astype("uint8")`
  * (values outside [0, 255] are clipped here, where NumPy would wrap them).
  */
-export function arrayToImg(x: TensorLike, opts: { scale?: boolean } = {}): Image {
-  checkKeys("arrayToImg", opts, ["scale"]);
-  const t = asTensor(x);
+export function arrayToImg(
+  x: TensorLike,
+  opts: { scale?: boolean; dataFormat?: DataFormat | null } = {},
+): Image {
+  checkKeys("arrayToImg", opts, ["scale", "dataFormat"]);
+  const format = checkDataFormat(opts.dataFormat, "arrayToImg");
+  let t = asTensor(x);
   if (t.rank !== 3)
     throw new ValueError(
       `arrayToImg: expected image array to have rank 3 (single image). Got array with shape: [${t.shape.join(",")}]`,
     );
+  if (format === "channels_first") t = transpose(t, [1, 2, 0]);
   const [height, width, channels] = t.shape as [number, number, number];
   const mode: ImageMode | undefined = ({ 1: "L", 3: "RGB", 4: "RGBA" } as const)[channels as 1];
   if (mode === undefined)
@@ -242,14 +274,14 @@ const FORMATS: Record<string, "png" | "jpeg" | "gif" | "webp" | "tiff"> = {
 export async function saveImg(
   path: string,
   x: TensorLike | Image,
-  opts: { fileFormat?: string | null; scale?: boolean } = {},
+  opts: { fileFormat?: string | null; scale?: boolean; dataFormat?: DataFormat | null } = {},
 ): Promise<void> {
   const where = "saveImg";
-  checkKeys(where, opts, ["fileFormat", "scale"]);
+  checkKeys(where, opts, ["fileFormat", "scale", "dataFormat"]);
   let img =
     typeof x === "object" && x !== null && "mode" in x && "data" in x && !ArrayBuffer.isView(x)
       ? (x as Image)
-      : arrayToImg(x as TensorLike, { scale: opts.scale ?? true });
+      : arrayToImg(x as TensorLike, { scale: opts.scale ?? true, dataFormat: opts.dataFormat });
   checkImage(img, where);
   const name = (opts.fileFormat ?? extname(path).slice(1)).toLowerCase();
   const format = FORMATS[name];
@@ -262,6 +294,7 @@ export async function saveImg(
     console.warn("saveImg: The JPG format does not support RGBA images, converting to RGB.");
     img = convertMode(img, "RGB");
   }
+  const sharp = await loadSharp();
   const encoded = await sharp(img.data, {
     raw: { width: img.width, height: img.height, channels: img.channels },
   })

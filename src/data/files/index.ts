@@ -15,3 +15,9 @@ export {
 export type { PilInterpolation } from "./pil-resize.js";
 export { imageDatasetFromDirectory, type ImageDatasetOptions } from "./image-dataset.js";
 export { getFile, type GetFileOptions } from "./get-file.js";
+export {
+  makeCsvDataset,
+  type CsvDatasetOptions,
+  type CsvElement,
+  type ColumnDefault,
+} from "./csv-dataset.js";

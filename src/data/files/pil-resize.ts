@@ -11,8 +11,8 @@
  *   sums start at 0.5 and are clipped to [0, 255]. Horizontal pass first (over the rows the
  *   vertical pass needs), then vertical, each only when its size or box changes.
  *
- * Pillow resizes images with alpha in premultiplied form; this does not (colours under
- * transparent pixels may differ).
+ * As Pillow, an RGBA image is resized premultiplied by its alpha (its "RGBa" mode: c·a/255
+ * rounded) and divided back after (255·c/a, truncated), except with "nearest".
  */
 import type { RawImage } from "./bmp.js";
 
@@ -93,8 +93,45 @@ function clip8(acc: number): number {
   return v < 0 ? 0 : v > 255 ? 255 : v;
 }
 
+/** Pillow's RGBA → RGBa: each colour times alpha / 255, rounded as its MULDIV255. */
+function premultiply(data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i += 4) {
+    const a = data[i + 3]!;
+    for (let k = 0; k < 3; k++) {
+      const t = data[i + k]! * a + 128;
+      out[i + k] = ((t >> 8) + t) >> 8;
+    }
+    out[i + 3] = a;
+  }
+  return out;
+}
+
+/** Pillow's RGBa → RGBA: colours times 255 / alpha, truncated and clipped (alpha 0, 255: kept). */
+function unpremultiply(data: Uint8Array): Uint8Array {
+  for (let i = 0; i < data.length; i += 4) {
+    const a = data[i + 3]!;
+    if (a === 0 || a === 255) continue;
+    for (let k = 0; k < 3; k++) data[i + k] = Math.min(255, Math.floor((255 * data[i + k]!) / a));
+  }
+  return data;
+}
+
 /** `img.resize((outW, outH), filter, box)` as Pillow computes it; box is [x0, y0, x1, y1]. */
 export function pilResize(
+  img: RawImage,
+  outW: number,
+  outH: number,
+  interpolation: PilInterpolation,
+  box: readonly [number, number, number, number] = [0, 0, img.width, img.height],
+): RawImage {
+  if (img.channels !== 4 || interpolation === "nearest")
+    return resample(img, outW, outH, interpolation, box);
+  const out = resample({ ...img, data: premultiply(img.data) }, outW, outH, interpolation, box);
+  return { ...out, data: unpremultiply(out.data) };
+}
+
+function resample(
   img: RawImage,
   outW: number,
   outH: number,

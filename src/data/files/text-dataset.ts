@@ -30,6 +30,7 @@ const KNOWN = [
   "subset",
   "followLinks",
   "verbose",
+  "numParallelCalls",
 ];
 
 /** A text file as a string scalar, cut to `maxLength` bytes. */
