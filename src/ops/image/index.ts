@@ -1,2 +1,3 @@
 /** `ops.image.*`: mirrors `keras.ops.image`. */
-export {};
+export { resize, type ResizeOptions, type ResizeInterpolation } from "./resize.js";
+export type { DataFormat } from "./image-args.js";

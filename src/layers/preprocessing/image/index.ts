@@ -1,2 +1,14 @@
 /** Image preprocessing and augmentation layers (Keras's `keras.layers` image preprocessing). */
-export {};
+export {
+  BaseImagePreprocessingLayer,
+  parseFactor,
+  checkValueRange,
+  transformValueRange,
+  type BaseImageLayerArgs,
+  type ImageLayerKind,
+  type DataFormat,
+} from "./base-image-layer.js";
+export { RandomFlip, type RandomFlipArgs, type FlipMode } from "./random-flip.js";
+export { Resizing, type ResizingArgs } from "./resizing.js";
+export { CenterCrop, type CenterCropArgs } from "./center-crop.js";
+export { RandomCrop, type RandomCropArgs } from "./random-crop.js";
