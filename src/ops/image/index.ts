@@ -1,3 +1,18 @@
 /** `ops.image.*`: mirrors `keras.ops.image`. */
 export { resize, type ResizeOptions, type ResizeInterpolation } from "./resize.js";
 export type { DataFormat } from "./image-args.js";
+export {
+  affineTransform,
+  type AffineTransformOptions,
+  type FillMode,
+  type SampleInterpolation,
+} from "./affine-transform.js";
+export {
+  cropImages,
+  padImages,
+  type CropImagesOptions,
+  type PadImagesOptions,
+} from "./crop-pad.js";
+export { rgbToGrayscale, rgbToHsv, hsvToRgb } from "./color.js";
+export { extractPatches, type ExtractPatchesOptions } from "./patches.js";
+export { mapCoordinates } from "./map-coordinates.js";

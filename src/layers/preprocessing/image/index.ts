@@ -12,3 +12,17 @@ export { RandomFlip, type RandomFlipArgs, type FlipMode } from "./random-flip.js
 export { Resizing, type ResizingArgs } from "./resizing.js";
 export { CenterCrop, type CenterCropArgs } from "./center-crop.js";
 export { RandomCrop, type RandomCropArgs } from "./random-crop.js";
+export {
+  BaseAffineLayer,
+  type AffineLayerArgs,
+  type AffineFillMode,
+  type AffineInterpolation,
+} from "./affine-layer.js";
+export { RandomRotation, type RandomRotationArgs } from "./random-rotation.js";
+export { RandomZoom, type RandomZoomArgs, type ZoomFactor } from "./random-zoom.js";
+export {
+  RandomTranslation,
+  type RandomTranslationArgs,
+  type TranslationFactor,
+} from "./random-translation.js";
+export { RandomShear, type RandomShearArgs, type ShearFactor } from "./random-shear.js";
