@@ -5,6 +5,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as st from "../../src/index.js";
+import { samplingMap } from "../../src/preprocessing/image/affine-matrix.js";
+import { resampleBatch, resampleLikeScipy } from "../../src/preprocessing/image/resample.js";
 
 const { ImageDataGenerator } = st.preprocessing.image;
 
@@ -165,6 +167,22 @@ describe("ImageDataGenerator.applyTransform geometry", () => {
     assert.deepEqual(left("nearest"), [1, 1, 1, 2, 3]);
     assert.deepEqual(left("reflect"), [2, 1, 1, 2, 3]);
     assert.deepEqual(left("wrap"), [3, 4, 1, 2, 3]);
+  });
+
+  it("reads through ops.image.affineTransform for nearest/reflect exactly as scipy's rules would", () => {
+    // The generator's defaults go through the shared op; scipy's own plan must give the same pixels.
+    const x = st.random.normal([3, 5, 7, 2], { seed: 1 });
+    const params = [
+      { theta: 37, tx: 1.3, ty: -2.2, zx: 0.7, zy: 1.4 },
+      { shear: 25, zx: 1.9, zy: 0.6, flipHorizontal: true },
+      { theta: -120, tx: 6, ty: 4 },
+    ];
+    const maps = params.map((p) => samplingMap(p, 5, 7));
+    for (const mode of ["nearest", "reflect"] as const) {
+      const viaOp = resampleLikeScipy(x, maps, mode, 0, 1).dataSync();
+      const planned = resampleBatch(x, maps, mode, 0, 1).dataSync();
+      viaOp.forEach((v, i) => assert.ok(Math.abs(v - planned[i]!) < 1e-5, `${mode} at ${i}`));
+    }
   });
 
   it("keeps channels apart and supports channels_first", () => {

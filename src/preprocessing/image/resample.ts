@@ -13,9 +13,18 @@
  *   pixels into cval, where scipy's test is strict.
  * Then order 1 blends the taps ⌊u⌋ and ⌊u⌋ + 1 (indices clamped into the image), order 0 takes
  * ⌊u + 0.5⌋.
+ *
+ * `ops.image.affineTransform` (keras.ops.image.affine_transform) follows JAX's map_coordinates
+ * instead, which extends the image at its integer samples. For order 1 with "nearest" or "reflect"
+ * that is the same image (both repeat the edge sample, both mirror about the half-sample), so those
+ * cases, the generator's defaults, go through the op with the map as its transform row
+ * [cc, cr, c0, rc, rr, r0, 0, 0]. The others differ: the op's "constant" blends the fill value into
+ * edge pixels (scipy's "grid-constant"), its "wrap" has period n (scipy's "grid-wrap"), and it
+ * rounds order-0 samples half away from zero; those are planned here.
  */
 import { ValueError } from "../../errors.js";
-import { multiply, add } from "../../ops/elementwise.js";
+import { add, multiply } from "../../ops/elementwise.js";
+import { affineTransform } from "../../ops/image/affine-transform.js";
 import { take } from "../../ops/gather.js";
 import { reshape } from "../../ops/movement.js";
 import { sum } from "../../ops/reduce.js";
@@ -61,8 +70,26 @@ function mapCoordinate(u: number, n: number, mode: FillMode): number | null {
 const clampIndex = (i: number, n: number): number => Math.min(Math.max(i, 0), n - 1);
 
 /**
- * Resamples a channels-last batch [N, rows, cols, C] (float) with one sampling map per image.
- * Pixels that "constant" leaves outside become `cval`.
+ * Resamples a channels-last float batch [N, rows, cols, C] as scipy does, one sampling map per
+ * image: through `ops.image.affineTransform` where its semantics are scipy's, planned here otherwise.
+ */
+export function resampleLikeScipy(
+  x: Tensor,
+  maps: readonly SamplingMap[],
+  mode: FillMode,
+  cval: number,
+  order: 0 | 1,
+): Tensor {
+  if (order === 1 && (mode === "nearest" || mode === "reflect")) {
+    const rows = maps.map((m) => [m.cc, m.cr, m.c0, m.rc, m.rr, m.r0, 0, 0]);
+    return affineTransform(x, rows, { fillMode: mode, interpolation: "bilinear" });
+  }
+  return resampleBatch(x, maps, mode, cval, order);
+}
+
+/**
+ * Resamples a channels-last batch [N, rows, cols, C] (float) with one sampling map per image, with
+ * scipy's boundary rules for every mode. Pixels that "constant" leaves outside become `cval`.
  */
 export function resampleBatch(
   x: Tensor,
