@@ -153,6 +153,10 @@ describe("ImageDataGenerator.flow", () => {
     );
     assert.throws(() => g.flow(st.zeros([3, 2, 2])), /rank 4/);
     assert.throws(() => g.flow(st.zeros([3, 2, 2, 1]), null, { batchSize: 0 }), /batchSize/);
+    assert.throws(
+      () => g.flow(st.zeros([3, 2, 2, 1]), null, { batch_size: 2 } as object),
+      /unknown option 'batch_size'/,
+    );
   });
 
   it("feeds model.fit for an epoch of stepsPerEpoch batches", async () => {
@@ -173,5 +177,27 @@ describe("ImageDataGenerator.flow", () => {
     assert.ok(Number.isFinite(h.history.loss![1]));
     assert.equal(model.optimizer!.iterations, 6, "3 steps per epoch");
     assert.equal(it.totalBatchesSeen, 6);
+  });
+
+  it("serves as fit's validationData with validationSteps, as the book's generators", async () => {
+    const x = st.tensor(Array.from({ length: 8 }, (_, i) => [[[i % 2]], [[1 - (i % 2)]]]));
+    const y = st.tensor(Array.from({ length: 8 }, (_, i) => i % 2));
+    const model = new st.Sequential([
+      new st.layers.Flatten({ inputShape: [2, 1, 1] }),
+      new st.layers.Dense(1, { activation: "sigmoid" }),
+    ]);
+    model.compile({ optimizer: "sgd", loss: "binary_crossentropy", metrics: ["accuracy"] });
+    const g = new ImageDataGenerator({ validationSplit: 0.5 });
+    const train = g.flow(x, y, { batchSize: 2, subset: "training", seed: 1 });
+    const val = g.flow(x, y, { batchSize: 2, subset: "validation", shuffle: false });
+    const h = await model.fit(train, {
+      epochs: 2,
+      stepsPerEpoch: train.length,
+      validationData: val,
+      validationSteps: val.length,
+      verbose: 0,
+    });
+    assert.equal(h.history.val_loss!.length, 2);
+    assert.ok(h.history.val_accuracy!.every((a) => a >= 0 && a <= 1));
   });
 });

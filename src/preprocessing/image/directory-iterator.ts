@@ -17,7 +17,7 @@ import { stack } from "../../ops/join.js";
 import { transpose } from "../../ops/movement.js";
 import { tensor } from "../../tensor/creation.js";
 import type { BatchAugmenter } from "./augmenter.js";
-import { type ImageBatch, ImageIterator } from "./image-iterator.js";
+import { type ImageBatch, ImageIterator, checkKeys } from "./image-iterator.js";
 import type { LegacyRandom } from "./legacy-random.js";
 
 export type ClassMode = "categorical" | "binary" | "sparse" | "input" | null;
@@ -40,6 +40,20 @@ export interface FlowFromDirectoryOptions {
   verbose?: boolean;
 }
 
+const DIRECTORY_KEYS = [
+  "targetSize",
+  "colorMode",
+  "classes",
+  "classMode",
+  "batchSize",
+  "shuffle",
+  "seed",
+  "followLinks",
+  "subset",
+  "interpolation",
+  "keepAspectRatio",
+  "verbose",
+];
 const WHITE_LIST = ["png", "jpg", "jpeg", "bmp", "ppm", "tif", "tiff"];
 const CLASS_MODES = new Set<unknown>(["categorical", "binary", "sparse", "input", null]);
 const COLOR_CHANNELS: Record<string, number> = { grayscale: 1, rgb: 3, rgba: 4 };
@@ -70,6 +84,7 @@ export class DirectoryIterator extends ImageIterator {
     options: FlowFromDirectoryOptions = {},
   ) {
     const where = "flowFromDirectory";
+    checkKeys(options, DIRECTORY_KEYS, where);
     const colorMode = options.colorMode ?? "rgb";
     if (!(colorMode in COLOR_CHANNELS)) {
       throw new ValueError(
@@ -117,7 +132,13 @@ export class DirectoryIterator extends ImageIterator {
     if (options.verbose ?? true) {
       console.log(`Found ${filenames.length} images belonging to ${classes.length} classes.`);
     }
-    super(filenames.length, options.batchSize ?? 32, options.shuffle ?? true, options.seed, where);
+    super(
+      filenames.length,
+      options.batchSize ?? 32,
+      options.shuffle ?? true,
+      options.seed,
+      `${where}(${JSON.stringify(directory)})`,
+    );
     this.directory = directory;
     this.classMode = classMode;
     this.colorMode = colorMode;

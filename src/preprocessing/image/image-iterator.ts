@@ -13,6 +13,15 @@ import { ValueError } from "../../errors.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { LegacyRandom } from "./legacy-random.js";
 
+/** Rejects option names the call does not know (a Python spelling such as batch_size, say). */
+export function checkKeys(options: object, known: readonly string[], where: string): void {
+  for (const k of Object.keys(options)) {
+    if (!known.includes(k)) {
+      throw new ValueError(`${where}: unknown option '${k}'; expected one of ${known.join(", ")}`);
+    }
+  }
+}
+
 /** x alone (no labels), [x, y], or [x, y, sampleWeight]. */
 export type ImageBatch = Tensor | [Tensor, Tensor] | [Tensor, Tensor, Tensor];
 
@@ -27,7 +36,8 @@ export abstract class ImageIterator implements AsyncIterableIterator<ImageBatch>
     readonly batchSize: number,
     readonly shuffle: boolean,
     readonly seed: number | undefined,
-    where: string,
+    /** What the iterator reads, for messages ("flow", or flowFromDirectory and its folder). */
+    private readonly where: string,
   ) {
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new ValueError(`${where}: batchSize must be a positive integer; received ${batchSize}`);
@@ -53,7 +63,7 @@ export abstract class ImageIterator implements AsyncIterableIterator<ImageBatch>
   }
 
   async next(): Promise<IteratorResult<ImageBatch>> {
-    if (this.n === 0) throw new ValueError("image iterator: there are no samples to iterate over");
+    if (this.n === 0) throw new ValueError(`${this.where}: there are no images to iterate over`);
     const rng = new LegacyRandom(
       this.seed === undefined ? undefined : (this.seed + this.totalBatchesSeen) % 2 ** 32,
     );

@@ -12,7 +12,7 @@ import { slice } from "../../ops/join.js";
 import { tensor } from "../../tensor/creation.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import type { BatchAugmenter } from "./augmenter.js";
-import { type ImageBatch, ImageIterator } from "./image-iterator.js";
+import { type ImageBatch, ImageIterator, checkKeys } from "./image-iterator.js";
 import type { LegacyRandom } from "./legacy-random.js";
 
 export interface FlowOptions {
@@ -23,6 +23,8 @@ export interface FlowOptions {
   subset?: "training" | "validation" | null;
   ignoreClassSplit?: boolean;
 }
+
+const FLOW_KEYS = ["batchSize", "shuffle", "sampleWeight", "seed", "subset", "ignoreClassSplit"];
 
 export class NumpyArrayIterator extends ImageIterator {
   readonly x: Tensor;
@@ -35,6 +37,7 @@ export class NumpyArrayIterator extends ImageIterator {
     private readonly generator: BatchAugmenter,
     options: FlowOptions = {},
   ) {
+    checkKeys(options, FLOW_KEYS, "flow");
     let xs = cast(asTensor(x), "float32");
     let ys = y === null ? null : asTensor(y);
     let sw = options.sampleWeight == null ? null : asTensor(options.sampleWeight);
