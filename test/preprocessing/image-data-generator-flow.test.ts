@@ -93,6 +93,36 @@ describe("ImageDataGenerator.flow", () => {
     assert.deepEqual(ids(first!), [9, 5, 2, 4]);
   });
 
+  it("normalizes each image on its own in a batch (samplewise), in channels_first too", async () => {
+    const x = st.tensor([
+      [[[0, 2]], [[4, 6]]],
+      [[[10, 30]], [[50, 70]]],
+    ]); // [2, 2, 1, 2] channels_last
+    const g = new ImageDataGenerator({ samplewiseCenter: true });
+    const [a] = (await take(g.flow(x, null, { shuffle: false }), 1)) as st.Tensor[];
+    assert.deepEqual(Array.from(a!.dataSync()), [-3, -1, 1, 3, -30, -10, 10, 30]);
+    const cf = new ImageDataGenerator({
+      samplewiseCenter: true,
+      dataFormat: "channels_first",
+      verticalFlip: true,
+    });
+    const xcf = st.ops.transpose(x, [0, 3, 1, 2]); // [2, 2, 2, 1]
+    const [b] = (await take(cf.flow(xcf, null, { shuffle: false, seed: 2 }), 1)) as st.Tensor[];
+    assert.deepEqual(b!.shape, [2, 2, 2, 1]);
+    // NumPy seed 2: random() draws 0.436, 0.026 | 0.550, 0.435: the second draw of each image is
+    // the vertical flip, so both images are flipped upside down.
+    assert.deepEqual(b!.toArray(), [
+      [
+        [[1], [-3]],
+        [[3], [-1]],
+      ],
+      [
+        [[10], [-30]],
+        [[30], [-10]],
+      ],
+    ]);
+  });
+
   it("returns sample weights as a third element", async () => {
     const { x, y } = indexed(3);
     const it = new ImageDataGenerator().flow(x, y, {

@@ -352,6 +352,25 @@ describe("ImageDataGenerator standardize and fit", () => {
     out.forEach((v, i) => assert.ok(Math.abs(v - (raw[i]! - mean[i % 2]!)) < 1e-4));
   });
 
+  it("fit with augment: flips move pixels but keep each channel's mean and std", () => {
+    const g = new ImageDataGenerator({
+      featurewiseStdNormalization: true,
+      horizontalFlip: true,
+      verticalFlip: true,
+    });
+    g.fit(batch, { augment: true, rounds: 3, seed: 4 });
+    const { mean, std } = stats(batch);
+    close([Array.from(g.mean!.dataSync())], [mean]);
+    close([Array.from(g.std!.dataSync())], [std]);
+  });
+
+  it("fit in channels_first keeps statistics per channel on axis 1", () => {
+    const g = new ImageDataGenerator({ featurewiseCenter: true, dataFormat: "channels_first" });
+    g.fit(st.ops.transpose(batch, [0, 3, 1, 2]));
+    assert.deepEqual(g.mean!.shape, [2, 1, 1]);
+    close([Array.from(g.mean!.dataSync())], [stats(batch).mean]);
+  });
+
   it("samplewise normalization uses each call's own statistics", () => {
     const g = new ImageDataGenerator({ samplewiseStdNormalization: true });
     assert.equal(g.samplewiseCenter, true, "implied, as Keras");
