@@ -388,6 +388,16 @@ describe("ImageDataGenerator standardize and fit", () => {
     );
   });
 
+  it("warns once when feature-wise statistics are used before fit", (t) => {
+    const warn = t.mock.method(console, "warn", () => {});
+    const g = new ImageDataGenerator({ featurewiseCenter: true });
+    const x = st.tensor([[[1], [2]]]);
+    assert.deepEqual(g.standardize(x).toArray(), x.toArray());
+    g.standardize(x);
+    assert.equal(warn.mock.callCount(), 1);
+    assert.match(String(warn.mock.calls[0]!.arguments[0]), /featurewiseCenter.*fit/);
+  });
+
   it("runs the preprocessing function first", () => {
     const g = new ImageDataGenerator({
       preprocessingFunction: (x) => st.ops.add(x, 1),

@@ -298,12 +298,18 @@ export class ImageDataGenerator {
     }
   }
 
-  /** Batches of augmented and normalized images from tensors; Keras `flow`. */
+  /**
+   * Batches of augmented and normalized images from tensors; Keras `flow`. The iterator is endless,
+   * as Keras's: train on it with `model.fit(it, { epochs, stepsPerEpoch: it.length })`.
+   */
   flow(x: TensorLike, y?: TensorLike | null, options: FlowOptions = {}): NumpyArrayIterator {
     return new NumpyArrayIterator(x, y ?? null, this, options);
   }
 
-  /** Batches of augmented images read from class subfolders; Keras `flow_from_directory`. */
+  /**
+   * Batches of augmented images read from class subfolders; Keras `flow_from_directory`. Endless,
+   * like `flow`: give `fit` its `stepsPerEpoch` (`it.length` for one pass over the images).
+   */
   flowFromDirectory(directory: string, options: FlowFromDirectoryOptions = {}): DirectoryIterator {
     return new DirectoryIterator(directory, this, options);
   }
@@ -358,13 +364,23 @@ export class ImageDataGenerator {
     if (this.samplewiseStdNormalization) t = divide(t, add(std(t, sampleAxes, true), EPSILON));
     if (this.featurewiseCenter) {
       if (this.mean) t = subtract(t, this.mean);
-      else warnUnfit("featurewiseCenter");
+      else this.warnUnfit("featurewiseCenter");
     }
     if (this.featurewiseStdNormalization) {
       if (this.std) t = divide(t, add(this.std, EPSILON));
-      else warnUnfit("featurewiseStdNormalization");
+      else this.warnUnfit("featurewiseStdNormalization");
     }
     return t;
+  }
+
+  /** Keras's warning, once per option as Python's warnings filter shows it, not on every batch. */
+  private warned = new Set<string>();
+  private warnUnfit(option: string): void {
+    if (this.warned.has(option)) return;
+    this.warned.add(option);
+    console.warn(
+      `This ImageDataGenerator specifies \`${option}\`, but it hasn't been fit on any training data. Fit it first by calling \`.fit(x)\`.`,
+    );
   }
 
   private imageOf(x: TensorLike, where: string): Tensor {
@@ -376,12 +392,6 @@ export class ImageDataGenerator {
     }
     return t;
   }
-}
-
-function warnUnfit(option: string): void {
-  console.warn(
-    `This ImageDataGenerator specifies \`${option}\`, but it hasn't been fit on any training data. Fit it first by calling \`.fit(numpy_data)\`.`,
-  );
 }
 
 function checkShift(r: ShiftRange, name: string): ShiftRange {

@@ -6,7 +6,9 @@
  * NumPy's legacy generator seeded with `seed + k` (k counts every batch served), as Keras does.
  *
  * An iterator is its own async iterator, like a Python iterator: a `for await` loop that breaks
- * leaves it where it stopped, and the next loop goes on from there.
+ * leaves it where it stopped, and the next loop goes on from there. Being endless, it needs
+ * `stepsPerEpoch` in `fit` (and `steps` / `validationSteps` elsewhere); `it.length` is one epoch,
+ * and then each epoch of `fit` is exactly one of the iterator's epochs, as in Keras.
  */
 import { INFINITE_CARDINALITY } from "../../data/dataset/cardinality.js";
 import { ValueError } from "../../errors.js";
