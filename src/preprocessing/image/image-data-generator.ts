@@ -23,7 +23,7 @@ import { brightnessShift, channelShift } from "./color-shifts.js";
 import { DirectoryIterator, type FlowFromDirectoryOptions } from "./directory-iterator.js";
 import { LegacyRandom } from "./legacy-random.js";
 import { NumpyArrayIterator, type FlowOptions } from "./numpy-array-iterator.js";
-import { type FillMode, resampleLikeScipy } from "./resample.js";
+import { type FillMode, resampleBatch } from "./resample.js";
 
 import type { DataFormat } from "./augmenter.js";
 export type ShiftRange = number | readonly number[];
@@ -326,7 +326,7 @@ export class ImageDataGenerator {
     const moves = params.some((p) => !isIdentity(p) || p.flipHorizontal || p.flipVertical);
     if (moves) {
       const maps = params.map((p) => samplingMap(p, rows, cols));
-      t = resampleLikeScipy(t, maps, this.fillMode, this.cval, this.interpolationOrder);
+      t = resampleBatch(t, maps, this.fillMode, this.cval, this.interpolationOrder);
     }
     t = channelShift(
       t,
