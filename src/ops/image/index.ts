@@ -15,3 +15,4 @@ export {
 } from "./crop-pad.js";
 export { rgbToGrayscale, rgbToHsv, hsvToRgb } from "./color.js";
 export { extractPatches, type ExtractPatchesOptions } from "./patches.js";
+export { mapCoordinates } from "./map-coordinates.js";
