@@ -36,6 +36,21 @@ export function datasetSteps(source: BatchSource): number | null {
   return Number.isInteger(n) && n >= 0 ? n : null;
 }
 
+/**
+ * Batches per epoch of a source that declares them itself: Keras's PyDataset `len()`, which the
+ * endless iterators of ImageDataGenerator give as `length`. null when it declares none.
+ */
+export function declaredLength(source: BatchSource): number | null {
+  const n = (source as { length?: unknown }).length;
+  return typeof n === "number" && Number.isInteger(n) && n >= 0 ? n : null;
+}
+
+/** Whether a dataset says it repeats forever (tf.data's INFINITE_CARDINALITY, -1). */
+export function isEndless(source: BatchSource): boolean {
+  const sized = source as Partial<SizedSource>;
+  return typeof sized.cardinality === "function" && sized.cardinality() === -1;
+}
+
 export function isTensorValue(v: unknown): boolean {
   return v instanceof Tensor || v instanceof Variable || ArrayBuffer.isView(v);
 }
@@ -151,9 +166,9 @@ export async function* datasetBatches(
   outputNames: readonly string[],
   steps: number | null,
 ): AsyncGenerator<Batch> {
+  if (steps !== null && steps <= 0) return;
   let n = 0;
   for await (const item of source as AsyncIterable<unknown>) {
-    if (steps !== null && n >= steps) break;
     // As Keras unpacks a batch: [x], [x, y] or [x, y, sampleWeight]; anything else is x alone.
     if (Array.isArray(item) && (item.length < 1 || item.length > 3)) {
       throw new ValueError(
@@ -170,6 +185,7 @@ export async function* datasetBatches(
       y: y === undefined ? null : toTensorList(y, outputNames, "y"),
       sampleWeight: sw === undefined ? null : asTensor(sw),
     };
-    n++;
+    // Stop here rather than at the next item, which would read (decode, augment) one batch more.
+    if (steps !== null && ++n >= steps) return;
   }
 }

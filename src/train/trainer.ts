@@ -11,7 +11,14 @@ import {
 } from "./callbacks/callback.js";
 import { ProgbarLogger } from "./callbacks/progbar.js";
 import type { Batch, BatchSource, DataStructure } from "./data-adapter.js";
-import { datasetSteps, isBatchSource, isTensorValue, toTensorList } from "./data-adapter.js";
+import {
+  datasetSteps,
+  declaredLength,
+  isBatchSource,
+  isEndless,
+  isTensorValue,
+  toTensorList,
+} from "./data-adapter.js";
 import { weighByClass } from "./class-weight.js";
 import { EpochBatches, type Source, batchesOf, toSource } from "./sources.js";
 import {
@@ -86,7 +93,8 @@ export async function fit(
   }
   const classWeight = opts.classWeight ?? null;
 
-  const steps = stepsOf(train, batchSize, opts.stepsPerEpoch);
+  const stepsPerEpoch = runSteps(train, opts.stepsPerEpoch, "fit", "stepsPerEpoch");
+  const steps = stepsOf(train, batchSize, stepsPerEpoch);
   const history = new History();
   // Keras appends History and the progress bar after the user's callbacks, so they see what those
   // add to the logs (ReduceLROnPlateau's learning_rate).
@@ -100,13 +108,7 @@ export async function fit(
   model.resumeEpoch = null;
   let logs: Logs = {};
   let firstBatch = true;
-  const batches = new EpochBatches(
-    model,
-    train,
-    batchSize,
-    opts.shuffle ?? true,
-    opts.stepsPerEpoch ?? null,
-  );
+  const batches = new EpochBatches(model, train, batchSize, opts.shuffle ?? true, stepsPerEpoch);
   for (let epoch = startEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     model.resetMetrics();
     await callbacks.call("onEpochBegin", epoch, {});
@@ -130,7 +132,7 @@ export async function fit(
         model,
         validation,
         opts.validationBatchSize ?? batchSize,
-        opts.validationSteps ?? null,
+        runSteps(validation, opts.validationSteps, "fit", "validationSteps"),
         callbacks,
       );
       for (const [k, v] of Object.entries(valLogs)) epochLogs[`val_${k}`] = v;
@@ -149,11 +151,34 @@ function withProgbar(given: readonly Callback[] = [], verbose: number): Callback
 }
 
 /**
+ * The steps a run takes over `src` (null: all of one pass): `steps` when given, else the length a
+ * dataset declares (Keras's PyDataset `len()`, as ImageDataGenerator's endless iterators give it).
+ * A dataset that repeats forever needs steps, as in Keras.
+ */
+function runSteps(
+  src: Source,
+  steps: number | undefined,
+  what: string,
+  option: string,
+): number | null {
+  if (steps !== undefined) return steps;
+  if (src.kind !== "dataset") return null;
+  const declared = declaredLength(src.source);
+  if (declared !== null) return declared;
+  if (isEndless(src.source)) {
+    throw new ValueError(
+      `${what}: the dataset repeats forever (its cardinality is INFINITE); give ${option} so that each run ends`,
+    );
+  }
+  return null;
+}
+
+/**
  * Batches in a run over `src`: `steps` when given, else known for arrays and for a dataset that
  * knows its cardinality, unknown (null) otherwise.
  */
-function stepsOf(src: Source, batchSize: number, steps: number | undefined): number | null {
-  if (steps !== undefined) return steps;
+function stepsOf(src: Source, batchSize: number, steps: number | null): number | null {
+  if (steps !== null) return steps;
   return src.kind === "arrays" ? src.data.steps(batchSize) : datasetSteps(src.source);
 }
 
@@ -200,8 +225,9 @@ export async function evaluate(
   const batchSize = opts.batchSize ?? 32;
   const verbose = opts.verbose ?? 1;
   const callbacks = withProgbar(opts.callbacks, verbose);
-  callbacks.configure(model, { epochs: 1, steps: stepsOf(src, batchSize, opts.steps), verbose });
-  return runTest(model, src, batchSize, opts.steps ?? null, callbacks);
+  const steps = runSteps(src, opts.steps, "evaluate", "steps");
+  callbacks.configure(model, { epochs: 1, steps: stepsOf(src, batchSize, steps), verbose });
+  return runTest(model, src, batchSize, steps, callbacks);
 }
 
 /** `model.predict(x, {batchSize})`: the outputs of every batch, joined; one tensor per output. */
@@ -215,11 +241,12 @@ export async function predict(
   const batchSize = opts.batchSize ?? 32;
   const verbose = opts.verbose ?? 1;
   const callbacks = withProgbar(opts.callbacks, verbose);
-  callbacks.configure(model, { epochs: 1, steps: stepsOf(src, batchSize, opts.steps), verbose });
+  const steps = runSteps(src, opts.steps, "predict", "steps");
+  callbacks.configure(model, { epochs: 1, steps: stepsOf(src, batchSize, steps), verbose });
   await callbacks.call("onPredictBegin", {});
   const parts: Tensor[][] = [];
   let step = 0;
-  for await (const batch of batchesOf(model, src, batchSize, false, opts.steps ?? null)) {
+  for await (const batch of batchesOf(model, src, batchSize, false, steps)) {
     await callbacks.call("onPredictBatchBegin", step, {});
     parts.push(model.predictStep(batch.x));
     await callbacks.call("onPredictBatchEnd", step++, {});

@@ -316,6 +316,40 @@ describe("fit: epochs and steps", () => {
     assert.equal(drawn, 6);
   });
 
+  it("an endless source that declares its length (Keras's PyDataset len) gives each epoch that many batches", async () => {
+    const model = frozenLinear();
+    let drawn = 0;
+    const iterator = {
+      length: 3,
+      cardinality: () => -1,
+      async *[Symbol.asyncIterator]() {
+        for (;;) {
+          drawn++;
+          yield [rows(x, 0, 4), rows(y, 0, 4)];
+        }
+      },
+    };
+    await model.fit(iterator, { epochs: 2, verbose: 0, validationData: iterator });
+    assert.equal(model.optimizer!.iterations, 6);
+    // 3 training and 3 validation batches per epoch, and not one batch more.
+    assert.equal(drawn, 12);
+    drawn = 0;
+    await model.evaluate(iterator, { verbose: 0 });
+    assert.equal(drawn, 3);
+  });
+
+  it("refuses an endless dataset without steps, as Keras does", async () => {
+    const model = frozenLinear();
+    const endless = st.data.Dataset.fromTensorSlices([x, y]).batch(4).repeat();
+    await assert.rejects(
+      model.fit(endless, { epochs: 1, verbose: 0 }),
+      /fit: the dataset repeats forever .*give stepsPerEpoch/,
+    );
+    await assert.rejects(model.evaluate(endless, { verbose: 0 }), /evaluate: .*give steps/);
+    await model.fit(endless, { epochs: 1, stepsPerEpoch: 2, verbose: 0 });
+    assert.equal(model.optimizer!.iterations, 2);
+  });
+
   it("stops, with Keras's warning, when a one-shot generator is used up", async (t) => {
     const warn = t.mock.method(console, "warn", () => {});
     const model = frozenLinear();
