@@ -61,6 +61,15 @@ describe("lookup layers in .keras files", () => {
     assert.deepEqual(restored.getVocabulary(), layer.getVocabulary());
   });
 
+  it("tokens holding line breaks other than \\n (U+0085, U+2028) read back as one token", async () => {
+    const layer = new layers.StringLookup();
+    await layer.adapt([["wait\u0085what", "a\u2028b", "x\ry"]]);
+    const x = st.tensor([["a\u2028b", "wait\u0085what", "x\ry"]]);
+    const { before, after } = await kerasRoundTrip(layer, [3], "string", x);
+    assert.deepEqual(after.toArray(), before.toArray());
+    assert.ok(Array.from(before.dataSync()).every((id) => id !== 0));
+  });
+
   it("a StringLookup with a given vocabulary keeps it in the config and writes no asset", async () => {
     const layer = new layers.StringLookup({ vocabulary: ["a", "b", "c"], outputMode: "count" });
     const x = st.tensor([["a", "a", "q"]]);

@@ -63,20 +63,14 @@ export interface IndexLookupArgs<T extends string | number> extends LayerArgs {
   hasInputVocabulary?: boolean;
 }
 
-/** Python's `str.splitlines` boundaries (with "\r\n" as one), so a Keras-written vocabulary reads back the same. */
-const LINE_BREAKS = new Set([0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029]);
-
-/** Lines of a vocabulary text without the trailing empty ones (Keras's `load_assets`). */
+/**
+ * The lines of a vocabulary text without the trailing empty ones (Keras's `load_assets`). Lines
+ * end at "\n" only, as Keras writes them: a token may hold other line-break characters (IMDB's
+ * reviews are full of U+0085), which Python's `splitlines` would cut in two, so that a vocabulary
+ * could not be read back.
+ */
 export function vocabularyLines(text: string): string[] {
-  const lines: string[] = [];
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (!LINE_BREAKS.has(text.charCodeAt(i))) continue;
-    lines.push(text.slice(start, i));
-    if (text[i] === "\r" && text[i + 1] === "\n") i++;
-    start = i + 1;
-  }
-  lines.push(text.slice(start));
+  const lines = text.split("\n");
   while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   return lines;
 }
