@@ -3,11 +3,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as st from "../../src/index.js";
-import {
-  hsvToRgb,
-  rgbToGrayscale,
-  rgbToHsv,
-} from "../../src/layers/preprocessing/numeric/color-ops.js";
 import { RandomColorDegeneration } from "../../src/layers/preprocessing/numeric/random-color-degeneration.js";
 import { RandomGrayscale } from "../../src/layers/preprocessing/numeric/random-grayscale.js";
 import { RandomHue } from "../../src/layers/preprocessing/numeric/random-hue.js";
@@ -16,6 +11,10 @@ import { assertClose } from "../helpers.js";
 import { kerasRoundTrip } from "./preprocessing-image-helpers.js";
 
 /** One pixel image [1, 1, 1, 3]. */
+const { hsvToRgb, rgbToGrayscale, rgbToHsv } = st.ops.image;
+const LAST = { dataFormat: "channels_last" } as const;
+const FIRST = { dataFormat: "channels_first" } as const;
+
 const pixel = (r: number, g: number, b: number) => st.tensor([r, g, b], [1, 1, 1, 3]);
 const GRAY_OF_10_20_30 = 0.2989 * 10 + 0.587 * 20 + 0.114 * 30;
 
@@ -39,10 +38,10 @@ function hsv(r: number, g: number, b: number): [number, number, number] {
 
 describe("colour conversions", () => {
   it("grayscale weighs R, G, B by 0.2989, 0.5870, 0.1140 and keeps one channel", () => {
-    const g = rgbToGrayscale(pixel(10, 20, 30), 3);
+    const g = rgbToGrayscale(pixel(10, 20, 30), LAST);
     assert.deepEqual(g.shape, [1, 1, 1, 1]);
     assertClose(g, [GRAY_OF_10_20_30], { atol: 1e-4 });
-    const cf = rgbToGrayscale(st.tensor([10, 20, 30], [1, 3, 1, 1]), 1);
+    const cf = rgbToGrayscale(st.tensor([10, 20, 30], [1, 3, 1, 1]), FIRST);
     assertClose(cf, [GRAY_OF_10_20_30], { atol: 1e-4 });
   });
 
@@ -58,15 +57,15 @@ describe("colour conversions", () => {
       [0.3, 0.8, 0.1],
     ];
     const x = st.tensor(colors.flat(), [1, 2, 4, 3]);
-    const h = rgbToHsv(x, 3);
+    const h = rgbToHsv(x, LAST);
     assertClose(
       h,
       colors.flatMap(([r, g, b]) => hsv(r!, g!, b!)),
       { atol: 1e-6 },
     );
-    assertClose(hsvToRgb(h, 3), x, { atol: 1e-6 });
+    assertClose(hsvToRgb(h, LAST), x, { atol: 1e-6 });
     // channels_first gives the same planes.
-    const cf = rgbToHsv(st.ops.transpose(x, [0, 3, 1, 2]), 1);
+    const cf = rgbToHsv(st.ops.transpose(x, [0, 3, 1, 2]), FIRST);
     assertClose(st.ops.transpose(cf, [0, 2, 3, 1]), h, { atol: 1e-6 });
   });
 });
@@ -168,8 +167,8 @@ describe("RandomHue", () => {
     assert.deepEqual(layer.factor, [0, 0.2]);
     const x = st.tensor([0.9, 0.1, 0.3, 0.3, 0.8, 0.1], [2, 1, 1, 3]);
     const out = layer.apply(x, { training: true });
-    const before = rgbToHsv(x, 3).dataSync();
-    const after = rgbToHsv(out, 3).dataSync();
+    const before = rgbToHsv(x, LAST).dataSync();
+    const after = rgbToHsv(out, LAST).dataSync();
     for (let i = 0; i < 2; i++) {
       let dh = Math.abs(after[3 * i]! - before[3 * i]!);
       dh = Math.min(dh, 1 - dh);

@@ -46,8 +46,8 @@ function checkColorImages(x: Tensor, where: string, format: DataFormat, allowed:
   return axis;
 }
 
-/** The three planes (channel axis removed). */
-function planes(x: Tensor, axis: number): [Tensor, Tensor, Tensor] {
+/** The three colour planes (channel axis removed); the colour layers use it on HSV images too. */
+export function colorPlanes(x: Tensor, axis: number): [Tensor, Tensor, Tensor] {
   const [a, b, c] = split(x, 3, axis).map((p) => squeeze(p, axis));
   return [a!, b!, c!];
 }
@@ -86,7 +86,7 @@ export function rgbToHsv(
   checkFloat(x, op);
   // values within one epsilon of 0 count as 0 (as Keras), so near-black pixels get no hue
   const eps = x.dtype === "float64" ? 2 ** -52 : 2 ** -23;
-  const [r, g, b] = planes(where(less(abs(x), eps), 0, x), axis);
+  const [r, g, b] = colorPlanes(where(less(abs(x), eps), 0, x), axis);
   const value = maximum(maximum(r, g), b);
   const range = subtract(value, minimum(minimum(r, g), b));
   const safeValue = where(greater(value, 0), value, 1);
@@ -115,7 +115,7 @@ export function hsvToRgb(
   const format = checkDataFormat(opts.dataFormat, op);
   const axis = checkColorImages(x, op, format, [3]);
   checkFloat(x, op);
-  const [h, s, v] = planes(x, axis);
+  const [h, s, v] = colorPlanes(x, axis);
   const dh = multiply(mod(h, 1), 6);
   const dr = clip(subtract(abs(subtract(dh, 3)), 1), 0, 1);
   const dg = clip(subtract(2, abs(subtract(dh, 2))), 0, 1);

@@ -12,7 +12,7 @@ import type { Tensor } from "../../../tensor/tensor.js";
 import { fromKerasConfig } from "../../config.js";
 import { registerKerasLayers } from "../../registry.js";
 import { BaseImagePreprocessingLayer, parseFactor } from "../image/base-image-layer.js";
-import { rgbToGrayscale } from "./color-ops.js";
+import { rgbToGrayscale } from "../../../ops/image/color.js";
 import { perImage, uniformDraws } from "./per-image-draws.js";
 import { type ColorFactorArgs, sortedValueRange } from "./color-args.js";
 
@@ -31,7 +31,7 @@ export class RandomColorDegeneration extends BaseImagePreprocessingLayer {
       uniformDraws(this.rng, images.shape[0]!, this.factor[0], this.factor[1]),
       images.dtype,
     );
-    const gray = rgbToGrayscale(images, this.channelAxis());
+    const gray = rgbToGrayscale(images, { dataFormat: this.dataFormat });
     const out = add(images, multiply(f, subtract(gray, images)));
     return clip(out, this.valueRange[0], this.valueRange[1]);
   }

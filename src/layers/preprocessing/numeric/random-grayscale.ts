@@ -9,7 +9,7 @@ import type { Tensor } from "../../../tensor/tensor.js";
 import { fromKerasConfig } from "../../config.js";
 import { registerKerasLayers } from "../../registry.js";
 import { type BaseImageLayerArgs, BaseImagePreprocessingLayer } from "../image/base-image-layer.js";
-import { rgbToGrayscale } from "./color-ops.js";
+import { rgbToGrayscale } from "../../../ops/image/color.js";
 import { perImage, uniformDraws } from "./per-image-draws.js";
 
 export interface RandomGrayscaleArgs extends BaseImageLayerArgs {
@@ -37,7 +37,7 @@ export class RandomGrayscale extends BaseImagePreprocessingLayer {
       draws.map((u) => (u < this.factor ? 1 : 0)),
       "bool",
     );
-    return where(apply, rgbToGrayscale(images, this.channelAxis()), images);
+    return where(apply, rgbToGrayscale(images, { dataFormat: this.dataFormat }), images);
   }
 
   override getConfig(): Record<string, unknown> {

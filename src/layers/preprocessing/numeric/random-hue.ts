@@ -18,7 +18,7 @@ import {
   parseFactor,
   transformValueRange,
 } from "../image/base-image-layer.js";
-import { colorPlanes, hsvToRgb, rgbToHsv } from "./color-ops.js";
+import { colorPlanes, hsvToRgb, rgbToHsv } from "../../../ops/image/color.js";
 import { perImage, uniformDraws } from "./per-image-draws.js";
 import type { ColorFactorArgs } from "./color-args.js";
 
@@ -46,11 +46,11 @@ export class RandomHue extends BaseImagePreprocessingLayer {
     const axis = this.channelAxis();
     const dtype = images.dtype === "float64" ? "float64" : "float32";
     const unit = transformValueRange(images, this.valueRange, [0, 1], dtype);
-    const [h, s, v] = colorPlanes(rgbToHsv(unit, axis), axis, "RandomHue");
+    const [h, s, v] = colorPlanes(rgbToHsv(unit, { dataFormat: this.dataFormat }), axis);
     let hue = add(h, shift);
     hue = where(greater(hue, 1), subtract(hue, 1), hue);
     hue = where(less(hue, 0), add(hue, 1), hue);
-    const rgb = clip(hsvToRgb(stack([hue, s, v], axis), axis), 0, 1);
+    const rgb = clip(hsvToRgb(stack([hue, s, v], axis), { dataFormat: this.dataFormat }), 0, 1);
     return transformValueRange(rgb, [0, 1], this.valueRange, dtype);
   }
 

@@ -15,7 +15,7 @@ import type { Tensor } from "../../../tensor/tensor.js";
 import { fromKerasConfig } from "../../config.js";
 import { registerKerasLayers } from "../../registry.js";
 import { BaseImagePreprocessingLayer, parseFactor } from "../image/base-image-layer.js";
-import { colorPlanes, hsvToRgb, rgbToHsv } from "./color-ops.js";
+import { colorPlanes, hsvToRgb, rgbToHsv } from "../../../ops/image/color.js";
 import { perImage, uniformDraws } from "./per-image-draws.js";
 import { sortedValueRange } from "./color-args.js";
 import type { ColorFactorArgs } from "./color-args.js";
@@ -41,9 +41,9 @@ export class RandomSaturation extends BaseImagePreprocessingLayer {
       images.dtype,
     );
     const axis = this.channelAxis();
-    const [h, s, v] = colorPlanes(rgbToHsv(images, axis), axis, "RandomSaturation");
+    const [h, s, v] = colorPlanes(rgbToHsv(images, { dataFormat: this.dataFormat }), axis);
     const scaled = clip(multiply(s, reshape(scale, [n, 1, 1])), ...this.valueRange);
-    return hsvToRgb(stack([h, scaled, v], axis), axis);
+    return hsvToRgb(stack([h, scaled, v], axis), { dataFormat: this.dataFormat });
   }
 
   override getConfig(): Record<string, unknown> {
