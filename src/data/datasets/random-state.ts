@@ -59,7 +59,10 @@ export class MT19937 {
   }
 }
 
-/** `np.random.RandomState(seed)` restricted to `shuffle` and `permutation` of 1-D index arrays. */
+/**
+ * `np.random.RandomState(seed)` restricted to what Keras's data code draws from it: `shuffle` and
+ * `permutation` of 1-D index arrays, `random_sample` and `uniform`.
+ */
 export class RandomState {
   private readonly bits: MT19937;
 
@@ -88,6 +91,18 @@ export class RandomState {
       value = (this.bits.nextUint32() & mask) >>> 0;
     } while (value > max);
     return value;
+  }
+
+  /** `random_sample()`: 53 bits from two outputs, (a >> 5) · 2²⁶ + (b >> 6), over 2⁵³. */
+  random(): number {
+    const a = this.bits.nextUint32() >>> 5;
+    const b = this.bits.nextUint32() >>> 6;
+    return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  /** `uniform(lo, hi)`: lo + (hi − lo) · random_sample(). */
+  uniform(lo: number, hi: number): number {
+    return lo + (hi - lo) * this.random();
   }
 
   /** Shuffles `x` in place along its only axis, as `RandomState.shuffle` does for a 1-D array. */
