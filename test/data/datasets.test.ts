@@ -20,7 +20,7 @@ import {
   mnist,
   reuters,
 } from "../../src/data/datasets/index.js";
-import { textToWordSequence } from "../../src/data/datasets/imdb.js";
+import { textToWordSequence } from "../../src/data/text-to-word-sequence.js";
 import { readTar } from "../../src/io/tar.js";
 import type { Tensor } from "../../src/tensor/tensor.js";
 

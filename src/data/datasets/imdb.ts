@@ -30,6 +30,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { StrataError, ValueError } from "../../errors.js";
 import { parseNpz } from "../../io/npy.js";
+import { textToWordSequence } from "../text-to-word-sequence.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { type DatasetOptions, KERAS_ORIGIN, datasetsDir, getFile, hasLocalFile } from "./cache.js";
 import {
@@ -77,16 +78,6 @@ async function fromNpz(opts: ImdbOptions): Promise<Base> {
     xTest: sequencesFrom(arrays, "x_test", fname),
     yTest: labelsFrom(arrays, "y_test", fname),
   };
-}
-
-/** Keras's old `text_to_word_sequence` with its default filters. */
-const FILTERS = /[!"#$%&()*+,\-./:;<=>?@[\\\]^_`{|}~\t\n]/g;
-export function textToWordSequence(text: string): string[] {
-  return text
-    .toLowerCase()
-    .replace(FILTERS, " ")
-    .split(" ")
-    .filter((w) => w.length > 0);
 }
 
 async function fromReviews(opts: ImdbOptions): Promise<Base> {

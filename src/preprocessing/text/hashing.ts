@@ -9,7 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import { ValueError } from "../../errors.js";
-import { type WordSequenceOptions, textToWordSequence } from "./text-to-word-sequence.js";
+import { type WordSequenceOptions, textToWordSequence } from "../../data/text-to-word-sequence.js";
 
 /** A word hash: "md5", or a function of the word returning a non-negative or negative integer. */
 export type HashFunction = "md5" | ((word: string) => number | bigint);

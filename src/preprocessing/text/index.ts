@@ -1,6 +1,6 @@
 /** `st.preprocessing.text`: the book's older Keras text API (Tokenizer, oneHot, hashingTrick). */
-export { DEFAULT_FILTERS, textToWordSequence } from "./text-to-word-sequence.js";
-export type { WordSequenceOptions } from "./text-to-word-sequence.js";
+export { DEFAULT_FILTERS, textToWordSequence } from "../../data/text-to-word-sequence.js";
+export type { WordSequenceOptions } from "../../data/text-to-word-sequence.js";
 export { hashingTrick, oneHot } from "./hashing.js";
 export type { HashFunction, HashingTrickOptions } from "./hashing.js";
 export { Tokenizer, tokenizerFromJson } from "./tokenizer.js";

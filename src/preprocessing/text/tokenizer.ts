@@ -8,7 +8,7 @@
 import { ValueError } from "../../errors.js";
 import { Tensor, fromValues } from "../../tensor/tensor.js";
 import { pythonJsonDumps } from "./python-json.js";
-import { DEFAULT_FILTERS, textToWordSequence } from "./text-to-word-sequence.js";
+import { DEFAULT_FILTERS, textToWordSequence } from "../../data/text-to-word-sequence.js";
 
 /** A text, or a text already split into tokens (Keras accepts lists of tokens too). */
 export type TextInput = string | readonly string[];

@@ -1,6 +1,7 @@
 /**
  * `textToWordSequence`: Keras 2's `keras.preprocessing.text.text_to_word_sequence`, the word splitter
- * that Tokenizer, oneHot and hashingTrick share. Lower-cases, turns every filter character into the
+ * that Tokenizer, oneHot, hashingTrick (`st.preprocessing.text`) and the IMDB loader's raw-review
+ * source share. Lower-cases, turns every filter character into the
  * separator, splits on the separator and drops the empty pieces.
  */
 
