@@ -55,6 +55,10 @@ describe("BaseImagePreprocessingLayer", () => {
 
   it("rejects a bad dataFormat and seed", () => {
     assert.throws(() => new RandomFlip({ dataFormat: "nhwc" as never }), /dataFormat must be/);
+    // Keras's positional mode: RandomFlip("horizontal"), alone or with options.
+    assert.equal(new RandomFlip("horizontal").mode, "horizontal");
+    assert.equal(new RandomFlip("vertical", { seed: 2 }).seed, 2);
+    assert.throws(() => new RandomFlip("sideways" as never), /mode must be one of/);
     assert.throws(() => new RandomFlip({ seed: 1.5 }), /seed must be an integer/);
   });
 });

@@ -24,12 +24,14 @@ export interface RandomFlipArgs extends BaseImageLayerArgs {
 export class RandomFlip extends BaseImagePreprocessingLayer {
   readonly mode: FlipMode;
 
-  constructor(args: RandomFlipArgs = {}) {
-    super(args, { random: true });
-    this.mode = args.mode ?? "horizontal_and_vertical";
+  /** `new RandomFlip("horizontal")` as Keras's positional mode, or `new RandomFlip({ mode, seed })`. */
+  constructor(mode: FlipMode | RandomFlipArgs = {}, args: RandomFlipArgs = {}) {
+    const opts = typeof mode === "string" ? { ...args, mode } : mode;
+    super(opts, { random: true });
+    this.mode = opts.mode ?? "horizontal_and_vertical";
     if (!MODES.includes(this.mode)) {
       throw new ValueError(
-        `${this.where()}: mode must be one of ${MODES.join(", ")}; received ${String(args.mode)}`,
+        `${this.where()}: mode must be one of ${MODES.join(", ")}; received ${String(opts.mode)}`,
       );
     }
   }
