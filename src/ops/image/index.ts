@@ -16,3 +16,4 @@ export {
 export { rgbToGrayscale, rgbToHsv, hsvToRgb } from "./color.js";
 export { extractPatches, type ExtractPatchesOptions } from "./patches.js";
 export { mapCoordinates } from "./map-coordinates.js";
+export { perspectiveTransform, type PerspectiveTransformOptions } from "./perspective-transform.js";

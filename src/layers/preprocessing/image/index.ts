@@ -26,3 +26,4 @@ export {
   type TranslationFactor,
 } from "./random-translation.js";
 export { RandomShear, type RandomShearArgs, type ShearFactor } from "./random-shear.js";
+export { RandomPerspective, type RandomPerspectiveArgs } from "./random-perspective.js";
