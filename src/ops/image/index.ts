@@ -17,3 +17,4 @@ export { rgbToGrayscale, rgbToHsv, hsvToRgb } from "./color.js";
 export { extractPatches, type ExtractPatchesOptions } from "./patches.js";
 export { mapCoordinates } from "./map-coordinates.js";
 export { perspectiveTransform, type PerspectiveTransformOptions } from "./perspective-transform.js";
+export { gaussianBlur, type GaussianBlurOptions } from "./gaussian-blur.js";
