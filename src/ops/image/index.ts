@@ -18,3 +18,4 @@ export { extractPatches, type ExtractPatchesOptions } from "./patches.js";
 export { mapCoordinates } from "./map-coordinates.js";
 export { perspectiveTransform, type PerspectiveTransformOptions } from "./perspective-transform.js";
 export { gaussianBlur, type GaussianBlurOptions } from "./gaussian-blur.js";
+export { elasticTransform, type ElasticTransformOptions } from "./elastic-transform.js";
