@@ -27,3 +27,7 @@ export {
 } from "./random-translation.js";
 export { RandomShear, type RandomShearArgs, type ShearFactor } from "./random-shear.js";
 export { RandomPerspective, type RandomPerspectiveArgs } from "./random-perspective.js";
+export {
+  RandomElasticTransform,
+  type RandomElasticTransformArgs,
+} from "./random-elastic-transform.js";
