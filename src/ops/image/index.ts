@@ -19,3 +19,4 @@ export { mapCoordinates } from "./map-coordinates.js";
 export { perspectiveTransform, type PerspectiveTransformOptions } from "./perspective-transform.js";
 export { gaussianBlur, type GaussianBlurOptions } from "./gaussian-blur.js";
 export { elasticTransform, type ElasticTransformOptions } from "./elastic-transform.js";
+export { scaleAndTranslate, type ScaleTranslateMethod } from "./scale-and-translate.js";
