@@ -20,3 +20,4 @@ export { perspectiveTransform, type PerspectiveTransformOptions } from "./perspe
 export { gaussianBlur, type GaussianBlurOptions } from "./gaussian-blur.js";
 export { elasticTransform, type ElasticTransformOptions } from "./elastic-transform.js";
 export { scaleAndTranslate, type ScaleTranslateMethod } from "./scale-and-translate.js";
+export { sobelEdges } from "./sobel-edges.js";
