@@ -21,3 +21,4 @@ export { gaussianBlur, type GaussianBlurOptions } from "./gaussian-blur.js";
 export { elasticTransform, type ElasticTransformOptions } from "./elastic-transform.js";
 export { scaleAndTranslate, type ScaleTranslateMethod } from "./scale-and-translate.js";
 export { sobelEdges } from "./sobel-edges.js";
+export { ssim, type SsimOptions } from "./ssim.js";
