@@ -38,26 +38,35 @@ function planSamples(
   const index = new Int32Array(taps * n);
   const weight = new Float64Array(taps * n);
   const fillWeight = new Float64Array(n);
+  // one tap: its index along each axis and weight, written without allocating per pixel
+  const put = (p: number, t: number, b: number, iy: number, ix: number, w: number): void => {
+    const fy = fixIndex(iy, H, mode);
+    const fx = fixIndex(ix, W, mode);
+    if (fy < 0 || fx < 0) fillWeight[p]! += w;
+    else {
+      index[t * n + p] = (b * H + fy) * W + fx;
+      weight[t * n + p] = w;
+    }
+  };
   let p = 0;
   for (let b = 0; b < B; b++) {
     for (let y = 0; y < H; y++) {
       for (let x = 0; x < W; x++, p++) {
         const [sy, sx] = at(b, y, x);
-        const xs = axisTaps(sx, interpolation);
-        let t = 0;
-        for (const [iy, wy] of axisTaps(sy, interpolation)) {
-          const fy = fixIndex(iy, H, mode);
-          for (const [ix, wx] of xs) {
-            const fx = fixIndex(ix, W, mode);
-            const q = t * n + p;
-            if (fy < 0 || fx < 0) fillWeight[p]! += wy * wx;
-            else {
-              index[q] = (b * H + fy) * W + fx;
-              weight[q] = wy * wx;
-            }
-            t++;
-          }
+        if (taps === 1) {
+          const [[iy]] = axisTaps(sy, "nearest") as [[number, number]];
+          const [[ix]] = axisTaps(sx, "nearest") as [[number, number]];
+          put(p, 0, b, iy, ix, 1);
+          continue;
         }
+        const y0 = Math.floor(sy);
+        const x0 = Math.floor(sx);
+        const ty = sy - y0;
+        const tx = sx - x0;
+        put(p, 0, b, y0, x0, (1 - ty) * (1 - tx));
+        put(p, 1, b, y0, x0 + 1, (1 - ty) * tx);
+        put(p, 2, b, y0 + 1, x0, ty * (1 - tx));
+        put(p, 3, b, y0 + 1, x0 + 1, ty * tx);
       }
     }
   }
