@@ -5,11 +5,11 @@ import { describe, it } from "node:test";
 import * as st from "../../src/index.js";
 import { ShapeError, ValueError } from "../../src/errors.js";
 import {
-  RandomFlip,
   checkValueRange,
   parseFactor,
   transformValueRange,
-} from "../../src/layers/preprocessing/image/index.js";
+} from "../../src/layers/preprocessing/image/base-image-layer.js";
+import { RandomFlip } from "../../src/layers/preprocessing/image/index.js";
 import { assertClose } from "../helpers.js";
 import { channel0, kerasRoundTrip, positionImages } from "./preprocessing-image-helpers.js";
 

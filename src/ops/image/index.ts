@@ -14,5 +14,12 @@ export {
   type PadImagesOptions,
 } from "./crop-pad.js";
 export { rgbToGrayscale, rgbToHsv, hsvToRgb } from "./color.js";
-export { extractPatches, type ExtractPatchesOptions } from "./patches.js";
+export { extractPatches, extractPatches3d, type ExtractPatchesOptions } from "./patches.js";
+export { reconstructPatches, type ReconstructPatchesOptions } from "./reconstruct-patches.js";
 export { mapCoordinates } from "./map-coordinates.js";
+export { perspectiveTransform, type PerspectiveTransformOptions } from "./perspective-transform.js";
+export { gaussianBlur, type GaussianBlurOptions } from "./gaussian-blur.js";
+export { elasticTransform, type ElasticTransformOptions } from "./elastic-transform.js";
+export { scaleAndTranslate, type ScaleTranslateMethod } from "./scale-and-translate.js";
+export { sobelEdges } from "./sobel-edges.js";
+export { ssim, type SsimOptions } from "./ssim.js";

@@ -75,3 +75,12 @@ export function extractPatches(
   }
   return x0.rank === spatial + 1 ? squeeze(out, 0) : out;
 }
+
+/** Keras's `extract_patches_3d`: `extractPatches` with a 3-D window (a number means a cube). */
+export function extractPatches3d(
+  volumes: TensorLike,
+  size: number | readonly [number, number, number],
+  opts: ExtractPatchesOptions = {},
+): Tensor {
+  return extractPatches(volumes, typeof size === "number" ? [size, size, size] : size, opts);
+}

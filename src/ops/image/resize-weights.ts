@@ -54,18 +54,23 @@ const KERNELS: Record<Exclude<ResizeInterpolation, "nearest" | "area">, Kernel> 
 /** Below this total the weights of an output are dropped rather than renormalized (as JAX). */
 const MIN_TOTAL = 1000 * 2 ** -23;
 
-/** W[i, j] for a kernel interpolation, row-major [outSize, inSize]. */
+/**
+ * W[i, j] for a kernel interpolation, row-major [outSize, inSize]: output i samples input
+ * position (i + ½ − translation) / scale − ½ (JAX's `compute_weight_mat`).
+ */
 function kernelWeights(
   inSize: number,
   outSize: number,
   kernel: Kernel,
   antialias: boolean,
+  scale = outSize / inSize,
+  translation = 0,
 ): Float64Array {
-  const invScale = inSize / outSize;
+  const invScale = 1 / scale;
   const kernelScale = antialias ? Math.max(invScale, 1) : 1;
   const w = new Float64Array(outSize * inSize);
   for (let i = 0; i < outSize; i++) {
-    const sample = (i + 0.5) * invScale - 0.5;
+    const sample = (i + 0.5 - translation) * invScale - 0.5;
     const row = w.subarray(i * inSize, (i + 1) * inSize);
     let total = 0;
     for (let j = 0; j < inSize; j++) {
@@ -103,6 +108,43 @@ export function resizeWeights(
 ): Float64Array {
   if (interpolation === "area") return areaWeights(inSize, outSize);
   return kernelWeights(inSize, outSize, KERNELS[interpolation], antialias);
+}
+
+export type ScaleTranslateMethod =
+  | "linear"
+  | "bilinear"
+  | "trilinear"
+  | "triangle"
+  | "cubic"
+  | "bicubic"
+  | "tricubic"
+  | "lanczos3"
+  | "lanczos5";
+
+const METHOD_KERNELS: Record<ScaleTranslateMethod, Kernel> = {
+  linear: triangle,
+  bilinear: triangle,
+  trilinear: triangle,
+  triangle,
+  cubic: keysCubic,
+  bicubic: keysCubic,
+  tricubic: keysCubic,
+  lanczos3: lanczos(3),
+  lanczos5: lanczos(5),
+};
+
+export const SCALE_TRANSLATE_METHODS = Object.keys(METHOD_KERNELS) as ScaleTranslateMethod[];
+
+/** The [outSize, inSize] weights of one axis of `scale_and_translate`. */
+export function scaleTranslateWeights(
+  inSize: number,
+  outSize: number,
+  method: ScaleTranslateMethod,
+  antialias: boolean,
+  scale: number,
+  translation: number,
+): Float64Array {
+  return kernelWeights(inSize, outSize, METHOD_KERNELS[method], antialias, scale, translation);
 }
 
 /** "nearest": output i takes input ⌊(i + ½)·in/out⌋ (JAX's `_resize_nearest`). */

@@ -56,7 +56,7 @@ const INT_RANGE: Partial<Record<DType, [number, number]>> = {
 };
 
 /** Contracts spatial `axis` of `x` with the [out, in] matrix `w`, keeping the axis order. */
-function contractAxis(x: Tensor, w: Float64Array, outSize: number, axis: number): Tensor {
+export function contractAxis(x: Tensor, w: Float64Array, outSize: number, axis: number): Tensor {
   const inSize = x.shape[axis]!;
   const weights = tensor(w, [outSize, inSize], x.dtype as "float32" | "float64");
   const moved = tensordot(weights, x, [[1], [axis]]);

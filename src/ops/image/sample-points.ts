@@ -4,12 +4,27 @@
  * conventions of `jax.scipy.ndimage.map_coordinates`, which Keras's image ops use on JAX).
  * Computed on the host; the op then gathers the pixels and weights them with tensor ops.
  */
+import { ValueError } from "../../errors.js";
 
 export type FillMode = "constant" | "nearest" | "wrap" | "mirror" | "reflect";
 
 export const FILL_MODES: readonly FillMode[] = ["constant", "nearest", "wrap", "mirror", "reflect"];
 
 export type SampleInterpolation = "nearest" | "bilinear";
+
+/** Checks the interpolation ("nearest" | "bilinear") and fill mode of a resampling op. */
+export function checkSampling(interpolation: unknown, mode: unknown, where: string): void {
+  if (interpolation !== "bilinear" && interpolation !== "nearest") {
+    throw new ValueError(
+      `${where}: interpolation must be "nearest" or "bilinear"; received ${String(interpolation)}`,
+    );
+  }
+  if (!FILL_MODES.includes(mode as FillMode)) {
+    throw new ValueError(
+      `${where}: fillMode must be one of ${FILL_MODES.join(", ")}; received ${String(mode)}`,
+    );
+  }
+}
 
 /** The whole-sample mirror (d c b | a b c d | c b a): a triangle wave of period 2(n − 1). */
 function mirrorIndex(i: number, n: number): number {

@@ -1,19 +1,18 @@
-/** Image preprocessing and augmentation layers (Keras's `keras.layers` image preprocessing). */
+/**
+ * Image preprocessing and augmentation layers (Keras's `keras.layers` image preprocessing), and
+ * their base class for custom augmentations. The factor and value-range helpers stay in
+ * base-image-layer.ts, for the library's own layers.
+ */
 export {
   BaseImagePreprocessingLayer,
-  parseFactor,
-  checkValueRange,
-  transformValueRange,
   type BaseImageLayerArgs,
   type ImageLayerKind,
-  type DataFormat,
 } from "./base-image-layer.js";
 export { RandomFlip, type RandomFlipArgs, type FlipMode } from "./random-flip.js";
 export { Resizing, type ResizingArgs } from "./resizing.js";
 export { CenterCrop, type CenterCropArgs } from "./center-crop.js";
 export { RandomCrop, type RandomCropArgs } from "./random-crop.js";
 export {
-  BaseAffineLayer,
   type AffineLayerArgs,
   type AffineFillMode,
   type AffineInterpolation,
@@ -26,3 +25,8 @@ export {
   type TranslationFactor,
 } from "./random-translation.js";
 export { RandomShear, type RandomShearArgs, type ShearFactor } from "./random-shear.js";
+export { RandomPerspective, type RandomPerspectiveArgs } from "./random-perspective.js";
+export {
+  RandomElasticTransform,
+  type RandomElasticTransformArgs,
+} from "./random-elastic-transform.js";

@@ -1,6 +1,6 @@
 /**
  * Keras `RandomShear`: in training shears each image by random factors drawn from `xFactor` and
- * `yFactor` (a number f means [−f, f]; values given lie in [0, 1]), both negated together with
+ * `yFactor` (a number f in [0, 1] means [−f, f]; a pair is a range), both negated together with
  * probability ½, with Keras's row [1, sx, 0, sy, 1, 0, 0, 0] (a shear about the top-left corner).
  * The identity at inference.
  */
@@ -17,6 +17,14 @@ export interface RandomShearArgs extends AffineLayerArgs {
   yFactor?: ShearFactor;
 }
 
+/**
+ * A number f in [0, 1] means [−f, f]. Keras writes the resulting pair [−f, f] into its config,
+ * so pairs are accepted within [−1, 1] for its files to load.
+ */
+function shearRange(factor: ShearFactor, where: string, arg: string): [number, number] {
+  return rangeFactor(factor, Array.isArray(factor) ? [-1, 1] : [0, 1], where, arg);
+}
+
 export class RandomShear extends BaseAffineLayer {
   readonly xFactor: ShearFactor;
   readonly yFactor: ShearFactor;
@@ -27,8 +35,8 @@ export class RandomShear extends BaseAffineLayer {
     super(args);
     this.xFactor = args.xFactor ?? 0;
     this.yFactor = args.yFactor ?? 0;
-    this.xRange = rangeFactor(this.xFactor, [0, 1], this.where(), "xFactor");
-    this.yRange = rangeFactor(this.yFactor, [0, 1], this.where(), "yFactor");
+    this.xRange = shearRange(this.xFactor, this.where(), "xFactor");
+    this.yRange = shearRange(this.yFactor, this.where(), "yFactor");
   }
 
   protected drawTransform(): number[] {
