@@ -110,8 +110,7 @@ export function withInputLayers(
     if (!node || node.layer instanceof InputLayer) return t;
     const args = node.inputs.map(rebuild);
     const out = node.layer.apply(node.inputIsList ? args : args[0]!, node.callOptions) as
-      | SymbolicTensor
-      | SymbolicTensor[];
+      SymbolicTensor | SymbolicTensor[];
     const outs = Array.isArray(out) ? out : [out];
     node.outputs.forEach((o, i) => mapped.set(o.id, outs[i]!));
     return mapped.get(t.id)!;
