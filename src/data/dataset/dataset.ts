@@ -29,6 +29,7 @@ import {
   takePass,
   zipPass,
 } from "./passes.js";
+import { type RowPlan, batchRowsPass, rowsPass, withIndices } from "./rows.js";
 import { shufflePass } from "./shuffle.js";
 import { type Pass, generatorSource, rangeSource, sliceSource } from "./sources.js";
 import type { Element } from "./structure.js";
@@ -90,12 +91,19 @@ export class Dataset<T = Element> implements AsyncIterable<T> {
      * every other step, even one downstream of a batch, as in tf.data.
      */
     readonly batchSize: number | null = null,
+    /** Rows of tensors not cut yet (fromTensorSlices, then steps that only reorder): rows.ts. */
+    private readonly rows: RowPlan | null = null,
   ) {}
+
+  /** A dataset of `plan`'s rows, cut one by one unless a batch gathers them. */
+  private static ofRows<T>(plan: RowPlan, size: number): Dataset<T> {
+    return new Dataset(rowsPass(plan) as Pass<T>, size, null, plan);
+  }
 
   /** Slices every component along its first axis; all must share that dimension. */
   static fromTensorSlices<const X extends SliceInput>(x: X): Dataset<Sliced<X>> {
-    const { pass, size } = sliceSource(x);
-    return new Dataset(pass as Pass<Sliced<X>>, size);
+    const { rows, size } = sliceSource(x);
+    return Dataset.ofRows(rows, size);
   }
 
   /**
@@ -185,11 +193,10 @@ export class Dataset<T = Element> implements AsyncIterable<T> {
     checkKeys("Dataset.batch", opts, ["dropRemainder"]);
     checkInt("Dataset.batch", "batchSize", batchSize, 1);
     const drop = opts.dropRemainder ?? false;
-    return new Dataset(
-      batchPass(this.pass, batchSize, drop),
-      batchCardinality(this.size, batchSize, drop),
-      batchSize,
-    );
+    const pass = this.rows
+      ? (batchRowsPass(this.rows, batchSize, drop) as Pass<T>)
+      : batchPass(this.pass, batchSize, drop);
+    return new Dataset(pass, batchCardinality(this.size, batchSize, drop), batchSize);
   }
 
   /**
@@ -220,6 +227,10 @@ export class Dataset<T = Element> implements AsyncIterable<T> {
     if (opts.seed !== undefined && !Number.isInteger(opts.seed))
       throw new ValueError(`Dataset.shuffle: seed must be an integer; received seed=${opts.seed}`);
     const reshuffle = opts.reshuffleEachIteration ?? true;
+    if (this.rows) {
+      const plan = withIndices(this.rows, (p) => shufflePass(p, bufferSize, opts.seed, reshuffle));
+      return Dataset.ofRows(plan, this.size);
+    }
     return new Dataset(shufflePass(this.pass, bufferSize, opts.seed, reshuffle), this.size);
   }
 
@@ -248,19 +259,37 @@ export class Dataset<T = Element> implements AsyncIterable<T> {
   repeat(count?: number | null): Dataset<T> {
     const times = count === undefined || count === null || count === -1 ? null : count;
     if (times !== null) checkInt("Dataset.repeat", "count", times, 0);
-    return new Dataset(repeatPass(this.pass, times), repeatCardinality(this.size, times));
+    const size = repeatCardinality(this.size, times);
+    if (this.rows)
+      return Dataset.ofRows(
+        withIndices(this.rows, (p) => repeatPass(p, times)),
+        size,
+      );
+    return new Dataset(repeatPass(this.pass, times), size);
   }
 
   /** The first `count` elements. */
   take(count: number): Dataset<T> {
     checkInt("Dataset.take", "count", count, 0);
-    return new Dataset(takePass(this.pass, count), takeCardinality(this.size, count));
+    const size = takeCardinality(this.size, count);
+    if (this.rows)
+      return Dataset.ofRows(
+        withIndices(this.rows, (p) => takePass(p, count)),
+        size,
+      );
+    return new Dataset(takePass(this.pass, count), size);
   }
 
   /** Everything after the first `count` elements. */
   skip(count: number): Dataset<T> {
     checkInt("Dataset.skip", "count", count, 0);
-    return new Dataset(skipPass(this.pass, count), skipCardinality(this.size, count));
+    const size = skipCardinality(this.size, count);
+    if (this.rows)
+      return Dataset.ofRows(
+        withIndices(this.rows, (p) => skipPass(p, count)),
+        size,
+      );
+    return new Dataset(skipPass(this.pass, count), size);
   }
 
   /** This dataset's elements beside the others': `a.zip(b)` yields `[a_i, b_i]`. */

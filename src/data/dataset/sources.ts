@@ -1,18 +1,18 @@
 /** Where a Dataset's elements start: slices of tensors, a range of integers, a generator. */
 import { ValueError } from "../../errors.js";
-import { take } from "../../ops/gather.js";
 import { tensor } from "../../tensor/creation.js";
-import { type Tensor, fromStrings } from "../../tensor/tensor.js";
+import type { Tensor } from "../../tensor/tensor.js";
+import { type RowPlan, rowPlan } from "./rows.js";
 import { type Element, flatten, leafTensor, toElement, unflatten } from "./structure.js";
 
 /** One pass over a dataset: every call starts a new one. */
 export type Pass<T> = () => AsyncIterable<T>;
 
 /**
- * The leaves of `x` as tensors and a rebuild of one slice. An array counts as a tensor's values
- * when it holds only (nested) numbers, and as a tuple of components otherwise.
+ * The leaves of `x` as tensors, as rows to cut. An array counts as a tensor's values when it holds
+ * only (nested) numbers or strings, and as a tuple of components otherwise.
  */
-export function sliceSource(x: unknown): { pass: Pass<Element>; size: number } {
+export function sliceSource(x: unknown): { rows: RowPlan; size: number } {
   const where = "Dataset.fromTensorSlices";
   const leaves = flatten(x).map((l) => leafTensor(l, where));
   if (leaves.length === 0) throw new ValueError(`${where}: received no tensors`);
@@ -24,29 +24,9 @@ export function sliceSource(x: unknown): { pass: Pass<Element>; size: number } {
         leaves.map((t) => `[${t.shape.join(",")}]`).join(", "),
     );
   }
-  const n = size!;
   // The structure with its leaves as tensors: walking x itself would test every value of an
   // array column for each element.
-  const structure = unflatten(x, leaves);
-  // A string column's rows are cut from its values directly: take() on strings moves every
-  // position of the column, which per row would make a pass quadratic in the column's length.
-  const rowOf = leaves.map((t): ((i: number, idx: Tensor) => Tensor) => {
-    if (t.dtype !== "string") return (_, idx) => take(t, idx, 0);
-    const values = t.stringValues();
-    const rowShape = t.shape.slice(1);
-    const width = rowShape.reduce((a, d) => a * d, 1);
-    return (i) => fromStrings(values.slice(i * width, (i + 1) * width), rowShape);
-  });
-  async function* pass(): AsyncGenerator<Element> {
-    for (let i = 0; i < n; i++) {
-      const idx = tensor(new Int32Array([i]), []);
-      yield unflatten(
-        structure,
-        rowOf.map((row) => row(i, idx)),
-      ) as Element;
-    }
-  }
-  return { pass, size: n };
+  return { rows: rowPlan(unflatten(x, leaves), leaves, size!), size: size! };
 }
 
 /** Python's range(start, stop, step): int32 scalars. */
