@@ -166,6 +166,8 @@ export function resize(
   let x = x0;
   if (opts.cropToAspectRatio) x = cropToAspect(x, target, axes);
   else if (opts.padToAspectRatio) x = padToAspect(x, target, axes, opts.fillValue ?? 0);
+  // Already the target size: every interpolation is the identity there (no cast round trip).
+  if (x.shape[axes[0]] === target[0] && x.shape[axes[1]] === target[1]) return x;
   const antialias = opts.antialias ?? false;
   const exact = interpolation === "nearest";
   const dtype = x0.dtype;
