@@ -7,13 +7,12 @@ export {
 } from "./hashed-crossing.js";
 export {
   IndexLookup,
-  vocabularyLines,
   type IndexLookupArgs,
   type LookupOutputMode,
   type OovMethod,
   type NumbersLike,
 } from "./index-lookup.js";
-export { StringLookup, compareUtf8, type StringLookupArgs } from "./string-lookup.js";
+export { StringLookup, type StringLookupArgs } from "./string-lookup.js";
 export { IntegerLookup, type IntegerLookupArgs } from "./integer-lookup.js";
 export {
   TextVectorization,
