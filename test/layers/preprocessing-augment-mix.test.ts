@@ -9,6 +9,8 @@ import { ValueError } from "../../src/errors.js";
 import type { Layer } from "../../src/layers/layer.js";
 import { AugMix, dirichletSample } from "../../src/layers/preprocessing/numeric/aug-mix.js";
 import { RandAugment } from "../../src/layers/preprocessing/numeric/rand-augment.js";
+import { kerasLayout } from "../../src/models/saving/keras-weights.js";
+import { transpose } from "../../src/ops/movement.js";
 import { Generator } from "../../src/tensor/random.js";
 import { assertClose } from "../helpers.js";
 import { kerasRoundTrip } from "./preprocessing-image-helpers.js";
@@ -144,6 +146,58 @@ describe("RandAugment", () => {
       true,
     );
     await kerasRoundTrip(() => new RandAugment({ seed: 4 }), colorImages(2));
+  });
+});
+
+/** The .keras group paths of a Sequential model holding `layer`. */
+function layoutPaths(layer: Layer): string[] {
+  const model = new st.Sequential([st.layers.Input({ shape: [6, 7, 3] }), layer]);
+  return kerasLayout(model).map((e) => e.path);
+}
+
+/** channels_first gives the transposed channels_last result for the same seed. */
+function assertChannelsFirstAgrees(
+  make: (dataFormat: "channels_first" | "channels_last") => Layer,
+): void {
+  const x = colorImages(2);
+  const last = train(make("channels_last"), x);
+  const first = train(make("channels_first"), transpose(x, [0, 3, 1, 2]));
+  assertClose(transpose(first, [0, 2, 3, 1]), last, { atol: 1e-3 });
+}
+
+describe("RandAugment and AugMix in models", () => {
+  it("hold their operations under Keras's attribute names in the .keras layout", () => {
+    const ops = [
+      "random_shear",
+      "random_translation",
+      "random_rotation",
+      "random_brightness",
+      "random_color_degeneration",
+      "random_contrast",
+      "random_sharpness",
+      "random_posterization",
+      "solarization",
+      "auto_contrast",
+      "equalization",
+    ];
+    const paths = layoutPaths(new RandAugment());
+    for (const op of ops) assert.ok(paths.includes(`layers/rand_augment/${op}`), op);
+    const some = layoutPaths(new AugMix({ allOps: false }));
+    assert.ok(some.includes("layers/aug_mix/equalization"));
+    assert.ok(!some.some((p) => p.endsWith("random_contrast")));
+  });
+
+  it("agree between channels_last and channels_first for the same seed", () => {
+    assertChannelsFirstAgrees((dataFormat) => new RandAugment({ numOps: 3, seed: 2, dataFormat }));
+    assertChannelsFirstAgrees((dataFormat) => new AugMix({ seed: 2, dataFormat }));
+  });
+
+  it("stay within valueRange at full strength over many seeds", () => {
+    const x = colorImages(2);
+    for (let seed = 0; seed < 8; seed++) {
+      assertWithin(train(new RandAugment({ numOps: 4, factor: 1, seed }), x), [0, 255]);
+      assertWithin(train(new AugMix({ factor: 1, alpha: 0.5, seed }), x), [0, 255]);
+    }
   });
 });
 
