@@ -7,7 +7,8 @@
  * no operations give back x. The draws are made once per batch (as Keras does); the operations
  * (augment-ops.ts, at strength `factor`, default 0.3) draw their parameters per image. With
  * `allOps` false the colour operations (brightness, colour degeneration, contrast, sharpness) are
- * left out. The identity at inference.
+ * left out. The identity at inference. (Keras 3.16's `get_config` writes `num_chains` and
+ * `chain_depth` swapped; Strata writes each under its own key and reads them so.)
  */
 import { ValueError } from "../../../errors.js";
 import { add, clip, multiply } from "../../../ops/elementwise.js";

@@ -4,8 +4,9 @@
  * brightness, colour degeneration, contrast, sharpness, posterization, solarization,
  * AutoContrast, Equalization — all built at the strength `factor` (a number f in [0, 1] gives
  * [0, f]; default 0.5) with `valueRange` and `interpolation` (augment-ops.ts). As in Keras the
- * choice is made once per batch and each operation draws its own parameters per image. The
- * identity at inference.
+ * choice is made once per batch and each operation draws its own parameters per image (only
+ * the chosen ones draw; Keras draws for all eleven and uses the chosen). The identity at
+ * inference.
  */
 import type { Tensor } from "../../../tensor/tensor.js";
 import { fromKerasConfig } from "../../config.js";
