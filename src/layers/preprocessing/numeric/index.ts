@@ -31,3 +31,5 @@ export { MixUp, type MixUpArgs, type ImagesAndLabels } from "./mix-up.js";
 export { CutMix, type CutMixArgs } from "./cut-mix.js";
 export { RandomErasing, type RandomErasingArgs } from "./random-erasing.js";
 export { RandomGaussianBlur, type RandomGaussianBlurArgs } from "./random-gaussian-blur.js";
+export { RandAugment, type RandAugmentArgs } from "./rand-augment.js";
+export { AugMix, type AugMixArgs } from "./aug-mix.js";
