@@ -58,7 +58,7 @@ describe("mnist / fashionMnist", () => {
     const empty = await mkdtemp(join(tmpdir(), "strata-ds-"));
     await assert.rejects(
       mnist.loadData({ cacheDir: empty, origin: "http://127.0.0.1:9/" }),
-      /Could not download "mnist\.npz" from http:\/\/127\.0\.0\.1:9\/mnist\.npz .*put the file at/,
+      /Could not download "mnist\.npz": URL fetch failure on http:\/\/127\.0\.0\.1:9\/mnist\.npz: .*put the file at/,
     );
   });
 });

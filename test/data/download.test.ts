@@ -123,7 +123,7 @@ describe("getFile: cache and download", () => {
         { ...helloFile(), url: "https://example.invalid/missing.bin" },
         { cacheDir: dir, origin },
       ),
-      /Could not download "sub\/hello\.bin" from http:\/\/127\.0\.0\.1:\d+\/data\/missing\.bin: HTTP 404 Not Found\. If this machine is offline, put the file at /,
+      /Could not download "sub\/hello\.bin": URL fetch failure on http:\/\/127\.0\.0\.1:\d+\/data\/missing\.bin: HTTP 404 -- Not Found\. If this machine is offline, put the file at /,
     );
     await assert.rejects(
       getFile(helloFile(), { cacheDir: dir, origin: "http://127.0.0.1:9" }),

@@ -18,6 +18,7 @@ import { homedir } from "node:os";
 import { basename, dirname, isAbsolute, join } from "node:path";
 import { StrataError } from "../../errors.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
+import { downloadBytes } from "../files/download.js";
 
 /** Keras's download folder for its datasets. */
 export const KERAS_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/";
@@ -100,20 +101,10 @@ async function download(file: RemoteFile, path: string, opts: DatasetOptions): P
   console.log(`Downloading data from ${url}`);
   let bytes: Uint8Array;
   try {
-    const response = await fetch(url);
-    if (!response.ok) {
-      throw new StrataError(
-        `Could not download "${file.fname}" from ${url}: HTTP ${response.status} ${response.statusText}. ${hint}`,
-      );
-    }
-    bytes = new Uint8Array(await response.arrayBuffer());
+    bytes = await downloadBytes(url);
   } catch (err) {
-    if (err instanceof StrataError) throw err;
-    const cause =
-      err instanceof Error
-        ? ((err.cause as Error | undefined)?.message ?? err.message)
-        : String(err);
-    throw new StrataError(`Could not download "${file.fname}" from ${url} (${cause}). ${hint}`);
+    if (!(err instanceof StrataError)) throw err;
+    throw new StrataError(`Could not download "${file.fname}": ${err.message}. ${hint}`);
   }
   if (opts.checkHash !== false && file.hash !== undefined) {
     const algorithm = hashAlgorithm(file.hash);

@@ -1,6 +1,7 @@
 /**
- * Downloads a URL to a file as a stream, with Keras's progress bar for bytes, and hashes files
- * without holding them in memory. The bytes go to a hidden temporary beside the target, are
+ * Downloads a URL with Keras's progress bar for bytes: to a file as a stream (getFile), or into
+ * memory for a file that is checked before it is kept (the dataset cache); and hashes files
+ * without holding them in memory. A file's bytes go to a hidden temporary beside the target, are
  * flushed, and only then renamed over it (as io/atomic-write.ts does for whole buffers), so an
  * interrupted download never leaves a partial file under the target's name.
  */
@@ -62,14 +63,13 @@ function causeOf(err: unknown): string {
 }
 
 /**
- * Streams `url` into `target` (atomically) with a progress bar; an HTTP error or a network
- * failure is a StrataError naming the URL and the cause ("URL fetch failure on …").
+ * The body of `url`, chunk by chunk, with the progress line; an HTTP error or a network failure
+ * is a StrataError naming the URL and the cause ("URL fetch failure on …", Keras's words).
  */
-export async function downloadToFile(
+async function* fetchChunks(
   url: string,
-  target: string,
   progressWriter?: (text: string) => void,
-): Promise<void> {
+): AsyncGenerator<Uint8Array> {
   let response: Response;
   try {
     response = await fetch(url);
@@ -85,27 +85,53 @@ export async function downloadToFile(
     Number.isFinite(length) && length > 0 ? length : null,
     progressWriter,
   );
+  let received = 0;
+  try {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      received += chunk.length;
+      progress.update(received);
+      yield chunk;
+    }
+  } catch (err) {
+    if (err instanceof StrataError) throw err;
+    throw new StrataError(`URL fetch failure on ${url}: ${causeOf(err)}`);
+  }
+  progress.finish(received);
+}
+
+/** Downloads `url` into memory, with the progress line (for files checked before they are kept). */
+export async function downloadBytes(
+  url: string,
+  progressWriter?: (text: string) => void,
+): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of fetchChunks(url, progressWriter)) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/** Streams `url` into `target` (atomically) with the progress line. */
+export async function downloadToFile(
+  url: string,
+  target: string,
+  progressWriter?: (text: string) => void,
+): Promise<void> {
   const temp = join(
     dirname(target),
     `.${basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.download`,
   );
+  const chunks = fetchChunks(url, progressWriter);
+  // The first chunk (or the failure) before the temporary file exists, so an HTTP error leaves
+  // nothing behind.
+  const first = await chunks.next();
   const handle = await open(temp, "wx");
-  let received = 0;
   try {
-    try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        await handle.write(chunk);
-        received += chunk.length;
-        progress.update(received);
-      }
-    } catch (err) {
-      throw new StrataError(`URL fetch failure on ${url}: ${causeOf(err)}`);
-    }
-    progress.finish(received);
+    if (!first.done) await handle.write(first.value);
+    for await (const chunk of chunks) await handle.write(chunk);
     await handle.sync();
     await handle.close();
     await rename(temp, target);
   } catch (err) {
+    await chunks.return(undefined);
     await handle.close().catch(() => undefined);
     await unlink(temp).catch(() => undefined);
     throw err;
