@@ -7,11 +7,8 @@
  * area fraction, as Keras does. `factor` is in [0, 1] (default 1: α in [0, 1]). The identity at
  * inference.
  */
-import { ValueError } from "../../../errors.js";
-import { add, cast, multiply, subtract, where } from "../../../ops/elementwise.js";
+import { where } from "../../../ops/elementwise.js";
 import { take } from "../../../ops/gather.js";
-import { asTensor } from "../../../ops/core.js";
-import { reshape } from "../../../ops/movement.js";
 import { tensor } from "../../../tensor/creation.js";
 import type { Tensor } from "../../../tensor/tensor.js";
 import { fromKerasConfig } from "../../config.js";
@@ -22,7 +19,7 @@ import {
   parseFactor,
 } from "../image/base-image-layer.js";
 import { betaSample, shuffledIndices } from "./mix-draws.js";
-import { type ImagesAndLabels, mixedDtype } from "./mix-up.js";
+import { type ImagesAndLabels, imagesAndLabels, mixLabels } from "./mix-labels.js";
 
 export interface CutMixArgs extends BaseImageLayerArgs {
   /** the range α is drawn from, in [0, 1]; default 1 */
@@ -91,30 +88,15 @@ export class CutMix extends BaseImagePreprocessingLayer {
     data: ImagesAndLabels,
     opts: { training?: boolean } = {},
   ): { images: Tensor; labels: Tensor } {
-    const images = asTensor(data.images);
-    const labels = asTensor(data.labels);
-    const n = images.rank === 4 ? images.shape[0]! : 1;
-    if ((labels.shape[0] ?? 1) !== n || labels.rank === 0) {
-      throw new ValueError(
-        `${this.where()}: labels must have one row per image (${n}); received labels of shape [${labels.shape.join(", ")}]`,
-      );
-    }
+    const { images, labels, n } = imagesAndLabels(data, this.where());
     if (!opts.training || images.rank !== 4) return { images: this.apply(images), labels };
     const [hAxis, wAxis] = this.imageAxes();
     const draw = this.draw(n, images.shape[hAxis]!, images.shape[wAxis]!);
     this.pending = draw;
     try {
       const mixed = this.apply(images, { training: true });
-      const y = cast(labels, mixedDtype(labels));
-      const w = reshape(tensor(draw.labelWeights, [n], y.dtype), [
-        n,
-        ...y.shape.slice(1).map(() => 1),
-      ]);
       const order = tensor(draw.order, [n], "int32");
-      return {
-        images: mixed,
-        labels: add(multiply(w, y), multiply(subtract(1, w), take(y, order, 0))),
-      };
+      return { images: mixed, labels: mixLabels(labels, draw.labelWeights, order) };
     } finally {
       this.pending = null;
     }

@@ -6,26 +6,21 @@
  * inference.
  */
 import { ValueError } from "../../../errors.js";
-import { add, cast, multiply, subtract } from "../../../ops/elementwise.js";
+import { add, multiply, subtract } from "../../../ops/elementwise.js";
 import { take } from "../../../ops/gather.js";
-import { reshape } from "../../../ops/movement.js";
-import { type TensorLike, asTensor } from "../../../ops/core.js";
 import { tensor } from "../../../tensor/creation.js";
 import type { Tensor } from "../../../tensor/tensor.js";
 import { fromKerasConfig } from "../../config.js";
 import { registerKerasLayers } from "../../registry.js";
 import { type BaseImageLayerArgs, BaseImagePreprocessingLayer } from "../image/base-image-layer.js";
 import { betaSample, shuffledIndices } from "./mix-draws.js";
+import { type ImagesAndLabels, imagesAndLabels, mixLabels } from "./mix-labels.js";
+
+export type { ImagesAndLabels } from "./mix-labels.js";
 
 export interface MixUpArgs extends BaseImageLayerArgs {
   /** the Beta distribution's parameter (default 0.2): smaller mixes less */
   alpha?: number;
-}
-
-/** Images and their labels, as Keras's dict input to the mixing layers. */
-export interface ImagesAndLabels {
-  images: TensorLike;
-  labels: TensorLike;
 }
 
 /** One draw of the mixing: the batch's permutation and each image's weight λ. */
@@ -70,23 +65,13 @@ export class MixUp extends BaseImagePreprocessingLayer {
     data: ImagesAndLabels,
     opts: { training?: boolean } = {},
   ): { images: Tensor; labels: Tensor } {
-    const images = asTensor(data.images);
-    const labels = asTensor(data.labels);
-    const n = images.rank === 4 ? images.shape[0]! : 1;
-    if ((labels.shape[0] ?? 1) !== n || labels.rank === 0) {
-      throw new ValueError(
-        `${this.where()}: labels must have one row per image (${n}); received labels of shape [${labels.shape.join(", ")}]`,
-      );
-    }
+    const { images, labels, n } = imagesAndLabels(data, this.where());
     if (!opts.training) return { images: this.apply(images), labels };
     const draw = this.draw(n);
     this.pending = draw;
     try {
       const mixed = this.apply(images, { training: true });
-      const y = cast(labels, mixedDtype(labels));
-      const w = reshape(tensor(draw.weights, [n], y.dtype), [n, ...y.shape.slice(1).map(() => 1)]);
-      const labelsOut = add(multiply(w, y), multiply(subtract(1, w), take(y, draw.order, 0)));
-      return { images: mixed, labels: labelsOut };
+      return { images: mixed, labels: mixLabels(labels, draw.weights, draw.order) };
     } finally {
       this.pending = null;
     }
@@ -99,11 +84,6 @@ export class MixUp extends BaseImagePreprocessingLayer {
   static fromConfig(config: Record<string, unknown>): MixUp {
     return new MixUp(fromKerasConfig(config) as MixUpArgs);
   }
-}
-
-/** Labels are blended in their float dtype, or float32 for integer labels. */
-export function mixedDtype(labels: Tensor): "float32" | "float64" {
-  return labels.dtype === "float64" ? "float64" : "float32";
 }
 
 registerKerasLayers({ MixUp });
