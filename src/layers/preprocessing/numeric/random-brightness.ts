@@ -10,12 +10,8 @@ import { add, clip } from "../../../ops/elementwise.js";
 import type { Tensor } from "../../../tensor/tensor.js";
 import { fromKerasConfig } from "../../config.js";
 import { registerKerasLayers } from "../../registry.js";
-import {
-  type BaseImageLayerArgs,
-  BaseImagePreprocessingLayer,
-  parseFactor,
-} from "../image/base-image-layer.js";
-import { sortedValueRange } from "./color-args.js";
+import type { BaseImageLayerArgs } from "../image/base-image-layer.js";
+import { ColorFactorLayer } from "./color-args.js";
 import { perImage, uniformDraws } from "./per-image-draws.js";
 
 export interface RandomBrightnessArgs extends BaseImageLayerArgs {
@@ -23,14 +19,9 @@ export interface RandomBrightnessArgs extends BaseImageLayerArgs {
   valueRange?: readonly [number, number];
 }
 
-export class RandomBrightness extends BaseImagePreprocessingLayer {
-  readonly factor: [number, number];
-  readonly valueRange: [number, number];
-
+export class RandomBrightness extends ColorFactorLayer {
   constructor(factor: number | readonly [number, number], args: RandomBrightnessArgs = {}) {
-    super(args, { random: true });
-    this.factor = parseFactor(factor, [-1, 1], this.where());
-    this.valueRange = sortedValueRange(args.valueRange ?? [0, 255], this.where());
+    super(factor, args, [-1, 1], true);
   }
 
   protected transformImages(images: Tensor): Tensor {
@@ -41,10 +32,6 @@ export class RandomBrightness extends BaseImagePreprocessingLayer {
       images.dtype,
     );
     return clip(add(images, delta), low, high);
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), factor: this.factor, value_range: this.valueRange };
   }
 
   static fromConfig(config: Record<string, unknown>): RandomBrightness {

@@ -11,19 +11,13 @@ import { add, clip, multiply, subtract } from "../../../ops/elementwise.js";
 import type { Tensor } from "../../../tensor/tensor.js";
 import { fromKerasConfig } from "../../config.js";
 import { registerKerasLayers } from "../../registry.js";
-import { BaseImagePreprocessingLayer, parseFactor } from "../image/base-image-layer.js";
 import { rgbToGrayscale } from "../../../ops/image/color.js";
+import { type ColorFactorArgs, ColorFactorLayer } from "./color-args.js";
 import { perImage, uniformDraws } from "./per-image-draws.js";
-import { type ColorFactorArgs, sortedValueRange } from "./color-args.js";
 
-export class RandomColorDegeneration extends BaseImagePreprocessingLayer {
-  readonly factor: [number, number];
-  readonly valueRange: [number, number];
-
+export class RandomColorDegeneration extends ColorFactorLayer {
   constructor(factor: number | readonly [number, number], args: ColorFactorArgs = {}) {
-    super(args, { random: true });
-    this.factor = parseFactor(factor, [0, 1], this.where());
-    this.valueRange = sortedValueRange(args.valueRange ?? [0, 255], this.where());
+    super(factor, args, [0, 1], true);
   }
 
   protected transformImages(images: Tensor): Tensor {
@@ -34,10 +28,6 @@ export class RandomColorDegeneration extends BaseImagePreprocessingLayer {
     const gray = rgbToGrayscale(images, { dataFormat: this.dataFormat });
     const out = add(images, multiply(f, subtract(gray, images)));
     return clip(out, this.valueRange[0], this.valueRange[1]);
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), factor: this.factor, value_range: this.valueRange };
   }
 
   static fromConfig(config: Record<string, unknown>): RandomColorDegeneration {

@@ -11,12 +11,8 @@ import { mean } from "../../../ops/reduce.js";
 import type { Tensor } from "../../../tensor/tensor.js";
 import { fromKerasConfig } from "../../config.js";
 import { registerKerasLayers } from "../../registry.js";
-import {
-  type BaseImageLayerArgs,
-  BaseImagePreprocessingLayer,
-  checkValueRange,
-  parseFactor,
-} from "../image/base-image-layer.js";
+import type { BaseImageLayerArgs } from "../image/base-image-layer.js";
+import { ColorFactorLayer } from "./color-args.js";
 import { perImage, uniformDraws } from "./per-image-draws.js";
 
 export interface RandomContrastArgs extends BaseImageLayerArgs {
@@ -24,14 +20,9 @@ export interface RandomContrastArgs extends BaseImageLayerArgs {
   valueRange?: readonly [number, number];
 }
 
-export class RandomContrast extends BaseImagePreprocessingLayer {
-  readonly factor: [number, number];
-  readonly valueRange: [number, number];
-
+export class RandomContrast extends ColorFactorLayer {
   constructor(factor: number | readonly [number, number], args: RandomContrastArgs = {}) {
-    super(args, { random: true });
-    this.factor = parseFactor(factor, [0, 1], this.where());
-    this.valueRange = checkValueRange(args.valueRange ?? [0, 255], this.where());
+    super(factor, args, [0, 1], false);
   }
 
   protected transformImages(images: Tensor): Tensor {
@@ -43,10 +34,6 @@ export class RandomContrast extends BaseImagePreprocessingLayer {
     const channelMean = mean(images, this.imageAxes(), true);
     const out = add(multiply(subtract(images, channelMean), c), channelMean);
     return clip(out, this.valueRange[0], this.valueRange[1]);
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), factor: this.factor, value_range: this.valueRange };
   }
 
   static fromConfig(config: Record<string, unknown>): RandomContrast {

@@ -12,24 +12,14 @@ import { reshape } from "../../../ops/movement.js";
 import type { Tensor } from "../../../tensor/tensor.js";
 import { fromKerasConfig } from "../../config.js";
 import { registerKerasLayers } from "../../registry.js";
-import {
-  BaseImagePreprocessingLayer,
-  checkValueRange,
-  parseFactor,
-  transformValueRange,
-} from "../image/base-image-layer.js";
+import { transformValueRange } from "../image/base-image-layer.js";
 import { colorPlanes, hsvToRgb, rgbToHsv } from "../../../ops/image/color.js";
+import { type ColorFactorArgs, ColorFactorLayer } from "./color-args.js";
 import { perImage, uniformDraws } from "./per-image-draws.js";
-import type { ColorFactorArgs } from "./color-args.js";
 
-export class RandomHue extends BaseImagePreprocessingLayer {
-  readonly factor: [number, number];
-  readonly valueRange: [number, number];
-
+export class RandomHue extends ColorFactorLayer {
   constructor(factor: number | readonly [number, number], args: ColorFactorArgs = {}) {
-    super(args, { random: true });
-    this.factor = parseFactor(factor, [0, 1], this.where());
-    this.valueRange = checkValueRange(args.valueRange ?? [0, 255], this.where());
+    super(factor, args, [0, 1], false);
   }
 
   protected transformImages(images: Tensor): Tensor {
@@ -52,10 +42,6 @@ export class RandomHue extends BaseImagePreprocessingLayer {
     hue = where(less(hue, 0), add(hue, 1), hue);
     const rgb = clip(hsvToRgb(stack([hue, s, v], axis), { dataFormat: this.dataFormat }), 0, 1);
     return transformValueRange(rgb, [0, 1], this.valueRange, dtype);
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), factor: this.factor, value_range: this.valueRange };
   }
 
   static fromConfig(config: Record<string, unknown>): RandomHue {

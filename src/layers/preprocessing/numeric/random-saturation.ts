@@ -14,23 +14,16 @@ import { reshape } from "../../../ops/movement.js";
 import type { Tensor } from "../../../tensor/tensor.js";
 import { fromKerasConfig } from "../../config.js";
 import { registerKerasLayers } from "../../registry.js";
-import { BaseImagePreprocessingLayer, parseFactor } from "../image/base-image-layer.js";
 import { colorPlanes, hsvToRgb, rgbToHsv } from "../../../ops/image/color.js";
+import { type ColorFactorArgs, ColorFactorLayer } from "./color-args.js";
 import { perImage, uniformDraws } from "./per-image-draws.js";
-import { sortedValueRange } from "./color-args.js";
-import type { ColorFactorArgs } from "./color-args.js";
 
 /** Keras's `backend.epsilon()`. */
 const EPSILON = 1e-7;
 
-export class RandomSaturation extends BaseImagePreprocessingLayer {
-  readonly factor: [number, number];
-  readonly valueRange: [number, number];
-
+export class RandomSaturation extends ColorFactorLayer {
   constructor(factor: number | readonly [number, number], args: ColorFactorArgs = {}) {
-    super(args, { random: true });
-    this.factor = parseFactor(factor, [0, 1], this.where());
-    this.valueRange = sortedValueRange(args.valueRange ?? [0, 255], this.where());
+    super(factor, args, [0, 1], true);
   }
 
   protected transformImages(images: Tensor): Tensor {
@@ -44,10 +37,6 @@ export class RandomSaturation extends BaseImagePreprocessingLayer {
     const [h, s, v] = colorPlanes(rgbToHsv(images, { dataFormat: this.dataFormat }), axis);
     const scaled = clip(multiply(s, reshape(scale, [n, 1, 1])), ...this.valueRange);
     return hsvToRgb(stack([h, scaled, v], axis), { dataFormat: this.dataFormat });
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), factor: this.factor, value_range: this.valueRange };
   }
 
   static fromConfig(config: Record<string, unknown>): RandomSaturation {

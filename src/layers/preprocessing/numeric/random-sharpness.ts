@@ -12,19 +12,12 @@ import { tensor } from "../../../tensor/creation.js";
 import type { Tensor } from "../../../tensor/tensor.js";
 import { fromKerasConfig } from "../../config.js";
 import { registerKerasLayers } from "../../registry.js";
-import { BaseImagePreprocessingLayer, parseFactor } from "../image/base-image-layer.js";
+import { type ColorFactorArgs, ColorFactorLayer } from "./color-args.js";
 import { perImage, uniformDraws } from "./per-image-draws.js";
-import { sortedValueRange } from "./color-args.js";
-import type { ColorFactorArgs } from "./color-args.js";
 
-export class RandomSharpness extends BaseImagePreprocessingLayer {
-  readonly factor: [number, number];
-  readonly valueRange: [number, number];
-
+export class RandomSharpness extends ColorFactorLayer {
   constructor(factor: number | readonly [number, number], args: ColorFactorArgs = {}) {
-    super(args, { random: true });
-    this.factor = parseFactor(factor, [0, 1], this.where());
-    this.valueRange = sortedValueRange(args.valueRange ?? [0, 255], this.where());
+    super(factor, args, [0, 1], true);
   }
 
   protected transformImages(images: Tensor): Tensor {
@@ -44,10 +37,6 @@ export class RandomSharpness extends BaseImagePreprocessingLayer {
     const smooth = depthwiseConv(x, kernel, { padding: "same" });
     const out = clip(add(x, multiply(subtract(1, s), subtract(smooth, x))), ...this.valueRange);
     return first ? transpose(out, [0, 3, 1, 2]) : out;
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), factor: this.factor, value_range: this.valueRange };
   }
 
   static fromConfig(config: Record<string, unknown>): RandomSharpness {
