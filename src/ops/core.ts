@@ -2,6 +2,7 @@ import { Variable } from "../autodiff/variable.js";
 import type { Kernels, OpaqueStorage, Storage } from "../backend/backend.js";
 import { currentBackend } from "../backend/index.js";
 import { DTypeError } from "../errors.js";
+import { refuseBatched } from "../tensor/batched.js";
 import { tensor } from "../tensor/creation.js";
 import { type DType, type TypedArray, isFloat, weakScalarType } from "../tensor/dtype.js";
 import type { Shape } from "../tensor/shape.js";
@@ -21,6 +22,7 @@ export function hostStorage(values: TypedArray): Storage {
 }
 
 export function asTensor(x: TensorLike, dtype?: DType): Tensor {
+  refuseBatched(x, "an op without a batching rule");
   const t =
     x instanceof Tensor
       ? x

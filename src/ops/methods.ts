@@ -1,15 +1,15 @@
 // Method forms of the common ops (`x.add(y)`, `x.matmul(w)`, `x.div(255)`), attached to Tensor
 // here so the tensor layer itself carries no math. Each is exactly the op of the same meaning.
 import type { DType } from "../tensor/dtype.js";
+import { BatchedTensor } from "../tensor/batched.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { TensorLike } from "./core.js";
-import * as el from "./elementwise.js";
-import * as mv from "./movement.js";
-import * as rd from "./reduce.js";
+import type * as rd from "./reduce.js";
 import * as la from "./linalg.js";
 import * as jn from "./join.js";
 import * as ga from "./gather.js";
-import * as ac from "./activations.js";
+// The forms with batching rules, so a batch of rows (tensor/batched.ts) has the same methods.
+import * as vr from "./vmap/rules.js";
 
 type Axis = rd.Axis;
 
@@ -61,118 +61,118 @@ declare module "../tensor/tensor.js" {
 
 const methods: Partial<Tensor> & ThisType<Tensor> = {
   add(b: TensorLike) {
-    return el.add(this, b);
+    return vr.add(this, b);
   },
   sub(b: TensorLike) {
-    return el.subtract(this, b);
+    return vr.subtract(this, b);
   },
   mul(b: TensorLike) {
-    return el.multiply(this, b);
+    return vr.multiply(this, b);
   },
   div(b: TensorLike) {
-    return el.divide(this, b);
+    return vr.divide(this, b);
   },
   pow(b: TensorLike) {
-    return el.power(this, b);
+    return vr.power(this, b);
   },
   mod(b: TensorLike) {
-    return el.mod(this, b);
+    return vr.mod(this, b);
   },
   maximum(b: TensorLike) {
-    return el.maximum(this, b);
+    return vr.maximum(this, b);
   },
   minimum(b: TensorLike) {
-    return el.minimum(this, b);
+    return vr.minimum(this, b);
   },
   neg() {
-    return el.negative(this);
+    return vr.negative(this);
   },
   abs() {
-    return el.abs(this);
+    return vr.abs(this);
   },
   square() {
-    return el.square(this);
+    return vr.square(this);
   },
   sqrt() {
-    return el.sqrt(this);
+    return vr.sqrt(this);
   },
   exp() {
-    return el.exp(this);
+    return vr.exp(this);
   },
   log() {
-    return el.log(this);
+    return vr.log(this);
   },
   relu() {
-    return el.relu(this);
+    return vr.relu(this);
   },
   sigmoid() {
-    return el.sigmoid(this);
+    return vr.sigmoid(this);
   },
   tanh() {
-    return el.tanh(this);
+    return vr.tanh(this);
   },
   clip(min: TensorLike, max: TensorLike) {
-    return el.clip(this, min, max);
+    return vr.clip(this, min, max);
   },
   equal(b: TensorLike) {
-    return el.equal(this, b);
+    return vr.equal(this, b);
   },
   notEqual(b: TensorLike) {
-    return el.notEqual(this, b);
+    return vr.notEqual(this, b);
   },
   less(b: TensorLike) {
-    return el.less(this, b);
+    return vr.less(this, b);
   },
   lessEqual(b: TensorLike) {
-    return el.lessEqual(this, b);
+    return vr.lessEqual(this, b);
   },
   greater(b: TensorLike) {
-    return el.greater(this, b);
+    return vr.greater(this, b);
   },
   greaterEqual(b: TensorLike) {
-    return el.greaterEqual(this, b);
+    return vr.greaterEqual(this, b);
   },
   cast(dtype: DType) {
-    return el.cast(this, dtype);
+    return vr.cast(this, dtype);
   },
   reshape(shape: readonly number[]) {
-    return mv.reshape(this, shape);
+    return vr.reshape(this, shape);
   },
   transpose(axes?: readonly number[]) {
-    return mv.transpose(this, axes);
+    return vr.transpose(this, axes);
   },
   expandDims(axis: number | readonly number[]) {
-    return mv.expandDims(this, axis);
+    return vr.expandDims(this, axis);
   },
   squeeze(axis?: number | readonly number[]) {
-    return mv.squeeze(this, axis);
+    return vr.squeeze(this, axis);
   },
   flatten() {
-    return mv.reshape(this, [-1]);
+    return vr.reshape(this, [-1]);
   },
   sum(axis?: Axis, keepdims?: boolean) {
-    return rd.sum(this, axis, keepdims);
+    return vr.sum(this, axis, keepdims);
   },
   mean(axis?: Axis, keepdims?: boolean) {
-    return rd.mean(this, axis, keepdims);
+    return vr.mean(this, axis, keepdims);
   },
   max(axis?: Axis, keepdims?: boolean) {
-    return rd.max(this, axis, keepdims);
+    return vr.max(this, axis, keepdims);
   },
   min(axis?: Axis, keepdims?: boolean) {
-    return rd.min(this, axis, keepdims);
+    return vr.min(this, axis, keepdims);
   },
   argmax(axis?: number | null, keepdims?: boolean) {
-    return rd.argmax(this, axis, keepdims);
+    return vr.argmax(this, axis, keepdims);
   },
   argmin(axis?: number | null, keepdims?: boolean) {
-    return rd.argmin(this, axis, keepdims);
+    return vr.argmin(this, axis, keepdims);
   },
   matmul(b: TensorLike) {
     return la.matmul(this, b);
   },
   softmax(axis?: number) {
-    return ac.softmax(this, axis);
+    return vr.softmax(this, axis);
   },
   take(indices: TensorLike, axis?: number | null) {
     return ga.take(this, indices, axis);
@@ -181,8 +181,9 @@ const methods: Partial<Tensor> & ThisType<Tensor> = {
     return jn.slice(this, startIndices, shape);
   },
   flip(axis?: number | readonly number[] | null) {
-    return jn.flip(this, axis);
+    return vr.flip(this, axis);
   },
 };
 
 Object.assign(Tensor.prototype, methods);
+Object.assign(BatchedTensor.prototype, methods);

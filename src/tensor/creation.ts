@@ -1,4 +1,5 @@
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../errors.js";
+import { refuseBatched } from "./batched.js";
 import {
   type DType,
   type DTypeName,
@@ -86,6 +87,7 @@ export function tensor(
   shape?: readonly number[],
   dtype?: DTypeName,
 ): Tensor {
+  refuseBatched(values, "tensor()");
   const dt0 = dtype === undefined ? undefined : checkDType(dtype, "tensor");
   if (ArrayBuffer.isView(values)) {
     // A plain Uint8Array (a Node Buffer, image bytes) is uint8, as NumPy reads bytes.

@@ -1,4 +1,5 @@
 import { ValueError } from "../errors.js";
+import { refuseWhileVectorizing } from "./batched.js";
 import { type DType, allocate, checkDType, isFloat } from "./dtype.js";
 import { checkShape, sizeOf } from "./shape.js";
 import { type Tensor, fromValues } from "./tensor.js";
@@ -31,6 +32,7 @@ export class Generator {
   }
 
   uint32(): number {
+    refuseWhileVectorizing("a random draw");
     const t = (((this.a + this.b) | 0) + this.d) | 0;
     this.d = (this.d + 1) | 0;
     this.a = this.b ^ (this.b >>> 9);

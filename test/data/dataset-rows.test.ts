@@ -1,6 +1,7 @@
 // fromTensorSlices followed by steps that only reorder (shuffle, take, skip, repeat) and a batch
 // gathers each batch at once (data/dataset/rows.ts): the batches must be exactly those of cutting
-// every row and stacking them, which an identity map in front of the batch forces.
+// every row and stacking them, which an async identity map in front of the batch forces (an async
+// function is never run on a whole batch, map-batch.ts).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as st from "../../src/index.js";
@@ -47,7 +48,7 @@ describe("Dataset: batches gathered from unsliced rows", () => {
           dropRemainder,
         });
         const slow = steps(Dataset.fromTensorSlices(data) as st.data.Dataset<unknown>)
-          .map((e) => e)
+          .map(async (e) => e)
           .batch(5, { dropRemainder });
         const got = await all(fast);
         assert.ok(got.length > 0);

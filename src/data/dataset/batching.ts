@@ -8,7 +8,7 @@ import type { Pass } from "./sources.js";
 import { describe, flatten, leafTensor, sameStructure, unflatten } from "./structure.js";
 
 /** Stacks each component of `items` (elements of one structure) along a new first axis. */
-function stackElements<T>(items: readonly T[]): T {
+export function stackElements<T>(items: readonly T[]): T {
   const first = items[0];
   const columns = flatten(first).map(() => [] as ReturnType<typeof leafTensor>[]);
   for (const item of items) {

@@ -20,6 +20,7 @@ import {
 } from "./cardinality.js";
 import { fileCachePass } from "./file-cache.js";
 import { filterPass, mapPass } from "./map.js";
+import { isAsyncFunction, mapBatchPass } from "./map-batch.js";
 import { checkInt, checkKeys } from "./options.js";
 import {
   concatenatePass,
@@ -100,6 +101,12 @@ export class Dataset<T = Element> implements AsyncIterable<T> {
     readonly batchSize: number | null = null,
     /** Rows of tensors not cut yet (fromTensorSlices, then steps that only reorder): rows.ts. */
     private readonly rows: RowPlan | null = null,
+    /** When this dataset is `input.map(fn)`: a batch right after it fuses with it (map-batch.ts). */
+    private readonly mapped: {
+      readonly input: Dataset<unknown>;
+      readonly fn: (x: unknown) => unknown;
+      readonly parallel: number;
+    } | null = null,
   ) {}
 
   /** A dataset of `plan`'s rows, cut one by one unless a batch gathers them. */
@@ -200,9 +207,13 @@ export class Dataset<T = Element> implements AsyncIterable<T> {
     checkKeys("Dataset.batch", opts, ["dropRemainder"]);
     checkInt("Dataset.batch", "batchSize", batchSize, 1);
     const drop = opts.dropRemainder ?? false;
-    const pass = this.rows
-      ? (batchRowsPass(this.rows, batchSize, drop) as Pass<T>)
-      : batchPass(this.pass, batchSize, drop);
+    const m = this.mapped;
+    const pass =
+      m && !isAsyncFunction(m.fn)
+        ? (mapBatchPass(m.input.pass, m.input.rows, m.fn, m.parallel, batchSize, drop) as Pass<T>)
+        : this.rows
+          ? (batchRowsPass(this.rows, batchSize, drop) as Pass<T>)
+          : batchPass(this.pass, batchSize, drop);
     return new Dataset(pass, batchCardinality(this.size, batchSize, drop), batchSize);
   }
 
@@ -252,7 +263,11 @@ export class Dataset<T = Element> implements AsyncIterable<T> {
     let parallel = opts.numParallelCalls ?? 1;
     if (parallel === AUTOTUNE) parallel = AUTOTUNE_MAP_PER_CORE * availableParallelism();
     else checkInt("Dataset.map", "numParallelCalls", parallel, 1);
-    return new Dataset(mapPass(this.pass, fn, parallel), this.size);
+    return new Dataset(mapPass(this.pass, fn, parallel), this.size, null, null, {
+      input: this,
+      fn: fn as (x: unknown) => unknown,
+      parallel,
+    });
   }
 
   /** Keeps the elements for which `predicate` returns true (or a true scalar tensor). */

@@ -1,5 +1,6 @@
 /** `ops.image.*`: mirrors `keras.ops.image`. */
-export { resize, type ResizeOptions, type ResizeInterpolation } from "./resize.js";
+export type { ResizeOptions, ResizeInterpolation } from "./resize.js";
+export { resize } from "../vmap/rules.js";
 export type { DataFormat } from "./image-args.js";
 export {
   affineTransform,
