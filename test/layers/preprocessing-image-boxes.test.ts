@@ -403,3 +403,74 @@ describe("image layers: dict inputs", () => {
     assert.equal(restored.boundingBoxFormat, "yxyx");
   });
 });
+
+describe("MaxNumBoundingBoxes", () => {
+  const images = st.zeros([1, 4, 4, 3], "uint8");
+  const three = {
+    boxes: boxes([
+      [
+        [10, 20, 100, 150],
+        [50, 60, 200, 250],
+        [0, 0, 50, 50],
+      ],
+    ]),
+    labels: labels([[1, 2, 3]]),
+  };
+
+  it("pads to maxNumber with fillValue (Keras's example) or cuts to it; the rest unchanged", () => {
+    const layer = new st.layers.MaxNumBoundingBoxes(5);
+    const out = run(layer, { images, bounding_boxes: three, labels: st.tensor([[0, 1]]) });
+    assert.equal(out.images, images);
+    assert.deepEqual(rows(out.bounding_boxes!.boxes), [
+      [10, 20, 100, 150],
+      [50, 60, 200, 250],
+      [0, 0, 50, 50],
+      [-1, -1, -1, -1],
+      [-1, -1, -1, -1],
+    ]);
+    assert.deepEqual(Array.from(out.bounding_boxes!.labels.dataSync()), [1, 2, 3, -1, -1]);
+    assert.equal(out.bounding_boxes!.labels.dtype, "int32");
+    const cut = run(new st.layers.MaxNumBoundingBoxes(2, { fillValue: 0 }), {
+      images,
+      bounding_boxes: three,
+    });
+    assert.deepEqual(cut.bounding_boxes!.boxes.shape, [1, 2, 4]);
+    assert.deepEqual(Array.from(cut.bounding_boxes!.labels.dataSync()), [1, 2]);
+    // one image: [N, 4] boxes
+    const one = run(new st.layers.MaxNumBoundingBoxes(4), {
+      images: st.zeros([4, 4, 3]),
+      bounding_boxes: {
+        boxes: st.tensor([[1, 2, 3, 4]]),
+        labels: st.tensor([7], undefined, "int32"),
+      },
+    });
+    assert.deepEqual(one.bounding_boxes!.boxes.shape, [4, 4]);
+    assert.deepEqual(Array.from(one.bounding_boxes!.labels.dataSync()), [7, -1, -1, -1]);
+    assert.equal(new st.layers.MaxNumBoundingBoxes(3).apply(images), images);
+    assert.throws(
+      () => new st.layers.MaxNumBoundingBoxes(0),
+      /maxNumber must be a positive integer/,
+    );
+  });
+
+  it("is registered: config keys and a .keras round trip", async () => {
+    const layer = new st.layers.MaxNumBoundingBoxes(7, {
+      fillValue: -2,
+      boundingBoxFormat: "xywh",
+    });
+    const config = layer.getConfig();
+    assert.equal(config.max_number, 7);
+    assert.equal(config.fill_value, -2);
+    assert.equal(config.bounding_box_format, "xywh");
+    // Keras writes no fill_value: its default −1 applies
+    const keras = st.layers.MaxNumBoundingBoxes.fromConfig({
+      max_number: 3,
+      data_format: "channels_last",
+    });
+    assert.equal(keras.fillValue, -1);
+    await kerasRoundTrip(
+      () => new st.layers.MaxNumBoundingBoxes(7, { fillValue: -2 }),
+      positionImages(1, 3, 3),
+    );
+  });
+});

@@ -169,6 +169,11 @@ export abstract class BaseImagePreprocessingLayer extends Layer {
     throw this.noDictInputs("segmentation_masks");
   }
 
+  /** Whether dict inputs with boxes need `boundingBoxFormat` (Keras always asks for it). */
+  protected requiresBoxFormat(): boolean {
+    return true;
+  }
+
   /** Whether the layer overrides the box transform (and so handles dict inputs itself). */
   private transformsTargets(): boolean {
     return (
@@ -256,7 +261,7 @@ export abstract class BaseImagePreprocessingLayer extends Layer {
     const outImages = active ? this.transformImages(images, training, transformation) : images;
     out.images = batched ? outImages : squeeze(outImages, 0);
     if (data.bounding_boxes !== undefined) {
-      if (!this.boundingBoxFormat) {
+      if (!this.boundingBoxFormat && this.requiresBoxFormat()) {
         throw new ValueError(
           `${where}: the input has a "bounding_boxes" key but the layer has no boundingBoxFormat; ` +
             `pass one, e.g. new ${this.constructor.name}({ ..., boundingBoxFormat: "xyxy" })`,
