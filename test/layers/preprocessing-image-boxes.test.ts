@@ -135,6 +135,21 @@ describe("image layers: bounding boxes", () => {
     closeBoxes(inf.bounding_boxes!.boxes, [[0, 0, 2, 2]]);
   });
 
+  it("channels_first: sizes come from the last two axes", () => {
+    // a 1-channel 4 × 6 image as [1, 1, 4, 6]; centred 2 × 2 window at top 1, left 2
+    const layer = new CenterCrop(2, 2, {
+      dataFormat: "channels_first",
+      boundingBoxFormat: "rel_xyxy",
+    });
+    const out = run(layer, {
+      images: positionImages(1, 4, 6).reshape([1, 1, 4, 6]),
+      bounding_boxes: { boxes: boxes([[[2 / 6, 1 / 4, 4 / 6, 3 / 4]]]), labels: labels([[1]]) },
+      segmentation_masks: st.zeros([1, 1, 4, 6], "int32"),
+    });
+    closeBoxes(out.bounding_boxes!.boxes, [[0, 0, 1, 1]]);
+    assert.deepEqual(out.segmentation_masks!.shape, [1, 1, 2, 2]);
+  });
+
   it("CenterCrop and Resizing (stretch, crop and pad to the aspect ratio) move boxes by hand", () => {
     const data = (h: number, w: number, b: number[][]) => ({
       images: positionImages(1, h, w),
