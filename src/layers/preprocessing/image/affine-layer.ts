@@ -3,11 +3,19 @@
  * RandomShear) share: in training each image gets its own random transform row, drawn on the
  * host from the layer's seeded stream, and the batch is resampled by `ops.image.affineTransform`
  * with the layer's `interpolation`, `fillMode` and `fillValue`. The identity at inference.
+ * In a dict input the same rows move the bounding boxes (their corners through the inverse map)
+ * and resample the segmentation masks with nearest interpolation, as Keras.
  */
 import { ValueError } from "../../../errors.js";
 import { affineTransform } from "../../../ops/image/affine-transform.js";
 import type { Tensor } from "../../../tensor/tensor.js";
-import { type BaseImageLayerArgs, BaseImagePreprocessingLayer } from "./base-image-layer.js";
+import {
+  type BaseImageLayerArgs,
+  BaseImagePreprocessingLayer,
+  type ImageSize,
+} from "./base-image-layer.js";
+import { fromXyxy, resampledBoxes, toXyxy } from "./box-transforms.js";
+import type { BoundingBoxes } from "./image-data.js";
 
 export type AffineFillMode = "reflect" | "wrap" | "constant" | "nearest";
 export type AffineInterpolation = "nearest" | "bilinear";
@@ -54,12 +62,39 @@ export abstract class BaseAffineLayer extends BaseImagePreprocessingLayer {
     return lo + (hi - lo) * this.rng.uniform();
   }
 
-  protected transformImages(images: Tensor): Tensor {
+  /** One transform row per image of the batch, drawn in order from the layer's stream. */
+  protected override getRandomTransformation(images: Tensor): number[][] {
     const [hAxis, wAxis] = this.imageAxes();
     const [h, w] = [images.shape[hAxis]!, images.shape[wAxis]!];
-    const rows = Array.from({ length: images.shape[0]! }, () => this.drawTransform(h, w));
-    return affineTransform(images, rows, {
-      interpolation: this.interpolation,
+    return Array.from({ length: images.shape[0]! }, () => this.drawTransform(h, w));
+  }
+
+  protected transformImages(images: Tensor, _training: boolean, rows?: unknown): Tensor {
+    return this.resample(
+      images,
+      (rows as number[][] | undefined) ?? this.getRandomTransformation(images),
+      this.interpolation,
+    );
+  }
+
+  protected override transformBoundingBoxes(
+    boxes: BoundingBoxes,
+    rows: unknown,
+    _training: boolean,
+    size: ImageSize,
+  ): BoundingBoxes {
+    const format = this.boundingBoxFormat!;
+    const moved = resampledBoxes(toXyxy(boxes, format, size), rows as number[][]);
+    return fromXyxy(moved, boxes.labels, format, size);
+  }
+
+  protected override transformSegmentationMasks(masks: Tensor, rows: unknown): Tensor {
+    return this.resample(masks, rows as number[][], "nearest");
+  }
+
+  private resample(x: Tensor, rows: number[][], interpolation: AffineInterpolation): Tensor {
+    return affineTransform(x, rows, {
+      interpolation,
       fillMode: this.fillMode,
       fillValue: this.fillValue,
       dataFormat: this.dataFormat,

@@ -1,7 +1,7 @@
 /**
  * `BaseImagePreprocessingLayer`: what Keras's image preprocessing and augmentation layers share
- * (Keras's `BaseImagePreprocessingLayer`), for images only (no bounding boxes, labels or
- * segmentation masks). A subclass implements one method and states whether it is random:
+ * (Keras's `BaseImagePreprocessingLayer`). A subclass implements one method and states whether it
+ * is random:
  *
  * ```ts
  * class RandomThing extends BaseImagePreprocessingLayer {
@@ -23,17 +23,37 @@
  * random layer (`random: true`) transforms only when called with `training: true` and otherwise
  * returns its input cast to its dtype (Keras casts before deciding). `parseFactor`,
  * `checkValueRange` and `transformValueRange` are Keras's factor and value-range conventions.
+ *
+ * Keras's dict input — `layer.apply({ images, labels, bounding_boxes: { boxes, labels },
+ * segmentation_masks }, { training })` — is split as Keras splits it: `getRandomTransformation`
+ * draws the call's random parameters once, and `transformImages`, `transformLabels`,
+ * `transformBoundingBoxes` and `transformSegmentationMasks` all apply that one draw. A layer
+ * that changes pixel values only passes `{ targets: "unchanged" }` (labels, boxes and masks come
+ * back as given, as Keras's colour layers); a geometric layer overrides the box and mask methods;
+ * any other layer refuses dict inputs. Boxes need the `boundingBoxFormat` constructor argument
+ * (Keras's `bounding_box_format`).
  */
 import { ShapeError, ValueError } from "../../../errors.js";
+import { type TensorLike, asTensor } from "../../../ops/core.js";
 import { add, cast, divide, multiply, subtract } from "../../../ops/elementwise.js";
 import { type DataFormat, checkDataFormat, spatialAxes } from "../../../ops/image/image-args.js";
 import { expandDims, squeeze } from "../../../ops/movement.js";
 import type { DType } from "../../../tensor/dtype.js";
 import { type Generator, SeedGenerator } from "../../../tensor/random.js";
 import type { Tensor } from "../../../tensor/tensor.js";
+import { type BoundingBoxFormat, checkBoxFormat } from "../../../utils/bounding-boxes/formats.js";
 import { checkSeed } from "../../core/dropout.js";
-import { type CallOptions, Layer, type LayerArgs } from "../../layer.js";
+import { type CallOptions, Layer, type LayerArgs, type SymbolicTensor } from "../../layer.js";
 import type { ShapeSpec } from "../../shape-spec.js";
+import {
+  type BoundingBoxes,
+  type ImageLayerData,
+  type ImageLayerOutput,
+  batchedBoxes,
+  batchedMasks,
+  isImageLayerData,
+  unbatchBoxes,
+} from "./image-data.js";
 
 export type { DataFormat } from "../../../ops/image/image-args.js";
 
@@ -42,6 +62,17 @@ export interface BaseImageLayerArgs extends LayerArgs {
   dataFormat?: DataFormat | null;
   /** Fixes a random layer's stream; without it the stream is forked from the global one. */
   seed?: number | null;
+  /**
+   * The format of `bounding_boxes.boxes` in dict inputs (Keras's `bounding_box_format`): "xyxy",
+   * "yxyx", "xywh", "center_xywh", "center_yxhw" or a "rel_" one; default null (no boxes).
+   */
+  boundingBoxFormat?: string | null;
+}
+
+/** The input image size a box transform needs (height and width of the images it was given). */
+export interface ImageSize {
+  height: number;
+  width: number;
 }
 
 export interface ImageLayerKind {
@@ -54,6 +85,12 @@ export interface ImageLayerKind {
    * seeded but not `random` (RandomCrop) is called at inference too and reads `training` itself.
    */
   seeded?: boolean;
+  /**
+   * "unchanged": the layer changes pixel values only, so dict inputs' labels, boxes and masks
+   * pass through (Keras's colour layers). Without it, only layers that override the box and
+   * mask transforms take dict inputs.
+   */
+  targets?: "unchanged";
 }
 
 export abstract class BaseImagePreprocessingLayer extends Layer {
@@ -61,7 +98,10 @@ export abstract class BaseImagePreprocessingLayer extends Layer {
   /** The seed given (random layers), null otherwise or when none was given. */
   readonly seed: number | null;
   readonly isRandom: boolean;
+  /** Keras's `bounding_box_format`, null when not given. */
+  readonly boundingBoxFormat: BoundingBoxFormat | null;
   private readonly castInputs: boolean;
+  private readonly targetsUnchanged: boolean;
   private readonly seedGenerator: SeedGenerator | null;
 
   constructor(args: BaseImageLayerArgs = {}, kind: ImageLayerKind = {}) {
@@ -72,6 +112,11 @@ export abstract class BaseImagePreprocessingLayer extends Layer {
     this.seed = checkSeed(args.seed, this.where());
     const seeded = kind.seeded ?? this.isRandom;
     this.seedGenerator = seeded ? new SeedGenerator(this.seed ?? undefined) : null;
+    this.boundingBoxFormat =
+      args.boundingBoxFormat === undefined || args.boundingBoxFormat === null
+        ? null
+        : checkBoxFormat(args.boundingBoxFormat, this.where(), "boundingBoxFormat");
+    this.targetsUnchanged = kind.targets === "unchanged";
     this.built = true;
   }
 
@@ -79,7 +124,69 @@ export abstract class BaseImagePreprocessingLayer extends Layer {
    * Transforms a batch (rank 4, in `this.dataFormat`). Random layers are called only in
    * training, and `training` is then true; other layers are called always.
    */
-  protected abstract transformImages(images: Tensor, training: boolean): Tensor;
+  protected abstract transformImages(
+    images: Tensor,
+    training: boolean,
+    transformation?: unknown,
+  ): Tensor;
+
+  /**
+   * Keras's `get_random_transformation`: draws this call's random parameters for a batch (rank
+   * 4), shared by the images and their boxes and masks; `transformImages` then gets it. The
+   * default, undefined, leaves the drawing to `transformImages` (image-only layers).
+   */
+  protected getRandomTransformation(_images: Tensor, _training: boolean): unknown {
+    return undefined;
+  }
+
+  /** Labels of a dict input (one row per image). Unchanged unless a layer mixes images. */
+  protected transformLabels(labels: Tensor, _transformation: unknown, _training: boolean): Tensor {
+    if (this.targetsUnchanged || this.transformsTargets()) return labels;
+    throw this.noDictInputs("labels");
+  }
+
+  /**
+   * Boxes of a dict input, batched ({boxes [B, N, 4] float32 in `boundingBoxFormat`, labels}),
+   * for images of `size`. Geometric layers override it; colour layers return them as given.
+   */
+  protected transformBoundingBoxes(
+    boxes: BoundingBoxes,
+    _transformation: unknown,
+    _training: boolean,
+    _size: ImageSize,
+  ): BoundingBoxes {
+    if (this.targetsUnchanged) return boxes;
+    throw this.noDictInputs("bounding_boxes");
+  }
+
+  /** Masks of a dict input, a batch laid out as the images, in their own dtype. */
+  protected transformSegmentationMasks(
+    masks: Tensor,
+    _transformation: unknown,
+    _training: boolean,
+  ): Tensor {
+    if (this.targetsUnchanged) return masks;
+    throw this.noDictInputs("segmentation_masks");
+  }
+
+  /** Whether dict inputs with boxes need `boundingBoxFormat` (Keras always asks for it). */
+  protected requiresBoxFormat(): boolean {
+    return true;
+  }
+
+  /** Whether the layer overrides the box transform (and so handles dict inputs itself). */
+  private transformsTargets(): boolean {
+    return (
+      this.transformBoundingBoxes !== BaseImagePreprocessingLayer.prototype.transformBoundingBoxes
+    );
+  }
+
+  private noDictInputs(key: string): ValueError {
+    return new ValueError(
+      `${this.where()}: ${this.constructor.name} does not transform ${key} of a dict input ` +
+        `(pass a tensor of images, or only the keys it supports)`,
+    );
+  }
 
   /** The layer's random stream (host draws: `rng.uniform()` in [0, 1)); seeded layers only. */
   protected get rng(): Generator {
@@ -115,8 +222,69 @@ export abstract class BaseImagePreprocessingLayer extends Layer {
       this.castInputs && inputs.dtype !== this.dtype ? cast(inputs, this.dtype) : inputs;
     if (this.isRandom && !training) return images;
     const batch = images.rank === 3 ? expandDims(images, 0) : images;
-    const out = this.transformImages(batch, training);
+    const out = this.transformImages(
+      batch,
+      training,
+      this.getRandomTransformation(batch, training),
+    );
     return images.rank === 3 ? squeeze(out, 0) : out;
+  }
+
+  /**
+   * Keras `layer(inputs)`; also takes Keras's dict input `{images, labels?, bounding_boxes?,
+   * segmentation_masks?}` (eagerly) and returns the same keys, every part moved by one draw.
+   */
+  override apply(inputs: ImageLayerData, opts?: CallOptions): ImageLayerOutput;
+  override apply(
+    inputs: SymbolicTensor | readonly SymbolicTensor[],
+    opts?: CallOptions,
+  ): SymbolicTensor;
+  override apply(inputs: TensorLike | readonly TensorLike[], opts?: CallOptions): Tensor;
+  override apply(inputs: unknown, opts: CallOptions = {}): unknown {
+    if (isImageLayerData(inputs)) return this.applyToData(inputs, opts);
+    return super.apply(inputs as TensorLike, opts);
+  }
+
+  private applyToData(data: ImageLayerData, opts: CallOptions): ImageLayerOutput {
+    const where = this.where();
+    const training = opts.training ?? false;
+    const input = asTensor(data.images);
+    this.checkRank(input.shape);
+    const batched = input.rank === 4;
+    const out = { ...data, images: input } as ImageLayerOutput;
+    const cast_ = this.castInputs && input.dtype !== this.dtype ? cast(input, this.dtype) : input;
+    const images = batched ? cast_ : expandDims(cast_, 0);
+    const active = !this.isRandom || training;
+    const [hAxis, wAxis] = this.imageAxes();
+    const size = { height: images.shape[hAxis]!, width: images.shape[wAxis]! };
+    const transformation = active ? this.getRandomTransformation(images, training) : undefined;
+    const outImages = active ? this.transformImages(images, training, transformation) : images;
+    out.images = batched ? outImages : squeeze(outImages, 0);
+    if (data.bounding_boxes !== undefined) {
+      if (!this.boundingBoxFormat && this.requiresBoxFormat()) {
+        throw new ValueError(
+          `${where}: the input has a "bounding_boxes" key but the layer has no boundingBoxFormat; ` +
+            `pass one, e.g. new ${this.constructor.name}({ ..., boundingBoxFormat: "xyxy" })`,
+        );
+      }
+      const boxes = batchedBoxes(data.bounding_boxes, batched, images.shape[0]!, where);
+      const moved = active
+        ? this.transformBoundingBoxes(boxes, transformation, training, size)
+        : boxes;
+      out.bounding_boxes = unbatchBoxes(moved, batched);
+    }
+    if (data.labels !== undefined) {
+      const labels = asTensor(data.labels);
+      out.labels = active ? this.transformLabels(labels, transformation, training) : labels;
+    }
+    if (data.segmentation_masks !== undefined) {
+      const masks = batchedMasks(data.segmentation_masks, images, batched, where);
+      const moved = active
+        ? this.transformSegmentationMasks(masks, transformation, training)
+        : masks;
+      out.segmentation_masks = batched ? moved : squeeze(moved, 0);
+    }
+    return out;
   }
 
   /** The input shape (rank checked); layers that change the size override it. */
@@ -142,6 +310,7 @@ export abstract class BaseImagePreprocessingLayer extends Layer {
   override getConfig(): Record<string, unknown> {
     const config: Record<string, unknown> = { ...super.getConfig(), data_format: this.dataFormat };
     if (this.seedGenerator) config.seed = this.seed;
+    if (this.boundingBoxFormat !== null) config.bounding_box_format = this.boundingBoxFormat;
     return config;
   }
 }

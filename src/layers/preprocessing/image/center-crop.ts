@@ -2,6 +2,8 @@
  * Keras `CenterCrop`: the centred (height, width) window of each image. An image smaller than the
  * target along either axis is instead resized to it (bilinear), after cropping the largest centred
  * window of the target aspect ratio — Keras's `smart_resize`. Outputs are in the layer's dtype.
+ * In a dict input the bounding boxes follow the same window, and the segmentation masks are cut
+ * the same way (resized with nearest interpolation, keeping their dtype).
  */
 import { checkPositiveInt } from "../../../ops/image/image-args.js";
 import { resize } from "../../../ops/image/resize.js";
@@ -10,7 +12,13 @@ import type { Tensor } from "../../../tensor/tensor.js";
 import { fromKerasConfig } from "../../config.js";
 import { registerKerasLayers } from "../../registry.js";
 import type { ShapeSpec } from "../../shape-spec.js";
-import { type BaseImageLayerArgs, BaseImagePreprocessingLayer } from "./base-image-layer.js";
+import {
+  type BaseImageLayerArgs,
+  BaseImagePreprocessingLayer,
+  type ImageSize,
+} from "./base-image-layer.js";
+import { type Window, aspectCropWindow, windowedBoxes } from "./box-transforms.js";
+import type { BoundingBoxes } from "./image-data.js";
 
 export type CenterCropArgs = Omit<BaseImageLayerArgs, "seed">;
 
@@ -44,14 +52,44 @@ export class CenterCrop extends BaseImagePreprocessingLayer {
   }
 
   protected transformImages(images: Tensor): Tensor {
+    return this.cut(images, "bilinear");
+  }
+
+  protected override transformBoundingBoxes(
+    boxes: BoundingBoxes,
+    _transformation: unknown,
+    _training: boolean,
+    size: ImageSize,
+  ): BoundingBoxes {
+    return windowedBoxes(boxes, this.boundingBoxFormat!, size, this.window(size), {
+      height: this.height,
+      width: this.width,
+    });
+  }
+
+  protected override transformSegmentationMasks(masks: Tensor): Tensor {
+    return this.cut(masks, "nearest");
+  }
+
+  /** The input region the output shows: the centred window, or the aspect window resized. */
+  private window(size: ImageSize): Window {
+    if (size.height >= this.height && size.width >= this.width) {
+      const top = Math.floor((size.height - this.height) / 2);
+      const left = Math.floor((size.width - this.width) / 2);
+      return { top, left, height: this.height, width: this.width };
+    }
+    return aspectCropWindow(size, { height: this.height, width: this.width });
+  }
+
+  private cut(images: Tensor, interpolation: "bilinear" | "nearest"): Tensor {
     const axes = this.imageAxes();
     const [h, w] = [images.shape[axes[0]]!, images.shape[axes[1]]!];
     if (h >= this.height && w >= this.width) {
-      const top = Math.floor((h - this.height) / 2);
-      const left = Math.floor((w - this.width) / 2);
+      const { top, left } = this.window({ height: h, width: w });
       return cropWindow(images, axes, [top, left], [this.height, this.width]);
     }
     return resize(images, [this.height, this.width], {
+      interpolation,
       cropToAspectRatio: true,
       dataFormat: this.dataFormat,
     });

@@ -7,6 +7,7 @@ export {
   BaseImagePreprocessingLayer,
   type BaseImageLayerArgs,
   type ImageLayerKind,
+  type ImageSize,
 } from "./base-image-layer.js";
 export { RandomFlip, type RandomFlipArgs, type FlipMode } from "./random-flip.js";
 export { Resizing, type ResizingArgs } from "./resizing.js";
@@ -30,3 +31,5 @@ export {
   RandomElasticTransform,
   type RandomElasticTransformArgs,
 } from "./random-elastic-transform.js";
+export { MaxNumBoundingBoxes, type MaxNumBoundingBoxesArgs } from "./max-num-bounding-boxes.js";
+export type { ImageLayerData, ImageLayerOutput, BoundingBoxes } from "./image-data.js";

@@ -1,7 +1,8 @@
 /**
  * Keras `RandomFlip`: in training, flips each image of the batch with probability ½ —
  * horizontally (the width axis), vertically (the height axis) or both at once with one draw per
- * image ("horizontal_and_vertical", the default). The identity at inference.
+ * image ("horizontal_and_vertical", the default). The identity at inference. In a dict input
+ * the same draws mirror the bounding boxes and flip the segmentation masks (in their dtype).
  */
 import { ValueError } from "../../../errors.js";
 import { where } from "../../../ops/elementwise.js";
@@ -10,7 +11,13 @@ import { tensor } from "../../../tensor/creation.js";
 import type { Tensor } from "../../../tensor/tensor.js";
 import { fromKerasConfig } from "../../config.js";
 import { registerKerasLayers } from "../../registry.js";
-import { type BaseImageLayerArgs, BaseImagePreprocessingLayer } from "./base-image-layer.js";
+import {
+  type BaseImageLayerArgs,
+  BaseImagePreprocessingLayer,
+  type ImageSize,
+} from "./base-image-layer.js";
+import { flippedBoxes, fromXyxy, toXyxy } from "./box-transforms.js";
+import type { BoundingBoxes } from "./image-data.js";
 
 export type FlipMode = "horizontal" | "vertical" | "horizontal_and_vertical";
 
@@ -36,11 +43,43 @@ export class RandomFlip extends BaseImagePreprocessingLayer {
     }
   }
 
-  protected transformImages(images: Tensor): Tensor {
-    const n = images.shape[0]!;
-    // Keras flips an image when its uniform draw is ≤ ½.
-    const draws = Array.from({ length: n }, () => (this.rng.uniform() <= 0.5 ? 1 : 0));
-    const flips = tensor(draws, [n, 1, 1, 1], "bool");
+  /** One draw per image: 1 flips it. Keras flips an image when its uniform draw is ≤ ½. */
+  protected override getRandomTransformation(images: Tensor): number[] {
+    return Array.from({ length: images.shape[0]! }, () => (this.rng.uniform() <= 0.5 ? 1 : 0));
+  }
+
+  protected transformImages(images: Tensor, _training: boolean, draws?: unknown): Tensor {
+    return this.flipBatch(
+      images,
+      (draws as number[] | undefined) ?? this.getRandomTransformation(images),
+    );
+  }
+
+  protected override transformBoundingBoxes(
+    boxes: BoundingBoxes,
+    draws: unknown,
+    _training: boolean,
+    size: ImageSize,
+  ): BoundingBoxes {
+    const format = this.boundingBoxFormat!;
+    const horizontal = this.mode !== "vertical";
+    const vertical = this.mode !== "horizontal";
+    const moved = flippedBoxes(
+      toXyxy(boxes, format, size),
+      draws as number[],
+      size,
+      horizontal,
+      vertical,
+    );
+    return fromXyxy(moved, boxes.labels, format, size);
+  }
+
+  protected override transformSegmentationMasks(masks: Tensor, draws: unknown): Tensor {
+    return this.flipBatch(masks, draws as number[]);
+  }
+
+  private flipBatch(images: Tensor, draws: readonly number[]): Tensor {
+    const flips = tensor([...draws], [draws.length, 1, 1, 1], "bool");
     const [heightAxis, widthAxis] = this.imageAxes();
     const axes: number[] = [];
     if (this.mode !== "vertical") axes.push(widthAxis);

@@ -2,7 +2,9 @@
  * Keras `RandomPerspective`: in training each image is warped, with probability drawn from
  * `factor` (a number f → [0, f], in [0, 1]), by moving its four corners by up to ±scale/2 of their
  * coordinates and resampling with the homography that maps the moved corners back
- * (`ops.image.perspectiveTransform`, constant `fillValue`). The identity at inference.
+ * (`ops.image.perspectiveTransform`, constant `fillValue`). The identity at inference. In a
+ * dict input the same homographies move the bounding boxes (their corners) and resample the
+ * segmentation masks with nearest interpolation.
  */
 import { ValueError } from "../../../errors.js";
 import { affineTransform } from "../../../ops/image/affine-transform.js";
@@ -14,8 +16,11 @@ import type { AffineInterpolation } from "./affine-layer.js";
 import {
   type BaseImageLayerArgs,
   BaseImagePreprocessingLayer,
+  type ImageSize,
   parseFactor,
 } from "./base-image-layer.js";
+import { fromXyxy, resampledBoxes, toXyxy } from "./box-transforms.js";
+import type { BoundingBoxes } from "./image-data.js";
 
 export interface RandomPerspectiveArgs extends BaseImageLayerArgs {
   /** Probability range of warping an image; default 1 (always, [0, 1] drawn per image). */
@@ -71,12 +76,39 @@ export class RandomPerspective extends BaseImagePreprocessingLayer {
     return apply ? computeHomography(start, end) : IDENTITY;
   }
 
-  protected transformImages(images: Tensor): Tensor {
+  /** One homography row per image of the batch, drawn in order from the layer's stream. */
+  protected override getRandomTransformation(images: Tensor): number[][] {
     const [hAxis, wAxis] = this.imageAxes();
     const [h, w] = [images.shape[hAxis]!, images.shape[wAxis]!];
-    const rows = Array.from({ length: images.shape[0]! }, () => this.drawRow(h, w));
-    return affineTransform(images, rows, {
-      interpolation: this.interpolation,
+    return Array.from({ length: images.shape[0]! }, () => this.drawRow(h, w));
+  }
+
+  protected transformImages(images: Tensor, _training: boolean, rows?: unknown): Tensor {
+    return this.resample(
+      images,
+      (rows as number[][] | undefined) ?? this.getRandomTransformation(images),
+      this.interpolation,
+    );
+  }
+
+  protected override transformBoundingBoxes(
+    boxes: BoundingBoxes,
+    rows: unknown,
+    _training: boolean,
+    size: ImageSize,
+  ): BoundingBoxes {
+    const format = this.boundingBoxFormat!;
+    const moved = resampledBoxes(toXyxy(boxes, format, size), rows as number[][]);
+    return fromXyxy(moved, boxes.labels, format, size);
+  }
+
+  protected override transformSegmentationMasks(masks: Tensor, rows: unknown): Tensor {
+    return this.resample(masks, rows as number[][], "nearest");
+  }
+
+  private resample(x: Tensor, rows: number[][], interpolation: AffineInterpolation): Tensor {
+    return affineTransform(x, rows, {
+      interpolation,
       fillMode: "constant",
       fillValue: this.fillValue,
       dataFormat: this.dataFormat,

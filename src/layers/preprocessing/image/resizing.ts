@@ -2,9 +2,12 @@
  * Keras `Resizing`: resizes images to (height, width) with `ops.image.resize` — any of its
  * interpolations, optionally cropping or padding to the target aspect ratio first. Integer images
  * stay integer (rounded and saturated, as Keras); float images are computed in the layer's dtype.
+ * In a dict input the bounding boxes are stretched (cropped, padded) with the images, and the
+ * segmentation masks resized with nearest interpolation in their own dtype.
  */
 import { ValueError } from "../../../errors.js";
-import { cast } from "../../../ops/elementwise.js";
+import { cast, equal, logicalOr, where } from "../../../ops/elementwise.js";
+import { all } from "../../../ops/reduce.js";
 import { checkPositiveInt } from "../../../ops/image/image-args.js";
 import { type ResizeInterpolation, resize } from "../../../ops/image/resize.js";
 import { RESIZE_INTERPOLATIONS } from "../../../ops/image/resize-weights.js";
@@ -13,7 +16,13 @@ import type { Tensor } from "../../../tensor/tensor.js";
 import { fromKerasConfig } from "../../config.js";
 import { registerKerasLayers } from "../../registry.js";
 import type { ShapeSpec } from "../../shape-spec.js";
-import { type BaseImageLayerArgs, BaseImagePreprocessingLayer } from "./base-image-layer.js";
+import {
+  type BaseImageLayerArgs,
+  BaseImagePreprocessingLayer,
+  type ImageSize,
+} from "./base-image-layer.js";
+import { aspectCropWindow, aspectPadWindow, fullWindow, windowedBoxes } from "./box-transforms.js";
+import type { BoundingBoxes } from "./image-data.js";
 
 export interface ResizingArgs extends Omit<BaseImageLayerArgs, "seed"> {
   /** Default "bilinear"; also "nearest", "bicubic", "lanczos3", "lanczos5", "area". */
@@ -69,9 +78,38 @@ export class Resizing extends BaseImagePreprocessingLayer {
     // Keras autocasts float inputs to the layer's dtype; integer images keep theirs.
     const x =
       isFloat(images.dtype) && images.dtype !== this.dtype ? cast(images, this.dtype) : images;
+    return this.resizeTo(x, this.interpolation);
+  }
+
+  protected override transformBoundingBoxes(
+    boxes: BoundingBoxes,
+    _transformation: unknown,
+    _training: boolean,
+    size: ImageSize,
+  ): BoundingBoxes {
+    const target = { height: this.height, width: this.width };
+    const window = this.cropToAspectRatio
+      ? aspectCropWindow(size, target)
+      : this.padToAspectRatio
+        ? aspectPadWindow(size, target)
+        : fullWindow(size);
+    // Keras keeps padding boxes (all −1 or all 0) at [0, 0, 0, 0]
+    const moved = windowedBoxes(boxes, this.boundingBoxFormat!, size, window, target);
+    const padding = logicalOr(
+      all(equal(boxes.boxes, -1), -1, true),
+      all(equal(boxes.boxes, 0), -1, true),
+    );
+    return { boxes: where(padding, 0, moved.boxes), labels: moved.labels };
+  }
+
+  protected override transformSegmentationMasks(masks: Tensor): Tensor {
+    return this.resizeTo(masks, "nearest");
+  }
+
+  private resizeTo(x: Tensor, interpolation: ResizeInterpolation): Tensor {
     return resize(x, [this.height, this.width], {
-      interpolation: this.interpolation,
-      antialias: this.antialias,
+      interpolation,
+      antialias: interpolation === "nearest" ? false : this.antialias,
       cropToAspectRatio: this.cropToAspectRatio,
       padToAspectRatio: this.padToAspectRatio,
       fillMode: this.fillMode,

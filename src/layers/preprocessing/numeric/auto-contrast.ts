@@ -37,7 +37,7 @@ export class AutoContrast extends BaseImagePreprocessingLayer {
   readonly valueRange: [number, number];
 
   constructor(args: AutoContrastArgs = {}) {
-    super(args);
+    super(args, { targets: "unchanged" });
     this.valueRange = sortedValueRange(args.valueRange ?? [0, 255], this.where());
   }
 

@@ -39,7 +39,7 @@ export abstract class ColorFactorLayer extends BaseImagePreprocessingLayer {
     factorBounds: readonly [number, number],
     sortRange: boolean,
   ) {
-    super(args, { random: true });
+    super(args, { random: true, targets: "unchanged" });
     this.factor = parseFactor(factor, factorBounds, this.where());
     const range = args.valueRange ?? [0, 255];
     this.valueRange = sortRange

@@ -41,7 +41,7 @@ export class Equalization extends BaseImagePreprocessingLayer {
   readonly bins: number;
 
   constructor(args: EqualizationArgs = {}) {
-    super(args);
+    super(args, { targets: "unchanged" });
     this.valueRange = sortedValueRange(args.valueRange ?? [0, 255], this.where());
     const bins = args.bins ?? 256;
     if (!Number.isInteger(bins) || bins < 2) {

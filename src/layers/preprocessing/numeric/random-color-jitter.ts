@@ -35,7 +35,7 @@ export class RandomColorJitter extends BaseImagePreprocessingLayer {
   readonly randomHue: RandomHue | null;
 
   constructor(args: RandomColorJitterArgs = {}) {
-    super(args, { random: true });
+    super(args, { random: true, targets: "unchanged" });
     this.valueRange = args.valueRange ?? [0, 255];
     this.brightnessFactor = args.brightnessFactor ?? null;
     this.contrastFactor = args.contrastFactor ?? null;

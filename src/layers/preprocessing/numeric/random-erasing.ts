@@ -41,7 +41,7 @@ export class RandomErasing extends BaseImagePreprocessingLayer {
   readonly valueRange: [number, number];
 
   constructor(args: RandomErasingArgs = {}) {
-    super(args, { random: true });
+    super(args, { random: true, targets: "unchanged" });
     this.factor = parseFactor(args.factor ?? 1, [0, 1], this.where());
     this.scale = parseFactor(args.scale ?? [0.02, 0.33], [0, 1], this.where(), "scale");
     const fill = args.fillValue ?? null;

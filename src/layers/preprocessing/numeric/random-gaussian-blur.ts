@@ -51,7 +51,7 @@ export class RandomGaussianBlur extends BaseImagePreprocessingLayer {
   readonly valueRange: [number, number];
 
   constructor(args: RandomGaussianBlurArgs = {}) {
-    super(args, { random: true });
+    super(args, { random: true, targets: "unchanged" });
     this.factor = parseFactor(args.factor ?? 1, [0, 1], this.where());
     const k = args.kernelSize ?? 3;
     const sizes = typeof k === "number" ? [k, k] : [...k];

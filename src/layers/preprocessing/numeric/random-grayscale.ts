@@ -21,7 +21,7 @@ export class RandomGrayscale extends BaseImagePreprocessingLayer {
   readonly factor: number;
 
   constructor(args: RandomGrayscaleArgs = {}) {
-    super(args, { random: true });
+    super(args, { random: true, targets: "unchanged" });
     const factor = args.factor ?? 0.5;
     if (typeof factor !== "number" || !(factor >= 0 && factor <= 1)) {
       throw new ValueError(

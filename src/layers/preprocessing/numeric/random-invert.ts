@@ -26,7 +26,7 @@ export class RandomInvert extends BaseImagePreprocessingLayer {
   readonly valueRange: [number, number];
 
   constructor(args: RandomInvertArgs = {}) {
-    super(args, { random: true });
+    super(args, { random: true, targets: "unchanged" });
     this.factor = parseFactor(args.factor ?? 1, [0, 1], this.where());
     this.valueRange = checkValueRange(args.valueRange ?? [0, 255], this.where());
   }

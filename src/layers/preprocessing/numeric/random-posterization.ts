@@ -25,7 +25,7 @@ export class RandomPosterization extends BaseImagePreprocessingLayer {
   readonly valueRange: [number, number];
 
   constructor(factor: number | readonly [number, number], args: ColorFactorArgs = {}) {
-    super(args, { random: true });
+    super(args, { random: true, targets: "unchanged" });
     this.factor = parseFactor(factor, [1, MAX_BITS], this.where());
     this.valueRange = sortedValueRange(args.valueRange ?? [0, 255], this.where());
   }

@@ -48,7 +48,7 @@ export class Solarization extends BaseImagePreprocessingLayer {
   readonly valueRange: [number, number];
 
   constructor(args: SolarizationArgs = {}) {
-    super(args, { random: true });
+    super(args, { random: true, targets: "unchanged" });
     this.additionFactor = unitFactor(args.additionFactor ?? 0, this.where(), "additionFactor");
     this.thresholdFactor = unitFactor(args.thresholdFactor ?? 0, this.where(), "thresholdFactor");
     this.valueRange = sortedValueRange(args.valueRange ?? [0, 255], this.where());
