@@ -14,6 +14,7 @@ const LAYERS = [
   "tensor",
   "autodiff",
   "ops",
+  "utils",
   "nn",
   "layers",
   "train",

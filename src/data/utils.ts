@@ -64,3 +64,4 @@ export { kFold, type Fold } from "./k-fold.js";
 export { splitDataset, type SplitDatasetOptions } from "./split-dataset.js";
 export * from "./files/index.js";
 export * from "../layers/preprocessing/feature-space/index.js";
+export * as boundingBoxes from "../utils/bounding-boxes/index.js";
