@@ -354,6 +354,35 @@ export abstract class Layer {
    * Keras's config, snake_case keys; subclasses add their own fields. Like Keras 3 it does not
    * write `batch_input_shape`: the model's InputLayer carries the input shape.
    */
+  /**
+   * Keras `layer.input`: the symbolic input of the layer's first call (one tensor, or the list it
+   * was called with), so a new Model can start from inside a trained one.
+   */
+  get input(): SymbolicTensor | SymbolicTensor[] {
+    const node = this.firstNode("input");
+    return node.inputs.length === 1 ? node.inputs[0]! : [...node.inputs];
+  }
+
+  /**
+   * Keras `layer.output`: the symbolic output of the layer's first call, as the book cuts a
+   * feature extractor out of a model (`new Model(model.input, model.getLayer(name).output)`).
+   */
+  get output(): SymbolicTensor | SymbolicTensor[] {
+    const node = this.firstNode("output");
+    return node.outputs.length === 1 ? node.outputs[0]! : [...node.outputs];
+  }
+
+  private firstNode(what: string): Node {
+    const node = this.inboundNodes[0];
+    if (!node) {
+      throw new ValueError(
+        `${this.where()}: the layer has never been called on symbolic inputs, so it has no ` +
+          `defined ${what} (call it on an Input, or use it in a built model, first)`,
+      );
+    }
+    return node;
+  }
+
   getConfig(): Record<string, unknown> {
     const config: Record<string, unknown> = {
       name: this.name,

@@ -13,7 +13,7 @@ import type { TensorLike } from "../ops/core.js";
 import { summaryLines } from "./summary.js";
 import { restartStatefulLayers, unbuiltLayers } from "./build-on-batch.js";
 import { InputLayer } from "../layers/core/input.js";
-import { type CallOptions, Layer, type SymbolicTensor, uniqueName } from "../layers/layer.js";
+import { type CallOptions, Layer, SymbolicTensor, uniqueName } from "../layers/layer.js";
 import type { ShapeSpec } from "../layers/shape-spec.js";
 import { Graph, withInputLayers } from "./graph.js";
 import { type CustomObjects, registerBuiltInLayer, serializeLayer } from "../layers/registry.js";
@@ -51,6 +51,30 @@ function restructure(
   if (Array.isArray(s)) return flat.list;
   if (flat.names) return Object.fromEntries(flat.names.map((n, i) => [n, flat.list[i]!]));
   return flat.list[0]!;
+}
+
+const MODEL_ARGS = ["inputs", "outputs", "name", "trainable"];
+
+/** The constructor's arguments in their object form; unknown options are an error, as in Keras. */
+function modelArgs(
+  first: ModelArgs | SymbolicStructure,
+  outputs: SymbolicStructure | undefined,
+  rest: Omit<ModelArgs, "inputs" | "outputs">,
+): ModelArgs {
+  const positional =
+    outputs !== undefined || first instanceof SymbolicTensor || Array.isArray(first);
+  const args = positional
+    ? { ...rest, inputs: first as SymbolicStructure, outputs }
+    : (first as ModelArgs);
+  for (const key of Object.keys(args)) {
+    if (!MODEL_ARGS.includes(key)) {
+      throw new ValueError(
+        `Model: unknown option '${key}'; expected ${MODEL_ARGS.join(", ")} ` +
+          `(or the positional form new Model(inputs, outputs, {name}))`,
+      );
+    }
+  }
+  return args;
 }
 
 /**
@@ -93,7 +117,22 @@ export class Model extends Layer {
   /** whether outputs were given as a single tensor (predict then returns one tensor) */
   protected singleOutput = true;
 
-  constructor(args: ModelArgs = {}) {
+  /**
+   * `new Model({inputs, outputs, name})`, or Keras's positional form `new Model(inputs, outputs,
+   * {name})`; neither inputs nor outputs: a subclassed model.
+   */
+  constructor(args?: ModelArgs);
+  constructor(
+    inputs: SymbolicStructure,
+    outputs: SymbolicStructure,
+    args?: Omit<ModelArgs, "inputs" | "outputs">,
+  );
+  constructor(
+    first: ModelArgs | SymbolicStructure = {},
+    outputs?: SymbolicStructure,
+    rest: Omit<ModelArgs, "inputs" | "outputs"> = {},
+  ) {
+    const args = modelArgs(first, outputs, rest);
     // Keras 3 names a model built from inputs and outputs "functional", "functional_1", …
     const name = args.name ?? (args.inputs && args.outputs ? uniqueName("functional") : undefined);
     super({ name, trainable: args.trainable });
@@ -126,6 +165,31 @@ export class Model extends Layer {
 
   override get layers(): Layer[] {
     return this.graph ? this.graph.layers : super.layers;
+  }
+
+  /**
+   * Keras `model.input` / `model.output`: the model's own symbolic inputs and outputs (one tensor,
+   * or a list; a name-keyed structure gives its tensors in order), to build a new Model on them.
+   */
+  override get input(): SymbolicTensor | SymbolicTensor[] {
+    return this.ownEnds("input", this.graph?.inputs);
+  }
+  override get output(): SymbolicTensor | SymbolicTensor[] {
+    return this.ownEnds("output", this.graph?.outputs);
+  }
+
+  private ownEnds(
+    what: string,
+    ends: readonly SymbolicTensor[] | undefined,
+  ): SymbolicTensor | SymbolicTensor[] {
+    if (!ends) {
+      throw new ValueError(
+        `${this.where()}: the model has no defined ${what} yet (a functional model has one; ` +
+          `a Sequential model once its input shape is known)`,
+      );
+    }
+    const structure = what === "input" ? this.inputStructure : this.outputStructure;
+    return ends.length === 1 && !Array.isArray(structure) ? ends[0]! : [...ends];
   }
 
   /** The symbolic inputs and outputs of a functional (or built Sequential) model. */

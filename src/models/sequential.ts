@@ -18,7 +18,8 @@ import {
  */
 export class Sequential extends Model {
   private stack: Layer[] = [];
-  private input: SymbolicTensor | null = null;
+  /** The Input the stack is wired from, once its shape is known. */
+  private inputTensor: SymbolicTensor | null = null;
 
   constructor(
     layers: readonly (Layer | SymbolicTensor)[] = [],
@@ -36,10 +37,10 @@ export class Sequential extends Model {
   /** Keras `Sequential.add`; an `Input(...)` sets the input shape. */
   add(layer: Layer | SymbolicTensor): void {
     if (layer instanceof SymbolicTensor) {
-      if (!(layer.node?.layer instanceof InputLayer) || this.stack.length > 0 || this.input) {
+      if (!(layer.node?.layer instanceof InputLayer) || this.stack.length > 0 || this.inputTensor) {
         throw new ValueError(`${this.where()}: only an Input() may be added, and only first`);
       }
-      this.input = layer;
+      this.inputTensor = layer;
       return;
     }
     if (!(layer instanceof Layer)) {
@@ -49,11 +50,11 @@ export class Sequential extends Model {
       this.add(layer.output);
       return;
     }
-    if (this.stack.length === 0 && !this.input && layer.batchInputShape) {
-      this.input = Input({ batchShape: layer.batchInputShape });
+    if (this.stack.length === 0 && !this.inputTensor && layer.batchInputShape) {
+      this.inputTensor = Input({ batchShape: layer.batchInputShape });
     }
     this.stack.push(layer);
-    if (this.input) this.wire(this.input);
+    if (this.inputTensor) this.wire(this.inputTensor);
   }
 
   /** Removes the last layer (Keras `pop`). */
@@ -61,7 +62,7 @@ export class Sequential extends Model {
     const last = this.stack.pop();
     if (!last) throw new ValueError(`${this.where()}: there is no layer to remove`);
     this.graph = null;
-    if (this.input && this.stack.length > 0) this.wire(this.input);
+    if (this.inputTensor && this.stack.length > 0) this.wire(this.inputTensor);
     return last;
   }
 
@@ -75,8 +76,8 @@ export class Sequential extends Model {
   override build(inputShape: ShapeSpec | readonly ShapeSpec[]): void {
     if (this.graph) return;
     if (this.stack.length === 0) throw new ValueError(`${this.where()}: the model has no layers`);
-    this.input = Input({ batchShape: [null, ...(inputShape as ShapeSpec).slice(1)] });
-    this.wire(this.input);
+    this.inputTensor = Input({ batchShape: [null, ...(inputShape as ShapeSpec).slice(1)] });
+    this.wire(this.inputTensor);
   }
 
   override call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor | Tensor[] {
@@ -101,16 +102,16 @@ export class Sequential extends Model {
    */
   override getConfig(): Record<string, unknown> {
     const { name, trainable, dtype } = Layer.prototype.getConfig.call(this);
-    const inputLayer = this.input?.node?.layer;
+    const inputLayer = this.inputTensor?.node?.layer;
     const layers = [...(inputLayer ? [inputLayer] : []), ...this.stack].map(serializeLayer);
     const config: Record<string, unknown> = { name, trainable, dtype, layers };
-    if (this.graph && this.input) config.build_input_shape = [...this.input.shape];
+    if (this.graph && this.inputTensor) config.build_input_shape = [...this.inputTensor.shape];
     return config;
   }
 
   /** Keras records the batch input shape a Sequential model was built for. */
   override getBuildConfig(): Record<string, unknown> | null {
-    return this.graph && this.input ? { input_shape: [...this.input.shape] } : null;
+    return this.graph && this.inputTensor ? { input_shape: [...this.inputTensor.shape] } : null;
   }
 
   /** Keras `Sequential.from_config`: each layer deserialized and added in order. */

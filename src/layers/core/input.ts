@@ -21,7 +21,7 @@ export class InputLayer extends Layer {
   readonly inputDtype: DType;
   /** The dtype as the user wrote it ("int64" stays "int64" in the config Keras reads). */
   readonly #declaredDtype: DTypeName;
-  readonly output: SymbolicTensor;
+  readonly #output: SymbolicTensor;
 
   constructor(opts: InputOptions = {}) {
     super({ name: opts.name });
@@ -37,9 +37,19 @@ export class InputLayer extends Layer {
     this.inputDtype = checkDType(opts.dtype ?? "float32", "Input");
     this.#declaredDtype = opts.dtype ?? "float32";
     this.built = true;
-    this.output = new SymbolicTensor(this.batchShape, this.inputDtype, this.name);
-    this.output.node = new Node(this, [], [this.output], false, {});
-    this.inboundNodes.push(this.output.node);
+    this.#output = new SymbolicTensor(this.batchShape, this.inputDtype, this.name);
+    this.#output.node = new Node(this, [], [this.#output], false, {});
+    this.inboundNodes.push(this.#output.node);
+  }
+
+  /** The placeholder tensor this layer stands for (what `Input()` returns). */
+  override get output(): SymbolicTensor {
+    return this.#output;
+  }
+
+  /** An input layer's input is its own placeholder, as in Keras. */
+  override get input(): SymbolicTensor {
+    return this.#output;
   }
 
   call(inputs: Tensor | Tensor[]): Tensor | Tensor[] {
