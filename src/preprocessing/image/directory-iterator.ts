@@ -19,10 +19,17 @@ import { tensor } from "../../tensor/creation.js";
 import type { BatchAugmenter } from "./augmenter.js";
 import { type ImageBatch, ImageIterator, checkKeys } from "./image-iterator.js";
 import type { LegacyRandom } from "./legacy-random.js";
+import {
+  SAVE_KEYS,
+  type SaveOptions,
+  type SaveTarget,
+  saveBatch,
+  saveTargetOf,
+} from "./save-batch.js";
 
 export type ClassMode = "categorical" | "binary" | "sparse" | "input" | null;
 
-export interface FlowFromDirectoryOptions {
+export interface FlowFromDirectoryOptions extends SaveOptions {
   /** [height, width]; default [256, 256]. */
   targetSize?: readonly [number, number];
   colorMode?: ColorMode;
@@ -53,7 +60,10 @@ const DIRECTORY_KEYS = [
   "interpolation",
   "keepAspectRatio",
   "verbose",
+  ...SAVE_KEYS,
 ];
+/** Keras draws the saved files' hashes below 10^7 in the file iterators. */
+const HASH_BOUND = 1e7;
 const WHITE_LIST = ["png", "jpg", "jpeg", "bmp", "ppm", "tif", "tiff"];
 const CLASS_MODES = new Set<unknown>(["categorical", "binary", "sparse", "input", null]);
 const COLOR_CHANNELS: Record<string, number> = { grayscale: 1, rgb: 3, rgba: 4 };
@@ -77,6 +87,7 @@ export class DirectoryIterator extends ImageIterator {
   readonly imageShape: readonly number[];
   private readonly interpolation: PilInterpolation;
   private readonly keepAspectRatio: boolean;
+  private readonly save: SaveTarget | null;
 
   constructor(
     directory: string,
@@ -100,6 +111,7 @@ export class DirectoryIterator extends ImageIterator {
     const targetSize = options.targetSize ?? [256, 256];
     const split = splitOf(options.subset ?? null, generator.validationSplit, where);
     const followLinks = options.followLinks ?? false;
+    const save = saveTargetOf(options, where);
     if (!isDir(directory)) {
       throw new StrataError(`${where}: ${JSON.stringify(directory)} is not a readable folder`);
     }
@@ -156,6 +168,7 @@ export class DirectoryIterator extends ImageIterator {
         : [ch, targetSize[0], targetSize[1]];
     this.interpolation = options.interpolation ?? "nearest";
     this.keepAspectRatio = options.keepAspectRatio ?? false;
+    this.save = save;
   }
 
   protected async batchOf(indices: Int32Array, rng: LegacyRandom): Promise<ImageBatch> {
@@ -174,6 +187,9 @@ export class DirectoryIterator extends ImageIterator {
     if (this.generator.dataFormat === "channels_first") raw = transpose(raw, [0, 3, 1, 2]);
     const params = Array.from(indices, () => this.generator.drawTransform(this.imageShape, rng));
     const x = this.generator.standardizeBatch(this.generator.transformBatch(raw, params));
+    if (this.save) {
+      await saveBatch(this.save, x, indices, rng, HASH_BOUND, this.generator.dataFormat);
+    }
     const n = indices.length;
     switch (this.classMode) {
       case null:
