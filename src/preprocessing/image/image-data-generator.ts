@@ -6,8 +6,7 @@
  *
  * Deviations from Keras, on purpose: `widthShiftRange` moves images horizontally and
  * `heightShiftRange` vertically, as documented (Keras's code swaps them, keras-team/keras#17398);
- * rotations turn about the true centre of non-square images; `interpolationOrder` is 0 or 1 (the
- * orders without a spline prefilter); ZCA whitening is not offered.
+ * rotations turn about the true centre of non-square images. ZCA whitening is zca-whitening.ts.
  */
 import { ValueError } from "../../errors.js";
 import { asTensor, type TensorLike } from "../../ops/core.js";
@@ -15,6 +14,7 @@ import { add, cast, divide, multiply, subtract } from "../../ops/elementwise.js"
 import { take } from "../../ops/gather.js";
 import { stack } from "../../ops/join.js";
 import { expandDims, reshape, squeeze, transpose } from "../../ops/movement.js";
+import { matmul } from "../../ops/linalg.js";
 import { mean, std } from "../../ops/reduce.js";
 import { tensor } from "../../tensor/creation.js";
 import type { Tensor } from "../../tensor/tensor.js";
@@ -24,6 +24,7 @@ import { DirectoryIterator, type FlowFromDirectoryOptions } from "./directory-it
 import { LegacyRandom } from "./legacy-random.js";
 import { NumpyArrayIterator, type FlowOptions } from "./numpy-array-iterator.js";
 import { type FillMode, resampleBatch } from "./resample.js";
+import { zcaWhiteningMatrix } from "./zca-whitening.js";
 
 import type { DataFormat } from "./augmenter.js";
 export type ShiftRange = number | readonly number[];
@@ -33,6 +34,10 @@ export interface ImageDataGeneratorOptions {
   samplewiseCenter?: boolean;
   featurewiseStdNormalization?: boolean;
   samplewiseStdNormalization?: boolean;
+  /** Whiten each image with the ZCA matrix that `fit` computes (implies featurewiseCenter). */
+  zcaWhitening?: boolean;
+  /** ε added to the singular values in the ZCA matrix; default 1e-6. */
+  zcaEpsilon?: number;
   /** Degrees; a rotation is drawn from [−r, r]. */
   rotationRange?: number;
   /** < 1: a fraction of the width; an integer ≥ 1: whole pixels in (−r, r); a list: one of them, either sign. */
@@ -72,6 +77,8 @@ const OPTION_KEYS = new Set([
   "samplewiseCenter",
   "featurewiseStdNormalization",
   "samplewiseStdNormalization",
+  "zcaWhitening",
+  "zcaEpsilon",
   "rotationRange",
   "widthShiftRange",
   "heightShiftRange",
@@ -97,6 +104,8 @@ export class ImageDataGenerator {
   readonly samplewiseCenter: boolean;
   readonly featurewiseStdNormalization: boolean;
   readonly samplewiseStdNormalization: boolean;
+  readonly zcaWhitening: boolean;
+  readonly zcaEpsilon: number;
   readonly rotationRange: number;
   readonly widthShiftRange: ShiftRange;
   readonly heightShiftRange: ShiftRange;
@@ -116,12 +125,13 @@ export class ImageDataGenerator {
   /** Per-channel statistics set by `fit` (shape [1, 1, C] or [C, 1, 1]). */
   mean: Tensor | null = null;
   std: Tensor | null = null;
+  /** The ZCA matrix set by `fit` (d × d, d = rows · cols · channels). */
+  zcaWhiteningMatrix: Tensor | null = null;
 
   constructor(options: ImageDataGeneratorOptions = {}) {
     for (const k of Object.keys(options)) {
       if (!OPTION_KEYS.has(k)) {
-        const hint = k === "zcaWhitening" ? " (Strata does not offer ZCA whitening)" : "";
-        throw new ValueError(`ImageDataGenerator: unknown option '${k}'${hint}`);
+        throw new ValueError(`ImageDataGenerator: unknown option '${k}'`);
       }
     }
     const o = options;
@@ -129,6 +139,28 @@ export class ImageDataGenerator {
     this.samplewiseCenter = o.samplewiseCenter ?? false;
     this.featurewiseStdNormalization = o.featurewiseStdNormalization ?? false;
     this.samplewiseStdNormalization = o.samplewiseStdNormalization ?? false;
+    this.zcaWhitening = o.zcaWhitening ?? false;
+    this.zcaEpsilon = o.zcaEpsilon ?? 1e-6;
+    if (typeof this.zcaEpsilon !== "number" || !(this.zcaEpsilon >= 0)) {
+      throw new ValueError(
+        `ImageDataGenerator: zcaEpsilon must be a number ≥ 0; received ${JSON.stringify(o.zcaEpsilon)}`,
+      );
+    }
+    // As Keras: ZCA whitening centres the data and replaces the std normalization.
+    if (this.zcaWhitening) {
+      if (!this.featurewiseCenter) {
+        this.featurewiseCenter = true;
+        console.warn(
+          "This ImageDataGenerator specifies `zcaWhitening`, which overrides setting of `featurewiseCenter`.",
+        );
+      }
+      if (this.featurewiseStdNormalization) {
+        this.featurewiseStdNormalization = false;
+        console.warn(
+          "This ImageDataGenerator specifies `zcaWhitening` which overrides setting of `featurewiseStdNormalization`.",
+        );
+      }
+    }
     // As Keras: dividing by the std implies centring first.
     if (this.featurewiseStdNormalization) this.featurewiseCenter = true;
     if (this.samplewiseStdNormalization) this.samplewiseCenter = true;
@@ -263,8 +295,8 @@ export class ImageDataGenerator {
   }
 
   /**
-   * Computes the feature-wise mean and std of sample data `x` (rank 4), after `rescale` and, with
-   * `augment`, over `rounds` randomly transformed copies; Keras `fit`.
+   * Computes the feature-wise mean and std of sample data `x` (rank 4), and the ZCA matrix, after
+   * `rescale` and, with `augment`, over `rounds` randomly transformed copies; Keras `fit`.
    */
   fit(x: TensorLike, options: FitOptions = {}): void {
     let t = cast(asTensor(x), "float32");
@@ -295,7 +327,9 @@ export class ImageDataGenerator {
     }
     if (this.featurewiseStdNormalization) {
       this.std = reshape(std(t, axes), shape);
+      t = divide(t, add(this.std, EPSILON));
     }
+    if (this.zcaWhitening) this.zcaWhiteningMatrix = zcaWhiteningMatrix(t, this.zcaEpsilon);
   }
 
   /**
@@ -370,7 +404,23 @@ export class ImageDataGenerator {
       if (this.std) t = divide(t, add(this.std, EPSILON));
       else this.warnUnfit("featurewiseStdNormalization");
     }
+    if (this.zcaWhitening) {
+      if (this.zcaWhiteningMatrix) t = this.whiten(t);
+      else this.warnUnfit("zcaWhitening");
+    }
     return t;
+  }
+
+  /** x (one image or a batch) flattened per image, times the ZCA matrix. */
+  private whiten(x: Tensor): Tensor {
+    const w = this.zcaWhiteningMatrix!;
+    const d = x.shape.slice(-3).reduce((a, b) => a * b, 1);
+    if (x.rank < 3 || d !== w.shape[0]) {
+      throw new ValueError(
+        `ImageDataGenerator.standardize: zcaWhitening was fit on images of ${w.shape[0]} values; received shape [${x.shape.join(", ")}]`,
+      );
+    }
+    return reshape(matmul(reshape(x, [-1, d]), w), x.shape);
   }
 
   /** Keras's warning, once per option as Python's warnings filter shows it, not on every batch. */
