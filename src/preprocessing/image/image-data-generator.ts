@@ -24,10 +24,12 @@ import { DirectoryIterator, type FlowFromDirectoryOptions } from "./directory-it
 import { LegacyRandom } from "./legacy-random.js";
 import { NumpyArrayIterator, type FlowOptions } from "./numpy-array-iterator.js";
 import { type FillMode, resampleBatch } from "./resample.js";
+import { type SplineOrder, splineResampleBatch } from "./spline-resample.js";
 import { zcaWhiteningMatrix } from "./zca-whitening.js";
 
 import type { DataFormat } from "./augmenter.js";
 export type ShiftRange = number | readonly number[];
+export type InterpolationOrder = 0 | 1 | 2 | 3 | 4 | 5;
 
 export interface ImageDataGeneratorOptions {
   featurewiseCenter?: boolean;
@@ -60,8 +62,11 @@ export interface ImageDataGeneratorOptions {
   dataFormat?: DataFormat;
   /** The fraction of images kept for `subset: "validation"`. */
   validationSplit?: number;
-  /** Spline order of the resampling: 0 (nearest) or 1 (linear, the default). */
-  interpolationOrder?: 0 | 1;
+  /**
+   * Spline order of the resampling, as scipy's: 0 (nearest), 1 (linear, the default), or 2–5
+   * (B-splines, prefiltered).
+   */
+  interpolationOrder?: InterpolationOrder;
 }
 
 export interface FitOptions {
@@ -121,7 +126,7 @@ export class ImageDataGenerator {
   readonly preprocessingFunction: ((image: Tensor) => Tensor) | null;
   readonly dataFormat: DataFormat;
   readonly validationSplit: number;
-  readonly interpolationOrder: 0 | 1;
+  readonly interpolationOrder: InterpolationOrder;
   /** Per-channel statistics set by `fit` (shape [1, 1, C] or [C, 1, 1]). */
   mean: Tensor | null = null;
   std: Tensor | null = null;
@@ -208,9 +213,9 @@ export class ImageDataGenerator {
       );
     }
     const order = o.interpolationOrder ?? 1;
-    if (order !== 0 && order !== 1) {
+    if (!([0, 1, 2, 3, 4, 5] as unknown[]).includes(order)) {
       throw new ValueError(
-        `ImageDataGenerator: interpolationOrder must be 0 or 1 (orders 2-5 need scipy's spline prefilter, which Strata does not offer); received ${String(order)}`,
+        `ImageDataGenerator: interpolationOrder must be an integer from 0 to 5 (scipy's spline orders); received ${JSON.stringify(order)}`,
       );
     }
     this.interpolationOrder = order;
@@ -360,7 +365,11 @@ export class ImageDataGenerator {
     const moves = params.some((p) => !isIdentity(p) || p.flipHorizontal || p.flipVertical);
     if (moves) {
       const maps = params.map((p) => samplingMap(p, rows, cols));
-      t = resampleBatch(t, maps, this.fillMode, this.cval, this.interpolationOrder);
+      const order = this.interpolationOrder;
+      t =
+        order <= 1
+          ? resampleBatch(t, maps, this.fillMode, this.cval, order as 0 | 1)
+          : splineResampleBatch(t, maps, this.fillMode, this.cval, order as SplineOrder);
     }
     t = channelShift(
       t,

@@ -4,6 +4,7 @@ export {
   type ImageDataGeneratorOptions,
   type FitOptions,
   type ShiftRange,
+  type InterpolationOrder,
 } from "./image-data-generator.js";
 export type { DataFormat } from "./augmenter.js";
 export type { TransformParams } from "./affine-matrix.js";
