@@ -20,6 +20,11 @@ import { tensor } from "../../tensor/creation.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { isIdentity, samplingMap, type TransformParams } from "./affine-matrix.js";
 import { brightnessShift, channelShift } from "./color-shifts.js";
+import {
+  DataFrameIterator,
+  type DataFrameRows,
+  type FlowFromDataframeOptions,
+} from "./dataframe-iterator.js";
 import { DirectoryIterator, type FlowFromDirectoryOptions } from "./directory-iterator.js";
 import { LegacyRandom } from "./legacy-random.js";
 import { NumpyArrayIterator, type FlowOptions } from "./numpy-array-iterator.js";
@@ -351,6 +356,18 @@ export class ImageDataGenerator {
    */
   flowFromDirectory(directory: string, options: FlowFromDirectoryOptions = {}): DirectoryIterator {
     return new DirectoryIterator(directory, this, options);
+  }
+
+  /**
+   * Batches of augmented images whose files and targets a table lists; Keras `flow_from_dataframe`,
+   * with the table as an array of row objects (or an object of columns) instead of a pandas
+   * DataFrame, and Keras's `directory` among the options. Endless, like `flow`.
+   */
+  flowFromDataframe(
+    rows: DataFrameRows,
+    options: FlowFromDataframeOptions = {},
+  ): DataFrameIterator {
+    return new DataFrameIterator(rows, this, options);
   }
 
   /**

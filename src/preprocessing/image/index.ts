@@ -15,4 +15,11 @@ export {
   type FlowFromDirectoryOptions,
   type ClassMode,
 } from "./directory-iterator.js";
+export {
+  DataFrameIterator,
+  type FlowFromDataframeOptions,
+  type DataFrameClassMode,
+  type DataFrameRows,
+} from "./dataframe-iterator.js";
 export { ImageIterator, type ImageBatch } from "./image-iterator.js";
+export type { SaveOptions } from "./save-batch.js";
