@@ -2,11 +2,14 @@
  * `st.preprocessing.image.ImageDataGenerator`: Keras's legacy augmenting generator
  * (keras.preprocessing.image.ImageDataGenerator), kept for the book's code. It draws Keras's
  * transform parameters from NumPy's legacy generator (legacy-random.ts), resamples each image as
- * scipy.ndimage.affine_transform does (resample.ts), and normalizes as Keras's `standardize`.
+ * scipy.ndimage.affine_transform does (resample.ts for spline orders 0 and 1, spline-resample.ts
+ * for 2–5), and normalizes as Keras's `standardize`, ZCA whitening included (zca-whitening.ts).
+ * Its iterators: `flow` (tensors), `flowFromDirectory` (class folders), `flowFromDataframe` (a
+ * table of file names as row objects, JavaScript's stand-in for a pandas DataFrame).
  *
  * Deviations from Keras, on purpose: `widthShiftRange` moves images horizontally and
  * `heightShiftRange` vertically, as documented (Keras's code swaps them, keras-team/keras#17398);
- * rotations turn about the true centre of non-square images. ZCA whitening is zca-whitening.ts.
+ * rotations turn about the true centre of non-square images.
  */
 import { ValueError } from "../../errors.js";
 import { asTensor, type TensorLike } from "../../ops/core.js";

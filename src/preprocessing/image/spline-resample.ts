@@ -17,9 +17,8 @@
  *    cval outside [0, n − 1]; "nearest" uses the padded grid and does not map it), and knots
  *    beyond the coefficient grid are mapped back by the prefilter's extension, except for
  *    "nearest", which clamps them to the padded grid. The taps are gathered on the backend (take,
- *    multiply, sum), in chunks of images so the gathered rows stay bounded.
- *
- * βₒ is the centred B-spline of degree o, βₒ(x) = (1/o!) Σₖ₌₀^{o+1} (−1)ᵏ C(o+1, k) (x + (o+1)/2 − k)₊ᵒ.
+ *    multiply, sum), in chunks of images so the gathered rows stay bounded. βₒ is the centred
+ *    B-spline of degree o; its o + 1 nonzero values come from the Cox–de Boor recursion.
  */
 import { ValueError } from "../../errors.js";
 import { add, cast, multiply } from "../../ops/elementwise.js";
@@ -40,7 +39,7 @@ type Extension = "mirror" | "reflect";
 
 /** Edge samples scipy pads on each side before filtering for "nearest". */
 const NEAREST_PAD = 12;
-/** Gathered tap rows per chunk of images. */
+/** Gathered rows (o + 1 per pixel) per chunk of images. */
 const CHUNK_ROWS = 1 << 22;
 const EDGE_SLACK = 1e-6;
 
@@ -130,30 +129,6 @@ export function prefilterMatrix(n: number, order: SplineOrder, mode: FillMode): 
   return m;
 }
 
-const FACTORIAL = [1, 1, 2, 6, 24, 120];
-const BINOMIAL = [
-  [1],
-  [1, 1],
-  [1, 2, 1],
-  [1, 3, 3, 1],
-  [1, 4, 6, 4, 1],
-  [1, 5, 10, 10, 5, 1],
-  [1, 6, 15, 20, 15, 6, 1],
-];
-
-/** The centred B-spline of degree `order` at x (zero for |x| ≥ (order + 1) / 2). */
-export function bspline(x: number, order: number): number {
-  const half = (order + 1) / 2;
-  if (Math.abs(x) >= half) return 0;
-  let acc = 0;
-  for (let k = 0; k <= order + 1; k++) {
-    const t = x + half - k;
-    if (t <= 0) break;
-    acc += (k % 2 === 0 ? 1 : -1) * BINOMIAL[order + 1]![k]! * t ** order;
-  }
-  return acc / FACTORIAL[order]!;
-}
-
 /** A knot index outside [0, n) mapped back by the extension (scipy's map_coordinate on integers). */
 function mapKnot(i: number, n: number, ext: Extension | "clamp"): number {
   if (i >= 0 && i < n) return i;
@@ -165,45 +140,50 @@ function mapKnot(i: number, n: number, ext: Extension | "clamp"): number {
   return k;
 }
 
-/** Per axis: the first knot, its o + 1 knots (mapped) and weights; null for cval. */
-interface AxisTaps {
-  knots: Int32Array;
-  weights: Float64Array;
+/**
+ * The o + 1 weights βₒ(cc − (start + l)) from the fraction f of the first knot: with Nₒ the
+ * cardinal B-spline on [0, o + 1], they are Nₒ(f + o − l), built up degree by degree with
+ * N_d(x) = (x N_{d−1}(x) + (d + 1 − x) N_{d−1}(x − 1)) / d at x = f, f + 1, …, f + d.
+ */
+function splineWeights(f: number, order: number, out: Float64Array): void {
+  // b[j] = N_d(f + j), j = 0 … d.
+  out[0] = 1;
+  for (let d = 1; d <= order; d++) {
+    out[d] = ((1 - f) * out[d - 1]!) / d; // j = d: only N_{d−1}(f + d − 1) is in its support
+    for (let j = d - 1; j >= 1; j--) {
+      out[j] = ((f + j) * out[j]! + (d + 1 - f - j) * out[j - 1]!) / d;
+    }
+    out[0] = (f * out[0]!) / d;
+  }
+  // Tap l has weight N(f + o − l): reverse in place.
+  for (let i = 0, j = order; i < j; i++, j--) {
+    const t = out[i]!;
+    out[i] = out[j]!;
+    out[j] = t;
+  }
 }
 
-function axisTaps(
-  u: number,
-  n: number,
-  mode: FillMode,
-  order: SplineOrder,
-  out: AxisTaps,
-): boolean {
-  let cc: number;
-  let size = n;
-  let ext: Extension | "clamp";
-  if (mode === "nearest") {
-    cc = u + NEAREST_PAD;
-    size = n + 2 * NEAREST_PAD;
-    ext = "clamp";
-  } else if (mode === "constant") {
-    if (u < -EDGE_SLACK || u > n - 1 + EDGE_SLACK) return false;
-    cc = Math.min(Math.max(u, 0), n - 1);
-    ext = "mirror";
-  } else {
-    cc = mapCoordinate(u, n, mode)!;
-    ext = mode === "reflect" ? "reflect" : "mirror";
+/** The spline coordinate cc on the coefficient grid, or null where "constant" gives cval. */
+function splineCoordinate(u: number, n: number, mode: FillMode): number | null {
+  if (mode === "nearest") return u + NEAREST_PAD;
+  if (mode === "constant") {
+    if (u < -EDGE_SLACK || u > n - 1 + EDGE_SLACK) return null;
+    return Math.min(Math.max(u, 0), n - 1);
   }
-  const start = (order % 2 === 1 ? Math.floor(cc) : Math.floor(cc + 0.5)) - (order >> 1);
-  for (let l = 0; l <= order; l++) {
-    out.knots[l] = mapKnot(start + l, size, ext);
-    out.weights[l] = bspline(cc - (start + l), order);
-  }
-  return true;
+  return mapCoordinate(u, n, mode)!;
 }
+
+/** The first knot of the o + 1 that a coordinate reads (scipy: ⌊cc⌋ or ⌊cc + ½⌋, centred). */
+const firstKnot = (cc: number, order: number): number =>
+  (order % 2 === 1 ? Math.floor(cc) : Math.floor(cc + 0.5)) - (order >> 1);
 
 /**
  * Resamples a channels-last batch [N, rows, cols, C] with one sampling map per image by the
  * B-spline of `order`, scipy's way for each fill mode (see the file comment). Float32 out.
+ *
+ * The (o + 1)² taps of a pixel are o + 1 rows of o + 1 consecutive columns, so the coefficients are
+ * first laid out per (row, first column) with their o + 1 columns side by side (the column
+ * extension applied there), and each pixel gathers o + 1 rows of that.
  */
 export function splineResampleBatch(
   x: Tensor,
@@ -216,64 +196,73 @@ export function splineResampleBatch(
   if (maps.length !== n) {
     throw new ValueError(`resample: ${n} images but ${maps.length} transforms`);
   }
-  const pr = prefilterMatrix(rows, order, mode);
-  const pc = prefilterMatrix(cols, order, mode);
   const pad = mode === "nearest" ? NEAREST_PAD : 0;
   const gr = rows + 2 * pad;
   const gc = cols + 2 * pad;
-  // C = Pᵣ X Pᶜᵀ per image and channel, in float64.
+  const ext: Extension | "clamp" =
+    mode === "nearest" ? "clamp" : mode === "reflect" ? "reflect" : "mirror";
+  const k = order + 1;
+  // C = Pᵣ X Pᶜᵀ per image and channel, in float64, then float32 for the taps.
   let t = reshape(transpose(cast(x, "float64"), [0, 3, 1, 2]), [n * ch, rows, cols]);
-  t = matmul(tensor(pr, [gr, rows]), t);
-  t = matmul(t, transpose(tensor(pc, [gc, cols]), [1, 0]));
-  const coefficients = reshape(transpose(reshape(t, [n, ch, gr, gc]), [0, 2, 3, 1]), [
-    n * gr * gc,
-    ch,
-  ]);
+  t = matmul(tensor(prefilterMatrix(rows, order, mode), [gr, rows]), t);
+  t = matmul(t, transpose(tensor(prefilterMatrix(cols, order, mode), [gc, cols]), [1, 0]));
+  const coefficients = cast(transpose(reshape(t, [n, ch, gr, gc]), [0, 2, 3, 1]), "float32");
+  // First columns s in [lo, hi]; beyond them (only "nearest" gets there) the clamped knots repeat.
+  const lo = -k;
+  const hi = gc;
+  const span = hi - lo + 1;
+  const colKnots = new Int32Array(span * k);
+  for (let s = lo; s <= hi; s++) {
+    for (let l = 0; l < k; l++) colKnots[(s - lo) * k + l] = mapKnot(s + l, gc, ext);
+  }
+  // [N, gr, span, k·C]: the k columns from each first column, side by side.
+  const rowsOfTaps = reshape(take(coefficients, tensor(colKnots), 2), [n * gr * span, k * ch]);
 
-  const taps = (order + 1) ** 2;
   const pixels = rows * cols;
-  const perChunk = Math.max(1, Math.floor(CHUNK_ROWS / (pixels * taps)));
-  const tr: AxisTaps = { knots: new Int32Array(order + 1), weights: new Float64Array(order + 1) };
-  const tc: AxisTaps = { knots: new Int32Array(order + 1), weights: new Float64Array(order + 1) };
+  const perChunk = Math.max(1, Math.floor(CHUNK_ROWS / (pixels * k)));
+  // The fraction of a coordinate past its first knot's centre: cc − start − ⌊o/2⌋ (+ ½ for even o).
+  const shift = (order >> 1) - (order % 2 === 0 ? 0.5 : 0);
+  const wr = new Float64Array(k);
+  const wc = new Float64Array(k);
   const outputs: Tensor[] = [];
   for (let b0 = 0; b0 < n; b0 += perChunk) {
     const b1 = Math.min(n, b0 + perChunk);
     const total = (b1 - b0) * pixels;
-    const index = new Int32Array(total * taps);
-    const weight = new Float64Array(total * taps);
-    const fill = new Float64Array(total);
+    const index = new Int32Array(total * k);
+    const weight = new Float32Array(total * k * k);
+    const fill = new Float32Array(total);
     let anyOutside = false;
     let p = 0;
     for (let b = b0; b < b1; b++) {
       const m = maps[b]!;
-      const base = b * gr * gc;
+      const base = b * gr;
       for (let r = 0; r < rows; r++) {
         for (let c = 0; c < cols; c++, p++) {
-          const inside =
-            axisTaps(m.rr * r + m.rc * c + m.r0, rows, mode, order, tr) &&
-            axisTaps(m.cr * r + m.cc * c + m.c0, cols, mode, order, tc);
-          let w = p * taps;
-          if (!inside) {
+          const ur = splineCoordinate(m.rr * r + m.rc * c + m.r0, rows, mode);
+          const uc = splineCoordinate(m.cr * r + m.cc * c + m.c0, cols, mode);
+          if (ur === null || uc === null) {
+            // Weights stay 0 (index 0 is a valid row); the pixel is the fill value.
             fill[p] = cval;
             anyOutside = true;
-            for (let k = 0; k < taps; k++, w++) index[w] = base;
             continue;
           }
-          for (let i = 0; i <= order; i++) {
-            const row = base + tr.knots[i]! * gc;
-            const wr = tr.weights[i]!;
-            for (let j = 0; j <= order; j++, w++) {
-              index[w] = row + tc.knots[j]!;
-              weight[w] = wr * tc.weights[j]!;
-            }
+          const sr = firstKnot(ur, order);
+          const sc = firstKnot(uc, order);
+          splineWeights(ur - sr - shift, order, wr);
+          splineWeights(uc - sc - shift, order, wc);
+          const column = Math.min(Math.max(sc, lo), hi) - lo;
+          for (let i = 0; i < k; i++) {
+            index[p * k + i] = (base + mapKnot(sr + i, gr, ext)) * span + column;
+            const w = (p * k + i) * k;
+            for (let j = 0; j < k; j++) weight[w + j] = wr[i]! * wc[j]!;
           }
         }
       }
     }
-    const gathered = reshape(take(coefficients, tensor(index), 0), [total, taps, ch]);
-    let out = sum(multiply(gathered, tensor(weight, [total, taps, 1])), 1);
+    const gathered = reshape(take(rowsOfTaps, tensor(index), 0), [total, k * k, ch]);
+    let out = sum(multiply(gathered, tensor(weight, [total, k * k, 1])), 1);
     if (anyOutside && cval !== 0) out = add(out, tensor(fill, [total, 1]));
-    outputs.push(cast(out, "float32"));
+    outputs.push(out);
   }
   const flat = outputs.length === 1 ? outputs[0]! : concatenate(outputs, 0);
   return reshape(flat, [n, rows, cols, ch]);
