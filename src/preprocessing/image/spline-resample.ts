@@ -10,15 +10,18 @@
  *    (d c b | a b c d | c b a), "reflect" the half-sample one (b a | a b c d | d c); "nearest"
  *    first pads 12 edge samples on each side and filters that with the half-sample rule. Being
  *    linear, each axis's filter is a host-built n′ × n matrix (its columns are the filtered unit
- *    vectors), applied to every image with float64 matmuls: C = Pᵣ X Pᶜᵀ.
+ *    vectors), applied to every image with float64 matmuls: C = Pᵣ X Pᶜᵀ. The half-sample first
+ *    value is scipy ≥ 1.18's; scipy ≤ 1.17 reused a running sum there (scipy#24615), which moves
+ *    "reflect" outputs by up to ~1e-4 on images a few pixels wide.
  * 2. Evaluation: each output pixel samples the spline at its input coordinate (u_r, u_c):
  *    Σ c[i][j] βₒ(u_r − i) βₒ(u_c − j) over the (o + 1)² nearest knots. The coordinate is first
  *    mapped into the image as the fill mode says (resample.ts's `mapCoordinate`; "constant" gives
  *    cval outside [0, n − 1]; "nearest" uses the padded grid and does not map it), and knots
  *    beyond the coefficient grid are mapped back by the prefilter's extension, except for
  *    "nearest", which clamps them to the padded grid. The taps are gathered on the backend (take,
- *    multiply, sum), in chunks of images so the gathered rows stay bounded. βₒ is the centred
- *    B-spline of degree o; its o + 1 nonzero values come from the Cox–de Boor recursion.
+ *    multiply, sum, in float32), in chunks of images so the gathered rows stay bounded. βₒ is
+ *    the centred B-spline of degree o; its o + 1 nonzero values come from the Cox–de Boor
+ *    recursion.
  */
 import { ValueError } from "../../errors.js";
 import { add, cast, multiply } from "../../ops/elementwise.js";
@@ -41,6 +44,7 @@ type Extension = "mirror" | "reflect";
 const NEAREST_PAD = 12;
 /** Gathered rows (o + 1 per pixel) per chunk of images. */
 const CHUNK_ROWS = 1 << 22;
+/** As resample.ts: "constant" lets a coordinate stray 1e-6 px past an edge (cos/sin rounding). */
 const EDGE_SLACK = 1e-6;
 
 /** The poles of the B-spline interpolation filter of each order (roots of its denominator, |z| < 1). */
