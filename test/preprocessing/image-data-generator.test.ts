@@ -416,17 +416,18 @@ describe("ImageDataGenerator errors", () => {
       /fillMode.*mirror/,
     );
     assert.throws(
-      () => new ImageDataGenerator({ interpolationOrder: 3 as 1 }),
-      /interpolationOrder.*3/,
+      () => new ImageDataGenerator({ interpolationOrder: 6 as 1 }),
+      /interpolationOrder.*6/,
     );
     assert.throws(() => new ImageDataGenerator({ validationSplit: 1.5 }), /validationSplit.*1\.5/);
     assert.throws(
       () => new ImageDataGenerator({ zoomRange: [1] as unknown as number }),
       /zoomRange/,
     );
+    assert.throws(() => new ImageDataGenerator({ zcaEpsilon: -1 }), /zcaEpsilon.*-1/);
     assert.throws(
-      () => new ImageDataGenerator({ zcaWhitening: true } as object),
-      /zcaWhitening.*ZCA/,
+      () => new ImageDataGenerator({ zca_whitening: true } as object),
+      /unknown option 'zca_whitening'/,
     );
     assert.throws(() => gen.applyTransform(st.zeros([2, 3]), {}), /rank 3/);
     assert.throws(() => gen.fit(st.zeros([2, 3, 1])), /rank 4/);

@@ -11,21 +11,17 @@ import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { StrataError, ValueError } from "../../errors.js";
 import { pythonCompare } from "../../data/files/directory-index.js";
-import { type ColorMode, imgToArray, loadImg } from "../../data/files/image.js";
-import type { PilInterpolation } from "../../data/files/pil-resize.js";
-import { stack } from "../../ops/join.js";
-import { transpose } from "../../ops/movement.js";
+import type { ColorMode } from "../../data/files/image.js";
 import { tensor } from "../../tensor/creation.js";
 import type { BatchAugmenter } from "./augmenter.js";
+import { FileImages, type FileImageOptions, hasImageExtension } from "./file-batch.js";
 import { type ImageBatch, ImageIterator, checkKeys } from "./image-iterator.js";
 import type { LegacyRandom } from "./legacy-random.js";
+import { SAVE_KEYS } from "./save-batch.js";
 
 export type ClassMode = "categorical" | "binary" | "sparse" | "input" | null;
 
-export interface FlowFromDirectoryOptions {
-  /** [height, width]; default [256, 256]. */
-  targetSize?: readonly [number, number];
-  colorMode?: ColorMode;
+export interface FlowFromDirectoryOptions extends FileImageOptions {
   /** Class subfolders, in label order; default: every subfolder, sorted. */
   classes?: readonly string[] | null;
   classMode?: ClassMode;
@@ -33,9 +29,6 @@ export interface FlowFromDirectoryOptions {
   shuffle?: boolean;
   seed?: number;
   followLinks?: boolean;
-  subset?: "training" | "validation" | null;
-  interpolation?: PilInterpolation;
-  keepAspectRatio?: boolean;
   /** Print "Found N images belonging to K classes." (Keras always does). Default true. */
   verbose?: boolean;
 }
@@ -53,10 +46,9 @@ const DIRECTORY_KEYS = [
   "interpolation",
   "keepAspectRatio",
   "verbose",
+  ...SAVE_KEYS,
 ];
-const WHITE_LIST = ["png", "jpg", "jpeg", "bmp", "ppm", "tif", "tiff"];
 const CLASS_MODES = new Set<unknown>(["categorical", "binary", "sparse", "input", null]);
-const COLOR_CHANNELS: Record<string, number> = { grayscale: 1, rgb: 3, rgba: 4 };
 
 export class DirectoryIterator extends ImageIterator {
   readonly directory: string;
@@ -75,30 +67,22 @@ export class DirectoryIterator extends ImageIterator {
   readonly samples: number;
   /** Shape of one image, in the generator's data format. */
   readonly imageShape: readonly number[];
-  private readonly interpolation: PilInterpolation;
-  private readonly keepAspectRatio: boolean;
+  private readonly images: FileImages;
 
   constructor(
     directory: string,
-    private readonly generator: BatchAugmenter,
+    generator: BatchAugmenter,
     options: FlowFromDirectoryOptions = {},
   ) {
     const where = "flowFromDirectory";
     checkKeys(options, DIRECTORY_KEYS, where);
-    const colorMode = options.colorMode ?? "rgb";
-    if (!(colorMode in COLOR_CHANNELS)) {
-      throw new ValueError(
-        `${where}: invalid colorMode ${JSON.stringify(colorMode)}; expected "rgb", "rgba", or "grayscale"`,
-      );
-    }
+    const images = new FileImages(generator, options, where);
     const classMode = options.classMode === undefined ? "categorical" : options.classMode;
     if (!CLASS_MODES.has(classMode)) {
       throw new ValueError(
         `${where}: invalid classMode ${JSON.stringify(classMode)}; expected one of "categorical", "binary", "sparse", "input", null`,
       );
     }
-    const targetSize = options.targetSize ?? [256, 256];
-    const split = splitOf(options.subset ?? null, generator.validationSplit, where);
     const followLinks = options.followLinks ?? false;
     if (!isDir(directory)) {
       throw new StrataError(`${where}: ${JSON.stringify(directory)} is not a readable folder`);
@@ -118,13 +102,9 @@ export class DirectoryIterator extends ImageIterator {
           `${where}: the class folder ${JSON.stringify(dir)} does not exist or is not a folder`,
         );
       }
-      let files = validFiles(dir, followLinks).map((f) => join(name, relative(dir, f)));
-      if (split) {
-        const start = Math.trunc(split[0] * files.length);
-        const stop = Math.trunc(split[1] * files.length);
-        files = files.slice(start, stop);
-      }
-      for (const f of files) {
+      const files = validFiles(dir, followLinks).map((f) => join(name, relative(dir, f)));
+      const [start, stop] = images.splitRange(files.length);
+      for (const f of files.slice(start, stop)) {
         filenames.push(f);
         labels.push(label);
       }
@@ -141,39 +121,20 @@ export class DirectoryIterator extends ImageIterator {
     );
     this.directory = directory;
     this.classMode = classMode;
-    this.colorMode = colorMode;
-    this.targetSize = [targetSize[0], targetSize[1]];
+    this.colorMode = images.colorMode;
+    this.targetSize = images.targetSize;
     this.numClasses = classes.length;
     this.classIndices = Object.fromEntries(classes.map((c, i) => [c, i]));
     this.filenames = filenames;
     this.filepaths = filenames.map((f) => join(directory, f));
     this.classes = Int32Array.from(labels);
     this.samples = filenames.length;
-    const ch = COLOR_CHANNELS[colorMode]!;
-    this.imageShape =
-      generator.dataFormat === "channels_last"
-        ? [targetSize[0], targetSize[1], ch]
-        : [ch, targetSize[0], targetSize[1]];
-    this.interpolation = options.interpolation ?? "nearest";
-    this.keepAspectRatio = options.keepAspectRatio ?? false;
+    this.imageShape = images.imageShape;
+    this.images = images;
   }
 
   protected async batchOf(indices: Int32Array, rng: LegacyRandom): Promise<ImageBatch> {
-    const images = await Promise.all(
-      Array.from(indices, async (i) => {
-        const img = await loadImg(this.filepaths[i]!, {
-          colorMode: this.colorMode,
-          targetSize: this.targetSize,
-          interpolation: this.interpolation,
-          keepAspectRatio: this.keepAspectRatio,
-        });
-        return imgToArray(img);
-      }),
-    );
-    let raw = stack(images, 0);
-    if (this.generator.dataFormat === "channels_first") raw = transpose(raw, [0, 3, 1, 2]);
-    const params = Array.from(indices, () => this.generator.drawTransform(this.imageShape, rng));
-    const x = this.generator.standardizeBatch(this.generator.transformBatch(raw, params));
+    const x = await this.images.batch(this.filepaths, indices, rng);
     const n = indices.length;
     switch (this.classMode) {
       case null:
@@ -206,19 +167,6 @@ function isDir(path: string): boolean {
   }
 }
 
-function splitOf(
-  subset: "training" | "validation" | null,
-  validationSplit: number,
-  where: string,
-): [number, number] | null {
-  if (subset === null) return null;
-  if (subset === "validation") return [0, validationSplit];
-  if (subset === "training") return [validationSplit, 1];
-  throw new ValueError(
-    `${where}: invalid subset name ${JSON.stringify(subset)}; expected "training" or "validation"`,
-  );
-}
-
 /**
  * Keras's `_iter_valid_files`: every folder under `top` (its walk sorted by path, symlinked
  * folders entered only with `followLinks`), each folder's files sorted, those with an allowed
@@ -242,7 +190,7 @@ function validFiles(top: string, followLinks: boolean): string[] {
   const out: string[] = [];
   for (const dir of folders.sort(pythonCompare)) {
     for (const f of filesOf.get(dir)!) {
-      if (WHITE_LIST.some((ext) => f.toLowerCase().endsWith(ext))) out.push(join(dir, f));
+      if (hasImageExtension(f)) out.push(join(dir, f));
     }
   }
   return out;

@@ -2,12 +2,14 @@
  * `st.preprocessing.image.ImageDataGenerator`: Keras's legacy augmenting generator
  * (keras.preprocessing.image.ImageDataGenerator), kept for the book's code. It draws Keras's
  * transform parameters from NumPy's legacy generator (legacy-random.ts), resamples each image as
- * scipy.ndimage.affine_transform does (resample.ts), and normalizes as Keras's `standardize`.
+ * scipy.ndimage.affine_transform does (resample.ts for spline orders 0 and 1, spline-resample.ts
+ * for 2–5), and normalizes as Keras's `standardize`, ZCA whitening included (zca-whitening.ts).
+ * Its iterators: `flow` (tensors), `flowFromDirectory` (class folders), `flowFromDataframe` (a
+ * table of file names as row objects, JavaScript's stand-in for a pandas DataFrame).
  *
  * Deviations from Keras, on purpose: `widthShiftRange` moves images horizontally and
  * `heightShiftRange` vertically, as documented (Keras's code swaps them, keras-team/keras#17398);
- * rotations turn about the true centre of non-square images; `interpolationOrder` is 0 or 1 (the
- * orders without a spline prefilter); ZCA whitening is not offered.
+ * rotations turn about the true centre of non-square images.
  */
 import { ValueError } from "../../errors.js";
 import { asTensor, type TensorLike } from "../../ops/core.js";
@@ -15,24 +17,37 @@ import { add, cast, divide, multiply, subtract } from "../../ops/elementwise.js"
 import { take } from "../../ops/gather.js";
 import { stack } from "../../ops/join.js";
 import { expandDims, reshape, squeeze, transpose } from "../../ops/movement.js";
+import { matmul } from "../../ops/linalg.js";
 import { mean, std } from "../../ops/reduce.js";
 import { tensor } from "../../tensor/creation.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { isIdentity, samplingMap, type TransformParams } from "./affine-matrix.js";
 import { brightnessShift, channelShift } from "./color-shifts.js";
+import {
+  DataFrameIterator,
+  type DataFrameRows,
+  type FlowFromDataframeOptions,
+} from "./dataframe-iterator.js";
 import { DirectoryIterator, type FlowFromDirectoryOptions } from "./directory-iterator.js";
 import { LegacyRandom } from "./legacy-random.js";
 import { NumpyArrayIterator, type FlowOptions } from "./numpy-array-iterator.js";
 import { type FillMode, resampleBatch } from "./resample.js";
+import { type SplineOrder, splineResampleBatch } from "./spline-resample.js";
+import { zcaWhiteningMatrix } from "./zca-whitening.js";
 
 import type { DataFormat } from "./augmenter.js";
 export type ShiftRange = number | readonly number[];
+export type InterpolationOrder = 0 | 1 | 2 | 3 | 4 | 5;
 
 export interface ImageDataGeneratorOptions {
   featurewiseCenter?: boolean;
   samplewiseCenter?: boolean;
   featurewiseStdNormalization?: boolean;
   samplewiseStdNormalization?: boolean;
+  /** Whiten each image with the ZCA matrix that `fit` computes (implies featurewiseCenter). */
+  zcaWhitening?: boolean;
+  /** ε added to the singular values in the ZCA matrix; default 1e-6. */
+  zcaEpsilon?: number;
   /** Degrees; a rotation is drawn from [−r, r]. */
   rotationRange?: number;
   /** < 1: a fraction of the width; an integer ≥ 1: whole pixels in (−r, r); a list: one of them, either sign. */
@@ -55,8 +70,11 @@ export interface ImageDataGeneratorOptions {
   dataFormat?: DataFormat;
   /** The fraction of images kept for `subset: "validation"`. */
   validationSplit?: number;
-  /** Spline order of the resampling: 0 (nearest) or 1 (linear, the default). */
-  interpolationOrder?: 0 | 1;
+  /**
+   * Spline order of the resampling, as scipy's: 0 (nearest), 1 (linear, the default), or 2–5
+   * (B-splines, prefiltered).
+   */
+  interpolationOrder?: InterpolationOrder;
 }
 
 export interface FitOptions {
@@ -72,6 +90,8 @@ const OPTION_KEYS = new Set([
   "samplewiseCenter",
   "featurewiseStdNormalization",
   "samplewiseStdNormalization",
+  "zcaWhitening",
+  "zcaEpsilon",
   "rotationRange",
   "widthShiftRange",
   "heightShiftRange",
@@ -97,6 +117,8 @@ export class ImageDataGenerator {
   readonly samplewiseCenter: boolean;
   readonly featurewiseStdNormalization: boolean;
   readonly samplewiseStdNormalization: boolean;
+  readonly zcaWhitening: boolean;
+  readonly zcaEpsilon: number;
   readonly rotationRange: number;
   readonly widthShiftRange: ShiftRange;
   readonly heightShiftRange: ShiftRange;
@@ -112,16 +134,17 @@ export class ImageDataGenerator {
   readonly preprocessingFunction: ((image: Tensor) => Tensor) | null;
   readonly dataFormat: DataFormat;
   readonly validationSplit: number;
-  readonly interpolationOrder: 0 | 1;
+  readonly interpolationOrder: InterpolationOrder;
   /** Per-channel statistics set by `fit` (shape [1, 1, C] or [C, 1, 1]). */
   mean: Tensor | null = null;
   std: Tensor | null = null;
+  /** The ZCA matrix set by `fit` (d × d, d = rows · cols · channels). */
+  zcaWhiteningMatrix: Tensor | null = null;
 
   constructor(options: ImageDataGeneratorOptions = {}) {
     for (const k of Object.keys(options)) {
       if (!OPTION_KEYS.has(k)) {
-        const hint = k === "zcaWhitening" ? " (Strata does not offer ZCA whitening)" : "";
-        throw new ValueError(`ImageDataGenerator: unknown option '${k}'${hint}`);
+        throw new ValueError(`ImageDataGenerator: unknown option '${k}'`);
       }
     }
     const o = options;
@@ -129,6 +152,28 @@ export class ImageDataGenerator {
     this.samplewiseCenter = o.samplewiseCenter ?? false;
     this.featurewiseStdNormalization = o.featurewiseStdNormalization ?? false;
     this.samplewiseStdNormalization = o.samplewiseStdNormalization ?? false;
+    this.zcaWhitening = o.zcaWhitening ?? false;
+    this.zcaEpsilon = o.zcaEpsilon ?? 1e-6;
+    if (typeof this.zcaEpsilon !== "number" || !(this.zcaEpsilon >= 0)) {
+      throw new ValueError(
+        `ImageDataGenerator: zcaEpsilon must be a number ≥ 0; received ${JSON.stringify(o.zcaEpsilon)}`,
+      );
+    }
+    // As Keras: ZCA whitening centres the data and replaces the std normalization.
+    if (this.zcaWhitening) {
+      if (!this.featurewiseCenter) {
+        this.featurewiseCenter = true;
+        console.warn(
+          "This ImageDataGenerator specifies `zcaWhitening`, which overrides setting of `featurewiseCenter`.",
+        );
+      }
+      if (this.featurewiseStdNormalization) {
+        this.featurewiseStdNormalization = false;
+        console.warn(
+          "This ImageDataGenerator specifies `zcaWhitening` which overrides setting of `featurewiseStdNormalization`.",
+        );
+      }
+    }
     // As Keras: dividing by the std implies centring first.
     if (this.featurewiseStdNormalization) this.featurewiseCenter = true;
     if (this.samplewiseStdNormalization) this.samplewiseCenter = true;
@@ -176,9 +221,9 @@ export class ImageDataGenerator {
       );
     }
     const order = o.interpolationOrder ?? 1;
-    if (order !== 0 && order !== 1) {
+    if (!([0, 1, 2, 3, 4, 5] as unknown[]).includes(order)) {
       throw new ValueError(
-        `ImageDataGenerator: interpolationOrder must be 0 or 1 (orders 2-5 need scipy's spline prefilter, which Strata does not offer); received ${String(order)}`,
+        `ImageDataGenerator: interpolationOrder must be an integer from 0 to 5 (scipy's spline orders); received ${JSON.stringify(order)}`,
       );
     }
     this.interpolationOrder = order;
@@ -263,8 +308,8 @@ export class ImageDataGenerator {
   }
 
   /**
-   * Computes the feature-wise mean and std of sample data `x` (rank 4), after `rescale` and, with
-   * `augment`, over `rounds` randomly transformed copies; Keras `fit`.
+   * Computes the feature-wise mean and std of sample data `x` (rank 4), and the ZCA matrix, after
+   * `rescale` and, with `augment`, over `rounds` randomly transformed copies; Keras `fit`.
    */
   fit(x: TensorLike, options: FitOptions = {}): void {
     let t = cast(asTensor(x), "float32");
@@ -295,7 +340,9 @@ export class ImageDataGenerator {
     }
     if (this.featurewiseStdNormalization) {
       this.std = reshape(std(t, axes), shape);
+      t = divide(t, add(this.std, EPSILON));
     }
+    if (this.zcaWhitening) this.zcaWhiteningMatrix = zcaWhiteningMatrix(t, this.zcaEpsilon);
   }
 
   /**
@@ -315,6 +362,18 @@ export class ImageDataGenerator {
   }
 
   /**
+   * Batches of augmented images whose files and targets a table lists; Keras `flow_from_dataframe`,
+   * with the table as an array of row objects (or an object of columns) instead of a pandas
+   * DataFrame, and Keras's `directory` among the options. Endless, like `flow`.
+   */
+  flowFromDataframe(
+    rows: DataFrameRows,
+    options: FlowFromDataframeOptions = {},
+  ): DataFrameIterator {
+    return new DataFrameIterator(rows, this, options);
+  }
+
+  /**
    * @internal Transforms a batch (rank 4, this data format) with one parameter set per image, in
    * Keras's order: affine resampling and flips, channel shift, brightness.
    */
@@ -326,7 +385,11 @@ export class ImageDataGenerator {
     const moves = params.some((p) => !isIdentity(p) || p.flipHorizontal || p.flipVertical);
     if (moves) {
       const maps = params.map((p) => samplingMap(p, rows, cols));
-      t = resampleBatch(t, maps, this.fillMode, this.cval, this.interpolationOrder);
+      const order = this.interpolationOrder;
+      t =
+        order <= 1
+          ? resampleBatch(t, maps, this.fillMode, this.cval, order as 0 | 1)
+          : splineResampleBatch(t, maps, this.fillMode, this.cval, order as SplineOrder);
     }
     t = channelShift(
       t,
@@ -370,7 +433,23 @@ export class ImageDataGenerator {
       if (this.std) t = divide(t, add(this.std, EPSILON));
       else this.warnUnfit("featurewiseStdNormalization");
     }
+    if (this.zcaWhitening) {
+      if (this.zcaWhiteningMatrix) t = this.whiten(t);
+      else this.warnUnfit("zcaWhitening");
+    }
     return t;
+  }
+
+  /** x (one image or a batch) flattened per image, times the ZCA matrix. */
+  private whiten(x: Tensor): Tensor {
+    const w = this.zcaWhiteningMatrix!;
+    const d = x.shape.slice(-3).reduce((a, b) => a * b, 1);
+    if (x.rank < 3 || d !== w.shape[0]) {
+      throw new ValueError(
+        `ImageDataGenerator.standardize: zcaWhitening was fit on images of ${w.shape[0]} values; received shape [${x.shape.join(", ")}]`,
+      );
+    }
+    return reshape(matmul(reshape(x, [-1, d]), w), x.shape);
   }
 
   /** Keras's warning, once per option as Python's warnings filter shows it, not on every batch. */

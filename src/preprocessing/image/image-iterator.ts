@@ -24,8 +24,8 @@ export function checkKeys(options: object, known: readonly string[], where: stri
   }
 }
 
-/** x alone (no labels), [x, y], or [x, y, sampleWeight]. */
-export type ImageBatch = Tensor | [Tensor, Tensor] | [Tensor, Tensor, Tensor];
+/** x alone (no labels), [x, y], or [x, y, sampleWeight]; y is one tensor per output for "multi_output". */
+export type ImageBatch = Tensor | [Tensor, Tensor | Tensor[]] | [Tensor, Tensor | Tensor[], Tensor];
 
 export abstract class ImageIterator implements AsyncIterableIterator<ImageBatch> {
   batchIndex = 0;

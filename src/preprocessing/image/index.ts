@@ -4,6 +4,7 @@ export {
   type ImageDataGeneratorOptions,
   type FitOptions,
   type ShiftRange,
+  type InterpolationOrder,
 } from "./image-data-generator.js";
 export type { DataFormat } from "./augmenter.js";
 export type { TransformParams } from "./affine-matrix.js";
@@ -14,4 +15,11 @@ export {
   type FlowFromDirectoryOptions,
   type ClassMode,
 } from "./directory-iterator.js";
+export {
+  DataFrameIterator,
+  type FlowFromDataframeOptions,
+  type DataFrameClassMode,
+  type DataFrameRows,
+} from "./dataframe-iterator.js";
 export { ImageIterator, type ImageBatch } from "./image-iterator.js";
+export type { SaveOptions } from "./save-batch.js";

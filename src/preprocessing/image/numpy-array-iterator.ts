@@ -14,8 +14,15 @@ import type { Tensor } from "../../tensor/tensor.js";
 import type { BatchAugmenter } from "./augmenter.js";
 import { type ImageBatch, ImageIterator, checkKeys } from "./image-iterator.js";
 import type { LegacyRandom } from "./legacy-random.js";
+import {
+  SAVE_KEYS,
+  type SaveOptions,
+  type SaveTarget,
+  saveBatch,
+  saveTargetOf,
+} from "./save-batch.js";
 
-export interface FlowOptions {
+export interface FlowOptions extends SaveOptions {
   batchSize?: number;
   shuffle?: boolean;
   sampleWeight?: TensorLike | null;
@@ -24,12 +31,23 @@ export interface FlowOptions {
   ignoreClassSplit?: boolean;
 }
 
-const FLOW_KEYS = ["batchSize", "shuffle", "sampleWeight", "seed", "subset", "ignoreClassSplit"];
+const FLOW_KEYS = [
+  "batchSize",
+  "shuffle",
+  "sampleWeight",
+  "seed",
+  "subset",
+  "ignoreClassSplit",
+  ...SAVE_KEYS,
+];
+/** Keras draws the saved files' hashes below 10^4 in `flow`. */
+const HASH_BOUND = 1e4;
 
 export class NumpyArrayIterator extends ImageIterator {
   readonly x: Tensor;
   readonly y: Tensor | null;
   readonly sampleWeight: Tensor | null;
+  private readonly save: SaveTarget | null;
 
   constructor(
     x: TensorLike,
@@ -38,6 +56,7 @@ export class NumpyArrayIterator extends ImageIterator {
     options: FlowOptions = {},
   ) {
     checkKeys(options, FLOW_KEYS, "flow");
+    const save = saveTargetOf(options, "flow");
     let xs = cast(asTensor(x), "float32");
     let ys = y === null ? null : asTensor(y);
     let sw = options.sampleWeight == null ? null : asTensor(options.sampleWeight);
@@ -79,19 +98,23 @@ export class NumpyArrayIterator extends ImageIterator {
     this.x = xs;
     this.y = ys;
     this.sampleWeight = sw;
+    this.save = save;
   }
 
-  protected batchOf(indices: Int32Array, rng: LegacyRandom): Promise<ImageBatch> {
+  protected async batchOf(indices: Int32Array, rng: LegacyRandom): Promise<ImageBatch> {
     const idx = tensor(indices);
     const image = this.x.shape.slice(1);
     const params = Array.from(indices, () => this.generator.drawTransform(image, rng));
     const x = this.generator.standardizeBatch(
       this.generator.transformBatch(take(this.x, idx, 0), params),
     );
-    if (this.y === null) return Promise.resolve(x);
+    if (this.save) {
+      await saveBatch(this.save, x, indices, rng, HASH_BOUND, this.generator.dataFormat);
+    }
+    if (this.y === null) return x;
     const y = take(this.y, idx, 0);
-    if (this.sampleWeight === null) return Promise.resolve([x, y]);
-    return Promise.resolve([x, y, take(this.sampleWeight, idx, 0)]);
+    if (this.sampleWeight === null) return [x, y];
+    return [x, y, take(this.sampleWeight, idx, 0)];
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * Per-image resampling as scipy.ndimage.affine_transform does it for Keras's legacy generator
- * (spline order 0 or 1, no prefilter), built as host-side gather indices and weights from the
+ * (spline order 0 or 1, no prefilter; orders 2–5 are spline-resample.ts), built as host-side gather indices and weights from the
  * geometry alone and applied with ops (take, multiply, sum), so the pixel values stay on the backend.
  *
  * Boundary handling, per axis of length n, on the sampled coordinate u (scipy's map_coordinate):
@@ -38,7 +38,7 @@ export type FillMode = "nearest" | "constant" | "reflect" | "wrap";
 const EDGE_SLACK = 1e-6;
 
 /** scipy's boundary mapping of one coordinate; null when "constant" puts it outside. */
-function mapCoordinate(u: number, n: number, mode: FillMode): number | null {
+export function mapCoordinate(u: number, n: number, mode: FillMode): number | null {
   switch (mode) {
     case "nearest":
       return Math.min(Math.max(u, 0), n - 1);
