@@ -1,14 +1,14 @@
 import { record } from "../autodiff/tape.js";
 import { ShapeError, ValueError, fmtShape } from "../errors.js";
 import { allocate, isFloat } from "../tensor/dtype.js";
-import { generatorFor, permutation } from "../tensor/random.js";
+import { type Seed, SeedGenerator, generatorFor, permutation } from "../tensor/random.js";
 import { normalizeAxis, sizeOf } from "../tensor/shape.js";
 import { type Tensor, fromValues } from "../tensor/tensor.js";
 import { type TensorLike, asTensor, castTo, empty, hostStorage, kernels } from "./core.js";
 import { multiply } from "./elementwise.js";
 
-function checkSeed(seed: number | undefined, op: string): void {
-  if (seed !== undefined && !Number.isInteger(seed)) {
+function checkSeed(seed: Seed | undefined, op: string): void {
+  if (seed !== undefined && !(seed instanceof SeedGenerator) && !Number.isInteger(seed)) {
     throw new ValueError(`${op}: seed must be an integer; received ${seed}`);
   }
 }
@@ -19,8 +19,11 @@ export interface DropoutOptions {
    * decision along that axis, null takes x's size). Default: x's shape.
    */
   noiseShape?: readonly (number | null)[];
-  /** A fixed seed gives the same mask on every call; without one the global generator is used. */
-  seed?: number;
+  /**
+   * A number gives the same mask on every call; a SeedGenerator new masks from its stream;
+   * without one the global generator is used.
+   */
+  seed?: Seed;
 }
 
 function resolveNoiseShape(
@@ -81,7 +84,7 @@ function permuteAxis(x: Tensor, perm: Int32Array, axis: number): Tensor {
 export interface ShuffleOptions {
   /** The axis whose entries are permuted (default 0: the rows / samples). */
   axis?: number;
-  seed?: number;
+  seed?: Seed;
 }
 
 /** Keras `random.shuffle`: a random permutation of x's entries along `axis`. */

@@ -93,9 +93,17 @@ export function withoutGlobalDraws<T>(fn: () => T): T {
   }
 }
 
-/** A seeded op uses its own stream; an unseeded one draws from the global generator. */
-export function generatorFor(seed?: number): Generator {
-  return seed === undefined ? global : new Generator(seed);
+/** What an op's `seed` may be: a number (a fresh stream each call) or a stateful SeedGenerator. */
+export type Seed = number | SeedGenerator;
+
+/**
+ * A number seed gives the op its own fresh stream, so the same seed draws the same numbers; a
+ * `SeedGenerator` draws on from where its last use stopped (Keras's `seed=seed_generator`, as
+ * the VAE guide samples); no seed draws from the global generator.
+ */
+export function generatorFor(seed?: Seed): Generator {
+  if (seed === undefined) return global;
+  return seed instanceof SeedGenerator ? seed.generator : new Generator(seed);
 }
 
 /**
@@ -110,7 +118,7 @@ export class SeedGenerator {
 }
 
 export interface RandomOptions {
-  seed?: number;
+  seed?: Seed;
   dtype?: DType;
 }
 
@@ -169,7 +177,7 @@ export function randint(
   shape: readonly number[],
   minval: number,
   maxval: number,
-  opts: { seed?: number } = {},
+  opts: { seed?: Seed } = {},
 ): Tensor {
   if (!(Number.isInteger(minval) && Number.isInteger(maxval) && maxval > minval)) {
     throw new ValueError(
@@ -184,7 +192,7 @@ export function randint(
 }
 
 /** A random permutation of 0..n-1 (Fisher–Yates), as an Int32Array. */
-export function permutation(n: number, seed?: number): Int32Array {
+export function permutation(n: number, seed?: Seed): Int32Array {
   const g = generatorFor(seed);
   const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;

@@ -67,15 +67,17 @@ export async function fit(
       "fit: y must not be given when x is a dataset (it yields [x, y]); pass the options second: fit(dataset, { epochs })",
     );
   }
-  const y = datasetCall ? undefined : (yOrOptions as DataStructure | undefined);
-  const opts = (datasetCall ? ((yOrOptions as FitOptions | undefined) ?? {}) : maybeOptions) ?? {};
+  // fit(x, {epochs}) without y, as Keras's VAE and GAN guides call a model with its own trainStep.
+  const optionsSecond = datasetCall || (yOrOptions !== undefined && !looksLikeData(yOrOptions));
+  const y = optionsSecond ? undefined : (yOrOptions as DataStructure | undefined);
+  const opts =
+    (optionsSecond ? ((yOrOptions as FitOptions | undefined) ?? {}) : maybeOptions) ?? {};
   checkFitOptions(opts);
   const epochs = opts.epochs ?? 1;
   const batchSize = opts.batchSize ?? 32;
   const verbose = opts.verbose ?? 1;
   const initialEpoch = opts.initialEpoch ?? 0;
   let train = toSource(model, x, y, opts.sampleWeight, "fit");
-  if (train.kind === "arrays" && train.data.y === null) throw new ValueError("fit: y is required");
 
   let validation: Source | null = null;
   if (opts.validationSplit !== undefined && opts.validationSplit > 0) {

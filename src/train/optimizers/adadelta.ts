@@ -1,3 +1,4 @@
+import { type LearningRate, withLearningRate } from "./options.js";
 import type { Variable } from "../../autodiff/variable.js";
 import { add, divide, multiply, sqrt, square, subtract } from "../../ops/elementwise.js";
 import type { Tensor } from "../../tensor/tensor.js";
@@ -17,7 +18,9 @@ export class Adadelta extends Optimizer {
   readonly rho: number;
   readonly epsilon: number;
 
-  constructor(opts: AdadeltaOptions = {}) {
+  constructor(learningRate?: LearningRate | AdadeltaOptions, opts?: AdadeltaOptions);
+  constructor(first?: LearningRate | AdadeltaOptions, more?: AdadeltaOptions) {
+    const opts = withLearningRate("Adadelta", first, more);
     super(opts, { learningRate: 0.001, keys: ["rho", "epsilon"] });
     this.rho = checkRange("Adadelta", "rho", opts.rho ?? 0.95, [0, 1]);
     this.epsilon = checkRange("Adadelta", "epsilon", opts.epsilon ?? 1e-7, [0, Infinity]);

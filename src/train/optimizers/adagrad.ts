@@ -1,3 +1,4 @@
+import { type LearningRate, withLearningRate } from "./options.js";
 import type { Variable } from "../../autodiff/variable.js";
 import { add, divide, multiply, sqrt, square, subtract } from "../../ops/elementwise.js";
 import type { Tensor } from "../../tensor/tensor.js";
@@ -16,7 +17,9 @@ export class Adagrad extends Optimizer {
   readonly initialAccumulatorValue: number;
   readonly epsilon: number;
 
-  constructor(opts: AdagradOptions = {}) {
+  constructor(learningRate?: LearningRate | AdagradOptions, opts?: AdagradOptions);
+  constructor(first?: LearningRate | AdagradOptions, more?: AdagradOptions) {
+    const opts = withLearningRate("Adagrad", first, more);
     super(opts, { learningRate: 0.001, keys: ["initialAccumulatorValue", "epsilon"] });
     this.initialAccumulatorValue = checkRange(
       "Adagrad",

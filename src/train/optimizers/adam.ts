@@ -1,3 +1,4 @@
+import { type LearningRate, withLearningRate } from "./options.js";
 import type { Variable } from "../../autodiff/variable.js";
 import { ValueError } from "../../errors.js";
 import { add, divide, maximum, multiply, sqrt, square, subtract } from "../../ops/elementwise.js";
@@ -30,7 +31,9 @@ export class Adam extends Optimizer {
   readonly epsilon: number;
   readonly amsgrad: boolean;
 
-  constructor(opts: AdamOptions = {}) {
+  constructor(learningRate?: LearningRate | AdamOptions, opts?: AdamOptions);
+  constructor(first?: LearningRate | AdamOptions, more?: AdamOptions) {
+    const opts = withLearningRate("Adam", first, more);
     super(opts, { learningRate: 0.001, keys: ["beta1", "beta2", "epsilon", "amsgrad"] });
     const where = this.constructor.name;
     this.beta1 = checkRange(where, "beta1", opts.beta1 ?? 0.9, [0, 1], { openHigh: true });
@@ -84,7 +87,9 @@ export type AdamWOptions = AdamOptions;
  * w ← w − w·wd·lr before each Adam step, with Keras's default weightDecay 0.004.
  */
 export class AdamW extends Adam {
-  constructor(opts: AdamWOptions = {}) {
+  constructor(learningRate?: LearningRate | AdamWOptions, opts?: AdamWOptions);
+  constructor(first?: LearningRate | AdamWOptions, more?: AdamWOptions) {
+    const opts = withLearningRate("AdamW", first, more);
     super({ ...opts, weightDecay: opts.weightDecay === undefined ? 0.004 : opts.weightDecay });
     if (this.weightDecay === null) {
       throw new ValueError("AdamW: weightDecay must be a number; received weightDecay=null");

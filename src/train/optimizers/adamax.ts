@@ -1,3 +1,4 @@
+import { type LearningRate, withLearningRate } from "./options.js";
 import type { Variable } from "../../autodiff/variable.js";
 import { abs, add, divide, maximum, multiply, subtract } from "../../ops/elementwise.js";
 import type { Tensor } from "../../tensor/tensor.js";
@@ -19,7 +20,9 @@ export class Adamax extends Optimizer {
   readonly beta2: number;
   readonly epsilon: number;
 
-  constructor(opts: AdamaxOptions = {}) {
+  constructor(learningRate?: LearningRate | AdamaxOptions, opts?: AdamaxOptions);
+  constructor(first?: LearningRate | AdamaxOptions, more?: AdamaxOptions) {
+    const opts = withLearningRate("Adamax", first, more);
     super(opts, { learningRate: 0.001, keys: ["beta1", "beta2", "epsilon"] });
     this.beta1 = checkRange("Adamax", "beta1", opts.beta1 ?? 0.9, [0, 1], { openHigh: true });
     this.beta2 = checkRange("Adamax", "beta2", opts.beta2 ?? 0.999, [0, 1]);

@@ -1,3 +1,4 @@
+import { type LearningRate, withLearningRate } from "./options.js";
 import type { Variable } from "../../autodiff/variable.js";
 import { add, multiply, sign, subtract } from "../../ops/elementwise.js";
 import type { Tensor } from "../../tensor/tensor.js";
@@ -16,7 +17,9 @@ export class Lion extends Optimizer {
   readonly beta1: number;
   readonly beta2: number;
 
-  constructor(opts: LionOptions = {}) {
+  constructor(learningRate?: LearningRate | LionOptions, opts?: LionOptions);
+  constructor(first?: LearningRate | LionOptions, more?: LionOptions) {
+    const opts = withLearningRate("Lion", first, more);
     super(opts, { learningRate: 0.001, keys: ["beta1", "beta2"] });
     // β₁ = 0 would make Lion SignSGD, which Keras refuses.
     this.beta1 = checkRange("Lion", "beta1", opts.beta1 ?? 0.9, [0, 1], { openLow: true });

@@ -1,3 +1,4 @@
+import { type LearningRate, withLearningRate } from "./options.js";
 import { Variable } from "../../autodiff/variable.js";
 import { add, divide, multiply, sqrt, square, subtract } from "../../ops/elementwise.js";
 import { full } from "../../tensor/creation.js";
@@ -24,7 +25,9 @@ export class Nadam extends Optimizer {
   readonly epsilon: number;
   private uProduct: Variable | null = null;
 
-  constructor(opts: NadamOptions = {}) {
+  constructor(learningRate?: LearningRate | NadamOptions, opts?: NadamOptions);
+  constructor(first?: LearningRate | NadamOptions, more?: NadamOptions) {
+    const opts = withLearningRate("Nadam", first, more);
     super(opts, { learningRate: 0.001, keys: ["beta1", "beta2", "epsilon"] });
     this.beta1 = checkRange("Nadam", "beta1", opts.beta1 ?? 0.9, [0, 1], { openHigh: true });
     this.beta2 = checkRange("Nadam", "beta2", opts.beta2 ?? 0.999, [0, 1], { openHigh: true });

@@ -20,6 +20,36 @@ export interface OptimizerOptions {
   name?: string;
 }
 
+/**
+ * Keras's positional learning rate: `new Adam(1e-5)`, `new SGD(schedule, {momentum: 0.9})`, or
+ * the options object alone (`new Adam({learningRate: 1e-5})`).
+ */
+export function withLearningRate<O extends OptimizerOptions>(
+  where: string,
+  first: LearningRate | O | undefined,
+  rest: O | undefined,
+): O {
+  const positional =
+    typeof first === "number" ||
+    typeof first === "function" ||
+    first instanceof LearningRateSchedule;
+  if (!positional) {
+    if (rest !== undefined) {
+      throw new ValueError(
+        `${where}: the first argument is the learning rate (a number, schedule or function) when ` +
+          `options follow it; received ${first === null ? "null" : typeof first}`,
+      );
+    }
+    return (first ?? {}) as O;
+  }
+  if (rest?.learningRate !== undefined) {
+    throw new ValueError(
+      `${where}: the learning rate was given twice (as the first argument and as learningRate)`,
+    );
+  }
+  return { ...rest, learningRate: first } as O;
+}
+
 const BASE_KEYS = [
   "learningRate",
   "weightDecay",

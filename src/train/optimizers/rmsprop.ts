@@ -1,3 +1,4 @@
+import { type LearningRate, withLearningRate } from "./options.js";
 import type { Variable } from "../../autodiff/variable.js";
 import { add, divide, multiply, sqrt, square, subtract } from "../../ops/elementwise.js";
 import type { Tensor } from "../../tensor/tensor.js";
@@ -28,7 +29,9 @@ export class RMSprop extends Optimizer {
   readonly epsilon: number;
   readonly centered: boolean;
 
-  constructor(opts: RMSpropOptions = {}) {
+  constructor(learningRate?: LearningRate | RMSpropOptions, opts?: RMSpropOptions);
+  constructor(first?: LearningRate | RMSpropOptions, more?: RMSpropOptions) {
+    const opts = withLearningRate("RMSprop", first, more);
     super(opts, { learningRate: 0.001, keys: ["rho", "momentum", "epsilon", "centered"] });
     this.rho = checkRange("RMSprop", "rho", opts.rho ?? 0.9, [0, 1]);
     this.momentum = checkRange("RMSprop", "momentum", opts.momentum ?? 0.0, [0, 1]);

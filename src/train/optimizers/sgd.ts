@@ -1,3 +1,4 @@
+import { type LearningRate, withLearningRate } from "./options.js";
 import type { Variable } from "../../autodiff/variable.js";
 import { add, multiply, subtract } from "../../ops/elementwise.js";
 import type { Tensor } from "../../tensor/tensor.js";
@@ -25,7 +26,9 @@ export class SGD extends Optimizer {
   readonly momentum: number;
   readonly nesterov: boolean;
 
-  constructor(opts: SGDOptions = {}) {
+  constructor(learningRate?: LearningRate | SGDOptions, opts?: SGDOptions);
+  constructor(first?: LearningRate | SGDOptions, more?: SGDOptions) {
+    const opts = withLearningRate("SGD", first, more);
     super(opts, { learningRate: 0.01, keys: ["momentum", "nesterov"] });
     this.momentum = checkRange("SGD", "momentum", opts.momentum ?? 0, [0, 1]);
     this.nesterov = checkBool("SGD", "nesterov", opts.nesterov ?? false);

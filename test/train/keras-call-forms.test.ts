@@ -1,0 +1,109 @@
+// Keras code as people write it (issue 17): a positional learning rate, a SeedGenerator as the
+// seed of a random op, and fit(x, {epochs}) without targets for a model with its own trainStep.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import * as st from "../../src/index.js";
+import { Input, Model, layers, optimizers } from "../../src/index.js";
+import type { Batch } from "../../src/train/data-adapter.js";
+import type { Logs } from "../../src/train/callbacks/callback.js";
+
+describe("optimizers take Keras's positional learning rate", () => {
+  it("new Adam(1e-5) trains at 1e-5, with or without options after it", () => {
+    const lr = (o: optimizers.Optimizer) => o.getConfig()["learning_rate"] as number;
+    assert.ok(Math.abs(lr(new optimizers.Adam(1e-5)) - 1e-5) < 1e-12);
+    const sgd = new optimizers.SGD(0.05, { momentum: 0.9 });
+    assert.ok(Math.abs(lr(sgd) - 0.05) < 1e-9);
+    assert.equal(sgd.momentum, 0.9);
+    for (const make of [
+      (r: number) => new optimizers.RMSprop(r),
+      (r: number) => new optimizers.AdamW(r),
+      (r: number) => new optimizers.Adagrad(r),
+      (r: number) => new optimizers.Adadelta(r),
+      (r: number) => new optimizers.Adamax(r),
+      (r: number) => new optimizers.Nadam(r),
+      (r: number) => new optimizers.Lion(r),
+    ]) {
+      assert.ok(Math.abs(lr(make(0.25)) - 0.25) < 1e-9);
+    }
+    assert.ok(Math.abs(lr(new optimizers.Adam({ learningRate: 0.002 })) - 0.002) < 1e-9);
+  });
+
+  it("a schedule positionally, and the rate given twice is an error", () => {
+    const schedule = new optimizers.schedules.ExponentialDecay(0.1, 10, 0.5);
+    const o = new optimizers.SGD(schedule);
+    assert.equal(
+      (o.getConfig()["learning_rate"] as { class_name: string }).class_name,
+      "ExponentialDecay",
+    );
+    assert.throws(() => new optimizers.Adam(0.1, { learningRate: 0.2 }), /given twice/);
+    assert.throws(
+      () => new optimizers.Adam({}, { beta1: 0.5 } as never),
+      /first argument is the learning rate/,
+    );
+  });
+
+  it("one SGD step moves a weight by exactly lr × gradient", () => {
+    const w = new st.Variable(st.tensor([1, 2]));
+    new optimizers.SGD(0.5).apply([st.tensor([0.2, -0.4])], [w]);
+    assert.deepEqual(
+      [...w.value.dataSync()].map((v) => Math.round(v * 1e6) / 1e6),
+      [0.9, 2.2],
+    );
+  });
+});
+
+describe("random ops take a SeedGenerator", () => {
+  it("new numbers each call, the same sequence from the same seed", () => {
+    const draw = (g: st.random.SeedGenerator) => [
+      st.random.normal([3], { seed: g }).dataSync(),
+      st.random.uniform([3], { seed: g }).dataSync(),
+    ];
+    const [a1, a2] = draw(new st.random.SeedGenerator(7));
+    const [b1, b2] = draw(new st.random.SeedGenerator(7));
+    assert.deepEqual(a1, b1);
+    assert.deepEqual(a2, b2);
+    const g = new st.random.SeedGenerator(7);
+    const first = st.random.normal([3], { seed: g }).dataSync();
+    const second = st.random.normal([3], { seed: g }).dataSync();
+    assert.notDeepEqual(first, second);
+    // A number seed stays a fixed draw.
+    assert.deepEqual(
+      st.random.normal([3], { seed: 5 }).dataSync(),
+      st.random.normal([3], { seed: 5 }).dataSync(),
+    );
+    const masks = [0, 1].map(() =>
+      st.random
+        .dropout(st.ones([64]), 0.5, { seed: g })
+        .dataSync()
+        .join(),
+    );
+    assert.notEqual(masks[0], masks[1]);
+  });
+});
+
+describe("fit(x, options) without y", () => {
+  it("trains a model with its own trainStep, as Keras's VAE guide calls it", async () => {
+    const seen: number[][] = [];
+    class Autoencoder extends Model {
+      override trainStep(batch: Batch): Logs {
+        seen.push(batch.x[0]!.shape as number[]);
+        assert.equal(batch.y, null);
+        return { loss: 0 };
+      }
+    }
+    const inputs = Input({ shape: [4] });
+    const model = new Autoencoder({ inputs, outputs: new layers.Dense(4).apply(inputs) });
+    model.compile({ optimizer: "sgd", loss: "mse" });
+    const history = await model.fit(st.ones([10, 4]), { epochs: 2, batchSize: 5, verbose: 0 });
+    assert.equal(seen.length, 4);
+    assert.deepEqual(seen[0], [5, 4]);
+    assert.deepEqual(history.history["loss"], [0, 0]);
+  });
+
+  it("the built-in trainStep still asks for targets", async () => {
+    const inputs = Input({ shape: [2] });
+    const model = new Model(inputs, new layers.Dense(1).apply(inputs));
+    model.compile({ optimizer: "sgd", loss: "mse" });
+    await assert.rejects(model.fit(st.ones([4, 2]), { epochs: 1, verbose: 0 }), /needs targets y/);
+  });
+});
