@@ -1,6 +1,6 @@
 import { valueAndGrad } from "../autodiff/grad.js";
 import { noGrad } from "../autodiff/tape.js";
-import { StrataError, ValueError } from "../errors.js";
+import { StrataError, ValueError, checkOptionNames } from "../errors.js";
 import { add } from "../ops/elementwise.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Logs } from "../train/callbacks/callback.js";
@@ -66,14 +66,7 @@ function modelArgs(
   const args = positional
     ? { ...rest, inputs: first as SymbolicStructure, outputs }
     : (first as ModelArgs);
-  for (const key of Object.keys(args)) {
-    if (!MODEL_ARGS.includes(key)) {
-      throw new ValueError(
-        `Model: unknown option '${key}'; expected ${MODEL_ARGS.join(", ")} ` +
-          `(or the positional form new Model(inputs, outputs, {name}))`,
-      );
-    }
-  }
+  checkOptionNames("Model", args, MODEL_ARGS);
   return args;
 }
 

@@ -1,5 +1,5 @@
 import { noGrad } from "../autodiff/tape.js";
-import { ValueError } from "../errors.js";
+import { ValueError, checkOptionNames } from "../errors.js";
 import { add, multiply } from "../ops/elementwise.js";
 import { zeros } from "../tensor/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -24,6 +24,10 @@ export interface CompileOptions {
   /** Metrics that weigh each sample by its sample weight or class weight. */
   weightedMetrics?: MetricsOption;
   lossWeights?: readonly number[] | Readonly<Record<string, number>>;
+  runEagerly?: boolean;
+  jitCompile?: boolean | "auto";
+  stepsPerExecution?: number;
+  autoScaleLoss?: boolean;
 }
 
 /** Spreads a per-output option (one value for all, a list by position, or an object by name). */
@@ -77,6 +81,22 @@ function metricSpecsPerOutput(
 }
 
 /** The state `compile` sets up: the optimizer, a loss per output, metrics built on first data. */
+/**
+ * Keras's compile arguments. runEagerly, jitCompile, stepsPerExecution and autoScaleLoss are
+ * accepted as Keras code passes them; every step runs eagerly today, so they change nothing.
+ */
+const COMPILE_OPTIONS = [
+  "optimizer",
+  "loss",
+  "metrics",
+  "weightedMetrics",
+  "lossWeights",
+  "runEagerly",
+  "jitCompile",
+  "stepsPerExecution",
+  "autoScaleLoss",
+];
+
 export class Compiled {
   readonly optimizer: Optimizer;
   readonly losses: (Loss | null)[];
@@ -92,6 +112,7 @@ export class Compiled {
     opts: CompileOptions,
     readonly outputNames: readonly string[],
   ) {
+    checkOptionNames("compile", opts, COMPILE_OPTIONS);
     this.optimizer = getOptimizer(opts.optimizer ?? "rmsprop");
     this.losses = perOutput<LossSpec>(opts.loss, outputNames, "loss", null).map((l) =>
       l === null ? null : getLoss(l),

@@ -115,7 +115,7 @@ describe("layer.output and model.input: building models from inner layers", () =
     assert.ok(Array.isArray(await listed.predict([st.ones([1, 2])])));
     assert.throws(
       () => new Model({ inputs, outputs, nmae: "x" } as never),
-      /unknown option 'nmae'/,
+      /unknown option nmae; did you mean name\?/,
     );
   });
 });

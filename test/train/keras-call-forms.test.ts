@@ -107,3 +107,27 @@ describe("fit(x, options) without y", () => {
     await assert.rejects(model.fit(st.ones([4, 2]), { epochs: 1, verbose: 0 }), /needs targets y/);
   });
 });
+
+describe("unknown options are errors naming the closest valid one", () => {
+  it("compile and callbacks", () => {
+    const inputs = Input({ shape: [2] });
+    const model = new Model(inputs, new layers.Dense(1).apply(inputs));
+    assert.throws(
+      () => model.compile({ optimizer: "sgd", loss: "mse", metric: ["mae"] } as never),
+      /compile: unknown option metric; did you mean metrics\?/,
+    );
+    model.compile({ optimizer: "sgd", loss: "mse", jitCompile: false, runEagerly: true });
+    assert.throws(
+      () => new st.callbacks.EarlyStopping({ patienc: 3 } as never),
+      /EarlyStopping: unknown option patienc; did you mean patience\?/,
+    );
+    assert.throws(
+      () => new st.callbacks.ReduceLROnPlateau({ min_lr: 0.1 } as never),
+      /unknown option min_lr; did you mean minLr\?/,
+    );
+    assert.throws(
+      () => new st.callbacks.ModelCheckpoint("m.keras", { saveBest: true } as never),
+      /unknown option saveBest.*expected one of monitor/,
+    );
+  });
+});

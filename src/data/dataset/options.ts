@@ -1,13 +1,8 @@
 /** Argument checks shared by the Dataset methods: errors name the method, the option and the value. */
-import { ValueError } from "../../errors.js";
+import { ValueError, checkOptionNames } from "../../errors.js";
 
 /** Rejects option keys the method does not know. */
-export function checkKeys(where: string, opts: object, known: readonly string[]): void {
-  for (const k of Object.keys(opts)) {
-    if (!known.includes(k))
-      throw new ValueError(`${where}: unknown option ${k}; expected one of ${known.join(", ")}`);
-  }
-}
+export const checkKeys = checkOptionNames;
 
 /** An integer ≥ `min`. */
 export function checkInt(where: string, name: string, value: unknown, min: number): number {

@@ -1,6 +1,6 @@
 import { copyFile, mkdir, readFile, rm, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { StrataError, ValueError } from "../../errors.js";
+import { StrataError, ValueError, checkOptionNames } from "../../errors.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
 import { Callback, type CallbackModel, type Logs } from "./callback.js";
 
@@ -41,6 +41,7 @@ export class BackupAndRestore extends Callback {
 
   constructor(backupDir: string, opts: BackupAndRestoreOptions = {}) {
     super();
+    checkOptionNames("BackupAndRestore", opts, ["saveFreq", "deleteCheckpoint"]);
     if (!backupDir) throw new ValueError("BackupAndRestore: empty `backupDir` argument passed");
     this.backupDir = backupDir;
     this.saveFreq = opts.saveFreq ?? "epoch";

@@ -1,5 +1,5 @@
 import { appendFile, readFile, writeFile } from "node:fs/promises";
-import { ValueError } from "../../errors.js";
+import { ValueError, checkOptionNames } from "../../errors.js";
 import { Callback, type Logs } from "./callback.js";
 import { pyFloatRepr } from "./py-format.js";
 
@@ -26,6 +26,7 @@ export class CSVLogger extends Callback {
 
   constructor(filename: string, opts: CSVLoggerOptions = {}) {
     super();
+    checkOptionNames("CSVLogger", opts, ["separator", "append"]);
     if (typeof filename !== "string" || filename === "") {
       throw new ValueError(
         `CSVLogger: filename must be a non-empty string. Received: filename=${String(filename)}`,

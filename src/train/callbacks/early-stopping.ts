@@ -1,3 +1,4 @@
+import { checkOptionNames } from "../../errors.js";
 import { type CallbackModel, Callback, type Logs } from "./callback.js";
 import {
   type Mode,
@@ -58,6 +59,16 @@ export class EarlyStopping extends Callback {
 
   constructor(opts: EarlyStoppingOptions = {}) {
     super();
+    checkOptionNames("EarlyStopping", opts, [
+      "monitor",
+      "minDelta",
+      "patience",
+      "verbose",
+      "mode",
+      "baseline",
+      "restoreBestWeights",
+      "startFromEpoch",
+    ]);
     const who = "EarlyStopping";
     this.monitor = opts.monitor ?? "val_loss";
     this.minDelta = Math.abs(checkNumber(opts.minDelta ?? 0, "minDelta", who));

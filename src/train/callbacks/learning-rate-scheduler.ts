@@ -1,4 +1,4 @@
-import { ValueError } from "../../errors.js";
+import { ValueError, checkOptionNames } from "../../errors.js";
 import { Callback, type Logs } from "./callback.js";
 import { printMsg } from "./monitor.js";
 import { optimizerOf } from "./reduce-lr-on-plateau.js";
@@ -16,6 +16,7 @@ export class LearningRateScheduler extends Callback {
 
   constructor(schedule: Schedule, opts: { verbose?: number } = {}) {
     super();
+    checkOptionNames("LearningRateScheduler", opts, ["verbose"]);
     if (typeof schedule !== "function") {
       throw new ValueError(
         `LearningRateScheduler: schedule must be a function (epoch, lr) => lr. Received: ${String(schedule)}`,

@@ -1,6 +1,6 @@
 import { mkdir, stat } from "node:fs/promises";
 import { dirname } from "node:path";
-import { StrataError, ValueError } from "../../errors.js";
+import { StrataError, ValueError, checkOptionNames } from "../../errors.js";
 import { type CallbackModel, Callback, type Logs } from "./callback.js";
 import { type Mode, checkMode, isImprovement, printMsg, resolveMode } from "./monitor.js";
 import { type PyNumber, pyFormat } from "./py-format.js";
@@ -48,6 +48,15 @@ export class ModelCheckpoint extends Callback {
 
   constructor(filepath: string, opts: ModelCheckpointOptions = {}) {
     super();
+    checkOptionNames("ModelCheckpoint", opts, [
+      "monitor",
+      "verbose",
+      "saveBestOnly",
+      "saveWeightsOnly",
+      "mode",
+      "saveFreq",
+      "initialValueThreshold",
+    ]);
     const who = "ModelCheckpoint";
     if (typeof filepath !== "string" || filepath === "") {
       throw new ValueError(

@@ -1,4 +1,4 @@
-import { StrataError, ValueError } from "../../errors.js";
+import { StrataError, ValueError, checkOptionNames } from "../../errors.js";
 import { Callback, type CallbackModel, type Logs } from "./callback.js";
 import { type Mode, checkCount, checkMode, checkNumber, printMsg } from "./monitor.js";
 
@@ -53,6 +53,16 @@ export class ReduceLROnPlateau extends Callback {
 
   constructor(opts: ReduceLROnPlateauOptions = {}) {
     super();
+    checkOptionNames("ReduceLROnPlateau", opts, [
+      "monitor",
+      "factor",
+      "patience",
+      "verbose",
+      "mode",
+      "minDelta",
+      "cooldown",
+      "minLr",
+    ]);
     const who = "ReduceLROnPlateau";
     this.monitor = opts.monitor ?? "val_loss";
     this.factor = checkNumber(opts.factor ?? 0.1, "factor", who);

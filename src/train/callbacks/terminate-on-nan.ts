@@ -1,4 +1,4 @@
-import { StrataError } from "../../errors.js";
+import { StrataError, checkOptionNames } from "../../errors.js";
 import { Callback, type Logs } from "./callback.js";
 import { printMsg } from "./monitor.js";
 
@@ -12,6 +12,7 @@ export class TerminateOnNaN extends Callback {
 
   constructor(opts: { raiseError?: boolean } = {}) {
     super();
+    checkOptionNames("TerminateOnNaN", opts, ["raiseError"]);
     this.raiseError = opts.raiseError ?? false;
   }
 
