@@ -64,4 +64,5 @@ export { kFold, type Fold } from "./k-fold.js";
 export { splitDataset, type SplitDatasetOptions } from "./split-dataset.js";
 export * from "./files/index.js";
 export * from "../layers/preprocessing/feature-space/index.js";
+export { unpackXYSampleWeight } from "../train/data-adapter.js";
 export * as boundingBoxes from "../utils/bounding-boxes/index.js";

@@ -5,7 +5,16 @@ import { add } from "../ops/elementwise.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Logs } from "../train/callbacks/callback.js";
 import { Compiled, type CompileOptions } from "../train/compile.js";
-import type { Batch, BatchSource, DataStructure } from "../train/data-adapter.js";
+import {
+  type Batch,
+  type BatchSource,
+  type DataStructure,
+  type StepData,
+  type StepLogs,
+  batchOfStepData,
+  numericLogs,
+  stepData,
+} from "../train/data-adapter.js";
 import { Metric } from "../train/metrics/index.js";
 import type { Optimizer } from "../train/optimizers/index.js";
 import * as trainer from "../train/trainer.js";
@@ -270,8 +279,12 @@ export class Model extends Layer {
     restartStatefulLayers(unbuilt);
   }
 
-  /** One optimization step on a batch (Keras `train_step`); override for custom training. */
-  trainStep(batch: Batch): Logs {
+  /**
+   * One optimization step (Keras `train_step`); override for custom training. `data` is what
+   * Keras passes: x, `[x, y]` or `[x, y, sampleWeight]` (`utils.unpackXYSampleWeight` reads it).
+   */
+  trainStep(data: StepData): StepLogs {
+    const batch = batchOfStepData(data);
     const c = this.requireCompiled("fit");
     if (!batch.y) throw new ValueError(`${this.where()}: training needs targets y`);
     const vars = this.trainableWeights;
@@ -288,8 +301,9 @@ export class Model extends Layer {
     return c.results();
   }
 
-  /** One evaluation step (Keras `test_step`). */
-  testStep(batch: Batch): Logs {
+  /** One evaluation step (Keras `test_step`), on data as `trainStep` receives it. */
+  testStep(data: StepData): StepLogs {
+    const batch = batchOfStepData(data);
     const c = this.requireCompiled("evaluate");
     if (!batch.y) throw new ValueError(`${this.where()}: evaluation needs targets y`);
     const yPred = this.forward(batch.x, false);
@@ -369,12 +383,15 @@ export class Model extends Layer {
     this.resetMetrics();
     const batch = trainer.batchOf(this, x, y, opts.sampleWeight);
     this.buildOnBatch(batch.x);
-    return this.trainStep(batch);
+    return numericLogs(this.trainStep(stepData(batch)), "trainStep");
   }
 
   testOnBatch(x: DataStructure, y: DataStructure, opts: { sampleWeight?: TensorLike } = {}): Logs {
     this.resetMetrics();
-    return this.testStep(trainer.batchOf(this, x, y, opts.sampleWeight));
+    return numericLogs(
+      this.testStep(stepData(trainer.batchOf(this, x, y, opts.sampleWeight))),
+      "testStep",
+    );
   }
 
   /** Keras's summary table; printed with `print` (console.log by default). */

@@ -17,6 +17,62 @@ export interface Batch {
   sampleWeight: Tensor | null;
 }
 
+/**
+ * What `trainStep` / `testStep` receive, as Keras passes `data` to train_step: x alone, or
+ * `[x, y]` / `[x, y, sampleWeight]`, x and y one tensor for a model with one input / output and a
+ * list otherwise (a multi-input batch without targets comes as `[xs]`), so `const [x, y] = data`
+ * reads it as `x, y = data` does in Keras's guides.
+ */
+export type StepData = Tensor | readonly unknown[];
+
+/** Logs a step returns: numbers, or scalar tensors as Keras's train_step returns them. */
+export type StepLogs = Record<string, number | Tensor>;
+
+/** A batch as a step receives it. */
+export function stepData(batch: Batch): StepData {
+  const x = batch.x.length === 1 ? batch.x[0]! : batch.x;
+  if (batch.y === null) return batch.x.length === 1 ? x : [x];
+  const y = batch.y.length === 1 ? batch.y[0]! : batch.y;
+  return batch.sampleWeight ? [x, y, batch.sampleWeight] : [x, y];
+}
+
+/**
+ * Keras `utils.unpack_x_y_sample_weight`: a step's `data` as `[x, y, sampleWeight]` (y and
+ * sampleWeight null when absent). An array of one, two or three entries is (x), (x, y) or
+ * (x, y, sampleWeight), as in Keras; anything else is x alone.
+ */
+export function unpackXYSampleWeight(data: StepData): [unknown, unknown | null, Tensor | null] {
+  if (!Array.isArray(data)) return [data, null, null];
+  if (data.length === 1) return [data[0], null, null];
+  if (data.length === 2) return [data[0], data[1], null];
+  if (data.length === 3) return [data[0], data[1], asTensor(data[2] as TensorLike)];
+  throw new ValueError(
+    `unpackXYSampleWeight: data is x, [x], [x, y] or [x, y, sampleWeight]; received an array of ${data.length}`,
+  );
+}
+
+/** A step's `data` as the batch the built-in steps compute with. */
+export function batchOfStepData(data: StepData): Batch {
+  const [x, y, sampleWeight] = unpackXYSampleWeight(data);
+  const list = (v: unknown): Tensor[] =>
+    (Array.isArray(v) ? v : [v]).map((t) => asTensor(t as TensorLike));
+  return { x: list(x), y: y === null ? null : list(y), sampleWeight };
+}
+
+/** A step's logs as numbers: scalar tensors read once. */
+export function numericLogs(logs: StepLogs, where: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(logs)) {
+    if (typeof v === "number") out[k] = v;
+    else if (v instanceof Tensor && v.size === 1) out[k] = Number(v.item());
+    else
+      throw new ValueError(
+        `${where}: logs must hold numbers or one-value tensors; ${k} is ${v instanceof Tensor ? `a tensor of shape [${v.shape.join(",")}]` : typeof v}`,
+      );
+  }
+  return out;
+}
+
 /** A dataset: an (async) iterable of [x, y] or [x, y, sampleWeight] batches. */
 export type BatchSource = AsyncIterable<unknown> | Iterable<unknown>;
 

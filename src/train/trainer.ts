@@ -10,13 +10,15 @@ import {
   type Logs,
 } from "./callbacks/callback.js";
 import { ProgbarLogger } from "./callbacks/progbar.js";
-import type { Batch, BatchSource, DataStructure } from "./data-adapter.js";
+import type { Batch, BatchSource, DataStructure, StepData, StepLogs } from "./data-adapter.js";
 import {
   datasetSteps,
   declaredLength,
   isBatchSource,
   isEndless,
   isTensorValue,
+  numericLogs,
+  stepData,
   toTensorList,
 } from "./data-adapter.js";
 import { weighByClass } from "./class-weight.js";
@@ -35,8 +37,8 @@ export interface TrainableModel extends CallbackModel {
   readonly inputNames: string[];
   readonly outputNames: string[];
   buildOnBatch(x: Tensor[]): void;
-  trainStep(batch: Batch): Logs;
-  testStep(batch: Batch): Logs;
+  trainStep(data: StepData): StepLogs;
+  testStep(data: StepData): StepLogs;
   predictStep(x: Tensor[]): Tensor[];
   resetMetrics(): void;
   metricsResults(): Logs;
@@ -119,7 +121,8 @@ export async function fit(
       if (firstBatch) model.buildOnBatch(batch.x);
       firstBatch = false;
       await callbacks.call("onTrainBatchBegin", step, {});
-      logs = model.trainStep(classWeight ? weighByClass(batch, classWeight) : batch);
+      const data = stepData(classWeight ? weighByClass(batch, classWeight) : batch);
+      logs = numericLogs(model.trainStep(data), "trainStep");
       await callbacks.call("onTrainBatchEnd", step, logs);
       step++;
       if (model.stopTraining) break;
@@ -197,7 +200,7 @@ async function runTest(
   let step = 0;
   for await (const batch of batchesOf(model, src, batchSize, false, steps)) {
     await callbacks.call("onTestBatchBegin", step, {});
-    logs = model.testStep(batch);
+    logs = numericLogs(model.testStep(stepData(batch)), "testStep");
     await callbacks.call("onTestBatchEnd", step++, logs);
     await yieldToEventLoop();
   }

@@ -2,8 +2,6 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as st from "../../src/index.js";
 import { Input, Model, Sequential, layers, ops } from "../../src/index.js";
-import type { Logs } from "../../src/train/callbacks/callback.js";
-import type { Batch } from "../../src/train/data-adapter.js";
 
 /** Two separable blobs: a problem any working trainer solves in a few epochs. */
 function blobs(n: number, seed: number): [st.Tensor, st.Tensor] {
@@ -243,8 +241,8 @@ describe("subclassed Model", () => {
       critic = new Sequential([Input({ shape: [3] }), new layers.Dense(1)]);
       steps = new st.metrics.Sum({ name: "steps" });
       criticLoss = new st.metrics.Mean({ name: "critic_loss" });
-      override trainStep(batch: Batch): Logs {
-        const x = batch.x[0]!;
+      override trainStep(data: st.StepData): st.StepLogs {
+        const x = data as st.Tensor; // the dataset yields bare batches of x
         const vars = this.critic.trainableWeights;
         const { value, grads } = st.valueAndGrad(
           () => ops.mean(ops.square(this.critic.apply(x))),
@@ -279,9 +277,9 @@ describe("subclassed Model", () => {
       override call(x: st.Tensor): st.Tensor {
         return this.dense.apply(x);
       }
-      override trainStep(batch: Batch): Logs {
+      override trainStep(data: st.StepData): st.StepLogs {
         seen.push(this.trainableWeights.length);
-        return super.trainStep(batch);
+        return super.trainStep(data);
       }
     }
     const model = new Custom();

@@ -5,7 +5,6 @@ import { describe, it } from "node:test";
 import * as st from "../../src/index.js";
 import { Model, Sequential, layers, ops } from "../../src/index.js";
 import type { Logs } from "../../src/train/callbacks/callback.js";
-import type { Batch } from "../../src/train/data-adapter.js";
 import type { FitOptions } from "../../src/train/trainer.js";
 
 const close = (a: number, b: number, tol = 1e-5) =>
@@ -45,9 +44,10 @@ class Recorder extends Model {
   override call(x: st.Tensor): st.Tensor {
     return this.dense.apply(x);
   }
-  override trainStep(batch: Batch): Logs {
-    this.seen.push(Array.from(batch.x[0]!.dataSync()));
-    return super.trainStep(batch);
+  override trainStep(data: st.StepData): st.StepLogs {
+    const [x] = data as [st.Tensor, st.Tensor];
+    this.seen.push(Array.from(x.dataSync()));
+    return super.trainStep(data);
   }
 }
 

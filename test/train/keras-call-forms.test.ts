@@ -3,9 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as st from "../../src/index.js";
-import { Input, Model, layers, optimizers } from "../../src/index.js";
-import type { Batch } from "../../src/train/data-adapter.js";
-import type { Logs } from "../../src/train/callbacks/callback.js";
+import { Input, Model, layers, ops, optimizers } from "../../src/index.js";
 
 describe("optimizers take Keras's positional learning rate", () => {
   it("new Adam(1e-5) trains at 1e-5, with or without options after it", () => {
@@ -85,10 +83,11 @@ describe("fit(x, options) without y", () => {
   it("trains a model with its own trainStep, as Keras's VAE guide calls it", async () => {
     const seen: number[][] = [];
     class Autoencoder extends Model {
-      override trainStep(batch: Batch): Logs {
-        seen.push(batch.x[0]!.shape as number[]);
-        assert.equal(batch.y, null);
-        return { loss: 0 };
+      override trainStep(data: st.StepData): st.StepLogs {
+        // Without targets, data is x itself (Keras's VAE guide: encoder(data)).
+        assert.ok(data instanceof st.Tensor);
+        seen.push(data.shape as number[]);
+        return { loss: st.tensor(0) };
       }
     }
     const inputs = Input({ shape: [4] });
@@ -129,5 +128,63 @@ describe("unknown options are errors naming the closest valid one", () => {
       () => new st.callbacks.ModelCheckpoint("m.keras", { saveBest: true } as never),
       /unknown option saveBest.*expected one of monitor/,
     );
+  });
+});
+
+describe("trainStep and testStep receive data as Keras passes it", () => {
+  it("[x, y] and [x, y, sampleWeight]; tensors in the returned logs become numbers", async () => {
+    const got: string[] = [];
+    class Custom extends Model {
+      override trainStep(data: st.StepData): st.StepLogs {
+        const [x, y, sw] = st.utils.unpackXYSampleWeight(data) as [
+          st.Tensor,
+          st.Tensor,
+          st.Tensor | null,
+        ];
+        got.push(`${x.shape} ${y.shape} ${sw === null ? "none" : sw.shape}`);
+        return { ...super.trainStep(data), mean_x: ops.mean(x) };
+      }
+    }
+    const inputs = Input({ shape: [2] });
+    const model = new Custom(inputs, new layers.Dense(1).apply(inputs));
+    model.compile({ optimizer: "sgd", loss: "mse" });
+    const x = st.tensor([
+      [1, 1],
+      [3, 3],
+    ]);
+    const y = st.tensor([[0], [1]]);
+    const h = await model.fit(x, y, { epochs: 1, batchSize: 2, shuffle: false, verbose: 0 });
+    assert.deepEqual(h.history["mean_x"], [2]);
+    await model.fit(x, y, { epochs: 1, batchSize: 2, sampleWeight: st.tensor([1, 0]), verbose: 0 });
+    assert.deepEqual(got, ["2,2 2,1 none", "2,2 2,1 2"]);
+    const [dx, dy] = (() => {
+      let seen: st.StepData = [];
+      class Spy extends Model {
+        override testStep(data: st.StepData): st.StepLogs {
+          seen = data;
+          return super.testStep(data);
+        }
+      }
+      const spy = new Spy(inputs, model.output);
+      spy.compile({ loss: "mse" });
+      spy.testOnBatch(x, y);
+      return seen as [st.Tensor, st.Tensor];
+    })();
+    assert.deepEqual(
+      [dx.shape, dy.shape],
+      [
+        [2, 2],
+        [2, 1],
+      ],
+    );
+  });
+
+  it("unpackXYSampleWeight reads x, [x], [x, y] and [x, y, w] as Keras does", () => {
+    const t = st.ones([1]);
+    assert.deepEqual(st.utils.unpackXYSampleWeight(t), [t, null, null]);
+    assert.deepEqual(st.utils.unpackXYSampleWeight([t]), [t, null, null]);
+    assert.deepEqual(st.utils.unpackXYSampleWeight([t, t]), [t, t, null]);
+    assert.equal(st.utils.unpackXYSampleWeight([t, t, t])[2], t);
+    assert.throws(() => st.utils.unpackXYSampleWeight([t, t, t, t]), /array of 4/);
   });
 });
