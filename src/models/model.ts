@@ -259,6 +259,24 @@ export class Model extends Layer {
     return Array.isArray(out) ? out : [out];
   }
 
+  /**
+   * Keras `compute_loss`: the compiled loss of `yPred` against `y` (with sample weights) plus
+   * every loss the layers added, as a custom `trainStep` computes it inside `valueAndGrad`. `y` and
+   * `yPred` are one tensor for one output, else a list in the outputs' order.
+   */
+  computeLoss(args: {
+    y: Tensor | readonly Tensor[];
+    yPred: Tensor | readonly Tensor[];
+    sampleWeight?: Tensor | null;
+    x?: unknown;
+    training?: boolean;
+  }): Tensor {
+    checkOptionNames("computeLoss", args, ["x", "y", "yPred", "sampleWeight", "training"]);
+    const list = (v: Tensor | readonly Tensor[]) => (Array.isArray(v) ? [...v] : [v as Tensor]);
+    const batch: Batch = { x: [], y: list(args.y), sampleWeight: args.sampleWeight ?? null };
+    return this.totalLoss(batch, list(args.yPred), this.requireCompiled("computeLoss")).loss;
+  }
+
   /** The compiled loss plus every loss the layers added (regularization, addLoss). */
   private totalLoss(batch: Batch, yPred: Tensor[], c: Compiled) {
     const { total, terms } = c.computeLoss(batch.y!, yPred, batch.sampleWeight);

@@ -188,3 +188,24 @@ describe("trainStep and testStep receive data as Keras passes it", () => {
     assert.throws(() => st.utils.unpackXYSampleWeight([t, t, t, t]), /array of 4/);
   });
 });
+
+describe("computeLoss", () => {
+  it("is the compiled loss plus the layers' added losses, as in Keras's custom training guide", async () => {
+    const inputs = Input({ shape: [2] });
+    const dense = new layers.Dense(1, {
+      kernelInitializer: "ones",
+      kernelRegularizer: new st.regularizers.L2(0.5),
+    });
+    const model = new Model(inputs, dense.apply(inputs));
+    model.compile({ optimizer: "sgd", loss: "mse" });
+    const x = st.tensor([[1, 2]]);
+    const yPred = model.apply(x) as st.Tensor; // 1 + 2 = 3
+    const loss = model.computeLoss({ x, y: st.tensor([[1]]), yPred });
+    // (3 − 1)² + 0.5 · (1² + 1²)
+    assert.ok(Math.abs((loss.item() as number) - 5) < 1e-6);
+    assert.throws(
+      () => model.computeLoss({ y: yPred, ypred: yPred } as never),
+      /unknown option ypred/,
+    );
+  });
+});
