@@ -77,7 +77,10 @@ describe("ReLU", () => {
     assert.throws(() => new ReLU({ maxValue: -1 }), /max_value must be a number >= 0/);
     assert.throws(() => new ReLU({ negativeSlope: -0.1 }), /negative_slope must be/);
     assert.throws(() => new ReLU({ threshold: -1 }), /threshold must be/);
-    assert.throws(() => new ReLU({ max_value: 3 } as never), /unknown option 'max_value'/);
+    assert.throws(
+      () => new ReLU({ max_value: 3 } as never),
+      /unknown option 'max_value' \(did you mean 'maxValue'\?\)/,
+    );
   });
 });
 
@@ -116,7 +119,10 @@ describe("LeakyReLU", () => {
     });
     assertClose(k2.apply(st.tensor([-2, 2])), [-0.1, 2]);
     assert.throws(() => new LeakyReLU({ negativeSlope: -1 }), /negative_slope must be/);
-    assert.throws(() => new LeakyReLU({ alpha: 0.1 } as never), /unknown option 'alpha'/);
+    assert.throws(
+      () => new LeakyReLU({ alpha: 0.1 } as never),
+      /unknown option 'alpha' \(Keras 3 calls it 'negativeSlope'\)/,
+    );
   });
 });
 

@@ -15,7 +15,7 @@ export class LeakyReLU extends ActivationLayer {
   readonly negativeSlope: number;
 
   constructor(args: LeakyReLUArgs = {}) {
-    super(args, ["negativeSlope"]);
+    super(args, ["negativeSlope"], { alpha: "negativeSlope" });
     this.negativeSlope = nonNegative(args.negativeSlope ?? 0.3, this.where(), "negative_slope")!;
   }
 
