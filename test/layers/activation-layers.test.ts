@@ -385,6 +385,58 @@ describe("Identity", () => {
   });
 });
 
+describe("activation layers in Keras 2 model configs", () => {
+  it("load a tf.keras 2 Sequential JSON (LeakyReLU's alpha, PReLU, ELU, ReLU, Softmax)", () => {
+    const layer = (className: string, config: Record<string, unknown>) => ({
+      class_name: className,
+      config: { trainable: true, dtype: "float32", ...config },
+    });
+    const json = JSON.stringify({
+      class_name: "Sequential",
+      config: {
+        name: "sequential",
+        layers: [
+          layer("InputLayer", { batch_input_shape: [null, 4], name: "input_1" }),
+          layer("LeakyReLU", { name: "leaky_re_lu", alpha: 0.1 }),
+          layer("PReLU", {
+            name: "p_re_lu",
+            alpha_initializer: { class_name: "Constant", config: { value: 0.5 } },
+            alpha_regularizer: null,
+            alpha_constraint: null,
+            shared_axes: null,
+          }),
+          layer("ELU", { name: "elu", alpha: 0.5 }),
+          layer("ReLU", { name: "re_lu", max_value: 6, negative_slope: 0, threshold: 0 }),
+          layer("Softmax", { name: "softmax", axis: -1 }),
+        ],
+      },
+      keras_version: "2.13.1",
+      backend: "tensorflow",
+    });
+    const model = st.models.modelFromJson(json);
+    const x = st.tensor([
+      [-3, -0.5, 2, 7],
+      [1, -8, 0.25, -1],
+    ]);
+    const chain = (v: number): number => {
+      let t = v >= 0 ? v : 0.1 * v; // LeakyReLU, Keras 2's alpha = 0.1
+      t = t >= 0 ? t : 0.5 * t; // PReLU, alpha 0.5
+      t = t > 0 ? t : 0.5 * Math.expm1(t); // ELU 0.5
+      return Math.min(Math.max(t, 0), 6); // ReLU(max_value=6)
+    };
+    const expected = (x.toArray() as number[][]).map((row) => {
+      const h = row.map(chain);
+      const z = h.reduce((s, t) => s + Math.exp(t), 0);
+      return h.map((t) => Math.exp(t) / z);
+    });
+    assertClose(model.predictOnBatch(x) as Tensor, expected, { rtol: 1e-6 });
+    assert.deepEqual(
+      model.layers.map((l) => l.constructor.name),
+      ["LeakyReLU", "PReLU", "ELU", "ReLU", "Softmax"],
+    );
+  });
+});
+
 describe("activation layers in .keras files", () => {
   it("round trip each layer through model.save / loadModel with the same outputs", async () => {
     const x = randn([2, 3, 4], 9, 2).cast("float32");
