@@ -31,6 +31,7 @@ export {
 } from "./backend/index.js";
 export type { Backend, CoreKernels, FusedKernels, StorageKinds } from "./backend/backend.js";
 export * as layers from "./layers/index.js";
+export * as activations from "./layers/activations/functions.js";
 export { Input } from "./layers/core/input.js";
 export { initializers, regularizers, constraints } from "./nn/index.js";
 export { Model, Sequential, type ModelArgs } from "./models/index.js";

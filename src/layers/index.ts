@@ -127,3 +127,4 @@ export {
 export * from "./preprocessing/image/index.js";
 export * from "./preprocessing/numeric/index.js";
 export * from "./preprocessing/text/index.js";
+export * from "./activations/index.js";

@@ -30,6 +30,7 @@ import {
   where,
 } from "./elementwise.js";
 import { max, sum } from "./reduce.js";
+import * as extra from "./activations-extra.js";
 
 /** What `activation(name)` returns and what layers accept as `activation`. */
 export type Activation = (x: TensorLike) => Tensor;
@@ -295,6 +296,15 @@ const ACTIVATIONS = new Map<string, Activation>([
   ["softmax", (x) => softmax(x)],
   ["log_softmax", (x) => logSoftmax(x)],
   ["linear", linear],
+  ["celu", (x) => extra.celu(x)],
+  ["hard_tanh", extra.hardTanh],
+  ["hard_shrink", (x) => extra.hardShrink(x)],
+  ["soft_shrink", (x) => extra.softShrink(x)],
+  ["tanh_shrink", extra.tanhShrink],
+  ["squareplus", (x) => extra.squareplus(x)],
+  ["sparse_plus", extra.sparsePlus],
+  ["sparse_sigmoid", extra.sparseSigmoid],
+  ["sparsemax", (x) => extra.sparsemax(x)],
 ]);
 
 /** The Keras activation strings `activation` accepts. */

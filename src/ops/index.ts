@@ -5,6 +5,7 @@ export { zeros, ones, full, zerosLike, onesLike, arange, eye } from "../tensor/c
 export * from "./reduce.js";
 export * from "./movement.js";
 export * from "./activations.js";
+export * from "./activations-extra.js";
 export * from "./scan.js";
 export * from "./join.js";
 export * from "./gather.js";
@@ -76,6 +77,15 @@ export {
   softsign,
   mish,
   logSigmoid,
+  celu,
+  hardTanh,
+  hardShrink,
+  softShrink,
+  tanhShrink,
+  squareplus,
+  sparsePlus,
+  sparseSigmoid,
+  threshold,
   softmax,
   logSoftmax,
   sum,

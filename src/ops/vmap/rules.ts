@@ -12,6 +12,7 @@ import { BatchedTensor, NotVectorizable, isBatched } from "../../tensor/batched.
 import { normalizeAxes, normalizeAxis } from "../../tensor/shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import * as ac from "../activations.js";
+import * as ax from "../activations-extra.js";
 import { asTensor } from "../core.js";
 import * as el from "../elementwise.js";
 import { oneHot as oneHotOp } from "../gather.js";
@@ -174,6 +175,15 @@ export const swish = silu;
 export const softsign = elementwise(ac.softsign, 1);
 export const mish = elementwise(ac.mish, 1);
 export const logSigmoid = elementwise(ac.logSigmoid, 1);
+export const celu = elementwise(ax.celu, 1);
+export const hardTanh = elementwise(ax.hardTanh, 1);
+export const hardShrink = elementwise(ax.hardShrink, 1);
+export const softShrink = elementwise(ax.softShrink, 1);
+export const tanhShrink = elementwise(ax.tanhShrink, 1);
+export const squareplus = elementwise(ax.squareplus, 1);
+export const sparsePlus = elementwise(ax.sparsePlus, 1);
+export const sparseSigmoid = elementwise(ax.sparseSigmoid, 1);
+export const threshold = elementwise(ax.threshold, 1);
 
 // ---------------------------------------------------------------- axes
 
