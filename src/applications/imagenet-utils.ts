@@ -1,16 +1,14 @@
 /**
  * Keras's `keras.applications.imagenet_utils`: the input preprocessing the ImageNet models were
  * trained with (`preprocessInput`, modes "caffe", "tf" and "torch") and `decodePredictions`,
- * which names a batch of 1000-way predictions with ImageNet's classes (Keras's class index
- * file, fetched once through `getFile` into the "models" cache and kept for the process).
+ * which names a batch of 1000-way predictions with ImageNet's classes (class-index.ts).
  */
-import { readFile } from "node:fs/promises";
-import { StrataError, ValueError, fmtShape } from "../errors.js";
-import { getFile } from "../data/files/get-file.js";
+import { ValueError, fmtShape } from "../errors.js";
 import { cast, divide, flip, subtract } from "../ops/index.js";
 import { isFloat } from "../tensor/dtype.js";
 import { tensor } from "../tensor/creation.js";
 import { Tensor, type NestedArray } from "../tensor/tensor.js";
+import { loadClassIndex } from "./class-index.js";
 
 export type PreprocessMode = "caffe" | "tf" | "torch";
 export type DataFormat = "channels_last" | "channels_first";
@@ -73,43 +71,6 @@ export function preprocessInput(x: Tensor | NestedArray, opts: PreprocessOptions
     return divide(subtract(divide(t, 255), perChannel(TORCH_MEAN)), perChannel(TORCH_STD));
   }
   return subtract(flip(t, axis), perChannel(CAFFE_MEAN));
-}
-
-/** Keras's ImageNet class index: `{"0": ["n01440764", "tench"], …}`. */
-const CLASS_INDEX_PATH =
-  "https://storage.googleapis.com/download.tensorflow.org/data/imagenet_class_index.json";
-const CLASS_INDEX_HASH = "c2c37ea517e94d9795004a39431a14cb";
-
-let classIndex: Record<string, [string, string]> | null = null;
-
-/** The class index, fetched (or found in the cache) on first use. */
-async function loadClassIndex(): Promise<Record<string, [string, string]>> {
-  if (classIndex !== null) return classIndex;
-  const path = await getFile("imagenet_class_index.json", CLASS_INDEX_PATH, {
-    cacheSubdir: "models",
-    fileHash: CLASS_INDEX_HASH,
-  });
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(path, "utf8"));
-  } catch (e) {
-    throw new StrataError(`decodePredictions: ${path} is not JSON (${(e as Error).message})`);
-  }
-  const ok = (v: unknown): boolean =>
-    Array.isArray(v) && v.length === 2 && v.every((s) => typeof s === "string");
-  if (
-    parsed === null ||
-    typeof parsed !== "object" ||
-    !Array.from({ length: 1000 }, (_, i) => (parsed as Record<string, unknown>)[String(i)]).every(
-      ok,
-    )
-  ) {
-    throw new StrataError(
-      `decodePredictions: ${path} should map "0" … "999" to [wordnet id, class name]`,
-    );
-  }
-  classIndex = parsed as Record<string, [string, string]>;
-  return classIndex;
 }
 
 /** One guess: the WordNet id, the class name and the score. */
