@@ -2,12 +2,13 @@
  * An application's weights: Keras's published ImageNet files (legacy `.h5` weight files, one
  * with the top and one without) fetched from Keras's URLs through `getFile` into the "models"
  * cache and checked against Keras's hashes, or a local file; either is then loaded with
- * `model.loadWeights`, which matches the file's `layer_names` to the model's layers in order
+ * `model.loadWeights`'s loader, which matches the file's `layer_names` to the model's layers in order
  * (Keras's legacy `load_weights`).
  */
 import { StrataError } from "../errors.js";
 import { getFile } from "../data/files/get-file.js";
 import type { Model } from "../models/model.js";
+import { loadModelWeights } from "../models/saving/weights-files.js";
 
 /** One published weights file: its name in the cache, Keras's URL and Keras's (md5) hash. */
 export interface WeightsFile {
@@ -43,5 +44,6 @@ export async function loadApplicationWeights(
       );
     }
   }
-  await model.loadWeights(path);
+  // What `model.loadWeights(path)` runs, called directly so that it needs no registration.
+  await loadModelWeights(model, path);
 }
