@@ -272,3 +272,19 @@ export function poolingHead(
     return new GlobalMaxPooling2D({ name: names.max }).apply(x) as SymbolicTensor;
   return x;
 }
+
+/**
+ * The options of a family's `preprocessInput` (Keras's `vgg16.preprocess_input(x,
+ * data_format=None)`): only `dataFormat`, since the family fixes the mode.
+ */
+export function familyPreprocessOptions(
+  where: string,
+  opts: { dataFormat?: "channels_last" | "channels_first" | null },
+): { dataFormat?: "channels_last" | "channels_first" | null } {
+  for (const k of Object.keys(opts)) {
+    if (k !== "dataFormat") {
+      throw new ValueError(`${where}: unknown option ${k}; expected dataFormat`);
+    }
+  }
+  return { dataFormat: opts.dataFormat };
+}

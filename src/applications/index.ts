@@ -3,6 +3,8 @@
  * layer names and published ImageNet weight files, and per family (`st.applications.vgg16`,
  * `resnet`, `resnet50`, `resnetV2` …) the models, `preprocessInput` and `decodePredictions`.
  */
+import { ResNet50, decodePredictions, preprocessInput } from "./resnet.js";
+
 export { VGG16 } from "./vgg16.js";
 export { VGG19 } from "./vgg19.js";
 export { ResNet50, ResNet101, ResNet152 } from "./resnet.js";
@@ -12,7 +14,8 @@ export type { Prediction, PreprocessMode, PreprocessOptions } from "./imagenet-u
 export * as vgg16 from "./vgg16.js";
 export * as vgg19 from "./vgg19.js";
 export * as resnet from "./resnet.js";
-/** Keras's `keras.applications.resnet50`: the same module as `resnet`. */
-export * as resnet50 from "./resnet.js";
 export * as resnetV2 from "./resnet-v2.js";
 export * as imagenetUtils from "./imagenet-utils.js";
+
+/** Keras's `keras.applications.resnet50`: ResNet50 with resnet's preprocessing and decoding. */
+export const resnet50 = { ResNet50, preprocessInput, decodePredictions } as const;

@@ -6,7 +6,7 @@
  */
 import type { Model } from "../models/model.js";
 import type { NestedArray, Tensor } from "../tensor/tensor.js";
-import type { ApplicationOptions } from "./application-args.js";
+import { type ApplicationOptions, familyPreprocessOptions } from "./application-args.js";
 import * as imagenetUtils from "./imagenet-utils.js";
 import { buildResNet, stackV1 } from "./resnet-base.js";
 
@@ -54,7 +54,10 @@ export function preprocessInput(
   x: Tensor | NestedArray,
   opts: { dataFormat?: imagenetUtils.DataFormat | null } = {},
 ): Tensor {
-  return imagenetUtils.preprocessInput(x, { ...opts, mode: "caffe" });
+  return imagenetUtils.preprocessInput(x, {
+    ...familyPreprocessOptions("resnet.preprocessInput", opts),
+    mode: "caffe",
+  });
 }
 
 export { decodePredictions } from "./imagenet-utils.js";

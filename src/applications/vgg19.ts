@@ -5,7 +5,7 @@
  * subtracted) and `decodePredictions`.
  */
 import type { Model } from "../models/model.js";
-import type { ApplicationOptions } from "./application-args.js";
+import { type ApplicationOptions, familyPreprocessOptions } from "./application-args.js";
 import * as imagenetUtils from "./imagenet-utils.js";
 import type { NestedArray, Tensor } from "../tensor/tensor.js";
 import { buildVgg } from "./vgg.js";
@@ -41,7 +41,10 @@ export function preprocessInput(
   x: Tensor | NestedArray,
   opts: { dataFormat?: imagenetUtils.DataFormat | null } = {},
 ): Tensor {
-  return imagenetUtils.preprocessInput(x, { ...opts, mode: "caffe" });
+  return imagenetUtils.preprocessInput(x, {
+    ...familyPreprocessOptions("vgg19.preprocessInput", opts),
+    mode: "caffe",
+  });
 }
 
 export { decodePredictions } from "./imagenet-utils.js";

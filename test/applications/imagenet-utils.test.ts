@@ -84,6 +84,16 @@ describe("applications: preprocessInput", () => {
   it("refuses an unknown mode or data format, and a channel count other than 3", () => {
     const f = applications.imagenetUtils.preprocessInput;
     assert.throws(() => f(image(), { mode: "keras" as "tf" }), /mode to be one of .*mode=keras/);
+    // A family fixes its mode, as Keras's vgg16.preprocess_input(x, data_format) does.
+    assert.throws(
+      () => applications.vgg16.preprocessInput(image(), { mode: "tf" } as never),
+      /vgg16\.preprocessInput: unknown option mode; expected dataFormat/,
+    );
+    assert.deepEqual(Object.keys(applications.resnet50).sort(), [
+      "ResNet50",
+      "decodePredictions",
+      "preprocessInput",
+    ]);
     assert.throws(
       () => f(image(), { dataFormat: "nhwc" as "channels_last" }),
       /dataFormat to be one of .*dataFormat=nhwc/,
