@@ -115,13 +115,14 @@ export async function resolveOptions(
   }
   const classifierActivation =
     opts.classifierActivation === undefined ? "softmax" : opts.classifierActivation;
-  if (includeTop) validateActivation(where, classifierActivation, weights);
   const inputShape = obtainInputShape(where, opts.inputShape ?? null, {
     defaultSize: defaults.defaultSize,
     minSize: defaults.minSize,
     requireFlatten: includeTop,
     weights,
   });
+  // Keras validates the activation when it builds the top, after the input shape.
+  if (includeTop) validateActivation(where, classifierActivation, weights);
   return {
     includeTop,
     weights,
