@@ -12,7 +12,9 @@
  * hdf5-write-group.ts.
  *
  * The file holds no timestamps (no modification-time messages), so the same tree gives the same
- * bytes. Attributes are not written (Keras's loader does not read them).
+ * bytes. Groups may carry string attributes (`attr`), written as h5py writes NumPy byte strings:
+ * fixed-length, null-padded — the `layer_names` / `weight_names` lists of Keras's legacy `.h5`
+ * weight files; an empty list is an empty float64 array, as h5py saves `np.asarray([])`.
  *
  * Structures are written children first (post-order), so each parent knows its children's
  * addresses when it is written; the superblock, reserved at byte 0, is filled in last.
@@ -39,6 +41,8 @@ export interface Hdf5WriteDataset {
 /** A group being built: `group("a/b")` and `dataset("a/b/c", …)` create what is missing. */
 export class Hdf5WriteGroup {
   readonly members = new Map<string, Hdf5WriteGroup | Hdf5WriteDataset>();
+  /** String attributes (a scalar string or a list), in the order they were set. */
+  readonly attrs = new Map<string, string | readonly string[]>();
 
   constructor(readonly path = "/") {}
 
@@ -59,6 +63,22 @@ export class Hdf5WriteGroup {
     const child = new Hdf5WriteGroup(joinPath(this.path, name));
     this.members.set(name, child);
     return child;
+  }
+
+  /** Sets the string (or string list) attribute `name` on this group. */
+  attr(name: string, value: string | readonly string[]): void {
+    if (name === "" || name.includes("\0")) {
+      throw new StrataError(
+        `HDF5 writer: attribute names must be non-empty without NUL; received ${JSON.stringify(name)} on "${this.path}"`,
+      );
+    }
+    const values = typeof value === "string" ? [value] : value;
+    if (!values.every((v) => typeof v === "string")) {
+      throw new StrataError(
+        `HDF5 writer: attribute "${name}" on "${this.path}" must be a string or a list of strings`,
+      );
+    }
+    this.attrs.set(name, typeof value === "string" ? value : [...value]);
   }
 
   /** Adds a dataset at `path`; its parent groups are created. */
@@ -120,7 +140,14 @@ function splitPath(path: string, base: string): string[] {
 const SUPERBLOCK_SIZE = 96;
 
 /** Message types used (HDF5 spec IV.A.2). */
-const MSG = { dataspace: 0x01, datatype: 0x03, fillValue: 0x05, layout: 0x08, symbolTable: 0x11 };
+const MSG = {
+  dataspace: 0x01,
+  datatype: 0x03,
+  fillValue: 0x05,
+  layout: 0x08,
+  attribute: 0x0c,
+  symbolTable: 0x11,
+};
 
 /** Encodes the tree under `root` as the bytes of an HDF5 file. */
 export function encodeHdf5(root: Hdf5WriteGroup): Uint8Array {
@@ -158,7 +185,14 @@ function writeGroup(sink: ByteSink, group: Hdf5WriteGroup): WrittenGroup {
     return { name, header: writeDataset(sink, m), group: null };
   });
   const { btree, heap } = writeGroupIndex(sink, children);
-  const header = writeObjectHeader(sink, [[MSG.symbolTable, symbolTableMessage(btree, heap)]]);
+  const attributes = [...group.attrs].map(([name, value]): [number, Uint8Array] => [
+    MSG.attribute,
+    attributeMessage(name, value, group.path),
+  ]);
+  const header = writeObjectHeader(sink, [
+    [MSG.symbolTable, symbolTableMessage(btree, heap)],
+    ...attributes,
+  ]);
   return { header, btree, heap };
 }
 
@@ -258,4 +292,56 @@ function datatypeMessage(data: Hdf5WriteData): Uint8Array {
   b.setUint8(15, f64 ? 52 : 23); // mantissa size
   b.setUint32(16, f64 ? 1023 : 127, true); // exponent bias
   return new Uint8Array(b.buffer);
+}
+
+/**
+ * Attribute message v1: name, datatype and dataspace each padded to 8 bytes, then the values.
+ * Strings are fixed-length (the longest one's UTF-8 bytes), null-padded; an empty list is an
+ * empty float64 array. A message must fit an object header message (64 KiB).
+ */
+function attributeMessage(
+  name: string,
+  value: string | readonly string[],
+  path: string,
+): Uint8Array {
+  const nameBytes = Buffer.from(`${name}\0`, "utf8");
+  const list = typeof value === "string" ? null : value;
+  const encoded = (list ?? [value as string]).map((v) => Buffer.from(v, "utf8"));
+  let type: Uint8Array;
+  let data: Uint8Array;
+  if (list !== null && list.length === 0) {
+    type = datatypeMessage(new Float64Array(0));
+    data = new Uint8Array(0);
+  } else {
+    const size = Math.max(1, ...encoded.map((b) => b.length));
+    const ascii = encoded.every((b) => b.every((c) => c < 0x80));
+    const t = new DataView(new ArrayBuffer(8));
+    t.setUint8(0, 0x13); // version 1, class 3 (string)
+    t.setUint8(1, 0x01 | (ascii ? 0 : 0x10)); // null-padded; ASCII or UTF-8
+    t.setUint32(4, size, true);
+    type = new Uint8Array(t.buffer);
+    data = new Uint8Array(size * encoded.length);
+    encoded.forEach((b, i) => data.set(b, i * size));
+  }
+  const space = dataspaceMessage(list === null ? [] : [list.length]);
+  const total =
+    8 + padded(nameBytes.length) + padded(type.length) + padded(space.length) + data.length;
+  if (padded(total) > 0xffff) {
+    throw new StrataError(
+      `HDF5 writer: attribute "${name}" on "${path}" needs ${total} bytes; an object header message holds at most 65535`,
+    );
+  }
+  const out = new Uint8Array(total);
+  const v = new DataView(out.buffer);
+  v.setUint8(0, 1);
+  v.setUint16(2, nameBytes.length, true);
+  v.setUint16(4, type.length, true);
+  v.setUint16(6, space.length, true);
+  let at = 8;
+  for (const part of [nameBytes, type, space]) {
+    out.set(part, at);
+    at += padded(part.length);
+  }
+  out.set(data, at);
+  return out;
 }

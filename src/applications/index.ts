@@ -1,0 +1,21 @@
+/**
+ * `st.applications`: Keras's `keras.applications` — image models with Keras's architectures,
+ * layer names and published ImageNet weight files, and per family (`st.applications.vgg16`,
+ * `resnet`, `resnet50`, `resnetV2` …) the models, `preprocessInput` and `decodePredictions`.
+ */
+import { ResNet50, decodePredictions, preprocessInput } from "./resnet.js";
+
+export { VGG16 } from "./vgg16.js";
+export { VGG19 } from "./vgg19.js";
+export { ResNet50, ResNet101, ResNet152 } from "./resnet.js";
+export { ResNet50V2, ResNet101V2, ResNet152V2 } from "./resnet-v2.js";
+export type { ApplicationOptions } from "./application-args.js";
+export type { Prediction, PreprocessMode, PreprocessOptions } from "./imagenet-utils.js";
+export * as vgg16 from "./vgg16.js";
+export * as vgg19 from "./vgg19.js";
+export * as resnet from "./resnet.js";
+export * as resnetV2 from "./resnet-v2.js";
+export * as imagenetUtils from "./imagenet-utils.js";
+
+/** Keras's `keras.applications.resnet50`: ResNet50 with resnet's preprocessing and decoding. */
+export const resnet50 = { ResNet50, preprocessInput, decodePredictions } as const;
