@@ -21,6 +21,7 @@ const LAYERS = [
   "data",
   "models",
   "preprocessing",
+  "applications",
 ];
 const EXCEPTIONS = { backend: ["tensor/dtype.ts"], io: ["tensor/dtype.ts"], autodiff: ["ops"] };
 

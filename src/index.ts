@@ -46,3 +46,4 @@ export * as utils from "./data/utils.js";
 export { StrataError, ShapeError, DTypeError, ValueError } from "./errors.js";
 export * as data from "./data/dataset/index.js";
 export * as preprocessing from "./preprocessing/index.js";
+export * as applications from "./applications/index.js";
