@@ -3,6 +3,7 @@ import { record } from "../autodiff/tape.js";
 import { ValueError } from "../errors.js";
 import { type DType, type DTypeName, checkDType, isFloat, promoteTypes } from "../tensor/dtype.js";
 import { broadcastShapes, broadcastStrides, collapseAxes, sameShape } from "../tensor/shape.js";
+import { tensor } from "../tensor/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type TensorLike, asTensor, asTensorPair, castTo, kernels, unfilled } from "./core.js";
 import { broadcastTo } from "./movement.js";
@@ -107,8 +108,24 @@ export function relu(x: TensorLike): Tensor {
 export const sign = (x: TensorLike): Tensor => unary("sign", asTensor(x));
 export const floor = (x: TensorLike): Tensor => unary("floor", asTensor(x));
 export const ceil = (x: TensorLike): Tensor => unary("ceil", asTensor(x));
-/** Rounds half to even, as NumPy and Keras do. */
-export const round = (x: TensorLike): Tensor => unary("round", asTensor(x));
+/**
+ * Rounds half to even, as NumPy and Keras do, to `decimals` places (negative: tens, hundreds …):
+ * NumPy's round(x · 10^d) / 10^d, integers staying integers.
+ */
+export function round(x: TensorLike, decimals = 0): Tensor {
+  const t = asTensor(x);
+  if (!Number.isInteger(decimals))
+    throw new ValueError(`round: decimals must be an integer; received ${decimals}`);
+  if (decimals === 0) return unary("round", t);
+  if (!isFloat(t.dtype)) {
+    if (decimals > 0) return t;
+    return castTo(round(castTo(t, "float64"), decimals), t.dtype);
+  }
+  const scale = 10 ** Math.abs(decimals);
+  return decimals > 0
+    ? divide(unary("round", multiply(t, scale)), scale)
+    : multiply(unary("round", divide(t, scale)), scale);
+}
 export const logicalNot = (x: TensorLike): Tensor => unary("logicalNot", asTensor(x), "bool");
 export const isnan = (x: TensorLike): Tensor => unary("isnan", asTensor(x), "bool");
 export const isfinite = (x: TensorLike): Tensor => unary("isfinite", asTensor(x), "bool");
@@ -237,8 +254,17 @@ export const logicalAnd = comparison("logicalAnd", "logicalAnd");
 export const logicalOr = comparison("logicalOr", "logicalOr");
 export const logicalXor = comparison("logicalXor", "logicalXor");
 
-/** Elementwise `condition ? x1 : x2` with broadcasting of all three. */
-export function where(condition: TensorLike, x1: TensorLike, x2: TensorLike): Tensor {
+/**
+ * Elementwise `condition ? x1 : x2` with broadcasting of all three; with the condition alone, the
+ * int32 indices where it holds, one tensor per axis (NumPy's nonzero, as Keras's `where`).
+ */
+export function where(condition: TensorLike): Tensor[];
+export function where(condition: TensorLike, x1: TensorLike, x2: TensorLike): Tensor;
+export function where(condition: TensorLike, x1?: TensorLike, x2?: TensorLike): Tensor | Tensor[] {
+  if (x1 === undefined && x2 === undefined) return nonzero(condition);
+  if (x1 === undefined || x2 === undefined) {
+    throw new ValueError("where: give both x1 and x2, or neither (then the indices are returned)");
+  }
   const c = castTo(asTensor(condition), "bool");
   const [a, b] = asTensorPair(x1, x2);
   const dtype = promoteTypes(a.dtype, b.dtype);
@@ -246,6 +272,21 @@ export function where(condition: TensorLike, x1: TensorLike, x2: TensorLike): Te
   const out = unfilled(shape, dtype);
   kernels().where(c.storage, a.storage, b.storage, out.storage, plan);
   return record(out, [a, b], (dy) => [where(c, dy, 0), where(c, 0, dy)]);
+}
+
+/** NumPy's nonzero: for each axis, the int32 coordinates of the true (nonzero) entries. */
+export function nonzero(x: TensorLike): Tensor[] {
+  const t = asTensor(x);
+  const values = t.dataSync();
+  const strides = t.shape.map((_, i) => t.shape.slice(i + 1).reduce((a, d) => a * d, 1));
+  const hits: number[] = [];
+  for (let i = 0; i < values.length; i++) if (values[i]) hits.push(i);
+  return t.shape.map((d, axis) =>
+    tensor(
+      Int32Array.from(hits, (i) => Math.floor(i / strides[axis]!) % d),
+      [hits.length],
+    ),
+  );
 }
 
 /** Converts to `dtype`; the gradient flows between float dtypes only. */

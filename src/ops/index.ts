@@ -1,7 +1,8 @@
 /** `ops.*`: mirrors `keras.ops`, with Keras's positional signatures in camelCase. */
 export * from "./elementwise.js";
 // keras.ops also creates tensors (those whose positional signatures match Keras's).
-export { zeros, ones, full, zerosLike, onesLike, arange, eye } from "../tensor/creation.js";
+export { zeros, ones, zerosLike, onesLike, arange, eye } from "../tensor/creation.js";
+export { full } from "./fill.js";
 export * from "./reduce.js";
 export * from "./movement.js";
 export * from "./activations.js";

@@ -15,27 +15,29 @@ import { type TensorLike, asTensor, empty, kernels } from "./core.js";
 import { moveStrings } from "./strings.js";
 
 /** New shape for the same values; one entry may be -1 (inferred). Shares the buffer: no copy. */
-export function reshape(x: TensorLike, newShape: readonly number[]): Tensor {
+/** New shape, one entry of which may be -1; a single number (`reshape(x, -1)`) is a rank-1 shape. */
+export function reshape(x: TensorLike, newShape: number | readonly number[]): Tensor {
   const t = asTensor(x);
-  const shape = [...newShape];
+  const asked = typeof newShape === "number" ? [newShape] : newShape;
+  const shape = [...asked];
   const unknown = shape.indexOf(-1);
   if (shape.some((d, i) => !Number.isInteger(d) || d < -1 || (d === -1 && i !== unknown))) {
     throw new ShapeError(
-      `reshape: invalid target shape ${fmtShape(newShape)} (only one -1 is allowed)`,
+      `reshape: invalid target shape ${fmtShape(asked)} (only one -1 is allowed)`,
     );
   }
   if (unknown >= 0) {
     const known = sizeOf(shape.filter((_, i) => i !== unknown));
     if (known === 0 || t.size % known !== 0) {
       throw new ShapeError(
-        `reshape: cannot reshape ${fmtShape(t.shape)} (${t.size} values) into ${fmtShape(newShape)}`,
+        `reshape: cannot reshape ${fmtShape(t.shape)} (${t.size} values) into ${fmtShape(asked)}`,
       );
     }
     shape[unknown] = t.size / known;
   }
   if (sizeOf(shape) !== t.size) {
     throw new ShapeError(
-      `reshape: cannot reshape ${fmtShape(t.shape)} (${t.size} values) into ${fmtShape(newShape)}`,
+      `reshape: cannot reshape ${fmtShape(t.shape)} (${t.size} values) into ${fmtShape(asked)}`,
     );
   }
   if (sameShape(shape, t.shape)) return t;

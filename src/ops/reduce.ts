@@ -1,7 +1,8 @@
 import type { ReduceOp } from "../backend/backend.js";
 import { noGrad, record } from "../autodiff/tape.js";
 import { ValueError, fmtShape } from "../errors.js";
-import { isFloat } from "../tensor/dtype.js";
+import { full } from "../tensor/creation.js";
+import { type DTypeName, isFloat } from "../tensor/dtype.js";
 import { normalizeAxes, normalizeAxis } from "../tensor/shape.js";
 import { type Tensor, copyTensor } from "../tensor/tensor.js";
 import { type TensorLike, asTensor, castTo, empty, kernels } from "./core.js";
@@ -13,6 +14,8 @@ import {
   greater,
   isfinite,
   log,
+  maximum,
+  minimum,
   multiply,
   sqrt,
   square,
@@ -93,10 +96,25 @@ export function mean(x: TensorLike, axis: Axis = null, keepdims = false): Tensor
   return divide(sum(t, axes, keepdims), count);
 }
 
-/** Max/min: the gradient is shared equally among tied winners, as TensorFlow does. */
+/**
+ * Max/min: the gradient is shared equally among tied winners, as TensorFlow does. `initial` (as
+ * NumPy's and Keras's) takes part in every reduction, so an empty axis gives it.
+ */
 function extreme(op: "max" | "min") {
-  return (x: TensorLike, axis: Axis = null, keepdims = false): Tensor => {
+  return (
+    x: TensorLike,
+    axis: Axis = null,
+    keepdims = false,
+    initial: number | null = null,
+  ): Tensor => {
     const t = asTensor(x);
+    if (initial !== null) {
+      const axes = normalizeAxes(axis, t.rank, op);
+      if (t.size === 0)
+        return full(keptOrDropped(t.shape, axes, keepdims), initial, t.dtype as DTypeName);
+      const y = extreme(op)(t, axis, keepdims);
+      return op === "max" ? maximum(y, initial) : minimum(y, initial);
+    }
     const axes = normalizeAxes(axis, t.rank, op);
     const y = reduceAxes(op, t, axes, op);
     const out = record(y, [t], (dy) => {
@@ -108,6 +126,13 @@ function extreme(op: "max" | "min") {
     return finish(out, t.shape, axes, keepdims);
   };
 }
+/** The reduced shape: `axes` kept as 1 or dropped. */
+function keptOrDropped(shape: readonly number[], axes: readonly number[], keepdims: boolean) {
+  return keepdims
+    ? shape.map((d, i) => (axes.includes(i) ? 1 : d))
+    : shape.filter((_, i) => !axes.includes(i));
+}
+
 export const max = extreme("max");
 export const min = extreme("min");
 

@@ -139,15 +139,24 @@ function sortAlong(x: TensorLike, axis: number, op: string, descending = false) 
   return { values: transpose(r.values, perm), indices: transpose(r.indices, perm) };
 }
 
-/** Sorted copy along `axis` (ascending, stable, NaN last). Gradients flow back to each source. */
-export function sort(x: TensorLike, axis = -1): Tensor {
-  return sortAlong(x, axis, "sort").values;
+/**
+ * Sorted copy along `axis` (ascending, stable, NaN last); `axis` null sorts the flattened values,
+ * as NumPy does. Gradients flow back to each source.
+ */
+export function sort(x: TensorLike, axis: number | null = -1): Tensor {
+  return axis === null ? sortAlong(flat(x), 0, "sort").values : sortAlong(x, axis, "sort").values;
 }
 
 /** The int32 indices that sort `x` along `axis` (stable: ties keep their order; NaN last). */
-export function argsort(x: TensorLike, axis = -1): Tensor {
-  return noGrad(() => sortAlong(x, axis, "argsort").indices);
+export function argsort(x: TensorLike, axis: number | null = -1): Tensor {
+  return noGrad(() =>
+    axis === null
+      ? sortAlong(flat(x), 0, "argsort").indices
+      : sortAlong(x, axis, "argsort").indices,
+  );
 }
+
+const flat = (x: TensorLike): Tensor => reshape(asTensor(x), [-1]);
 
 /**
  * The `k` largest entries along the last axis and their int32 indices, largest first; equal

@@ -52,6 +52,8 @@ function elementwise<F extends Op>(op: F, arity: number): F {
     for (let i = 0; i < arity; i++) batched ||= isBatched(args[i]);
     if (!batched) return op(...args);
     const operands = args.slice(0, arity);
+    // where(condition) alone returns indices, whose number depends on the values.
+    if (operands.includes(undefined)) throw new NotVectorizable("an op without all its operands");
     const n = rowsOf(operands);
     const rank = Math.max(...operands.map(rankOf));
     const lifted = args.map((a) => {
@@ -79,13 +81,18 @@ function stackedAxes(
   return axes.map((a) => a + 1);
 }
 
-/** A reduction `op(x, axis, keepdims)` over axes of each row. */
+/** A reduction `op(x, axis, keepdims, ...rest)` over axes of each row. */
 function reduction<F extends Op>(op: F, where: string): F {
   return named(
-    (x: unknown, axis?: number | readonly number[] | null, keepdims?: boolean) =>
+    (
+      x: unknown,
+      axis?: number | readonly number[] | null,
+      keepdims?: boolean,
+      ...rest: unknown[]
+    ) =>
       isBatched(x)
-        ? batch(op(x.stacked, stackedAxes(axis, x.rank, where), keepdims))
-        : op(x, axis, keepdims),
+        ? batch(op(x.stacked, stackedAxes(axis, x.rank, where), keepdims, ...rest))
+        : op(x, axis, keepdims, ...rest),
     op,
   );
 }
@@ -204,7 +211,14 @@ export const argmax = argReduction(rd.argmax, "argmax");
 export const argmin = argReduction(rd.argmin, "argmin");
 
 export const reshape: typeof mv.reshape = (x, newShape) =>
-  isBatched(x) ? batch(mv.reshape(x.stacked, [x.batchSize, ...newShape])) : mv.reshape(x, newShape);
+  isBatched(x)
+    ? batch(
+        mv.reshape(x.stacked, [
+          x.batchSize,
+          ...(typeof newShape === "number" ? [newShape] : newShape),
+        ]),
+      )
+    : mv.reshape(x, newShape);
 
 export const expandDims: typeof mv.expandDims = (x, axis) => {
   if (!isBatched(x)) return mv.expandDims(x, axis);
