@@ -14,6 +14,7 @@ import { after, afterEach, before, describe, it } from "node:test";
 import * as st from "../../src/index.js";
 import { StrataError, ValueError } from "../../src/errors.js";
 import { Hdf5WriteGroup, encodeHdf5 } from "../../src/io/hdf5-write.js";
+import { inTempDir } from "../keras-fixtures.js";
 import * as applications from "../../src/applications/index.js";
 import type { Model } from "../../src/models/model.js";
 
@@ -125,6 +126,13 @@ describe("applications: MobileNet, MobileNetV2, MobileNetV3 (Keras 3.16)", () =>
       const top = await build({ weights: null, ...opts });
       assert.equal(top.countParams(), withTop);
       assert.deepEqual(top.outputs[0]!.shape, [null, 1000]);
+      if (Object.keys(opts).length === 0) {
+        // Keras's default width runs at the documented 224×224; the softmax rows sum to 1.
+        const x = st.random.uniform([1, 224, 224, 3], { maxval: 255, seed: 1 });
+        const y = top.predictOnBatch(x) as st.Tensor;
+        assert.deepEqual(y.shape, [1, 1000]);
+        assert.ok(Math.abs((y.dataSync() as Float32Array).reduce((a, b) => a + b, 0) - 1) < 1e-4);
+      }
       const bare = await build({ weights: null, includeTop: false, ...opts });
       assert.equal(bare.countParams(), withoutTop);
     });
@@ -227,6 +235,24 @@ describe("applications: MobileNet, MobileNetV2, MobileNetV3 (Keras 3.16)", () =>
     assert.deepEqual(avg.outputs[0]!.shape, [null, 960]);
     const max = await MobileNetV3Small!({ weights: null, includeTop: false, pooling: "max" });
     assert.equal(max.layers.at(-1)!.name, "max_pool");
+  });
+
+  it("MobileNetV3Small (SE gates, hard-swish, rescaling) round-trips through .keras", async () => {
+    const model = await MobileNetV3Small!({ weights: null, alpha: 0.75, inputShape: [32, 32, 3] });
+    const x = st.random.uniform([2, 32, 32, 3], { maxval: 255, seed: 4 });
+    const want = model.predictOnBatch(x) as st.Tensor;
+    await inTempDir(async (dir) => {
+      const file = join(dir, "mobilenet_v3_small.keras");
+      await model.save(file);
+      const loaded = await st.models.loadModel(file);
+      assert.deepEqual(
+        loaded.layers.map((l) => l.name),
+        model.layers.map((l) => l.name),
+      );
+      const got = loaded.predictOnBatch(x) as st.Tensor;
+      const [a, b] = [got.dataSync() as Float32Array, want.dataSync() as Float32Array];
+      assert.ok(a.every((v, i) => Math.abs(v - b[i]!) < 1e-6));
+    });
   });
 
   it("each family's preprocessInput and decodePredictions (mobilenet_v3's is a pass-through)", () => {
