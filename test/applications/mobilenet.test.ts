@@ -1,9 +1,10 @@
 // The MobileNet families as Keras 3.16 builds them (keras/src/applications/mobilenet.py,
 // mobilenet_v2.py, mobilenet_v3.py): parameter counts with and without the top for several widths
 // (keras.io's table for MobileNet 4,253,864 and MobileNetV2 3,538,984, Keras's summaries for
-// MobileNetV3Small 2,554,968 and Large 5,507,432, the rest counted by hand from the papers'
-// tables with Keras's rounding to multiples of 8), layer names written out here from Keras's
-// naming scheme, Keras's input-size rules and argument checks, the published files' names and
+// MobileNetV3Small 2,554,968 and Large 5,507,432; the other widths and the no-top counts come
+// from a separate count over Keras's block tables and its rounding to multiples of 8, written
+// outside this code base; the default models' weight counts and BN statistics as Keras's
+// summaries print them), layer names written out here from Keras's naming scheme, Keras's input-size rules and argument checks, the published files' names and
 // URLs (network stubbed), a legacy .h5 in Keras's layout loading by layer order, forward passes
 // and each family's preprocessInput / decodePredictions.
 import assert from "node:assert/strict";
@@ -37,6 +38,17 @@ const COUNTS: [string, Builder, Record<string, unknown>, number, number][] = [
   ["MobileNetV3Large", MobileNetV3Large!, {}, 5_507_432, 2_996_352],
   ["MobileNetV3Large", MobileNetV3Large!, { minimalistic: true }, 3_948_688, 1_437_608],
 ];
+
+/**
+ * Keras's summaries of the default models: weights, trainable weights and non-trainable
+ * parameters (BN's moving statistics).
+ */
+const WEIGHT_COUNTS: Record<string, [number, number, number]> = {
+  MobileNet: [137, 83, 21_888],
+  MobileNetV2: [262, 158, 34_112],
+  MobileNetV3Small: [210, 142, 12_112],
+  MobileNetV3Large: [266, 174, 24_400],
+};
 
 /** A name in Keras's list; "x*" stands for Keras's automatic "x", "x_1", "x_2" … */
 function assertNames(got: string[], want: string[]): void {
@@ -127,6 +139,15 @@ describe("applications: MobileNet, MobileNetV2, MobileNetV3 (Keras 3.16)", () =>
       assert.equal(top.countParams(), withTop);
       assert.deepEqual(top.outputs[0]!.shape, [null, 1000]);
       if (Object.keys(opts).length === 0) {
+        const [weights, trainable, frozen] = WEIGHT_COUNTS[name]!;
+        assert.equal(top.weights.length, weights);
+        assert.equal(top.trainableWeights.length, trainable);
+        const size = (w: { shape: readonly number[] }): number =>
+          w.shape.reduce((a, b) => a * b, 1);
+        assert.equal(
+          top.nonTrainableWeights.map(size).reduce((a, b) => a + b, 0),
+          frozen,
+        );
         // Keras's default width runs at the documented 224×224; the softmax rows sum to 1.
         const x = st.random.uniform([1, 224, 224, 3], { maxval: 255, seed: 1 });
         const y = top.predictOnBatch(x) as st.Tensor;
