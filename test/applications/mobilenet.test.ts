@@ -4,9 +4,10 @@
 // MobileNetV3Small 2,554,968 and Large 5,507,432; the other widths and the no-top counts come
 // from a separate count over Keras's block tables and its rounding to multiples of 8, written
 // outside this code base; the default models' weight counts and BN statistics as Keras's
-// summaries print them), layer names written out here from Keras's naming scheme, Keras's input-size rules and argument checks, the published files' names and
-// URLs (network stubbed), a legacy .h5 in Keras's layout loading by layer order, forward passes
-// and each family's preprocessInput / decodePredictions.
+// summaries print them), layer names written out here from Keras's naming scheme, Keras's
+// input-size rules and argument checks, the published files' names and URLs (network stubbed), a
+// legacy .h5 in Keras's layout loading by layer order, forward passes, a .keras round trip and
+// each family's preprocessInput / decodePredictions.
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
