@@ -44,7 +44,7 @@ export function splitOptions<O extends ApplicationOptions>(
   return { own: mine as Partial<O>, common: common as ApplicationOptions };
 }
 
-/** Checks a number option of the family (alpha, depthMultiplier, rates). */
+/** Checks a width option of the family (alpha; depthMultiplier, an integer). */
 export function positiveNumber(
   where: string,
   name: string,
