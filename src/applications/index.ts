@@ -19,3 +19,12 @@ export * as imagenetUtils from "./imagenet-utils.js";
 
 /** Keras's `keras.applications.resnet50`: ResNet50 with resnet's preprocessing and decoding. */
 export const resnet50 = { ResNet50, preprocessInput, decodePredictions } as const;
+export { MobileNet } from "./mobilenet.js";
+export { MobileNetV2 } from "./mobilenet-v2.js";
+export { MobileNetV3Small, MobileNetV3Large } from "./mobilenet-v3.js";
+export type { MobileNetOptions } from "./mobilenet.js";
+export type { MobileNetV2Options } from "./mobilenet-v2.js";
+export type { MobileNetV3Options } from "./mobilenet-v3.js";
+export * as mobilenet from "./mobilenet.js";
+export * as mobilenetV2 from "./mobilenet-v2.js";
+export * as mobilenetV3 from "./mobilenet-v3.js";

@@ -10,11 +10,14 @@ import { getFile } from "../data/files/get-file.js";
 import type { Model } from "../models/model.js";
 import { loadModelWeights } from "../models/saving/weights-files.js";
 
-/** One published weights file: its name in the cache, Keras's URL and Keras's (md5) hash. */
+/**
+ * One published weights file: its name in the cache, Keras's URL and Keras's (md5) hash, or null
+ * where Keras gives none (MobileNet, MobileNetV2: any cached copy is taken).
+ */
 export interface WeightsFile {
   fname: string;
   url: string;
-  hash: string;
+  hash: string | null;
 }
 
 /**
