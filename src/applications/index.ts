@@ -19,3 +19,5 @@ export * as imagenetUtils from "./imagenet-utils.js";
 
 /** Keras's `keras.applications.resnet50`: ResNet50 with resnet's preprocessing and decoding. */
 export const resnet50 = { ResNet50, preprocessInput, decodePredictions } as const;
+export { DenseNet121, DenseNet169, DenseNet201 } from "./densenet.js";
+export * as densenet from "./densenet.js";
