@@ -20,4 +20,8 @@ export * as imagenetUtils from "./imagenet-utils.js";
 /** Keras's `keras.applications.resnet50`: ResNet50 with resnet's preprocessing and decoding. */
 export const resnet50 = { ResNet50, preprocessInput, decodePredictions } as const;
 export { DenseNet121, DenseNet169, DenseNet201 } from "./densenet.js";
+export { Xception } from "./xception.js";
+export { InceptionV3 } from "./inception-v3.js";
 export * as densenet from "./densenet.js";
+export * as xception from "./xception.js";
+export * as inceptionV3 from "./inception-v3.js";
