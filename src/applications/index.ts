@@ -22,6 +22,8 @@ export const resnet50 = { ResNet50, preprocessInput, decodePredictions } as cons
 export { DenseNet121, DenseNet169, DenseNet201 } from "./densenet.js";
 export { Xception } from "./xception.js";
 export { InceptionV3 } from "./inception-v3.js";
+export { InceptionResNetV2 } from "./inception-resnet-v2.js";
 export * as densenet from "./densenet.js";
 export * as xception from "./xception.js";
 export * as inceptionV3 from "./inception-v3.js";
+export * as inceptionResnetV2 from "./inception-resnet-v2.js";
