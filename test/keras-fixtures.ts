@@ -62,7 +62,8 @@ export function kerasPredictionError(model: Model, dir: string, name: string): n
   assert.deepEqual([...order].sort(), [...names].sort(), "input names");
   const xs = order.map((n) => toTensor(io.inputs[n]!));
   const out = model.predictOnBatch(xs.length === 1 ? xs[0]! : xs);
-  const outs = Array.isArray(out) ? out : [out];
+  // A model with outputs named in an object predicts an object, in the outputs' order.
+  const outs = Array.isArray(out) ? out : out instanceof st.Tensor ? [out] : Object.values(out);
   assert.equal(outs.length, io.outputs.length, "number of outputs");
   let worst = 0;
   outs.forEach((y, i) => {

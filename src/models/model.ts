@@ -386,14 +386,20 @@ export class Model extends Layer {
   async predict(
     x: DataStructure | BatchSource,
     opts?: trainer.PredictOptions,
-  ): Promise<Tensor | Tensor[]> {
-    const outs = await trainer.predict(this, x, opts);
-    return this.singleOutput ? outs[0]! : outs;
+  ): Promise<Tensor | Tensor[] | Record<string, Tensor>> {
+    return this.structuredOutputs(await trainer.predict(this, x, opts));
   }
 
-  predictOnBatch(x: DataStructure): Tensor | Tensor[] {
-    const outs = this.predictStep(trainer.inputsOf(this, x));
-    return this.singleOutput ? outs[0]! : outs;
+  predictOnBatch(x: DataStructure): Tensor | Tensor[] | Record<string, Tensor> {
+    return this.structuredOutputs(this.predictStep(trainer.inputsOf(this, x)));
+  }
+
+  /** Outputs as the model declared them: one tensor, a list, or an object by output name. */
+  private structuredOutputs(outs: Tensor[]): Tensor | Tensor[] | Record<string, Tensor> {
+    if (this.singleOutput) return outs[0]!;
+    const s = this.outputStructure;
+    const named = s !== null && !Array.isArray(s) && !(s instanceof SymbolicTensor);
+    return named ? Object.fromEntries(this.outputNames.map((n, i) => [n, outs[i]!])) : outs;
   }
 
   /** One step on one batch; returns the logs (Keras `train_on_batch(return_dict=True)`). */

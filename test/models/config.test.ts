@@ -123,8 +123,10 @@ function roundTrip<M extends Model>(model: M, inputs: Tensor | Tensor[]): M {
   copy.setWeights(model.getWeights());
   const a = model.predictOnBatch(inputs);
   const b = copy.predictOnBatch(inputs);
-  const as = Array.isArray(a) ? a : [a];
-  const bs = Array.isArray(b) ? b : [b];
+  const list = (o: typeof a) =>
+    Array.isArray(o) ? o : o instanceof st.Tensor ? [o] : Object.values(o);
+  const as = list(a);
+  const bs = list(b);
   assert.equal(bs.length, as.length);
   as.forEach((t, i) => assertClose(bs[i]!, t));
   return copy;

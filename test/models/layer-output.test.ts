@@ -118,4 +118,17 @@ describe("layer.output and model.input: building models from inner layers", () =
       /unknown option nmae; did you mean name\?/,
     );
   });
+
+  it("a model with outputs named in an object predicts an object", async () => {
+    const inputs = Input({ shape: [2] });
+    const model = new Model(inputs, {
+      score: new layers.Dense(1).apply(inputs),
+      classes: new layers.Dense(3).apply(inputs),
+    });
+    const out = (await model.predict(st.ones([4, 2]), { verbose: 0 })) as Record<string, st.Tensor>;
+    assert.deepEqual(Object.keys(out), ["score", "classes"]);
+    assert.deepEqual(out["classes"]!.shape, [4, 3]);
+    const one = model.predictOnBatch(st.ones([1, 2])) as Record<string, st.Tensor>;
+    assert.deepEqual(one["score"]!.shape, [1, 1]);
+  });
 });
