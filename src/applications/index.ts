@@ -19,3 +19,14 @@ export * as imagenetUtils from "./imagenet-utils.js";
 
 /** Keras's `keras.applications.resnet50`: ResNet50 with resnet's preprocessing and decoding. */
 export const resnet50 = { ResNet50, preprocessInput, decodePredictions } as const;
+export {
+  EfficientNetB0,
+  EfficientNetB1,
+  EfficientNetB2,
+  EfficientNetB3,
+  EfficientNetB4,
+  EfficientNetB5,
+  EfficientNetB6,
+  EfficientNetB7,
+} from "./efficientnet.js";
+export * as efficientnet from "./efficientnet.js";
