@@ -74,10 +74,10 @@ const BN_AXIS = 3;
 /** ImageNet's RGB standard deviations; the published weights divide by √std once more. */
 const IMAGENET_STDDEV_RGB = [0.229, 0.224, 0.225];
 
-/** Keras's CONV_KERNEL_INITIALIZER and DENSE_KERNEL_INITIALIZER. */
-const convInit = (): VarianceScaling =>
+/** Keras's CONV_KERNEL_INITIALIZER and DENSE_KERNEL_INITIALIZER (EfficientNet and V2). */
+export const convInit = (): VarianceScaling =>
   new VarianceScaling({ scale: 2, mode: "fan_out", distribution: "truncated_normal" });
-const denseInit = (): VarianceScaling =>
+export const denseInit = (): VarianceScaling =>
   new VarianceScaling({ scale: 1 / 3, mode: "fan_out", distribution: "uniform" });
 
 type Tensor = SymbolicTensor;
@@ -114,6 +114,35 @@ export function roundFilters(filters: number, widthCoefficient: number): number 
 /** Keras's `round_repeats`: ⌈depth × repeats⌉. */
 export function roundRepeats(repeats: number, depthCoefficient: number): number {
   return Math.ceil(depthCoefficient * repeats);
+}
+
+/**
+ * The squeeze-and-excite phase of EfficientNet's and V2's blocks: the `filters` channels
+ * averaged (`se_squeeze`, `se_reshape` to 1×1), squeezed to `filtersSe` (`se_reduce`, swish),
+ * expanded back (`se_expand`, sigmoid) and multiplied into `x` (`se_excite`).
+ */
+export function squeezeExcite(x: Tensor, name: string, filters: number, filtersSe: number): Tensor {
+  let se = call(new GlobalAveragePooling2D({ name: `${name}se_squeeze` }), x);
+  se = call(new Reshape([1, 1, filters], { name: `${name}se_reshape` }), se);
+  se = call(
+    new Conv2D(filtersSe, 1, {
+      padding: "same",
+      activation: ACTIVATION,
+      kernelInitializer: convInit(),
+      name: `${name}se_reduce`,
+    }),
+    se,
+  );
+  se = call(
+    new Conv2D(filters, 1, {
+      padding: "same",
+      activation: "sigmoid",
+      kernelInitializer: convInit(),
+      name: `${name}se_expand`,
+    }),
+    se,
+  );
+  return call(new Multiply({ name: `${name}se_excite` }), [x, se]);
 }
 
 /** One EfficientNet: its scaling, default size, top dropout, Keras's name and weights key. */
@@ -177,28 +206,7 @@ function block(
   x = call(bn(`${name}bn`), x);
   x = call(new Activation(ACTIVATION, { name: `${name}activation` }), x);
 
-  const filtersSe = Math.max(1, Math.trunc(a.filtersIn * SE_RATIO));
-  let se = call(new GlobalAveragePooling2D({ name: `${name}se_squeeze` }), x);
-  se = call(new Reshape([1, 1, filters], { name: `${name}se_reshape` }), se);
-  se = call(
-    new Conv2D(filtersSe, 1, {
-      padding: "same",
-      activation: ACTIVATION,
-      kernelInitializer: convInit(),
-      name: `${name}se_reduce`,
-    }),
-    se,
-  );
-  se = call(
-    new Conv2D(filters, 1, {
-      padding: "same",
-      activation: "sigmoid",
-      kernelInitializer: convInit(),
-      name: `${name}se_expand`,
-    }),
-    se,
-  );
-  x = call(new Multiply({ name: `${name}se_excite` }), [x, se]);
+  x = squeezeExcite(x, name, filters, Math.max(1, Math.trunc(a.filtersIn * SE_RATIO)));
 
   x = call(
     new Conv2D(a.filtersOut, 1, {

@@ -30,3 +30,14 @@ export {
   EfficientNetB7,
 } from "./efficientnet.js";
 export * as efficientnet from "./efficientnet.js";
+export {
+  EfficientNetV2B0,
+  EfficientNetV2B1,
+  EfficientNetV2B2,
+  EfficientNetV2B3,
+  EfficientNetV2S,
+  EfficientNetV2M,
+  EfficientNetV2L,
+} from "./efficientnet-v2.js";
+export type { EfficientNetV2Options } from "./efficientnet-v2.js";
+export * as efficientnetV2 from "./efficientnet-v2.js";
