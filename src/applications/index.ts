@@ -41,3 +41,12 @@ export {
 } from "./efficientnet-v2.js";
 export type { EfficientNetV2Options } from "./efficientnet-v2.js";
 export * as efficientnetV2 from "./efficientnet-v2.js";
+export {
+  ConvNeXtTiny,
+  ConvNeXtSmall,
+  ConvNeXtBase,
+  ConvNeXtLarge,
+  ConvNeXtXLarge,
+} from "./convnext.js";
+export type { ConvNeXtOptions } from "./convnext.js";
+export * as convnext from "./convnext.js";
