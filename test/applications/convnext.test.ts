@@ -6,11 +6,12 @@
 // their arithmetic, a .keras round trip); Keras's weight URLs; a forward pass of Tiny at 64×64.
 // Larger models are built once, never run.
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import * as st from "../../src/index.js";
+import { Hdf5WriteGroup, encodeHdf5 } from "../../src/io/hdf5-write.js";
 import { serializeLayer } from "../../src/layers/registry.js";
 import * as applications from "../../src/applications/index.js";
 import type { Model } from "../../src/models/model.js";
@@ -35,6 +36,23 @@ function countUpTo(m: Model, last: string): number {
   const end = m.layers.findIndex((l) => l.name === last);
   assert.ok(end > 0, `no layer ${last}`);
   return m.layers.slice(0, end + 1).reduce((n, l) => n + l.countParams(), 0);
+}
+
+/** Keras 2's weight names of Tiny's layers; the nested models list their layers' weights. */
+function weightNames(layer: string): string[] {
+  const w = (l: string, ...names: string[]): string[] => names.map((n) => `${l}/${n}:0`);
+  const ln = (l: string): string[] => w(l, "gamma", "beta");
+  const conv = (l: string): string[] => w(l, "kernel", "bias");
+  if (layer.endsWith("_stem")) return [...conv(`${layer}_conv`), ...ln(`${layer}_layernorm`)];
+  const down = /^(.*)_downsampling_block_(\d)$/.exec(layer);
+  if (down) {
+    const [, n, i] = down;
+    return [...ln(`${n}_downsampling_layernorm_${i}`), ...conv(`${n}_downsampling_conv_${i}`)];
+  }
+  if (/(_conv|_conv_1|_conv_2)$/.test(layer)) return conv(layer);
+  if (/layernorm$|^layer_normalization$/.test(layer)) return ln(layer);
+  if (layer.endsWith("_layer_scale")) return w(layer, "Variable");
+  return [];
 }
 
 /**
@@ -232,6 +250,56 @@ describe("applications: ConvNeXt (Keras 3.16)", () => {
     });
     after(() => {
       process.env.HOME = realHome;
+    });
+
+    it("a path loads a legacy .h5 in Keras's layout, nested stem and downsampling blocks included", async () => {
+      const shapes = await convnext.ConvNeXtTiny({
+        weights: null,
+        includeTop: false,
+        inputShape: [32, 32, 3],
+      });
+      // Keras's layers, without the head, and the LayerNormalization that ends the top-less model.
+      const layers = [
+        "input_1",
+        ...tinyNames()
+          .slice(0, -3)
+          .filter((n) => n !== "add*"),
+        "layer_normalization",
+      ];
+      const withWeights = shapes.layers.filter((l) => l.weights.length > 0);
+      const value = (i: number, j: number, k: number): number => 0.001 * ((i * 7 + j * 3 + k) % 11);
+      const root = new Hdf5WriteGroup();
+      root.attr("layer_names", layers);
+      root.attr("backend", "tensorflow");
+      root.attr("keras_version", "2.9.0");
+      let i = 0;
+      for (const layer of layers) {
+        const names = weightNames(layer);
+        root.group(layer).attr("weight_names", names);
+        if (names.length === 0) continue;
+        const vars = withWeights[i]!.weights;
+        names.forEach((name, j) => {
+          const n = vars[j]!.shape.reduce((a, b) => a * b, 1);
+          const data = new Float32Array(n);
+          for (let k = 0; k < n; k++) data[k] = value(i, j, k);
+          root.dataset(`${layer}/${name}`, data, vars[j]!.shape);
+        });
+        i++;
+      }
+      assert.equal(i, withWeights.length);
+      const file = join(home, "tiny_notop.h5");
+      writeFileSync(file, encodeHdf5(root));
+      const model = await convnext.ConvNeXtTiny({ weights: file, includeTop: false });
+      const loaded = model.layers.filter((l) => l.weights.length > 0);
+      // The stem (position 0): conv kernel, conv bias, LN gamma, LN beta, in Keras's order.
+      const stem = model.getLayer("convnext_tiny_stem") as st.Sequential;
+      assert.equal(loaded[0], stem);
+      stem.weights.forEach((w, j) =>
+        assert.equal(w.value.dataSync()[1], Math.fround(value(0, j, 1))),
+      );
+      const k = loaded.findIndex((l) => l.name === "convnext_tiny_stage_3_block_2_layer_scale");
+      const gamma = loaded[k]!.weights[0]!.value.dataSync();
+      assert.equal(gamma[5], Math.fround(value(k, 0, 5)));
     });
 
     it('"imagenet" asks getFile for Keras\'s file; the name must name the variant', async () => {

@@ -7,11 +7,12 @@
 // for the B and the S/M/L variants; Keras's weight URLs; a forward pass of V2B0 at 64×64 and a
 // .keras round trip. Larger models are built, never run.
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import * as st from "../../src/index.js";
+import { Hdf5WriteGroup, encodeHdf5 } from "../../src/io/hdf5-write.js";
 import * as applications from "../../src/applications/index.js";
 import type { Model } from "../../src/models/model.js";
 import { inTempDir } from "../keras-fixtures.js";
@@ -81,6 +82,16 @@ function assertNames(got: string[], want: string[]): void {
       assert.match(g, new RegExp(`^${w.slice(0, -1)}(_\\d+)?$`), `layer ${i + 1}`);
     else assert.equal(g, w, `layer ${i + 1}`);
   });
+}
+
+/** Keras 2's weight names of V2B0's layers (the published files' `weight_names`). */
+function weightNames(layer: string): string[] {
+  const w = (...names: string[]): string[] => names.map((n) => `${layer}/${n}:0`);
+  if (layer.endsWith("dwconv2")) return w("depthwise_kernel");
+  if (layer.endsWith("se_reduce") || layer.endsWith("se_expand")) return w("kernel", "bias");
+  if (layer.endsWith("conv")) return w("kernel");
+  if (layer.endsWith("bn")) return w("gamma", "beta", "moving_mean", "moving_variance");
+  return [];
 }
 
 /** A model cut after its first `n` layers, fed one image. */
@@ -230,6 +241,48 @@ describe("applications: EfficientNetV2 (Keras 3.16)", () => {
     });
     after(() => {
       process.env.HOME = realHome;
+    });
+
+    it("a path loads V2B0's legacy .h5 in Keras's layout, layer by layer", async () => {
+      const shapes = await v2.EfficientNetV2B0({
+        weights: null,
+        includeTop: false,
+        inputShape: [32, 32, 3],
+      });
+      const layers = [
+        "input_1",
+        ...v2b0Names()
+          .slice(0, -3)
+          .map((n) => n.replace("*", "")),
+      ];
+      const value = (i: number, j: number, k: number): number => 0.01 * ((i + 2 * j + k) % 9);
+      const root = new Hdf5WriteGroup();
+      root.attr("layer_names", layers);
+      root.attr("backend", "tensorflow");
+      root.attr("keras_version", "2.8.0");
+      layers.forEach((layer, i) => {
+        const names = weightNames(layer);
+        root.group(layer).attr("weight_names", names);
+        const vars = names.length > 0 ? shapes.layers[i]!.weights : [];
+        names.forEach((name, j) => {
+          const n = vars[j]!.shape.reduce((a, b) => a * b, 1);
+          const data = new Float32Array(n);
+          for (let k = 0; k < n; k++) data[k] = /variance/.test(name) ? 1 : value(i, j, k);
+          root.dataset(`${layer}/${name}`, data, vars[j]!.shape);
+        });
+      });
+      const file = join(home, "v2b0_notop.h5");
+      writeFileSync(file, encodeHdf5(root));
+      const model = await v2.EfficientNetV2B0({ weights: file, includeTop: false });
+      layers.forEach((layer, i) => {
+        if (weightNames(layer).length === 0) return;
+        const got = model.getLayer(layer).weights[0]!.value.dataSync();
+        for (const k of [0, 1, got.length - 1]) {
+          assert.equal(got[k], Math.fround(value(i, 0, k)), `${layer} [${k}]`);
+        }
+      });
+      const y = model.predictOnBatch(st.ones([1, 32, 32, 3])) as st.Tensor;
+      assert.ok((y.dataSync() as Float32Array).every(Number.isFinite));
     });
 
     it('"imagenet" asks getFile for Keras\'s file, named after the model', async () => {
