@@ -36,3 +36,34 @@ export * as densenet from "./densenet.js";
 export * as xception from "./xception.js";
 export * as inceptionV3 from "./inception-v3.js";
 export * as inceptionResnetV2 from "./inception-resnet-v2.js";
+export {
+  EfficientNetB0,
+  EfficientNetB1,
+  EfficientNetB2,
+  EfficientNetB3,
+  EfficientNetB4,
+  EfficientNetB5,
+  EfficientNetB6,
+  EfficientNetB7,
+} from "./efficientnet.js";
+export * as efficientnet from "./efficientnet.js";
+export {
+  EfficientNetV2B0,
+  EfficientNetV2B1,
+  EfficientNetV2B2,
+  EfficientNetV2B3,
+  EfficientNetV2S,
+  EfficientNetV2M,
+  EfficientNetV2L,
+} from "./efficientnet-v2.js";
+export type { EfficientNetV2Options } from "./efficientnet-v2.js";
+export * as efficientnetV2 from "./efficientnet-v2.js";
+export {
+  ConvNeXtTiny,
+  ConvNeXtSmall,
+  ConvNeXtBase,
+  ConvNeXtLarge,
+  ConvNeXtXLarge,
+} from "./convnext.js";
+export type { ConvNeXtOptions } from "./convnext.js";
+export * as convnext from "./convnext.js";
