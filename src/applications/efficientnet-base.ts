@@ -308,10 +308,6 @@ export async function buildEfficientNet(
     x = poolingHead(x, o.pooling, { avg: "avg_pool", max: "max_pool" });
   }
   const model = new Model({ inputs: modelInputs(o, input), outputs: x, name: o.name });
-  // Keras 3's Normalization without given statistics starts at mean 0, variance 1 and runs
-  // unadapted; Strata's asks for adapt() until its weights are set through setWeights, and
-  // loading assigns the variables directly, so the layer is marked ready here.
-  normalization.setWeights(normalization.getWeights());
 
   const [topHash, noTopHash] = WEIGHTS_HASHES[spec.weightsName]!;
   // Keras names the file after the model's `name` argument.

@@ -11,9 +11,12 @@ import { type KerasObject, camelizeKeys, isKerasObject } from "../nn/serializati
 import type { LayerArgs } from "./layer.js";
 import type { ShapeSpec } from "./shape-spec.js";
 
+/** Names Keras 3 writes for its aliases: swish is silu, hard_swish is hard_silu. */
+const CANONICAL: Readonly<Record<string, string>> = { swish: "silu", hard_swish: "hard_silu" };
+
 /** Keras writes activations by name: the string given, or the name the function is known by. */
 export function activationName(fn: Activation, given: unknown): string {
-  if (typeof given === "string") return given;
+  if (typeof given === "string") return CANONICAL[given] ?? given;
   if (given === null || given === undefined) return "linear";
   return activationNames.find((n) => getActivation(n) === fn) ?? fn.name;
 }

@@ -139,8 +139,12 @@ describe("Normalization: adapt", () => {
 });
 
 describe("Normalization: errors and lifecycle", () => {
-  it("refuses a call before adapt, half-given statistics and mismatched batches", async () => {
-    assert.throws(() => new Normalization().apply(st.ones([2, 3])), /call adapt\(data\) first/);
+  it("is the identity before adapt (Keras 3: mean 0, variance 1); refuses half-given statistics and mismatched batches", async () => {
+    const x = st.tensor([
+      [1, -2, 3],
+      [4, 5, -6],
+    ]);
+    assert.deepEqual(new Normalization().apply(x).toArray(), x.toArray());
     assert.throws(() => new Normalization({ mean: 1 }), /both mean and variance must be set/);
     assert.throws(
       () => new Normalization({ mean: [1, 2], variance: [1] }),

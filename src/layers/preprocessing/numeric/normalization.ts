@@ -69,7 +69,6 @@ export class Normalization extends Layer {
   private broadcastShape: number[] = [];
   private statsShape: number[] = [];
   /** true until adapt (or setWeights, or loading from a config) supplies the statistics */
-  private needsAdapt: boolean;
 
   constructor(args: NormalizationArgs = {}) {
     super(args);
@@ -106,7 +105,6 @@ export class Normalization extends Layer {
         );
       }
     }
-    this.needsAdapt = this.inputMean === null;
   }
 
   override build(inputShape: ShapeSpec): void {
@@ -181,12 +179,7 @@ export class Normalization extends Layer {
   }
 
   call(inputs: Tensor): Tensor {
-    if (this.needsAdapt) {
-      throw new ValueError(
-        "the layer has no mean and variance yet: call adapt(data) first, or pass mean and " +
-          "variance to the constructor",
-      );
-    }
+    // Before adapt the statistics are their initial 0 and 1, so the layer is the identity (Keras 3).
     const x = inputs.dtype === this.dtype ? inputs : cast(inputs, this.dtype);
     const [m, v] = this.statistics();
     const std = maximum(sqrt(v), EPSILON);
@@ -238,7 +231,6 @@ export class Normalization extends Layer {
     }
     this.adaptMean!.assign(cast(totalMean, this.adaptMean!.dtype));
     this.adaptVariance!.assign(cast(totalVar, this.adaptVariance!.dtype));
-    this.needsAdapt = false;
   }
 
   private checkBatch(batch: Tensor): void {
@@ -268,7 +260,6 @@ export class Normalization extends Layer {
 
   override setWeights(values: Parameters<Layer["setWeights"]>[0]): void {
     super.setWeights(values);
-    this.needsAdapt = false;
   }
 
   override computeOutputShape(inputShape: ShapeSpec): ShapeSpec {
@@ -291,10 +282,7 @@ export class Normalization extends Layer {
   }
 
   static fromConfig(config: Record<string, unknown>): Normalization {
-    const layer = new Normalization(fromKerasConfig(config) as NormalizationArgs);
-    // A layer rebuilt from a config gets its statistics from the weights loaded next.
-    layer.needsAdapt = false;
-    return layer;
+    return new Normalization(fromKerasConfig(config) as NormalizationArgs);
   }
 }
 
