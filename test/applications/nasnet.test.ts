@@ -4,15 +4,17 @@
 // NASNetMobile's first two cells (the stem reduction cells, the second with its adjust block)
 // named and ordered as Keras's summary lists them, written out here from Keras's naming scheme
 // and its depth-first layer order (automatic names as "name*"), weight shapes, Keras's argument
-// checks, a forward pass of NASNetMobile at 224×224, Keras's weight URLs with the network
-// stubbed, and the "tf" preprocessing computed by hand.
+// checks, a forward pass of NASNetMobile at 224×224, a legacy .h5 in the layout of Keras's
+// published files loading by order, Keras's weight URLs with the network stubbed, and the "tf"
+// preprocessing computed by hand.
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import * as st from "../../src/index.js";
 import { StrataError, ValueError } from "../../src/errors.js";
+import { Hdf5WriteGroup, encodeHdf5 } from "../../src/io/hdf5-write.js";
 import * as applications from "../../src/applications/index.js";
 import type { Model } from "../../src/models/model.js";
 
@@ -329,6 +331,61 @@ describe("applications: NASNet (Keras 3.16)", () => {
     });
     after(() => {
       process.env.HOME = realHome;
+    });
+
+    it("weights: a path loads NASNetMobile's legacy .h5 (Keras's published layout) in order", async () => {
+      // The file lists every layer (root `layer_names`) with Keras 2's `weight_names` by kind;
+      // its shapes and order come from a model of the same architecture, whose first cells are
+      // checked against Keras's list above.
+      const twin = await applications.NASNetMobile({ weights: null, includeTop: false });
+      assertNames(names(twin).slice(0, FIRST_CELLS.length), FIRST_CELLS);
+      const kinds: Record<string, string[]> = {
+        Conv2D: ["kernel:0"],
+        SeparableConv2D: ["depthwise_kernel:0", "pointwise_kernel:0"],
+        BatchNormalization: ["gamma:0", "beta:0", "moving_mean:0", "moving_variance:0"],
+      };
+      const valueAt = (i: number, j: number, k: number): number => i + j / 10 + (k % 97) / 1e4;
+      const root = new Hdf5WriteGroup();
+      const layers = twin.layers.map((l) => l.name);
+      root.attr("layer_names", layers);
+      root.attr("backend", "tensorflow");
+      root.attr("keras_version", "2.1.3");
+      twin.layers.forEach((l, i) => {
+        const weightNames = (kinds[l.constructor.name] ?? []).map((w) => `${l.name}/${w}`);
+        assert.equal(weightNames.length, l.weights.length, l.name);
+        root.group(l.name).attr("weight_names", weightNames);
+        const vars = [...l.trainableWeights, ...l.nonTrainableWeights];
+        weightNames.forEach((name, j) => {
+          const shape = vars[j]!.shape;
+          const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+          for (let k = 0; k < data.length; k++) data[k] = valueAt(i, j, k);
+          root.dataset(`${l.name}/${name}`, data, shape);
+        });
+      });
+      const path = join(home, "nasnet_mobile_no_top.h5");
+      writeFileSync(path, encodeHdf5(root));
+      const m = await applications.NASNetMobile({ weights: path, includeTop: false });
+      let checked = 0;
+      m.layers.forEach((l, i) => {
+        assert.equal(l.constructor.name, twin.layers[i]!.constructor.name);
+        const vars = [...l.trainableWeights, ...l.nonTrainableWeights];
+        vars.forEach((v, j) => {
+          const got = v.value.dataSync() as Float32Array;
+          for (const k of [0, 1, got.length - 1]) {
+            assert.equal(got[k], Math.fround(valueAt(i, j, k)), `${l.name} weight ${j} [${k}]`);
+          }
+          checked++;
+        });
+      });
+      // Every variable of the model was checked.
+      assert.equal(checked, m.weights.length);
+      const stem = m.getLayer("stem_bn1");
+      assert.equal(stem.weights[0]!.value.dataSync()[0], Math.fround(valueAt(2, 0, 0)));
+      // NASNetLarge's layout is refused, naming both counts.
+      await assert.rejects(
+        applications.NASNetLarge({ weights: path, includeTop: false, inputShape: [331, 331, 3] }),
+        (e: Error) => e instanceof StrataError && /layers with weights/.test(e.message),
+      );
     });
 
     it("asks for Keras's files at Keras's URLs under Keras's cache names; offline it says so", async () => {
