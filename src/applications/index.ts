@@ -67,3 +67,5 @@ export {
 } from "./convnext.js";
 export type { ConvNeXtOptions } from "./convnext.js";
 export * as convnext from "./convnext.js";
+export { NASNetMobile, NASNetLarge } from "./nasnet.js";
+export * as nasnet from "./nasnet.js";
