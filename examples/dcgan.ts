@@ -170,10 +170,10 @@ await run("DCGAN (MNIST) final losses", async () => {
 
   // All 70,000 digits (train and test; a GAN needs no labels), scaled to [0, 1].
   const [[trainImages], [testImages]] = await st.datasets.mnist.loadData(dataOptions);
-  let digits = ops.concatenate([trainImages, testImages], 0);
+  let digits = head(ops.concatenate([trainImages, testImages], 0), 128);
   const samples = argValue("--samples");
   if (samples !== undefined) digits = ops.slice(digits, [0, 0, 0], [Number(samples), 28, 28]);
-  const images = head(digits.reshape([-1, 28, 28, 1]).cast("float32").div(255), 128);
+  const images = digits.reshape([-1, 28, 28, 1]).cast("float32").div(255);
   const batchSize = quick ? 32 : 64;
   // A dataset of image batches without labels, as the guide's image_dataset_from_directory.
   const dataset = st.data.Dataset.fromTensorSlices(images).shuffle(1024).batch(batchSize);

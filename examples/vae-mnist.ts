@@ -123,10 +123,10 @@ await run("VAE (MNIST) final loss terms", async () => {
 
   // All 70,000 digits, train and test together, scaled to [0, 1].
   const [[trainImages], [testImages]] = await st.datasets.mnist.loadData(dataOptions);
-  const mnistDigits = head(
-    ops.concatenate([trainImages, testImages], 0).reshape([-1, 28, 28, 1]).cast("float32").div(255),
-    256,
-  );
+  const mnistDigits = head(ops.concatenate([trainImages, testImages], 0), 256)
+    .reshape([-1, 28, 28, 1])
+    .cast("float32")
+    .div(255);
 
   const epochsArg = argValue("--epochs");
   const epochs = quick ? 1 : epochsArg !== undefined ? Number(epochsArg) : 30;
