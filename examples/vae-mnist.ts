@@ -83,6 +83,62 @@ function latentGrid(decoder: Model, n: number, scale = 1): st.Tensor {
   return ops.reshape(rows, [n * 28, n * 28, 1]);
 }
 
+/** Matplotlib's "tab10" colours, one per digit class. */
+const TAB10 = [
+  [31, 119, 180],
+  [255, 127, 14],
+  [44, 160, 44],
+  [214, 39, 40],
+  [148, 103, 189],
+  [140, 86, 75],
+  [227, 119, 194],
+  [127, 127, 127],
+  [188, 189, 34],
+  [23, 190, 207],
+];
+
+/**
+ * The guide's `plot_label_clusters`: each digit's z_mean as a point coloured by its class, on a
+ * size × size image spanning the points' range. Returns the image and z_mean's spread per axis.
+ */
+async function labelClusters(encoder: Model, images: st.Tensor, labels: st.Tensor, size = 512) {
+  const [zMean] = (await encoder.predict(images, { batchSize: 512, verbose: 0 })) as st.Tensor[];
+  const z = zMean!.dataSync();
+  const cls = labels.dataSync();
+  const n = cls.length;
+  const lo = [Infinity, Infinity];
+  const hi = [-Infinity, -Infinity];
+  const mean = [0, 0];
+  for (let i = 0; i < n; i++) {
+    for (const a of [0, 1]) {
+      const v = z[2 * i + a]!;
+      lo[a] = Math.min(lo[a]!, v);
+      hi[a] = Math.max(hi[a]!, v);
+      mean[a]! += v / n;
+    }
+  }
+  const spread = [0, 1].map((a) => {
+    let sq = 0;
+    for (let i = 0; i < n; i++) sq += (z[2 * i + a]! - mean[a]!) ** 2;
+    return Math.sqrt(sq / n);
+  });
+  const pixels = new Float32Array(size * size * 3).fill(255);
+  const at = (v: number, a: number) =>
+    Math.min(size - 2, Math.floor(((v - lo[a]!) / (hi[a]! - lo[a]! || 1)) * (size - 2)));
+  for (let i = 0; i < n; i++) {
+    const col = at(z[2 * i]!, 0);
+    const row = size - 2 - at(z[2 * i + 1]!, 1); // z₁ grows upwards, as in the plot
+    for (const [dr, dc] of [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ])
+      pixels.set(TAB10[cls[i]! % 10]!, ((row + dr!) * size + col + dc!) * 3);
+  }
+  return { image: st.tensor(pixels, [size, size, 3]), spread };
+}
+
 function argValue(flag: string): string | undefined {
   const at = process.argv.indexOf(flag);
   return at >= 0 ? process.argv[at + 1] : undefined;
@@ -122,7 +178,7 @@ await run("VAE (MNIST) final loss terms", async () => {
   decoder.summary();
 
   // All 70,000 digits, train and test together, scaled to [0, 1].
-  const [[trainImages], [testImages]] = await st.datasets.mnist.loadData(dataOptions);
+  const [[trainImages, trainLabels], [testImages]] = await st.datasets.mnist.loadData(dataOptions);
   const mnistDigits = head(ops.concatenate([trainImages, testImages], 0), 256)
     .reshape([-1, 28, 28, 1])
     .cast("float32")
@@ -141,6 +197,15 @@ await run("VAE (MNIST) final loss terms", async () => {
     scale: false,
   });
   console.log(`latent grid written to ${gridPath}`);
+
+  // The training digits' z_mean, coloured by class.
+  const xTrain = head(trainImages, 256).reshape([-1, 28, 28, 1]).cast("float32").div(255);
+  const { image, spread } = await labelClusters(encoder, xTrain, head(trainLabels, 256));
+  const clustersPath = join(outDir, "label-clusters.png");
+  await st.utils.saveImg(clustersPath, image, { scale: false });
+  console.log(
+    `label clusters written to ${clustersPath} (z_mean standard deviation ${spread.map((s) => s.toFixed(2)).join(", ")})`,
+  );
 
   const last = (name: string) => history.history[name]!.at(-1)!.toFixed(2);
   return `reconstruction ${last("reconstruction_loss")}, KL ${last("kl_loss")}, total ${last("loss")} after ${epochs} epoch(s)`;
