@@ -35,6 +35,8 @@ const examples: [file: string, needs: string[]][] = [
     ],
   ],
   ["jena-temperature.ts", []],
+  ["vae-mnist.ts", ["mnist.npz"]],
+  ["dcgan.ts", ["mnist.npz"]],
 ];
 
 describe("examples (quick mode)", () => {
