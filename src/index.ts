@@ -36,6 +36,8 @@ export { Input } from "./layers/core/input.js";
 export { initializers, regularizers, constraints } from "./nn/index.js";
 export { Model, Sequential, type ModelArgs } from "./models/index.js";
 export type { StepData, StepLogs } from "./train/data-adapter.js";
+export type { CompileOptions } from "./train/compile.js";
+export type { FitOptions, EvaluateOptions, PredictOptions } from "./train/loop-options.js";
 export * as optimizers from "./train/optimizers/index.js";
 export * as losses from "./train/losses/index.js";
 export * as metrics from "./train/metrics/index.js";

@@ -364,6 +364,8 @@ export class Model extends Layer {
 
   fit(x: BatchSource, opts?: trainer.FitOptions): Promise<trainer.History>;
   fit(x: DataStructure, y: DataStructure, opts?: trainer.FitOptions): Promise<trainer.History>;
+  /** Without targets: for a model with its own trainStep (Keras's VAE and GAN guides). */
+  fit(x: DataStructure, opts?: trainer.FitOptions): Promise<trainer.History>;
   fit(
     x: DataStructure | BatchSource,
     y?: DataStructure | trainer.FitOptions,
@@ -374,6 +376,7 @@ export class Model extends Layer {
 
   evaluate(x: BatchSource, opts?: trainer.EvaluateOptions): Promise<Logs>;
   evaluate(x: DataStructure, y: DataStructure, opts?: trainer.EvaluateOptions): Promise<Logs>;
+  evaluate(x: DataStructure, opts?: trainer.EvaluateOptions): Promise<Logs>;
   evaluate(
     x: DataStructure | BatchSource,
     y?: DataStructure | trainer.EvaluateOptions,

@@ -216,13 +216,15 @@ export async function evaluate(
   yOrOptions?: DataStructure | EvaluateOptions,
   maybeOptions: EvaluateOptions = {},
 ): Promise<Logs> {
-  const datasetCall = isBatchSource(x);
+  // evaluate(x, {batchSize}) without y, for a model with its own testStep, as fit.
+  const optionsSecond =
+    isBatchSource(x) || (yOrOptions !== undefined && !looksLikeData(yOrOptions));
   const opts =
-    (datasetCall ? ((yOrOptions as EvaluateOptions | undefined) ?? {}) : maybeOptions) ?? {};
+    (optionsSecond ? ((yOrOptions as EvaluateOptions | undefined) ?? {}) : maybeOptions) ?? {};
   const src = toSource(
     model,
     x,
-    datasetCall ? undefined : (yOrOptions as DataStructure),
+    optionsSecond ? undefined : (yOrOptions as DataStructure),
     opts.sampleWeight,
     "evaluate",
   );

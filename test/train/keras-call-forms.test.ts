@@ -209,3 +209,26 @@ describe("computeLoss", () => {
     );
   });
 });
+
+describe("fit and evaluate without y, with any options", () => {
+  it("type-check and run for models with their own steps", async () => {
+    let tested = 0;
+    class Own extends Model {
+      override trainStep(): st.StepLogs {
+        return { loss: 1 };
+      }
+      override testStep(data: st.StepData): st.StepLogs {
+        tested += (data as st.Tensor).shape[0]!;
+        return { loss: 2 };
+      }
+    }
+    const inputs = Input({ shape: [3] });
+    const model = new Own(inputs, new layers.Dense(1).apply(inputs));
+    model.compile({ optimizer: "sgd" });
+    const history = new st.callbacks.History();
+    await model.fit(st.ones([8, 3]), { epochs: 1, batchSize: 4, verbose: 0, callbacks: [history] });
+    assert.deepEqual(history.history["loss"], [1]);
+    await model.evaluate(st.ones([6, 3]), { batchSize: 3, verbose: 0 });
+    assert.equal(tested, 6);
+  });
+});

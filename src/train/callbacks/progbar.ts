@@ -19,9 +19,9 @@ function perStep(seconds: number): string {
 }
 
 function duration(seconds: number): string {
-  if (seconds < 60) return `${Math.round(seconds)}s`;
-  const m = Math.floor(seconds / 60);
-  return `${m}:${String(Math.round(seconds % 60)).padStart(2, "0")}`;
+  const whole = Math.round(seconds); // before splitting, so 179.6 s is 3:00, not 2:60
+  if (whole < 60) return `${whole}s`;
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
 }
 
 export type Writer = (text: string) => void;
