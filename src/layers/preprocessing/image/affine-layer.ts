@@ -4,7 +4,8 @@
  * host from the layer's seeded stream, and the batch is resampled by `ops.image.affineTransform`
  * with the layer's `interpolation`, `fillMode` and `fillValue`. The identity at inference.
  * In a dict input the same rows move the bounding boxes (their corners through the inverse map)
- * and resample the segmentation masks with nearest interpolation, as Keras.
+ * and resample the segmentation masks with nearest interpolation, as Keras (RowTransformLayer,
+ * which RandomPerspective shares).
  */
 import { ValueError } from "../../../errors.js";
 import { affineTransform } from "../../../ops/image/affine-transform.js";
@@ -32,35 +33,19 @@ export interface AffineLayerArgs extends BaseImageLayerArgs {
   fillValue?: number;
 }
 
-export abstract class BaseAffineLayer extends BaseImagePreprocessingLayer {
-  readonly fillMode: AffineFillMode;
-  readonly interpolation: AffineInterpolation;
-  readonly fillValue: number;
-
-  constructor(args: AffineLayerArgs = {}) {
-    super(args, { random: true });
-    this.fillMode = args.fillMode ?? "reflect";
-    if (!FILL_MODES.includes(this.fillMode)) {
-      throw new ValueError(
-        `${this.where()}: fillMode must be one of ${FILL_MODES.join(", ")}; received ${String(args.fillMode)}`,
-      );
-    }
-    this.interpolation = args.interpolation ?? "bilinear";
-    if (!INTERPOLATIONS.includes(this.interpolation)) {
-      throw new ValueError(
-        `${this.where()}: interpolation must be "nearest" or "bilinear"; received ${String(args.interpolation)}`,
-      );
-    }
-    this.fillValue = args.fillValue ?? 0;
-  }
+/**
+ * A random layer that warps each image by its own transform row — affineTransform's eight
+ * numbers, an affine or projective inverse map — drawn in order from the layer's stream; in a dict
+ * input the same rows move the bounding boxes and resample the masks (nearest). The affine layers
+ * below and RandomPerspective differ only in how they draw a row and which fill settings they take.
+ */
+export abstract class RowTransformLayer extends BaseImagePreprocessingLayer {
+  abstract readonly fillMode: AffineFillMode;
+  abstract readonly interpolation: AffineInterpolation;
+  abstract readonly fillValue: number;
 
   /** One transform row [a0, a1, a2, b0, b1, b2, c0, c1] for an image of this size. */
   protected abstract drawTransform(height: number, width: number): number[];
-
-  /** A uniform draw in [lo, hi) from the layer's stream. */
-  protected uniformIn(lo: number, hi: number): number {
-    return lo + (hi - lo) * this.rng.uniform();
-  }
 
   /** One transform row per image of the batch, drawn in order from the layer's stream. */
   protected override getRandomTransformation(images: Tensor): number[][] {
@@ -99,6 +84,34 @@ export abstract class BaseAffineLayer extends BaseImagePreprocessingLayer {
       fillValue: this.fillValue,
       dataFormat: this.dataFormat,
     });
+  }
+}
+
+export abstract class BaseAffineLayer extends RowTransformLayer {
+  readonly fillMode: AffineFillMode;
+  readonly interpolation: AffineInterpolation;
+  readonly fillValue: number;
+
+  constructor(args: AffineLayerArgs = {}) {
+    super(args, { random: true });
+    this.fillMode = args.fillMode ?? "reflect";
+    if (!FILL_MODES.includes(this.fillMode)) {
+      throw new ValueError(
+        `${this.where()}: fillMode must be one of ${FILL_MODES.join(", ")}; received ${String(args.fillMode)}`,
+      );
+    }
+    this.interpolation = args.interpolation ?? "bilinear";
+    if (!INTERPOLATIONS.includes(this.interpolation)) {
+      throw new ValueError(
+        `${this.where()}: interpolation must be "nearest" or "bilinear"; received ${String(args.interpolation)}`,
+      );
+    }
+    this.fillValue = args.fillValue ?? 0;
+  }
+
+  /** A uniform draw in [lo, hi) from the layer's stream. */
+  protected uniformIn(lo: number, hi: number): number {
+    return lo + (hi - lo) * this.rng.uniform();
   }
 
   override getConfig(): Record<string, unknown> {

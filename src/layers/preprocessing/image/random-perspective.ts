@@ -7,20 +7,11 @@
  * segmentation masks with nearest interpolation.
  */
 import { ValueError } from "../../../errors.js";
-import { affineTransform } from "../../../ops/image/affine-transform.js";
 import { computeHomography } from "../../../ops/image/perspective-transform.js";
-import type { Tensor } from "../../../tensor/tensor.js";
 import { fromKerasConfig } from "../../config.js";
 import { registerKerasLayers } from "../../registry.js";
-import type { AffineInterpolation } from "./affine-layer.js";
-import {
-  type BaseImageLayerArgs,
-  BaseImagePreprocessingLayer,
-  type ImageSize,
-  parseFactor,
-} from "./base-image-layer.js";
-import { fromXyxy, resampledBoxes, toXyxy } from "./box-transforms.js";
-import type { BoundingBoxes } from "./image-data.js";
+import { type AffineInterpolation, RowTransformLayer } from "./affine-layer.js";
+import { type BaseImageLayerArgs, parseFactor } from "./base-image-layer.js";
 
 export interface RandomPerspectiveArgs extends BaseImageLayerArgs {
   /** Probability range of warping an image; default 1 (always, [0, 1] drawn per image). */
@@ -35,7 +26,9 @@ export interface RandomPerspectiveArgs extends BaseImageLayerArgs {
 
 const IDENTITY = [1, 0, 0, 0, 1, 0, 0, 0];
 
-export class RandomPerspective extends BaseImagePreprocessingLayer {
+export class RandomPerspective extends RowTransformLayer {
+  /** Keras fills outside the warped image with the constant `fillValue`. */
+  readonly fillMode = "constant";
   readonly factor: [number, number];
   readonly scale: number;
   readonly interpolation: AffineInterpolation;
@@ -59,7 +52,8 @@ export class RandomPerspective extends BaseImagePreprocessingLayer {
     this.fillValue = args.fillValue ?? 0;
   }
 
-  private drawRow(height: number, width: number): number[] {
+  /** A homography row: the identity unless this image is warped (probability from `factor`). */
+  protected drawTransform(height: number, width: number): number[] {
     const probability = this.factor[0] + (this.factor[1] - this.factor[0]) * this.rng.uniform();
     const apply = this.rng.uniform() < probability;
     const start: [number, number][] = [
@@ -74,45 +68,6 @@ export class RandomPerspective extends BaseImagePreprocessingLayer {
       y + y * this.scale * (this.rng.uniform() - 0.5),
     ]);
     return apply ? computeHomography(start, end) : IDENTITY;
-  }
-
-  /** One homography row per image of the batch, drawn in order from the layer's stream. */
-  protected override getRandomTransformation(images: Tensor): number[][] {
-    const [hAxis, wAxis] = this.imageAxes();
-    const [h, w] = [images.shape[hAxis]!, images.shape[wAxis]!];
-    return Array.from({ length: images.shape[0]! }, () => this.drawRow(h, w));
-  }
-
-  protected transformImages(images: Tensor, _training: boolean, rows?: unknown): Tensor {
-    return this.resample(
-      images,
-      (rows as number[][] | undefined) ?? this.getRandomTransformation(images),
-      this.interpolation,
-    );
-  }
-
-  protected override transformBoundingBoxes(
-    boxes: BoundingBoxes,
-    rows: unknown,
-    _training: boolean,
-    size: ImageSize,
-  ): BoundingBoxes {
-    const format = this.boundingBoxFormat!;
-    const moved = resampledBoxes(toXyxy(boxes, format, size), rows as number[][]);
-    return fromXyxy(moved, boxes.labels, format, size);
-  }
-
-  protected override transformSegmentationMasks(masks: Tensor, rows: unknown): Tensor {
-    return this.resample(masks, rows as number[][], "nearest");
-  }
-
-  private resample(x: Tensor, rows: number[][], interpolation: AffineInterpolation): Tensor {
-    return affineTransform(x, rows, {
-      interpolation,
-      fillMode: "constant",
-      fillValue: this.fillValue,
-      dataFormat: this.dataFormat,
-    });
   }
 
   override getConfig(): Record<string, unknown> {
