@@ -8,6 +8,7 @@ import { describe, it } from "node:test";
 import * as st from "../../src/index.js";
 import * as applications from "../../src/applications/index.js";
 import type { Model } from "../../src/models/model.js";
+import { assertNames } from "./app-helpers.js";
 
 type Builder = (opts?: applications.ApplicationOptions) => Promise<Model>;
 
@@ -69,15 +70,6 @@ function resnetV2Names(blocks: number[]): string[] {
     }
   });
   return [...out, "post_bn", "post_relu", "avg_pool", "predictions"];
-}
-
-function assertNames(got: string[], want: string[]): void {
-  assert.equal(got.length, want.length);
-  got.forEach((g, i) => {
-    const w = want[i]!;
-    if (w === "max_pooling2d*") assert.match(g, /^max_pooling2d(_\d+)?$/, `layer ${i + 1}`);
-    else assert.equal(g, w, `layer ${i + 1}`);
-  });
 }
 
 const VGG16_NAMES = [

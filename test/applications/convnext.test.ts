@@ -6,16 +6,16 @@
 // their arithmetic, a .keras round trip); Keras's weight URLs; a forward pass of Tiny at 64×64.
 // Larger models are built once, never run.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, afterEach, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import * as st from "../../src/index.js";
 import { Hdf5WriteGroup, encodeHdf5 } from "../../src/io/hdf5-write.js";
 import { serializeLayer } from "../../src/layers/registry.js";
 import * as applications from "../../src/applications/index.js";
 import type { Model } from "../../src/models/model.js";
 import { inTempDir } from "../keras-fixtures.js";
+import { countUpTo, useTempHome } from "./app-helpers.js";
 
 type Builder = (opts?: applications.ConvNeXtOptions) => Promise<Model>;
 const { convnext } = applications;
@@ -31,12 +31,6 @@ const TABLE: [string, Builder, number, number][] = [
 
 const shapeOf = (m: Model, layer: string): number[][] =>
   m.getLayer(layer).weights.map((w) => [...w.shape]);
-
-function countUpTo(m: Model, last: string): number {
-  const end = m.layers.findIndex((l) => l.name === last);
-  assert.ok(end > 0, `no layer ${last}`);
-  return m.layers.slice(0, end + 1).reduce((n, l) => n + l.countParams(), 0);
-}
 
 /** Keras 2's weight names of Tiny's layers; the nested models list their layers' weights. */
 function weightNames(layer: string): string[] {
@@ -238,19 +232,7 @@ describe("applications: ConvNeXt (Keras 3.16)", () => {
   });
 
   describe("weights", () => {
-    let home: string;
-    const realHome = process.env.HOME;
-    const realFetch = globalThis.fetch;
-    before(() => {
-      home = mkdtempSync(join(tmpdir(), "strata-convnext-weights-"));
-      process.env.HOME = home;
-    });
-    afterEach(() => {
-      globalThis.fetch = realFetch;
-    });
-    after(() => {
-      process.env.HOME = realHome;
-    });
+    const home = useTempHome("strata-convnext-weights-");
 
     it("a path loads a legacy .h5 in Keras's layout, nested stem and downsampling blocks included", async () => {
       const shapes = await convnext.ConvNeXtTiny({
@@ -287,7 +269,7 @@ describe("applications: ConvNeXt (Keras 3.16)", () => {
         i++;
       }
       assert.equal(i, withWeights.length);
-      const file = join(home, "tiny_notop.h5");
+      const file = join(home(), "tiny_notop.h5");
       writeFileSync(file, encodeHdf5(root));
       const model = await convnext.ConvNeXtTiny({ weights: file, includeTop: false });
       const loaded = model.layers.filter((l) => l.weights.length > 0);

@@ -10,6 +10,7 @@ import * as st from "../../src/index.js";
 import { ValueError } from "../../src/errors.js";
 import * as applications from "../../src/applications/index.js";
 import type { Model } from "../../src/models/model.js";
+import { assertNames } from "./app-helpers.js";
 
 type Builder = (opts?: applications.ApplicationOptions) => Promise<Model>;
 type Blocks = [number, number, number, number];
@@ -67,15 +68,6 @@ function densenetNames(blocks: Blocks): string[] {
     if (s < 3) out.push(...["bn", "relu", "conv", "pool"].map((x) => `pool${s + 2}_${x}`));
   });
   return [...out, "bn", "relu", "avg_pool", "predictions"];
-}
-
-function assertNames(got: string[], want: string[]): void {
-  assert.equal(got.length, want.length);
-  got.forEach((g, i) => {
-    const w = want[i]!;
-    if (w === "zero_padding2d*") assert.match(g, /^zero_padding2d(_\d+)?$/, `layer ${i + 1}`);
-    else assert.equal(g, w, `layer ${i + 1}`);
-  });
 }
 
 describe("applications: DenseNet (Keras 3.16)", () => {

@@ -7,15 +7,15 @@
 // for the B and the S/M/L variants; Keras's weight URLs; a forward pass of V2B0 at 64×64 and a
 // .keras round trip. Larger models are built, never run.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, afterEach, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import * as st from "../../src/index.js";
 import { Hdf5WriteGroup, encodeHdf5 } from "../../src/io/hdf5-write.js";
 import * as applications from "../../src/applications/index.js";
 import type { Model } from "../../src/models/model.js";
 import { inTempDir } from "../keras-fixtures.js";
+import { assertNames, countUpTo, useTempHome } from "./app-helpers.js";
 
 type Builder = (opts?: applications.EfficientNetV2Options) => Promise<Model>;
 const { efficientnetV2: v2 } = applications;
@@ -34,12 +34,6 @@ const TABLE: [string, Builder, string, number, number, number][] = [
 const names = (m: Model): string[] => m.layers.slice(1).map((l) => l.name);
 const shapeOf = (m: Model, layer: string): number[][] =>
   m.getLayer(layer).weights.map((w) => [...w.shape]);
-
-function countUpTo(m: Model, last: string): number {
-  const end = m.layers.findIndex((l) => l.name === last);
-  assert.ok(end > 0, `no layer ${last}`);
-  return m.layers.slice(0, end + 1).reduce((n, l) => n + l.countParams(), 0);
-}
 
 /** V2B0's stages: repeats, expansion, first stride, input and output filters, fused. */
 const B0_STAGES: [number, number, number, number, number, boolean][] = [
@@ -72,16 +66,6 @@ function v2b0Names(): string[] {
     }
   });
   return [...out, "top_conv", "top_bn", "top_activation", "avg_pool", "top_dropout", "predictions"];
-}
-
-function assertNames(got: string[], want: string[]): void {
-  assert.equal(got.length, want.length);
-  got.forEach((g, i) => {
-    const w = want[i]!;
-    if (w.endsWith("*"))
-      assert.match(g, new RegExp(`^${w.slice(0, -1)}(_\\d+)?$`), `layer ${i + 1}`);
-    else assert.equal(g, w, `layer ${i + 1}`);
-  });
 }
 
 /** Keras 2's weight names of V2B0's layers (the published files' `weight_names`). */
@@ -229,19 +213,7 @@ describe("applications: EfficientNetV2 (Keras 3.16)", () => {
   });
 
   describe("weights", () => {
-    let home: string;
-    const realHome = process.env.HOME;
-    const realFetch = globalThis.fetch;
-    before(() => {
-      home = mkdtempSync(join(tmpdir(), "strata-effnetv2-weights-"));
-      process.env.HOME = home;
-    });
-    afterEach(() => {
-      globalThis.fetch = realFetch;
-    });
-    after(() => {
-      process.env.HOME = realHome;
-    });
+    const home = useTempHome("strata-effnetv2-weights-");
 
     it("a path loads V2B0's legacy .h5 in Keras's layout, layer by layer", async () => {
       const shapes = await v2.EfficientNetV2B0({
@@ -271,7 +243,7 @@ describe("applications: EfficientNetV2 (Keras 3.16)", () => {
           root.dataset(`${layer}/${name}`, data, vars[j]!.shape);
         });
       });
-      const file = join(home, "v2b0_notop.h5");
+      const file = join(home(), "v2b0_notop.h5");
       writeFileSync(file, encodeHdf5(root));
       const model = await v2.EfficientNetV2B0({ weights: file, includeTop: false });
       layers.forEach((layer, i) => {

@@ -6,16 +6,16 @@
 // drop-connect, a legacy .h5 in Keras's published layout loaded by name, Keras's weight URLs,
 // and forward passes of B0 at small sizes. Larger models are built, never run.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, afterEach, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import * as st from "../../src/index.js";
 import { StrataError } from "../../src/errors.js";
 import { Hdf5WriteGroup, encodeHdf5 } from "../../src/io/hdf5-write.js";
 import * as applications from "../../src/applications/index.js";
 import type { Model } from "../../src/models/model.js";
 import { inTempDir } from "../keras-fixtures.js";
+import { assertNames, countUpTo, useTempHome } from "./app-helpers.js";
 
 type Builder = (opts?: applications.ApplicationOptions) => Promise<Model>;
 const { efficientnet } = applications;
@@ -31,13 +31,6 @@ const TABLE: [string, Builder, number, number, number][] = [
   ["EfficientNetB6", efficientnet.EfficientNetB6, 43_265_143, 528, 2304],
   ["EfficientNetB7", efficientnet.EfficientNetB7, 66_658_687, 600, 2560],
 ];
-
-/** The parameters of a model's layers up to and including `last`. */
-function countUpTo(m: Model, last: string): number {
-  const end = m.layers.findIndex((l) => l.name === last);
-  assert.ok(end > 0, `no layer ${last}`);
-  return m.layers.slice(0, end + 1).reduce((n, l) => n + l.countParams(), 0);
-}
 
 const names = (m: Model): string[] => m.layers.slice(1).map((l) => l.name);
 const shapeOf = (m: Model, layer: string): number[][] =>
@@ -75,16 +68,6 @@ function b0Names(): string[] {
     }
   });
   return [...out, "top_conv", "top_bn", "top_activation", "avg_pool", "top_dropout", "predictions"];
-}
-
-function assertNames(got: string[], want: string[]): void {
-  assert.equal(got.length, want.length);
-  got.forEach((g, i) => {
-    const w = want[i]!;
-    if (w.endsWith("*"))
-      assert.match(g, new RegExp(`^${w.slice(0, -1)}(_\\d+)?$`), `layer ${i + 1}`);
-    else assert.equal(g, w, `layer ${i + 1}`);
-  });
 }
 
 const maxDiff = (a: st.Tensor, b: st.Tensor): number => {
@@ -314,19 +297,7 @@ function weightNames(layer: string): string[] {
 }
 
 describe("applications: EfficientNet weights", () => {
-  let home: string;
-  const realHome = process.env.HOME;
-  const realFetch = globalThis.fetch;
-  before(() => {
-    home = mkdtempSync(join(tmpdir(), "strata-effnet-weights-"));
-    process.env.HOME = home;
-  });
-  afterEach(() => {
-    globalThis.fetch = realFetch;
-  });
-  after(() => {
-    process.env.HOME = realHome;
-  });
+  const home = useTempHome("strata-effnet-weights-");
 
   it("weights: a path loads B0's legacy .h5 in Keras's layout; the model then runs", async () => {
     const shapes = await efficientnet.EfficientNetB0({
@@ -363,7 +334,7 @@ describe("applications: EfficientNet weights", () => {
         root.dataset(`${layer}/${name}`, data, shape);
       });
     });
-    const file = join(home, "b0_notop.h5");
+    const file = join(home(), "b0_notop.h5");
     writeFileSync(file, encodeHdf5(root));
 
     const model = await efficientnet.EfficientNetB0({ weights: file, includeTop: false });

@@ -6,14 +6,14 @@
 // `weights: path`, layer by layer in order; `weights: "imagenet"` asks getFile for each family's
 // file at Keras's URL in the "models" cache (the network stubbed: nothing is downloaded).
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, afterEach, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { StrataError } from "../../src/errors.js";
 import { Hdf5WriteGroup, encodeHdf5 } from "../../src/io/hdf5-write.js";
 import * as applications from "../../src/applications/index.js";
 import { xceptionNames } from "./keras-layer-names.js";
+import { useTempHome } from "./app-helpers.js";
 
 /** Xception's layers without the top, named as Keras 2 wrote them in the published file. */
 function xceptionFileLayers(): string[] {
@@ -47,19 +47,8 @@ const valueAt = (i: number, j: number, k: number): number => i + j / 10 + (k % 1
 const BASE = "https://storage.googleapis.com/tensorflow/keras-applications/";
 
 describe("applications: DenseNet / Xception / Inception weights", () => {
-  let home: string;
-  const realHome = process.env.HOME;
-  const realFetch = globalThis.fetch;
-  before(() => {
-    home = mkdtempSync(join(tmpdir(), "strata-apps-family-weights-"));
-    process.env.HOME = home; // the "models" cache: ~/.strata/models
-  });
-  afterEach(() => {
-    globalThis.fetch = realFetch;
-  });
-  after(() => {
-    process.env.HOME = realHome;
-  });
+  // the "models" cache: ~/.strata/models
+  const home = useTempHome("strata-apps-family-weights-");
 
   it("weights: a path loads Xception's legacy .h5 in Keras's published layout, in order", async () => {
     // Shapes come from a model of the same architecture, matched by name or, for the unnamed
@@ -91,7 +80,7 @@ describe("applications: DenseNet / Xception / Inception weights", () => {
         root.dataset(`${layer}/${name}`, data, shape);
       });
     });
-    const file = join(home, "xception_notop.h5");
+    const file = join(home(), "xception_notop.h5");
     writeFileSync(file, encodeHdf5(root));
 
     const model = await applications.Xception({ weights: file, includeTop: false });
@@ -166,7 +155,7 @@ describe("applications: DenseNet / Xception / Inception weights", () => {
           e.message,
           new RegExp(`^${where}: could not get the ImageNet weights .*ENOTFOUND`),
         );
-        assert.ok(e.message.includes(join(home, ".strata", "models")), e.message);
+        assert.ok(e.message.includes(join(home(), ".strata", "models")), e.message);
         return true;
       });
     }

@@ -2,14 +2,14 @@
 // from Keras's constants, and decodePredictions (best first, Keras's error for a wrong shape,
 // the class index fetched through getFile from Keras's URL into the "models" cache).
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, afterEach, before, describe, it } from "node:test";
+import { afterEach, describe, it } from "node:test";
 import * as st from "../../src/index.js";
 import { ValueError } from "../../src/errors.js";
 import { setClassIndex, type ClassIndex } from "../../src/applications/class-index.js";
 import * as applications from "../../src/applications/index.js";
+import { useTempHome } from "./app-helpers.js";
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-4): void => {
   assert.equal(a.length, b.length);
@@ -111,20 +111,10 @@ const FAKE_INDEX: ClassIndex = Object.fromEntries(
 );
 
 describe("applications: decodePredictions", () => {
-  let home: string;
-  const realHome = process.env.HOME;
-  const realFetch = globalThis.fetch;
-  before(() => {
-    // The "models" cache lives under the home folder; an empty temporary one here.
-    home = mkdtempSync(join(tmpdir(), "strata-apps-"));
-    process.env.HOME = home;
-  });
+  // The "models" cache lives under the home folder; an empty temporary one here.
+  const home = useTempHome("strata-apps-");
   afterEach(() => {
-    globalThis.fetch = realFetch;
     setClassIndex(null);
-  });
-  after(() => {
-    process.env.HOME = realHome;
   });
 
   it("returns each row's top classes, best first, as [classId, className, score]", async () => {
@@ -169,7 +159,7 @@ describe("applications: decodePredictions", () => {
         new TypeError("fetch failed", { cause: { code: "ENOTFOUND", message: "offline" } }),
       );
     }) as typeof fetch;
-    const where = join(home, ".strata", "models", "imagenet_class_index.json");
+    const where = join(home(), ".strata", "models", "imagenet_class_index.json");
     await assert.rejects(applications.vgg16.decodePredictions(st.zeros([1, 1000])), (e: Error) => {
       assert.match(e.message, /^decodePredictions: could not get ImageNet's class index/);
       assert.ok(e.message.includes(where), e.message);
@@ -179,7 +169,7 @@ describe("applications: decodePredictions", () => {
       "https://storage.googleapis.com/download.tensorflow.org/data/imagenet_class_index.json",
     ]);
     // A copy in the cache whose md5 is not Keras's (c2c37ea5…) is downloaded again, as Keras does.
-    mkdirSync(join(home, ".strata", "models"), { recursive: true });
+    mkdirSync(join(home(), ".strata", "models"), { recursive: true });
     writeFileSync(where, JSON.stringify(FAKE_INDEX));
     await assert.rejects(
       applications.vgg16.decodePredictions(st.zeros([1, 1000])),

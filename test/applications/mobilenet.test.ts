@@ -9,16 +9,16 @@
 // legacy .h5 in Keras's layout loading by layer order, forward passes, a .keras round trip and
 // each family's preprocessInput / decodePredictions.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, afterEach, before, describe, it } from "node:test";
+import { afterEach, describe, it } from "node:test";
 import * as st from "../../src/index.js";
 import { StrataError, ValueError } from "../../src/errors.js";
 import { Hdf5WriteGroup, encodeHdf5 } from "../../src/io/hdf5-write.js";
 import { inTempDir } from "../keras-fixtures.js";
 import * as applications from "../../src/applications/index.js";
 import type { Model } from "../../src/models/model.js";
+import { assertNames, useTempHome } from "./app-helpers.js";
 
 type Builder = (opts?: Record<string, unknown>) => Promise<Model>;
 const { MobileNet, MobileNetV2, MobileNetV3Small, MobileNetV3Large } =
@@ -51,15 +51,6 @@ const WEIGHT_COUNTS: Record<string, [number, number, number]> = {
   MobileNetV3Large: [266, 174, 24_400],
 };
 
-/** A name in Keras's list; "x*" stands for Keras's automatic "x", "x_1", "x_2" … */
-function assertNames(got: string[], want: string[]): void {
-  assert.equal(got.length, want.length, `${got.length} layers, expected ${want.length}`);
-  got.forEach((g, i) => {
-    const w = want[i]!;
-    if (w.endsWith("*")) assert.match(g, new RegExp(`^${w.slice(0, -1)}(_\\d+)?$`), `layer ${i}`);
-    else assert.equal(g, w, `layer ${i}`);
-  });
-}
 const names = (m: Model): string[] => m.layers.slice(1).map((l) => l.name);
 const shapeOf = (m: Model, layer: string): number[][] =>
   m.getLayer(layer).weights.map((w) => [...w.shape]);
@@ -362,20 +353,10 @@ describe("applications: MobileNet argument checks (Keras's)", () => {
 });
 
 describe("applications: MobileNet weights", () => {
-  let home: string;
-  const realHome = process.env.HOME;
-  const realFetch = globalThis.fetch;
+  const home = useTempHome("strata-mobilenet-weights-");
   const realWarn = console.warn;
-  before(() => {
-    home = mkdtempSync(join(tmpdir(), "strata-mobilenet-weights-"));
-    process.env.HOME = home;
-  });
   afterEach(() => {
-    globalThis.fetch = realFetch;
     console.warn = realWarn;
-  });
-  after(() => {
-    process.env.HOME = realHome;
   });
 
   it("weights: \"imagenet\" asks for Keras's file names at Keras's URLs", async () => {
@@ -468,7 +449,7 @@ describe("applications: MobileNet weights", () => {
         root.dataset(`${layer}/${layer}/${w}`, data, shapes[j]!);
       });
     });
-    const file = join(home, "mobilenet_2_5_224_tf_no_top.h5");
+    const file = join(home(), "mobilenet_2_5_224_tf_no_top.h5");
     writeFileSync(file, encodeHdf5(root));
     const model = await MobileNet!({ weights: file, alpha: 0.25, includeTop: false });
     layers.forEach(([layer, weights], i) => {

@@ -8,15 +8,15 @@
 // published files loading by order, Keras's weight URLs with the network stubbed, and the "tf"
 // preprocessing computed by hand.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, afterEach, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import * as st from "../../src/index.js";
 import { StrataError, ValueError } from "../../src/errors.js";
 import { Hdf5WriteGroup, encodeHdf5 } from "../../src/io/hdf5-write.js";
 import * as applications from "../../src/applications/index.js";
 import type { Model } from "../../src/models/model.js";
+import { assertNames, useTempHome } from "./app-helpers.js";
 
 /**
  * NASNetMobile's layers after the input up to the second stem cell's concatenation, in Keras's
@@ -142,16 +142,6 @@ const shapeOf = (m: Model, layer: string): number[][] =>
 const outShape = (m: Model, layer: string): (number | null)[] => [
   ...(m.getLayer(layer).output as st.layers.SymbolicTensor).shape,
 ];
-
-function assertNames(got: string[], want: string[]): void {
-  assert.equal(got.length, want.length);
-  got.forEach((g, i) => {
-    const w = want[i]!;
-    if (w.endsWith("*"))
-      assert.match(g, new RegExp(`^${w.slice(0, -1)}(_\\d+)?$`), `layer ${i + 1}`);
-    else assert.equal(g, w, `layer ${i + 1}`);
-  });
-}
 
 const rejectsValue = (p: Promise<unknown>, pattern: RegExp): Promise<void> =>
   assert.rejects(p, (e: Error) => {
@@ -319,19 +309,8 @@ describe("applications: NASNet (Keras 3.16)", () => {
   });
 
   describe('weights: "imagenet"', () => {
-    let home: string;
-    const realHome = process.env.HOME;
-    const realFetch = globalThis.fetch;
-    before(() => {
-      home = mkdtempSync(join(tmpdir(), "strata-apps-nasnet-"));
-      process.env.HOME = home; // the "models" cache: ~/.strata/models
-    });
-    afterEach(() => {
-      globalThis.fetch = realFetch;
-    });
-    after(() => {
-      process.env.HOME = realHome;
-    });
+    // the "models" cache: ~/.strata/models
+    const home = useTempHome("strata-apps-nasnet-");
 
     it("weights: a path loads NASNetMobile's legacy .h5 (Keras's published layout) in order", async () => {
       // The file lists every layer (root `layer_names`) with Keras 2's `weight_names` by kind;
@@ -362,7 +341,7 @@ describe("applications: NASNet (Keras 3.16)", () => {
           root.dataset(`${l.name}/${name}`, data, shape);
         });
       });
-      const path = join(home, "nasnet_mobile_no_top.h5");
+      const path = join(home(), "nasnet_mobile_no_top.h5");
       writeFileSync(path, encodeHdf5(root));
       const m = await applications.NASNetMobile({ weights: path, includeTop: false });
       let checked = 0;
@@ -417,7 +396,7 @@ describe("applications: NASNet (Keras 3.16)", () => {
             e.message,
             new RegExp(`^${where}: could not get the ImageNet weights ${fname} .*ENOTFOUND`),
           );
-          assert.ok(e.message.includes(join(home, ".strata", "models")), e.message);
+          assert.ok(e.message.includes(join(home(), ".strata", "models")), e.message);
           return true;
         });
       }

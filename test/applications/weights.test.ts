@@ -5,13 +5,13 @@
 // same names; `weights: "imagenet"` asks getFile for Keras's file at Keras's URL in the "models"
 // cache, and without network fails saying so. Nothing is downloaded.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, afterEach, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { StrataError } from "../../src/errors.js";
 import { Hdf5WriteGroup, encodeHdf5 } from "../../src/io/hdf5-write.js";
 import * as applications from "../../src/applications/index.js";
+import { useTempHome } from "./app-helpers.js";
 
 /** ResNet50's layers without the top, in Keras's summary order (after the input). */
 function resnet50Layers(): string[] {
@@ -43,19 +43,8 @@ function weightNames(layer: string): string[] {
 const valueAt = (i: number, j: number, k: number): number => i + j / 10 + (k % 101) / 1e4;
 
 describe("applications: weights", () => {
-  let home: string;
-  const realHome = process.env.HOME;
-  const realFetch = globalThis.fetch;
-  before(() => {
-    home = mkdtempSync(join(tmpdir(), "strata-apps-weights-"));
-    process.env.HOME = home; // the "models" cache: ~/.strata/models
-  });
-  afterEach(() => {
-    globalThis.fetch = realFetch;
-  });
-  after(() => {
-    process.env.HOME = realHome;
-  });
+  // the "models" cache: ~/.strata/models
+  const home = useTempHome("strata-apps-weights-");
 
   it("weights: a path loads a legacy .h5 in Keras's published layout, layer by layer", async () => {
     // Weight shapes are looked up on a model of the same architecture; names and order are Keras's.
@@ -81,7 +70,7 @@ describe("applications: weights", () => {
         root.dataset(`${layer}/${name}`, data, shape);
       });
     });
-    const file = join(home, "resnet50_notop.h5");
+    const file = join(home(), "resnet50_notop.h5");
     writeFileSync(file, encodeHdf5(root));
 
     const model = await applications.ResNet50({ weights: file, includeTop: false });
@@ -120,7 +109,7 @@ describe("applications: weights", () => {
       );
     }) as typeof fetch;
     const cached = join(
-      home,
+      home(),
       ".strata",
       "models",
       "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5",

@@ -12,6 +12,7 @@ import { ValueError } from "../../src/errors.js";
 import * as applications from "../../src/applications/index.js";
 import type { Model } from "../../src/models/model.js";
 import { xceptionNames } from "./keras-layer-names.js";
+import { assertNames } from "./app-helpers.js";
 
 type Builder = (opts?: applications.ApplicationOptions) => Promise<Model>;
 
@@ -27,16 +28,6 @@ const shapeOf = (m: Model, layer: string): number[][] =>
 const outShape = (m: Model, layer: string): (number | null)[] => [
   ...(m.getLayer(layer).output as st.layers.SymbolicTensor).shape,
 ];
-
-function assertNames(got: string[], want: string[]): void {
-  assert.equal(got.length, want.length);
-  got.forEach((g, i) => {
-    const w = want[i]!;
-    if (w.endsWith("*"))
-      assert.match(g, new RegExp(`^${w.slice(0, -1)}(_\\d+)?$`), `layer ${i + 1}`);
-    else assert.equal(g, w, `layer ${i + 1}`);
-  });
-}
 
 const rejectsValue = (p: Promise<unknown>, pattern: RegExp): Promise<void> =>
   assert.rejects(p, (e: Error) => {
