@@ -22,6 +22,7 @@ const LAYERS = [
   "models",
   "preprocessing",
   "applications",
+  "tools",
 ];
 const EXCEPTIONS = { backend: ["tensor/dtype.ts"], io: ["tensor/dtype.ts"], autodiff: ["ops"] };
 
