@@ -12,16 +12,16 @@ describe("the built package", () => {
   const dir = mkdtempSync(join(tmpdir(), "strata-consumer-"));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("imports as `strata` from a dependent project", () => {
+  it("imports as `strata-ml` from a dependent project", () => {
     if (!existsSync(join(root, "dist", "index.js"))) {
       execFileSync("npm", ["run", "build"], { cwd: root, stdio: "ignore" });
     }
     mkdirSync(join(dir, "node_modules"));
-    symlinkSync(root, join(dir, "node_modules", "strata"), "dir");
+    symlinkSync(root, join(dir, "node_modules", "strata-ml"), "dir");
     writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
     writeFileSync(
       join(dir, "main.js"),
-      'import * as st from "strata";\n' +
+      'import * as st from "strata-ml";\n' +
         "const x = st.tensor([[1, 2], [3, 4]]);\n" +
         "console.log(JSON.stringify(st.ops.sum(x.add(1), 0).toArray()));\n",
     );

@@ -125,3 +125,19 @@ registry.register(
 export function getConstraint(identifier: unknown, where = "constraint"): Constraint | null {
   return identifier === null || identifier === undefined ? null : registry.get(identifier, where);
 }
+
+/** `keras.constraints.get`: null for null, else a string, an instance or a config. */
+export const get = (identifier: unknown): Constraint | null =>
+  getConstraint(identifier, "constraints.get");
+/** `keras.constraints.serialize`: Keras's `{module, class_name, config, registered_name}`. */
+export const serialize = (constraint: Constraint): KerasObject => constraint.serialize();
+/** `keras.constraints.deserialize`. */
+export const deserialize = (config: unknown): Constraint =>
+  registry.deserialize(config, "constraints.deserialize");
+
+// Keras's lower-case names: `constraints.max_norm(2.0)` is `constraints.maxNorm({maxValue: 2})`.
+type Opts<C extends abstract new (...args: never) => unknown> = ConstructorParameters<C>[0];
+export const maxNorm = (opts?: Opts<typeof MaxNorm>) => new MaxNorm(opts);
+export const minMaxNorm = (opts?: Opts<typeof MinMaxNorm>) => new MinMaxNorm(opts);
+export const nonNeg = () => new NonNeg();
+export const unitNorm = (opts?: Opts<typeof UnitNorm>) => new UnitNorm(opts);

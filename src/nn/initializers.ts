@@ -290,7 +290,39 @@ for (const [name, cls, strings] of entries) {
   registry.register(name, (config) => new cls(config as never), ...strings);
 }
 
-/** Resolves `"glorot_uniform"`, an Initializer, or a serialized config. */
+// Keras 3.0–3.15 wrote these class names; 3.16 keeps them as aliases.
+registry.alias("OrthogonalInitializer", "Orthogonal");
+registry.alias("IdentityInitializer", "Identity");
+
+/** Resolves `"glorot_uniform"`, `"GlorotUniform"`, an Initializer, or a serialized config. */
 export function getInitializer(identifier: unknown, where = "initializer"): Initializer {
   return registry.get(identifier, where);
 }
+
+/** `keras.initializers.get`. */
+export const get = (identifier: unknown): Initializer =>
+  getInitializer(identifier, "initializers.get");
+/** `keras.initializers.serialize`: Keras's `{module, class_name, config, registered_name}`. */
+export const serialize = (initializer: Initializer): KerasObject => initializer.serialize();
+/** `keras.initializers.deserialize`. */
+export const deserialize = (config: unknown): Initializer =>
+  registry.deserialize(config, "initializers.deserialize");
+
+// Keras's lower-case names for the same initializers (`keras.initializers.glorot_uniform(seed=1)`).
+type Opts<C extends abstract new (...args: never) => unknown> = ConstructorParameters<C>[0];
+export const zeros = () => new Zeros();
+export const ones = () => new Ones();
+export const constant = (opts?: Opts<typeof Constant>) => new Constant(opts);
+export const randomNormal = (opts?: Opts<typeof RandomNormal>) => new RandomNormal(opts);
+export const randomUniform = (opts?: Opts<typeof RandomUniform>) => new RandomUniform(opts);
+export const truncatedNormal = (opts?: Opts<typeof TruncatedNormal>) => new TruncatedNormal(opts);
+export const varianceScaling = (opts?: Opts<typeof VarianceScaling>) => new VarianceScaling(opts);
+export const glorotUniform = (opts?: Opts<typeof GlorotUniform>) => new GlorotUniform(opts);
+export const glorotNormal = (opts?: Opts<typeof GlorotNormal>) => new GlorotNormal(opts);
+export const heUniform = (opts?: Opts<typeof HeUniform>) => new HeUniform(opts);
+export const heNormal = (opts?: Opts<typeof HeNormal>) => new HeNormal(opts);
+export const lecunUniform = (opts?: Opts<typeof LecunUniform>) => new LecunUniform(opts);
+export const lecunNormal = (opts?: Opts<typeof LecunNormal>) => new LecunNormal(opts);
+export const orthogonal = (opts?: Opts<typeof Orthogonal>) => new Orthogonal(opts);
+export const identity = (opts?: Opts<typeof Identity>) => new Identity(opts);
+export { Orthogonal as OrthogonalInitializer, Identity as IdentityInitializer };

@@ -1,6 +1,9 @@
 import { ValueError } from "../errors.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { abs, add, multiply, square } from "../ops/elementwise.js";
+import { abs, add, maximum, multiply, rsqrt, square, subtract } from "../ops/elementwise.js";
+import { matmul } from "../ops/linalg.js";
+import { transpose } from "../ops/movement.js";
+import { eye } from "../tensor/creation.js";
 import { sum } from "../ops/reduce.js";
 import { type KerasObject, Registry } from "./serialization.js";
 
@@ -62,6 +65,43 @@ export class L2 extends L1L2 {
   }
 }
 
+/**
+ * Pushes the rows (mode "rows") or columns of a 2-D weight towards orthogonality: factor · ½ ·
+ * Σ|off-diagonal of the Gram matrix of the L2-normalized rows| / (pairs of rows), as Keras's
+ * OrthogonalRegularizer (rows normalized as x · rsqrt(max(Σx², ε²)), ε = 1e-7).
+ */
+export class OrthogonalRegularizer extends Regularizer {
+  readonly factor: number;
+  readonly mode: "rows" | "columns";
+  constructor(opts: { factor?: number; mode?: "rows" | "columns" } = {}) {
+    super();
+    this.factor = checkFactor("OrthogonalRegularizer", opts.factor ?? 0.01);
+    this.mode = opts.mode ?? "rows";
+    if (this.mode !== "rows" && this.mode !== "columns") {
+      throw new ValueError(
+        `OrthogonalRegularizer: mode must be "rows" or "columns"; received ${JSON.stringify(this.mode)}`,
+      );
+    }
+  }
+  apply(x: Tensor): Tensor {
+    if (x.shape.length !== 2) {
+      throw new ValueError(
+        `OrthogonalRegularizer: inputs must have rank 2; received shape [${x.shape}]`,
+      );
+    }
+    const rowsOf = this.mode === "rows" ? x : transpose(x);
+    const unit = multiply(rowsOf, rsqrt(maximum(sum(square(rowsOf), 1, true), 1e-14)));
+    const size = rowsOf.shape[0]!;
+    const gram = matmul(unit, transpose(unit));
+    const offDiagonal = multiply(gram, subtract(1, eye(size, size, 0, x.dtype as "float32")));
+    const pairs = (size * (size - 1)) / 2;
+    return multiply(sum(abs(offDiagonal)), (this.factor * 0.5) / pairs);
+  }
+  getConfig(): Record<string, unknown> {
+    return { factor: this.factor, mode: this.mode };
+  }
+}
+
 const registry = new Registry<Regularizer>(
   "regularizer",
   (x): x is Regularizer => x instanceof Regularizer,
@@ -70,6 +110,28 @@ registry.register("L1L2", (c) => new L1L2(c as { l1?: number; l2?: number }), "l
 registry.register("L1", (c) => new L1((c.l1 as number | undefined) ?? 0.01), "l1");
 registry.register("L2", (c) => new L2((c.l2 as number | undefined) ?? 0.01), "l2");
 
+registry.register(
+  "OrthogonalRegularizer",
+  (c) => new OrthogonalRegularizer(c as { factor?: number; mode?: "rows" | "columns" }),
+  "orthogonal_regularizer",
+);
+
 export function getRegularizer(identifier: unknown, where = "regularizer"): Regularizer | null {
   return identifier === null || identifier === undefined ? null : registry.get(identifier, where);
 }
+
+/** `keras.regularizers.get`: null for null, else a string, an instance or a config. */
+export const get = (identifier: unknown): Regularizer | null =>
+  getRegularizer(identifier, "regularizers.get");
+/** `keras.regularizers.serialize`: Keras's `{module, class_name, config, registered_name}`. */
+export const serialize = (regularizer: Regularizer): KerasObject => regularizer.serialize();
+/** `keras.regularizers.deserialize`. */
+export const deserialize = (config: unknown): Regularizer =>
+  registry.deserialize(config, "regularizers.deserialize");
+
+// Keras's lower-case names: `regularizers.l2(0.001)`, `regularizers.l1_l2({l1, l2})`.
+export const l1 = (factor?: number) => new L1(factor);
+export const l2 = (factor?: number) => new L2(factor);
+export const l1L2 = (opts?: { l1?: number; l2?: number }) => new L1L2(opts);
+export const orthogonalRegularizer = (opts?: { factor?: number; mode?: "rows" | "columns" }) =>
+  new OrthogonalRegularizer(opts);

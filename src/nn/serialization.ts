@@ -61,6 +61,8 @@ export class Registry<T> {
     if (typeof identifier === "string") {
       const make = this.byString.get(identifier);
       if (make) return make();
+      const fromClass = this.byClass.get(identifier);
+      if (fromClass) return fromClass({});
       throw new ValueError(
         `${where}: unknown ${this.family} ${JSON.stringify(identifier)}; expected one of ` +
           [...this.byString.keys()].join(", "),
@@ -74,6 +76,24 @@ export class Registry<T> {
     throw new ValueError(
       `${where}: expected a ${this.family} (string, instance or config); received ${String(identifier)}`,
     );
+  }
+
+  /** Keras's `deserialize(config)`: a `{class_name, config}` object (or a string identifier). */
+  deserialize(config: unknown, where: string): T {
+    if (!isKerasObject(config) && typeof config !== "string") {
+      throw new ValueError(
+        `${where}: expected a serialized ${this.family} ({class_name, config}) or a string; ` +
+          `received ${JSON.stringify(config)}`,
+      );
+    }
+    return this.get(config, where);
+  }
+
+  /** Registers another class name for the same object (names older Keras versions wrote). */
+  alias(className: string, existing: string): void {
+    const make = this.byClass.get(existing);
+    if (!make) throw new ValueError(`Registry.alias: ${existing} is not registered`);
+    this.byClass.set(className, make);
   }
 
   strings(): string[] {
