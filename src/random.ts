@@ -8,3 +8,4 @@ export {
   SeedGenerator,
 } from "./tensor/random.js";
 export { dropout, shuffle, type DropoutOptions, type ShuffleOptions } from "./ops/nn.js";
+export { gamma, beta, binomial, categorical } from "./ops/random-distributions.js";

@@ -87,6 +87,25 @@ export {
   CategoricalHinge,
 } from "./probabilistic.js";
 
+// Keras's metric functions (`keras.metrics.mean_squared_error` …) are its loss functions.
+export {
+  binaryCrossentropy,
+  binaryFocalCrossentropy,
+  categoricalCrossentropy,
+  sparseCategoricalCrossentropy,
+  klDivergence,
+  poisson,
+} from "../losses/probabilistic.js";
+export { hinge, squaredHinge, categoricalHinge } from "../losses/hinge.js";
+export {
+  meanSquaredError,
+  meanAbsoluteError,
+  meanAbsolutePercentageError,
+  meanSquaredLogarithmicError,
+  huber,
+  logCosh,
+} from "../losses/regression.js";
+
 type MetricClass = (new (opts: never) => Metric) & {
   fromConfig(config: Record<string, unknown>): Metric;
 };
