@@ -256,6 +256,12 @@ function reviveStructure(s: unknown, created: Created, where: string): Structure
 }
 
 /**
+ * Makes the layer of one entry of a config's `layers` list (`name` is the entry's layer name):
+ * deserialization by default; `models.cloneModel` passes its clone function.
+ */
+export type LayerMaker = (serialized: Record<string, unknown>, name: string | undefined) => Layer;
+
+/**
  * Keras's `functional_from_config`: creates every layer, then replays the recorded calls in
  * config order; a call whose inputs come from a call not replayed yet (a layer shared at
  * several depths) waits for the next pass.
@@ -264,6 +270,7 @@ export function functionalFromConfig(
   config: Record<string, unknown>,
   customObjects: CustomObjects,
   where: string,
+  makeLayer: LayerMaker = (serialized) => deserializeLayer(serialized, customObjects),
 ): {
   inputs: Structure;
   outputs: Structure;
@@ -280,7 +287,7 @@ export function functionalFromConfig(
   const order: Layer[] = [];
   for (const data of layerData as Record<string, unknown>[]) {
     const { name, inbound_nodes, ...serialized } = data;
-    const layer = deserializeLayer(serialized, customObjects);
+    const layer = makeLayer(serialized, typeof name === "string" ? name : undefined);
     const layerName = typeof name === "string" ? name : layer.name;
     created.set(layerName, layer);
     order.push(layer);

@@ -1,4 +1,5 @@
 export { Model, type ModelArgs } from "./model.js";
 export { Sequential } from "./sequential.js";
 // models/saving also gives Model its save / saveWeights / loadWeights when it loads.
-export { loadModel, modelFromConfig, modelFromJson } from "./saving/index.js";
+export { loadModel, saveModel, modelFromConfig, modelFromJson } from "./saving/index.js";
+export { cloneModel, type CloneModelOptions } from "./clone.js";

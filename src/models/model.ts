@@ -28,7 +28,7 @@ import { Graph, withInputLayers } from "./graph.js";
 import { type CustomObjects, registerBuiltInLayer, serializeLayer } from "../layers/registry.js";
 import { camelizeKeys } from "../nn/serialization.js";
 import { compileConfig, compileOptionsFromConfig } from "./compile-config.js";
-import { functionalConfig, functionalFromConfig } from "./config.js";
+import { type LayerMaker, functionalConfig, functionalFromConfig } from "./config.js";
 
 export type SymbolicStructure =
   SymbolicTensor | readonly SymbolicTensor[] | Readonly<Record<string, SymbolicTensor>>;
@@ -520,12 +520,21 @@ export class Model extends Layer {
    * Keras `Model.from_config`: a functional config is rebuilt by creating its layers and
    * replaying their calls; any other config is passed to the constructor.
    */
-  static fromConfig(config: Record<string, unknown>, customObjects: CustomObjects = {}): Model {
+  static fromConfig(
+    config: Record<string, unknown>,
+    customObjects: CustomObjects = {},
+    makeLayer?: LayerMaker,
+  ): Model {
     const ctor = this as unknown as new (args: ModelArgs) => Model;
     const functional = ["layers", "input_layers", "output_layers"].every((k) => k in config);
     if (!functional) return new ctor(camelizeKeys(config) as ModelArgs);
     const where = `${this.name}.fromConfig`;
-    const { inputs, outputs, name, trainable } = functionalFromConfig(config, customObjects, where);
+    const { inputs, outputs, name, trainable } = functionalFromConfig(
+      config,
+      customObjects,
+      where,
+      makeLayer,
+    );
     return new ctor({ inputs, outputs, name, trainable });
   }
 }

@@ -3,6 +3,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { Input, InputLayer } from "../layers/core/input.js";
 import { type CallOptions, Layer, SymbolicTensor } from "../layers/layer.js";
 import type { ShapeSpec } from "../layers/shape-spec.js";
+import type { LayerMaker } from "./config.js";
 import { Model } from "./model.js";
 import {
   type CustomObjects,
@@ -118,6 +119,7 @@ export class Sequential extends Model {
   static override fromConfig(
     config: Record<string, unknown> | unknown[],
     customObjects: CustomObjects = {},
+    makeLayer: LayerMaker = (serialized) => deserializeLayer(serialized, customObjects),
   ): Sequential {
     const layerConfigs = Array.isArray(config) ? config : config.layers;
     if (!Array.isArray(layerConfigs)) {
@@ -130,7 +132,11 @@ export class Sequential extends Model {
       name: typeof c.name === "string" ? c.name : undefined,
       trainable: typeof c.trainable === "boolean" ? c.trainable : undefined,
     });
-    for (const layerConfig of layerConfigs) model.add(deserializeLayer(layerConfig, customObjects));
+    for (const layerConfig of layerConfigs) {
+      const serialized = layerConfig as Record<string, unknown>;
+      const config = serialized?.config as Record<string, unknown> | undefined;
+      model.add(makeLayer(serialized, typeof config?.name === "string" ? config.name : undefined));
+    }
     const shape = c.build_input_shape;
     if (!model.graph && Array.isArray(shape) && model.stack.length > 0) {
       model.ensureBuilt(shape as ShapeSpec);

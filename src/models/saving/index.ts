@@ -3,7 +3,9 @@
  * `.h5` files, and Strata's interim JSON weights, each composed from io's formats (zip, HDF5,
  * the JSON container) with the models' configs and the layer registry.
  */
-import { setModelFiles } from "../model.js";
+import { existsSync } from "node:fs";
+import { ValueError } from "../../errors.js";
+import { type Model, setModelFiles } from "../model.js";
 import { saveKerasModel } from "./keras-file.js";
 import { loadModelWeights, saveModelWeights } from "./weights-files.js";
 
@@ -17,3 +19,26 @@ setModelFiles({
   saveWeights: saveModelWeights,
   loadWeights: loadModelWeights,
 });
+
+/**
+ * Keras `saving.save_model(model, filepath, overwrite=True)`: `model.save(path)`, refusing to
+ * replace an existing file when `overwrite` is false.
+ */
+export async function saveModel(
+  model: Model,
+  path: string,
+  opts: { overwrite?: boolean } = {},
+): Promise<void> {
+  if (opts.overwrite === false && existsSync(path)) {
+    throw new ValueError(`saveModel: "${path}" exists and overwrite is false`);
+  }
+  await saveKerasModel(model, path);
+}
+
+/** Keras `saving.save_weights(model, filepath)`: `model.saveWeights(path)`. */
+export const saveWeights = (model: Model, path: string): Promise<void> =>
+  saveModelWeights(model, path);
+
+/** Keras `saving.load_weights(model, filepath)`: `model.loadWeights(path)`. */
+export const loadWeights = (model: Model, path: string): Promise<void> =>
+  loadModelWeights(model, path);

@@ -1,0 +1,2 @@
+/** `st.saving` (keras.saving): loading and saving whole models and their weights. */
+export { loadModel, saveModel, saveWeights, loadWeights } from "./saving/index.js";
