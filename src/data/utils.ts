@@ -65,4 +65,11 @@ export { splitDataset, type SplitDatasetOptions } from "./split-dataset.js";
 export * from "./files/index.js";
 export * from "../layers/preprocessing/feature-space/index.js";
 export { unpackXYSampleWeight } from "../train/data-adapter.js";
+export {
+  setRandomSeed,
+  clearSession,
+  isKerasTensor,
+  getSourceInputs,
+  packXYSampleWeight,
+} from "./keras-utils.js";
 export * as boundingBoxes from "../utils/bounding-boxes/index.js";
