@@ -9,10 +9,33 @@ import { writeFileAtomic } from "../../io/atomic-write.js";
 import type { Model } from "../../models/model.js";
 import { plotFont } from "./fonts.js";
 import { buildModelDot } from "./model-to-dot.js";
-import { DOT_OPTION_NAMES, type PlotModelOptions, resolveDotOptions } from "./options.js";
-import { dotToSvg, svgToPng } from "./render.js";
+import {
+  DOT_OPTION_NAMES,
+  type DotOptions,
+  type PlotModelOptions,
+  resolveDotOptions,
+} from "./options.js";
+import { GraphvizCrash, dotToSvg, svgToPng } from "./render.js";
 
 const FORMATS = ["png", "svg", "dot"];
+
+/**
+ * Graphviz's layout as SVG. Its orthogonal edge router (Keras's default, "ortho") crashes on some
+ * large graphs (ResNet50's, for one); those are drawn with straight "polyline" edges instead,
+ * with a warning, rather than not at all.
+ */
+async function layoutSvg(model: Model, options: DotOptions, fontname: string): Promise<string> {
+  try {
+    return await dotToSvg(buildModelDot(model, options, fontname));
+  } catch (error) {
+    if (!(error instanceof GraphvizCrash) || options.splines !== "ortho") throw error;
+    console.warn(
+      `plotModel: Graphviz's orthogonal edge routing failed on this graph; drawing its edges ` +
+        `with splines: "polyline" instead`,
+    );
+    return await dotToSvg(buildModelDot(model, { ...options, splines: "polyline" }, fontname));
+  }
+}
 
 /**
  * Draws `model` to `toFile` (default "model.png") and returns the path written. Options as
@@ -40,7 +63,7 @@ export async function plotModel(model: Model, opts: PlotModelOptions = {}): Prom
     data = buildModelDot(model, options);
   } else {
     const font = plotFont();
-    const svg = await dotToSvg(buildModelDot(model, options, font.family));
+    const svg = await layoutSvg(model, options, font.family);
     data = format === "svg" ? svg : svgToPng(svg, font);
   }
   await writeFileAtomic(toFile, data);

@@ -10,7 +10,9 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import sharp from "sharp";
 import * as st from "../../../src/index.js";
+import type { SymbolicTensor } from "../../../src/layers/layer.js";
 import { modelToDot, plotModel } from "../../../src/tools/plot/index.js";
+import { GraphvizCrash, dotToSvg } from "../../../src/tools/plot/render.js";
 
 const { layers } = st;
 const dir = mkdtempSync(join(tmpdir(), "strata-plot-"));
@@ -130,4 +132,44 @@ test("an expanded nested model and an LR layout render", async () => {
   assert.match(svg, /<g id="clust1" class="cluster">[\s\S]*>block<\/text>/);
   for (const name of ["features", "inner_dense", "head"])
     assert.match(svg, new RegExp(`>${name}</text>`));
+});
+
+/** ResNet50's wiring up to its fourth stage, with tiny Dense layers for its convolutions. */
+function resnetSkeleton(stages: number[]): st.Model {
+  const input = st.Input({ shape: [2], name: "input" });
+  const chain = (x: SymbolicTensor, names: string[]) =>
+    names.reduce((t, name) => new layers.Dense(2, { name }).apply(t), x);
+  let x = chain(input, ["conv1_pad", "conv1_conv", "conv1_bn", "conv1_relu", "pool1_pool"]);
+  stages.forEach((blocks, s) => {
+    for (let b = 1; b <= blocks; b++) {
+      const p = `conv${s + 2}_block${b}`;
+      const shortcut = b === 1 ? chain(x, [`${p}_0_conv`, `${p}_0_bn`]) : x;
+      const steps = ["1_conv", "1_bn", "1_relu", "2_conv", "2_bn", "2_relu", "3_conv", "3_bn"];
+      const y = chain(
+        x,
+        steps.map((n) => `${p}_${n}`),
+      );
+      x = chain(new layers.Add({ name: `${p}_add` }).apply([shortcut, y]), [`${p}_out`]);
+    }
+  });
+  return new st.Model(input, x);
+}
+
+test("a graph Graphviz's orthogonal router crashes on is drawn with polyline edges, with a warning", async (t) => {
+  const model = resnetSkeleton([3, 4, 5]);
+  const crashes = await dotToSvg(modelToDot(model)).then(
+    () => false,
+    (e: unknown) => e instanceof GraphvizCrash,
+  );
+  const warn = t.mock.method(console, "warn", () => undefined);
+  const file = join(dir, "resnet-skeleton.svg");
+  await plotModel(model, { toFile: file, showLayerNames: true });
+  const svg = readFileSync(file, "utf8");
+  for (const name of ["conv2_block1_0_conv", "conv4_block5_add", "conv4_block5_out"]) {
+    assert.match(svg, new RegExp(`>${name}</text>`));
+  }
+  // Graphviz 16.1's router fails on this graph; should a later one not, no fallback is needed.
+  assert.equal(warn.mock.callCount(), crashes ? 1 : 0);
+  if (crashes)
+    assert.match(String(warn.mock.calls[0]!.arguments[0]), /splines: "polyline" instead/);
 });
