@@ -12,6 +12,7 @@ import {
   perUnit,
   withProgress,
 } from "../../src/utils/progbar.js";
+import * as st from "../../src/index.js";
 import { screen } from "./fake-tty.js";
 
 /** A stream that records writes, and a clock moved by hand. */
@@ -104,6 +105,10 @@ describe("Progbar", () => {
     assert.deepEqual(writes, []);
     two.finish({ loss: 1 });
     assert.deepEqual(writes, ["4/4 - 4s - 1s/step - loss: 1.0000\n"]);
+  });
+
+  it("is st.utils.Progbar (Keras's keras.utils.Progbar)", () => {
+    assert.equal(st.utils.Progbar, Progbar);
   });
 
   it("formats durations, rates and sizes", () => {
