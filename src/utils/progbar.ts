@@ -113,9 +113,18 @@ export class Progbar {
     return this.seen;
   }
 
-  /** Moves to `current` units done, with the values to show; redraws on a terminal. */
-  update(current: number, values: Readonly<Record<string, number>> = {}): void {
+  /**
+   * Moves to `current` units done, with the values to show (as given: Keras's stateful metrics);
+   * redraws on a terminal. As in Keras, reaching the target finishes the line unless `finalize`
+   * is false (fit's epochs finish only once the validation logs are in).
+   */
+  update(
+    current: number,
+    values: Readonly<Record<string, number>> = {},
+    finalize = this.target !== null && current >= this.target,
+  ): void {
     this.seen = current;
+    if (finalize) return this.finish(values);
     if (this.finished || this.verbose !== 1 || !this.interactive) return;
     const now = performance.now();
     if (now - this.lastDraw < this.interval && current !== this.target) return;
@@ -198,13 +207,13 @@ export async function* withProgress<T>(
       yield item;
       pending = false;
       n++;
-      if (shown()) bar.update(n);
+      if (shown()) bar.update(n, {}, false);
     }
   } finally {
     // A loop that stops early (break, steps) has still handled the item it holds.
     if (pending) n++;
     if (shown()) {
-      if (pending) bar.update(n);
+      if (pending) bar.update(n, {}, false);
       bar.finish();
     }
   }

@@ -80,7 +80,7 @@ describe("Progbar", () => {
     const { stream, writes } = setup(false);
     const bar = new Progbar(3, { stream });
     bar.update(1);
-    bar.update(3);
+    bar.update(3, {}, false);
     assert.deepEqual(writes, []);
     bar.finish();
     assert.equal(writes.length, 1);
@@ -101,10 +101,12 @@ describe("Progbar", () => {
     const two = new Progbar(4, { stream, verbose: 2 });
     two.update(2);
     tick(4000);
-    two.update(4);
     assert.deepEqual(writes, []);
-    two.finish({ loss: 1 });
+    // Reaching the target finishes the line, as Keras's update(current, values) does.
+    two.update(4, { loss: 1 });
     assert.deepEqual(writes, ["4/4 - 4s - 1s/step - loss: 1.0000\n"]);
+    two.finish({ loss: 2 });
+    assert.equal(writes.length, 1, "finished once");
   });
 
   it("is st.utils.Progbar (Keras's keras.utils.Progbar)", () => {

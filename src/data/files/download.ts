@@ -69,7 +69,7 @@ async function* fetchChunks(
   try {
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
       received += chunk.length;
-      progress.update(received);
+      progress.update(received, {}, false);
       yield chunk;
     }
   } catch (err) {

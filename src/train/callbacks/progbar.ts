@@ -37,7 +37,7 @@ export class ProgbarLogger extends Callback {
   }
 
   override onTrainBatchEnd(batch: number, logs: Logs = {}): void {
-    this.bar?.update(batch + 1, logs);
+    this.bar?.update(batch + 1, logs, false);
   }
 
   override onEpochEnd(_epoch: number, logs: Logs = {}): void {
@@ -49,7 +49,7 @@ export class ProgbarLogger extends Callback {
   }
 
   override onTestBatchEnd(batch: number, logs: Logs = {}): void {
-    if (!this.inFit) this.bar?.update(batch + 1, logs);
+    if (!this.inFit) this.bar?.update(batch + 1, logs, false);
   }
 
   override onTestEnd(logs: Logs = {}): void {
@@ -61,7 +61,7 @@ export class ProgbarLogger extends Callback {
   }
 
   override onPredictBatchEnd(batch: number): void {
-    this.bar?.update(batch + 1);
+    this.bar?.update(batch + 1, {}, false);
   }
 
   override onPredictEnd(): void {
