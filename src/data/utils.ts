@@ -73,3 +73,5 @@ export {
   packXYSampleWeight,
 } from "./keras-utils.js";
 export * as boundingBoxes from "../utils/bounding-boxes/index.js";
+export { diagnose, type Diagnosis, type DiagnosisKind } from "../train/diagnose.js";
+export { Progbar, type ProgbarOptions, type ProgressStream } from "../utils/progbar.js";
