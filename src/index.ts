@@ -45,7 +45,7 @@ export * as callbacks from "./train/callbacks/index.js";
 export * as models from "./models/index.js";
 export * as saving from "./models/saving-api.js";
 export * as datasets from "./data/datasets/index.js";
-export * as utils from "./data/utils.js";
+export * as utils from "./tools/utils.js";
 export { StrataError, ShapeError, DTypeError, ValueError } from "./errors.js";
 export { version } from "./version.js";
 export * as data from "./data/dataset/index.js";

@@ -1,0 +1,8 @@
+/**
+ * `st.utils` (keras.utils): the data utilities of data/utils.ts plus the tools that draw —
+ * plotModel / modelToDot and plotHistory — which sit above everything they draw.
+ */
+export * from "../data/utils.js";
+export { modelToDot, plotModel } from "./plot/index.js";
+export type { ModelToDotOptions, PlotModelOptions, Rankdir, Splines } from "./plot/index.js";
+export { plotHistory, type PlotHistoryOptions } from "./curves/index.js";
