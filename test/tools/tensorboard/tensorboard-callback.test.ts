@@ -314,3 +314,24 @@ describe("TensorBoard callback options", () => {
     assert.ok(existsSync(join(logDir, "train", "keras_embedding.ckpt-1.weights.h5")));
   });
 });
+
+describe("TensorBoard callback in evaluate", () => {
+  it("logs evaluation_<metric>_vs_iterations to a new validation file and closes it", async () => {
+    const logDir = join(dir, "evaluate");
+    st.random.setSeed(2);
+    const model = new st.Sequential([st.Input({ shape: [2] }), new st.layers.Dense(1)], {
+      name: "m",
+    });
+    model.compile({ optimizer: "sgd", loss: "mse" });
+    const x = st.random.normal([8, 2], { seed: 2 });
+    const y = st.random.normal([8, 1], { seed: 3 });
+    const tb = new TensorBoard({ logDir });
+    await model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0, callbacks: [tb] });
+    const { loss } = await model.evaluate(x, y, { batchSize: 4, verbose: 0, callbacks: [tb] });
+    assert.deepEqual(scalars(join(logDir, "validation"), "evaluation_loss_vs_iterations"), [
+      [2, Math.fround(loss!)],
+    ]);
+    // As in Keras, set_model in evaluate writes the model config into a new train/ file.
+    assert.equal(listEventFiles(join(logDir, "train")).length, 2);
+  });
+});
