@@ -41,7 +41,7 @@ export type { FitOptions, EvaluateOptions, PredictOptions } from "./train/loop-o
 export * as optimizers from "./train/optimizers/index.js";
 export * as losses from "./train/losses/index.js";
 export * as metrics from "./train/metrics/index.js";
-export * as callbacks from "./train/callbacks/index.js";
+export * as callbacks from "./tools/callbacks.js";
 export * as models from "./models/index.js";
 export * as saving from "./models/saving-api.js";
 export * as datasets from "./data/datasets/index.js";
