@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -101,10 +109,33 @@ test("by default the prebuilt package is tried first, then the source build", ()
   assert.equal(r.backend, r.addon.source === "none" ? "ts" : "native");
 });
 
-test("strata --help lists doctor", () => {
-  const result = spawnSync(process.execPath, ["--import", "tsx", BIN, "--help"], {
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-  assert.match(result.stdout, /doctor/);
-});
+test(
+  "an installed prebuilt package is loaded before the source build",
+  {
+    skip: !existsSync(SOURCE_BUILD) && "the native addon is not built",
+  },
+  () => {
+    // A stand-in for @strata-ml/linux-x64-gnu on NODE_PATH, holding the source build's addon.
+    const pkgDir = join(dir, "node_path", "@strata-ml", "linux-x64-gnu");
+    mkdirSync(pkgDir, { recursive: true });
+    symlinkSync(SOURCE_BUILD, join(pkgDir, "strata_native.node"));
+    const simd = "test baseline (the stand-in package's manifest)";
+    writeFileSync(
+      join(pkgDir, "package.json"),
+      JSON.stringify({ name: "@strata-ml/linux-x64-gnu", version: "0.0.0", strata: { simd } }),
+    );
+    const { status, stdout, stderr } = doctor(["--json"], {
+      STRATA_NATIVE_ADDON: undefined,
+      NODE_PATH: join(dir, "node_path"),
+    });
+    assert.equal(status, 0, stderr);
+    const r = JSON.parse(stdout);
+    if (r.platform !== "linux-x64-gnu") return; // the package is named for this platform only
+    assert.equal(r.backend, "native");
+    assert.deepEqual(r.addon.tried, [
+      { kind: "prebuilt", where: "@strata-ml/linux-x64-gnu", reason: null },
+    ]);
+    assert.equal(r.addon.source, "prebuilt");
+    assert.equal(r.simd.compiledFor, simd);
+  },
+);
