@@ -167,7 +167,11 @@ try {
   try {
     // Formatted as the repository's other files (the package.json is committed).
     const prettier = await import("prettier");
-    text = await prettier.format(text, { parser: "json", printWidth: 100 });
+    const file = join(outDir, "package.json");
+    text = await prettier.format(text, {
+      ...(await prettier.resolveConfig(file)),
+      filepath: file, // package.json: prettier's json-stringify style, as `prettier --check` wants
+    });
   } catch {
     // prettier is a dev dependency: plain JSON without it
   }
