@@ -15,6 +15,7 @@ const fixtures = join(root, "test", "fixtures", "datasets");
  */
 const examples: [file: string, needs: string[]][] = [
   ["quickstart.ts", []],
+  ["mnist-shipped.ts", []],
   ["functional-multi-io.ts", []],
   ["mnist-mlp.ts", ["mnist.npz"]],
   ["mnist-convnet.ts", ["mnist.npz"]],

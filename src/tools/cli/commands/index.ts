@@ -3,7 +3,12 @@
  * command (its arguments, options, help and action) on the program.
  */
 import type { Command } from "commander";
+import { registerDoctor } from "./doctor.js";
 import { registerPlot } from "./plot.js";
 import { registerSummary } from "./summary.js";
 
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerSummary, registerPlot];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
+  registerSummary,
+  registerPlot,
+  registerDoctor,
+];
