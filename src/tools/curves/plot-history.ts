@@ -8,7 +8,8 @@ import { ValueError, checkOptionNames } from "../../errors.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
 import type { HistoryLike } from "../../train/diagnose.js";
 import { historyPanels } from "./history-spec.js";
-import { svgToPng, vegaLiteToSvg } from "./render.js";
+import { svgToPng } from "../render/svg-to-png.js";
+import { vegaLiteToSvg } from "./render.js";
 
 export interface PlotHistoryOptions {
   /** Where to write: `.svg` or `.png`. Default "history.png" (as plotModel's "model.png"). */
@@ -33,6 +34,6 @@ export async function plotHistory(
     );
   const { spec } = historyPanels(history, opts.metrics);
   const svg = await vegaLiteToSvg(spec);
-  await writeFileAtomic(toFile, ext === ".svg" ? svg : svgToPng(svg));
+  await writeFileAtomic(toFile, ext === ".svg" ? svg : await svgToPng(svg, 2));
   return svg;
 }

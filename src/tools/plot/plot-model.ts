@@ -7,7 +7,8 @@ import { extname } from "node:path";
 import { ValueError } from "../../errors.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
 import type { Model } from "../../models/model.js";
-import { plotFont } from "./fonts.js";
+import { plotFont } from "../render/fonts.js";
+import { svgToPng } from "../render/svg-to-png.js";
 import { buildModelDot } from "./model-to-dot.js";
 import {
   DOT_OPTION_NAMES,
@@ -15,7 +16,7 @@ import {
   type PlotModelOptions,
   resolveDotOptions,
 } from "./options.js";
-import { GraphvizCrash, dotToSvg, svgToPng } from "./render.js";
+import { GraphvizCrash, dotToSvg } from "./render.js";
 
 const FORMATS = ["png", "svg", "dot"];
 
@@ -64,7 +65,7 @@ export async function plotModel(model: Model, opts: PlotModelOptions = {}): Prom
   } else {
     const font = plotFont();
     const svg = await layoutSvg(model, options, font.family);
-    data = format === "svg" ? svg : await svgToPng(svg, font);
+    data = format === "svg" ? svg : await svgToPng(svg);
   }
   await writeFileAtomic(toFile, data);
   return toFile;

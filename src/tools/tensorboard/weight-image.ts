@@ -9,7 +9,6 @@
  * 0, 255)), and at most `maxOutputs` images (tf.summary.image's default, 3) are encoded as PNG by
  * sharp.
  */
-import sharp from "sharp";
 import type { EncodedImage } from "./event-writer.js";
 
 /** An image batch in NHWC order: shape [n, height, width, channels], values row-major. */
@@ -67,6 +66,8 @@ export function toUint8(x: number): number {
 
 /** The first `maxOutputs` images of `batch` as PNG files. */
 export async function encodeImageBatch(batch: ImageBatch, maxOutputs = 3): Promise<EncodedImage[]> {
+  // sharp loads on first use, not with the library.
+  const { default: sharp } = await import("sharp");
   const [n, height, width, channels] = batch.shape;
   const size = height * width * channels;
   const images: EncodedImage[] = [];
