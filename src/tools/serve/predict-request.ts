@@ -225,7 +225,7 @@ function leafWriter(spec: TensorSpec, size: number): LeafWriter {
 }
 
 /** The column with the input's shape, or a ShapeError naming expected and received shapes. */
-function checkShape(c: Column, spec: TensorSpec): Column {
+export function checkShape(c: Column, spec: TensorSpec): Column {
   let shape = c.shape;
   // Keras's predict takes a flat array for an input of shape (None, 1) as that column.
   if (shape.length === 1 && spec.shape.length === 2 && spec.shape[1] === 1) shape = [shape[0]!, 1];

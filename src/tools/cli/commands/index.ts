@@ -3,7 +3,14 @@
  * command (its arguments, options, help and action) on the program.
  */
 import type { Command } from "commander";
+import { registerConvert } from "./convert.js";
+import { registerPredict } from "./predict.js";
 import { registerServe } from "./serve.js";
 import { registerSummary } from "./summary.js";
 
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerSummary, registerServe];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
+  registerSummary,
+  registerPredict,
+  registerServe,
+  registerConvert,
+];
