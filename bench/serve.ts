@@ -128,7 +128,7 @@ for (const kind of ["mlp", "convnet"] as const) {
   await model.save(file);
   const rowShape = kind === "mlp" ? [784] : [28, 28, 1];
   const rng = st.random.uniform([1, ...rowShape], { seed: 7 });
-  const instance = rng.toArray() as unknown[];
+  const instance = rng.toArray() as st.NestedArray[];
   const body = JSON.stringify({ instances: instance });
   const systems: Array<[string, string[]]> = [
     [`strata serve`, [BIN, "serve", file, "--port", "0", "--model-name", "model"]],

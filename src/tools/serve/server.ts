@@ -149,12 +149,6 @@ export async function serve(model: Model | string, opts: ServeOptions = {}): Pro
       path.version !== undefined
         ? `Specific(${path.model}, ${path.version})`
         : `Latest(${path.model})`;
-    if (path.label !== undefined) {
-      throw new ValueError(
-        `Unrecognized servable version label: ${path.label} (strata serve has no version labels; ` +
-          `use /versions/N)`,
-      );
-    }
     const servable = m?.servable(path.version);
     if (!m || !servable) throw new NotFound(`Servable not found for request: ${spec}`);
     return { m, servable };
@@ -163,6 +157,12 @@ export async function serve(model: Model | string, opts: ServeOptions = {}): Pro
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
     const path = parseRestPath(request.method, request.url);
     apis.set(request, { model: path.model, api: path.api });
+    if (path.label !== undefined) {
+      throw new ValueError(
+        `Unrecognized servable version label: ${path.label} (strata serve has no version labels; ` +
+          `use /versions/N)`,
+      );
+    }
     if (path.api === "status") {
       const m = served.get(path.model);
       const status = m?.status(path.version) ?? [];

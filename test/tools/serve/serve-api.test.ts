@@ -243,6 +243,20 @@ describe("st.serve: TensorFlow Serving's REST API over HTTP", () => {
     });
     assert.equal(multiRows.status, 400);
     assert.match((multiRows.body as { error: string }).error, /expecting list of objects.*a,b/);
+    for (const path of [
+      "/v1/models/affine/labels/stable",
+      "/v1/models/affine/labels/stable:predict",
+    ]) {
+      const r = await request(
+        server.url + path,
+        path.endsWith("predict") ? { body: { instances: [[1, 2, 3]] } } : {},
+      );
+      assert.equal(r.status, 400, path);
+      assert.match(
+        (r.body as { error: string }).error,
+        /Unrecognized servable version label: stable/,
+      );
+    }
     const malformed = await request(`${server.url}/v1/models/affine/version/1:predict`, {
       body: "{}",
     });
