@@ -3,12 +3,18 @@
  * command (its arguments, options, help and action) on the program.
  */
 import type { Command } from "commander";
+import { registerConvert } from "./convert.js";
 import { registerDoctor } from "./doctor.js";
 import { registerPlot } from "./plot.js";
+import { registerPredict } from "./predict.js";
+import { registerServe } from "./serve.js";
 import { registerSummary } from "./summary.js";
 
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerSummary,
+  registerPredict,
+  registerServe,
+  registerConvert,
   registerPlot,
   registerDoctor,
 ];
