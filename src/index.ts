@@ -48,6 +48,7 @@ export * as datasets from "./data/datasets/index.js";
 export * as utils from "./tools/utils.js";
 export { StrataError, ShapeError, DTypeError, ValueError } from "./errors.js";
 export { version } from "./version.js";
+export { serve, type ModelServer, type ServeOptions } from "./tools/serve/index.js";
 export * as data from "./data/dataset/index.js";
 export * as preprocessing from "./preprocessing/index.js";
 export * as applications from "./applications/index.js";

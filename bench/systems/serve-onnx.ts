@@ -9,8 +9,21 @@ import { createRequire } from "node:module";
 import process from "node:process";
 import Fastify from "fastify";
 
+/** The part of onnxruntime-node's API used here (declared so that typechecking the repository
+ * does not need bench/'s peers installed). */
+interface Ort {
+  InferenceSession: {
+    create(path: string): Promise<{
+      inputNames: readonly string[];
+      outputNames: readonly string[];
+      run(feeds: Record<string, unknown>): Promise<Record<string, { data: unknown }>>;
+    }>;
+  };
+  Tensor: new (type: "float32", data: Float32Array, dims: number[]) => unknown;
+}
+
 const require = createRequire(new URL("../package.json", import.meta.url));
-const ort = require("onnxruntime-node") as typeof import("onnxruntime-node");
+const ort = require("onnxruntime-node") as Ort;
 
 const [file, shapeText] = process.argv.slice(2);
 const rowShape = shapeText!.split(",").map(Number);
