@@ -3,6 +3,7 @@
  * command (its arguments, options, help and action) on the program.
  */
 import type { Command } from "commander";
+import { registerBoard } from "./board.js";
 import { registerSummary } from "./summary.js";
 
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerSummary];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerSummary, registerBoard];

@@ -1,0 +1,309 @@
+// strata board, the page's script: lists the runs, draws the selected run's curves with uPlot,
+// and applies the points the server pushes on /api/events (server-sent events) as they arrive.
+/* global uPlot, document, window, fetch, EventSource, requestAnimationFrame, setTimeout, console */
+"use strict";
+
+const COLORS = { train: "#2563eb", validation: "#ea580c" };
+const TRAINING_METRICS = ["learning_rate", "epoch_time"];
+const TITLES = { learning_rate: "learning rate", epoch_time: "seconds per epoch" };
+
+const state = {
+  runs: [],
+  selected: null,
+  metrics: {}, // metric -> split -> [{step, wallTime, value}]
+  charts: new Map(), // metric -> uPlot
+  dirty: new Set(),
+};
+
+const $ = (id) => document.getElementById(id);
+const api = async (path) => {
+  const res = await fetch(path);
+  const body = await res.json();
+  if (!res.ok) throw new Error(body.error || `${res.status} ${path}`);
+  return body;
+};
+const runPath = (run) => `/api/runs/${encodeURIComponent(run)}`;
+const el = (tag, props = {}, ...children) => {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children);
+  return node;
+};
+
+// ---- runs ------------------------------------------------------------------------------------
+
+async function loadRuns() {
+  const { logDir, runs } = await api("/api/runs");
+  state.runs = runs;
+  $("logdir").textContent = logDir;
+  $("no-runs").hidden = runs.length > 0;
+  if (!state.selected && runs.length > 0) {
+    const latest = [...runs].sort((a, b) => (b.lastWallTime ?? 0) - (a.lastWallTime ?? 0))[0];
+    await selectRun(latest.name);
+  }
+  renderRunList();
+}
+
+function renderRunList() {
+  const list = $("runs");
+  list.replaceChildren(
+    ...state.runs.map((run) => {
+      const meta = run.lastStep === null ? "no epochs yet" : `epoch ${run.lastStep + 1}`;
+      const item = el(
+        "li",
+        { className: run.name === state.selected ? "selected" : "", title: run.name },
+        el("span", { className: "run-name", textContent: run.name }),
+        el("span", { className: "muted", textContent: meta }),
+      );
+      item.dataset.run = run.name;
+      item.addEventListener("click", () => selectRun(run.name));
+      return item;
+    }),
+  );
+  const run = state.runs.find((r) => r.name === state.selected);
+  if (run) {
+    const when = run.lastWallTime ? new Date(run.lastWallTime * 1000).toLocaleTimeString() : "";
+    $("run-meta").textContent =
+      run.lastStep === null ? "" : `${run.lastStep + 1} epochs · last at ${when}`;
+  }
+}
+
+async function selectRun(name) {
+  state.selected = name;
+  for (const chart of state.charts.values()) chart.destroy();
+  state.charts.clear();
+  $("charts").replaceChildren();
+  $("training-charts").replaceChildren();
+  $("main").hidden = false;
+  $("run-name").textContent = name;
+  renderRunList();
+  await Promise.all([loadScalars(), loadDiagnosis(), loadGraph(), loadHistograms()]);
+}
+
+// ---- curves ----------------------------------------------------------------------------------
+
+async function loadScalars() {
+  const run = state.selected;
+  const { metrics } = await api(`${runPath(run)}/scalars`);
+  if (run !== state.selected) return;
+  state.metrics = metrics;
+  for (const metric of Object.keys(metrics)) state.dirty.add(metric);
+  drawDirty();
+}
+
+/** Metrics first (loss leading), then learning rate and epoch time in their own section. */
+function orderedMetrics() {
+  const names = Object.keys(state.metrics).filter((m) => !TRAINING_METRICS.includes(m));
+  return names.sort((a, b) => (a === "loss" ? -1 : b === "loss" ? 1 : a.localeCompare(b)));
+}
+
+/** uPlot's columns: the union of steps, and one value (or null) per step for each split. */
+function columns(bySplit, splits) {
+  const steps = [...new Set(splits.flatMap((s) => bySplit[s].map((p) => p.step)))];
+  steps.sort((a, b) => a - b);
+  const index = new Map(steps.map((s, i) => [s, i]));
+  const ys = splits.map((split) => {
+    const y = new Array(steps.length).fill(null);
+    for (const p of bySplit[split]) y[index.get(p.step)] = p.value;
+    return y;
+  });
+  return [steps.map((s) => s + 1), ...ys]; // epochs shown from 1, as Keras prints them
+}
+
+function chartSplits(bySplit) {
+  const known = ["train", "validation"].filter((s) => bySplit[s]);
+  return [...known, ...Object.keys(bySplit).filter((s) => !known.includes(s))];
+}
+
+function makeChart(metric, splits, container) {
+  const card = el("div", { className: "card chart" });
+  card.dataset.metric = metric;
+  card.append(el("h4", { textContent: TITLES[metric] ?? metric }));
+  // Keep the grid sorted by the order the metrics are listed in.
+  const order = TRAINING_METRICS.includes(metric) ? TRAINING_METRICS : orderedMetrics();
+  const next = [...container.children].find(
+    (c) => order.indexOf(c.dataset.metric) > order.indexOf(metric),
+  );
+  container.insertBefore(card, next ?? null);
+  const width = Math.max(240, card.clientWidth - 24);
+  const opts = {
+    width,
+    height: 200,
+    scales: { x: { time: false } },
+    axes: [
+      { label: "epoch", size: 36, labelSize: 18, grid: { stroke: "#eef0f3" } },
+      { size: 56, grid: { stroke: "#eef0f3" } },
+    ],
+    legend: { live: true },
+    cursor: { drag: { x: true, y: false } },
+    series: [
+      { label: "epoch" },
+      ...splits.map((split) => ({
+        label: split,
+        stroke: COLORS[split] ?? "#6b7280",
+        width: 2,
+        spanGaps: true,
+        points: { size: 5 },
+      })),
+    ],
+  };
+  const chart = new uPlot(opts, columns(state.metrics[metric], splits), card);
+  chart.splits = splits;
+  return chart;
+}
+
+function drawDirty() {
+  for (const metric of state.dirty) {
+    const bySplit = state.metrics[metric];
+    if (!bySplit) continue;
+    const splits = chartSplits(bySplit);
+    let chart = state.charts.get(metric);
+    if (chart && chart.splits.join() !== splits.join()) {
+      chart.root.parentElement.remove();
+      chart.destroy();
+      chart = undefined;
+    }
+    if (chart) chart.setData(columns(bySplit, splits));
+    else {
+      const container = TRAINING_METRICS.includes(metric) ? $("training-charts") : $("charts");
+      state.charts.set(metric, makeChart(metric, splits, container));
+    }
+  }
+  state.dirty.clear();
+}
+
+function addPoints(points) {
+  for (const { run, split, metric, step, wallTime, value } of points) {
+    if (run !== state.selected) continue;
+    const series = ((state.metrics[metric] ??= {})[split] ??= []);
+    series.push({ step, wallTime, value });
+    state.dirty.add(metric);
+  }
+  requestAnimationFrame(drawDirty);
+}
+
+window.addEventListener("resize", () => {
+  for (const chart of state.charts.values()) {
+    chart.setSize({ width: Math.max(240, chart.root.parentElement.clientWidth - 24), height: 200 });
+  }
+});
+
+// ---- diagnosis, model graph, histograms --------------------------------------------------------
+
+async function loadDiagnosis() {
+  const run = state.selected;
+  const { diagnosis, note } = await api(`${runPath(run)}/diagnosis`);
+  if (run !== state.selected) return;
+  const box = $("diagnosis");
+  box.className = `diagnosis ${diagnosis ? diagnosis.kind : "unavailable"}`;
+  box.replaceChildren(
+    el("strong", { textContent: diagnosis ? diagnosis.kind.replace(/_/g, " ") : "diagnosis" }),
+    el("span", { textContent: diagnosis ? diagnosis.message : note }),
+  );
+}
+
+async function loadGraph() {
+  const run = state.selected;
+  const { svg, message } = await api(`${runPath(run)}/graph`);
+  if (run !== state.selected) return;
+  const box = $("graph");
+  if (svg)
+    box.innerHTML = svg; // rendered by Graphviz on the server from the run's model config
+  else box.replaceChildren(el("p", { className: "muted", textContent: message }));
+}
+
+async function loadHistograms() {
+  const run = state.selected;
+  const { histograms } = await api(`${runPath(run)}/histograms`);
+  if (run !== state.selected) return;
+  const box = $("histograms");
+  for (const old of box.querySelectorAll(".chart")) old.uplot?.destroy();
+  box.replaceChildren();
+  const steps = [...new Set(histograms.map((h) => h.step))];
+  $("hist-step").textContent = steps.length === 1 ? `(epoch ${steps[0] + 1})` : "";
+  if (histograms.length === 0) {
+    box.append(el("p", { className: "muted", textContent: "No weight histograms logged." }));
+    return;
+  }
+  for (const { tag, step, buckets } of histograms) {
+    const card = el("div", { className: "card chart" });
+    card.append(el("h4", { textContent: tag, title: `${tag}, epoch ${step + 1}` }));
+    box.append(card);
+    const x = buckets.map((b) => (b.left + b.right) / 2);
+    const y = buckets.map((b) => b.count);
+    card.uplot = new uPlot(
+      {
+        width: Math.max(200, card.clientWidth - 24),
+        height: 130,
+        scales: { x: { time: false } },
+        legend: { show: false },
+        cursor: { show: false },
+        axes: [
+          { size: 30, grid: { show: false } },
+          { size: 44, grid: { stroke: "#eef0f3" } },
+        ],
+        series: [
+          {},
+          {
+            fill: "rgba(37, 99, 235, 0.35)",
+            stroke: COLORS.train,
+            paths: uPlot.paths.bars({ size: [1, Infinity], gap: 0 }),
+            points: { show: false },
+          },
+        ],
+      },
+      [x, y],
+      card,
+    );
+  }
+}
+
+// ---- live updates ------------------------------------------------------------------------------
+
+let reloadTimer = null;
+/** Diagnosis, histograms and the run list change with the points: reload them, at most 4× a second. */
+function scheduleReload(also) {
+  for (const what of also) reloadTimer?.pending.add(what);
+  if (reloadTimer) return;
+  reloadTimer = { pending: new Set(also) };
+  setTimeout(() => {
+    const { pending } = reloadTimer;
+    reloadTimer = null;
+    loadRuns().catch(console.error);
+    if (!state.selected) return;
+    if (pending.has("scalars")) loadScalars().catch(console.error);
+    if (pending.has("diagnosis")) loadDiagnosis().catch(console.error);
+    if (pending.has("other")) {
+      loadGraph().catch(console.error);
+      loadHistograms().catch(console.error);
+    }
+  }, 250);
+}
+
+function connect() {
+  const events = new EventSource("/api/events");
+  let opened = false;
+  events.addEventListener("open", () => {
+    $("live").textContent = "live";
+    $("live").className = "live on";
+    // After a reconnect, reload what may have been missed.
+    if (opened) scheduleReload(["scalars", "diagnosis", "other"]);
+    opened = true;
+  });
+  events.addEventListener("error", () => {
+    $("live").textContent = "reconnecting…";
+    $("live").className = "live off";
+  });
+  events.addEventListener("update", (message) => {
+    const { newRuns, points, resetRuns, changedRuns } = JSON.parse(message.data);
+    const mine = (runs) => runs.includes(state.selected);
+    const also = [];
+    if (mine(resetRuns)) also.push("scalars");
+    else addPoints(points);
+    if (points.some((p) => p.run === state.selected)) also.push("diagnosis");
+    if (mine(changedRuns)) also.push("other");
+    if (newRuns.length > 0 || points.length > 0 || also.length > 0) scheduleReload(also);
+  });
+}
+
+loadRuns().catch(console.error);
+connect();

@@ -1,0 +1,181 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import type { Point, RunSummary } from "../../../src/tools/board/run-data.js";
+import type { StoreUpdate } from "../../../src/tools/board/run-store.js";
+import { board, type Board } from "../../../src/tools/board/server.js";
+import { openJsonTail, writeEvents } from "./fake-events.js";
+
+const dir = mkdtempSync(join(tmpdir(), "strata-board-"));
+let server: Board;
+
+/** Logs one epoch as the TensorBoard callback does: train and validation scalars at step `epoch`. */
+function logEpoch(run: string, epoch: number, wallTime: number, loss: number, valLoss: number) {
+  writeEvents(join(dir, run, "train"), [
+    { kind: "scalar", tag: "epoch_loss", step: epoch, wallTime, value: loss },
+    { kind: "scalar", tag: "epoch_learning_rate", step: epoch, wallTime, value: 0.01 },
+  ]);
+  writeEvents(join(dir, run, "validation"), [
+    { kind: "scalar", tag: "epoch_loss", step: epoch, wallTime, value: valLoss },
+  ]);
+}
+
+interface Bodies {
+  runs: { logDir: string; runs: RunSummary[] };
+  scalars: { run: string; metrics: Record<string, Record<string, Point[]>> };
+  error: { error: string };
+}
+
+async function getJson<K extends keyof Bodies>(path: string, _kind: K) {
+  const res = await fetch(new URL(path, server.url));
+  return { status: res.status, body: (await res.json()) as Bodies[K] };
+}
+
+before(async () => {
+  writeEvents(join(dir, "run1", "train"), [{ kind: "start", wallTime: 1000 }]);
+  logEpoch("run1", 0, 1002, 1.0, 1.1);
+  logEpoch("run1", 1, 1005, 0.5, 0.7);
+  logEpoch("nested/run2", 0, 2000, 2.0, 2.5);
+  server = await board(dir, { port: 0, openTail: openJsonTail, pollMs: 100 });
+});
+after(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("board binds 127.0.0.1 on an ephemeral port", () => {
+  assert.equal(server.host, "127.0.0.1");
+  assert.ok(server.port > 0);
+  assert.equal(server.url, `http://127.0.0.1:${server.port}/`);
+});
+
+test("/api/runs lists every run under the log directory", async () => {
+  const { status, body } = await getJson("/api/runs", "runs");
+  assert.equal(status, 200);
+  assert.deepEqual(
+    body.runs.map((r) => r.name),
+    ["nested/run2", "run1"],
+  );
+  const run1 = body.runs.find((r) => r.name === "run1")!;
+  assert.deepEqual(run1.splits, ["train", "validation"]);
+  assert.deepEqual(run1.metrics, ["learning_rate", "loss"]);
+  assert.equal(run1.lastStep, 1);
+  assert.equal(run1.lastWallTime, 1005);
+});
+
+test("/api/runs/:run/scalars pairs train and validation per metric, with epoch times", async () => {
+  const { status, body } = await getJson("/api/runs/run1/scalars", "scalars");
+  assert.equal(status, 200);
+  const values = (split: string, metric: string) =>
+    body.metrics[metric]![split]!.map((p) => [p.step, p.value]);
+  assert.deepEqual(values("train", "loss"), [
+    [0, 1.0],
+    [1, 0.5],
+  ]);
+  assert.deepEqual(values("validation", "loss"), [
+    [0, 1.1],
+    [1, 0.7],
+  ]);
+  assert.deepEqual(values("train", "learning_rate"), [
+    [0, 0.01],
+    [1, 0.01],
+  ]);
+  // From the writer's start (1000) to epoch 0's scalars (1002), then 1002 → 1005.
+  assert.deepEqual(values("train", "epoch_time"), [
+    [0, 2],
+    [1, 3],
+  ]);
+  const nested = await getJson(`/api/runs/${encodeURIComponent("nested/run2")}/scalars`, "scalars");
+  assert.equal(nested.status, 200);
+  assert.equal(nested.body.metrics.loss!.validation![0]!.value, 2.5);
+});
+
+test("an unknown run is a 404 with a JSON error naming it", async () => {
+  const { status, body } = await getJson("/api/runs/nope/scalars", "error");
+  assert.equal(status, 404);
+  assert.match(body.error, /no run named "nope"/);
+  assert.match(body.error, /runs: nested\/run2, run1/);
+  const other = await getJson("/api/nothing", "error");
+  assert.equal(other.status, 404);
+  assert.match(other.body.error, /no endpoint GET \/api\/nothing/);
+});
+
+test("the page and uPlot are served", async () => {
+  for (const [path, type] of [
+    ["/", /text\/html/],
+    ["/static/board.js", /javascript/],
+    ["/static/uPlot.iife.min.js", /javascript/],
+    ["/static/uPlot.min.css", /text\/css/],
+  ] as const) {
+    const res = await fetch(new URL(path, server.url));
+    assert.equal(res.status, 200, path);
+    assert.match(res.headers.get("content-type") ?? "", type);
+    assert.ok((await res.text()).length > 100, path);
+  }
+  assert.equal((await fetch(new URL("/static/../server.ts", server.url))).status, 404);
+});
+
+/** Reads server-sent events until `until` accepts one, or fails after `ms`. */
+function readEvents(
+  path: string,
+  until: (data: StoreUpdate) => boolean,
+  onOpen: () => void,
+  ms = 5000,
+) {
+  return new Promise<StoreUpdate>((resolve, reject) => {
+    const req = request(new URL(path, server.url), (res) => {
+      assert.match(res.headers["content-type"] ?? "", /text\/event-stream/);
+      let buffer = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        buffer += chunk;
+        let cut;
+        while ((cut = buffer.indexOf("\n\n")) >= 0) {
+          const message = buffer.slice(0, cut);
+          buffer = buffer.slice(cut + 2);
+          const data = message.split("\n").find((l) => l.startsWith("data: "));
+          const update = data ? (JSON.parse(data.slice(6)) as StoreUpdate) : null;
+          if (update && until(update)) {
+            clearTimeout(timer);
+            req.destroy();
+            resolve(update);
+          }
+        }
+      });
+      onOpen();
+    });
+    const timer = setTimeout(() => {
+      req.destroy();
+      reject(new Error(`no matching server-sent event within ${ms} ms`));
+    }, ms);
+    req.on("error", (e) => {
+      if (!req.destroyed) reject(e);
+    });
+    req.end();
+  });
+}
+
+test("/api/events pushes an epoch logged after connecting, within a second", async () => {
+  let sent = 0;
+  const update = await readEvents(
+    "/api/events",
+    (u) => u.points.some((p: { step: number }) => p.step === 2),
+    () => {
+      sent = Date.now();
+      logEpoch("run1", 2, 1009, 0.3, 0.6);
+    },
+  );
+  assert.ok(Date.now() - sent < 1000, `took ${Date.now() - sent} ms`);
+  const points = update.points.map((p) => [p.run, p.split, p.metric, p.step, p.value]);
+  assert.deepEqual(
+    points.filter((p) => p[2] === "loss"),
+    [
+      ["run1", "train", "loss", 2, 0.3],
+      ["run1", "validation", "loss", 2, 0.6],
+    ],
+  );
+  assert.ok(points.some((p) => p[2] === "epoch_time" && p[4] === 4));
+});
