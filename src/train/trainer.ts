@@ -22,6 +22,7 @@ import {
   toTensorList,
 } from "./data-adapter.js";
 import { weighByClass } from "./class-weight.js";
+import { diagnose, isProblem } from "./diagnose.js";
 import { EpochBatches, type Source, batchesOf, toSource } from "./sources.js";
 import {
   type EvaluateOptions,
@@ -146,6 +147,9 @@ export async function fit(
     logs = epochLogs;
   }
   await callbacks.call("onTrainEnd", logs);
+  // The curves' diagnosis, when they show something wrong (st.utils.diagnose).
+  const diagnosis = verbose > 0 ? diagnose(history) : null;
+  if (diagnosis && isProblem(diagnosis)) process.stdout.write(`${diagnosis.message}\n`);
   return history;
 }
 
