@@ -144,18 +144,22 @@ export class RunData {
     return out;
   }
 
-  /** The run as Keras's `History.history`: train metrics by name, validation ones as `val_…`. */
-  history(): Record<string, number[]> {
-    const out: Record<string, number[]> = {};
+  /**
+   * The run as a Keras History: `history` holds train metrics by name and validation ones as
+   * `val_…`; `epoch` the epoch numbers (the steps of the training loss).
+   */
+  history(): { history: Record<string, number[]>; epoch: number[] } {
+    const history: Record<string, number[]> = {};
     for (const [split, byTag] of this.scalars) {
       if (split !== "train" && split !== "validation") continue;
       for (const [tag, series] of byTag) {
         if (!tag.startsWith("epoch_")) continue;
         const name = (split === "validation" ? "val_" : "") + metricName(tag);
-        out[name] = series.map((p) => p.value);
+        history[name] = series.map((p) => p.value);
       }
     }
-    return out;
+    const loss = this.scalars.get("train")?.get("epoch_loss") ?? [];
+    return { history, epoch: loss.map((p) => p.step) };
   }
 
   /** The latest histogram of every weight, in tag order. */

@@ -1,14 +1,25 @@
 /**
- * The run views that come from other parts of Strata: the diagnosis of the run's curves and its
- * model graph. (Interim: wired to st.utils.diagnose and modelToDot when those land.)
+ * The run views that come from other parts of Strata: the diagnosis of the run's loss curves
+ * (`diagnose`, as `fit` prints it) and the drawing of its model from the Keras config the
+ * TensorBoard callback logged.
  */
+import { diagnose, type Diagnosis } from "../../train/diagnose.js";
+
 export interface DiagnosisView {
-  diagnosis: { kind: string; epoch?: number; message: string } | null;
+  diagnosis: Diagnosis | null;
+  /** Why there is no diagnosis. */
   note?: string;
 }
 
-export function diagnoseRun(_history: Record<string, number[]>): DiagnosisView {
-  return { diagnosis: null, note: "The diagnosis is not available in this build." };
+export function diagnoseRun(run: {
+  history: Record<string, number[]>;
+  epoch: number[];
+}): DiagnosisView {
+  try {
+    return { diagnosis: diagnose(run) };
+  } catch (error) {
+    return { diagnosis: null, note: `The curves could not be read: ${(error as Error).message}` };
+  }
 }
 
 export interface GraphView {

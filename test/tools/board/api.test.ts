@@ -27,6 +27,8 @@ interface Bodies {
   runs: { logDir: string; runs: RunSummary[] };
   scalars: { run: string; metrics: Record<string, Record<string, Point[]>> };
   error: { error: string };
+  diagnosis: { run: string; diagnosis: { kind: string; epoch?: number; message: string } | null };
+  histograms: { run: string; histograms: { tag: string; step: number; buckets: unknown[] }[] };
 }
 
 async function getJson<K extends keyof Bodies>(path: string, _kind: K) {
@@ -39,6 +41,22 @@ before(async () => {
   logEpoch("run1", 0, 1002, 1.0, 1.1);
   logEpoch("run1", 1, 1005, 0.5, 0.7);
   logEpoch("nested/run2", 0, 2000, 2.0, 2.5);
+  const train = [1, 0.8, 0.6, 0.5, 0.4, 0.3, 0.25];
+  const val = [1.1, 0.9, 0.8, 0.85, 0.95, 1.05, 1.15];
+  train.forEach((loss, epoch) => logEpoch("overfit", epoch, 3000 + epoch, loss, val[epoch]!));
+  writeEvents(join(dir, "overfit", "train"), [
+    { kind: "histogram", tag: "dense/kernel", step: 0, wallTime: 3000, buckets: [] },
+    {
+      kind: "histogram",
+      tag: "dense/kernel",
+      step: 6,
+      wallTime: 3006,
+      buckets: [
+        { left: -1, right: 0, count: 3 },
+        { left: 0, right: 1, count: 5 },
+      ],
+    },
+  ]);
   server = await board(dir, { port: 0, openTail: openJsonTail, pollMs: 100 });
 });
 after(async () => {
@@ -57,7 +75,7 @@ test("/api/runs lists every run under the log directory", async () => {
   assert.equal(status, 200);
   assert.deepEqual(
     body.runs.map((r) => r.name),
-    ["nested/run2", "run1"],
+    ["nested/run2", "overfit", "run1"],
   );
   const run1 = body.runs.find((r) => r.name === "run1")!;
   assert.deepEqual(run1.splits, ["train", "validation"]);
@@ -93,11 +111,34 @@ test("/api/runs/:run/scalars pairs train and validation per metric, with epoch t
   assert.equal(nested.body.metrics.loss!.validation![0]!.value, 2.5);
 });
 
+test("/api/runs/:run/diagnosis reads the run's curves: validation turns up after epoch 3", async () => {
+  const { status, body } = await getJson("/api/runs/overfit/diagnosis", "diagnosis");
+  assert.equal(status, 200);
+  assert.equal(body.diagnosis?.kind, "overfitting");
+  assert.equal(body.diagnosis?.epoch, 2);
+  assert.match(body.diagnosis?.message ?? "", /overfits from epoch 3/);
+});
+
+test("/api/runs/:run/histograms gives each weight's latest histogram", async () => {
+  const { status, body } = await getJson("/api/runs/overfit/histograms", "histograms");
+  assert.equal(status, 200);
+  assert.deepEqual(body.histograms, [
+    {
+      tag: "dense/kernel",
+      step: 6,
+      buckets: [
+        { left: -1, right: 0, count: 3 },
+        { left: 0, right: 1, count: 5 },
+      ],
+    },
+  ]);
+});
+
 test("an unknown run is a 404 with a JSON error naming it", async () => {
   const { status, body } = await getJson("/api/runs/nope/scalars", "error");
   assert.equal(status, 404);
   assert.match(body.error, /no run named "nope"/);
-  assert.match(body.error, /runs: nested\/run2, run1/);
+  assert.match(body.error, /runs: nested\/run2, overfit, run1/);
   const other = await getJson("/api/nothing", "error");
   assert.equal(other.status, 404);
   assert.match(other.body.error, /no endpoint GET \/api\/nothing/);
