@@ -5,6 +5,14 @@
 
 const COLORS = { train: "#2563eb", validation: "#ea580c" };
 const TRAINING_METRICS = ["learning_rate", "epoch_time"];
+const READINGS = {
+  ok: "OK",
+  not_learning: "Not learning",
+  overfitting: "Overfitting",
+  underfitting: "Underfitting",
+  validation_better: "Validation better than training",
+  unknown: "Too early to tell",
+};
 const TITLES = { learning_rate: "learning rate", epoch_time: "seconds per epoch" };
 
 const state = {
@@ -117,7 +125,14 @@ function chartSplits(bySplit) {
 function makeChart(metric, splits, container) {
   const card = el("div", { className: "card chart" });
   card.dataset.metric = metric;
-  card.append(el("h4", { textContent: TITLES[metric] ?? metric }));
+  card.append(
+    el(
+      "div",
+      { className: "chart-head" },
+      el("h4", { textContent: TITLES[metric] ?? metric }),
+      el("span", { className: "latest" }),
+    ),
+  );
   // Keep the grid sorted by the order the metrics are listed in.
   const order = TRAINING_METRICS.includes(metric) ? TRAINING_METRICS : orderedMetrics();
   const next = [...container.children].find(
@@ -133,7 +148,8 @@ function makeChart(metric, splits, container) {
       { label: "epoch", size: 36, labelSize: 18, grid: { stroke: "#eef0f3" } },
       { size: 56, grid: { stroke: "#eef0f3" } },
     ],
-    legend: { live: true },
+    legend: { show: false },
+    hooks: { setCursor: [(u) => u.splits && showValues(u)] },
     cursor: { drag: { x: true, y: false } },
     series: [
       { label: "epoch" },
@@ -148,7 +164,35 @@ function makeChart(metric, splits, container) {
   };
   const chart = new uPlot(opts, columns(state.metrics[metric], splits), card);
   chart.splits = splits;
+  showValues(chart);
   return chart;
+}
+
+const format = (v) => (Math.abs(v) >= 1e-3 || v === 0 ? v.toPrecision(4) : v.toExponential(2));
+
+/** Each split's value beside the chart's title: at the cursor's epoch, else the latest one. */
+function showValues(chart) {
+  const card = chart.root.parentElement;
+  const [xs, ...ys] = chart.data;
+  const idx = chart.cursor.idx;
+  const at = (y) => {
+    if (idx !== null && idx !== undefined) return y[idx];
+    for (let i = y.length - 1; i >= 0; i--) if (y[i] !== null) return y[i];
+    return null;
+  };
+  const epoch = idx !== null && idx !== undefined ? xs[idx] : xs[xs.length - 1];
+  const parts = chart.splits.map((split, i) => {
+    const v = at(ys[i]);
+    return el(
+      "span",
+      { className: "value", title: split },
+      el("i", { style: `background:${COLORS[split] ?? "#6b7280"}` }),
+      v === null || v === undefined ? "–" : format(v),
+    );
+  });
+  const head = epoch === undefined ? [] : [el("span", { textContent: `epoch ${epoch}` })];
+  card.querySelector(".latest").replaceChildren(...head, ...parts);
+  card.dataset.epochs = String(xs.length);
 }
 
 function drawDirty() {
@@ -162,8 +206,10 @@ function drawDirty() {
       chart.destroy();
       chart = undefined;
     }
-    if (chart) chart.setData(columns(bySplit, splits));
-    else {
+    if (chart) {
+      chart.setData(columns(bySplit, splits));
+      showValues(chart);
+    } else {
       const container = TRAINING_METRICS.includes(metric) ? $("training-charts") : $("charts");
       state.charts.set(metric, makeChart(metric, splits, container));
     }
@@ -196,7 +242,7 @@ async function loadDiagnosis() {
   const box = $("diagnosis");
   box.className = `diagnosis ${diagnosis ? diagnosis.kind : "unavailable"}`;
   box.replaceChildren(
-    el("strong", { textContent: diagnosis ? diagnosis.kind.replace(/_/g, " ") : "diagnosis" }),
+    el("strong", { textContent: diagnosis ? READINGS[diagnosis.kind] : "Diagnosis" }),
     el("span", { textContent: diagnosis ? diagnosis.message : note }),
   );
 }
