@@ -18,6 +18,8 @@ export interface MetricPoint extends Point {
   run: string;
   split: string;
   metric: string;
+  /** Whether the step is an epoch (Keras's `epoch_…` scalars), not a batch or an iteration. */
+  epoch: boolean;
 }
 
 /** What adding events changed: new points to push, or `reset` when steps were rewritten. */
@@ -32,7 +34,7 @@ export interface RunSummary {
   name: string;
   splits: string[];
   metrics: string[];
-  /** The last epoch (or step) logged, and when; null before the first scalar. */
+  /** The last epoch logged, and when; null before the first epoch's scalars. */
   lastStep: number | null;
   lastWallTime: number | null;
 }
@@ -102,8 +104,9 @@ export class RunData {
       change.reset = true;
     }
     series.push(point);
-    change.points.push({ run: this.name, split, metric: metricName(tag), ...point });
-    if (split === "train" && tag.startsWith("epoch_") && !this.epochWall.has(p.step)) {
+    const epoch = tag.startsWith("epoch_");
+    change.points.push({ run: this.name, split, metric: metricName(tag), epoch, ...point });
+    if (split === "train" && epoch && !this.epochWall.has(p.step)) {
       this.epochWall.set(p.step, p.wallTime);
       const seconds = this.epochSeconds(p.step);
       if (seconds !== null) {
@@ -111,6 +114,7 @@ export class RunData {
           run: this.name,
           split,
           metric: EPOCH_TIME,
+          epoch: true,
           step: p.step,
           wallTime: p.wallTime,
           value: seconds,
@@ -177,6 +181,7 @@ export class RunData {
       for (const [tag, series] of byTag) {
         metrics.add(metricName(tag));
         const last = series[series.length - 1];
+        if (!tag.startsWith("epoch_")) continue;
         if (last && (lastStep === null || last.step > lastStep)) lastStep = last.step;
         if (last && (lastWallTime === null || last.wallTime > lastWallTime)) {
           lastWallTime = last.wallTime;

@@ -218,12 +218,17 @@ function drawDirty() {
 }
 
 function addPoints(points) {
-  for (const { run, split, metric, step, wallTime, value } of points) {
+  for (const { run, split, metric, step, wallTime, value, epoch } of points) {
+    const summary = state.runs.find((r) => r.name === run);
+    if (epoch && summary && (summary.lastStep === null || step > summary.lastStep)) {
+      Object.assign(summary, { lastStep: step, lastWallTime: wallTime });
+    }
     if (run !== state.selected) continue;
     const series = ((state.metrics[metric] ??= {})[split] ??= []);
     series.push({ step, wallTime, value });
     state.dirty.add(metric);
   }
+  renderRunList();
   requestAnimationFrame(drawDirty);
 }
 
