@@ -13,6 +13,15 @@ import { openJsonTail, writeEvents } from "./fake-events.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 
+/** Polls `check` until it holds, failing after `ms` with what was awaited. */
+async function waitUntil(check: () => Promise<boolean>, what: string, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`the page did not show ${what} within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 function logEpoch(dir: string, epoch: number, loss: number, valLoss: number) {
   const wallTime = Date.now() / 1000;
   writeEvents(join(dir, "train"), [
@@ -49,24 +58,14 @@ test(
       const epochsShown = (metric: string) =>
         page.locator(`.chart[data-metric="${metric}"]`).getAttribute("data-epochs");
       await page.locator('#runs li[data-run="mlp"]').waitFor({ timeout: 5000 });
-      await page.waitForFunction(
-        () =>
-          document.querySelector('.chart[data-metric="loss"]')?.getAttribute("data-epochs") === "2",
-        null,
-        { timeout: 5000 },
-      );
+      await waitUntil(async () => (await epochsShown("loss")) === "2", "2 epochs of loss");
       assert.equal(await page.locator("#run-name").textContent(), "mlp");
       assert.equal(await page.locator('.chart[data-metric="loss"] canvas').count(), 1);
       assert.equal(await epochsShown("learning_rate"), "2");
 
       const sent = Date.now();
       logEpoch(runDir, 2, 0.4, 0.7);
-      await page.waitForFunction(
-        () =>
-          document.querySelector('.chart[data-metric="loss"]')?.getAttribute("data-epochs") === "3",
-        null,
-        { timeout: 5000 },
-      );
+      await waitUntil(async () => (await epochsShown("loss")) === "3", "3 epochs of loss");
       const latency = Date.now() - sent;
       assert.ok(latency < 1500, `the new epoch took ${latency} ms to appear`);
       assert.match(
