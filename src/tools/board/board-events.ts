@@ -29,13 +29,13 @@ export interface HistogramEvent {
   buckets: Bucket[];
 }
 
-/** The model's Keras config as JSON text (the TensorBoard callback's `keras` graph summary). */
+/** The model's Keras config, parsed (the TensorBoard callback's `keras` graph summary). */
 export interface ModelConfigEvent {
   kind: "model";
   tag: string;
   step: number;
   wallTime: number;
-  config: string;
+  config: unknown;
 }
 
 /** The first record of every event file (its `file_version`): when the writer started. */
@@ -53,7 +53,7 @@ export interface EventTail {
 
 export type OpenTail = (path: string) => EventTail;
 
-/** TensorBoard's event file names: `events.out.tfevents.<time>.<host>…`. */
+/** Event files, as TensorBoard finds them: names containing "tfevents". */
 export function isEventFile(name: string): boolean {
-  return name.startsWith("events.out.tfevents.");
+  return name.includes("tfevents");
 }

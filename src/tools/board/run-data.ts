@@ -59,7 +59,8 @@ export class RunData {
   /** Wall time of the first train scalar at each epoch step, for the epoch times. */
   private readonly epochWall = new Map<number, number>();
   private startWallTime = Infinity;
-  modelConfig: string | null = null;
+  /** The model's Keras config (parsed JSON) when the run logged one. */
+  modelConfig: unknown = null;
 
   constructor(readonly name: string) {}
 
@@ -81,7 +82,8 @@ export class RunData {
           break;
         }
         case "model":
-          if (this.modelConfig !== event.config) change.other = true;
+          if (JSON.stringify(this.modelConfig) !== JSON.stringify(event.config))
+            change.other = true;
           this.modelConfig = event.config;
           break;
       }

@@ -32,6 +32,7 @@ export class RunStore extends EventEmitter<{ update: [StoreUpdate]; error: [unkn
   readonly logDir: string;
   private readonly runs = new Map<string, RunData>();
   private readonly tails = new Map<string, { run: RunData; split: string; tail: EventTail }>();
+  private readonly failed = new Set<string>();
   private refreshing: Promise<void> | null = null;
   private again = false;
   private watcher: FSWatcher | null = null;
@@ -109,8 +110,17 @@ export class RunStore extends EventEmitter<{ update: [StoreUpdate]; error: [unkn
         if (!this.tails.has(path)) this.tails.set(path, { run, split, tail: this.openTail(path) });
       }
     }
-    for (const { run, split, tail } of this.tails.values()) {
-      const change = run.add(split, await tail.readNew());
+    for (const [path, { run, split, tail }] of this.tails) {
+      let events;
+      try {
+        events = await tail.readNew();
+      } catch (error) {
+        // A corrupt record stays where it is: say so once, keep reading the other files.
+        if (!this.failed.has(path)) this.emit("error", error);
+        this.failed.add(path);
+        continue;
+      }
+      const change = run.add(split, events);
       update.points.push(...change.points);
       if (change.reset && !update.resetRuns.includes(run.name)) update.resetRuns.push(run.name);
       if (change.other && !update.changedRuns.includes(run.name)) update.changedRuns.push(run.name);

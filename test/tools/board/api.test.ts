@@ -7,20 +7,29 @@ import { after, before, test } from "node:test";
 import type { Point, RunSummary } from "../../../src/tools/board/run-data.js";
 import type { StoreUpdate } from "../../../src/tools/board/run-store.js";
 import { board, type Board } from "../../../src/tools/board/server.js";
-import { openJsonTail, writeEvents } from "./fake-events.js";
+import { EventFileWriter } from "../../../src/tools/tensorboard/event-writer.js";
 
 const dir = mkdtempSync(join(tmpdir(), "strata-board-"));
 let server: Board;
+const writers = new Map<string, EventFileWriter>();
+
+/** The event file of one run's split, as the TensorBoard callback keeps one open per split. */
+function writerOf(run: string, split: string): EventFileWriter {
+  const key = join(dir, run, split);
+  let writer = writers.get(key);
+  if (!writer) writers.set(key, (writer = EventFileWriter.create(key)));
+  return writer;
+}
 
 /** Logs one epoch as the TensorBoard callback does: train and validation scalars at step `epoch`. */
 function logEpoch(run: string, epoch: number, wallTime: number, loss: number, valLoss: number) {
-  writeEvents(join(dir, run, "train"), [
-    { kind: "scalar", tag: "epoch_loss", step: epoch, wallTime, value: loss },
-    { kind: "scalar", tag: "epoch_learning_rate", step: epoch, wallTime, value: 0.01 },
-  ]);
-  writeEvents(join(dir, run, "validation"), [
-    { kind: "scalar", tag: "epoch_loss", step: epoch, wallTime, value: valLoss },
-  ]);
+  const train = writerOf(run, "train");
+  train.addScalar("epoch_loss", loss, epoch, wallTime);
+  train.addScalar("epoch_learning_rate", 0.01, epoch, wallTime); // scalars are float32, as in TF
+  train.flush();
+  const validation = writerOf(run, "validation");
+  validation.addScalar("epoch_loss", valLoss, epoch, wallTime);
+  validation.flush();
 }
 
 interface Bodies {
@@ -37,30 +46,27 @@ async function getJson<K extends keyof Bodies>(path: string, _kind: K) {
 }
 
 before(async () => {
-  writeEvents(join(dir, "run1", "train"), [{ kind: "start", wallTime: 1000 }]);
+  // The writer starts its file at the current time; an earlier start marks the run's beginning.
+  writerOf("run1", "train").addEvent({ wallTime: 1000, fileVersion: "brain.Event:2" });
   logEpoch("run1", 0, 1002, 1.0, 1.1);
   logEpoch("run1", 1, 1005, 0.5, 0.7);
   logEpoch("nested/run2", 0, 2000, 2.0, 2.5);
   const train = [1, 0.8, 0.6, 0.5, 0.4, 0.3, 0.25];
   const val = [1.1, 0.9, 0.8, 0.85, 0.95, 1.05, 1.15];
   train.forEach((loss, epoch) => logEpoch("overfit", epoch, 3000 + epoch, loss, val[epoch]!));
-  writeEvents(join(dir, "overfit", "train"), [
-    { kind: "histogram", tag: "dense/kernel", step: 0, wallTime: 3000, buckets: [] },
-    {
-      kind: "histogram",
-      tag: "dense/kernel",
-      step: 6,
-      wallTime: 3006,
-      buckets: [
-        { left: -1, right: 0, count: 3 },
-        { left: 0, right: 1, count: 5 },
-      ],
-    },
-  ]);
-  server = await board(dir, { port: 0, openTail: openJsonTail, pollMs: 100 });
+  const weights = writerOf("overfit", "train");
+  weights.addHistogram("dense/kernel", [1, 2, 3], 0, { wallTime: 3000 });
+  // Two equal-width buckets over [-0.5, 0.5]: three values left of 0, five right.
+  weights.addHistogram("dense/kernel", [-0.5, -0.5, -0.2, 0.1, 0.5, 0.5, 0.5, 0.5], 6, {
+    wallTime: 3006,
+    buckets: 2,
+  });
+  weights.flush();
+  server = await board(dir, { port: 0, pollMs: 100 });
 });
 after(async () => {
   await server.close();
+  for (const writer of writers.values()) writer.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -94,12 +100,12 @@ test("/api/runs/:run/scalars pairs train and validation per metric, with epoch t
     [1, 0.5],
   ]);
   assert.deepEqual(values("validation", "loss"), [
-    [0, 1.1],
-    [1, 0.7],
+    [0, Math.fround(1.1)],
+    [1, Math.fround(0.7)],
   ]);
   assert.deepEqual(values("train", "learning_rate"), [
-    [0, 0.01],
-    [1, 0.01],
+    [0, Math.fround(0.01)],
+    [1, Math.fround(0.01)],
   ]);
   // From the writer's start (1000) to epoch 0's scalars (1002), then 1002 → 1005.
   assert.deepEqual(values("train", "epoch_time"), [
@@ -127,8 +133,8 @@ test("/api/runs/:run/histograms gives each weight's latest histogram", async () 
       tag: "dense/kernel",
       step: 6,
       buckets: [
-        { left: -1, right: 0, count: 3 },
-        { left: 0, right: 1, count: 5 },
+        { left: -0.5, right: 0, count: 3 },
+        { left: 0, right: 0.5, count: 5 },
       ],
     },
   ]);
@@ -214,8 +220,8 @@ test("/api/events pushes an epoch logged after connecting, within a second", asy
   assert.deepEqual(
     points.filter((p) => p[2] === "loss"),
     [
-      ["run1", "train", "loss", 2, 0.3],
-      ["run1", "validation", "loss", 2, 0.6],
+      ["run1", "train", "loss", 2, Math.fround(0.3)],
+      ["run1", "validation", "loss", 2, Math.fround(0.6)],
     ],
   );
   assert.ok(points.some((p) => p[2] === "epoch_time" && p[4] === 4));

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { chromium } from "playwright-core";
 import { board } from "../../../src/tools/board/server.js";
-import { openJsonTail, writeEvents } from "./fake-events.js";
+import { EventFileWriter } from "../../../src/tools/tensorboard/event-writer.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 
@@ -22,15 +22,18 @@ async function waitUntil(check: () => Promise<boolean>, what: string, ms = 5000)
   }
 }
 
-function logEpoch(dir: string, epoch: number, loss: number, valLoss: number) {
+/** One epoch's scalars as the TensorBoard callback writes them, one file per split. */
+function logEpoch(
+  writers: Record<string, EventFileWriter>,
+  epoch: number,
+  loss: number,
+  valLoss: number,
+) {
   const wallTime = Date.now() / 1000;
-  writeEvents(join(dir, "train"), [
-    { kind: "scalar", tag: "epoch_loss", step: epoch, wallTime, value: loss },
-    { kind: "scalar", tag: "epoch_learning_rate", step: epoch, wallTime, value: 0.01 },
-  ]);
-  writeEvents(join(dir, "validation"), [
-    { kind: "scalar", tag: "epoch_loss", step: epoch, wallTime, value: valLoss },
-  ]);
+  writers.train!.addScalar("epoch_loss", loss, epoch, wallTime);
+  writers.train!.addScalar("epoch_learning_rate", 0.01, epoch, wallTime);
+  writers.validation!.addScalar("epoch_loss", valLoss, epoch, wallTime);
+  for (const writer of Object.values(writers)) writer.flush();
 }
 
 test(
@@ -44,16 +47,20 @@ test(
   async () => {
     const logDir = mkdtempSync(join(tmpdir(), "strata-board-page-"));
     const runDir = join(logDir, "mlp");
-    const server = await board(logDir, { port: 0, openTail: openJsonTail });
+    const server = await board(logDir, { port: 0 });
+    let writers: Record<string, EventFileWriter> = {};
     const browser = await chromium.launch({ executablePath: CHROMIUM });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
       await page.goto(server.url);
-      writeEvents(join(runDir, "train"), [{ kind: "start", wallTime: Date.now() / 1000 }]);
-      logEpoch(runDir, 0, 1.0, 1.1);
-      logEpoch(runDir, 1, 0.6, 0.8);
+      writers = {
+        train: EventFileWriter.create(join(runDir, "train")),
+        validation: EventFileWriter.create(join(runDir, "validation")),
+      };
+      logEpoch(writers, 0, 1.0, 1.1);
+      logEpoch(writers, 1, 0.6, 0.8);
 
       const epochsShown = (metric: string) =>
         page.locator(`.chart[data-metric="${metric}"]`).getAttribute("data-epochs");
@@ -64,7 +71,7 @@ test(
       assert.equal(await epochsShown("learning_rate"), "2");
 
       const sent = Date.now();
-      logEpoch(runDir, 2, 0.4, 0.7);
+      logEpoch(writers, 2, 0.4, 0.7);
       await waitUntil(async () => (await epochsShown("loss")) === "3", "3 epochs of loss");
       const latency = Date.now() - sent;
       assert.ok(latency < 1500, `the new epoch took ${latency} ms to appear`);
@@ -81,6 +88,7 @@ test(
       await page.screenshot({ path: shot, fullPage: true });
       assert.ok(statSync(shot).size > 10_000);
     } finally {
+      for (const writer of Object.values(writers)) writer.close();
       await browser.close();
       await server.close();
       rmSync(logDir, { recursive: true, force: true });
