@@ -27,7 +27,7 @@ export interface GraphView {
   message: string;
 }
 
-export async function renderModelGraph(config: string | null): Promise<GraphView> {
+export async function renderModelGraph(config: unknown): Promise<GraphView> {
   await Promise.resolve();
   if (config === null) return { svg: null, message: "No model graph was logged for this run." };
   return { svg: null, message: "Model drawing is not available in this build." };

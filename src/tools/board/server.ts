@@ -25,6 +25,8 @@ export interface BoardOptions {
   pollMs?: number;
   /** How event files are read; the TensorBoard event reader unless a test gives another. */
   openTail?: OpenTail;
+  /** Hears about event files that cannot be read (corrupt records); a warning on stderr unless given. */
+  onError?: (error: unknown) => void;
 }
 
 export interface Board {
@@ -54,10 +56,13 @@ const STATIC: Record<string, { path: string; type: string }> = {
 /** Starts the dashboard over `logDir` and resolves once it listens. */
 export async function board(logDir: string, opts: BoardOptions = {}): Promise<Board> {
   const { host = "127.0.0.1", port = 6006, pollMs = 500, openTail = openEventTail } = opts;
+  const onError =
+    opts.onError ?? ((e: unknown) => console.warn(`strata board: ${(e as Error).message}`));
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ValueError(`board: port must be an integer in [0, 65535]; received ${port}`);
   }
   const store = new RunStore(logDir, openTail);
+  store.on("error", onError);
   await store.refresh();
 
   const app = Fastify({ logger: false });
@@ -67,7 +72,6 @@ export async function board(logDir: string, opts: BoardOptions = {}): Promise<Bo
     for (const res of streams) res.write(message);
   };
   store.on("update", push);
-  store.on("error", () => undefined); // a file that cannot be read now is read again next pass
 
   const runOf = (request: FastifyRequest<{ Params: { run: string } }>, reply: FastifyReply) => {
     const run = store.run(request.params.run);

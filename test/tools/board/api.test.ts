@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +11,7 @@ import { EventFileWriter } from "../../../src/tools/tensorboard/event-writer.js"
 
 const dir = mkdtempSync(join(tmpdir(), "strata-board-"));
 let server: Board;
+const readErrors: unknown[] = [];
 const writers = new Map<string, EventFileWriter>();
 
 /** The event file of one run's split, as the TensorBoard callback keeps one open per split. */
@@ -62,7 +63,12 @@ before(async () => {
     buckets: 2,
   });
   weights.flush();
-  server = await board(dir, { port: 0, pollMs: 100 });
+  mkdirSync(join(dir, "broken", "train"), { recursive: true });
+  writeFileSync(
+    join(dir, "broken", "train", "events.out.tfevents.1.bad"),
+    "not a TFRecord file...",
+  );
+  server = await board(dir, { port: 0, pollMs: 100, onError: (e) => readErrors.push(e) });
 });
 after(async () => {
   await server.close();
@@ -81,7 +87,7 @@ test("/api/runs lists every run under the log directory", async () => {
   assert.equal(status, 200);
   assert.deepEqual(
     body.runs.map((r) => r.name),
-    ["nested/run2", "overfit", "run1"],
+    ["broken", "nested/run2", "overfit", "run1"],
   );
   const run1 = body.runs.find((r) => r.name === "run1")!;
   assert.deepEqual(run1.splits, ["train", "validation"]);
@@ -140,11 +146,19 @@ test("/api/runs/:run/histograms gives each weight's latest histogram", async () 
   ]);
 });
 
+test("a corrupt event file is reported once, naming it, and the other runs are read", async () => {
+  await new Promise((resolve) => setTimeout(resolve, 300)); // a few more polls
+  assert.equal(readErrors.length, 1);
+  assert.match((readErrors[0] as Error).message, /events\.out\.tfevents\.1\.bad/);
+  const { body } = await getJson("/api/runs/broken/scalars", "scalars");
+  assert.deepEqual(body.metrics, {});
+});
+
 test("an unknown run is a 404 with a JSON error naming it", async () => {
   const { status, body } = await getJson("/api/runs/nope/scalars", "error");
   assert.equal(status, 404);
   assert.match(body.error, /no run named "nope"/);
-  assert.match(body.error, /runs: nested\/run2, overfit, run1/);
+  assert.match(body.error, /runs: broken, nested\/run2, overfit, run1/);
   const other = await getJson("/api/nothing", "error");
   assert.equal(other.status, 404);
   assert.match(other.body.error, /no endpoint GET \/api\/nothing/);
