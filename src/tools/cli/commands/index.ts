@@ -4,6 +4,11 @@
  */
 import type { Command } from "commander";
 import { registerBoard } from "./board.js";
+import { registerPlot } from "./plot.js";
 import { registerSummary } from "./summary.js";
 
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerSummary, registerBoard];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
+  registerSummary,
+  registerPlot,
+  registerBoard,
+];
