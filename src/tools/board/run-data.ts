@@ -18,8 +18,8 @@ export interface MetricPoint extends Point {
   run: string;
   split: string;
   metric: string;
-  /** Whether the step is an epoch (Keras's `epoch_…` scalars), not a batch or an iteration. */
-  epoch: boolean;
+  /** What the step counts. */
+  axis: StepAxis;
 }
 
 /** What adding events changed: new points to push, or `reset` when steps were rewritten. */
@@ -47,6 +47,19 @@ export interface LatestHistogram {
 
 /** Derived metric: seconds between consecutive epochs' train scalars (the first from the start). */
 export const EPOCH_TIME = "epoch_time";
+
+/**
+ * What a scalar's step counts, from Keras's tags: epochs (`epoch_loss`), training batches
+ * (`batch_loss`, with updateFreq), optimizer iterations (`evaluation_loss_vs_iterations`).
+ */
+export type StepAxis = "epoch" | "batch" | "iteration" | "step";
+
+export function stepAxis(tag: string): StepAxis {
+  if (tag.startsWith("epoch_")) return "epoch";
+  if (tag.startsWith("batch_")) return "batch";
+  if (tag.endsWith("_vs_iterations")) return "iteration";
+  return "step";
+}
 
 /** Keras's TensorBoard callback prefixes per-epoch scalars with `epoch_`; the page shows the name. */
 export function metricName(tag: string): string {
@@ -106,9 +119,9 @@ export class RunData {
       change.reset = true;
     }
     series.push(point);
-    const epoch = tag.startsWith("epoch_");
-    change.points.push({ run: this.name, split, metric: metricName(tag), epoch, ...point });
-    if (split === "train" && epoch && !this.epochWall.has(p.step)) {
+    const axis = stepAxis(tag);
+    change.points.push({ run: this.name, split, metric: metricName(tag), axis, ...point });
+    if (split === "train" && axis === "epoch" && !this.epochWall.has(p.step)) {
       this.epochWall.set(p.step, p.wallTime);
       const seconds = this.epochSeconds(p.step);
       if (seconds !== null) {
@@ -116,7 +129,7 @@ export class RunData {
           run: this.name,
           split,
           metric: EPOCH_TIME,
-          epoch: true,
+          axis: "epoch",
           step: p.step,
           wallTime: p.wallTime,
           value: seconds,
@@ -147,6 +160,16 @@ export class RunData {
       if (value !== null) times.push({ step, wallTime: this.epochWall.get(step)!, value });
     }
     if (times.length > 0) out[EPOCH_TIME] = { train: times };
+    return out;
+  }
+
+  /** What each metric's steps count (`metrics()`'s keys). */
+  axes(): Record<string, StepAxis> {
+    const out: Record<string, StepAxis> = {};
+    for (const byTag of this.scalars.values()) {
+      for (const tag of byTag.keys()) out[metricName(tag)] = stepAxis(tag);
+    }
+    if (this.epochWall.size > 0) out[EPOCH_TIME] = "epoch";
     return out;
   }
 

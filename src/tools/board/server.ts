@@ -101,7 +101,7 @@ export async function board(logDir: string, opts: BoardOptions = {}): Promise<Bo
   }));
   app.get("/api/runs/:run/scalars", (request: RunRequest, reply) => {
     const run = runOf(request, reply);
-    return run && { run: run.name, metrics: run.metrics() };
+    return run && { run: run.name, metrics: run.metrics(), axes: run.axes() };
   });
   app.get("/api/runs/:run/histograms", (request: RunRequest, reply) => {
     const run = runOf(request, reply);

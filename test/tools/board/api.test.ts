@@ -35,7 +35,11 @@ function logEpoch(run: string, epoch: number, wallTime: number, loss: number, va
 
 interface Bodies {
   runs: { logDir: string; runs: RunSummary[] };
-  scalars: { run: string; metrics: Record<string, Record<string, Point[]>> };
+  scalars: {
+    run: string;
+    metrics: Record<string, Record<string, Point[]>>;
+    axes: Record<string, string>;
+  };
   error: { error: string };
   diagnosis: { run: string; diagnosis: { kind: string; epoch?: number; message: string } | null };
   histograms: { run: string; histograms: { tag: string; step: number; buckets: unknown[] }[] };
@@ -114,6 +118,7 @@ test("/api/runs/:run/scalars pairs train and validation per metric, with epoch t
     [1, Math.fround(0.01)],
   ]);
   // From the writer's start (1000) to epoch 0's scalars (1002), then 1002 → 1005.
+  assert.deepEqual(body.axes, { loss: "epoch", learning_rate: "epoch", epoch_time: "epoch" });
   assert.deepEqual(values("train", "epoch_time"), [
     [0, 2],
     [1, 3],

@@ -1,17 +1,20 @@
 /**
- * End to end: the dashboard in headless Chromium over a log directory that training is writing.
- * The page must list the run, draw its curves, and show an epoch logged after it opened.
+ * End to end: `strata board`'s page in headless Chromium over a log directory that a `fit` with
+ * the TensorBoard callback is writing. The page must list the run, draw its curves, histograms
+ * and model, and show an epoch logged after the page had drawn the earlier ones.
  */
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { chromium } from "playwright-core";
+import { chromium, type Page } from "playwright-core";
+import * as st from "../../../src/index.js";
 import { board } from "../../../src/tools/board/server.js";
-import { EventFileWriter } from "../../../src/tools/tensorboard/event-writer.js";
+import { TensorBoard } from "../../../src/tools/tensorboard/tensorboard-callback.js";
 
 const CHROMIUM = "/usr/bin/chromium";
+const EPOCHS = 8;
 
 /** Polls `check` until it holds, failing after `ms` with what was awaited. */
 async function waitUntil(check: () => Promise<boolean>, what: string, ms = 5000): Promise<void> {
@@ -22,22 +25,31 @@ async function waitUntil(check: () => Promise<boolean>, what: string, ms = 5000)
   }
 }
 
-/** One epoch's scalars as the TensorBoard callback writes them, one file per split. */
-function logEpoch(
-  writers: Record<string, EventFileWriter>,
-  epoch: number,
-  loss: number,
-  valLoss: number,
-) {
-  const wallTime = Date.now() / 1000;
-  writers.train!.addScalar("epoch_loss", loss, epoch, wallTime);
-  writers.train!.addScalar("epoch_learning_rate", 0.01, epoch, wallTime);
-  writers.validation!.addScalar("epoch_loss", valLoss, epoch, wallTime);
-  for (const writer of Object.values(writers)) writer.flush();
+/** How many epochs the page's chart of `metric` holds. */
+const epochsShown = (page: Page, metric: string) =>
+  page.locator(`.chart[data-metric="${metric}"]`).getAttribute("data-epochs");
+
+/** Holds `fit` after epoch `at` until the page shows it, then notes when training went on. */
+class WaitForPage extends st.callbacks.Callback {
+  resumedAt = 0;
+  constructor(
+    private readonly page: Page,
+    private readonly at: number,
+  ) {
+    super();
+  }
+  override async onEpochEnd(epoch: number): Promise<void> {
+    if (epoch !== this.at) return;
+    await waitUntil(
+      async () => (await epochsShown(this.page, "loss")) === String(epoch + 1),
+      `${epoch + 1} epochs of loss`,
+    );
+    this.resumedAt = Date.now();
+  }
 }
 
 test(
-  "the page shows the run, its curves, and an epoch logged after it opened",
+  "the page shows a run that fit is writing, its curves, and each new epoch within a second",
   {
     skip: existsSync(CHROMIUM)
       ? false
@@ -46,40 +58,59 @@ test(
   },
   async () => {
     const logDir = mkdtempSync(join(tmpdir(), "strata-board-page-"));
-    const runDir = join(logDir, "mlp");
     const server = await board(logDir, { port: 0 });
-    let writers: Record<string, EventFileWriter> = {};
     const browser = await chromium.launch({ executablePath: CHROMIUM });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
       await page.goto(server.url);
-      writers = {
-        train: EventFileWriter.create(join(runDir, "train")),
-        validation: EventFileWriter.create(join(runDir, "validation")),
-      };
-      logEpoch(writers, 0, 1.0, 1.1);
-      logEpoch(writers, 1, 0.6, 0.8);
+      assert.match((await page.locator("#no-runs").textContent()) ?? "", /No runs yet/);
 
-      const epochsShown = (metric: string) =>
-        page.locator(`.chart[data-metric="${metric}"]`).getAttribute("data-epochs");
-      await page.locator('#runs li[data-run="mlp"]').waitFor({ timeout: 5000 });
-      await waitUntil(async () => (await epochsShown("loss")) === "2", "2 epochs of loss");
-      assert.equal(await page.locator("#run-name").textContent(), "mlp");
-      assert.equal(await page.locator('.chart[data-metric="loss"] canvas').count(), 1);
-      assert.equal(await epochsShown("learning_rate"), "2");
-
-      const sent = Date.now();
-      logEpoch(writers, 2, 0.4, 0.7);
-      await waitUntil(async () => (await epochsShown("loss")) === "3", "3 epochs of loss");
-      const latency = Date.now() - sent;
-      assert.ok(latency < 1500, `the new epoch took ${latency} ms to appear`);
-      assert.match(
-        (await page.locator('.chart[data-metric="loss"] .latest').textContent()) ?? "",
-        /epoch 3/,
+      st.random.setSeed(3);
+      const x = st.random.normal([96, 8]);
+      const y = x.sum(-1, true).mul(0.5);
+      const model = new st.Sequential([
+        st.Input({ shape: [8] }),
+        new st.layers.Dense(16, { activation: "relu", name: "hidden" }),
+        new st.layers.Dense(1, { name: "out" }),
+      ]);
+      model.compile({ optimizer: new st.optimizers.Adam(0.01), loss: "mse", metrics: ["mae"] });
+      const gate = new WaitForPage(page, EPOCHS - 2);
+      await model.fit(x, y, {
+        epochs: EPOCHS,
+        batchSize: 16,
+        validationSplit: 0.25,
+        verbose: 0,
+        callbacks: [new TensorBoard({ logDir: join(logDir, "mlp"), histogramFreq: 1 }), gate],
+      });
+      // The last epoch was written after the page had drawn the others.
+      await waitUntil(
+        async () => (await epochsShown(page, "loss")) === String(EPOCHS),
+        `${EPOCHS} epochs of loss`,
       );
-      assert.match((await page.locator("#runs li.selected").textContent()) ?? "", /epoch 3/);
+      const latency = Date.now() - gate.resumedAt;
+      assert.ok(latency < 1500, `the last epoch took ${latency} ms to appear`);
+
+      assert.equal(await page.locator("#run-name").textContent(), "mlp");
+      assert.match((await page.locator("#runs li.selected").textContent()) ?? "", /epoch 8/);
+      for (const metric of ["loss", "mae", "learning_rate", "epoch_time"]) {
+        assert.equal(await page.locator(`.chart[data-metric="${metric}"] canvas`).count(), 1);
+      }
+      assert.equal(await epochsShown(page, "mae"), String(EPOCHS));
+      const latest = (await page.locator('.chart[data-metric="loss"] .latest').textContent()) ?? "";
+      assert.match(latest, /epoch 8/);
+      await waitUntil(
+        async () => (await page.locator("#histograms .chart").count()) === 4,
+        "4 histograms",
+      );
+      assert.match((await page.locator("#hist-step").textContent()) ?? "", /epoch 8/);
+      await waitUntil(
+        async () => (await page.locator("#graph svg").count()) === 1,
+        "the model graph",
+      );
+      assert.match((await page.locator("#graph svg").textContent()) ?? "", /hidden/);
+      assert.match((await page.locator("#diagnosis strong").textContent()) ?? "", /\w/);
       assert.deepEqual(errors, []);
 
       const shotDir = process.env.STRATA_BOARD_SCREENSHOT_DIR ?? logDir;
@@ -88,7 +119,6 @@ test(
       await page.screenshot({ path: shot, fullPage: true });
       assert.ok(statSync(shot).size > 10_000);
     } finally {
-      for (const writer of Object.values(writers)) writer.close();
       await browser.close();
       await server.close();
       rmSync(logDir, { recursive: true, force: true });

@@ -19,6 +19,7 @@ const state = {
   runs: [],
   selected: null,
   metrics: {}, // metric -> split -> [{step, wallTime, value}]
+  axes: {}, // metric -> what its steps count: "epoch", "batch", "iteration" or "step"
   charts: new Map(), // metric -> uPlot
   dirty: new Set(),
 };
@@ -91,21 +92,28 @@ async function selectRun(name) {
 
 async function loadScalars() {
   const run = state.selected;
-  const { metrics } = await api(`${runPath(run)}/scalars`);
+  const { metrics, axes } = await api(`${runPath(run)}/scalars`);
   if (run !== state.selected) return;
   state.metrics = metrics;
+  state.axes = axes;
   for (const metric of Object.keys(metrics)) state.dirty.add(metric);
   drawDirty();
 }
 
-/** Metrics first (loss leading), then learning rate and epoch time in their own section. */
+const isEpochs = (metric) => (state.axes[metric] ?? "epoch") === "epoch";
+
+/**
+ * Per-epoch metrics first (loss leading), then those over batches or iterations; learning rate
+ * and epoch time have their own section.
+ */
 function orderedMetrics() {
+  const rank = (m) => (isEpochs(m) ? 0 : 1) * 2 + (m === "loss" ? 0 : 1);
   const names = Object.keys(state.metrics).filter((m) => !TRAINING_METRICS.includes(m));
-  return names.sort((a, b) => (a === "loss" ? -1 : b === "loss" ? 1 : a.localeCompare(b)));
+  return names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
 /** uPlot's columns: the union of steps, and one value (or null) per step for each split. */
-function columns(bySplit, splits) {
+function columns(metric, bySplit, splits) {
   const steps = [...new Set(splits.flatMap((s) => bySplit[s].map((p) => p.step)))];
   steps.sort((a, b) => a - b);
   const index = new Map(steps.map((s, i) => [s, i]));
@@ -114,7 +122,8 @@ function columns(bySplit, splits) {
     for (const p of bySplit[split]) y[index.get(p.step)] = p.value;
     return y;
   });
-  return [steps.map((s) => s + 1), ...ys]; // epochs shown from 1, as Keras prints them
+  // Epochs are shown from 1, as Keras prints them; batches and iterations as logged.
+  return [steps.map((s) => (isEpochs(metric) ? s + 1 : s)), ...ys];
 }
 
 function chartSplits(bySplit) {
@@ -140,19 +149,20 @@ function makeChart(metric, splits, container) {
   );
   container.insertBefore(card, next ?? null);
   const width = Math.max(240, card.clientWidth - 24);
+  const axis = state.axes[metric] ?? "epoch";
   const opts = {
     width,
     height: 200,
     scales: { x: { time: false } },
     axes: [
-      { label: "epoch", size: 36, labelSize: 18, grid: { stroke: "#eef0f3" } },
+      { label: axis, size: 36, labelSize: 18, grid: { stroke: "#eef0f3" } },
       { size: 56, grid: { stroke: "#eef0f3" } },
     ],
     legend: { show: false },
     hooks: { setCursor: [(u) => u.splits && showValues(u)] },
     cursor: { drag: { x: true, y: false } },
     series: [
-      { label: "epoch" },
+      { label: axis },
       ...splits.map((split) => ({
         label: split,
         stroke: COLORS[split] ?? "#6b7280",
@@ -162,7 +172,8 @@ function makeChart(metric, splits, container) {
       })),
     ],
   };
-  const chart = new uPlot(opts, columns(state.metrics[metric], splits), card);
+  const chart = new uPlot(opts, columns(metric, state.metrics[metric], splits), card);
+  chart.axis = axis;
   chart.splits = splits;
   showValues(chart);
   return chart;
@@ -170,7 +181,7 @@ function makeChart(metric, splits, container) {
 
 const format = (v) => (Math.abs(v) >= 1e-3 || v === 0 ? v.toPrecision(4) : v.toExponential(2));
 
-/** Each split's value beside the chart's title: at the cursor's epoch, else the latest one. */
+/** Each split's value beside the chart's title: at the cursor's step, else the latest one. */
 function showValues(chart) {
   const card = chart.root.parentElement;
   const [xs, ...ys] = chart.data;
@@ -180,7 +191,7 @@ function showValues(chart) {
     for (let i = y.length - 1; i >= 0; i--) if (y[i] !== null) return y[i];
     return null;
   };
-  const epoch = idx !== null && idx !== undefined ? xs[idx] : xs[xs.length - 1];
+  const x = idx !== null && idx !== undefined ? xs[idx] : xs[xs.length - 1];
   const parts = chart.splits.map((split, i) => {
     const v = at(ys[i]);
     return el(
@@ -190,7 +201,7 @@ function showValues(chart) {
       v === null || v === undefined ? "–" : format(v),
     );
   });
-  const head = epoch === undefined ? [] : [el("span", { textContent: `epoch ${epoch}` })];
+  const head = x === undefined ? [] : [el("span", { textContent: `${chart.axis} ${x}` })];
   card.querySelector(".latest").replaceChildren(...head, ...parts);
   card.dataset.epochs = String(xs.length);
 }
@@ -207,7 +218,7 @@ function drawDirty() {
       chart = undefined;
     }
     if (chart) {
-      chart.setData(columns(bySplit, splits));
+      chart.setData(columns(metric, bySplit, splits));
       showValues(chart);
     } else {
       const container = TRAINING_METRICS.includes(metric) ? $("training-charts") : $("charts");
@@ -218,12 +229,14 @@ function drawDirty() {
 }
 
 function addPoints(points) {
-  for (const { run, split, metric, step, wallTime, value, epoch } of points) {
+  for (const { run, split, metric, step, wallTime, value, axis } of points) {
     const summary = state.runs.find((r) => r.name === run);
+    const epoch = axis === "epoch";
     if (epoch && summary && (summary.lastStep === null || step > summary.lastStep)) {
       Object.assign(summary, { lastStep: step, lastWallTime: wallTime });
     }
     if (run !== state.selected) continue;
+    state.axes[metric] ??= axis;
     const series = ((state.metrics[metric] ??= {})[split] ??= []);
     series.push({ step, wallTime, value });
     state.dirty.add(metric);
@@ -277,7 +290,9 @@ async function loadHistograms() {
   }
   for (const { tag, step, buckets } of histograms) {
     const card = el("div", { className: "card chart" });
-    card.append(el("h4", { textContent: tag, title: `${tag}, epoch ${step + 1}` }));
+    // Keras tags weights `layer/weight/histogram`: the weight's name is enough here.
+    const name = tag.replace(/\/histogram$/, "");
+    card.append(el("h4", { textContent: name, title: `${tag}, epoch ${step + 1}` }));
     box.append(card);
     const x = buckets.map((b) => (b.left + b.right) / 2);
     const y = buckets.map((b) => b.count);
