@@ -7,6 +7,7 @@ import { after, before, test } from "node:test";
 import type { Point, RunSummary } from "../../../src/tools/board/run-data.js";
 import type { StoreUpdate } from "../../../src/tools/board/run-store.js";
 import { board, type Board } from "../../../src/tools/board/server.js";
+import * as st from "../../../src/index.js";
 import { EventFileWriter } from "../../../src/tools/tensorboard/event-writer.js";
 
 const dir = mkdtempSync(join(tmpdir(), "strata-board-"));
@@ -42,6 +43,7 @@ interface Bodies {
   };
   error: { error: string };
   diagnosis: { run: string; diagnosis: { kind: string; epoch?: number; message: string } | null };
+  graph: { run: string; svg: string | null; message: string };
   histograms: { run: string; histograms: { tag: string; step: number; buckets: unknown[] }[] };
 }
 
@@ -59,6 +61,19 @@ before(async () => {
   const train = [1, 0.8, 0.6, 0.5, 0.4, 0.3, 0.25];
   const val = [1.1, 0.9, 0.8, 0.85, 0.95, 1.05, 1.15];
   train.forEach((loss, epoch) => logEpoch("overfit", epoch, 3000 + epoch, loss, val[epoch]!));
+  const model = new st.Sequential(
+    [
+      st.Input({ shape: [4] }),
+      new st.layers.Dense(3, { activation: "relu", name: "hidden" }),
+      new st.layers.Dense(1, { name: "out" }),
+    ],
+    { name: "tiny" },
+  );
+  writerOf("run1", "train").addKerasModel(model.toJson());
+  writerOf("run1", "train").flush();
+  writerOf("overfit", "train").addKerasModel(
+    JSON.stringify({ class_name: "NoSuchModel", config: {} }),
+  );
   const weights = writerOf("overfit", "train");
   weights.addHistogram("dense/kernel", [1, 2, 3], 0, { wallTime: 3000 });
   // Two equal-width buckets over [-0.5, 0.5]: three values left of 0, five right.
@@ -149,6 +164,22 @@ test("/api/runs/:run/histograms gives each weight's latest histogram", async () 
       ],
     },
   ]);
+});
+
+test("/api/runs/:run/graph draws the model rebuilt from its logged Keras config", async () => {
+  const { status, body } = await getJson("/api/runs/run1/graph", "graph");
+  assert.equal(status, 200);
+  assert.equal(body.message, "tiny");
+  assert.match(body.svg ?? "", /^<\?xml|<svg/);
+  for (const text of ["hidden", "out", "Dense", "(None, 4)", "(None, 3)", "(None, 1)"]) {
+    assert.ok(body.svg?.includes(text), `the drawing shows ${text}`);
+  }
+  const none = await getJson(`/api/runs/${encodeURIComponent("nested/run2")}/graph`, "graph");
+  assert.equal(none.body.svg, null);
+  assert.match(none.body.message, /No model graph was logged/);
+  const bad = await getJson("/api/runs/overfit/graph", "graph");
+  assert.equal(bad.body.svg, null);
+  assert.match(bad.body.message, /could not be rebuilt: .*NoSuchModel/);
 });
 
 test("a corrupt event file is reported once, naming it, and the other runs are read", async () => {
