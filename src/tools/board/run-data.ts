@@ -154,13 +154,19 @@ export class RunData {
     for (const [split, byTag] of this.scalars) {
       for (const [tag, series] of byTag) (out[metricName(tag)] ??= {})[split] = [...series];
     }
+    const times = this.epochTimes();
+    if (times.length > 0) out[EPOCH_TIME] = { train: times };
+    return out;
+  }
+
+  /** Seconds per epoch, in epoch order. */
+  private epochTimes(): Point[] {
     const times: Point[] = [];
     for (const step of [...this.epochWall.keys()].sort((a, b) => a - b)) {
       const value = this.epochSeconds(step);
       if (value !== null) times.push({ step, wallTime: this.epochWall.get(step)!, value });
     }
-    if (times.length > 0) out[EPOCH_TIME] = { train: times };
-    return out;
+    return times;
   }
 
   /** What each metric's steps count (`metrics()`'s keys). */
@@ -169,7 +175,7 @@ export class RunData {
     for (const byTag of this.scalars.values()) {
       for (const tag of byTag.keys()) out[metricName(tag)] = stepAxis(tag);
     }
-    if (this.epochWall.size > 0) out[EPOCH_TIME] = "epoch";
+    if (this.epochTimes().length > 0) out[EPOCH_TIME] = "epoch";
     return out;
   }
 

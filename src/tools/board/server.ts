@@ -115,7 +115,7 @@ export async function board(logDir: string, opts: BoardOptions = {}): Promise<Bo
     const run = runOf(request, reply);
     return run && { run: run.name, ...(await renderModelGraph(run.modelConfig)) };
   });
-  app.get("/api/events", (request, reply) => {
+  app.get("/api/events", (_request, reply) => {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -126,7 +126,7 @@ export async function board(logDir: string, opts: BoardOptions = {}): Promise<Bo
     res.write("retry: 1000\n: connected\n\n");
     streams.add(res);
     const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), 15_000);
-    request.raw.on("close", () => {
+    res.on("close", () => {
       clearInterval(heartbeat);
       streams.delete(res);
     });
