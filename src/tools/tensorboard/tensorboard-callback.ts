@@ -25,8 +25,10 @@ import { join } from "node:path";
 import { ValueError, checkOptionNames } from "../../errors.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
 import { Embedding } from "../../layers/core/embedding.js";
+import { Model } from "../../models/model.js";
 import { Callback, type CallbackModel, type Logs } from "../../train/callbacks/callback.js";
 import { EventFileWriter } from "./event-writer.js";
+import { kerasWeightPaths } from "./keras-weight-paths.js";
 import { encodeImageBatch, weightAsImageBatch } from "./weight-image.js";
 
 /** Options of `callbacks.TensorBoard` (Keras's arguments, camelCased; the same defaults). */
@@ -62,20 +64,6 @@ const OPTION_NAMES = [
   "embeddingsFreq",
   "embeddingsMetadata",
 ] as const;
-
-/** What the callback reads of the model beyond `CallbackModel`: its layers' weights, its config. */
-interface WeightView {
-  readonly name: string;
-  readonly shape: readonly number[];
-  readonly value: { dataSync(): ArrayLike<number> };
-}
-interface InspectableModel {
-  readonly layers?: readonly {
-    readonly name: string;
-    readonly weights: readonly WeightView[];
-  }[];
-  toJson?(): string;
-}
 
 let profilingWarned = false;
 
@@ -210,8 +198,9 @@ export class TensorBoard extends Callback {
     this.writers = {};
   }
 
-  private get inspectable(): InspectableModel {
-    return (this.model ?? {}) as InspectableModel;
+  /** The model as a Strata Model (histograms, images, config and embeddings need one), or null. */
+  private get strataModel(): Model | null {
+    return this.model instanceof Model ? this.model : null;
   }
 
   /** Keras's `set_model`: new writers (new event files), then the model config when asked. */
@@ -224,11 +213,11 @@ export class TensorBoard extends Callback {
   /** Keras's `keras_model_summary("keras", model, step=0)`, for functional and Sequential models. */
   private writeKerasModelSummary(): void {
     const writer = this.trainWriter;
-    const toJson = this.inspectable.toJson;
-    if (typeof toJson !== "function") return;
+    const model = this.strataModel;
+    if (!model) return;
     let json: string;
     try {
-      json = toJson.call(this.model);
+      json = model.toJson();
     } catch (err) {
       console.warn(`strata: TensorBoard: the model failed to serialize as JSON; ignoring. ${err}`);
       return;
@@ -330,15 +319,14 @@ export class TensorBoard extends Callback {
   /** Keras's `_log_weights`: every layer weight's histogram (and images) under train/. */
   private async logWeights(epoch: number): Promise<void> {
     const writer = this.trainWriter;
-    for (const layer of this.inspectable.layers ?? []) {
-      for (const weight of layer.weights) {
-        const name = weight.name.replace(/:/g, "_");
-        const values = weight.value.dataSync();
-        writer.addHistogram(`${name}/histogram`, values, epoch);
-        if (!this.writeImages) continue;
-        const batch = weightAsImageBatch(values, weight.shape);
-        if (batch) writer.addImages(`${name}/image`, await encodeImageBatch(batch), epoch);
-      }
+    const model = this.strataModel;
+    for (const { weight, path } of model ? kerasWeightPaths(model) : []) {
+      const name = path.replace(/:/g, "_");
+      const values = weight.value.dataSync();
+      writer.addHistogram(`${name}/histogram`, values, epoch);
+      if (!this.writeImages) continue;
+      const batch = weightAsImageBatch(values, weight.shape);
+      if (batch) writer.addImages(`${name}/image`, await encodeImageBatch(batch), epoch);
     }
     writer.flush();
   }
@@ -350,7 +338,7 @@ export class TensorBoard extends Callback {
       typeof metadata === "object" && metadata ? Object.keys(metadata) : [],
     );
     let text = "";
-    for (const layer of this.inspectable.layers ?? []) {
+    for (const layer of this.strataModel?.layers ?? []) {
       if (!(layer instanceof Embedding)) continue;
       // Keras's fixed name: embeddings are taken to be the first layer with weights.
       text +=

@@ -45,11 +45,14 @@ describe("TensorBoard callback", () => {
 
   before(async () => {
     st.random.setSeed(3);
-    model = new st.Sequential([
-      st.Input({ shape: [3] }),
-      new st.layers.Dense(4, { activation: "relu", name: "hidden" }),
-      new st.layers.Dense(2, { activation: "softmax", name: "out" }),
-    ]);
+    model = new st.Sequential(
+      [
+        st.Input({ shape: [3] }),
+        new st.layers.Dense(4, { activation: "relu", name: "hidden" }),
+        new st.layers.Dense(2, { activation: "softmax", name: "out" }),
+      ],
+      { name: "seq" },
+    );
     model.compile({
       optimizer: new st.optimizers.SGD({ learningRate: 0.05 }),
       loss: "sparse_categorical_crossentropy",
@@ -159,26 +162,26 @@ describe("TensorBoard callback", () => {
     );
   });
 
-  it("logs weight histograms every histogramFreq epochs, with Keras's tag names", async () => {
+  it("logs weight histograms every histogramFreq epochs, tagged by Keras's weight paths", async () => {
     const train = join(logDir, "train");
     const tags = valuesOf(train)
       .filter((v) => v.tag.endsWith("/histogram"))
       .map((v) => `${v.step} ${v.tag}`);
     assert.deepEqual(tags, [
-      "0 hidden/kernel/histogram",
-      "0 hidden/bias/histogram",
-      "0 out/kernel/histogram",
-      "0 out/bias/histogram",
-      "2 hidden/kernel/histogram",
-      "2 hidden/bias/histogram",
-      "2 out/kernel/histogram",
-      "2 out/bias/histogram",
+      "0 seq/hidden/kernel/histogram",
+      "0 seq/hidden/bias/histogram",
+      "0 seq/out/kernel/histogram",
+      "0 seq/out/bias/histogram",
+      "2 seq/hidden/kernel/histogram",
+      "2 seq/hidden/bias/histogram",
+      "2 seq/out/kernel/histogram",
+      "2 seq/out/bias/histogram",
     ]);
     // Epoch 2 is the last: its histograms describe the final weights.
     const { events } = await readEvents(listEventFiles(train)[0]!);
     for (const [name, w] of finalWeights) {
       const h = events.find(
-        (e) => e.kind === "histogram" && e.step === 2 && e.tag === `${name}/histogram`,
+        (e) => e.kind === "histogram" && e.step === 2 && e.tag === `seq/${name}/histogram`,
       );
       assert.ok(h && h.kind === "histogram");
       assert.equal(h.buckets.length, 30);
@@ -198,16 +201,16 @@ describe("TensorBoard callback", () => {
     assert.deepEqual(
       images.map((e) => e.kind === "image" && [e.tag, e.height, e.width, e.images.length]),
       [
-        ["hidden/kernel/image", 3, 4, 1], // [3, 4]: more columns than rows, kept
-        ["hidden/bias/image", 4, 1, 1], // a vector: a 4×1 column
-        ["out/kernel/image", 2, 4, 1], // [4, 2]: transposed to 2×4
-        ["out/bias/image", 2, 1, 1],
+        ["seq/hidden/kernel/image", 3, 4, 1], // [3, 4]: more columns than rows, kept
+        ["seq/hidden/bias/image", 4, 1, 1], // a vector: a 4×1 column
+        ["seq/out/kernel/image", 2, 4, 1], // [4, 2]: transposed to 2×4
+        ["seq/out/bias/image", 2, 1, 1],
       ],
     );
     const byte = (x: number) => Math.trunc(Math.min(255, Math.max(0, x * 255.5)));
     const expected: Record<string, number[]> = {
-      "hidden/kernel/image": finalWeights.get("hidden/kernel")!.values.map(byte),
-      "out/kernel/image": (() => {
+      "seq/hidden/kernel/image": finalWeights.get("hidden/kernel")!.values.map(byte),
+      "seq/out/kernel/image": (() => {
         const w = finalWeights.get("out/kernel")!.values; // [4, 2] row-major
         return [0, 1].flatMap((j) => [0, 1, 2, 3].map((i) => byte(w[i * 2 + j]!)));
       })(),
@@ -309,5 +312,26 @@ describe("TensorBoard callback options", () => {
     );
     assert.ok(existsSync(join(logDir, "train", "keras_embedding.ckpt-0.weights.h5")));
     assert.ok(existsSync(join(logDir, "train", "keras_embedding.ckpt-1.weights.h5")));
+  });
+});
+
+describe("TensorBoard callback in evaluate", () => {
+  it("logs evaluation_<metric>_vs_iterations to a new validation file and closes it", async () => {
+    const logDir = join(dir, "evaluate");
+    st.random.setSeed(2);
+    const model = new st.Sequential([st.Input({ shape: [2] }), new st.layers.Dense(1)], {
+      name: "m",
+    });
+    model.compile({ optimizer: "sgd", loss: "mse" });
+    const x = st.random.normal([8, 2], { seed: 2 });
+    const y = st.random.normal([8, 1], { seed: 3 });
+    const tb = new TensorBoard({ logDir });
+    await model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0, callbacks: [tb] });
+    const { loss } = await model.evaluate(x, y, { batchSize: 4, verbose: 0, callbacks: [tb] });
+    assert.deepEqual(scalars(join(logDir, "validation"), "evaluation_loss_vs_iterations"), [
+      [2, Math.fround(loss!)],
+    ]);
+    // As in Keras, set_model in evaluate writes the model config into a new train/ file.
+    assert.equal(listEventFiles(join(logDir, "train")).length, 2);
   });
 });

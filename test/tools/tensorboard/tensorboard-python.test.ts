@@ -71,11 +71,14 @@ test(
   async () => {
     const logDir = join(dir, "fit");
     st.random.setSeed(5);
-    const model = new st.Sequential([
-      st.Input({ shape: [3] }),
-      new st.layers.Dense(4, { activation: "relu", name: "hidden" }),
-      new st.layers.Dense(2, { activation: "softmax", name: "out" }),
-    ]);
+    const model = new st.Sequential(
+      [
+        st.Input({ shape: [3] }),
+        new st.layers.Dense(4, { activation: "relu", name: "hidden" }),
+        new st.layers.Dense(2, { activation: "softmax", name: "out" }),
+      ],
+      { name: "seq" },
+    );
     model.compile({
       optimizer: "adam",
       loss: "sparse_categorical_crossentropy",
@@ -107,7 +110,7 @@ test(
       series(train, "epoch_learning_rate").map((r) => r[2]),
       [Math.fround(0.001), Math.fround(0.001)],
     );
-    const kernel = train.tensors["hidden/kernel/histogram"]!;
+    const kernel = train.tensors["seq/hidden/kernel/histogram"]!;
     assert.deepEqual(
       kernel.map((r) => [r.step, r.plugin, r.shape]),
       [
@@ -120,7 +123,7 @@ test(
       counts.reduce((a, b) => a + b, 0),
       12,
     );
-    const image = train.tensors["hidden/kernel/image"]![1]!;
+    const image = train.tensors["seq/hidden/kernel/image"]![1]!;
     assert.deepEqual(
       [image.plugin, image.values],
       ["images", ["4", "3", "89504e470d0a1a0a"]], // width 4, height 3, a PNG
