@@ -64,7 +64,7 @@ export async function plotModel(model: Model, opts: PlotModelOptions = {}): Prom
   } else {
     const font = plotFont();
     const svg = await layoutSvg(model, options, font.family);
-    data = format === "svg" ? svg : svgToPng(svg, font);
+    data = format === "svg" ? svg : await svgToPng(svg, font);
   }
   await writeFileAtomic(toFile, data);
   return toFile;

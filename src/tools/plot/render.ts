@@ -2,10 +2,9 @@
  * DOT text to pictures: Graphviz (compiled to WebAssembly, @viz-js/viz) lays the graph out as
  * SVG, and resvg rasterizes that SVG to PNG. Graphviz already scales the SVG by dpi / 72 (its
  * viewBox is in pixels at the requested dpi), so the PNG is drawn one pixel per viewBox unit, as
- * Graphviz's own PNG output would be.
+ * Graphviz's own PNG output would be. Both load on first use, not with the library.
  */
-import { Resvg } from "@resvg/resvg-js";
-import { type Viz, instance } from "@viz-js/viz";
+import type { Viz } from "@viz-js/viz";
 import { StrataError } from "../../errors.js";
 import type { PlotFont } from "./fonts.js";
 
@@ -16,7 +15,7 @@ export class GraphvizCrash extends StrataError {}
 
 /** Lays out `dot` with Graphviz's dot engine and returns the SVG text. */
 export async function dotToSvg(dot: string): Promise<string> {
-  viz ??= instance();
+  viz ??= import("@viz-js/viz").then((m) => m.instance());
   let result;
   try {
     result = (await viz).render(dot, { format: "svg", engine: "dot" });
@@ -40,8 +39,9 @@ function viewBoxSize(svg: string): [number, number] {
 }
 
 /** Rasterizes Graphviz's SVG to PNG bytes, one pixel per viewBox unit, text in `font`. */
-export function svgToPng(svg: string, font: PlotFont): Buffer {
+export async function svgToPng(svg: string, font: PlotFont): Promise<Buffer> {
   const [width] = viewBoxSize(svg);
+  const { Resvg } = await import("@resvg/resvg-js");
   const resvg = new Resvg(svg, {
     fitTo: { mode: "width", value: Math.max(1, Math.round(width)) },
     font: {
