@@ -66,3 +66,5 @@ export * from "./files/index.js";
 export * from "../layers/preprocessing/feature-space/index.js";
 export { unpackXYSampleWeight } from "../train/data-adapter.js";
 export * as boundingBoxes from "../utils/bounding-boxes/index.js";
+export { diagnose, type Diagnosis, type DiagnosisKind } from "../train/diagnose.js";
+export { Progbar, type ProgbarOptions, type ProgressStream } from "../utils/progbar.js";

@@ -131,6 +131,10 @@ describe("diagnose: constructed histories", () => {
     assert.equal(diagnose({ loss: [1, NaN, 0.5, 0.4] }).kind, "unknown");
   });
 
+  it("is st.utils.diagnose", () => {
+    assert.equal(st.utils.diagnose, diagnose);
+  });
+
   it("refuses what is not a history", () => {
     assert.throws(() => diagnose(null as never), /diagnose: expected a History/);
     assert.throws(() => diagnose({ loss: ["a"] } as never), /"loss" must be an array of numbers/);

@@ -4,7 +4,8 @@
  * destination (absolute, or climbing with `..`) are skipped with a warning, as Keras's safe
  * filters do. The archive is extracted into a hidden folder beside the destination, which then
  * replaces it in one rename, so a failed extraction leaves no half-filled folder.
- * Archives are read into memory (io/tar.ts and io/zip.ts read buffers).
+ * Archives are read into memory (io/tar.ts and io/zip.ts read buffers). On a terminal, a progress
+ * line counts the files written.
  */
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
@@ -13,6 +14,7 @@ import { gunzipSync } from "node:zlib";
 import { StrataError } from "../../errors.js";
 import { readTar } from "../../io/tar.js";
 import { ZipReader } from "../../io/zip.js";
+import { withProgress } from "../../utils/progbar.js";
 
 export type ArchiveFormat = "tar" | "zip";
 
@@ -92,7 +94,8 @@ export async function extractArchive(
   );
   try {
     await mkdir(temp, { recursive: true });
-    for (const [name, data] of list) {
+    const files = withProgress(list, list.length, { unitName: "file", label: "Extracting: " });
+    for await (const [name, data] of files) {
       if (!isSafe(name)) {
         console.warn(
           `Skipping the archive member ${JSON.stringify(name)}: it would land outside ${dest}`,

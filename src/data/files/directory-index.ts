@@ -14,6 +14,7 @@ import { StrataError, ValueError } from "../../errors.js";
 import { type Tensor, fromValues } from "../../tensor/tensor.js";
 import { AUTOTUNE, Dataset } from "../dataset/dataset.js";
 import { RandomState } from "../datasets/random-state.js";
+import { withProgress } from "../../utils/progbar.js";
 
 export type LabelMode = "int" | "categorical" | "binary" | null;
 export type Subset = "training" | "validation" | "both";
@@ -172,7 +173,13 @@ export async function indexDirectory(
   }
   const filePaths: string[] = [];
   const perFile: number[] = [];
-  for (const [k, sub] of subdirs.entries()) {
+  // Listing a large folder tree takes a while: a progress line over the class folders.
+  const folders = withProgress(subdirs.entries(), subdirs.length, {
+    verbose: verbose ? 1 : 0,
+    unitName: "folder",
+    label: "Listing files: ",
+  });
+  for await (const [k, sub] of folders) {
     const dir = sub === "" ? directory : join(directory, sub);
     const files = await validFiles(dir, formats, followLinks);
     if (labels === "inferred" && files.length === 0)

@@ -1,5 +1,5 @@
 /**
- * Downloads a URL with Keras's progress bar for bytes: to a file as a stream (getFile), or into
+ * Downloads a URL with the shared progress line (bytes, time left, rate): to a file as a stream (getFile), or into
  * memory for a file that is checked before it is kept (the dataset cache); and hashes files
  * without holding them in memory. A file's bytes go to a hidden temporary beside the target, are
  * flushed, and only then renamed over it (as io/atomic-write.ts does for whole buffers), so an
@@ -11,41 +11,21 @@ import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { StrataError } from "../../errors.js";
+import { Progbar } from "../../utils/progbar.js";
 
-/** Keras's progress line for a download: `123456/654321 ━━━━━━━━━━━━━━━━━━━━ 1s 0us/step`. */
-export class DownloadProgress {
-  private readonly start = Date.now();
-  private lastDraw = 0;
-
-  constructor(
-    private readonly total: number | null,
-    private readonly write: (text: string) => void = (t) => process.stdout.write(t),
-    private readonly interactive = Boolean(process.stdout.isTTY),
-  ) {}
-
-  private line(current: number): string {
-    const seconds = (Date.now() - this.start) / 1000;
-    if (this.total === null) return `${current} bytes ${Math.round(seconds)}s`;
-    const width = 20;
-    const done = Math.min(width, Math.floor((current / Math.max(this.total, 1)) * width));
-    const bar = "━".repeat(done) + " ".repeat(width - done);
-    const digits = String(this.total).length;
-    return `${String(current).padStart(digits)}/${this.total} ${bar} ${Math.round(seconds)}s`;
-  }
-
-  /** Redraws the line in place on a terminal, at most ten times a second. */
-  update(current: number): void {
-    if (!this.interactive) return;
-    const now = Date.now();
-    if (now - this.lastDraw < 100) return;
-    this.lastDraw = now;
-    this.write(`\r${this.line(current)}`);
-  }
-
-  /** The final line. */
-  finish(current: number): void {
-    this.write(`${this.interactive ? "\r" : ""}${this.line(current)}\n`);
-  }
+/**
+ * The progress line of a download: bytes so far of the total (when the server says it), the time
+ * left and the rate (`  1048576/5242880 ━━━━━━━━━━━━━━━━━━━━ 3s 1.2 MB/s`). It goes to the
+ * terminal, and nowhere when stdout is not one; a `progressWriter` given by the caller always
+ * receives it, drawn as on a terminal.
+ */
+function downloadBar(total: number | null, progressWriter?: (text: string) => void): Progbar {
+  return new Progbar(total, {
+    rate: "bytes",
+    interval: 0.1,
+    stream: progressWriter ? { write: progressWriter, isTTY: true } : process.stdout,
+    finalWhenNotTTY: false,
+  });
 }
 
 /** The hash of a file, read as a stream. */
@@ -81,7 +61,7 @@ async function* fetchChunks(
       `URL fetch failure on ${url}: HTTP ${response.status} -- ${response.statusText}`,
     );
   const length = Number(response.headers.get("content-length"));
-  const progress = new DownloadProgress(
+  const progress = downloadBar(
     Number.isFinite(length) && length > 0 ? length : null,
     progressWriter,
   );
@@ -89,14 +69,14 @@ async function* fetchChunks(
   try {
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
       received += chunk.length;
-      progress.update(received);
+      progress.update(received, {}, false);
       yield chunk;
     }
   } catch (err) {
     if (err instanceof StrataError) throw err;
     throw new StrataError(`URL fetch failure on ${url}: ${causeOf(err)}`);
   }
-  progress.finish(received);
+  progress.finish();
 }
 
 /** Downloads `url` into memory, with the progress line (for files checked before they are kept). */

@@ -36,7 +36,7 @@ export interface GetFileOptions {
   archiveFormat?: "auto" | ArchiveFormat | readonly ArchiveFormat[] | null;
   /** Download even when a good copy is cached. Default false. */
   forceDownload?: boolean;
-  /** Where the download progress is written (default stdout). */
+  /** Where the download progress is written; default stdout, and only when it is a terminal. */
   progressWriter?: (text: string) => void;
 }
 

@@ -10,6 +10,7 @@ import { type TensorLike, asTensor } from "../../../ops/core.js";
 import { slice } from "../../../ops/join.js";
 import { Tensor } from "../../../tensor/tensor.js";
 import { Variable } from "../../../autodiff/variable.js";
+import { declaredCount, withProgress } from "../../../utils/progbar.js";
 
 /** A batch as adapt reads it, or an (x, y, …) tuple whose first entry is the batch. */
 export type AdaptBatch = TensorLike | readonly [TensorLike, ...unknown[]];
@@ -22,6 +23,8 @@ export interface AdaptOptions {
   batchSize?: number;
   /** stop after this many batches (needed for an endless dataset) */
   steps?: number;
+  /** 1 (default): a progress line over the batches, on a terminal; 0: none. */
+  verbose?: 0 | 1;
 }
 
 function isNumberNest(x: unknown): boolean {
@@ -58,14 +61,40 @@ function checkCount(value: number | undefined, where: string, arg: string): void
   }
 }
 
-/** The batches of `data` in order, at most `steps` of them; an empty stream is an error. */
-export async function* adaptBatches(
+/**
+ * The batches of `data` in order, at most `steps` of them, with a progress line over them; an
+ * empty stream is an error.
+ */
+export function adaptBatches(
   data: AdaptData,
   opts: AdaptOptions,
   where: string,
 ): AsyncGenerator<Tensor> {
   checkCount(opts.batchSize, where, "batchSize");
   checkCount(opts.steps, where, "steps");
+  let total: number | null;
+  if (isWhole(data)) {
+    const t = data instanceof Tensor || data instanceof Variable ? data : null;
+    const rows = t ? (t.shape[0] ?? 1) : null;
+    total =
+      rows === null || opts.batchSize === undefined
+        ? null
+        : Math.min(Math.ceil(rows / opts.batchSize), opts.steps ?? Infinity);
+  } else {
+    total = declaredCount(data, opts.steps);
+  }
+  return withProgress(batchesOf(data, opts, where), total, {
+    verbose: opts.verbose ?? 1,
+    unitName: "batch",
+    label: "adapt: ",
+  });
+}
+
+async function* batchesOf(
+  data: AdaptData,
+  opts: AdaptOptions,
+  where: string,
+): AsyncGenerator<Tensor> {
   const steps = opts.steps ?? Infinity;
   let count = 0;
   if (isWhole(data)) {

@@ -102,14 +102,18 @@ export class Discretization extends Layer {
    * Learns `numBins − 1` boundaries from the quantiles of `data` (a tensor or array, or any
    * (async) iterable of batches such as an `st.data.Dataset`), forgetting any earlier adapt.
    */
-  async adapt(data: AdaptData, opts: { steps?: number } = {}): Promise<void> {
+  async adapt(data: AdaptData, opts: { steps?: number; verbose?: 0 | 1 } = {}): Promise<void> {
     if (this.numBins === null) {
       throw new ValueError(
         `${this.where()}: a layer made with binBoundaries cannot adapt; make it with numBins`,
       );
     }
     this.summary = emptySummary();
-    for await (const batch of adaptBatches(data, { steps: opts.steps }, this.where())) {
+    for await (const batch of adaptBatches(
+      data,
+      { steps: opts.steps, verbose: opts.verbose },
+      this.where(),
+    )) {
       const values = Float32Array.from(batch.dataSync() as ArrayLike<number>);
       this.summary = mergeSummaries(summarize(values, this.epsilon), this.summary, this.epsilon);
     }

@@ -387,10 +387,17 @@ export abstract class IndexLookup<T extends string | number> extends Layer {
    * array (each row a document), or batches from a Dataset or any (async) iterable. `steps`
    * limits the number of batches. The counts stream: batches are not kept.
    */
-  async adapt(data: AdaptData, opts: { steps?: number | null } = {}): Promise<void> {
+  async adapt(
+    data: AdaptData,
+    opts: { steps?: number | null; verbose?: 0 | 1 } = {},
+  ): Promise<void> {
     this.resetState();
-    await forEachAdaptBatch(data, opts.steps ?? null, this.where(), (batch) =>
-      this.updateState(batch),
+    await forEachAdaptBatch(
+      data,
+      opts.steps ?? null,
+      this.where(),
+      (batch) => this.updateState(batch),
+      opts.verbose ?? 1,
     );
     this.finalizeState();
   }

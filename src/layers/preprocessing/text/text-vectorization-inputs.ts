@@ -6,6 +6,7 @@
  */
 import { ValueError } from "../../../errors.js";
 import { Tensor, fromStrings } from "../../../tensor/tensor.js";
+import { declaredCount, withProgress } from "../../../utils/progbar.js";
 
 /** A batch of texts: a string tensor, strings, or [[string], ...] rows. */
 export type TextBatch = Tensor | string | readonly string[] | readonly (readonly string[])[];
@@ -23,6 +24,8 @@ export interface AdaptOptions {
   batchSize?: number | null;
   /** Batches to read from an iterable or dataset (Keras's `steps`); default until it ends. */
   steps?: number | null;
+  /** 1 (default): a progress line over the batches, on a terminal; 0: none. */
+  verbose?: 0 | 1;
 }
 
 /** tf.data's INFINITE_CARDINALITY, as `st.data` reports it. */
@@ -60,8 +63,27 @@ function isArrayLike(data: unknown): data is readonly unknown[] {
   return Array.isArray(data);
 }
 
-/** The batches of `data`, one string tensor at a time. */
-export async function* adaptBatches(
+/** The batches of `data`, one string tensor at a time, with a progress line over them. */
+export function adaptBatches(
+  data: AdaptData,
+  options: AdaptOptions,
+  where: string,
+): AsyncGenerator<Tensor> {
+  const { batchSize, steps } = options;
+  const rows =
+    data instanceof Tensor ? (data.shape[0] ?? 1) : isArrayLike(data) ? data.length : null;
+  const total =
+    rows === null
+      ? declaredCount(data, steps)
+      : Math.min(Math.ceil(rows / (batchSize ?? Math.max(rows, 1))), steps ?? Infinity);
+  return withProgress(batchesOf(data, options, where), total, {
+    verbose: options.verbose ?? 1,
+    unitName: "batch",
+    label: "adapt: ",
+  });
+}
+
+async function* batchesOf(
   data: AdaptData,
   options: AdaptOptions,
   where: string,

@@ -8,6 +8,7 @@
 import { ValueError } from "../../../errors.js";
 import { type TensorLike, asTensor } from "../../../ops/core.js";
 import { Tensor } from "../../../tensor/tensor.js";
+import { declaredCount, withProgress } from "../../../utils/progbar.js";
 
 export class TokenCounts<T> {
   private readonly counts = new Map<T, number>();
@@ -73,6 +74,7 @@ export async function forEachAdaptBatch(
   steps: number | null,
   where: string,
   update: (batch: Tensor) => void,
+  verbose: 0 | 1 = 1,
 ): Promise<void> {
   if (data instanceof Tensor || Array.isArray(data)) {
     const t = data instanceof Tensor ? data : asTensor(data as TensorLike);
@@ -85,11 +87,18 @@ export async function forEachAdaptBatch(
         `received ${String(data)}`,
     );
   }
+  if (steps === 0) return;
   let i = 0;
-  for await (const batch of data as AsyncIterable<unknown>) {
-    if (steps !== null && i >= steps) break;
+  const total = declaredCount(data, steps);
+  const batches = withProgress(data as AsyncIterable<unknown>, total, {
+    verbose,
+    unitName: "batch",
+    label: "adapt: ",
+  });
+  for await (const batch of batches) {
     update(asBatch(batch, where));
     i++;
+    if (steps !== null && i >= steps) break;
   }
 }
 
