@@ -11,6 +11,7 @@ import { test } from "node:test";
 import { chromium, type Page } from "playwright-core";
 import * as st from "../../../src/index.js";
 import { board } from "../../../src/tools/board/server.js";
+import { EventFileWriter } from "../../../src/tools/tensorboard/event-writer.js";
 import { TensorBoard } from "../../../src/tools/tensorboard/tensorboard-callback.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -113,6 +114,24 @@ test(
       );
       assert.match((await page.locator("#graph svg").textContent()) ?? "", /hidden/);
       assert.match((await page.locator("#diagnosis strong").textContent()) ?? "", /\w/);
+
+      // A run that appears later is listed as it appears, and shows its own curves when chosen.
+      const other = EventFileWriter.create(join(logDir, "baseline", "train"));
+      [0.9, 0.8].forEach((loss, epoch) => other.addScalar("epoch_loss", loss, epoch));
+      other.close();
+      const baseline = page.locator('#runs li[data-run="baseline"]');
+      await baseline.waitFor({ timeout: 5000 });
+      await baseline.click();
+      await waitUntil(async () => (await epochsShown(page, "loss")) === "2", "baseline's 2 epochs");
+      assert.equal(await page.locator("#run-name").textContent(), "baseline");
+      assert.equal(await page.locator('.chart[data-metric="mae"]').count(), 0);
+      await page.locator('#runs li[data-run="mlp"]').click();
+      await waitUntil(async () => (await epochsShown(page, "mae")) === String(EPOCHS), "mlp again");
+      await waitUntil(async () => (await page.locator("#graph svg").count()) === 1, "mlp's graph");
+      await waitUntil(
+        async () => (await page.locator("#histograms .chart").count()) === 4,
+        "mlp's histograms",
+      );
       assert.deepEqual(errors, []);
 
       const shotDir = process.env.STRATA_BOARD_SCREENSHOT_DIR ?? logDir;

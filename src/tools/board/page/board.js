@@ -72,12 +72,15 @@ function renderRunList() {
   if (run) {
     const when = run.lastWallTime ? new Date(run.lastWallTime * 1000).toLocaleTimeString() : "";
     $("run-meta").textContent =
-      run.lastStep === null ? "" : `${run.lastStep + 1} epochs · last at ${when}`;
+      run.lastStep === null ? "" : `epoch ${run.lastStep + 1} · logged at ${when}`;
   }
 }
 
 async function selectRun(name) {
   state.selected = name;
+  state.metrics = {};
+  state.axes = {};
+  state.dirty.clear();
   for (const chart of state.charts.values()) chart.destroy();
   state.charts.clear();
   $("charts").replaceChildren();
