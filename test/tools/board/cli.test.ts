@@ -5,13 +5,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, test } from "node:test";
+import { EventFileWriter } from "../../../src/tools/tensorboard/event-writer.js";
 import { runCli } from "../cli/run-cli.js";
 
 const BIN = fileURLToPath(new URL("../../../src/tools/cli/bin.ts", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "strata-board-cli-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test("strata board LOGDIR --port 0 serves the dashboard on 127.0.0.1 and stops on SIGTERM", async () => {
+test("strata board LOGDIR --port 0 serves the runs on 127.0.0.1 and stops on SIGTERM", async () => {
+  const writer = EventFileWriter.create(join(dir, "run1", "train"));
+  writer.addScalar("epoch_loss", 0.5, 0, 1000);
+  writer.close();
   const child = spawn(process.execPath, ["--import", "tsx", BIN, "board", dir, "--port", "0"], {
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -28,7 +32,15 @@ test("strata board LOGDIR --port 0 serves the dashboard on 127.0.0.1 and stops o
     });
     const res = await fetch(new URL("/api/runs", url));
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { logDir: dir, runs: [] });
+    const body = (await res.json()) as {
+      logDir: string;
+      runs: { name: string; lastStep: number }[];
+    };
+    assert.equal(body.logDir, dir);
+    assert.deepEqual(
+      body.runs.map((r) => [r.name, r.lastStep]),
+      [["run1", 0]],
+    );
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
     child.kill("SIGTERM");
     assert.equal(await exited, 0);
