@@ -21,6 +21,7 @@ const state = {
   metrics: {}, // metric -> split -> [{step, wallTime, value}]
   axes: {}, // metric -> what its steps count: "epoch", "batch", "iteration" or "step"
   charts: new Map(), // metric -> uPlot
+  pushedDuringLoad: null, // points pushed while the scalars load
   dirty: new Set(),
 };
 
@@ -95,10 +96,14 @@ async function selectRun(name) {
 
 async function loadScalars() {
   const run = state.selected;
+  // Points pushed while the snapshot is on its way may be newer than it: apply them again after.
+  const pushed = (state.pushedDuringLoad = []);
   const { metrics, axes } = await api(`${runPath(run)}/scalars`);
+  state.pushedDuringLoad = null;
   if (run !== state.selected) return;
   state.metrics = metrics;
   state.axes = axes;
+  addPoints(pushed, true);
   for (const metric of Object.keys(metrics)) state.dirty.add(metric);
   drawDirty();
 }
@@ -231,7 +236,8 @@ function drawDirty() {
   state.dirty.clear();
 }
 
-function addPoints(points) {
+function addPoints(points, replay = false) {
+  if (!replay) state.pushedDuringLoad?.push(...points);
   for (const { run, split, metric, step, wallTime, value, axis } of points) {
     const summary = state.runs.find((r) => r.name === run);
     const epoch = axis === "epoch";
@@ -241,6 +247,8 @@ function addPoints(points) {
     if (run !== state.selected) continue;
     state.axes[metric] ??= axis;
     const series = ((state.metrics[metric] ??= {})[split] ??= []);
+    // Steps only grow between resets (which reload): an older step is already in the snapshot.
+    if (series.length > 0 && series[series.length - 1].step >= step) continue;
     series.push({ step, wallTime, value });
     state.dirty.add(metric);
   }
@@ -374,5 +382,5 @@ function connect() {
   });
 }
 
-loadRuns().catch(console.error);
 connect();
+loadRuns().catch(console.error);
