@@ -3,6 +3,7 @@
  * command (its arguments, options, help and action) on the program.
  */
 import type { Command } from "commander";
+import { registerBoard } from "./board.js";
 import { registerConvert } from "./convert.js";
 import { registerDoctor } from "./doctor.js";
 import { registerPlot } from "./plot.js";
@@ -16,5 +17,6 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerServe,
   registerConvert,
   registerPlot,
+  registerBoard,
   registerDoctor,
 ];
