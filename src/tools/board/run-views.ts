@@ -5,9 +5,9 @@
  */
 import { modelFromConfig } from "../../models/index.js";
 import { diagnose, type Diagnosis } from "../../train/diagnose.js";
-import { buildModelDot } from "../plot/model-to-dot.js";
 import { DOT_OPTION_NAMES, resolveDotOptions } from "../plot/options.js";
-import { GraphvizCrash, dotToSvg } from "../plot/render.js";
+import { layoutSvg } from "../plot/plot-model.js";
+import { plotFont } from "../render/fonts.js";
 
 export interface DiagnosisView {
   diagnosis: Diagnosis | null;
@@ -33,7 +33,6 @@ export interface GraphView {
 }
 
 /** The page's font, whose character widths Graphviz sizes the layer boxes with. */
-const FONT = "DejaVu Sans";
 const drawings = new Map<string, Promise<GraphView>>();
 
 /**
@@ -68,12 +67,6 @@ async function draw(config: unknown): Promise<GraphView> {
   }
   const options = resolveDotOptions("board", { showShapes: true, dpi: 54 }, DOT_OPTION_NAMES, true);
   const name = model.name;
-  try {
-    return { svg: await dotToSvg(buildModelDot(model, options, FONT)), message: name };
-  } catch (error) {
-    // Graphviz's orthogonal edge router fails on some large graphs: draw straight edges instead.
-    if (!(error instanceof GraphvizCrash)) throw error;
-    const polyline = { ...options, splines: "polyline" as const };
-    return { svg: await dotToSvg(buildModelDot(model, polyline, FONT)), message: name };
-  }
+  // Graphviz's orthogonal edge router fails on some large graphs: straight edges then, quietly.
+  return { svg: await layoutSvg(model, options, plotFont().family, () => {}), message: name };
 }

@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { dirname, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ServerResponse } from "node:http";
-import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { ValueError } from "../../errors.js";
 import type { OpenTail } from "./board-events.js";
 import { openEventTail } from "./event-tail.js";
@@ -65,6 +65,8 @@ export async function board(logDir: string, opts: BoardOptions = {}): Promise<Bo
   store.on("error", onError);
   await store.refresh();
 
+  // fastify loads on first use, not with the library.
+  const { default: Fastify } = await import("fastify");
   const app = Fastify({ logger: false });
   const streams = new Set<ServerResponse>();
   const push = (update: StoreUpdate): void => {

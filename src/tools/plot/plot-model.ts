@@ -25,12 +25,17 @@ const FORMATS = ["png", "svg", "dot"];
  * large graphs (ResNet50's, for one); those are drawn with straight "polyline" edges instead,
  * with a warning, rather than not at all.
  */
-async function layoutSvg(model: Model, options: DotOptions, fontname: string): Promise<string> {
+export async function layoutSvg(
+  model: Model,
+  options: DotOptions,
+  fontname: string,
+  warn: (message: string) => void = console.warn,
+): Promise<string> {
   try {
     return await dotToSvg(buildModelDot(model, options, fontname));
   } catch (error) {
     if (!(error instanceof GraphvizCrash) || options.splines !== "ortho") throw error;
-    console.warn(
+    warn(
       `plotModel: Graphviz's orthogonal edge routing failed on this graph; drawing its edges ` +
         `with splines: "polyline" instead`,
     );
