@@ -135,6 +135,7 @@ export {
   klDivergence,
   poisson,
 } from "../losses/probabilistic.js";
+export { categoricalFocalCrossentropy } from "../losses/categorical-variants.js";
 export { hinge, squaredHinge, categoricalHinge } from "../losses/hinge.js";
 export {
   meanSquaredError,
