@@ -88,9 +88,38 @@ export function topKCategoricalAccuracy(yTrue: TensorLike, yPred: TensorLike, k 
   return topKMatches(argmax(asTensor(yTrue), -1), asTensor(yPred), k);
 }
 
-/** 1 where the integer label is among the k highest scores. */
-export function sparseTopKCategoricalAccuracy(yTrue: TensorLike, yPred: TensorLike, k = 5): Tensor {
-  return topKMatches(asTensor(yTrue), asTensor(yPred), k);
+/**
+ * 1 where the integer label is among the k highest scores. With `fromSortedIds`, y_pred already
+ * holds class ids sorted by score ([batch, ≥ k], as `ops.topK`'s indices): 1 where the label is
+ * among the first k of its row.
+ */
+export function sparseTopKCategoricalAccuracy(
+  yTrue: TensorLike,
+  yPred: TensorLike,
+  k = 5,
+  fromSortedIds = false,
+): Tensor {
+  if (!fromSortedIds) return topKMatches(asTensor(yTrue), asTensor(yPred), k);
+  const labels = asTensor(yTrue);
+  const p0 = asTensor(yPred);
+  const p = p0.rank > 2 ? reshape(p0, [-1, p0.shape[p0.rank - 1]!]) : p0;
+  const n = p.shape[p.rank - 1]!;
+  const ids = p.dataSync();
+  const targets = labels.dataSync();
+  const rows = labels.size;
+  if (p.size !== rows * n) {
+    throw new ValueError(
+      `sparse_top_k_categorical_accuracy: y_pred must have one row of sorted ids per label; ` +
+        `received ${rows} labels for y_pred of shape [${p0.shape.join(",")}]`,
+    );
+  }
+  const out = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < Math.min(k, n); j++) {
+      if (Number(ids[r * n + j]) === Number(targets[r])) out[r] = 1;
+    }
+  }
+  return tensor(out, labels.rank > 1 ? labels.shape : [rows]);
 }
 
 // ------------------------------------------------------------------ classes
@@ -168,16 +197,23 @@ export class TopKCategoricalAccuracy extends MeanMetricWrapper {
 /** How often the integer label is among the top k predictions (k = 5). */
 export class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
   readonly k: number;
-  constructor(opts: MetricOptions & { k?: number } = {}) {
+  /** y_pred holds class ids sorted by score (e.g. `ops.topK`'s indices) instead of scores. */
+  readonly fromSortedIds: boolean;
+  constructor(opts: MetricOptions & { k?: number; fromSortedIds?: boolean } = {}) {
     const k = checkK("SparseTopKCategoricalAccuracy", opts.k ?? 5);
-    super((t, p) => sparseTopKCategoricalAccuracy(t, p, k), {
+    const fromSortedIds = opts.fromSortedIds ?? false;
+    super((t, p) => sparseTopKCategoricalAccuracy(t, p, k, fromSortedIds), {
       ...opts,
       name: opts.name ?? "sparse_top_k_categorical_accuracy",
     });
     this.k = k;
+    this.fromSortedIds = fromSortedIds;
     this.direction = "up";
   }
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), k: this.k };
+    const config: Record<string, unknown> = { ...super.getConfig(), k: this.k };
+    // Keras writes the key only when it is set.
+    if (this.fromSortedIds) config.from_sorted_ids = true;
+    return config;
   }
 }
