@@ -147,3 +147,47 @@ describe("SparseTopKCategoricalAccuracy's fromSortedIds", () => {
     assert.equal((back as M.SparseTopKCategoricalAccuracy).fromSortedIds, true);
   });
 });
+
+describe("Accuracy and BinaryAccuracy as Keras 3.16 (elementwise values, any threshold)", () => {
+  const run = (m: M.Metric, ...args: unknown[]): number => {
+    (m.updateState as (...a: unknown[]) => void)(...args);
+    return Number(m.result().item());
+  };
+  it("gives Keras's unit-test values, per-element and broadcast weights included", () => {
+    const t = [[1], [1], [0], [0]];
+    const p = [[0.98], [1], [0], [0.6]];
+    assertClose(run(new M.BinaryAccuracy(), t, p), 0.75);
+    assertClose(run(new M.BinaryAccuracy(), [1, 1, 0, 0], p), 0.75);
+    assertClose(run(new M.BinaryAccuracy(), t, p, [1, 0, 0, 1]), 0.5);
+    assertClose(run(new M.BinaryAccuracy(), [1, 1, 0, 0], [0.98, 1, 0, 0.6], [1, 0, 0, 1]), 0.5);
+    const t2 = [
+      [1, 1],
+      [0, 0],
+    ];
+    const p2 = [
+      [0.98, 1],
+      [0, 0.6],
+    ];
+    assertClose(
+      run(new M.BinaryAccuracy(), t2, p2, [
+        [1, 0],
+        [0, 1],
+      ]),
+      0.5,
+    );
+    assertClose(run(new M.BinaryAccuracy(), t2, p2, [[1, 0]]), 1);
+    assertClose(run(new M.BinaryAccuracy({ threshold: 0.3 }), t, [[0.98], [0.5], [0.1], [0.2]]), 1);
+    assertClose(
+      run(new M.BinaryAccuracy({ threshold: 0.9 }), t, [[0.98], [0.5], [0.1], [0.2]]),
+      0.75,
+    );
+    // threshold 0 on logits, which Keras allows.
+    assertClose(run(new M.BinaryAccuracy({ threshold: 0 }), [1, 0, 1], [2.5, -1, -0.3]), 2 / 3);
+    assertClose(run(new M.Accuracy(), [[1], [2], [3], [4]], [[0], [2], [3], [4]]), 0.75);
+    assertClose(
+      run(new M.Accuracy(), [[1], [2], [3], [4]], [[0], [2], [3], [4]], [1, 1, 0, 0]),
+      0.5,
+    );
+    assert.deepEqual(M.binaryAccuracy([[1, 0]], [[0.7, 0.9]]).toArray(), [[1, 0]]);
+  });
+});

@@ -2,25 +2,28 @@ import { ValueError } from "../../errors.js";
 import { type TensorLike, asTensor } from "../../ops/core.js";
 import { cast, equal, greater } from "../../ops/elementwise.js";
 import { reshape, squeeze } from "../../ops/movement.js";
-import { argmax, mean } from "../../ops/reduce.js";
+import { argmax } from "../../ops/reduce.js";
 import { tensor } from "../../tensor/creation.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { squeezeOrExpandToSameRank } from "../losses/loss.js";
 import type { MetricOptions } from "./metric.js";
 import { MeanMetricWrapper } from "./reduction.js";
 
-/** 1 where y_true equals y_pred exactly, averaged over the last axis. */
+/**
+ * 1 where y_true equals y_pred exactly, element by element (Keras 3: no mean over the last axis;
+ * the metric classes average, so per-element sample weights apply).
+ */
 export function accuracy(yTrue: TensorLike, yPred: TensorLike): Tensor {
   const p0 = asTensor(yPred);
   const [t, p] = squeezeOrExpandToSameRank(cast(asTensor(yTrue), p0.dtype), p0);
-  return mean(cast(equal(t, p), "float32"), -1);
+  return cast(equal(t, p), "float32");
 }
 
-/** 1 where (y_pred > threshold) equals the 0/1 label, averaged over the last axis. */
+/** 1 where (y_pred > threshold) equals the 0/1 label, element by element (as Keras 3). */
 export function binaryAccuracy(yTrue: TensorLike, yPred: TensorLike, threshold = 0.5): Tensor {
   const [t, p] = squeezeOrExpandToSameRank(asTensor(yTrue), asTensor(yPred));
   const predicted = cast(greater(p, threshold), t.dtype);
-  return mean(cast(equal(t, predicted), "float32"), -1);
+  return cast(equal(t, predicted), "float32");
 }
 
 /** 1 where argmax(y_pred) equals argmax(y_true) (one-hot labels); shape y_true.shape[:-1]. */
@@ -137,9 +140,10 @@ export class BinaryAccuracy extends MeanMetricWrapper {
   readonly threshold: number;
   constructor(opts: MetricOptions & { threshold?: number } = {}) {
     const threshold = opts.threshold ?? 0.5;
-    if (typeof threshold !== "number" || !(threshold > 0 && threshold < 1)) {
+    // Keras takes any threshold (0 for logits is common); only a number makes sense.
+    if (typeof threshold !== "number" || Number.isNaN(threshold)) {
       throw new ValueError(
-        `BinaryAccuracy: threshold must be in the interval (0, 1); received threshold=${String(threshold)}`,
+        `BinaryAccuracy: threshold must be a number; received threshold=${String(threshold)}`,
       );
     }
     super((t, p) => binaryAccuracy(t, p, threshold), {
