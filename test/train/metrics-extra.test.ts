@@ -241,11 +241,16 @@ describe("IoU, MeanIoU, BinaryIoU, OneHotIoU, OneHotMeanIoU", () => {
     );
     assertClose(run(new M.MeanIoU({ numClasses: 2 }), [0, 0, 1, 1], [0, 1, 0, 1]), 0.33333334, tol);
     assertClose(
-      run(new M.MeanIoU({ numClasses: 2 }), [0, 0, 1, 1], [0, 1, 0, 1], [0.3, 0.3, 0.3, 0.1]),
+      run(
+        new M.MeanIoU({ numClasses: 2, dtype: "float32" }),
+        [0, 0, 1, 1],
+        [0, 1, 0, 1],
+        [0.3, 0.3, 0.3, 0.1],
+      ),
       0.23809525,
       tol,
     );
-    const b = new M.BinaryIoU({ targetClassIds: [0, 1], threshold: 0.3 });
+    const b = new M.BinaryIoU({ targetClassIds: [0, 1], threshold: 0.3, dtype: "float32" });
     assertClose(run(b, [0, 1, 0, 1], [0.1, 0.2, 0.4, 0.7]), 0.33333334, tol);
     b.resetState();
     assertClose(run(b, [0, 1, 0, 1], [0.1, 0.2, 0.4, 0.7], [0.2, 0.3, 0.4, 0.1]), 0.17361112, tol);
@@ -263,11 +268,15 @@ describe("IoU, MeanIoU, BinaryIoU, OneHotIoU, OneHotMeanIoU", () => {
     ];
     const w = [0.1, 0.2, 0.3, 0.4];
     assertClose(
-      run(new M.OneHotIoU({ numClasses: 3, targetClassIds: [0, 2] }), oy, op, w),
+      run(new M.OneHotIoU({ numClasses: 3, targetClassIds: [0, 2], dtype: "float32" }), oy, op, w),
       (0 + 0.1 / 0.7) / 2,
       tol,
     );
-    assertClose(run(new M.OneHotMeanIoU({ numClasses: 3 }), oy, op, w), 0.1 / 0.7 / 3, tol);
+    assertClose(
+      run(new M.OneHotMeanIoU({ numClasses: 3, dtype: "float32" }), oy, op, w),
+      0.1 / 0.7 / 3,
+      tol,
+    );
   });
   it("leaves out ignoreClass and out-of-range labels (Keras's unit tests)", () => {
     const three = (1 / (1 + 1 - 1) + 1 / (2 + 1 - 1) + 0) / 3;
@@ -283,7 +292,7 @@ describe("IoU, MeanIoU, BinaryIoU, OneHotIoU, OneHotMeanIoU", () => {
     );
     assertClose(
       run(
-        new M.MeanIoU({ numClasses: 2, ignoreClass: -1 }),
+        new M.MeanIoU({ numClasses: 2, ignoreClass: -1, dtype: "float32" }),
         [0, 0, 1, -1],
         [0, 1, 0, 1],
         [0.2, 0.3, 0.4, 0.1],
@@ -293,7 +302,7 @@ describe("IoU, MeanIoU, BinaryIoU, OneHotIoU, OneHotMeanIoU", () => {
     );
     assertClose(
       run(
-        new M.MeanIoU({ numClasses: 2 }),
+        new M.MeanIoU({ numClasses: 2, dtype: "float32" }),
         [
           [0, 0],
           [1, 1],
@@ -310,6 +319,14 @@ describe("IoU, MeanIoU, BinaryIoU, OneHotIoU, OneHotMeanIoU", () => {
       (0.2 / (0.6 + 0.5 - 0.2) + 0.1 / (0.4 + 0.5 - 0.1)) / 2,
       tol,
     );
+  });
+  it("defaults to Keras's integer dtype: fractional sample weights truncate, as Keras casts them", () => {
+    const m = new M.MeanIoU({ numClasses: 2 });
+    assert.equal(m.getConfig().dtype, "int32");
+    // weights [1.7, 2.2, 0.4, 1] count as [1, 2, 0, 1]: cm = [[1, 2], [0, 1]].
+    assertClose(run(m, [0, 0, 1, 1], [0, 1, 0, 1], [1.7, 2.2, 0.4, 1]), (1 / 3 + 1 / 3) / 2, tol);
+    assert.equal(m.result().dtype, "float32");
+    assert.equal(new M.BinaryIoU().getConfig().dtype, "int32");
   });
   it("takes dense inputs with sparseYTrue / sparseYPred false along `axis`", () => {
     const t = [
@@ -361,7 +378,7 @@ describe("IoU, MeanIoU, BinaryIoU, OneHotIoU, OneHotMeanIoU", () => {
       target_class_ids: [1, 0],
       threshold: 0.1,
       name: "iou_class_1_0",
-      dtype: "float32",
+      dtype: "int32",
     });
     assert.throws(
       () => new M.IoU({ numClasses: 2, targetClassIds: [2] }),
@@ -536,10 +553,7 @@ describe("the new metrics and losses in compile / fit / evaluate", () => {
     const history = await model.fit(x, y, { epochs: 2, batchSize: 6, verbose: 0 });
     assert.ok(Object.keys(history.history).includes("f1_score"));
     assert.ok(Object.keys(history.history).includes("one_hot_mean_io_u"));
-    const logs = (await model.evaluate(x, y, { verbose: 0 })) as Record<
-      string,
-      number
-    >;
+    const logs = (await model.evaluate(x, y, { verbose: 0 })) as Record<string, number>;
     // The evaluated F1 and IoU equal fresh metrics over the same predictions.
     const pred = (await model.predict(x, { verbose: 0 })) as st.Tensor;
     assertClose(logs.f1_score!, run(new M.F1Score({ average: "macro" }), y, pred), { rtol: 1e-5 });
@@ -554,10 +568,7 @@ describe("the new metrics and losses in compile / fit / evaluate", () => {
     const path = join(dir, "m.keras");
     await st.saving.saveModel(model, path);
     const loaded = await st.saving.loadModel(path);
-    const again = (await loaded.evaluate(x, y, { verbose: 0 })) as Record<
-      string,
-      number
-    >;
+    const again = (await loaded.evaluate(x, y, { verbose: 0 })) as Record<string, number>;
     for (const k of ["loss", "f1_score", "one_hot_mean_io_u", "r2_score"])
       assertClose(again[k]!, logs[k]!, { rtol: 1e-5 });
     const config = loaded.getCompileConfig() as {

@@ -5,7 +5,8 @@
  * `IoU` and `MeanIoU` take integer classes (or, with sparseYTrue / sparseYPred false, scores
  * whose argmax over `axis` is the class); `OneHotIoU` / `OneHotMeanIoU` take one-hot labels;
  * `BinaryIoU` thresholds y_pred (≥ threshold is class 1). Entries outside [0, numClasses) and
- * those labelled `ignoreClass` are left out.
+ * those labelled `ignoreClass` are left out. As in Keras 3.16 the default dtype is "int32", so
+ * sample weights count as integers (Keras casts them); dtype "float32" keeps fractional weights.
  */
 import type { Variable } from "../../autodiff/variable.js";
 import { ShapeError, ValueError, fmtShape } from "../../errors.js";
@@ -14,11 +15,17 @@ import { cast, greaterEqual } from "../../ops/elementwise.js";
 import { broadcastTo, reshape } from "../../ops/movement.js";
 import { argmax } from "../../ops/reduce.js";
 import { tensor } from "../../tensor/creation.js";
+import { type DType, checkDType, isFloat } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { EPSILON } from "../losses/loss.js";
 import { Metric, type MetricOptions, updating } from "./metric.js";
 
-export interface IoUOptions extends MetricOptions {
+export interface IoUOptions extends Omit<MetricOptions, "dtype"> {
+  /**
+   * Keras's default is an integer dtype ("int32"): sample weights are then truncated to integers,
+   * as Keras casts them (pass "float32" for fractional weights). The result is float32.
+   */
+  dtype?: DType | "int" | "int64";
   /** The number of classes (the confusion matrix is numClasses × numClasses). */
   numClasses: number;
   /** The classes averaged in the result. */
@@ -48,9 +55,20 @@ export class IoU extends Metric {
   readonly sparseYPred: boolean;
   readonly axis: number;
   protected readonly totalCm: Variable;
+  /** The dtype Keras's config names ("int32" by default); the state itself is kept in float32. */
+  protected readonly kerasDType: DType;
 
   constructor(opts: IoUOptions) {
-    super({ ...opts, name: opts.name ?? "io_u" });
+    const requested = checkDType(
+      opts.dtype === "int" || opts.dtype === undefined ? "int32" : opts.dtype,
+      "IoU",
+    );
+    super({
+      ...opts,
+      dtype: isFloat(requested) ? requested : "float32",
+      name: opts.name ?? "io_u",
+    });
+    this.kerasDType = requested;
     this.direction = "up";
     const n = opts.numClasses;
     if (!Number.isInteger(n) || n < 1) {
@@ -94,7 +112,10 @@ export class IoU extends Metric {
       const sw = cast(asTensor(sampleWeight), "float64");
       const flat = sw.rank > 1 ? reshape(sw, [sw.size]) : sw;
       try {
-        w = Array.from(broadcastTo(flat, [t.length]).dataSync(), Number);
+        w = Array.from(broadcastTo(flat, [t.length]).dataSync(), (v) =>
+          // An integer dtype truncates the weights, as Keras's cast does.
+          isFloat(this.kerasDType) ? Number(v) : Math.trunc(Number(v)),
+        );
       } catch {
         throw new ShapeError(
           `${this.name}: sample_weight of shape ${fmtShape(sw.shape)} does not broadcast to the ${t.length} entries of y_true`,
@@ -150,12 +171,13 @@ export class IoU extends Metric {
         total += f(tp / (denominator + EPSILON));
       }
     }
-    return tensor(total / (valid + EPSILON), [], this.dtype);
+    return tensor(total / (valid + EPSILON), [], isFloat(this.kerasDType) ? this.dtype : "float32");
   }
 
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
+      dtype: this.kerasDType,
       num_classes: this.numClasses,
       target_class_ids: this.targetClassIds,
       ignore_class: this.ignoreClass,
@@ -184,7 +206,7 @@ export class MeanIoU extends IoU {
   }
 }
 
-export interface BinaryIoUOptions extends MetricOptions {
+export interface BinaryIoUOptions extends Pick<IoUOptions, "name" | "dtype"> {
   /** [0], [1] or [0, 1] (default). */
   targetClassIds?: readonly number[];
   /** y_pred ≥ threshold is class 1; default 0.5. */
@@ -218,7 +240,7 @@ export class BinaryIoU extends IoU {
       target_class_ids: this.targetClassIds,
       threshold: this.threshold,
       name: this.name,
-      dtype: this.dtype,
+      dtype: this.kerasDType,
     };
   }
 }
