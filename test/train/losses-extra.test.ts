@@ -558,3 +558,28 @@ describe("the new losses' configs and identifiers", () => {
     }
   });
 });
+
+describe("the new losses in fit / evaluate", () => {
+  it('trains a per-frame model with the "ctc" string loss; evaluate equals CTC on its predictions', async () => {
+    st.random.setSeed(4);
+    const model = new st.Sequential([st.Input({ shape: [6, 3] }), new st.layers.Dense(4)]);
+    model.compile({ optimizer: new st.optimizers.Adam({ learningRate: 0.05 }), loss: "ctc" });
+    const x = st.random.normal([8, 6, 3], { seed: 1 });
+    const labels = [
+      [1, 2, 0],
+      [3, 3, 0],
+      [1, 0, 0],
+      [2, 1, 3],
+    ];
+    const y = st.tensor([...labels, ...labels], [8, 3], "int32");
+    const history = await model.fit(x, y, { epochs: 15, batchSize: 4, verbose: 0 });
+    const curve = history.history.loss!;
+    assert.ok(
+      curve[curve.length - 1]! < curve[0]! * 0.8,
+      `CTC loss did not fall: ${curve.join(", ")}`,
+    );
+    const evaluated = (await model.evaluate(x, y, { verbose: 0 })).loss!;
+    const pred = (await model.predict(x, { verbose: 0 })) as st.Tensor;
+    assertClose(evaluated, new losses.CTC().apply(y, pred), { rtol: 1e-5 });
+  });
+});
