@@ -578,3 +578,20 @@ describe("the new metrics and losses in compile / fit / evaluate", () => {
     assert.equal(config.loss.config.gamma, 1.5);
   });
 });
+
+describe("the new metrics' string identifiers", () => {
+  it("resolves Keras's snake_case names and class names; those needing arguments say so", () => {
+    const byName: [string, new (o: never) => M.Metric][] = [
+      ["f1_score", M.F1Score],
+      ["f_beta_score", M.FBetaScore], // Keras's to_snake_case("FBetaScore")
+      ["r2_score", M.R2Score],
+      ["pearson_correlation", M.PearsonCorrelation],
+      ["concordance_correlation", M.ConcordanceCorrelation],
+      ["F1Score", M.F1Score],
+      ["R2Score", M.R2Score],
+    ];
+    for (const [s, cls] of byName) assert.ok(M.getMetric(s) instanceof cls, s);
+    assert.throws(() => M.getMetric("mean_io_u"), /num_classes/);
+    assert.throws(() => M.getMetric("PrecisionAtRecall"), /recall must be in the range/);
+  });
+});
