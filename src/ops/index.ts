@@ -108,3 +108,4 @@ export {
   flip,
   oneHot,
 } from "./vmap/rules.js";
+export { ctcLoss } from "./ctc.js";

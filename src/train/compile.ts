@@ -1,6 +1,7 @@
 import { noGrad } from "../autodiff/tape.js";
 import { ValueError, checkOptionNames } from "../errors.js";
 import { add, multiply } from "../ops/elementwise.js";
+import { isKerasObject } from "../nn/serialization.js";
 import { zeros } from "../tensor/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type Loss, getLoss } from "./losses/index.js";
@@ -46,10 +47,12 @@ function perOutput<T>(
     }
     return [...value] as T[];
   }
+  // A serialized loss or metric ({class_name, config}, as a compile config holds it) is one spec.
   if (
     typeof value === "object" &&
     value !== null &&
-    Object.getPrototypeOf(value) === Object.prototype
+    Object.getPrototypeOf(value) === Object.prototype &&
+    !isKerasObject(value)
   ) {
     const record = value as Record<string, T>;
     const unknown = Object.keys(record).filter((k) => !names.includes(k));

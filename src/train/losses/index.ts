@@ -2,7 +2,14 @@
 import { ValueError } from "../../errors.js";
 import { type KerasObject, isKerasObject } from "../../nn/serialization.js";
 import type { Tensor } from "../../tensor/tensor.js";
+import {
+  CategoricalFocalCrossentropy,
+  CategoricalGeneralizedCrossEntropy,
+} from "./categorical-variants.js";
+import { Circle } from "./circle.js";
+import { CTC } from "./ctc.js";
 import { CategoricalHinge, Hinge, SquaredHinge } from "./hinge.js";
+import { Dice, Tversky } from "./overlap.js";
 import { Loss, LossFunctionWrapper, type ShapeSource, crossentropyKind } from "./loss.js";
 import {
   BinaryCrossentropy,
@@ -72,6 +79,17 @@ export {
   categoricalHinge,
 } from "./hinge.js";
 
+export {
+  CategoricalFocalCrossentropy,
+  CategoricalGeneralizedCrossEntropy,
+  categoricalFocalCrossentropy,
+  categoricalGeneralizedCrossEntropy,
+  type CategoricalFocalOptions,
+} from "./categorical-variants.js";
+export { Dice, Tversky, dice, tversky, type OverlapAxis, type TverskyOptions } from "./overlap.js";
+export { Circle, circle, type CircleOptions } from "./circle.js";
+export { CTC, ctc } from "./ctc.js";
+
 type LossClass = (new (opts: never) => Loss) & {
   fromConfig(config: Record<string, unknown>): Loss;
 };
@@ -94,6 +112,12 @@ const CLASSES: Record<string, LossClass> = {
   Hinge,
   SquaredHinge,
   CategoricalHinge,
+  CategoricalFocalCrossentropy,
+  CategoricalGeneralizedCrossEntropy,
+  Dice,
+  Tversky,
+  Circle,
+  CTC,
 };
 
 /** Keras's loss-function strings (and their short aliases) and the class that computes each. */
@@ -126,6 +150,12 @@ const STRINGS: Record<string, LossClass> = {
   hinge: Hinge,
   squared_hinge: SquaredHinge,
   categorical_hinge: CategoricalHinge,
+  categorical_focal_crossentropy: CategoricalFocalCrossentropy,
+  categorical_generalized_cross_entropy: CategoricalGeneralizedCrossEntropy,
+  dice: Dice,
+  tversky: Tversky,
+  circle: Circle,
+  ctc: CTC,
 };
 
 const CROSSENTROPY: Record<ReturnType<typeof crossentropyKind>, LossClass> = {

@@ -166,8 +166,9 @@ export function categoricalCrossentropy(
     [t0, p],
     sparseLooking ? " (for integer labels use sparse_categorical_crossentropy)" : "",
   );
-  // z(1 − s) + s/C: each class keeps 1 − s of its label and gets an equal share of s.
-  const numClasses = t0.shape[t0.rank - 1] ?? 1;
+  // z(1 − s) + s/C: each class keeps 1 − s of its label and gets an equal share of s, C being
+  // the size of the class axis (`axis`, as Keras: not always the last).
+  const numClasses = p.rank === 0 ? 1 : p.shape[normalizeAxis(axis, p.rank, where_)]!;
   const t = ls ? add(multiply(t0, 1 - ls), ls / numClasses) : t0;
   return negative(sum(multiply(t, logProbabilities(p, opts.fromLogits ?? false, axis)), axis));
 }
@@ -207,7 +208,8 @@ export function sparseCategoricalCrossentropy(
   if (p.rank < 1)
     throw new ShapeError(`${where_}: y_pred must have a class axis; received y_pred.shape=[]`);
   const ax = normalizeAxis(checkAxis(where_, opts.axis ?? -1), p.rank, where_);
-  const t = t0.rank === p.rank && t0.shape[t0.rank - 1] === 1 ? squeeze(t0, -1) : t0;
+  // Labels with a size-1 class axis (at `axis`, as Keras) lose it.
+  const t = t0.rank === p.rank && t0.shape[ax] === 1 ? squeeze(t0, ax) : t0;
   const expected = p.shape.filter((_, i) => i !== ax);
   if (t.rank !== expected.length || t.shape.some((d, i) => d !== expected[i])) {
     const hint = t0.rank === p.rank ? " (for one-hot labels use categorical_crossentropy)" : "";
@@ -332,10 +334,12 @@ export class CategoricalCrossentropy extends Loss {
 export class SparseCategoricalCrossentropy extends Loss {
   readonly fromLogits: boolean;
   readonly ignoreClass: number | null;
-  constructor(opts: LossOptions & Omit<SparseCrossentropyOptions, "axis"> = {}) {
+  readonly axis: number;
+  constructor(opts: LossOptions & SparseCrossentropyOptions = {}) {
     super({ ...opts, name: opts.name ?? "sparse_categorical_crossentropy" });
     this.fromLogits = opts.fromLogits ?? false;
     this.ignoreClass = opts.ignoreClass ?? null;
+    this.axis = checkAxis("SparseCategoricalCrossentropy", opts.axis ?? -1);
     if (this.ignoreClass !== null && !Number.isInteger(this.ignoreClass)) {
       throw new ValueError(
         `SparseCategoricalCrossentropy: ignore_class must be an integer or null; received ignore_class=${String(opts.ignoreClass)}`,
@@ -346,7 +350,12 @@ export class SparseCategoricalCrossentropy extends Loss {
     return sparseCategoricalCrossentropy(yTrue, yPred, this);
   }
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), from_logits: this.fromLogits, ignore_class: this.ignoreClass };
+    return {
+      ...super.getConfig(),
+      from_logits: this.fromLogits,
+      ignore_class: this.ignoreClass,
+      axis: this.axis,
+    };
   }
 }
 

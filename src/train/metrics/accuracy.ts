@@ -2,25 +2,28 @@ import { ValueError } from "../../errors.js";
 import { type TensorLike, asTensor } from "../../ops/core.js";
 import { cast, equal, greater } from "../../ops/elementwise.js";
 import { reshape, squeeze } from "../../ops/movement.js";
-import { argmax, mean } from "../../ops/reduce.js";
+import { argmax } from "../../ops/reduce.js";
 import { tensor } from "../../tensor/creation.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { squeezeOrExpandToSameRank } from "../losses/loss.js";
 import type { MetricOptions } from "./metric.js";
 import { MeanMetricWrapper } from "./reduction.js";
 
-/** 1 where y_true equals y_pred exactly, averaged over the last axis. */
+/**
+ * 1 where y_true equals y_pred exactly, element by element (Keras 3: no mean over the last axis;
+ * the metric classes average, so per-element sample weights apply).
+ */
 export function accuracy(yTrue: TensorLike, yPred: TensorLike): Tensor {
   const p0 = asTensor(yPred);
   const [t, p] = squeezeOrExpandToSameRank(cast(asTensor(yTrue), p0.dtype), p0);
-  return mean(cast(equal(t, p), "float32"), -1);
+  return cast(equal(t, p), "float32");
 }
 
-/** 1 where (y_pred > threshold) equals the 0/1 label, averaged over the last axis. */
+/** 1 where (y_pred > threshold) equals the 0/1 label, element by element (as Keras 3). */
 export function binaryAccuracy(yTrue: TensorLike, yPred: TensorLike, threshold = 0.5): Tensor {
   const [t, p] = squeezeOrExpandToSameRank(asTensor(yTrue), asTensor(yPred));
   const predicted = cast(greater(p, threshold), t.dtype);
-  return mean(cast(equal(t, predicted), "float32"), -1);
+  return cast(equal(t, predicted), "float32");
 }
 
 /** 1 where argmax(y_pred) equals argmax(y_true) (one-hot labels); shape y_true.shape[:-1]. */
@@ -88,9 +91,38 @@ export function topKCategoricalAccuracy(yTrue: TensorLike, yPred: TensorLike, k 
   return topKMatches(argmax(asTensor(yTrue), -1), asTensor(yPred), k);
 }
 
-/** 1 where the integer label is among the k highest scores. */
-export function sparseTopKCategoricalAccuracy(yTrue: TensorLike, yPred: TensorLike, k = 5): Tensor {
-  return topKMatches(asTensor(yTrue), asTensor(yPred), k);
+/**
+ * 1 where the integer label is among the k highest scores. With `fromSortedIds`, y_pred already
+ * holds class ids sorted by score ([batch, ≥ k], as `ops.topK`'s indices): 1 where the label is
+ * among the first k of its row.
+ */
+export function sparseTopKCategoricalAccuracy(
+  yTrue: TensorLike,
+  yPred: TensorLike,
+  k = 5,
+  fromSortedIds = false,
+): Tensor {
+  if (!fromSortedIds) return topKMatches(asTensor(yTrue), asTensor(yPred), k);
+  const labels = asTensor(yTrue);
+  const p0 = asTensor(yPred);
+  const p = p0.rank > 2 ? reshape(p0, [-1, p0.shape[p0.rank - 1]!]) : p0;
+  const n = p.shape[p.rank - 1]!;
+  const ids = p.dataSync();
+  const targets = labels.dataSync();
+  const rows = labels.size;
+  if (p.size !== rows * n) {
+    throw new ValueError(
+      `sparse_top_k_categorical_accuracy: y_pred must have one row of sorted ids per label; ` +
+        `received ${rows} labels for y_pred of shape [${p0.shape.join(",")}]`,
+    );
+  }
+  const out = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < Math.min(k, n); j++) {
+      if (Number(ids[r * n + j]) === Number(targets[r])) out[r] = 1;
+    }
+  }
+  return tensor(out, labels.rank > 1 ? labels.shape : [rows]);
 }
 
 // ------------------------------------------------------------------ classes
@@ -108,9 +140,10 @@ export class BinaryAccuracy extends MeanMetricWrapper {
   readonly threshold: number;
   constructor(opts: MetricOptions & { threshold?: number } = {}) {
     const threshold = opts.threshold ?? 0.5;
-    if (typeof threshold !== "number" || !(threshold > 0 && threshold < 1)) {
+    // Keras takes any threshold (0 for logits is common); only a number makes sense.
+    if (typeof threshold !== "number" || Number.isNaN(threshold)) {
       throw new ValueError(
-        `BinaryAccuracy: threshold must be in the interval (0, 1); received threshold=${String(threshold)}`,
+        `BinaryAccuracy: threshold must be a number; received threshold=${String(threshold)}`,
       );
     }
     super((t, p) => binaryAccuracy(t, p, threshold), {
@@ -168,16 +201,23 @@ export class TopKCategoricalAccuracy extends MeanMetricWrapper {
 /** How often the integer label is among the top k predictions (k = 5). */
 export class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
   readonly k: number;
-  constructor(opts: MetricOptions & { k?: number } = {}) {
+  /** y_pred holds class ids sorted by score (e.g. `ops.topK`'s indices) instead of scores. */
+  readonly fromSortedIds: boolean;
+  constructor(opts: MetricOptions & { k?: number; fromSortedIds?: boolean } = {}) {
     const k = checkK("SparseTopKCategoricalAccuracy", opts.k ?? 5);
-    super((t, p) => sparseTopKCategoricalAccuracy(t, p, k), {
+    const fromSortedIds = opts.fromSortedIds ?? false;
+    super((t, p) => sparseTopKCategoricalAccuracy(t, p, k, fromSortedIds), {
       ...opts,
       name: opts.name ?? "sparse_top_k_categorical_accuracy",
     });
     this.k = k;
+    this.fromSortedIds = fromSortedIds;
     this.direction = "up";
   }
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), k: this.k };
+    const config: Record<string, unknown> = { ...super.getConfig(), k: this.k };
+    // Keras writes the key only when it is set.
+    if (this.fromSortedIds) config.from_sorted_ids = true;
+    return config;
   }
 }

@@ -12,6 +12,12 @@ import {
   SparseTopKCategoricalAccuracy,
   TopKCategoricalAccuracy,
 } from "./accuracy.js";
+import {
+  PrecisionAtRecall,
+  RecallAtPrecision,
+  SensitivityAtSpecificity,
+  SpecificityAtSensitivity,
+} from "./at-constraint.js";
 import { AUC } from "./auc.js";
 import {
   FalseNegatives,
@@ -21,7 +27,11 @@ import {
   TrueNegatives,
   TruePositives,
 } from "./confusion.js";
+import { ConcordanceCorrelation, PearsonCorrelation } from "./correlation.js";
+import { F1Score, FBetaScore } from "./f-score.js";
+import { BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU } from "./iou.js";
 import { Metric } from "./metric.js";
+import { R2Score } from "./r2.js";
 import {
   BinaryCrossentropy,
   CategoricalCrossentropy,
@@ -87,6 +97,35 @@ export {
   CategoricalHinge,
 } from "./probabilistic.js";
 
+export { FBetaScore, F1Score, type FBetaScoreOptions, type FScoreAverage } from "./f-score.js";
+export { R2Score, type R2ScoreOptions, type R2Aggregation } from "./r2.js";
+export {
+  IoU,
+  MeanIoU,
+  BinaryIoU,
+  OneHotIoU,
+  OneHotMeanIoU,
+  type IoUOptions,
+  type MeanIoUOptions,
+  type BinaryIoUOptions,
+  type OneHotIoUOptions,
+  type OneHotMeanIoUOptions,
+} from "./iou.js";
+export {
+  PearsonCorrelation,
+  ConcordanceCorrelation,
+  pearsonCorrelation,
+  concordanceCorrelation,
+  type CorrelationOptions,
+} from "./correlation.js";
+export {
+  SensitivityAtSpecificity,
+  SpecificityAtSensitivity,
+  PrecisionAtRecall,
+  RecallAtPrecision,
+  type AtConstraintOptions,
+} from "./at-constraint.js";
+
 // Keras's metric functions (`keras.metrics.mean_squared_error` …) are its loss functions.
 export {
   binaryCrossentropy,
@@ -96,6 +135,7 @@ export {
   klDivergence,
   poisson,
 } from "../losses/probabilistic.js";
+export { categoricalFocalCrossentropy } from "../losses/categorical-variants.js";
 export { hinge, squaredHinge, categoricalHinge } from "../losses/hinge.js";
 export {
   meanSquaredError,
@@ -110,7 +150,7 @@ type MetricClass = (new (opts: never) => Metric) & {
   fromConfig(config: Record<string, unknown>): Metric;
 };
 
-/** Keras `metrics.ALL_OBJECTS` (those that need no constructor argument), by class name. */
+/** Keras `metrics.ALL_OBJECTS` by class name (IoU and the *At* metrics need constructor arguments). */
 const CLASSES: Record<string, MetricClass> = {
   Mean,
   Sum,
@@ -142,6 +182,20 @@ const CLASSES: Record<string, MetricClass> = {
   SparseCategoricalAccuracy,
   TopKCategoricalAccuracy,
   SparseTopKCategoricalAccuracy,
+  FBetaScore,
+  F1Score,
+  R2Score,
+  IoU,
+  MeanIoU,
+  BinaryIoU,
+  OneHotIoU,
+  OneHotMeanIoU,
+  PearsonCorrelation,
+  ConcordanceCorrelation,
+  SensitivityAtSpecificity,
+  SpecificityAtSensitivity,
+  PrecisionAtRecall,
+  RecallAtPrecision,
 };
 
 /** Keras's metric strings: each class's snake_case name plus the short aliases. */

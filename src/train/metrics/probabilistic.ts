@@ -66,20 +66,30 @@ export class CategoricalCrossentropy extends MeanMetricWrapper {
 /** Running mean of the sparse categorical crossentropy (integer labels). */
 export class SparseCategoricalCrossentropy extends MeanMetricWrapper {
   readonly fromLogits: boolean;
+  readonly ignoreClass: number | null;
   readonly axis: number;
-  constructor(opts: MetricOptions & { fromLogits?: boolean; axis?: number } = {}) {
+  constructor(
+    opts: MetricOptions & { fromLogits?: boolean; ignoreClass?: number | null; axis?: number } = {},
+  ) {
     const fromLogits = opts.fromLogits ?? false;
+    const ignoreClass = opts.ignoreClass ?? null;
     const axis = opts.axis ?? -1;
-    super((t, p) => sparseCategoricalCrossentropy(t, p, { fromLogits, axis }), {
+    super((t, p) => sparseCategoricalCrossentropy(t, p, { fromLogits, ignoreClass, axis }), {
       ...opts,
       name: opts.name ?? "sparse_categorical_crossentropy",
     });
     this.fromLogits = fromLogits;
+    this.ignoreClass = ignoreClass;
     this.axis = axis;
     this.direction = "down";
   }
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), from_logits: this.fromLogits, axis: this.axis };
+    return {
+      ...super.getConfig(),
+      from_logits: this.fromLogits,
+      ignore_class: this.ignoreClass,
+      axis: this.axis,
+    };
   }
 }
 
