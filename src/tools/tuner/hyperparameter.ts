@@ -427,11 +427,11 @@ export class Fixed extends HyperParameter {
     return [this.value];
   }
 
-  probToValue(): HpValue {
+  probToValue(_prob: number): HpValue {
     return this.value;
   }
 
-  valueToProb(): number {
+  valueToProb(_value: HpValue): number {
     return 0.5;
   }
 
