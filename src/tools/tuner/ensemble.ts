@@ -10,7 +10,7 @@
  */
 import { ValueError, checkOptionNames, fmtShape } from "../../errors.js";
 import type { Model } from "../../models/model.js";
-import { add, mul } from "../../ops/index.js";
+import { add, multiply } from "../../ops/index.js";
 import { Tensor } from "../../tensor/tensor.js";
 import type { DataStructure } from "../../train/data-adapter.js";
 
@@ -53,7 +53,7 @@ export async function averagePredictions(
       throw new ValueError(
         `averagePredictions: model ${i} ("${model.name}") predicts shape ${fmtShape(out.shape)}; model 0 predicts ${fmtShape(firstShape)}`,
       );
-    const term = mul(out, weights[i]! / total);
+    const term = multiply(out, weights[i]! / total);
     sum = sum === null ? term : add(sum, term);
   }
   return sum!;

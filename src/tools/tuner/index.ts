@@ -36,3 +36,4 @@ export {
   type HyperbandTunerOptions,
 } from "./tuners.js";
 export { FailedTrialError, FatalTunerError } from "./tuner-errors.js";
+export { averagePredictions, type AveragePredictionsOptions } from "./ensemble.js";
