@@ -7,7 +7,8 @@
  * folder per trial), so a new tuner on the same folder with `overwrite: false` resumes the search.
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { availableParallelism } from "node:os";
+import { join, resolve } from "node:path";
 import { StrataError, ValueError, checkOptionNames } from "../../errors.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
 import { Model } from "../../models/model.js";
@@ -24,6 +25,7 @@ import {
 import type { Objective } from "./objective.js";
 import type { Oracle } from "./oracle.js";
 import { bestStep, convertToMetrics, validateTrialResults } from "./trial-results.js";
+import { type TrialOutcome, applyOutcome, runWorkers } from "./worker-pool.js";
 import type { Trial } from "./trial.js";
 import { FailedTrialError, FatalTunerError } from "./tuner-errors.js";
 
@@ -89,6 +91,13 @@ export function splitSearchArgs(args: readonly unknown[]): {
   return { fitArgs: [...args], opts: {} };
 }
 
+let workerProcess = false;
+
+/** Set by a worker process (worker-process.ts) before it creates its tuner. */
+export function markWorkerProcess(): void {
+  workerProcess = true;
+}
+
 export abstract class Tuner {
   readonly hypermodel: HyperModel;
   readonly directory: string;
@@ -114,6 +123,8 @@ export abstract class Tuner {
     this.maxModelSize = opts.maxModelSize ?? null;
     this.tunerId = opts.tunerId ?? "tuner0";
     this.oracle.setProjectDir(this.projectDir);
+    // A worker process only runs the trials its driver hands out: the project is the driver's.
+    if (workerProcess) return;
     if (opts.overwrite && existsSync(this.projectDir))
       rmSync(this.projectDir, { recursive: true, force: true });
     if (!opts.overwrite && existsSync(this.tunerFile)) {
@@ -213,28 +224,54 @@ export abstract class Tuner {
     }
   }
 
-  /** Runs one trial and reports its metrics; a crash marks it INVALID (retried), not fatal. */
+  /**
+   * Searches with trials run in worker processes on this machine (at most `maxWorkers`, by
+   * default one per core) while this process keeps the oracle and hands trials out. `module` is
+   * a file exporting `createTuner()` (this same tuner: same class, options and project) and
+   * `searchArgs()` (what `search` would be given: `[x, y, {epochs, …}]`); each worker imports it.
+   * Results and checkpoints come back through the project folder. A worker that dies mid-trial
+   * leaves the trial INVALID, retried up to maxRetriesPerTrial times.
+   */
+  async searchInWorkers(
+    module: string,
+    opts: { maxWorkers?: number; verbose?: 0 | 1 } = {},
+  ): Promise<void> {
+    checkOptionNames("searchInWorkers", opts, ["maxWorkers", "verbose"]);
+    if (opts.verbose !== undefined) this.oracle.display.verbose = opts.verbose;
+    await this.save();
+    await runWorkers(this.oracle, resolve(module), opts.maxWorkers ?? availableParallelism());
+  }
+
+  /** Runs one trial and reports its outcome to the oracle. */
   protected async tryRunTrial(
     trial: Trial,
     fitArgs: unknown[],
     opts: SearchOptions,
   ): Promise<void> {
+    await applyOutcome(this.oracle, trial, await this.executeTrial(trial, fitArgs, opts));
+  }
+
+  /**
+   * Runs one trial and says how it went, without touching the oracle (worker processes send this
+   * back): its metrics when completed; a crash makes it INVALID (retried), a FailedTrialError
+   * FAILED; a FatalTunerError stops the search.
+   */
+  async executeTrial(trial: Trial, fitArgs: unknown[], opts: SearchOptions): Promise<TrialOutcome> {
     try {
       const results = await this.runTrial(trial, fitArgs, opts);
       validateTrialResults(results, this.oracle.objective, "Tuner.runTrial()");
       const objective = this.oracle.objective;
-      await this.oracle.updateTrial(
-        trial.trialId,
-        convertToMetrics(results, objective),
-        bestStep(results, objective),
-      );
-      trial.status = "COMPLETED";
+      return {
+        status: "COMPLETED",
+        metrics: convertToMetrics(results, objective),
+        step: bestStep(results, objective),
+      };
     } catch (error) {
       if (error instanceof FatalTunerError) throw error;
-      trial.status = error instanceof FailedTrialError ? "FAILED" : "INVALID";
-      trial.message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       if (this.oracle.display.verbose > 0)
-        console.error(`Trial ${trial.trialId} failed: ${trial.message}`);
+        console.error(`Trial ${trial.trialId} failed: ${message}`);
+      return { status: error instanceof FailedTrialError ? "FAILED" : "INVALID", message };
     }
   }
 
