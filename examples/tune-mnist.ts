@@ -1,9 +1,12 @@
 // Deep Learning with Python, ch. 13: tuning the MNIST MLP's units, dropout and learning rate with
 // KerasTuner's API (`--tuner random | bayesian | hyperband`, default bayesian), then ensembling
 // the best three models and comparing the ensemble with its best member on the test set.
-import { mkdtempSync, rmSync } from "node:fs";
+// `--workers N` runs the trials in N worker processes, each importing this file for
+// `createTuner` and `searchArgs` (the main part runs only when this file is the script run).
+import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import * as st from "../src/index.js";
 import { Sequential, layers } from "../src/index.js";
 import {
@@ -20,6 +23,14 @@ const kind = (() => {
   const value = at >= 0 ? process.argv[at + 1] : "bayesian";
   if (value !== "random" && value !== "bayesian" && value !== "hyperband")
     throw new Error(`--tuner expects random, bayesian or hyperband; received ${value}`);
+  return value;
+})();
+
+const workers = (() => {
+  const at = process.argv.indexOf("--workers");
+  const value = at >= 0 ? Number(process.argv[at + 1]) : 0;
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`--workers expects a whole number; received ${process.argv[at + 1]}`);
   return value;
 })();
 
@@ -40,44 +51,63 @@ function buildModel(hp: HyperParameters) {
   return model;
 }
 
-await run(`MNIST MLP tuned (${kind}), best validation accuracy`, async () => {
-  st.random.setSeed(seed);
-  const [[trainImages, trainLabels], [testImages, testLabels]] =
-    await st.datasets.mnist.loadData(dataOptions);
-  const prepare = (images: st.Tensor) =>
-    images
-      .reshape([images.shape[0]!, 28 * 28])
-      .cast("float32")
-      .div(255);
-  // 10,000 images to train each trial and 5,000 to validate (a few hundred in quick mode).
-  const slice = (t: st.Tensor, from: number, n: number) =>
-    st.ops.slice(t, [from, ...t.shape.slice(1).map(() => 0)], [n, ...t.shape.slice(1)]);
+const directory = join(tmpdir(), `strata-tune-mnist-${kind}`);
+
+/** The tuner: the same in the driver and in every worker process (which never clear its folder). */
+export function createTuner() {
+  const common = {
+    objective: "val_accuracy",
+    seed: seed + 1,
+    directory,
+    projectName: kind,
+    overwrite: true,
+  };
+  const maxTrials = quick ? 2 : 8;
+  return kind === "hyperband"
+    ? new Hyperband(buildModel, { ...common, maxEpochs: quick ? 2 : 6, factor: 3 })
+    : kind === "random"
+      ? new RandomSearch(buildModel, { ...common, maxTrials })
+      : new BayesianOptimization(buildModel, { ...common, maxTrials, numInitialPoints: 4 });
+}
+
+const prepare = (images: st.Tensor) =>
+  images
+    .reshape([images.shape[0]!, 28 * 28])
+    .cast("float32")
+    .div(255);
+const slice = (t: st.Tensor, from: number, n: number) =>
+  st.ops.slice(t, [from, ...t.shape.slice(1).map(() => 0)], [n, ...t.shape.slice(1)]);
+
+/** What `search` is given: 10,000 images to train each trial, the next 5,000 to validate. */
+export async function searchArgs() {
+  const [[trainImages, trainLabels]] = await st.datasets.mnist.loadData(dataOptions);
   const [nTrain, nVal] = quick ? [256, 128] : [10_000, 5_000];
   const images = prepare(trainImages);
-  const [x, y] = [slice(images, 0, nTrain), slice(trainLabels, 0, nTrain)];
-  const [xVal, yVal] = [slice(images, nTrain, nVal), slice(trainLabels, nTrain, nVal)];
+  return [
+    slice(images, 0, nTrain),
+    slice(trainLabels, 0, nTrain),
+    {
+      epochs: quick ? 1 : 4,
+      batchSize: 128,
+      validationData: [slice(images, nTrain, nVal), slice(trainLabels, nTrain, nVal)],
+      verbose: quick || workers > 0 ? 0 : 1,
+    },
+  ] as const;
+}
 
-  const directory = mkdtempSync(join(tmpdir(), "strata-tune-mnist-"));
-  const common = { objective: "val_accuracy", seed: seed + 1, directory, projectName: kind };
-  const maxTrials = quick ? 2 : 8;
-  const tuner =
-    kind === "hyperband"
-      ? new Hyperband(buildModel, { ...common, maxEpochs: quick ? 2 : 6, factor: 3 })
-      : kind === "random"
-        ? new RandomSearch(buildModel, { ...common, maxTrials })
-        : new BayesianOptimization(buildModel, { ...common, maxTrials, numInitialPoints: 4 });
+async function main(): Promise<string> {
+  st.random.setSeed(seed);
+  const tuner = createTuner();
   tuner.searchSpaceSummary();
   const start = performance.now();
-  await tuner.search(x, y, {
-    epochs: quick ? 1 : 4,
-    batchSize: 128,
-    validationData: [xVal, yVal],
-    verbose: quick ? 0 : 1,
-  });
+  if (workers > 0)
+    await tuner.searchInWorkers(fileURLToPath(import.meta.url), { maxWorkers: workers });
+  else await tuner.search(...(await searchArgs()));
   const searchSeconds = (performance.now() - start) / 1000;
   tuner.resultsSummary(3);
 
   // The book's ensemble: the best three models' predictions averaged, against the best alone.
+  const [, [testImages, testLabels]] = await st.datasets.mnist.loadData(dataOptions);
   const [xTest, yTest] = [head(prepare(testImages), 256), head(testLabels, 256)];
   const best = await tuner.getBestModels(Math.min(3, tuner.oracle.trials.size));
   const accuracy = (probs: st.Tensor) => {
@@ -94,6 +124,10 @@ await run(`MNIST MLP tuned (${kind}), best validation accuracy`, async () => {
       `${bestAlone.toFixed(4)}, ensemble of the best ${best.length} ${ensemble.toFixed(4)}`,
   );
   rmSync(directory, { recursive: true, force: true });
-  const bestTrial = tuner.oracle.getBestTrials(1)[0]!;
-  return bestTrial.score!.toFixed(4);
-});
+  return tuner.oracle.getBestTrials(1)[0]!.score!.toFixed(4);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]!).href) {
+  const label = workers > 0 ? `, ${workers} worker${workers > 1 ? "s" : ""}` : "";
+  await run(`MNIST MLP tuned (${kind}${label}), best validation accuracy`, main);
+}

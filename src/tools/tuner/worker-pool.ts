@@ -56,8 +56,12 @@ class Worker {
   exited = false;
 
   constructor(module: string) {
-    // The driver's loader flags (tsx for TypeScript modules) carry over to the worker.
-    this.child = fork(WORKER, [module], { execArgv: process.execArgv, stdio: "inherit" });
+    // The driver's loader flags (tsx for TypeScript modules) and its arguments (after the module)
+    // carry over, so a module that reads its command line sees the driver's.
+    this.child = fork(WORKER, [module, ...process.argv.slice(2)], {
+      execArgv: process.execArgv,
+      stdio: "inherit",
+    });
     this.child.on("message", (m) => this.push(m as WorkerMessage));
     this.child.on("exit", () => {
       this.exited = true;
