@@ -3,7 +3,9 @@
  * one of the listed values (what `hp.conditionalScope(parentName, parentValues, fn)` records).
  */
 import { ValueError } from "../../errors.js";
-import type { HpValue } from "./hyperparameter.js";
+
+/** A hyperparameter's value: KerasTuner allows int, float, str and bool. */
+export type HpValue = number | string | boolean;
 
 export interface ParentConfig {
   class_name: "Parent";

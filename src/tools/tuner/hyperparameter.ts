@@ -5,11 +5,10 @@
  * how the oracles sample (random search) and how the Gaussian process sees the space (Bayesian).
  */
 import { ValueError } from "../../errors.js";
-import { Parent, type ParentConfig } from "./conditions.js";
+import { type HpValue, Parent, type ParentConfig } from "./conditions.js";
 import { uniformFromSeed } from "./seeded-random.js";
 
-/** A hyperparameter's value: KerasTuner allows int, float, str and bool. */
-export type HpValue = number | string | boolean;
+export type { HpValue };
 export type Sampling = "linear" | "log" | "reverse_log";
 
 /** `{class_name, config}` as KerasTuner serializes its hyperparameters (in trial.json, oracle.json). */
