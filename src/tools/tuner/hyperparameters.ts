@@ -26,12 +26,13 @@ import {
 } from "./hyperparameter.js";
 
 /** A hyperparameter's condition given as options: active while `parentName` is one of `parentValues`. */
-export interface ParentOptions {
-  parentName?: string;
-  parentValues?: HpValue | readonly HpValue[];
+export interface Conditional {
+  parentName: string;
+  parentValues: HpValue | readonly HpValue[];
 }
+type ParentOptions = Partial<Conditional>;
 
-export interface NumericOptions<T> extends ParentOptions {
+export interface NumericOptions<T> {
   step?: number;
   sampling?: Sampling;
   default?: T;
@@ -64,13 +65,13 @@ export class HyperParameters {
     name: string,
     minValue: number,
     maxValue: number,
-    opts: NumericOptions<number> & { parentName: string },
+    opts: NumericOptions<number> & Conditional,
   ): number | null;
   Int(
     name: string,
     minValue: number,
     maxValue: number,
-    opts: NumericOptions<number> = {},
+    opts: NumericOptions<number> & ParentOptions = {},
   ): number | null {
     checkOptions(`hp.Int("${name}")`, opts, ["step", "sampling", "default"]);
     return this.withParent(opts, () =>
@@ -84,13 +85,13 @@ export class HyperParameters {
     name: string,
     minValue: number,
     maxValue: number,
-    opts: NumericOptions<number> & { parentName: string },
+    opts: NumericOptions<number> & Conditional,
   ): number | null;
   Float(
     name: string,
     minValue: number,
     maxValue: number,
-    opts: NumericOptions<number> = {},
+    opts: NumericOptions<number> & ParentOptions = {},
   ): number | null {
     checkOptions(`hp.Float("${name}")`, opts, ["step", "sampling", "default"]);
     return this.withParent(opts, () =>
@@ -102,12 +103,12 @@ export class HyperParameters {
   Choice<T extends HpValue>(
     name: string,
     values: readonly T[],
-    opts?: ParentOptions & { ordered?: boolean; default?: T },
+    opts?: { ordered?: boolean; default?: T },
   ): T;
   Choice<T extends HpValue>(
     name: string,
     values: readonly T[],
-    opts: ParentOptions & { ordered?: boolean; default?: T; parentName: string },
+    opts: { ordered?: boolean; default?: T } & Conditional,
   ): T | null;
   Choice<T extends HpValue>(
     name: string,
@@ -121,11 +122,8 @@ export class HyperParameters {
   }
 
   /** True or false (false by default). */
-  Boolean(name: string, opts?: ParentOptions & { default?: boolean }): boolean;
-  Boolean(
-    name: string,
-    opts: ParentOptions & { default?: boolean; parentName: string },
-  ): boolean | null;
+  Boolean(name: string, opts?: { default?: boolean }): boolean;
+  Boolean(name: string, opts: { default?: boolean } & Conditional): boolean | null;
   Boolean(name: string, opts: ParentOptions & { default?: boolean } = {}): boolean | null {
     checkOptions(`hp.Boolean("${name}")`, opts, ["default"]);
     return this.withParent(opts, () =>
@@ -134,12 +132,8 @@ export class HyperParameters {
   }
 
   /** A fixed value, recorded with the trial but never tuned. */
-  Fixed<T extends HpValue>(name: string, value: T, opts?: ParentOptions): T;
-  Fixed<T extends HpValue>(
-    name: string,
-    value: T,
-    opts: ParentOptions & { parentName: string },
-  ): T | null;
+  Fixed<T extends HpValue>(name: string, value: T): T;
+  Fixed<T extends HpValue>(name: string, value: T, opts: Conditional): T | null;
   Fixed<T extends HpValue>(name: string, value: T, opts: ParentOptions = {}): T | null {
     checkOptions(`hp.Fixed("${name}")`, opts, []);
     return this.withParent(opts, () =>

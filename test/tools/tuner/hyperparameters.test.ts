@@ -158,7 +158,13 @@ describe("HyperParameters", () => {
       () => hp.conditionalScope("missing", ["a"], () => 0),
       /parent hyperparameter "missing" is not defined/,
     );
-    // The parentName option form returns null while inactive.
+    // The parentName option form returns null while inactive, and says so in its type.
+    // @ts-expect-error: number | null is not a number
+    const typed: number = hp.Int("depth", 1, 3, {
+      parentName: "model_type",
+      parentValues: ["mlp"],
+    });
+    void typed;
     assert.equal(hp.Int("depth", 1, 3, { parentName: "model_type", parentValues: ["mlp"] }), null);
   });
 
