@@ -5,25 +5,14 @@
  * worker's tuner neither clears nor reloads it, and only writes the trial's checkpoint.
  */
 import process from "node:process";
-import { pathToFileURL } from "node:url";
+import { loadTunerModule } from "./tuner-module.js";
 import { Trial } from "./trial.js";
-import { type Tuner, markWorkerProcess, splitSearchArgs } from "./tuner.js";
 import type { DriverMessage, WorkerMessage } from "./worker-pool.js";
 
 const send = (m: WorkerMessage) => process.send!(m);
 
 async function main(): Promise<void> {
-  markWorkerProcess();
-  const file = process.argv[2]!;
-  const mod = (await import(pathToFileURL(file).href)) as {
-    createTuner?: () => Tuner | Promise<Tuner>;
-    searchArgs?: () => unknown[] | Promise<unknown[]>;
-  };
-  if (typeof mod.createTuner !== "function")
-    throw new Error(`${file} must export a function createTuner() returning the tuner`);
-  const tuner = await mod.createTuner();
-  const { fitArgs, opts } = splitSearchArgs(mod.searchArgs ? await mod.searchArgs() : []);
-  tuner.oracle.display.verbose = 0;
+  const { tuner, fitArgs, opts } = await loadTunerModule(process.argv[2]!);
   let busy = Promise.resolve();
   process.on("message", (m: DriverMessage) => {
     if (m.type === "stop") process.exit(0);
