@@ -38,6 +38,7 @@ const examples: [file: string, needs: string[]][] = [
   ["jena-temperature.ts", []],
   ["vae-mnist.ts", ["mnist.npz"]],
   ["dcgan.ts", ["mnist.npz"]],
+  ["tune-mnist.ts", ["mnist.npz"]],
 ];
 
 describe("examples (quick mode)", () => {
