@@ -50,6 +50,7 @@ export { StrataError, ShapeError, DTypeError, ValueError } from "./errors.js";
 export { version } from "./version.js";
 export { serve, type ModelServer, type ServeOptions } from "./tools/serve/index.js";
 export { board, type Board, type BoardOptions } from "./tools/board/index.js";
+export * as tuner from "./tools/tuner/index.js";
 export * as data from "./data/dataset/index.js";
 export * as preprocessing from "./preprocessing/index.js";
 export * as applications from "./applications/index.js";
