@@ -4,5 +4,6 @@
  */
 import type { Command } from "commander";
 import { registerSummary } from "./summary.js";
+import { registerTuner } from "./tuner.js";
 
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerSummary];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerSummary, registerTuner];
