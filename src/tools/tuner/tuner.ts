@@ -25,6 +25,7 @@ import {
 import type { Objective } from "./objective.js";
 import type { Oracle } from "./oracle.js";
 import { bestStep, convertToMetrics, validateTrialResults } from "./trial-results.js";
+import { runRedisTrials } from "./redis-queue.js";
 import { type TrialOutcome, applyOutcome, runWorkers } from "./worker-pool.js";
 import type { Trial } from "./trial.js";
 import { FailedTrialError, FatalTunerError } from "./tuner-errors.js";
@@ -231,15 +232,30 @@ export abstract class Tuner {
    * `searchArgs()` (what `search` would be given: `[x, y, {epochs, …}]`); each worker imports it.
    * Results and checkpoints come back through the project folder. A worker that dies mid-trial
    * leaves the trial INVALID, retried up to maxRetriesPerTrial times.
+   *
+   * With `distributed: {redis: "redis://…"}` the trials go through a BullMQ queue instead, to
+   * `strata tuner worker --redis URL --module FILE` processes on any machine sharing the project
+   * folder; `maxWorkers` is then how many trials are in flight. A worker that dies mid-trial loses
+   * nothing: the queue gives its trial to another worker (see redis-queue.ts).
    */
   async searchInWorkers(
     module: string,
-    opts: { maxWorkers?: number; verbose?: 0 | 1 } = {},
+    opts: { maxWorkers?: number; verbose?: 0 | 1; distributed?: { redis: string } } = {},
   ): Promise<void> {
-    checkOptionNames("searchInWorkers", opts, ["maxWorkers", "verbose"]);
+    checkOptionNames("searchInWorkers", opts, ["maxWorkers", "verbose", "distributed"]);
     if (opts.verbose !== undefined) this.oracle.display.verbose = opts.verbose;
     await this.save();
-    await runWorkers(this.oracle, resolve(module), opts.maxWorkers ?? availableParallelism());
+    const maxWorkers = opts.maxWorkers ?? availableParallelism();
+    if (opts.distributed) {
+      checkOptionNames("searchInWorkers: distributed", opts.distributed, ["redis"]);
+      await runRedisTrials(this.oracle, {
+        redis: opts.distributed.redis,
+        projectName: this.projectName,
+        concurrency: maxWorkers,
+      });
+      return;
+    }
+    await runWorkers(this.oracle, resolve(module), maxWorkers);
   }
 
   /** Runs one trial and reports its outcome to the oracle. */

@@ -10,6 +10,7 @@ import { registerPlot } from "./plot.js";
 import { registerPredict } from "./predict.js";
 import { registerServe } from "./serve.js";
 import { registerSummary } from "./summary.js";
+import { registerTuner } from "./tuner.js";
 
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerSummary,
@@ -18,5 +19,6 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerConvert,
   registerPlot,
   registerBoard,
+  registerTuner,
   registerDoctor,
 ];
