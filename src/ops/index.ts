@@ -108,3 +108,11 @@ export {
   flip,
   oneHot,
 } from "./vmap/rules.js";
+// keras.ops.numpy / nn / core names composed of the ops above (numpy-*.ts, nn-extra.ts,
+// control-flow.ts), and the namespaces Keras groups them in.
+export * from "./numpy-math.js";
+export * from "./numpy-shape.js";
+export * from "./numpy-stats.js";
+export * from "./numpy-products.js";
+export * from "./nn-extra.js";
+export * from "./control-flow.js";
