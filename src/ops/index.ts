@@ -116,3 +116,6 @@ export * from "./numpy-stats.js";
 export * from "./numpy-products.js";
 export * from "./nn-extra.js";
 export * from "./control-flow.js";
+// keras.ops.linalg, flat as keras.ops has them and as the `linalg` namespace.
+export * from "./linalg-decomp.js";
+export * as linalg from "./linalg-namespace.js";
