@@ -6,22 +6,19 @@
  * input gives float32 (Keras's floatx), float64 stays float64.
  */
 import { noGrad, record } from "../autodiff/tape.js";
-import { tensor } from "../tensor/creation.js";
-import { type DType, allocate, isFloat, promoteTypes } from "../tensor/dtype.js";
-import { broadcastShapes } from "../tensor/shape.js";
+import { type DType, isFloat, promoteTypes } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { broadcastTo } from "./movement.js";
-import { type TensorLike, asTensor, asTensorPair, castTo } from "./core.js";
+import type { UnaryOp } from "../backend/backend.js";
+import { type TensorLike, asTensor, asTensorPair, castTo, kernels, unfilled } from "./core.js";
 import { floatInput, floatPair, hostMap } from "./host-map.js";
 import {
   abs,
+  broadcastPlan,
   add,
   ceil,
-  cos,
   divide,
   equal,
   exp,
-  expm1,
   floor,
   greater,
   isfinite,
@@ -40,24 +37,13 @@ import {
   notEqual,
   reciprocal,
   sigmoid,
+  sin,
   sqrt,
   square,
   subtract,
   where,
 } from "./elementwise.js";
 import { all } from "./reduce.js";
-
-/** Same, for two operands broadcast to one shape. */
-function hostMap2(x: Tensor, y: Tensor, fn: (a: number, b: number) => number): Tensor {
-  const shape = broadcastShapes(x.shape, y.shape, "arctan2");
-  const xb = broadcastTo(x, shape);
-  const yb = broadcastTo(y, shape);
-  const a = xb.dataSync();
-  const b = yb.dataSync();
-  const out = allocate(xb.dtype === "float64" ? "float64" : "float32", a.length);
-  for (let i = 0; i < a.length; i++) out[i] = fn(Number(a[i]), Number(b[i]));
-  return tensor(out, [...xb.shape]);
-}
 
 // ---------------------------------------------------------------- aliases
 
@@ -247,44 +233,40 @@ export function nanToNum(
 
 // ---------------------------------------------------------------- hyperbolic and inverse trig
 
-/** sinh from expm1, accurate near 0. */
-export function sinh(x: TensorLike): Tensor {
-  const t = floatInput(x);
-  return divide(subtract(expm1(t), expm1(negative(t))), 2);
-}
-/** cosh = (eˣ + e⁻ˣ) / 2. */
-export function cosh(x: TensorLike): Tensor {
-  const t = floatInput(x);
-  return divide(add(exp(t), exp(negative(t))), 2);
-}
-
-/** A float unary evaluated on the host in float64, with its derivative `d(x)` written in ops. */
-function hostUnary(fn: (v: number) => number, d: (x: Tensor) => Tensor) {
+/** A float unary kernel of the table (computed on the backend), with its derivative `d(x, y)`. */
+function kernelUnary(op: UnaryOp, d: (x: Tensor, y: Tensor) => Tensor) {
   return (x: TensorLike): Tensor => {
     const t = floatInput(x);
-    const y = noGrad(() => hostMap(t, fn));
-    return record(y, [t], (dy) => [multiply(dy, d(t))]);
+    const y = unfilled(t.shape, t.dtype);
+    kernels().unary(op, t.storage, y.storage);
+    return record(y, [t], (dy) => [multiply(dy, d(t, y))]);
   };
 }
 const oneMinusSq = (x: Tensor): Tensor => subtract(1, square(x));
 
+/** Hyperbolic sine; d = cosh x. */
+export const sinh = kernelUnary("sinh", (x) => cosh(x));
+/** Hyperbolic cosine; d = sinh x. */
+export const cosh: (x: TensorLike) => Tensor = kernelUnary("cosh", (x) => sinh(x));
 /** Inverse hyperbolic sine; d = 1/√(1+x²). */
-export const arcsinh = hostUnary(Math.asinh, (x) => reciprocal(sqrt(add(1, square(x)))));
+export const arcsinh = kernelUnary("asinh", (x) => reciprocal(sqrt(add(1, square(x)))));
 /** Inverse hyperbolic cosine (NaN below 1); d = 1/√(x²−1). */
-export const arccosh = hostUnary(Math.acosh, (x) => reciprocal(sqrt(subtract(square(x), 1))));
+export const arccosh = kernelUnary("acosh", (x) => reciprocal(sqrt(subtract(square(x), 1))));
 /** Inverse hyperbolic tangent (±Inf at ±1); d = 1/(1−x²). */
-export const arctanh = hostUnary(Math.atanh, (x) => reciprocal(oneMinusSq(x)));
+export const arctanh = kernelUnary("atanh", (x) => reciprocal(oneMinusSq(x)));
 /** Inverse sine (NaN outside [−1, 1]); d = 1/√(1−x²). */
-export const arcsin = hostUnary(Math.asin, (x) => reciprocal(sqrt(oneMinusSq(x))));
+export const arcsin = kernelUnary("asin", (x) => reciprocal(sqrt(oneMinusSq(x))));
 /** Inverse cosine; d = −1/√(1−x²). */
-export const arccos = hostUnary(Math.acos, (x) => negative(reciprocal(sqrt(oneMinusSq(x)))));
+export const arccos = kernelUnary("acos", (x) => negative(reciprocal(sqrt(oneMinusSq(x)))));
 /** Inverse tangent; d = 1/(1+x²). */
-export const arctan = hostUnary(Math.atan, (x) => reciprocal(add(1, square(x))));
+export const arctan = kernelUnary("atan", (x) => reciprocal(add(1, square(x))));
 
 /** The angle of (x2, x1) in (−π, π], signed zeros and infinities as C's atan2. */
 export function arctan2(x1: TensorLike, x2: TensorLike): Tensor {
   const [y0, x0] = floatPair(x1, x2);
-  const out = noGrad(() => hostMap2(y0, x0, Math.atan2));
+  const { shape, plan } = broadcastPlan([y0.shape, x0.shape], "arctan2");
+  const out = unfilled(shape, y0.dtype);
+  kernels().binary("atan2", y0.storage, x0.storage, out.storage, plan);
   // d atan2(y, x) = (x dy − y dx) / (x² + y²)
   return record(out, [y0, x0], (dy) => {
     const r2 = add(square(x0), square(y0));
@@ -292,15 +274,9 @@ export function arctan2(x1: TensorLike, x2: TensorLike): Tensor {
   });
 }
 
-/** sin(πx)/(πx), 1 at 0; d = (cos(πx) − sinc x)/x, 0 at 0. */
+/** sin(πx)/(πx), 1 at 0 (NumPy's formula: x = 0 replaced by 1e-20 before dividing). */
 export function sinc(x: TensorLike): Tensor {
   const t = floatInput(x);
-  const f = (v: number): number => (v === 0 ? 1 : Math.sin(Math.PI * v) / (Math.PI * v));
-  const y = noGrad(() => hostMap(t, f));
-  return record(y, [t], (dy) => {
-    const zero = equal(t, 0);
-    const safe = where(zero, 1, t);
-    const g = divide(subtract(cos(multiply(safe, Math.PI)), y), safe);
-    return [multiply(dy, where(zero, 0, g))];
-  });
+  const y = multiply(where(equal(t, 0), 1e-20, t), Math.PI);
+  return divide(sin(y), y);
 }
