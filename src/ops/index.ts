@@ -119,3 +119,5 @@ export * from "./control-flow.js";
 // keras.ops.linalg, flat as keras.ops has them and as the `linalg` namespace.
 export * from "./linalg-decomp.js";
 export * as linalg from "./linalg-namespace.js";
+export * from "./numpy-extra.js";
+export * from "./core-extra.js";

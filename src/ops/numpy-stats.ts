@@ -29,7 +29,7 @@ import { takeAlongAxis } from "./gather.js";
 import { concatenate, slice } from "./join.js";
 import { reshape, transpose } from "./movement.js";
 import { cumsum, sort } from "./scan.js";
-import { floatInput } from "./host-map.js";
+import { floatInput, intInput } from "./host-map.js";
 import { moveaxis } from "./numpy-shape.js";
 
 /** keras.ops.amax: max. */
@@ -484,7 +484,7 @@ export function bincount(
 ): Tensor {
   if (sparse)
     throw new ValueError("bincount: sparse=true is not supported (Strata has no sparse tensors)");
-  const t = asTensor(x);
+  const t = intInput(x, "bincount", "x");
   if (isFloat(t.dtype)) throw new DTypeError(`bincount: x must be integers; received ${t.dtype}`);
   if (t.rank !== 1 && t.rank !== 2)
     throw new ShapeError(`bincount: x must be 1-D or 2-D; received shape ${fmtShape(t.shape)}`);

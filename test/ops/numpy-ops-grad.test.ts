@@ -225,4 +225,100 @@ eachBackend("keras.ops numpy names: gradients and errors", () => {
     assertClose(ops.var([1, 2, 3, 4]), 1.25);
     assertClose(ops.std([1, 2, 3, 4]), Math.sqrt(1.25));
   });
+
+  it("the core and math extras: gradients through values, and their own rules", () => {
+    const x = randu([2, 3], 11, -0.9, 0.9);
+    const checks: [string, (t: Tensor) => Tensor, Tensor][] = [
+      ["erfinv", ops.erfinv, x],
+      ["i0", ops.i0, ops.multiply(x, 5)],
+      // Each alone: summed with smaller values, a large I0 would hide their differences.
+      ["i0 asymptotic", ops.i0, st.tensor(Float64Array.from([31]))],
+      ["i0 series", ops.i0, st.tensor(Float64Array.from([-29.5]))],
+      [
+        "scatter",
+        (t) =>
+          ops.scatter(
+            [
+              [0, 1],
+              [1, 2],
+              [0, 1],
+            ],
+            ops.ravel(t).slice([0], [3]),
+            [2, 3],
+          ),
+        x,
+      ],
+      [
+        "scatterUpdate",
+        (t) =>
+          ops.scatterUpdate(
+            t,
+            [
+              [0, 1],
+              [1, 2],
+            ],
+            [5, 6],
+          ),
+        x,
+      ],
+      ["scatterUpdate max", (t) => ops.scatterUpdate(t, [[0], [1]], ops.multiply(t, 2), "max"), x],
+      ["sliceUpdate", (t) => ops.sliceUpdate(t, [0, 1], ops.slice(t, [0, 0], [2, 2])), x],
+      ["segmentSum", (t) => ops.segmentSum(t, [1, 1], 3), x],
+      ["segmentMax", (t) => ops.segmentMax(t, [0, 1]), x],
+      ["segmentProd", (t) => ops.segmentProd(t, [0, 0]), x],
+      ["cdist", (t) => ops.cdist(t, ops.add(t, 1)), x],
+      ["trapezoid", (t) => ops.trapezoid(t, ops.cumsum(ops.abs(t), 1)), x],
+      ["vander", (t) => ops.vander(ops.ravel(t), 3), x],
+      ["corrcoef", (t) => ops.corrcoef(t), x],
+      ["fmax", (t) => ops.fmax(t, 0.1), x],
+      ["ldexp", (t) => ops.ldexp(t, st.tensor(Int32Array.from([1, -2, 3]))), x],
+      ["associativeScan", (t) => ops.associativeScan((a, b) => ops.multiply(a, b), t, false, 1), x],
+      ["extractSequences", (t) => ops.extractSequences(t, 2, 1), x],
+      ["unstack", (t) => ops.unstack(t, 2)[1]!, x],
+      ["logsumexp", (t) => ops.logsumexp(t, 1), x],
+    ];
+    for (const [name, f, input] of checks) {
+      try {
+        gradcheck(f, [input], { rtol: 1e-4, atol: 1e-6 });
+      } catch (e) {
+        throw new Error(`${name}: ${(e as Error).message}`);
+      }
+    }
+    const v = st.tensor([3, 1, 2, 5, 4]);
+    const idx = Array.from(ops.argpartition(v, 2).dataSync());
+    const vals = idx.map((i) => [3, 1, 2, 5, 4][i]!);
+    assert.ok(
+      vals.slice(0, 2).every((e) => e <= vals[2]!) && vals.slice(3).every((e) => e >= vals[2]!),
+    );
+    assert.equal(ops.isTensor(v), true);
+    assert.equal(ops.isTensor([1]), false);
+    assert.equal(ops.dtype(ops.array([1, 2], "int32")), "int32");
+    assert.equal(ops.convertToTensor([1.5], "float64").dtype, "float64");
+    assert.deepEqual(
+      Array.from(ops.saturateCast([-300, 12.7, 1e10], "uint8").dataSync()),
+      [0, 12, 255],
+    );
+    assert.deepEqual(
+      Array.from(ops.saturateCast([1e10, -1e10], "int32").dataSync()),
+      [2147483647, -2147483648],
+    );
+    assert.throws(
+      () => ops.convertToTensor([1], null, true),
+      /sparse and ragged tensors do not exist/,
+    );
+    assert.throws(
+      () => ops.scatter([[5]], [1], [3]),
+      /scatter: index 5 is out of range for axis 0 of size 3/,
+    );
+    assert.throws(() => ops.gcd([1.5], [2]), /gcd: expected integer or bool tensors/);
+    assert.throws(
+      () => ops.segmentSum([[1]], [0, 1]),
+      /segmentSum: segmentIds must be 1-D with one id per row/,
+    );
+    assert.throws(() => ops.histogram([1], 0), /histogram: bins must be a positive integer/);
+    assert.throws(
+      () => ops.sliceUpdate(st.zeros([2, 2]), [1, 1], st.ones([2, 2])),
+      /sliceUpdate: updates/,
+    );
+  });
 });
