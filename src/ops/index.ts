@@ -121,3 +121,6 @@ export * from "./linalg-decomp.js";
 export * as linalg from "./linalg-namespace.js";
 export * from "./numpy-extra.js";
 export * from "./core-extra.js";
+export * from "./signal.js";
+export * from "./nn-losses.js";
+export { jvp } from "./jvp.js";

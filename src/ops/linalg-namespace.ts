@@ -17,3 +17,4 @@ export {
   solveTriangular,
   svd,
 } from "./linalg-decomp.js";
+export { jvp } from "./jvp.js";

@@ -321,4 +321,75 @@ eachBackend("keras.ops numpy names: gradients and errors", () => {
       /sliceUpdate: updates/,
     );
   });
+
+  it("signal, losses and attention differentiate; jvp matches the Jacobian", () => {
+    const x = randu([2, 4], 12, -0.9, 0.9);
+    const p = randu([2, 4], 13, 0.1, 0.9);
+    const checks: [string, (t: Tensor) => Tensor, Tensor][] = [
+      ["fft", (t) => ops.fft([t, ops.square(t)])[1]!, x],
+      ["ifft2", (t) => ops.ifft2([t, t])[0]!, x],
+      ["rfft", (t) => ops.rfft(t, 6)[1]!, x],
+      ["irfft", (t) => ops.irfft([t, ops.multiply(t, 2)], 5), x],
+      ["correlate", (t) => ops.correlate(ops.ravel(t), [1, -2, 0.5], "same"), x],
+      ["binaryCrossentropy", (t) => ops.binaryCrossentropy(ops.square(x), t), p],
+      ["categoricalCrossentropy", (t) => ops.categoricalCrossentropy(p, t, true), x],
+      ["sparseCategoricalCrossentropy", (t) => ops.sparseCategoricalCrossentropy([1, 3], t), p],
+      [
+        "dotProductAttention",
+        (t) => {
+          const q = ops.reshape(t, [1, 2, 2, 2]);
+          return ops.dotProductAttention(q, ops.square(q), q, null, null, null, true);
+        },
+        x,
+      ],
+    ];
+    for (const [name, f, input] of checks) {
+      try {
+        gradcheck(f, [input], { rtol: 1e-4, atol: 1e-6 });
+      } catch (e) {
+        throw new Error(`${name}: ${(e as Error).message}`);
+      }
+    }
+    // f(a, b) = a² · sin(b): J·t = 2ab·t_a·sin b… elementwise: 2a sin(b) t_a + a² cos(b) t_b
+    const a = randn([3], 14);
+    const b = randn([3], 15);
+    const ta = randn([3], 16);
+    const tb = randn([3], 17);
+    const [out, jt] = ops.jvp(
+      (u: Tensor, w: Tensor) => ops.multiply(ops.square(u), ops.sin(w)),
+      [a, b],
+      [ta, tb],
+    ) as [Tensor, Tensor];
+    assertClose(out, ops.multiply(ops.square(a), ops.sin(b)));
+    const expected = ops.add(
+      ops.multiply(ops.multiply(ops.multiply(a, 2), ops.sin(b)), ta),
+      ops.multiply(ops.multiply(ops.square(a), ops.cos(b)), tb),
+    );
+    assertClose(jt, expected, { rtol: 1e-10 });
+    const withAux = ops.jvp((u: Tensor) => [ops.exp(u), "aux"], [a], [ta], true);
+    assert.equal(withAux[2], "aux");
+    assertClose(withAux[1], ops.multiply(ops.exp(a), ta), { rtol: 1e-10 });
+    assert.equal(ops.linalg.jvp, ops.jvp);
+    assert.throws(
+      () =>
+        ops.dotProductAttention(
+          st.zeros([1, 2, 3, 4]),
+          st.zeros([1, 2, 2, 4]),
+          st.zeros([1, 2, 2, 4]),
+        ),
+      /query heads \(3\) must be a multiple of key heads \(2\)/,
+    );
+    assert.throws(
+      () => ops.binaryCrossentropy([1, 0], [0.5]),
+      /binaryCrossentropy: target and output must have the same shape/,
+    );
+    assert.throws(
+      () => ops.fft([st.zeros([2]), st.zeros([3])]),
+      /fft: real and imag must have the same shape/,
+    );
+    assert.throws(
+      () => ops.hamming(-1),
+      /hamming: x \(the window length\) must be a non-negative integer/,
+    );
+  });
 });

@@ -74,7 +74,7 @@ function check(got: unknown, want: Enc, rtol: number, where: string): void {
   });
 }
 
-const groups = ["elementwise", "shape", "stats", "products", "nn", "linalg", "extra"];
+const groups = ["elementwise", "shape", "stats", "products", "nn", "linalg", "extra", "signal"];
 const fixtures = new Map(
   groups.map((g) => [
     g,
