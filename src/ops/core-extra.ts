@@ -9,7 +9,7 @@ import { noGrad, record } from "../autodiff/tape.js";
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../errors.js";
 import { tensor } from "../tensor/creation.js";
 import { type DTypeName, checkNumericDType, isFloat } from "../tensor/dtype.js";
-import { normalizeAxis } from "../tensor/shape.js";
+import { broadcastShapes, normalizeAxis } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { embed } from "./boxes.js";
 import { type TensorLike, asTensor, castTo } from "./core.js";
@@ -36,10 +36,10 @@ import {
 import { oneHot, take, takeAlongAxis } from "./gather.js";
 import { split, stack } from "./join.js";
 import { matmul } from "./linalg.js";
-import { expandDims, reshape, squeeze, transpose } from "./movement.js";
+import { broadcastTo, expandDims, reshape, squeeze, transpose } from "./movement.js";
 import { type Axis, logSumExp, max, min, prod, sum } from "./reduce.js";
 import { argsort } from "./scan.js";
-import { floatInput, hostMap, intInput } from "./host-map.js";
+import { floatInput, floatPair, hostMap, intInput } from "./host-map.js";
 
 /** keras.ops.logsumexp: log Σ exp(x), stable. */
 export function logsumexp(x: TensorLike, axis: Axis = null, keepdims = false): Tensor {
@@ -515,4 +515,135 @@ export function i0(x: TensorLike): Tensor {
       noGrad(() => hostMap(t, (v) => besselI(1, v))),
     ),
   ]);
+}
+
+// ---------------------------------------------------------------- erfc, gammainc, view
+
+/** erfc for x ≥ 2 by its continued fraction (float64; 1 − erf would lose the digits there). */
+function erfcTail(x: number): number {
+  let k = 0;
+  for (let n = 60; n >= 1; n--) k = n / 2 / (x + k);
+  return Math.exp(-x * x) / Math.sqrt(Math.PI) / (x + k);
+}
+/** Complementary error function 1 − erf(x), accurate in the tails; d = −2/√π e^(−x²). */
+export function erfc(x: TensorLike): Tensor {
+  const t = floatInput(x);
+  const y = noGrad(() => {
+    const near = subtract(1, erf(t));
+    const tail = hostMap(t, (v) => (v >= 2 ? erfcTail(v) : v <= -2 ? 2 - erfcTail(-v) : v));
+    return where(less(abs(t), 2), near, tail);
+  });
+  return record(y, [t], (dy) => [
+    multiply(dy, multiply(exp(negative(square(t))), -2 / Math.sqrt(Math.PI))),
+  ]);
+}
+
+/** log Γ(a) for a > 0 (Lanczos, g = 7). */
+function lgamma(a: number): number {
+  if (a < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * a)) - lgamma(1 - a);
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+    -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+    1.5056327351493116e-7,
+  ];
+  const z = a - 1;
+  let s = c[0]!;
+  for (let i = 1; i < 9; i++) s += c[i]! / (z + i);
+  const t = z + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(s);
+}
+/** The regularized lower incomplete gamma P(a, x): its series below a + 1, its continued fraction above. */
+function gammaP(a: number, x: number): number {
+  if (Number.isNaN(a) || Number.isNaN(x) || a <= 0 || x < 0) return NaN;
+  if (x === 0) return 0;
+  if (x === Infinity) return 1;
+  const logPrefix = a * Math.log(x) - x - lgamma(a);
+  if (x < a + 1) {
+    let term = 1 / a;
+    let s = term;
+    for (let n = 1; n < 1000; n++) {
+      term *= x / (a + n);
+      s += term;
+      if (Math.abs(term) < Math.abs(s) * 1e-17) break;
+    }
+    return s * Math.exp(logPrefix);
+  }
+  // Q(a, x) by Lentz's continued fraction.
+  const tiny = 1e-300;
+  let b = x + 1 - a;
+  let c = 1 / tiny;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 1000; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = b + an / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  return 1 - Math.exp(logPrefix) * h;
+}
+/**
+ * The regularized lower incomplete gamma function P(x1, x2) (x1 the shape a > 0, x2 ≥ 0); NaN
+ * outside its domain. Differentiable in x2 (d = x2^(a−1) e^(−x2) / Γ(a)), as JAX.
+ */
+export function gammainc(x1: TensorLike, x2: TensorLike): Tensor {
+  const [a0, b0] = floatPair(x1, x2);
+  const shape = broadcastShapes(a0.shape, b0.shape, "gammainc");
+  const a = broadcastTo(a0, shape);
+  const xs = broadcastTo(b0, shape);
+  const av = a.dataSync();
+  const xv = xs.dataSync();
+  const out = Float64Array.from(av, (v, i) => gammaP(Number(v), Number(xv[i])));
+  const y = castTo(tensor(out, shape), a.dtype);
+  return record(y, [b0], (dy) => {
+    const dens = Float64Array.from(av, (v, i) => {
+      const s = Number(v);
+      const x = Number(xv[i]);
+      return x > 0 && s > 0 ? Math.exp((s - 1) * Math.log(x) - x - lgamma(s)) : 0;
+    });
+    return [multiply(dy, castTo(tensor(dens, shape), a.dtype))];
+  });
+}
+
+const BYTES: Record<string, number> = { float32: 4, float64: 8, int32: 4, uint8: 1, bool: 1 };
+/**
+ * x's bytes read as another dtype (NumPy's view): same-width dtypes keep the shape; otherwise the
+ * last axis is rescaled by the width ratio (its byte count must divide). int64 is stored as int32
+ * here, so it cannot be viewed.
+ */
+export function view(x: TensorLike, dtype_: DTypeName | null = null): Tensor {
+  const t = asTensor(x);
+  if (dtype_ === null || dtype_ === t.dtype) return t;
+  const from = BYTES[t.dtype];
+  const to = BYTES[dtype_];
+  if (!from || !to)
+    throw new DTypeError(
+      `view: cannot view ${t.dtype} as ${dtype_} (int64 and strings have no byte view here)`,
+    );
+  const shape = [...t.shape];
+  if (from !== to) {
+    const last = shape.length ? shape[shape.length - 1]! * from : from;
+    if (shape.length === 0 || last % to !== 0) {
+      throw new ValueError(
+        `view: the last axis of ${fmtShape(t.shape)} (${last} bytes) cannot be viewed as ${dtype_}`,
+      );
+    }
+    shape[shape.length - 1] = last / to;
+  }
+  const src = t.dataSync();
+  const bytes = new Uint8Array(src.buffer.slice(src.byteOffset, src.byteOffset + src.byteLength));
+  const make: Record<string, () => ArrayLike<number>> = {
+    float32: () => new Float32Array(bytes.buffer),
+    float64: () => new Float64Array(bytes.buffer),
+    int32: () => new Int32Array(bytes.buffer),
+    uint8: () => bytes,
+    bool: () => Uint8Array.from(bytes, (b) => (b ? 1 : 0)),
+  };
+  return tensor(make[dtype_]!() as never, shape, dtype_);
 }

@@ -276,6 +276,19 @@ eachBackend("keras.ops numpy names: gradients and errors", () => {
       ["extractSequences", (t) => ops.extractSequences(t, 2, 1), x],
       ["unstack", (t) => ops.unstack(t, 2)[1]!, x],
       ["logsumexp", (t) => ops.logsumexp(t, 1), x],
+      ["erfc", (t) => ops.erfc(ops.multiply(t, 4)), x],
+      [
+        "gammainc",
+        (t) =>
+          ops.gammainc(
+            [
+              [1.5, 2, 0.5],
+              [3, 7, 1],
+            ],
+            ops.multiply(ops.add(t, 1), 3),
+          ),
+        x,
+      ],
     ];
     for (const [name, f, input] of checks) {
       try {
@@ -316,6 +329,10 @@ eachBackend("keras.ops numpy names: gradients and errors", () => {
       /segmentSum: segmentIds must be 1-D with one id per row/,
     );
     assert.throws(() => ops.histogram([1], 0), /histogram: bins must be a positive integer/);
+    assert.throws(
+      () => ops.view(st.tensor([1, 2, 3]), "float64"),
+      /view: the last axis of \[3\] \(12 bytes\)/,
+    );
     assert.throws(
       () => ops.sliceUpdate(st.zeros([2, 2]), [1, 1], st.ones([2, 2])),
       /sliceUpdate: updates/,
