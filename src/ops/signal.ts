@@ -4,11 +4,12 @@
  * products with host-built DFT matrices (exact to rounding, differentiable, O(n²) per axis: meant
  * for the short signals keras.ops handles), and correlate.
  */
-import { ShapeError, ValueError, fmtShape } from "../errors.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../errors.js";
 import { tensor } from "../tensor/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type TensorLike, asTensor, castTo } from "./core.js";
-import { add, divide, subtract } from "./elementwise.js";
+import { add, divide, multiply, subtract } from "./elementwise.js";
+import { take } from "./gather.js";
 import { pad } from "./join.js";
 import { matmul } from "./linalg.js";
 import { reshape } from "./movement.js";
@@ -231,3 +232,170 @@ export function correlate(
   if (swapped) out = flip(out, 0);
   return out;
 }
+
+// ---------------------------------------------------------------- short-time Fourier transform
+
+type WindowArg = "hann" | "hamming" | TensorLike | null;
+
+/** The analysis window, zero-padded to fftLength and centred, as Keras builds it (periodic hann / hamming, scipy's get_window). */
+function stftWindow(
+  window: WindowArg,
+  sequenceLength: number,
+  fftLength: number,
+  dtype: string,
+  op: string,
+): Tensor {
+  const lPad = Math.floor((fftLength - sequenceLength) / 2);
+  const rPad = fftLength - sequenceLength - lPad;
+  let win: Tensor;
+  if (window === null)
+    return castTo(tensor(new Float64Array(fftLength).fill(1), [fftLength]), dtype as never);
+  if (typeof window === "string") {
+    if (window !== "hann" && window !== "hamming") {
+      throw new ValueError(
+        `${op}: a string window must be "hann" or "hamming"; received ${window}`,
+      );
+    }
+    const a = window === "hann" ? 0.5 : 0.54;
+    win = tensor(
+      Float64Array.from(
+        { length: sequenceLength },
+        (_, n) => a - (1 - a) * Math.cos((2 * Math.PI * n) / sequenceLength),
+      ),
+      [sequenceLength],
+    );
+  } else {
+    win = asTensor(window);
+    if (win.rank !== 1 || win.shape[0] !== sequenceLength) {
+      throw new ShapeError(
+        `${op}: window must have shape [${sequenceLength}] (sequenceLength); received ${fmtShape(win.shape)}`,
+      );
+    }
+  }
+  return castTo(pad(castTo(win, "float64"), [[lPad, rPad]]), dtype as never);
+}
+
+function checkStft(
+  sequenceLength: number,
+  sequenceStride: number,
+  fftLength: number,
+  op: string,
+): void {
+  for (const [name, v] of [
+    ["sequenceLength", sequenceLength],
+    ["sequenceStride", sequenceStride],
+    ["fftLength", fftLength],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1)
+      throw new ValueError(`${op}: ${name} must be a positive integer; received ${v}`);
+  }
+  if (fftLength < sequenceLength) {
+    throw new ValueError(
+      `${op}: fftLength (${fftLength}) must be at least sequenceLength (${sequenceLength})`,
+    );
+  }
+}
+
+/**
+ * Short-time Fourier transform along the last axis: frames of fftLength every sequenceStride
+ * (x reflect-padded by fftLength/2 on both sides when `center`), windowed, then rfft:
+ * `[real, imag]` of shape (…, frames, fftLength/2 + 1). x must be float32 or float64.
+ */
+export function stft(
+  x: TensorLike,
+  sequenceLength: number,
+  sequenceStride: number,
+  fftLength: number,
+  window: WindowArg = "hann",
+  center = true,
+): [Tensor, Tensor] {
+  let t = asTensor(x);
+  if (!isFloatDtype(t.dtype))
+    throw new DTypeError(`stft: x must be float32 or float64; received ${t.dtype}`);
+  checkStft(sequenceLength, sequenceStride, fftLength, "stft");
+  if (center) {
+    const half = Math.floor(fftLength / 2);
+    t = pad(
+      t,
+      [...t.shape.slice(0, -1).map(() => [0, 0] as [number, number]), [half, half]],
+      "reflect",
+    );
+  }
+  const win = stftWindow(window, sequenceLength, fftLength, t.dtype, "stft");
+  const frames = multiply(extractSequences(t, fftLength, sequenceStride), win);
+  return rfft(frames, fftLength);
+}
+
+/**
+ * The inverse of stft: irfft of each frame, windowed, overlap-added and divided by the summed
+ * squared window (scipy's istft, as Keras), then cut to `length` (default: the centred signal).
+ */
+export function istft(
+  x: readonly [TensorLike, TensorLike],
+  sequenceLength: number,
+  sequenceStride: number,
+  fftLength: number,
+  length: number | null = null,
+  window: WindowArg = "hann",
+  center = true,
+): Tensor {
+  checkStft(sequenceLength, sequenceStride, fftLength, "istft");
+  const [re] = complexPair(x, "istft");
+  if (re.rank < 2)
+    throw new ShapeError(`istft: x must be (…, frames, bins); received ${fmtShape(re.shape)}`);
+  const frames = irfft(x, fftLength);
+  const nFrames = frames.shape[frames.rank - 2]!;
+  const win = stftWindow(window, sequenceLength, fftLength, frames.dtype, "istft");
+  const weighted = multiply(frames, win);
+  const outLen = fftLength + sequenceStride * (nFrames - 1);
+  const lead = frames.shape.slice(0, -2);
+  const noPad = lead.map(() => [0, 0] as [number, number]);
+  let sumT: Tensor | null = null;
+  const pieces = nFrames > 0 ? unstackFrames(weighted, nFrames) : [];
+  pieces.forEach((f, i) => {
+    const placed = pad(f, [
+      ...noPad,
+      [i * sequenceStride, outLen - fftLength - i * sequenceStride],
+    ]);
+    sumT = sumT ? add(sumT, placed) : placed;
+  });
+  const w = Float64Array.from(win.dataSync(), Number);
+  const norm = new Float64Array(outLen);
+  for (let i = 0; i < nFrames; i++)
+    for (let k = 0; k < fftLength; k++) norm[i * sequenceStride + k]! += w[k]! ** 2;
+  const safe = castTo(
+    tensor(
+      Float64Array.from(norm, (v) => (v > 1e-10 ? v : 1)),
+      [outLen],
+    ),
+    frames.dtype,
+  );
+  const signal = divide(
+    sumT ?? castTo(tensor(new Float64Array(outLen), [outLen]), frames.dtype),
+    safe,
+  );
+  const start = center ? Math.floor(fftLength / 2) : 0;
+  const end =
+    length !== null ? start + length : center ? outLen - Math.floor(fftLength / 2) : outLen;
+  const stop = Math.min(end, outLen);
+  return sliceLast(signal, start, Math.max(stop - start, 0));
+}
+function unstackFrames(t: Tensor, n: number): Tensor[] {
+  return Array.from({ length: n }, (_, i) =>
+    reshape(take(t, tensor(Int32Array.from([i]), [1]), t.rank - 2), [
+      ...t.shape.slice(0, -2),
+      t.shape[t.rank - 1]!,
+    ]),
+  );
+}
+function sliceLast(t: Tensor, start: number, len: number): Tensor {
+  return take(
+    t,
+    tensor(
+      Int32Array.from({ length: len }, (_, i) => start + i),
+      [len],
+    ),
+    -1,
+  );
+}
+const isFloatDtype = (d: string): boolean => d === "float32" || d === "float64";

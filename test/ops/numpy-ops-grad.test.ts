@@ -347,6 +347,12 @@ eachBackend("keras.ops numpy names: gradients and errors", () => {
       ["ifft2", (t) => ops.ifft2([t, t])[0]!, x],
       ["rfft", (t) => ops.rfft(t, 6)[1]!, x],
       ["irfft", (t) => ops.irfft([t, ops.multiply(t, 2)], 5), x],
+      ["stft", (t) => ops.stft(ops.ravel(t), 4, 2, 4)[0]!, x],
+      [
+        "istft",
+        (t) => ops.istft([t, ops.square(t)], 4, 2, 6, null, "hamming"),
+        ops.reshape(x, [2, 4]),
+      ],
       ["correlate", (t) => ops.correlate(ops.ravel(t), [1, -2, 0.5], "same"), x],
       ["binaryCrossentropy", (t) => ops.binaryCrossentropy(ops.square(x), t), p],
       ["categoricalCrossentropy", (t) => ops.categoricalCrossentropy(p, t, true), x],
@@ -387,6 +393,9 @@ eachBackend("keras.ops numpy names: gradients and errors", () => {
     assert.equal(withAux[2], "aux");
     assertClose(withAux[1], ops.multiply(ops.exp(a), ta), { rtol: 1e-10 });
     assert.equal(ops.linalg.jvp, ops.jvp);
+    // istft inverts stft (hann windows at stride L/4 overlap enough).
+    const sig = randn([2, 64], 18);
+    assertClose(ops.istft(ops.stft(sig, 16, 4, 16), 16, 4, 16, 64), sig, { atol: 1e-12 });
     assert.throws(
       () =>
         ops.dotProductAttention(
