@@ -124,3 +124,4 @@ export * from "./core-extra.js";
 export * from "./signal.js";
 export * from "./nn-losses.js";
 export { jvp } from "./jvp.js";
+export * from "./nn-windows.js";
