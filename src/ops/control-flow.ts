@@ -9,7 +9,8 @@ import { ValueError } from "../errors.js";
 import { Tensor, copyTensor } from "../tensor/tensor.js";
 import { type TensorLike, asTensor } from "./core.js";
 import { slice, stack } from "./join.js";
-import { reshape } from "./movement.js";
+import { broadcastShapes } from "../tensor/shape.js";
+import { broadcastTo, reshape } from "./movement.js";
 
 /** A tensor's truth as a JS boolean: a scalar (or one-element) tensor, or a boolean. */
 function truth(pred: TensorLike | boolean, op: string): boolean {
@@ -171,5 +172,74 @@ export function customGradient(
       return list;
     });
     return y;
+  };
+}
+
+export interface VectorizeOptions {
+  /** Positional argument indices passed to pyfunc unchanged (not vectorized). */
+  excluded?: readonly number[] | null;
+  /** Generalized-ufunc signature such as "(n),(n)->()": the core axes pyfunc sees whole. */
+  signature?: string | null;
+}
+
+/**
+ * NumPy's vectorize: a function that broadcasts its tensor arguments over their loop axes (all
+ * axes, or those left of the core axes named in `signature`), calls `pyfunc` once per loop index
+ * with the (core) slices, and stacks the results back into the loop shape.
+ */
+export function vectorize(
+  pyfunc: (...args: never[]) => TensorLike,
+  options: VectorizeOptions = {},
+): (...args: unknown[]) => Tensor {
+  if (typeof pyfunc !== "function") throw new ValueError("vectorize: pyfunc must be a function");
+  const excluded = new Set(options.excluded ?? []);
+  let coreIn: number[] | null = null;
+  let coreOut = 0;
+  if (options.signature) {
+    const m = /^\s*(\(.*?\)(?:\s*,\s*\(.*?\))*)\s*->\s*(\(.*?\))\s*$/.exec(options.signature);
+    if (!m) throw new ValueError(`vectorize: cannot read signature "${options.signature}"`);
+    const dims = (s: string): number => (s.replace(/[()\s]/g, "") === "" ? 0 : s.split(",").length);
+    coreIn = (m[1]!.match(/\([^)]*\)/g) ?? []).map(dims);
+    coreOut = dims(m[2]!);
+  }
+  return (...args: unknown[]): Tensor => {
+    const vecIdx = args.map((_, i) => i).filter((i) => !excluded.has(i));
+    if (coreIn && coreIn.length !== vecIdx.length) {
+      throw new ValueError(
+        `vectorize: the signature names ${coreIn.length} inputs; received ${vecIdx.length}`,
+      );
+    }
+    const ts = vecIdx.map((i) => asTensor(args[i] as TensorLike));
+    const core = ts.map((_, k) => (coreIn ? coreIn[k]! : 0));
+    ts.forEach((t, k) => {
+      if (t.rank < core[k]!)
+        throw new ValueError(
+          `vectorize: argument ${vecIdx[k]} has fewer axes than its core dimensions`,
+        );
+    });
+    const loopShape = ts.reduce<number[]>(
+      (s, t, k) => broadcastShapes(s, t.shape.slice(0, t.rank - core[k]!), "vectorize"),
+      [],
+    );
+    const bt = ts.map((t, k) =>
+      broadcastTo(t, [...loopShape, ...t.shape.slice(t.rank - core[k]!)]),
+    );
+    const count = loopShape.reduce((p, d) => p * d, 1);
+    const flat = bt.map((t, k) => reshape(t, [count, ...t.shape.slice(t.rank - core[k]!)]));
+    const rowsOfEach = flat.map((t) => (count === 0 ? [] : unstackRows(t)));
+    const results: Tensor[] = [];
+    for (let i = 0; i < count; i++) {
+      const call = [...args];
+      vecIdx.forEach((a, k) => (call[a] = rowsOfEach[k]![i]!));
+      results.push(asTensor((pyfunc as (...xs: unknown[]) => TensorLike)(...call)));
+    }
+    if (count === 0) throw new ValueError("vectorize: the broadcast loop shape is empty");
+    const out = stack(results, 0);
+    if (coreIn && out.rank - 1 !== coreOut) {
+      throw new ValueError(
+        `vectorize: pyfunc returned rank ${out.rank - 1}; the signature says ${coreOut}`,
+      );
+    }
+    return reshape(out, [...loopShape, ...out.shape.slice(1)]);
   };
 }

@@ -159,6 +159,40 @@ eachBackend("keras.ops numpy names: gradients and errors", () => {
     assert.deepEqual(g.shape, [2, 2]);
     const x = randn([3], 6);
     assertClose(st.grad((t: Tensor) => ops.sum(ops.multiply(ops.stopGradient(t), t)))(x), x);
+    // vectorize: elementwise over broadcast arguments, or over loop axes with a signature.
+    const vf = ops.vectorize((a: Tensor, b: Tensor) =>
+      a.item() > (b.item() as number) ? ops.subtract(a, b) : ops.add(a, b),
+    );
+    assertClose(
+      vf(
+        [[1, 5]],
+        [2, 3, 4].map((v) => [v]),
+      ),
+      [
+        [3, 6],
+        [4, 8],
+        [5, 1],
+      ],
+    );
+    const vdot = ops.vectorize((a: Tensor, b: Tensor) => ops.sum(ops.multiply(a, b)), {
+      signature: "(n),(n)->()",
+    });
+    assertClose(
+      vdot(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [1, 10],
+      ),
+      [21, 43],
+    );
+    const scaled = ops.vectorize((a: Tensor, k: number) => ops.multiply(a, k), { excluded: [1] });
+    assertClose(scaled([1, 2], 3), [3, 6]);
+    assert.throws(
+      () => ops.vectorize((a: Tensor) => a, { signature: "(n)->()" })([1, 2]),
+      /vectorize: pyfunc returned rank 1; the signature says 0/,
+    );
     const clipped = ops.customGradient((t: Tensor) => [
       ops.square(t),
       (dy: Tensor) => ops.clip(dy, -0.5, 0.5),
