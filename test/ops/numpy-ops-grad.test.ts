@@ -161,7 +161,7 @@ eachBackend("keras.ops numpy names: gradients and errors", () => {
     assertClose(st.grad((t: Tensor) => ops.sum(ops.multiply(ops.stopGradient(t), t)))(x), x);
     // vectorize: elementwise over broadcast arguments, or over loop axes with a signature.
     const vf = ops.vectorize((a: Tensor, b: Tensor) =>
-      a.item() > (b.item() as number) ? ops.subtract(a, b) : ops.add(a, b),
+      Number(a.item()) > Number(b.item()) ? ops.subtract(a, b) : ops.add(a, b),
     );
     assertClose(
       vf(
