@@ -73,6 +73,14 @@ struct Round { template <class C> static C f(C v) { return std::nearbyint(v); } 
 struct LogicalNot { template <class C> static bool f(C v) { return v == 0; } };
 struct Isnan { template <class C> static bool f(C v) { return v != v; } };
 struct Isfinite { template <class C> static bool f(C v) { return std::isfinite(v); } };
+struct Asin { static double f(double v) { return std::asin(v); } };
+struct Acos { static double f(double v) { return std::acos(v); } };
+struct Atan { static double f(double v) { return std::atan(v); } };
+struct Sinh { static double f(double v) { return std::sinh(v); } };
+struct Cosh { static double f(double v) { return std::cosh(v); } };
+struct Asinh { static double f(double v) { return std::asinh(v); } };
+struct Acosh { static double f(double v) { return std::acosh(v); } };
+struct Atanh { static double f(double v) { return std::atanh(v); } };
 
 // ---------------------------------------------------------------- binary functors
 
@@ -145,6 +153,8 @@ struct Ge { template <class C> static bool f(C a, C b) { return a >= b; } };
 struct LogicalAnd { template <class C> static bool f(C a, C b) { return a != 0 && b != 0; } };
 struct LogicalOr { template <class C> static bool f(C a, C b) { return a != 0 || b != 0; } };
 struct LogicalXor { template <class C> static bool f(C a, C b) { return (a != 0) != (b != 0); } };
+// Signed zeros and infinities as C99 (atan2(±0, −0) = ±π).
+struct Atan2 { static double f(double a, double b) { return std::atan2(a, b); } };
 
 template <class Op, class = void>
 struct HasIntForm : std::false_type {};

@@ -8,7 +8,7 @@
 namespace strata {
 
 // The digest of the table these headers come from (src/backend/native/layout.ts).
-inline constexpr const char* kTableSignature = "5caa2b30";
+inline constexpr const char* kTableSignature = "35db1ac5";
 
 // ---------------------------------------------------------------- op enums
 
@@ -38,7 +38,15 @@ inline constexpr const char* kTableSignature = "5caa2b30";
   X(Round, "round") \
   X(LogicalNot, "logicalNot") \
   X(Isnan, "isnan") \
-  X(Isfinite, "isfinite")
+  X(Isfinite, "isfinite") \
+  X(Asin, "asin") \
+  X(Acos, "acos") \
+  X(Atan, "atan") \
+  X(Sinh, "sinh") \
+  X(Cosh, "cosh") \
+  X(Asinh, "asinh") \
+  X(Acosh, "acosh") \
+  X(Atanh, "atanh")
 #define STRATA_BINARY_OPS(X) \
   X(Add, "add") \
   X(Sub, "sub") \
@@ -57,7 +65,8 @@ inline constexpr const char* kTableSignature = "5caa2b30";
   X(Ge, "ge") \
   X(LogicalAnd, "logicalAnd") \
   X(LogicalOr, "logicalOr") \
-  X(LogicalXor, "logicalXor")
+  X(LogicalXor, "logicalXor") \
+  X(Atan2, "atan2")
 #define STRATA_REDUCE_OPS(X) \
   X(Sum, "sum") \
   X(Prod, "prod") \
@@ -72,9 +81,9 @@ inline constexpr const char* kTableSignature = "5caa2b30";
 
 #define STRATA_ENUM_ENTRY(id, name) id,
 enum class UnaryOp { STRATA_UNARY_OPS(STRATA_ENUM_ENTRY) };
-inline constexpr int kUnaryOpCount = 25;
+inline constexpr int kUnaryOpCount = 33;
 enum class BinaryOp { STRATA_BINARY_OPS(STRATA_ENUM_ENTRY) };
-inline constexpr int kBinaryOpCount = 18;
+inline constexpr int kBinaryOpCount = 19;
 enum class ReduceOp { STRATA_REDUCE_OPS(STRATA_ENUM_ENTRY) };
 inline constexpr int kReduceOpCount = 6;
 enum class UpdateRule { STRATA_UPDATE_RULES(STRATA_ENUM_ENTRY) };

@@ -58,6 +58,14 @@ export const UNARY_OPS = [
   "logicalNot",
   "isnan",
   "isfinite",
+  "asin",
+  "acos",
+  "atan",
+  "sinh",
+  "cosh",
+  "asinh",
+  "acosh",
+  "atanh",
 ] as const;
 
 export const BINARY_OPS = [
@@ -79,6 +87,7 @@ export const BINARY_OPS = [
   "logicalAnd",
   "logicalOr",
   "logicalXor",
+  "atan2",
 ] as const;
 
 export const REDUCE_OPS = ["sum", "prod", "max", "min", "argmax", "argmin"] as const;

@@ -109,3 +109,20 @@ export {
   oneHot,
 } from "./vmap/rules.js";
 export { ctcLoss } from "./ctc.js";
+// keras.ops.numpy / nn / core names composed of the ops above (numpy-*.ts, nn-extra.ts,
+// control-flow.ts), and the namespaces Keras groups them in.
+export * from "./numpy-math.js";
+export * from "./numpy-shape.js";
+export * from "./numpy-stats.js";
+export * from "./numpy-products.js";
+export * from "./nn-extra.js";
+export * from "./control-flow.js";
+// keras.ops.linalg, flat as keras.ops has them and as the `linalg` namespace.
+export * from "./linalg-decomp.js";
+export * as linalg from "./linalg-namespace.js";
+export * from "./numpy-extra.js";
+export * from "./core-extra.js";
+export * from "./signal.js";
+export * from "./nn-losses.js";
+export { jvp } from "./jvp.js";
+export * from "./nn-windows.js";

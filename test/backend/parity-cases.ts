@@ -80,6 +80,14 @@ const UNARY: Record<UnaryOp, Check> = {
   logicalNot: "exact",
   isnan: "exact",
   isfinite: "exact",
+  asin: "math",
+  acos: "math",
+  atan: "math",
+  sinh: "math",
+  cosh: "math",
+  asinh: "math",
+  acosh: "math",
+  atanh: "math",
 };
 const BINARY: Record<BinaryOp, Check> = {
   add: "exact",
@@ -100,6 +108,7 @@ const BINARY: Record<BinaryOp, Check> = {
   logicalAnd: "exact",
   logicalOr: "exact",
   logicalXor: "exact",
+  atan2: "math",
 };
 const REDUCE: Record<ReduceOp, Check> = {
   sum: "sum",

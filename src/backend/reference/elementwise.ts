@@ -37,6 +37,14 @@ const UNARY: { [Op in UnaryOp]: (x: number) => number } = {
   logicalNot: (x) => (x === 0 ? 1 : 0),
   isnan: (x) => (Number.isNaN(x) ? 1 : 0),
   isfinite: (x) => (Number.isFinite(x) ? 1 : 0),
+  asin: (x) => Math.asin(x),
+  acos: (x) => Math.acos(x),
+  atan: (x) => Math.atan(x),
+  sinh: (x) => Math.sinh(x),
+  cosh: (x) => Math.cosh(x),
+  asinh: (x) => Math.asinh(x),
+  acosh: (x) => Math.acosh(x),
+  atanh: (x) => Math.atanh(x),
 };
 
 const BINARY: { [Op in BinaryOp]: (a: number, b: number) => number } = {
@@ -59,6 +67,7 @@ const BINARY: { [Op in BinaryOp]: (a: number, b: number) => number } = {
   logicalAnd: (a, b) => (a !== 0 && b !== 0 ? 1 : 0),
   logicalOr: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
   logicalXor: (a, b) => ((a !== 0) !== (b !== 0) ? 1 : 0),
+  atan2: (a, b) => Math.atan2(a, b),
 };
 
 const INT32_UNARY: Partial<typeof UNARY> = { square: (x) => Math.imul(x, x) };

@@ -129,6 +129,14 @@ const UNARY: Record<UnaryOp, string> = {
   logicalNot: "v0 === 0 ? 1 : 0",
   isnan: "v0 !== v0 ? 1 : 0",
   isfinite: "Number.isFinite(v0) ? 1 : 0",
+  asin: "Math.asin(v0)",
+  acos: "Math.acos(v0)",
+  atan: "Math.atan(v0)",
+  sinh: "Math.sinh(v0)",
+  cosh: "Math.cosh(v0)",
+  asinh: "Math.asinh(v0)",
+  acosh: "Math.acosh(v0)",
+  atanh: "Math.atanh(v0)",
 };
 
 const BINARY: Record<BinaryOp, string> = {
@@ -150,6 +158,7 @@ const BINARY: Record<BinaryOp, string> = {
   logicalAnd: "v0 !== 0 && v1 !== 0 ? 1 : 0",
   logicalOr: "v0 !== 0 || v1 !== 0 ? 1 : 0",
   logicalXor: "(v0 !== 0) !== (v1 !== 0) ? 1 : 0",
+  atan2: "Math.atan2(v0, v1)",
 };
 
 /**
