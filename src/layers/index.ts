@@ -64,6 +64,34 @@ export {
 export { UpSampling2D, type UpSampling2DArgs } from "./conv/up-sampling2d.js";
 export { ZeroPadding2D, type ZeroPadding2DArgs } from "./conv/zero-padding2d.js";
 export { Cropping2D, type Cropping2DArgs } from "./conv/cropping2d.js";
+export {
+  Cropping1D,
+  Cropping3D,
+  type Cropping1DArgs,
+  type Cropping3DArgs,
+} from "./reshaping/cropping.js";
+export {
+  ZeroPadding1D,
+  ZeroPadding3D,
+  type ZeroPadding1DArgs,
+  type ZeroPadding3DArgs,
+} from "./reshaping/zero-padding.js";
+export {
+  UpSampling1D,
+  UpSampling3D,
+  type UpSampling1DArgs,
+  type UpSampling3DArgs,
+} from "./reshaping/up-sampling.js";
+export {
+  BaseAdaptivePooling,
+  AdaptiveAveragePooling1D,
+  AdaptiveAveragePooling2D,
+  AdaptiveAveragePooling3D,
+  AdaptiveMaxPooling1D,
+  AdaptiveMaxPooling2D,
+  AdaptiveMaxPooling3D,
+  type AdaptivePoolingArgs,
+} from "./pooling/adaptive-pooling.js";
 export { BasePooling, type PoolingArgs } from "./pooling/base-pooling.js";
 export {
   AveragePooling1D,
@@ -91,6 +119,15 @@ export {
   LayerNormalization,
   type LayerNormalizationArgs,
 } from "./normalization/layer-normalization.js";
+export {
+  GroupNormalization,
+  type GroupNormalizationArgs,
+} from "./normalization/group-normalization.js";
+export {
+  UnitNormalization,
+  type UnitNormalizationArgs,
+} from "./normalization/unit-normalization.js";
+export { RMSNormalization, type RMSNormalizationArgs } from "./normalization/rms-normalization.js";
 export { Attention, type AttentionArgs, type AttentionCallOptions } from "./attention/attention.js";
 export {
   MultiHeadAttention,
