@@ -128,6 +128,11 @@ export {
   type UnitNormalizationArgs,
 } from "./normalization/unit-normalization.js";
 export { RMSNormalization, type RMSNormalizationArgs } from "./normalization/rms-normalization.js";
+export { Wrapper } from "./core/wrapper.js";
+export {
+  SpectralNormalization,
+  type SpectralNormalizationArgs,
+} from "./normalization/spectral-normalization.js";
 export { Attention, type AttentionArgs, type AttentionCallOptions } from "./attention/attention.js";
 export {
   MultiHeadAttention,
