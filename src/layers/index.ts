@@ -139,6 +139,8 @@ export {
   type MultiHeadAttentionArgs,
   type MultiHeadAttentionCallOptions,
 } from "./attention/multi-head-attention.js";
+export { AdditiveAttention, type AdditiveAttentionArgs } from "./attention/additive-attention.js";
+export { AlphaDropout } from "./regularization/alpha-dropout.js";
 export { RNN, type RNNArgs, type RNNCallOptions } from "./recurrent/rnn.js";
 export { RNNCell, type CellArgs } from "./recurrent/rnn-cell.js";
 export {
