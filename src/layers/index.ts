@@ -141,6 +141,10 @@ export {
 } from "./attention/multi-head-attention.js";
 export { AdditiveAttention, type AdditiveAttentionArgs } from "./attention/additive-attention.js";
 export { AlphaDropout } from "./regularization/alpha-dropout.js";
+export {
+  GroupedQueryAttention,
+  type GroupedQueryAttentionArgs,
+} from "./attention/group-query-attention.js";
 export { RNN, type RNNArgs, type RNNCallOptions } from "./recurrent/rnn.js";
 export { RNNCell, type CellArgs } from "./recurrent/rnn-cell.js";
 export {
