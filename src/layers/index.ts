@@ -147,6 +147,7 @@ export {
 } from "./attention/group-query-attention.js";
 export { RNN, type RNNArgs, type RNNCallOptions } from "./recurrent/rnn.js";
 export { RNNCell, type CellArgs } from "./recurrent/rnn-cell.js";
+export { StackedRNNCells } from "./recurrent/stacked-rnn-cells.js";
 export {
   SimpleRNN,
   SimpleRNNCell,
