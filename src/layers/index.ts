@@ -173,6 +173,7 @@ export {
   type SerializedLayer,
   type LayerClass,
 } from "./registry.js";
+export { Pipeline, type PipelineArgs } from "./preprocessing/pipeline/pipeline.js";
 export * from "./preprocessing/image/index.js";
 export * from "./preprocessing/numeric/index.js";
 export * from "./preprocessing/text/index.js";
