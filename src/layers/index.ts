@@ -17,6 +17,11 @@ export { Permute } from "./core/permute.js";
 export { RepeatVector } from "./core/repeat-vector.js";
 export { Lambda, type LambdaArgs, type LambdaFunction } from "./core/lambda.js";
 export { Embedding, type EmbeddingArgs } from "./core/embedding.js";
+export {
+  ReversibleEmbedding,
+  type ReversibleEmbeddingArgs,
+  type ReversibleEmbeddingCallOptions,
+} from "./core/reversible-embedding.js";
 export { Masking, type MaskingArgs } from "./core/masking.js";
 export { Merge } from "./merging/base-merge.js";
 export {
