@@ -17,6 +17,11 @@ export { Permute } from "./core/permute.js";
 export { RepeatVector } from "./core/repeat-vector.js";
 export { Lambda, type LambdaArgs, type LambdaFunction } from "./core/lambda.js";
 export { Embedding, type EmbeddingArgs } from "./core/embedding.js";
+export {
+  ReversibleEmbedding,
+  type ReversibleEmbeddingArgs,
+  type ReversibleEmbeddingCallOptions,
+} from "./core/reversible-embedding.js";
 export { Masking, type MaskingArgs } from "./core/masking.js";
 export { Merge } from "./merging/base-merge.js";
 export {
@@ -64,6 +69,34 @@ export {
 export { UpSampling2D, type UpSampling2DArgs } from "./conv/up-sampling2d.js";
 export { ZeroPadding2D, type ZeroPadding2DArgs } from "./conv/zero-padding2d.js";
 export { Cropping2D, type Cropping2DArgs } from "./conv/cropping2d.js";
+export {
+  Cropping1D,
+  Cropping3D,
+  type Cropping1DArgs,
+  type Cropping3DArgs,
+} from "./reshaping/cropping.js";
+export {
+  ZeroPadding1D,
+  ZeroPadding3D,
+  type ZeroPadding1DArgs,
+  type ZeroPadding3DArgs,
+} from "./reshaping/zero-padding.js";
+export {
+  UpSampling1D,
+  UpSampling3D,
+  type UpSampling1DArgs,
+  type UpSampling3DArgs,
+} from "./reshaping/up-sampling.js";
+export {
+  BaseAdaptivePooling,
+  AdaptiveAveragePooling1D,
+  AdaptiveAveragePooling2D,
+  AdaptiveAveragePooling3D,
+  AdaptiveMaxPooling1D,
+  AdaptiveMaxPooling2D,
+  AdaptiveMaxPooling3D,
+  type AdaptivePoolingArgs,
+} from "./pooling/adaptive-pooling.js";
 export { BasePooling, type PoolingArgs } from "./pooling/base-pooling.js";
 export {
   AveragePooling1D,
@@ -91,14 +124,35 @@ export {
   LayerNormalization,
   type LayerNormalizationArgs,
 } from "./normalization/layer-normalization.js";
+export {
+  GroupNormalization,
+  type GroupNormalizationArgs,
+} from "./normalization/group-normalization.js";
+export {
+  UnitNormalization,
+  type UnitNormalizationArgs,
+} from "./normalization/unit-normalization.js";
+export { RMSNormalization, type RMSNormalizationArgs } from "./normalization/rms-normalization.js";
+export { Wrapper } from "./core/wrapper.js";
+export {
+  SpectralNormalization,
+  type SpectralNormalizationArgs,
+} from "./normalization/spectral-normalization.js";
 export { Attention, type AttentionArgs, type AttentionCallOptions } from "./attention/attention.js";
 export {
   MultiHeadAttention,
   type MultiHeadAttentionArgs,
   type MultiHeadAttentionCallOptions,
 } from "./attention/multi-head-attention.js";
+export { AdditiveAttention, type AdditiveAttentionArgs } from "./attention/additive-attention.js";
+export { AlphaDropout } from "./regularization/alpha-dropout.js";
+export {
+  GroupedQueryAttention,
+  type GroupedQueryAttentionArgs,
+} from "./attention/group-query-attention.js";
 export { RNN, type RNNArgs, type RNNCallOptions } from "./recurrent/rnn.js";
 export { RNNCell, type CellArgs } from "./recurrent/rnn-cell.js";
+export { StackedRNNCells } from "./recurrent/stacked-rnn-cells.js";
 export {
   SimpleRNN,
   SimpleRNNCell,
@@ -124,6 +178,7 @@ export {
   type SerializedLayer,
   type LayerClass,
 } from "./registry.js";
+export { Pipeline, type PipelineArgs } from "./preprocessing/pipeline/pipeline.js";
 export * from "./preprocessing/image/index.js";
 export * from "./preprocessing/numeric/index.js";
 export * from "./preprocessing/text/index.js";

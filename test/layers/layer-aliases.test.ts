@@ -34,6 +34,7 @@ const KERAS_ALIASES: Record<string, string> = {
   GlobalMaxPool1D: "GlobalMaxPooling1D",
   GlobalMaxPool2D: "GlobalMaxPooling2D",
   GlobalMaxPool3D: "GlobalMaxPooling3D",
+  GroupQueryAttention: "GroupedQueryAttention",
 };
 
 describe("layer aliases", () => {
@@ -70,6 +71,7 @@ describe("layer aliases", () => {
       GlobalMaxPool1D: {},
       GlobalMaxPool2D: {},
       GlobalMaxPool3D: {},
+      GroupQueryAttention: { head_dim: 2, num_query_heads: 2, num_key_value_heads: 1 },
     };
     for (const [alias, config] of Object.entries(configs)) {
       const layer = deserializeLayer({

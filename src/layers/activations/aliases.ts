@@ -3,7 +3,6 @@
  * time under them): the same classes, registered under the alias too so configs written with the
  * alias as class name load. A saved layer is still written under its own class name, as Keras
  * writes it (the class's registration comes first: this module imports the class's module).
- * GroupQueryAttention (for GroupedQueryAttention) waits for that layer.
  */
 import { Conv1D, Conv2D, Conv3D } from "../conv/conv.js";
 import { Conv1DTranspose, Conv2DTranspose, Conv3DTranspose } from "../conv/conv2d-transpose.js";
@@ -24,6 +23,7 @@ import {
   MaxPooling2D,
   MaxPooling3D,
 } from "../pooling/pooling.js";
+import { GroupedQueryAttention } from "../attention/group-query-attention.js";
 import { registerKerasLayers } from "../registry.js";
 
 /** Each alias and the class it names, as Keras exports them. */
@@ -48,6 +48,7 @@ export const LAYER_ALIASES = {
   GlobalMaxPool1D: GlobalMaxPooling1D,
   GlobalMaxPool2D: GlobalMaxPooling2D,
   GlobalMaxPool3D: GlobalMaxPooling3D,
+  GroupQueryAttention: GroupedQueryAttention,
 } as const;
 
 registerKerasLayers(LAYER_ALIASES);
@@ -73,4 +74,5 @@ export {
   GlobalMaxPooling1D as GlobalMaxPool1D,
   GlobalMaxPooling2D as GlobalMaxPool2D,
   GlobalMaxPooling3D as GlobalMaxPool3D,
+  GroupedQueryAttention as GroupQueryAttention,
 };

@@ -26,4 +26,5 @@ export {
   GlobalMaxPool1D,
   GlobalMaxPool2D,
   GlobalMaxPool3D,
+  GroupQueryAttention,
 } from "./aliases.js";

@@ -172,7 +172,7 @@ export class Attention extends Layer {
   }
 
   /** [B, Tq, Tv] scores of each query step against each key step. */
-  private scores(q: Tensor, k: Tensor): Tensor {
+  protected scores(q: Tensor, k: Tensor): Tensor {
     if (this.scoreMode === "dot") {
       const perm = k.shape.map((_, i) => i);
       [perm[perm.length - 1], perm[perm.length - 2]] = [
@@ -216,7 +216,7 @@ export class Attention extends Layer {
   }
 }
 
-function checkInputShapes(inputShape: Shapes, name: string): [ShapeSpec, ShapeSpec, ShapeSpec] {
+export function checkInputShapes(inputShape: Shapes, name: string): [ShapeSpec, ShapeSpec, ShapeSpec] {
   const isList = inputShape.length > 0 && Array.isArray(inputShape[0]);
   if (!isList) {
     throw new ValueError(

@@ -11,6 +11,7 @@ import { deserializeLayer, firstMask, serializeLayer } from "./serialization.js"
 import { keepArray, lastSteps, outputMask, reverseSteps, timestepMasks } from "./step-masks.js";
 import { fromKerasConfig } from "../config.js";
 import { registerKerasLayers } from "../registry.js";
+import { StackedRNNCells } from "./stacked-rnn-cells.js";
 
 export interface RNNArgs extends LayerArgs {
   /** return the output of every timestep ([batch, time, units]) instead of the last one */
@@ -64,14 +65,16 @@ export class RNN extends Layer {
   /** The states carried between calls of a stateful layer (null until its first call). */
   states: Tensor[] | null = null;
 
-  constructor(cell: RNNCell, args: RNNArgs = {}) {
+  constructor(cell: RNNCell | readonly RNNCell[], args: RNNArgs = {}) {
     super(args);
+    // Keras wraps a list of cells in StackedRNNCells.
+    if (Array.isArray(cell)) cell = new StackedRNNCells(cell as readonly RNNCell[]);
     if (!(cell instanceof Layer) || !Array.isArray((cell as Partial<RNNCell>).stateSize)) {
       throw new ValueError(
         `${this.where()}: cell must be an RNNCell (a layer with a stateSize); received ${String(cell)}`,
       );
     }
-    this.cell = cell;
+    this.cell = cell as RNNCell;
     this.returnSequences = args.returnSequences ?? false;
     this.returnState = args.returnState ?? false;
     this.goBackwards = args.goBackwards ?? false;

@@ -87,10 +87,15 @@ export function kerasLayout(model: Model): KerasLayoutEntry[] {
     // A nested model keeps its layers in a container, like the top-level model.
     const inner = layer instanceof Model ? modelLayers(layer) : null;
     const subs = inner ? [] : subLayers(layer);
-    const inSubs = new Set((inner ?? subs.map(([, l]) => l)).flatMap((l) => l.weights));
+    const held = inner ?? subs.flatMap(([, l]) => (Array.isArray(l) ? l : [l]));
+    const inSubs = new Set(held.flatMap((l) => l.weights));
     entries.push({ layer, path, vars: layer.weights.filter((v) => !inSubs.has(v)) });
     if (inner) container(inner, kerasPath(path, "layers"));
-    for (const [name, sub] of subs) visit(sub, kerasPath(path, attributeName(name)));
+    for (const [name, sub] of subs) {
+      // A list attribute (StackedRNNCells's `cells`) is a container under the attribute's name.
+      if (Array.isArray(sub)) container(sub, kerasPath(path, attributeName(name)));
+      else visit(sub, kerasPath(path, attributeName(name)));
+    }
   };
   // The model's own group holds no variables of its own (they all belong to its layers).
   entries.push({ layer: model, path: "", vars: [] });
@@ -223,16 +228,13 @@ export function datasetValue(v: Variable, ds: Hdf5Dataset, where: string, path: 
   return fromValues(data, [...ds.shape]);
 }
 
-/** A layer's sub-layers with the attribute names that hold them (lists are not used by Strata). */
-function subLayers(layer: Layer): [string, Layer][] {
-  const found: [string, Layer][] = [];
+/** A layer's sub-layers, and lists of layers, with the attribute names that hold them. */
+function subLayers(layer: Layer): [string, Layer | Layer[]][] {
+  const found: [string, Layer | Layer[]][] = [];
   for (const [name, value] of Object.entries(layer)) {
     if (value instanceof Layer) found.push([name, value]);
     else if (Array.isArray(value) && value.some((v) => v instanceof Layer)) {
-      throw new StrataError(
-        `Keras weights layout: layer "${layer.name}" holds a list of layers in "${name}"; ` +
-          `expected sub-layers in single attributes (lists are not supported yet)`,
-      );
+      found.push([name, value.filter((v): v is Layer => v instanceof Layer)]);
     }
   }
   return found;

@@ -1,0 +1,100 @@
+import { ValueError } from "../../errors.js";
+import { add, cast, greaterEqual, multiply, subtract } from "../../ops/elementwise.js";
+import { type DType, isFloat } from "../../tensor/dtype.js";
+import { SeedGenerator, uniform } from "../../tensor/random.js";
+import type { Tensor } from "../../tensor/tensor.js";
+import { fromKerasConfig } from "../config.js";
+import { type DropoutArgs, checkRate, checkSeed } from "../core/dropout.js";
+import { type CallOptions, Layer } from "../layer.js";
+import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
+import { registerKerasLayers } from "../registry.js";
+
+/** SELU's constants (Klambauer et al., 2017), as Keras writes them. */
+const ALPHA = 1.6732632423543772;
+const SCALE = 1.0507009873554805;
+
+/**
+ * Keras `AlphaDropout`: dropout for self-normalizing (SELU) networks. In training each entry is
+ * kept when a uniform draw is ≥ rate, else set to α' = −α·λ (SELU's negative saturation), and
+ * the result is mapped affinely, a·x + b with a = ((1 − rate)(1 + rate·α'²))^−½ and
+ * b = −a·α'·rate, so that zero mean and unit variance are kept. `noiseShape` as Dropout's (null
+ * entries take the input's size). The identity at inference; masks pass through.
+ */
+export class AlphaDropout extends Layer {
+  readonly rate: number;
+  readonly seed: number | null;
+  readonly noiseShape: (number | null)[] | null;
+  private readonly seedGenerator: SeedGenerator | null;
+
+  constructor(rate: number, args: DropoutArgs = {}) {
+    super(args);
+    this.rate = checkRate(rate, this.where());
+    this.seed = checkSeed(args.seed, this.where());
+    this.noiseShape = args.noiseShape ? [...args.noiseShape] : null;
+    this.noiseShape?.forEach((d, i) => {
+      if (d !== null && !(Number.isInteger(d) && d > 0)) {
+        throw new ValueError(
+          `${this.where()}: noiseShape entries must be positive integers or null; received ` +
+            `${JSON.stringify(args.noiseShape)} (entry ${i})`,
+        );
+      }
+    });
+    this.seedGenerator = this.rate > 0 ? new SeedGenerator(this.seed ?? undefined) : null;
+    this.supportsMasking = true;
+    this.built = true;
+  }
+
+  /** The uniform draws' shape: the input's, or noiseShape with nulls filled from the input. */
+  private concreteNoiseShape(inputs: Tensor): number[] {
+    if (!this.noiseShape) return [...inputs.shape];
+    const shape = this.noiseShape.map((d, i) => d ?? inputs.shape[i]!);
+    const ok =
+      shape.length === inputs.rank && shape.every((d, i) => d === 1 || d === inputs.shape[i]);
+    if (!ok) {
+      throw new ValueError(
+        `${this.where()}: noiseShape ${JSON.stringify(this.noiseShape)} does not broadcast ` +
+          `against inputs of shape ${fmtSpec(inputs.shape)}`,
+      );
+    }
+    return shape;
+  }
+
+  call(inputs: Tensor, opts: CallOptions = {}): Tensor {
+    if (!opts.training || this.rate === 0 || !this.seedGenerator) return inputs;
+    const dtype = isFloat(inputs.dtype) ? inputs.dtype : "float32";
+    const x = inputs.dtype === dtype ? inputs : cast(inputs, dtype);
+    const seed = this.seedGenerator.generator.fork();
+    const draws = uniform(this.concreteNoiseShape(x), { seed, dtype });
+    const kept = cast(greaterEqual(draws, this.rate), dtype);
+    const alphaP = -ALPHA * SCALE;
+    const a = ((1 - this.rate) * (1 + this.rate * alphaP ** 2)) ** -0.5;
+    const b = -a * alphaP * this.rate;
+    // x·kept + α'·(1 − kept), then a·(…) + b
+    const mixed = add(multiply(x, kept), multiply(subtract(1, kept), alphaP));
+    return add(multiply(mixed, a), b);
+  }
+
+  override computeOutputShape(inputShape: ShapeSpec): ShapeSpec {
+    return inputShape;
+  }
+
+  override computeOutputDtype(inputDtypes: readonly DType[]): DType {
+    return inputDtypes[0] ?? this.dtype;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      rate: this.rate,
+      seed: this.seed,
+      noise_shape: this.noiseShape ? [...this.noiseShape] : null,
+    };
+  }
+
+  static fromConfig(config: Record<string, unknown>): AlphaDropout {
+    const { rate, ...args } = fromKerasConfig(config);
+    return new AlphaDropout(rate as number, args as DropoutArgs);
+  }
+}
+
+registerKerasLayers({ AlphaDropout });
