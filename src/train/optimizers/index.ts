@@ -2,6 +2,9 @@
 import { ValueError } from "../../errors.js";
 import { type KerasObject, isKerasObject } from "../../nn/serialization.js";
 import { Adadelta } from "./adadelta.js";
+import { Adafactor } from "./adafactor.js";
+import { Ftrl } from "./ftrl.js";
+import { Lamb } from "./lamb.js";
 import { Adagrad } from "./adagrad.js";
 import { Adam, AdamW } from "./adam.js";
 import { Adamax } from "./adamax.js";
@@ -20,6 +23,9 @@ export { Adadelta, type AdadeltaOptions } from "./adadelta.js";
 export { Adamax, type AdamaxOptions } from "./adamax.js";
 export { Nadam, type NadamOptions } from "./nadam.js";
 export { Lion, type LionOptions } from "./lion.js";
+export { Adafactor, type AdafactorOptions } from "./adafactor.js";
+export { Ftrl, type FtrlOptions } from "./ftrl.js";
+export { Lamb, type LambOptions } from "./lamb.js";
 export { LearningRateSchedule } from "./schedules.js";
 export * as schedules from "./schedules.js";
 
@@ -36,6 +42,9 @@ const BUILT_IN: Record<string, OptimizerClass> = {
   adamax: Adamax,
   nadam: Nadam,
   lion: Lion,
+  adafactor: Adafactor,
+  ftrl: Ftrl,
+  lamb: Lamb,
 };
 
 /** Keras `optimizers.serialize`. */
@@ -77,3 +86,6 @@ export function getOptimizer(identifier: unknown): Optimizer {
       `expected an Optimizer, a config, or one of ${Object.keys(BUILT_IN).join(", ")}`,
   );
 }
+
+/** Keras `optimizers.get` (the same as `getOptimizer`). */
+export { getOptimizer as get };

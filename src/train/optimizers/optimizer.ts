@@ -36,6 +36,11 @@ export interface SlotSpec {
   name: string;
   /** Constant initial value (0 unless given; Adagrad starts its accumulators at 0.1). */
   init?: number;
+  /**
+   * The slot's shape from its variable's shape (default: the same shape), or null for no slot
+   * for that variable (Adafactor's factored second moments exist only for 2-D and larger weights).
+   */
+  shape?: (varShape: readonly number[]) => number[] | null;
 }
 
 /**
@@ -170,8 +175,10 @@ export abstract class Optimizer {
     for (const group of this.slotSpecs()) {
       const specs = Array.isArray(group) ? group : [group as SlotSpec];
       for (const v of fresh) {
-        for (const spec of specs)
-          this.slotsOf.get(v)!.push(this.addSlot(v, spec.name, spec.init ?? 0));
+        for (const spec of specs) {
+          const shape = spec.shape ? spec.shape(v.shape) : [...v.shape];
+          if (shape) this.slotsOf.get(v)!.push(this.addSlot(v, spec.name, spec.init ?? 0, shape));
+        }
       }
     }
     if (firstBuild)
@@ -180,8 +187,13 @@ export abstract class Optimizer {
     this.built = true;
   }
 
-  private addSlot(v: Variable, slot: string, init: number): Variable {
-    const value = init === 0 ? zeros(v.shape, v.dtype) : full(v.shape, init, v.dtype);
+  private addSlot(
+    v: Variable,
+    slot: string,
+    init: number,
+    shape: readonly number[] = v.shape,
+  ): Variable {
+    const value = init === 0 ? zeros([...shape], v.dtype) : full([...shape], init, v.dtype);
     const name = `${this.name}/${v.name.replace(/[/:]/g, "_")}_${slot}`;
     return this.track(new Variable(value, { name, trainable: false }));
   }
@@ -291,13 +303,24 @@ export abstract class Optimizer {
       this.finalizeVariableValues(this.trainableVars);
   }
 
-  /** With `useEma`, replaces the variables by their moving averages (Keras does this after fit). */
-  finalizeVariableValues(variables: readonly Variable[]): void {
+  /**
+   * With `useEma`, replaces the variables (default: every variable built on) by their moving
+   * averages; `fit` does this once training ends, as Keras does.
+   */
+  finalizeVariableValues(variables: readonly Variable[] = this.trainableVars): void {
     if (!this.useEma) return;
     for (const v of variables) {
       const avg = this.averageOf.get(v);
       if (avg) v.assign(avg.value);
     }
+  }
+
+  /** With `useEma`: each variable built on, paired with its moving average (SwapEMAWeights). */
+  get emaPairs(): [Variable, Variable][] {
+    return this.trainableVars.flatMap((v) => {
+      const avg = this.averageOf.get(v);
+      return avg ? [[v, avg] as [Variable, Variable]] : [];
+    });
   }
 
   /** Keras `exclude_from_weight_decay`: variables, or names matched as regular expressions. */
