@@ -30,7 +30,10 @@ export class SwapEMAWeights extends Callback {
   }
 
   private pairs(): readonly (readonly [EmaVariable, EmaVariable])[] {
-    const opt = this.model?.optimizer as EmaOptimizer | null | undefined;
+    // As Keras: a LossScaleOptimizer's averages are its inner optimizer's.
+    const outer = this.model?.optimizer as
+      (EmaOptimizer & { innerOptimizer?: EmaOptimizer }) | null;
+    const opt = outer?.innerOptimizer ?? outer;
     if (!opt || !opt.useEma || !opt.emaPairs) {
       throw new ValueError(
         "SwapEMAWeights must be used when `useEma: true` is set on the optimizer. " +

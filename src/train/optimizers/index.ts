@@ -5,6 +5,7 @@ import { Adadelta } from "./adadelta.js";
 import { Adafactor } from "./adafactor.js";
 import { Ftrl } from "./ftrl.js";
 import { Lamb } from "./lamb.js";
+import { LossScaleOptimizer } from "./loss-scale-optimizer.js";
 import { Adagrad } from "./adagrad.js";
 import { Adam, AdamW } from "./adam.js";
 import { Adamax } from "./adamax.js";
@@ -26,6 +27,7 @@ export { Lion, type LionOptions } from "./lion.js";
 export { Adafactor, type AdafactorOptions } from "./adafactor.js";
 export { Ftrl, type FtrlOptions } from "./ftrl.js";
 export { Lamb, type LambOptions } from "./lamb.js";
+export { LossScaleOptimizer, type LossScaleOptimizerOptions } from "./loss-scale-optimizer.js";
 export { LearningRateSchedule } from "./schedules.js";
 export * as schedules from "./schedules.js";
 
@@ -45,6 +47,9 @@ const BUILT_IN: Record<string, OptimizerClass> = {
   adafactor: Adafactor,
   ftrl: Ftrl,
   lamb: Lamb,
+  lossscaleoptimizer: {
+    fromConfig: (config) => LossScaleOptimizer.fromConfigWith(config, deserialize),
+  },
 };
 
 /** Keras `optimizers.serialize`. */

@@ -61,7 +61,8 @@ export abstract class Optimizer {
   readonly useEma: boolean;
   readonly emaMomentum: number;
   readonly emaOverwriteFrequency: number | null;
-  readonly lossScaleFactor: number | null;
+  /** Settable: a LossScaleOptimizer clears its inner optimizer's, as Keras does. */
+  lossScaleFactor: number | null;
   readonly gradientAccumulationSteps: number | null;
   built = false;
 
@@ -198,7 +199,8 @@ export abstract class Optimizer {
     return this.track(new Variable(value, { name, trainable: false }));
   }
 
-  private track(v: Variable): Variable {
+  /** Appends an optimizer-wide variable to what is saved (Keras `add_variable`). */
+  protected track(v: Variable): Variable {
     this.tracked.push(v);
     return v;
   }
