@@ -11,6 +11,7 @@ import {
   Ftrl,
   Lamb,
   type Optimizer,
+  ScheduleFreeAdamW,
   deserialize,
   getOptimizer,
 } from "../../src/train/optimizers/index.js";
@@ -95,6 +96,24 @@ function adafactorRef(decay = -0.8, e1 = 1e-30, e2 = 1e-3, clipT = 1, relative =
       const u = g.map((x, i) => x / Math.sqrt(s.v![i]!));
       const denom = Math.max(1, rms(u) / clipT);
       for (let i = 0; i < w.length; i++) w[i]! -= (alpha * u[i]!) / denom;
+    },
+  };
+}
+
+function scheduleFreeRef(b1 = 0.9, b2 = 0.999, eps = 1e-8, warmup = 0): Reference {
+  return {
+    init: (w) => ({ z: w.slice(), v: zerosN(w.length) }),
+    update(s, w, g, _shape, t, lr) {
+      const rate = warmup > 0 ? lr * Math.min(t / warmup, 1) : lr;
+      for (let i = 0; i < w.length; i++) {
+        s.v![i] = b2 * s.v![i]! + (1 - b2) * g[i]! ** 2;
+        const zOld = s.z![i]!;
+        const z = zOld - (rate * g[i]!) / (Math.sqrt(s.v![i]! / (1 - b2 ** t)) + eps);
+        const x = (w[i]! - (1 - b1) * zOld) / b1;
+        const xNew = (1 - 1 / t) * x + z / t;
+        w[i] = (1 - b1) * z + b1 * xNew;
+        s.z![i] = z;
+      }
     },
   };
 }
@@ -308,11 +327,43 @@ describe("Adafactor", () => {
   });
 });
 
-describe("Ftrl, Lamb, Adafactor: strings, configs, fit and .keras state", () => {
+describe("ScheduleFreeAdamW", () => {
+  it("follows Keras's rule for several steps (defaults; warmup, betas and weight decay)", () => {
+    checkSteps(() => new ScheduleFreeAdamW(), scheduleFreeRef(), { lr: () => 0.0025 });
+    checkSteps(
+      () =>
+        new ScheduleFreeAdamW(0.05, {
+          beta1: 0.8,
+          beta2: 0.99,
+          epsilon: 1e-6,
+          warmupSteps: 3,
+          weightDecay: 0.1,
+        }),
+      scheduleFreeRef(0.8, 0.99, 1e-6, 3),
+      { lr: () => 0.05, wd: 0.1, steps: 6 },
+    );
+  });
+
+  it("starts its momentum slot as a copy of the variable, and has Keras's config keys", () => {
+    const opt = new ScheduleFreeAdamW();
+    const v = new st.Variable(st.tensor([1, -2, 3]), { name: "w" });
+    opt.build([v]);
+    assert.deepEqual(opt.variables[2]!.value.toArray(), [1, -2, 3]);
+    assert.deepEqual(opt.variables[3]!.value.toArray(), [0, 0, 0]);
+    const c = opt.getConfig();
+    assert.deepEqual(
+      [c.learning_rate, c.beta_1, c.beta_2, c.epsilon, c.warmup_steps, c.weight_decay],
+      [Math.fround(0.0025), 0.9, 0.999, 1e-8, 0, null],
+    );
+  });
+});
+
+describe("Ftrl, Lamb, Adafactor, ScheduleFreeAdamW: strings, configs, fit and .keras state", () => {
   const makers: [string, () => Optimizer][] = [
     ["ftrl", () => new Ftrl(0.2)],
     ["lamb", () => new Lamb(0.02)],
     ["adafactor", () => new Adafactor(0.05)],
+    ["schedulefreeadamw", () => new ScheduleFreeAdamW(0.02)],
   ];
 
   it("are found by their Keras strings and round-trip their configs with Keras's keys", () => {

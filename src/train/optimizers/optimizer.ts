@@ -41,6 +41,8 @@ export interface SlotSpec {
    * for that variable (Adafactor's factored second moments exist only for 2-D and larger weights).
    */
   shape?: (varShape: readonly number[]) => number[] | null;
+  /** Start as a copy of the variable's value (ScheduleFreeAdamW's momentum), not a constant. */
+  copyOfVariable?: boolean;
 }
 
 /**
@@ -178,7 +180,10 @@ export abstract class Optimizer {
       for (const v of fresh) {
         for (const spec of specs) {
           const shape = spec.shape ? spec.shape(v.shape) : [...v.shape];
-          if (shape) this.slotsOf.get(v)!.push(this.addSlot(v, spec.name, spec.init ?? 0, shape));
+          if (!shape) continue;
+          const slot = this.addSlot(v, spec.name, spec.init ?? 0, shape);
+          if (spec.copyOfVariable) slot.assign(v.value);
+          this.slotsOf.get(v)!.push(slot);
         }
       }
     }
