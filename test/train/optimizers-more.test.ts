@@ -10,6 +10,7 @@ import {
   Adafactor,
   Ftrl,
   Lamb,
+  Muon,
   type Optimizer,
   ScheduleFreeAdamW,
   deserialize,
@@ -115,6 +116,56 @@ function scheduleFreeRef(b1 = 0.9, b2 = 0.999, eps = 1e-8, warmup = 0): Referenc
         s.z![i] = z;
       }
     },
+  };
+}
+
+type Mat = number[][];
+const matT = (a: Mat): Mat => a[0]!.map((_, j) => a.map((r) => r[j]!));
+const matMul = (a: Mat, b: Mat): Mat =>
+  a.map((r) => b[0]!.map((_, j) => r.reduce((acc, x, k) => acc + x * b[k]![j]!, 0)));
+const toMat = (x: number[], [r, c]: number[]): Mat =>
+  Array.from({ length: r! }, (_, i) => x.slice(i * c!, (i + 1) * c!));
+
+/** Keras's quintic Newton–Schulz iteration, in float64. */
+function newtonSchulzRef(g: Mat, steps = 5, [a, b, c] = [3.4445, -4.775, 2.0315]): Mat {
+  const tall = g.length > g[0]!.length;
+  let x = tall ? matT(g) : g;
+  const n = Math.sqrt(x.flat().reduce((acc, v) => acc + v * v, 0)) + 1e-7;
+  x = x.map((r) => r.map((v) => v / n));
+  for (let s = 0; s < steps; s++) {
+    const A = matMul(x, matT(x));
+    const AA = matMul(A, A);
+    const B = A.map((r, i) => r.map((v, j) => b * v + c * AA[i]![j]!));
+    const Bx = matMul(B, x);
+    x = x.map((r, i) => r.map((v, j) => a * v + Bx[i]![j]!));
+  }
+  return tall ? matT(x) : x;
+}
+
+/** Muon: 2-D weights by orthogonalized Nesterov momentum, the rest (here 1-D and scalar) by AdamW. */
+function muonRef(mu = 0.95, rmsRate: number | null = 0.2, nesterov = true, ratio = 1): Reference {
+  const adam = adamRefLocal();
+  return {
+    init: (w) => ({ m: zerosN(w.length), v: zerosN(w.length) }),
+    update(s, w, g, shape, t, lr) {
+      if (shape.length !== 2) return adam(s, w, g, t, lr * ratio);
+      for (let i = 0; i < w.length; i++) s.m![i] = mu * s.m![i]! + g[i]!;
+      const dir = nesterov ? g.map((x, i) => x + mu * s.m![i]!) : s.m!.slice();
+      const o = newtonSchulzRef(toMat(dir, shape)).flat();
+      const scale = rmsRate === null ? 1 : Math.sqrt(Math.max(shape[0]!, shape[1]!)) * rmsRate;
+      for (let i = 0; i < w.length; i++) w[i]! -= lr * o[i]! * scale;
+    },
+  };
+}
+
+function adamRefLocal(b1 = 0.9, b2 = 0.999, eps = 1e-7) {
+  return (s: State, w: number[], g: number[], t: number, lr: number) => {
+    const alpha = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+    for (let i = 0; i < w.length; i++) {
+      s.m![i] = b1 * s.m![i]! + (1 - b1) * g[i]!;
+      s.v![i] = b2 * s.v![i]! + (1 - b2) * g[i]! ** 2;
+      w[i]! -= (alpha * s.m![i]!) / (Math.sqrt(s.v![i]!) + eps);
+    }
   };
 }
 
@@ -358,12 +409,126 @@ describe("ScheduleFreeAdamW", () => {
   });
 });
 
-describe("Ftrl, Lamb, Adafactor, ScheduleFreeAdamW: strings, configs, fit and .keras state", () => {
+describe("Muon", () => {
+  it("follows Keras's rule for several steps: Newton–Schulz for 2-D, AdamW for the rest", () => {
+    // weight decay off: checked on its own below (the two kinds decay at different rates)
+    checkSteps(() => new Muon(0.02, { weightDecay: null, adamWeightDecay: null }), muonRef(), {
+      lr: () => 0.02,
+    });
+    checkSteps(
+      () =>
+        new Muon(0.02, {
+          weightDecay: null,
+          adamWeightDecay: null,
+          momentum: 0.8,
+          nesterov: false,
+          rmsRate: null,
+          adamLrRatio: 0.5,
+        }),
+      muonRef(0.8, null, false, 0.5),
+      { lr: () => 0.02 },
+    );
+  });
+
+  it("decays Muon weights by weightDecay and AdamW ones by adamWeightDecay", () => {
+    const k = new st.Variable(
+      st.tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+      { name: "dense/kernel" },
+    );
+    const b = new st.Variable(st.tensor(2), { name: "dense/bias" });
+    const opt = new Muon(1, { weightDecay: 0.01, adamWeightDecay: 0.1 });
+    opt.applyGradients([
+      [st.zeros([2, 2]), k],
+      [st.zeros([]), b],
+    ]);
+    // zero gradients: Newton–Schulz of 0 is 0 and Adam's step is 0, leaving the decay alone
+    assertClose(
+      k.value,
+      [
+        [0.99, 1.98],
+        [2.97, 3.96],
+      ],
+      { rtol: 1e-6 },
+    );
+    assertClose(b.value, 1.8, { rtol: 1e-6 });
+  });
+
+  it("matches Keras's unit-test literals", () => {
+    const ns = new Muon().newtonSchulz(
+      st.tensor([
+        [0.2499, 0.9105],
+        [0.2655, 0.8824],
+      ]),
+      5,
+    );
+    assertClose(
+      ns,
+      [
+        [-0.4422, 0.6457],
+        [0.7285, 0.2968],
+      ],
+      { rtol: 1e-3, atol: 1e-3 },
+    );
+    const v1 = new st.Variable(st.tensor([1, 2, 3, 4]), { name: "test_vars" });
+    new Muon(0.5, { adamWeightDecay: null }).applyGradients([[st.tensor([1, 6, 7, 2]), v1]]);
+    assertClose(v1.value, [0.5, 1.5, 2.5, 3.5], { rtol: 1e-4, atol: 1e-4 });
+    const v2 = new st.Variable(
+      st.tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+    );
+    new Muon(0.5, { weightDecay: 0 }).applyGradients([
+      [
+        st.tensor([
+          [1, 6],
+          [7, 2],
+        ]),
+        v2,
+      ],
+    ]);
+    assertClose(
+      v2.value,
+      [
+        [0.988775, 1.887053],
+        [2.873428, 3.97035],
+      ],
+      { rtol: 1e-2, atol: 1e-2 },
+    );
+  });
+
+  it("chooses AdamW as Keras's exclude rules say, and keeps Keras's slots", () => {
+    const sq = new st.Variable(st.zeros([2, 2]), { name: "var" });
+    assert.equal(new Muon({ excludeLayers: ["var"] }).usesAdamW(sq), true);
+    assert.equal(new Muon().usesAdamW(sq), false);
+    const emb = new layers.Embedding(2, 2);
+    emb.build();
+    assert.equal(new Muon().usesAdamW(emb.weights[0]!), true);
+    assert.equal(new Muon({ excludeEmbeddings: false }).usesAdamW(emb.weights[0]!), false);
+    const dense = new layers.Dense(2);
+    dense.build([null, 2]);
+    const opt = new Muon();
+    assert.equal(opt.usesAdamW(dense.weights[0]!), false);
+    assert.equal(opt.usesAdamW(dense.weights[1]!), true);
+    opt.build(dense.trainableWeights);
+    // iteration, learning_rate, kernel momentum, bias momentum, bias velocity
+    assert.deepEqual(
+      opt.variables.map((v) => v.shape),
+      [[], [], [2, 2], [2], [2]],
+    );
+  });
+});
+
+describe("Ftrl, Lamb, Adafactor, ScheduleFreeAdamW, Muon: strings, configs, fit and .keras state", () => {
   const makers: [string, () => Optimizer][] = [
     ["ftrl", () => new Ftrl(0.2)],
     ["lamb", () => new Lamb(0.02)],
     ["adafactor", () => new Adafactor(0.05)],
     ["schedulefreeadamw", () => new ScheduleFreeAdamW(0.02)],
+    ["muon", () => new Muon(0.02)],
   ];
 
   it("are found by their Keras strings and round-trip their configs with Keras's keys", () => {

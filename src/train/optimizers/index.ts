@@ -14,6 +14,7 @@ import { Nadam } from "./nadam.js";
 import { Optimizer } from "./optimizer.js";
 import { RMSprop } from "./rmsprop.js";
 import { SGD } from "./sgd.js";
+import { Muon } from "./muon.js";
 import { ScheduleFreeAdamW } from "./schedule-free-adamw.js";
 
 export { Optimizer, type OptimizerOptions, type LearningRate, type SlotSpec } from "./optimizer.js";
@@ -28,6 +29,7 @@ export { Lion, type LionOptions } from "./lion.js";
 export { Adafactor, type AdafactorOptions } from "./adafactor.js";
 export { Ftrl, type FtrlOptions } from "./ftrl.js";
 export { Lamb, type LambOptions } from "./lamb.js";
+export { Muon, type MuonOptions } from "./muon.js";
 export { ScheduleFreeAdamW, type ScheduleFreeAdamWOptions } from "./schedule-free-adamw.js";
 export { LossScaleOptimizer, type LossScaleOptimizerOptions } from "./loss-scale-optimizer.js";
 export { LearningRateSchedule } from "./schedules.js";
@@ -49,6 +51,7 @@ const BUILT_IN: Record<string, OptimizerClass> = {
   adafactor: Adafactor,
   ftrl: Ftrl,
   lamb: Lamb,
+  muon: Muon,
   schedulefreeadamw: ScheduleFreeAdamW,
   lossscaleoptimizer: {
     fromConfig: (config) => LossScaleOptimizer.fromConfigWith(config, deserialize),

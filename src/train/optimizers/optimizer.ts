@@ -40,7 +40,7 @@ export interface SlotSpec {
    * The slot's shape from its variable's shape (default: the same shape), or null for no slot
    * for that variable (Adafactor's factored second moments exist only for 2-D and larger weights).
    */
-  shape?: (varShape: readonly number[]) => number[] | null;
+  shape?: (varShape: readonly number[], variable: Variable) => number[] | null;
   /** Start as a copy of the variable's value (ScheduleFreeAdamW's momentum), not a constant. */
   copyOfVariable?: boolean;
 }
@@ -133,6 +133,11 @@ export abstract class Optimizer {
     return [];
   }
 
+  /** The decoupled weight decay rate for `v` (Muon decays its AdamW variables at another rate). */
+  protected weightDecayFor(_v: Variable): number | null {
+    return this.weightDecay;
+  }
+
   /** The optimizer's own config keys, added after the base keys. */
   protected ownConfig(): Record<string, unknown> {
     return {};
@@ -179,7 +184,7 @@ export abstract class Optimizer {
       const specs = Array.isArray(group) ? group : [group as SlotSpec];
       for (const v of fresh) {
         for (const spec of specs) {
-          const shape = spec.shape ? spec.shape(v.shape) : [...v.shape];
+          const shape = spec.shape ? spec.shape(v.shape, v) : [...v.shape];
           if (!shape) continue;
           const slot = this.addSlot(v, spec.name, spec.init ?? 0, shape);
           if (spec.copyOfVariable) slot.assign(v.value);
@@ -282,12 +287,12 @@ export abstract class Optimizer {
     const clipped = clipGradients(grads, this);
     const lr = this.currentLearningRate;
     this.beforeUpdates();
-    const decay = this.weightDecay ? this.weightDecay * lr : 0;
     const fused = this.fusedRule(lr);
     vars.forEach((v, i) => {
       const slots = this.slotsOf.get(v)!;
       // Decoupled weight decay (Loshchilov & Hutter): w ← w − w·wd·lr, before the update rule.
-      const wd = decay !== 0 && this.decayExclusions.includes(v) ? decay : 0;
+      const rate = this.weightDecayFor(v);
+      const wd = rate && this.decayExclusions.includes(v) ? rate * lr : 0;
       let next = fused && applyFused(fused, v.value, clipped[i]!, slots, wd);
       if (!next) {
         const value = wd !== 0 ? subtract(v.value, multiply(v.value, wd)) : v.value;
