@@ -308,14 +308,18 @@ export class Model extends Layer {
     const vars = this.trainableWeights;
     let yPred: Tensor[] = [];
     let terms: (Tensor | null)[] = [];
-    const { value, grads } = valueAndGrad(() => {
+    let loss: Tensor | null = null;
+    // As Keras's train_step: the gradients are those of the optimizer's scaled loss
+    // (LossScaleOptimizer, lossScaleFactor), which the optimizer unscales; metrics see the loss.
+    const { grads } = valueAndGrad(() => {
       yPred = this.forward(batch.x, true);
       const r = this.totalLoss(batch, yPred, c);
       terms = r.terms;
-      return r.loss;
+      loss = r.loss;
+      return c.optimizer.scaleLoss(r.loss);
     }, vars);
     c.optimizer.apply(grads, vars);
-    c.updateMetrics(value, terms, batch.y, yPred, batch.sampleWeight);
+    c.updateMetrics(loss!, terms, batch.y, yPred, batch.sampleWeight);
     return c.results();
   }
 

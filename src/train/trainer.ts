@@ -146,6 +146,8 @@ export async function fit(
     await callbacks.call("onEpochEnd", epoch, epochLogs);
     logs = epochLogs;
   }
+  // As Keras: an optimizer with useEma leaves the moving averages in the model.
+  model.optimizer?.finalizeVariableValues?.();
   await callbacks.call("onTrainEnd", logs);
   // The curves' diagnosis, when they show something wrong (st.utils.diagnose).
   const diagnosis = verbose > 0 ? diagnose(history) : null;

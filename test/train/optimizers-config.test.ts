@@ -187,8 +187,8 @@ describe("optimizer configs", () => {
     );
     assert.throws(() => getOptimizer(3), /Could not interpret optimizer identifier: 3/);
     assert.throws(
-      () => deserialize({ class_name: "Ftrl", config: {} }),
-      /unknown optimizer "Ftrl"/,
+      () => deserialize({ class_name: "Ftrll", config: {} }),
+      /unknown optimizer "Ftrll"/,
     );
   });
 });

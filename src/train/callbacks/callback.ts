@@ -9,6 +9,8 @@ export interface CallbackModel {
     learningRate: unknown;
     readonly currentLearningRate: number;
     readonly iterations?: number;
+    /** With `useEma`, puts the moving averages in the model (fit calls it as training ends). */
+    finalizeVariableValues?(): void;
   } | null;
   getWeights(): unknown[];
   setWeights(values: readonly never[]): void;

@@ -16,3 +16,5 @@ export { CSVLogger, type CSVLoggerOptions } from "./csv-logger.js";
 export { TerminateOnNaN } from "./terminate-on-nan.js";
 export { BackupAndRestore, type BackupAndRestoreOptions } from "./backup-and-restore.js";
 export { LambdaCallback, type LambdaCallbackOptions } from "./lambda-callback.js";
+export { RemoteMonitor, type RemoteMonitorOptions } from "./remote-monitor.js";
+export { SwapEMAWeights } from "./swap-ema-weights.js";

@@ -2,6 +2,10 @@
 import { ValueError } from "../../errors.js";
 import { type KerasObject, isKerasObject } from "../../nn/serialization.js";
 import { Adadelta } from "./adadelta.js";
+import { Adafactor } from "./adafactor.js";
+import { Ftrl } from "./ftrl.js";
+import { Lamb } from "./lamb.js";
+import { LossScaleOptimizer } from "./loss-scale-optimizer.js";
 import { Adagrad } from "./adagrad.js";
 import { Adam, AdamW } from "./adam.js";
 import { Adamax } from "./adamax.js";
@@ -10,6 +14,8 @@ import { Nadam } from "./nadam.js";
 import { Optimizer } from "./optimizer.js";
 import { RMSprop } from "./rmsprop.js";
 import { SGD } from "./sgd.js";
+import { Muon } from "./muon.js";
+import { ScheduleFreeAdamW } from "./schedule-free-adamw.js";
 
 export { Optimizer, type OptimizerOptions, type LearningRate, type SlotSpec } from "./optimizer.js";
 export { SGD, type SGDOptions } from "./sgd.js";
@@ -20,6 +26,12 @@ export { Adadelta, type AdadeltaOptions } from "./adadelta.js";
 export { Adamax, type AdamaxOptions } from "./adamax.js";
 export { Nadam, type NadamOptions } from "./nadam.js";
 export { Lion, type LionOptions } from "./lion.js";
+export { Adafactor, type AdafactorOptions } from "./adafactor.js";
+export { Ftrl, type FtrlOptions } from "./ftrl.js";
+export { Lamb, type LambOptions } from "./lamb.js";
+export { Muon, type MuonOptions } from "./muon.js";
+export { ScheduleFreeAdamW, type ScheduleFreeAdamWOptions } from "./schedule-free-adamw.js";
+export { LossScaleOptimizer, type LossScaleOptimizerOptions } from "./loss-scale-optimizer.js";
 export { LearningRateSchedule } from "./schedules.js";
 export * as schedules from "./schedules.js";
 
@@ -36,6 +48,14 @@ const BUILT_IN: Record<string, OptimizerClass> = {
   adamax: Adamax,
   nadam: Nadam,
   lion: Lion,
+  adafactor: Adafactor,
+  ftrl: Ftrl,
+  lamb: Lamb,
+  muon: Muon,
+  schedulefreeadamw: ScheduleFreeAdamW,
+  lossscaleoptimizer: {
+    fromConfig: (config) => LossScaleOptimizer.fromConfigWith(config, deserialize),
+  },
 };
 
 /** Keras `optimizers.serialize`. */
@@ -77,3 +97,6 @@ export function getOptimizer(identifier: unknown): Optimizer {
       `expected an Optimizer, a config, or one of ${Object.keys(BUILT_IN).join(", ")}`,
   );
 }
+
+/** Keras `optimizers.get` (the same as `getOptimizer`). */
+export { getOptimizer as get };

@@ -36,6 +36,13 @@ export interface SlotSpec {
   name: string;
   /** Constant initial value (0 unless given; Adagrad starts its accumulators at 0.1). */
   init?: number;
+  /**
+   * The slot's shape from its variable's shape (default: the same shape), or null for no slot
+   * for that variable (Adafactor's factored second moments exist only for 2-D and larger weights).
+   */
+  shape?: (varShape: readonly number[], variable: Variable) => number[] | null;
+  /** Start as a copy of the variable's value (ScheduleFreeAdamW's momentum), not a constant. */
+  copyOfVariable?: boolean;
 }
 
 /**
@@ -56,7 +63,8 @@ export abstract class Optimizer {
   readonly useEma: boolean;
   readonly emaMomentum: number;
   readonly emaOverwriteFrequency: number | null;
-  readonly lossScaleFactor: number | null;
+  /** Settable: a LossScaleOptimizer clears its inner optimizer's, as Keras does. */
+  lossScaleFactor: number | null;
   readonly gradientAccumulationSteps: number | null;
   built = false;
 
@@ -125,6 +133,11 @@ export abstract class Optimizer {
     return [];
   }
 
+  /** The decoupled weight decay rate for `v` (Muon decays its AdamW variables at another rate). */
+  protected weightDecayFor(_v: Variable): number | null {
+    return this.weightDecay;
+  }
+
   /** The optimizer's own config keys, added after the base keys. */
   protected ownConfig(): Record<string, unknown> {
     return {};
@@ -170,8 +183,13 @@ export abstract class Optimizer {
     for (const group of this.slotSpecs()) {
       const specs = Array.isArray(group) ? group : [group as SlotSpec];
       for (const v of fresh) {
-        for (const spec of specs)
-          this.slotsOf.get(v)!.push(this.addSlot(v, spec.name, spec.init ?? 0));
+        for (const spec of specs) {
+          const shape = spec.shape ? spec.shape(v.shape, v) : [...v.shape];
+          if (!shape) continue;
+          const slot = this.addSlot(v, spec.name, spec.init ?? 0, shape);
+          if (spec.copyOfVariable) slot.assign(v.value);
+          this.slotsOf.get(v)!.push(slot);
+        }
       }
     }
     if (firstBuild)
@@ -180,13 +198,19 @@ export abstract class Optimizer {
     this.built = true;
   }
 
-  private addSlot(v: Variable, slot: string, init: number): Variable {
-    const value = init === 0 ? zeros(v.shape, v.dtype) : full(v.shape, init, v.dtype);
+  private addSlot(
+    v: Variable,
+    slot: string,
+    init: number,
+    shape: readonly number[] = v.shape,
+  ): Variable {
+    const value = init === 0 ? zeros([...shape], v.dtype) : full([...shape], init, v.dtype);
     const name = `${this.name}/${v.name.replace(/[/:]/g, "_")}_${slot}`;
     return this.track(new Variable(value, { name, trainable: false }));
   }
 
-  private track(v: Variable): Variable {
+  /** Appends an optimizer-wide variable to what is saved (Keras `add_variable`). */
+  protected track(v: Variable): Variable {
     this.tracked.push(v);
     return v;
   }
@@ -263,12 +287,12 @@ export abstract class Optimizer {
     const clipped = clipGradients(grads, this);
     const lr = this.currentLearningRate;
     this.beforeUpdates();
-    const decay = this.weightDecay ? this.weightDecay * lr : 0;
     const fused = this.fusedRule(lr);
     vars.forEach((v, i) => {
       const slots = this.slotsOf.get(v)!;
       // Decoupled weight decay (Loshchilov & Hutter): w ← w − w·wd·lr, before the update rule.
-      const wd = decay !== 0 && this.decayExclusions.includes(v) ? decay : 0;
+      const rate = this.weightDecayFor(v);
+      const wd = rate && this.decayExclusions.includes(v) ? rate * lr : 0;
       let next = fused && applyFused(fused, v.value, clipped[i]!, slots, wd);
       if (!next) {
         const value = wd !== 0 ? subtract(v.value, multiply(v.value, wd)) : v.value;
@@ -291,13 +315,24 @@ export abstract class Optimizer {
       this.finalizeVariableValues(this.trainableVars);
   }
 
-  /** With `useEma`, replaces the variables by their moving averages (Keras does this after fit). */
-  finalizeVariableValues(variables: readonly Variable[]): void {
+  /**
+   * With `useEma`, replaces the variables (default: every variable built on) by their moving
+   * averages; `fit` does this once training ends, as Keras does.
+   */
+  finalizeVariableValues(variables: readonly Variable[] = this.trainableVars): void {
     if (!this.useEma) return;
     for (const v of variables) {
       const avg = this.averageOf.get(v);
       if (avg) v.assign(avg.value);
     }
+  }
+
+  /** With `useEma`: each variable built on, paired with its moving average (SwapEMAWeights). */
+  get emaPairs(): [Variable, Variable][] {
+    return this.trainableVars.flatMap((v) => {
+      const avg = this.averageOf.get(v);
+      return avg ? [[v, avg] as [Variable, Variable]] : [];
+    });
   }
 
   /** Keras `exclude_from_weight_decay`: variables, or names matched as regular expressions. */
