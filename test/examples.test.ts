@@ -38,6 +38,8 @@ const examples: [file: string, needs: string[]][] = [
   ["jena-temperature.ts", []],
   ["vae-mnist.ts", ["mnist.npz"]],
   ["dcgan.ts", ["mnist.npz"]],
+  ["grad-cam.ts", ["fashion-mnist/train-images-idx3-ubyte.gz"]],
+  ["convnet-filters.ts", ["fashion-mnist/train-images-idx3-ubyte.gz"]],
 ];
 
 describe("examples (quick mode)", () => {
