@@ -40,6 +40,7 @@ const examples: [file: string, needs: string[]][] = [
   ["dcgan.ts", ["mnist.npz"]],
   ["grad-cam.ts", ["fashion-mnist/train-images-idx3-ubyte.gz"]],
   ["convnet-filters.ts", ["fashion-mnist/train-images-idx3-ubyte.gz"]],
+  ["text-generation.ts", ["imdb_reviews.json.gz", "!fixtures"]],
 ];
 
 describe("examples (quick mode)", () => {
