@@ -12,6 +12,9 @@ import { Model, ops } from "../src/index.js";
 import { outDir, quick, run, seed } from "./common.js";
 import { grid, row, toByteRange, trainFashionConvnet } from "./fashion-convnet.js";
 
+/** A layer's symbolic output (what `st.Input` returns). */
+type Symbolic = ReturnType<typeof st.Input>;
+
 const LAYERS = ["conv1", "pool1", "conv2", "pool2", "last_conv"];
 const FILTER_LAYERS = ["conv1", "conv2", "last_conv"];
 const FILTERS = quick ? 4 : 16; // filters shown per layer
@@ -66,7 +69,7 @@ await run("convnet activations and filter patterns", async () => {
   // Intermediate activations: one model whose outputs are the chosen layers' outputs.
   const activationModel = new Model({
     inputs: model.input,
-    outputs: LAYERS.map((name) => model.getLayer(name).output as st.SymbolicTensor),
+    outputs: LAYERS.map((name) => model.getLayer(name).output as Symbolic),
   });
   const activations = activationModel.predictOnBatch(row(xTest, 0)) as st.Tensor[];
   const written: string[] = [];
@@ -88,7 +91,7 @@ await run("convnet activations and filter patterns", async () => {
   for (const name of FILTER_LAYERS) {
     const extractor = new Model({
       inputs: model.input,
-      outputs: model.getLayer(name).output as st.SymbolicTensor,
+      outputs: model.getLayer(name).output as Symbolic,
     });
     const patterns: st.Tensor[] = [];
     const losses: number[] = [];

@@ -14,6 +14,9 @@ import { Input, Model, ops } from "../src/index.js";
 import { outDir, run } from "./common.js";
 import { CLASSES, grid, row, toByteRange, trainFashionConvnet } from "./fashion-convnet.js";
 
+/** A layer's symbolic output (what `st.Input` returns). */
+type Symbolic = ReturnType<typeof st.Input>;
+
 const SHOW = 6; // images shown
 const SCALE = 4; // each 28 × 28 image is written 4 times larger
 
@@ -45,7 +48,7 @@ await run("Grad-CAM on a Fashion-MNIST convnet", async () => {
   // symbolic output), and the classifier on top of it (the layers after it, reapplied).
   const lastConv = model.getLayer("last_conv");
   const lastConvModel = new Model({ inputs: model.input, outputs: lastConv.output });
-  const mapShape = (lastConv.output as st.SymbolicTensor).shape.slice(1) as number[];
+  const mapShape = (lastConv.output as Symbolic).shape.slice(1) as number[];
   const classifierInput = Input({ shape: mapShape });
   let x = classifierInput;
   for (const layer of model.layers.slice(model.layers.indexOf(lastConv) + 1)) x = layer.apply(x);

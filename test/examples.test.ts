@@ -41,6 +41,8 @@ const examples: [file: string, needs: string[]][] = [
   ["grad-cam.ts", ["fashion-mnist/train-images-idx3-ubyte.gz"]],
   ["convnet-filters.ts", ["fashion-mnist/train-images-idx3-ubyte.gz"]],
   ["text-generation.ts", ["imdb_reviews.json.gz", "!fixtures"]],
+  ["deep-dream.ts", ["fashion-mnist/t10k-images-idx3-ubyte.gz"]],
+  ["style-transfer.ts", ["fashion-mnist/t10k-images-idx3-ubyte.gz"]],
 ];
 
 describe("examples (quick mode)", () => {
