@@ -31,7 +31,7 @@ const SIZE = quick ? 106 : 300; // the largest octave; the smallest must stay â‰
 
 /** The book's `compute_loss`: each layer's mean squared activation (border excluded), weighted. */
 function dreamLoss(extractor: Model, image: st.Tensor): st.Tensor {
-  const activations = extractor.apply(image) as st.Tensor[];
+  const activations = extractor.applyAll(image);
   let loss: st.Tensor = st.tensor(0);
   Object.values(LAYER_SETTINGS).forEach((coeff, i) => {
     const a = activations[i]!;

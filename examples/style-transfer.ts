@@ -105,9 +105,7 @@ await run("neural style transfer with VGG19", async () => {
   const combination = new st.Variable(base, { name: "combination_image" });
 
   const computeLoss = (): st.Tensor => {
-    const features = extractor.apply(
-      ops.concatenate([base, style, combination.value], 0),
-    ) as st.Tensor[];
+    const features = extractor.applyAll(ops.concatenate([base, style, combination.value], 0));
     const contentFeatures = features.at(-1)!;
     let loss = ops.multiply(
       CONTENT_WEIGHT,

@@ -18,9 +18,9 @@ import * as st from "../src/index.js";
 import { Input, Model, layers, ops } from "../src/index.js";
 import { dataOptions, quick, run, seed } from "./common.js";
 
-const REVIEWS = quick ? 60 : 2000;
-const CHARACTERS = quick ? 6000 : 300_000; // the character model reads this much of the text
-const EPOCHS = quick ? 1 : 4;
+const REVIEWS = quick ? 60 : 1000;
+const CHARACTERS = quick ? 6000 : 120_000; // the character model reads this much of the text
+const EPOCHS = quick ? 1 : 3;
 const TEMPERATURES = [0.2, 0.5, 1.0, 1.5];
 
 /** A seeded PRNG (mulberry32) for sampling, so runs repeat for a given --seed. */
@@ -165,7 +165,7 @@ class PositionalEmbedding extends layers.Layer {
 
 async function wordTransformer(reviews: string[]): Promise<number> {
   const SEQUENCE_LENGTH = quick ? 10 : 50;
-  const VOCAB = quick ? 500 : 10000;
+  const VOCAB = quick ? 500 : 5000;
   const tokens = reviews.flatMap((r) => r.match(/[a-z']+|[.,!?]/g) ?? []);
   const counts = new Map<string, number>();
   for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + 1);

@@ -43,6 +43,7 @@ const examples: [file: string, needs: string[]][] = [
   ["text-generation.ts", ["imdb_reviews.json.gz", "!fixtures"]],
   ["deep-dream.ts", ["fashion-mnist/t10k-images-idx3-ubyte.gz"]],
   ["style-transfer.ts", ["fashion-mnist/t10k-images-idx3-ubyte.gz"]],
+  ["transfer-learning.ts", ["fashion-mnist/train-images-idx3-ubyte.gz"]],
 ];
 
 describe("examples (quick mode)", () => {
