@@ -116,6 +116,11 @@ await run("transfer learning on a Fashion-MNIST image folder, test accuracy", as
     const [trainFeatures, trainLabels] = await extractFeatures(convBase, trainDs);
     const validation = await extractFeatures(convBase, validationDs);
     const [testFeatures, testLabels] = await extractFeatures(convBase, testDs);
+    // An untrained base's features can collapse (ReLU6 after identity BatchNormalization): say so.
+    const spread = ops.std(trainFeatures).item() as number;
+    console.log(
+      `features: standard deviation ${spread.toExponential(3)} over ${trainFeatures.shape[0]} images`,
+    );
     const featureInput = Input({ shape: trainFeatures.shape.slice(1) as number[] });
     const featureModel = new Model({ inputs: featureInput, outputs: head(featureInput) });
     featureModel.compile({
