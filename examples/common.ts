@@ -1,5 +1,8 @@
 // Shared by the book's examples: the quick mode CI runs (a few hundred samples, one epoch) and
 // small helpers the book defines inline.
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
 import * as st from "../src/index.js";
 
 /** `--quick` (or STRATA_EXAMPLE_QUICK=1): a small slice and one epoch, so CI keeps examples alive. */
@@ -53,4 +56,27 @@ export async function run(name: string, main: () => Promise<number | string>): P
   console.log(
     `${name}: ${result} (${seconds} s on the ${st.getBackend()} backend${quick ? ", quick mode" : ""})`,
   );
+}
+
+/**
+ * The path of a Keras application weights file (`fname`, e.g.
+ * "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5") when a copy is already in Keras's cache
+ * (`~/.keras/models`) or Strata's (`~/.strata/models`), else null: the examples that need
+ * ImageNet weights use them when present and say when they run untrained instead.
+ */
+export function cachedImagenetWeights(fname: string): string | null {
+  for (const dir of [join(homedir(), ".keras", "models"), join(homedir(), ".strata", "models")]) {
+    const path = join(dir, fname);
+    if (existsSync(path)) return path;
+  }
+  return null;
+}
+
+/** `--out DIR`: where an example writes its images (default: a new folder under the temp dir). */
+export function outDir(name: string): string {
+  const at = process.argv.indexOf("--out");
+  const dir = at >= 0 ? process.argv[at + 1] : mkdtempSync(join(tmpdir(), `strata-${name}-`));
+  if (dir === undefined || dir.startsWith("--")) throw new Error("--out expects a folder");
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }

@@ -39,6 +39,12 @@ const examples: [file: string, needs: string[]][] = [
   ["vae-mnist.ts", ["mnist.npz"]],
   ["dcgan.ts", ["mnist.npz"]],
   ["tune-mnist.ts", ["mnist.npz"]],
+  ["grad-cam.ts", ["fashion-mnist/train-images-idx3-ubyte.gz"]],
+  ["convnet-filters.ts", ["fashion-mnist/train-images-idx3-ubyte.gz"]],
+  ["text-generation.ts", ["imdb_reviews.json.gz", "!fixtures"]],
+  ["deep-dream.ts", ["fashion-mnist/t10k-images-idx3-ubyte.gz"]],
+  ["style-transfer.ts", ["fashion-mnist/t10k-images-idx3-ubyte.gz"]],
+  ["transfer-learning.ts", ["fashion-mnist/train-images-idx3-ubyte.gz"]],
 ];
 
 describe("examples (quick mode)", () => {
