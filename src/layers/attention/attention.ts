@@ -216,7 +216,10 @@ export class Attention extends Layer {
   }
 }
 
-export function checkInputShapes(inputShape: Shapes, name: string): [ShapeSpec, ShapeSpec, ShapeSpec] {
+export function checkInputShapes(
+  inputShape: Shapes,
+  name: string,
+): [ShapeSpec, ShapeSpec, ShapeSpec] {
   const isList = inputShape.length > 0 && Array.isArray(inputShape[0]);
   if (!isList) {
     throw new ValueError(

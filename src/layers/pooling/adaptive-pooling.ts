@@ -1,6 +1,5 @@
 import { ValueError } from "../../errors.js";
-import { concatenate, slice } from "../../ops/join.js";
-import { max, mean } from "../../ops/reduce.js";
+import { adaptiveAveragePool, adaptiveMaxPool } from "../../ops/nn-windows.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { Layer, type LayerArgs } from "../layer.js";
 import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
@@ -12,23 +11,14 @@ import { type DataFormat, spatialAxis, standardizeDataFormat } from "../reshapin
  * Keras 3.16's adaptive pooling layers (keras/src/layers/pooling/base_adaptive_pooling.py over
  * ops.adaptive_average_pool / adaptive_max_pool): the output has a fixed spatial size, and output
  * cell i along an axis of length L pools input cells floor(i·L/out) to ceil((i+1)·L/out) − 1, the
- * PyTorch bins Keras's backends reproduce. Windows are boxes, so the pooling is done one axis
- * at a time (a mean of means over equal-sized pieces, a max of maxes). Gradients flow through
- * slice, mean / max and concatenate.
+ * PyTorch bins Keras's backends reproduce; the layers check their arguments and shapes and call
+ * those ops.
  */
 
 export interface AdaptivePoolingArgs extends LayerArgs {
   /** The spatial output size: one int for every axis, or one per spatial axis. */
   outputSize: number | readonly number[];
   dataFormat?: DataFormat | null;
-}
-
-/** [start, end) of each of `out` bins over an axis of length `length`. */
-export function adaptiveBins(length: number, out: number): [number, number][] {
-  return Array.from({ length: out }, (_, i) => [
-    Math.floor((i * length) / out),
-    Math.ceil(((i + 1) * length) / out),
-  ]);
 }
 
 /** Base of the six adaptive pooling layers. */
@@ -68,18 +58,8 @@ export abstract class BaseAdaptivePooling extends Layer {
 
   call(inputs: Tensor): Tensor {
     this.checkRank(inputs.shape);
-    let y = inputs;
-    this.outputSize.forEach((out, i) => {
-      const axis = spatialAxis(i, this.dataFormat);
-      const pieces = adaptiveBins(y.shape[axis]!, out).map(([s, e]) => {
-        const begin = y.shape.map((_, k) => (k === axis ? s : 0));
-        const size = y.shape.map((d, k) => (k === axis ? e - s : d));
-        const window = slice(y, begin, size);
-        return this.mode === "average" ? mean(window, axis, true) : max(window, axis, true);
-      });
-      y = pieces.length === 1 ? pieces[0]! : concatenate(pieces, axis);
-    });
-    return y;
+    const pool = this.mode === "average" ? adaptiveAveragePool : adaptiveMaxPool;
+    return pool(inputs, this.outputSize, this.dataFormat);
   }
 
   override computeOutputShape(inputShape: ShapeSpec): ShapeSpec {

@@ -25,7 +25,6 @@ import {
 import type { Objective } from "./objective.js";
 import type { Oracle } from "./oracle.js";
 import { bestStep, convertToMetrics, validateTrialResults } from "./trial-results.js";
-import { runRedisTrials } from "./redis-queue.js";
 import { type TrialOutcome, applyOutcome, runWorkers } from "./worker-pool.js";
 import type { Trial } from "./trial.js";
 import { FailedTrialError, FatalTunerError } from "./tuner-errors.js";
@@ -248,6 +247,8 @@ export abstract class Tuner {
     const maxWorkers = opts.maxWorkers ?? availableParallelism();
     if (opts.distributed) {
       checkOptionNames("searchInWorkers: distributed", opts.distributed, ["redis"]);
+      // BullMQ (and its native msgpack addon) loads only for a distributed search.
+      const { runRedisTrials } = await import("./redis-queue.js");
       await runRedisTrials(this.oracle, {
         redis: opts.distributed.redis,
         projectName: this.projectName,

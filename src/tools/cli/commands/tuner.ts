@@ -8,7 +8,6 @@ import { resolve } from "node:path";
 import process from "node:process";
 import type { Command } from "commander";
 import { ValueError } from "../../../errors.js";
-import { startRedisWorker } from "../../tuner/redis-worker.js";
 
 export function registerTuner(program: Command): void {
   const tuner = program.command("tuner").description("hyperparameter search (KerasTuner's API)");
@@ -22,6 +21,7 @@ export function registerTuner(program: Command): void {
       const lockDuration = Number(opts.lockDuration);
       if (!(Number.isInteger(lockDuration) && lockDuration > 0))
         throw new ValueError(`--lock-duration expects milliseconds; received ${opts.lockDuration}`);
+      const { startRedisWorker } = await import("../../tuner/redis-worker.js");
       const worker = await startRedisWorker({
         redis: opts.redis,
         module: resolve(opts.module),
