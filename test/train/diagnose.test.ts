@@ -1,7 +1,9 @@
 // st.utils.diagnose: the four readings of loss curves on hand-made histories (each case, the ok
-// case, noisy curves that must not be misread), on the histories of two real short trainings,
+// case, noisy curves that must not be misread), on the histories of two real short trainings and
+// of two of the book's runs (test/fixtures/histories),
 // and fit printing the sentence only when verbose > 0.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import * as st from "../../src/index.js";
 import { Sequential, layers } from "../../src/index.js";
@@ -218,5 +220,28 @@ describe("fit prints the diagnosis", () => {
 
   it("not with verbose 0", async () => {
     assert.equal(await fitOutput(0), "");
+  });
+});
+
+describe("diagnose: the book's own runs (test/fixtures/make_history_fixtures.ts)", () => {
+  const history = (name: string) =>
+    JSON.parse(
+      readFileSync(new URL(`../fixtures/histories/${name}`, import.meta.url), "utf8"),
+    ) as Record<string, number[]>;
+
+  it("IMDB Dense over 20 epochs overfits from its best validation epoch, as ch. 4 reads it", () => {
+    const h = history("imdb-dense-20.json");
+    const d = diagnose(h);
+    assert.equal(d.kind, "overfitting");
+    const best = h.val_loss!.indexOf(Math.min(...h.val_loss!));
+    assert.equal(d.epoch, best);
+    // The book sees validation loss turn up after a handful of epochs, not at the end.
+    assert.ok(best >= 2 && best <= 7, `best epoch ${best}`);
+  });
+
+  it("MNIST under RMSprop(1.0) is not learning, as ch. 5 (listing 5.7) reads it", () => {
+    const d = diagnose(history("mnist-rmsprop-lr1.json"));
+    assert.equal(d.kind, "not_learning");
+    assert.match(d.message, /learning rate/);
   });
 });

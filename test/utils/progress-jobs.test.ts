@@ -180,3 +180,41 @@ describe("progress: evaluate and predict", () => {
     );
   });
 });
+
+describe("progress: the legacy ImageDataGenerator's folder listing and strata convert", () => {
+  const root = join(dir, "images");
+  before(async () => {
+    for (const c of ["cats", "dogs"]) {
+      mkdirSync(join(root, c), { recursive: true });
+      await st.utils.saveImg(join(root, c, "a.png"), st.zeros([4, 4, 3]));
+    }
+  });
+
+  it("flowFromDirectory lists its class folders on a terminal, then Keras's count", async () => {
+    const gen = new st.preprocessing.image.ImageDataGenerator();
+    const out = await captureStdout(true, async () => gen.flowFromDirectory(root));
+    const lines = screen(out).filter((l) => l !== "");
+    assert.match(lines[0]!, /^Listing files: 2\/2 ━{20} \d+s \d+(us|ms)\/folder$/);
+    assert.equal(lines[1], "Found 2 images belonging to 2 classes.");
+    const piped = await captureStdout(false, async () => gen.flowFromDirectory(root));
+    assert.equal(piped, "Found 2 images belonging to 2 classes.\n");
+  });
+
+  it("strata convert shows its stages on a terminal and only its result on a pipe", async () => {
+    const { main } = await import("../../src/tools/cli/main.js");
+    const model = new Sequential([layers.Input({ shape: [2] }), new layers.Dense(1)]);
+    const input = join(dir, "convert-in.keras");
+    await model.save(input);
+    const out = await captureStdout(true, () =>
+      main(["convert", input, join(dir, "c.weights.h5")]),
+    );
+    const lines = screen(out).filter((l) => l !== "");
+    assert.match(lines[0]!, /^Converting: 3\/3 ━{20} \d+s \d+(us|ms)\/stage$/);
+    assert.match(
+      lines[1]!,
+      /^strata convert: wrote .*c\.weights\.h5 \(weights\) from convert-in\.keras$/,
+    );
+    const piped = await captureStdout(false, () => main(["convert", input, join(dir, "d.keras")]));
+    assert.match(piped, /^strata convert: wrote .*d\.keras \(model\) from convert-in\.keras\n$/);
+  });
+});

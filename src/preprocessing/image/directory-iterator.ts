@@ -18,6 +18,7 @@ import { FileImages, type FileImageOptions, hasImageExtension } from "./file-bat
 import { type ImageBatch, ImageIterator, checkKeys } from "./image-iterator.js";
 import type { LegacyRandom } from "./legacy-random.js";
 import { SAVE_KEYS } from "./save-batch.js";
+import { Progbar } from "../../utils/progbar.js";
 
 export type ClassMode = "categorical" | "binary" | "sparse" | "input" | null;
 
@@ -95,6 +96,13 @@ export class DirectoryIterator extends ImageIterator {
             .sort(pythonCompare);
     const filenames: string[] = [];
     const labels: number[] = [];
+    // Listing a large folder tree takes a while: a live line over the class folders on a terminal.
+    const listing = new Progbar(classes.length, {
+      verbose: (options.verbose ?? true) ? 1 : 0,
+      unitName: "folder",
+      label: "Listing files: ",
+      finalWhenNotTTY: false,
+    });
     classes.forEach((name, label) => {
       const dir = join(directory, name);
       if (!isDir(dir)) {
@@ -108,6 +116,7 @@ export class DirectoryIterator extends ImageIterator {
         filenames.push(f);
         labels.push(label);
       }
+      listing.update(label + 1);
     });
     if (options.verbose ?? true) {
       console.log(`Found ${filenames.length} images belonging to ${classes.length} classes.`);

@@ -14,6 +14,7 @@ import { StrataError } from "../../../errors.js";
 import { HDF5_SIGNATURE, readHdf5 } from "../../../io/hdf5.js";
 import { loadModel, modelFromJson } from "../../../models/index.js";
 import type { Model } from "../../../models/model.js";
+import { Progbar } from "../../../utils/progbar.js";
 
 type OutKind = "keras" | "weights";
 
@@ -70,7 +71,14 @@ export function registerConvert(program: Command): void {
     )
     .action(async (input: string, output: string, flags: { architecture?: string }) => {
       const kind = outputKind(output);
+      // Read, load, write: a live line on a terminal, nothing when piped.
+      const progress = new Progbar(3, {
+        unitName: "stage",
+        label: "Converting: ",
+        finalWhenNotTTY: false,
+      });
       const bytes = await readInput(input);
+      progress.update(1);
       let model: Model;
       if (isWeightsOnly(bytes, input)) {
         if (flags.architecture === undefined) {
@@ -84,8 +92,10 @@ export function registerConvert(program: Command): void {
       } else {
         model = await loadModel(input);
       }
+      progress.update(2);
       if (kind === "keras") await model.save(output);
       else await model.saveWeights(output);
+      progress.update(3);
       console.log(
         `strata convert: wrote ${output} (${kind === "keras" ? "model" : "weights"}) from ${basename(input)}`,
       );
