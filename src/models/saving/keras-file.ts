@@ -1,7 +1,7 @@
 /**
  * Keras 3's files: the `.keras` archive (a zip of metadata.json, config.json and
- * model.weights.h5) and `save_weights`' `.weights.h5`, read and written; the legacy `.h5`
- * format is read (keras-legacy.ts). Every write goes
+ * model.weights.h5) and `save_weights`' `.weights.h5`, read and written; Keras's legacy `.h5`
+ * model file, read (keras-legacy.ts) and written (keras-legacy-write.ts). Every write goes
  * through `writeFileAtomic`, so a failed save leaves the previous file whole.
  */
 import { readFile } from "node:fs/promises";
@@ -17,6 +17,7 @@ import { ZipReader } from "../../io/zip.js";
 import { encodeZip } from "../../io/zip-write.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
 import { encodeKerasWeights } from "./keras-weights-write.js";
+import { LEGACY_H5_WARNING, encodeLegacyModel } from "./keras-legacy-write.js";
 import { assetMembers, loadAssetMembers } from "./keras-assets.js";
 import { serializeLayer } from "../../layers/registry.js";
 
@@ -140,14 +141,21 @@ export async function saveKerasWeightsFile(model: Model, path: string): Promise<
 }
 
 /**
- * Keras `model.save("x.keras")`: metadata.json, config.json (the serialized model, with
- * `compile_config` when compiled), the layers' assets (`assets/…`, keras-assets.ts) and
- * model.weights.h5, zipped in Keras's member order.
+ * Keras `model.save(path)`: a path ending in `.keras` gets Keras 3's archive: metadata.json,
+ * config.json (the serialized model, with `compile_config` when compiled), the layers' assets
+ * (`assets/…`, keras-assets.ts) and model.weights.h5, zipped in Keras's member order. A path
+ * ending in `.h5` or `.hdf5` gets Keras's legacy HDF5 model file, with Keras's warning.
  */
 export async function saveKerasModel(model: Model, path: string): Promise<void> {
+  if (typeof path === "string" && (path.endsWith(".h5") || path.endsWith(".hdf5"))) {
+    console.warn(LEGACY_H5_WARNING);
+    await writeFileAtomic(path, encodeLegacyModel(model, KERAS_VERSION));
+    return;
+  }
   if (typeof path !== "string" || !path.endsWith(".keras")) {
     throw new ValueError(
-      `model.save: expected a filepath ending in ".keras" (Keras 3's format); received ${JSON.stringify(path)}. ` +
+      `model.save: expected a filepath ending in ".keras" (Keras 3's format, recommended) or ` +
+        `".h5" / ".hdf5" (Keras's legacy HDF5 format); received ${JSON.stringify(path)}. ` +
         `To save only the weights, use model.saveWeights("….weights.h5")`,
     );
   }
