@@ -176,12 +176,34 @@ describe("strata convert", () => {
     assertClose(y.toArray(), seqPredictions, 1e-5);
   });
 
-  it("refuses to write legacy .h5, and an output name it cannot read", async () => {
-    const h5 = await cli(["convert", join(FIXTURES, "seq.keras"), join(dir, "out.h5")]);
-    assert.equal(h5.code, 1);
-    assert.match(h5.stderr, /reads Keras's legacy \.h5 format but does not write it/);
+  it(".keras → legacy .h5 keeps Keras's predictions and compile, warning once (child process)", async () => {
+    const out = join(dir, "seq.out.h5");
+    const { status, stdout, stderr } = runCli(["convert", join(FIXTURES, "seq.keras"), out]);
+    assert.equal(status, 0, stderr);
+    assert.match(stdout, /wrote .*seq\.out\.h5 \(model, legacy HDF5\)/);
+    assert.equal(stderr.match(/This file format is considered legacy/g)?.length, 1, stderr);
+    const model = await st.models.loadModel(out);
+    const y = (await model.predict(st.tensor(seqRows, undefined, "int32"), {
+      verbose: 0,
+    })) as st.Tensor;
+    assertClose(y.toArray(), seqPredictions, 1e-5);
+    assert.ok(model.compiled, "the compile config became the training configuration");
+    // And back: the legacy file converts to a .keras archive with the same predictions.
+    const back = join(dir, "seq.back.keras");
+    const b = await cli(["convert", out, back]);
+    assert.equal(b.code, 0, b.stderr);
+    const again = (await (
+      await st.models.loadModel(back)
+    ).predict(st.tensor(seqRows, undefined, "int32"), { verbose: 0 })) as st.Tensor;
+    assertClose(again.toArray(), seqPredictions, 1e-5);
+  });
+
+  it("refuses an output name it cannot read, naming the formats it writes", async () => {
     const other = await cli(["convert", join(FIXTURES, "seq.keras"), join(dir, "out.onnx")]);
     assert.equal(other.code, 1);
-    assert.match(other.stderr, /expected a name ending in "\.keras".*"\.weights\.h5"/);
+    assert.match(
+      other.stderr,
+      /expected a name ending in "\.keras".*"\.weights\.h5".*"\.h5" \/ "\.hdf5"/,
+    );
   });
 });

@@ -1,11 +1,11 @@
 /**
  * `strata convert IN OUT`: a model file from one of Keras's formats to another, the output's
- * format chosen by its name: `.keras` (Keras 3's archive) or `.weights.h5` (Keras 3's weights
- * only). The input may be a `.keras` archive, a legacy `.h5` model, or a weights file (Keras
- * 3's `.weights.h5` or a legacy `.h5` weights file), which has no architecture: then
- * `--architecture` names a model file or a `model.to_json()` file to load the weights into.
- * Strata reads Keras's legacy `.h5` format but does not write it, so a legacy `.h5` output is
- * an error saying so.
+ * format chosen by its name as Keras chooses it: `.keras` (Keras 3's archive), `.weights.h5`
+ * (Keras 3's weights only), or any other `.h5` / `.hdf5` name (Keras's legacy HDF5 model file,
+ * written by `model.save` with Keras's warning that the format is legacy). The input may be a
+ * `.keras` archive, a legacy `.h5` model, or a weights file (Keras 3's `.weights.h5` or a legacy
+ * `.h5` weights file), which has no architecture: then `--architecture` names a model file or a
+ * `model.to_json()` file to load the weights into.
  */
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
@@ -16,21 +16,22 @@ import { loadModel, modelFromJson } from "../../../models/index.js";
 import type { Model } from "../../../models/model.js";
 import { Progbar } from "../../../utils/progbar.js";
 
-type OutKind = "keras" | "weights";
+type OutKind = "keras" | "weights" | "legacy";
+
+const WROTE: Record<OutKind, string> = {
+  keras: "model",
+  weights: "weights",
+  legacy: "model, legacy HDF5",
+};
 
 function outputKind(path: string): OutKind {
   if (path.endsWith(".keras")) return "keras";
   if (path.endsWith(".weights.h5")) return "weights";
-  if (path.endsWith(".h5") || path.endsWith(".hdf5")) {
-    throw new StrataError(
-      `convert: cannot write "${path}": Strata reads Keras's legacy .h5 format but does not ` +
-        `write it; write Keras 3's formats instead: a ".keras" file for the model, or a ` +
-        `".weights.h5" file for its weights only`,
-    );
-  }
+  if (path.endsWith(".h5") || path.endsWith(".hdf5")) return "legacy";
   throw new StrataError(
     `convert: cannot tell the format of "${path}" from its name: expected a name ending in ` +
-      `".keras" (the whole model) or ".weights.h5" (the weights only)`,
+      `".keras" (the whole model), ".weights.h5" (the weights only) or ".h5" / ".hdf5" ` +
+      `(the whole model in Keras's legacy HDF5 format)`,
   );
 }
 
@@ -60,11 +61,13 @@ async function architecture(path: string): Promise<Model> {
 export function registerConvert(program: Command): void {
   program
     .command("convert")
-    .description(
-      "convert a model between Keras's files: .keras, .weights.h5, and legacy .h5 (read only)",
-    )
+    .description("convert a model between Keras's files: .keras, .weights.h5, and legacy .h5")
     .argument("<in>", "a .keras file, a legacy .h5 model, or a weights file (with --architecture)")
-    .argument("<out>", 'the file to write: "….keras" (the model) or "….weights.h5" (its weights)')
+    .argument(
+      "<out>",
+      'the file to write: "….keras" (the model), "….weights.h5" (its weights) or ' +
+        '"….h5" / "….hdf5" (the model in the legacy HDF5 format)',
+    )
     .option(
       "--architecture <file>",
       "for a weights-only input: the model (.keras, legacy .h5, or to_json() .json) to load them into",
@@ -93,11 +96,9 @@ export function registerConvert(program: Command): void {
         model = await loadModel(input);
       }
       progress.update(2);
-      if (kind === "keras") await model.save(output);
-      else await model.saveWeights(output);
+      if (kind === "weights") await model.saveWeights(output);
+      else await model.save(output);
       progress.update(3);
-      console.log(
-        `strata convert: wrote ${output} (${kind === "keras" ? "model" : "weights"}) from ${basename(input)}`,
-      );
+      console.log(`strata convert: wrote ${output} (${WROTE[kind]}) from ${basename(input)}`);
     });
 }
