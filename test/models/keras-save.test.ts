@@ -273,13 +273,13 @@ describe("model.save to .keras", () => {
     },
   );
 
-  it("refuses a path that does not end in .keras, naming it and the expected extension", async () => {
+  it("refuses a path that is neither .keras nor .h5, naming it and the expected extensions", async () => {
     const { model } = await trained();
-    await assert.rejects(model.save("model.h5"), (err: unknown) => {
+    await assert.rejects(model.save("model.tf"), (err: unknown) => {
       assert.ok(err instanceof ValueError);
       assert.match(
         err.message,
-        /model\.save: expected a filepath ending in "\.keras".*received "model\.h5"/,
+        /model\.save: expected a filepath ending in "\.keras".*"\.h5".*received "model\.tf"/,
       );
       return true;
     });
