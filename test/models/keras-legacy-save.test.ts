@@ -52,6 +52,18 @@ function functionalModel() {
   return { model, inputs };
 }
 
+/** A functional model wrapping a Sequential: a nested model's config and weights. */
+function nestedModel() {
+  st.random.setSeed(9);
+  const inner = new st.Sequential(
+    [st.Input({ shape: [3] }), new st.layers.Dense(4, { activation: "relu" })],
+    { name: "inner" },
+  );
+  const a = st.Input({ shape: [3] });
+  const model = new st.Model(a, new st.layers.Dense(1, { name: "head" }).apply(inner.apply(a)));
+  return { model, inputs: [st.random.normal([4, 3], { seed: 15 })] };
+}
+
 const predict = async (model: st.Model, inputs: st.Tensor[]) =>
   values(
     (await model.predict(inputs.length === 1 ? inputs[0]! : inputs, { verbose: 0 })) as st.Tensor,
@@ -129,6 +141,7 @@ json.dump({"y": np.asarray(y).ravel().tolist(),
 const cases = [
   { name: "sequential with BatchNormalization", make: sequentialModel },
   { name: "functional with two inputs", make: async () => functionalModel() },
+  { name: "functional wrapping a Sequential", make: async () => nestedModel() },
 ];
 
 describe("model.save to Keras's legacy .h5", () => {
