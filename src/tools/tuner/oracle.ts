@@ -354,7 +354,27 @@ export abstract class Oracle {
           `If you did not mean to reload it, change projectName or pass overwrite: true to the tuner.`,
       );
     }
-    for (const trial of this.ongoingTrials.values()) this.retryQueue.push(trial.trialId);
+    // A trial's trial.json is written just before oracle.json, so a process killed between the two
+    // (a distributed search's driver, killed mid-search: redis-resume.test.ts) leaves trial.json
+    // the newer of the two. A trial that oracle.json calls ongoing but whose trial.json says it
+    // ended (COMPLETED or FAILED) is not run again: it joins the ended ones. A trial whose
+    // trial.json says RUNNING but that oracle.json never recorded (killed inside createTrial) is
+    // redone like the ongoing ones, rather than left RUNNING forever (it counts toward maxTrials).
+    const ongoing = new Set([...this.ongoingTrials.values()].map((t) => t.trialId));
+    for (const trial of this.trials.values())
+      if (trial.status === "RUNNING" && !ongoing.has(trial.trialId)) {
+        if (this.retryQueue.includes(trial.trialId)) continue;
+        if (!this.startOrder.includes(trial.trialId)) this.startOrder.push(trial.trialId);
+        this.recordValues(trial);
+        this.retryQueue.push(trial.trialId);
+      }
+    for (const trial of this.ongoingTrials.values()) {
+      if (trial.status === "COMPLETED" || trial.status === "FAILED") {
+        if (!this.endOrder.includes(trial.trialId)) this.endOrder.push(trial.trialId);
+        continue;
+      }
+      this.retryQueue.push(trial.trialId);
+    }
     this.ongoingTrials.clear();
   }
 

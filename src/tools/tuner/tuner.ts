@@ -219,8 +219,10 @@ export abstract class Tuner {
         await new Promise((resolve) => setTimeout(resolve, 10));
         continue;
       }
+      // tryRunTrial ends the trial (applyOutcome calls oracle.endTrial, which saves the oracle).
+      // Ending it a second time here recorded it twice in end_order and counted two runs toward
+      // maxRetriesPerTrial (found by redis-resume.test.ts's reload test).
       await this.tryRunTrial(trial, fitArgs, opts);
-      await this.oracle.endTrial(trial); // which saves the oracle
     }
   }
 
