@@ -5,25 +5,14 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import * as st from "../../../src/index.js";
 import { HyperModel, type HyperParameters, RandomSearch } from "../../../src/tools/tuner/index.js";
+import { redisSkipReason, startRedis, startWorkers, waitFor } from "./redis-harness.js";
 
-const REDIS = "/usr/bin/redis-server";
-const ioredis = (() => {
-  try {
-    createRequire(import.meta.url).resolve("ioredis");
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const BIN = fileURLToPath(new URL("../../../src/tools/cli/bin.ts", import.meta.url));
 const module = fileURLToPath(new URL("./fixtures/bowl-resume.ts", import.meta.url));
 const DRIVER = fileURLToPath(new URL("./fixtures/resume-driver.ts", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "strata-tuner-resume-"));
@@ -32,31 +21,6 @@ after(() => {
   for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
   rmSync(dir, { recursive: true, force: true });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
-
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, ms = 60_000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = createConnection(port, "127.0.0.1");
-    socket.once("connect", () => (socket.end(), resolve(true)));
-    socket.once("error", () => resolve(false));
-  });
 
 /** The trials the project folder records: id → [status, x]. */
 function trialFiles(): Map<string, [string, number]> {
@@ -89,34 +53,13 @@ const fits = () =>
 test(
   "a distributed search resumes after its driver is killed, without redoing completed trials",
   {
-    skip: !existsSync(REDIS)
-      ? `${REDIS} is not installed`
-      : !ioredis && "the ioredis package (BullMQ's Redis client) is not installed",
+    skip: redisSkipReason,
     timeout: 120_000,
   },
   async () => {
-    const port = await freePort();
-    const redis = spawn(
-      REDIS,
-      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-      { stdio: "ignore" },
-    );
-    children.push(redis);
-    await waitFor(() => accepts(port), "redis-server");
-    const url = `redis://127.0.0.1:${port}`;
+    const url = await startRedis(children);
     const env = { ...process.env, STRATA_TUNER_TEST_DIR: dir };
-    const outputs: string[] = [];
-    for (let i = 0; i < 2; i++) {
-      const worker = spawn(
-        process.execPath,
-        ["--import", "tsx", BIN, "tuner", "worker", "--redis", url, "--module", module],
-        { env, stdio: ["ignore", "pipe", "inherit"] },
-      );
-      outputs.push("");
-      worker.stdout!.on("data", (d: Buffer) => (outputs[i] += d.toString()));
-      children.push(worker);
-    }
-    await waitFor(() => outputs.every((o) => o.includes("ready")), "both workers to be ready");
+    await startWorkers(2, url, module, env, children);
 
     // The first driver, killed (no chance to clean up) once two trials have completed.
     const driver = spawn(process.execPath, ["--import", "tsx", DRIVER, url], {

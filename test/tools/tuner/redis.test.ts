@@ -2,26 +2,14 @@
 // two `strata tuner worker` processes share the search; one dies mid-trial and BullMQ's stalled
 // check gives its trial to the other, so no trial is lost.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createConnection, createServer } from "node:net";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { redisSkipReason, startRedis, startWorkers } from "./redis-harness.js";
 
-const REDIS = "/usr/bin/redis-server";
-// BullMQ 6 needs a Redis client it treats as optional: ioredis.
-const ioredis = (() => {
-  try {
-    createRequire(import.meta.url).resolve("ioredis");
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const BIN = fileURLToPath(new URL("../../../src/tools/cli/bin.ts", import.meta.url));
 const module = fileURLToPath(new URL("./fixtures/bowl-workers.ts", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "strata-tuner-redis-"));
 const children: ChildProcess[] = [];
@@ -30,74 +18,18 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
-
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, ms = 90_000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = createConnection(port, "127.0.0.1");
-    socket.once("connect", () => (socket.end(), resolve(true)));
-    socket.once("error", () => resolve(false));
-  });
-
 test(
   "two strata tuner workers share a search over Redis; a worker dying mid-trial loses no trial",
   {
-    skip: !existsSync(REDIS)
-      ? `${REDIS} is not installed`
-      : !ioredis && "the ioredis package (BullMQ's Redis client) is not installed",
+    skip: redisSkipReason,
     timeout: 180_000,
   },
   async () => {
-    const port = await freePort();
-    const redis = spawn(
-      REDIS,
-      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-      { stdio: "ignore" },
-    );
-    children.push(redis);
-    await waitFor(() => accepts(port), "redis-server");
-    const url = `redis://127.0.0.1:${port}`;
+    // This test's waits: up to 90 s, checked every 100 ms.
+    const wait = { ms: 90_000, pollMs: 100 };
+    const url = await startRedis(children, wait);
     const env = { ...process.env, STRATA_TUNER_TEST_DIR: dir, STRATA_TUNER_TEST_CRASH: "1" };
-    const outputs: string[] = [];
-    for (let i = 0; i < 2; i++) {
-      const worker = spawn(
-        process.execPath,
-        [
-          "--import",
-          "tsx",
-          BIN,
-          "tuner",
-          "worker",
-          "--redis",
-          url,
-          "--module",
-          module,
-          "--lock-duration",
-          "2000",
-        ],
-        { env, stdio: ["ignore", "pipe", "inherit"] },
-      );
-      outputs.push("");
-      worker.stdout!.on("data", (d: Buffer) => (outputs[i] += d.toString()));
-      children.push(worker);
-    }
-    await waitFor(() => outputs.every((o) => o.includes("ready")), "both workers to be ready");
+    await startWorkers(2, url, module, env, children, { args: ["--lock-duration", "2000"], wait });
 
     process.env.STRATA_TUNER_TEST_DIR = dir;
     const { createTuner } = (await import(module)) as typeof import("./fixtures/bowl-workers.js");
