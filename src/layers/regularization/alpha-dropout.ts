@@ -1,12 +1,12 @@
 import { ValueError } from "../../errors.js";
 import { add, cast, greaterEqual, multiply, subtract } from "../../ops/elementwise.js";
-import { type DType, isFloat } from "../../tensor/dtype.js";
-import { SeedGenerator, uniform } from "../../tensor/random.js";
+import { isFloat } from "../../tensor/dtype.js";
+import { uniform } from "../../tensor/random.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
-import { type DropoutArgs, checkRate, checkSeed } from "../core/dropout.js";
-import { type CallOptions, Layer } from "../layer.js";
-import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
+import { Dropout, type DropoutArgs } from "../core/dropout.js";
+import type { CallOptions } from "../layer.js";
+import { fmtSpec } from "../shape-spec.js";
 import { registerKerasLayers } from "../registry.js";
 
 /** SELU's constants (Klambauer et al., 2017), as Keras writes them. */
@@ -18,32 +18,10 @@ const SCALE = 1.0507009873554805;
  * kept when a uniform draw is ≥ rate, else set to α' = −α·λ (SELU's negative saturation), and
  * the result is mapped affinely, a·x + b with a = ((1 − rate)(1 + rate·α'²))^−½ and
  * b = −a·α'·rate, so that zero mean and unit variance are kept. `noiseShape` as Dropout's (null
- * entries take the input's size). The identity at inference; masks pass through.
+ * entries take the input's size). The identity at inference; masks pass through. Its arguments,
+ * checks, seed stream and config are Dropout's.
  */
-export class AlphaDropout extends Layer {
-  readonly rate: number;
-  readonly seed: number | null;
-  readonly noiseShape: (number | null)[] | null;
-  private readonly seedGenerator: SeedGenerator | null;
-
-  constructor(rate: number, args: DropoutArgs = {}) {
-    super(args);
-    this.rate = checkRate(rate, this.where());
-    this.seed = checkSeed(args.seed, this.where());
-    this.noiseShape = args.noiseShape ? [...args.noiseShape] : null;
-    this.noiseShape?.forEach((d, i) => {
-      if (d !== null && !(Number.isInteger(d) && d > 0)) {
-        throw new ValueError(
-          `${this.where()}: noiseShape entries must be positive integers or null; received ` +
-            `${JSON.stringify(args.noiseShape)} (entry ${i})`,
-        );
-      }
-    });
-    this.seedGenerator = this.rate > 0 ? new SeedGenerator(this.seed ?? undefined) : null;
-    this.supportsMasking = true;
-    this.built = true;
-  }
-
+export class AlphaDropout extends Dropout {
   /** The uniform draws' shape: the input's, or noiseShape with nulls filled from the input. */
   private concreteNoiseShape(inputs: Tensor): number[] {
     if (!this.noiseShape) return [...inputs.shape];
@@ -59,7 +37,7 @@ export class AlphaDropout extends Layer {
     return shape;
   }
 
-  call(inputs: Tensor, opts: CallOptions = {}): Tensor {
+  override call(inputs: Tensor, opts: CallOptions = {}): Tensor {
     if (!opts.training || this.rate === 0 || !this.seedGenerator) return inputs;
     const dtype = isFloat(inputs.dtype) ? inputs.dtype : "float32";
     const x = inputs.dtype === dtype ? inputs : cast(inputs, dtype);
@@ -74,24 +52,7 @@ export class AlphaDropout extends Layer {
     return add(multiply(mixed, a), b);
   }
 
-  override computeOutputShape(inputShape: ShapeSpec): ShapeSpec {
-    return inputShape;
-  }
-
-  override computeOutputDtype(inputDtypes: readonly DType[]): DType {
-    return inputDtypes[0] ?? this.dtype;
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(),
-      rate: this.rate,
-      seed: this.seed,
-      noise_shape: this.noiseShape ? [...this.noiseShape] : null,
-    };
-  }
-
-  static fromConfig(config: Record<string, unknown>): AlphaDropout {
+  static override fromConfig(config: Record<string, unknown>): AlphaDropout {
     const { rate, ...args } = fromKerasConfig(config);
     return new AlphaDropout(rate as number, args as DropoutArgs);
   }
