@@ -24,6 +24,7 @@ import { tensor } from "../../tensor/creation.js";
 import { normalizeAxis } from "../../tensor/shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { EPSILON, Loss, type LossOptions, checkSameShape, toFloatPair } from "./loss.js";
+import { checkAxis, checkSmoothing } from "./probabilistic.js";
 
 export interface CategoricalFocalOptions {
   /** Weight of every class (a number) or one weight per class (a list); default 0.25. */
@@ -37,24 +38,6 @@ export interface CategoricalFocalOptions {
   axis?: number;
 }
 
-function checkAxisArg(where: string, axis: unknown): number {
-  if (typeof axis !== "number" || !Number.isInteger(axis)) {
-    throw new ValueError(
-      `${where}: axis must be of type int; received axis=${JSON.stringify(axis)}`,
-    );
-  }
-  return axis;
-}
-
-function checkSmoothingArg(where: string, v: unknown): number {
-  if (typeof v !== "number" || !(v >= 0 && v <= 1)) {
-    throw new ValueError(
-      `${where}: label_smoothing must be in [0, 1]; received label_smoothing=${String(v)}`,
-    );
-  }
-  return v;
-}
-
 /**
  * Σ_axis α·(1 − p)^γ·(−z·log p), with p = y_pred renormalized along `axis` and clipped to
  * [ε, 1 − ε] (softmax first for logits) and z the (smoothed) one-hot labels.
@@ -65,8 +48,8 @@ export function categoricalFocalCrossentropy(
   opts: CategoricalFocalOptions = {},
 ): Tensor {
   const where = "categorical_focal_crossentropy";
-  const axis = checkAxisArg(where, opts.axis ?? -1);
-  const ls = checkSmoothingArg(where, opts.labelSmoothing ?? 0);
+  const axis = checkAxis(where, opts.axis ?? -1);
+  const ls = checkSmoothing(where, opts.labelSmoothing ?? 0);
   const alpha = opts.alpha ?? 0.25;
   const gamma = opts.gamma ?? 2;
   const [t0, p0] = toFloatPair(yTrue, yPred);
@@ -123,11 +106,8 @@ export class CategoricalFocalCrossentropy extends Loss {
     this.alpha = opts.alpha ?? 0.25;
     this.gamma = opts.gamma ?? 2;
     this.fromLogits = opts.fromLogits ?? false;
-    this.labelSmoothing = checkSmoothingArg(
-      "CategoricalFocalCrossentropy",
-      opts.labelSmoothing ?? 0,
-    );
-    this.axis = checkAxisArg("CategoricalFocalCrossentropy", opts.axis ?? -1);
+    this.labelSmoothing = checkSmoothing("CategoricalFocalCrossentropy", opts.labelSmoothing ?? 0);
+    this.axis = checkAxis("CategoricalFocalCrossentropy", opts.axis ?? -1);
   }
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     return categoricalFocalCrossentropy(yTrue, yPred, this);

@@ -57,7 +57,8 @@ export interface SparseCrossentropyOptions {
   axis?: number;
 }
 
-function checkSmoothing(where: string, v: number): number {
+/** Keras's `label_smoothing` check (shared by every crossentropy loss). */
+export function checkSmoothing(where: string, v: unknown): number {
   if (typeof v !== "number" || !(v >= 0 && v <= 1)) {
     throw new ValueError(
       `${where}: label_smoothing must be in [0, 1]; received label_smoothing=${String(v)}`,
@@ -66,7 +67,8 @@ function checkSmoothing(where: string, v: number): number {
   return v;
 }
 
-function checkAxis(where: string, axis: unknown): number {
+/** An integer `axis` argument of a loss. */
+export function checkAxis(where: string, axis: unknown): number {
   if (typeof axis !== "number" || !Number.isInteger(axis)) {
     throw new ValueError(`${where}: axis must be an integer; received axis=${String(axis)}`);
   }
