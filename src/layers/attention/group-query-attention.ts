@@ -4,7 +4,6 @@ import type { Initializer } from "../../nn/initializers.js";
 import type { Regularizer } from "../../nn/regularizers.js";
 import type { KerasObject } from "../../nn/serialization.js";
 import { softmax } from "../../ops/activations.js";
-import type { TensorLike } from "../../ops/core.js";
 import { cast, multiply, sigmoid, where } from "../../ops/elementwise.js";
 import { repeat } from "../../ops/join.js";
 import { matmul } from "../../ops/linalg.js";
@@ -18,13 +17,13 @@ import {
   serializeInitializer,
   serializeRegularizer,
 } from "../config.js";
-import { type CallOptions, Layer, type LayerArgs, SymbolicTensor } from "../layer.js";
+import type { CallOptions, LayerArgs } from "../layer.js";
 import type { ShapeSpec } from "../shape-spec.js";
 import { registerKerasLayers } from "../registry.js";
-import { MASKED_LOGIT, checkRate, recordCallOptions } from "./attention.js";
+import { MASKED_LOGIT, checkRate } from "./attention.js";
 import { EinsumDense } from "./einsum-dense.js";
 import { mergeAttentionMasks } from "./multi-head-attention-masks.js";
-import type { MultiHeadAttentionCallOptions } from "./multi-head-attention.js";
+import { MultiHeadCallLayer } from "./multi-head-call.js";
 import { type Shapes, inputShapes, listMessage } from "./multi-head-attention-shapes.js";
 
 export interface GroupedQueryAttentionArgs extends LayerArgs {
@@ -67,7 +66,7 @@ export interface GroupedQueryAttentionArgs extends LayerArgs {
  * fused path does, a query row with every key masked averages the values uniformly, unless the
  * scores are returned or dropout > 0, where Keras's masked softmax gives it zeros.
  */
-export class GroupedQueryAttention extends Layer {
+export class GroupedQueryAttention extends MultiHeadCallLayer {
   readonly headDim: number;
   readonly numQueryHeads: number;
   readonly numKeyValueHeads: number;
@@ -83,7 +82,6 @@ export class GroupedQueryAttention extends Layer {
   valueDense!: EinsumDense;
   outputDense!: EinsumDense;
   private readonly seedGenerator: SeedGenerator;
-  private extra: MultiHeadAttentionCallOptions = {};
   private readonly args: GroupedQueryAttentionArgs;
 
   constructor(args: GroupedQueryAttentionArgs) {
@@ -121,46 +119,6 @@ export class GroupedQueryAttention extends Layer {
     }
     this.seedGenerator = new SeedGenerator(a.seed ?? undefined);
     this.supportsMasking = true;
-  }
-
-  override apply(
-    inputs: readonly SymbolicTensor[],
-    opts: MultiHeadAttentionCallOptions & { returnAttentionScores: true },
-  ): [SymbolicTensor, SymbolicTensor];
-  override apply(
-    inputs: readonly TensorLike[],
-    opts: MultiHeadAttentionCallOptions & { returnAttentionScores: true },
-  ): [Tensor, Tensor];
-  override apply(
-    inputs: SymbolicTensor | readonly SymbolicTensor[],
-    opts?: MultiHeadAttentionCallOptions,
-  ): SymbolicTensor;
-  override apply(
-    inputs: TensorLike | readonly TensorLike[],
-    opts?: MultiHeadAttentionCallOptions,
-  ): Tensor;
-  override apply(inputs: unknown, opts: MultiHeadAttentionCallOptions = {}): unknown {
-    const {
-      returnAttentionScores = false,
-      useCausalMask = false,
-      attentionMask = null,
-      ...base
-    } = opts;
-    if (attentionMask instanceof SymbolicTensor) {
-      throw new ValueError(
-        `${this.where()}: a symbolic attentionMask is not supported in functional models yet; ` +
-          `pass it when calling on tensors, or mask the inputs (Embedding maskZero, Masking)`,
-      );
-    }
-    const outer = this.extra;
-    this.extra = { returnAttentionScores, useCausalMask, attentionMask };
-    try {
-      const out: unknown = super.apply(inputs as never, base);
-      recordCallOptions(out, { returnAttentionScores, useCausalMask });
-      return out;
-    } finally {
-      this.extra = outer;
-    }
   }
 
   override build(inputShape: Shapes): void {

@@ -4,7 +4,6 @@ import type { Initializer } from "../../nn/initializers.js";
 import type { Regularizer } from "../../nn/regularizers.js";
 import type { KerasObject } from "../../nn/serialization.js";
 import { softmax } from "../../ops/activations.js";
-import type { TensorLike } from "../../ops/core.js";
 import { cast, multiply, where } from "../../ops/elementwise.js";
 import { matmul } from "../../ops/linalg.js";
 import { expandDims, reshape, transpose } from "../../ops/movement.js";
@@ -18,15 +17,11 @@ import {
   serializeInitializer,
   serializeRegularizer,
 } from "../config.js";
-import { type CallOptions, Layer, type LayerArgs, SymbolicTensor } from "../layer.js";
+import type { CallOptions, LayerArgs } from "../layer.js";
 import type { ShapeSpec } from "../shape-spec.js";
-import {
-  type AttentionCallOptions,
-  MASKED_LOGIT,
-  checkRate,
-  recordCallOptions,
-} from "./attention.js";
+import { MASKED_LOGIT, checkRate } from "./attention.js";
 import { EinsumDense } from "./einsum-dense.js";
+import { MultiHeadCallLayer } from "./multi-head-call.js";
 import { mergeAttentionMasks } from "./multi-head-attention-masks.js";
 import {
   type Shapes,
@@ -37,13 +32,7 @@ import {
 } from "./multi-head-attention-shapes.js";
 import { registerKerasLayers } from "../registry.js";
 
-export interface MultiHeadAttentionCallOptions extends AttentionCallOptions {
-  /**
-   * Boolean `[B, T, S]` mask (broadcast over the heads and a missing batch axis): 1 where a query
-   * step may attend to a key step. Combined (AND) with the inputs' masks and the causal mask.
-   */
-  attentionMask?: TensorLike | null;
-}
+export type { MultiHeadAttentionCallOptions } from "./multi-head-call.js";
 
 export interface MultiHeadAttentionArgs extends LayerArgs {
   numHeads: number;
@@ -79,7 +68,7 @@ export interface MultiHeadAttentionArgs extends LayerArgs {
  * `query`, `key`, `value` kernels `[dim, heads, keyDim]` with biases `[heads, keyDim]`, and
  * `attention_output` kernel `[heads, valueDim, outDim]` with bias `[outDim]`, in that order.
  */
-export class MultiHeadAttention extends Layer {
+export class MultiHeadAttention extends MultiHeadCallLayer {
   readonly numHeads: number;
   readonly keyDim: number;
   readonly valueDim: number;
@@ -95,7 +84,6 @@ export class MultiHeadAttention extends Layer {
   valueDense!: EinsumDense;
   outputDense!: EinsumDense;
   private readonly seedGenerator: SeedGenerator;
-  private extra: MultiHeadAttentionCallOptions = {};
   private readonly args: MultiHeadAttentionArgs;
 
   constructor(args: MultiHeadAttentionArgs) {
@@ -137,46 +125,6 @@ export class MultiHeadAttention extends Layer {
     }
     this.seedGenerator = new SeedGenerator(a.seed ?? undefined);
     this.supportsMasking = true;
-  }
-
-  // Keras's call adds attention_mask, use_causal_mask and return_attention_scores.
-  override apply(
-    inputs: readonly SymbolicTensor[],
-    opts: MultiHeadAttentionCallOptions & { returnAttentionScores: true },
-  ): [SymbolicTensor, SymbolicTensor];
-  override apply(
-    inputs: readonly TensorLike[],
-    opts: MultiHeadAttentionCallOptions & { returnAttentionScores: true },
-  ): [Tensor, Tensor];
-  override apply(
-    inputs: SymbolicTensor | readonly SymbolicTensor[],
-    opts?: MultiHeadAttentionCallOptions,
-  ): SymbolicTensor;
-  override apply(
-    inputs: TensorLike | readonly TensorLike[],
-    opts?: MultiHeadAttentionCallOptions,
-  ): Tensor;
-  override apply(inputs: unknown, opts: MultiHeadAttentionCallOptions = {}): unknown {
-    const {
-      returnAttentionScores = false,
-      useCausalMask = false,
-      attentionMask = null,
-      ...base
-    } = opts;
-    if (attentionMask instanceof SymbolicTensor) {
-      throw new ValueError(
-        `${this.where()}: a symbolic attentionMask is not supported in functional models yet; pass it when calling on tensors, or mask the inputs (Embedding maskZero, Masking)`,
-      );
-    }
-    const outer = this.extra;
-    this.extra = { returnAttentionScores, useCausalMask, attentionMask };
-    try {
-      const out: unknown = super.apply(inputs as never, base);
-      recordCallOptions(out, { returnAttentionScores, useCausalMask });
-      return out;
-    } finally {
-      this.extra = outer;
-    }
   }
 
   override build(inputShape: Shapes): void {
