@@ -160,6 +160,12 @@ export {
   type SimpleRNNCellArgs,
 } from "./recurrent/simple-rnn.js";
 export { LSTM, LSTMCell, type LSTMArgs, type LSTMCellArgs } from "./recurrent/lstm.js";
+export {
+  ConvLSTM1D,
+  ConvLSTM2D,
+  ConvLSTM3D,
+  type ConvLSTMArgs,
+} from "./recurrent/conv-lstm.js";
 export { GRU, GRUCell, type GRUArgs, type GRUCellArgs } from "./recurrent/gru.js";
 export {
   Bidirectional,

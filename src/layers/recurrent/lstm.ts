@@ -35,7 +35,7 @@ const TANH = getActivation("tanh");
 const SIGMOID = getActivation("sigmoid");
 
 /** Keras's unit_forget_bias initializer: [init(units), ones(units), init(2·units)] for gates i, f, c, o. */
-class UnitForgetBias extends Initializer {
+export class UnitForgetBias extends Initializer {
   constructor(
     private readonly base: Initializer,
     private readonly units: number,
@@ -95,6 +95,22 @@ const CELL_KEYS = [
 ] as const;
 
 /**
+ * The LSTM update from the summed pre-activations `z` (x·W + h·U + b, gates i, f, c, o in four
+ * equal blocks along `axis`) and the previous carry `c` → [h', c'] (LSTMCell and ConvLSTMCell).
+ */
+export function lstmUpdate(
+  z: Tensor,
+  c: Tensor,
+  axis: number,
+  act: Activation,
+  gate: Activation,
+): [Tensor, Tensor] {
+  const [zi, zf, zc, zo] = split(z, 4, axis);
+  const cNext = add(multiply(gate(zf!), c), multiply(gate(zi!), act(zc!)));
+  return [multiply(gate(zo!), act(cNext)), cNext];
+}
+
+/**
  * One LSTM step, gates in Keras's order i, f, c, o along the 4·units columns:
  *   i = σ(x Wi + h Ui + bi),  f = σ(x Wf + h Uf + bf),  c̃ = tanh(x Wc + h Uc + bc),  o = σ(x Wo + h Uo + bo)
  *   c' = f ⊙ c + i ⊙ c̃,  h' = o ⊙ tanh(c')
@@ -143,9 +159,7 @@ export class LSTMCell extends GateCell {
             1,
           )
         : matmul(h!, u);
-      const [zi, zf, zc, zo] = split(add(xw, hu), 4, 1);
-      const cNext = add(multiply(gate(zf!), c!), multiply(gate(zi!), act(zc!)));
-      const hNext = multiply(gate(zo!), act(cNext));
+      const [hNext, cNext] = lstmUpdate(add(xw, hu), c!, 1, act, gate);
       return { output: hNext, states: [hNext, cNext] };
     };
     return { inputs, step };
@@ -188,7 +202,7 @@ export class LSTMCell extends GateCell {
 }
 
 /** `recurrentActivation` as given: undefined means Keras's default "sigmoid", null means linear. */
-function recurrentGiven(args: LSTMCellArgs): string | Activation | null {
+export function recurrentGiven(args: LSTMCellArgs): string | Activation | null {
   return args.recurrentActivation === undefined ? "sigmoid" : args.recurrentActivation;
 }
 

@@ -66,8 +66,13 @@ export abstract class RNNCell extends Layer {
     return this.stateSize[0]!;
   }
 
+  /** The shape of each state for a batch (LSTM: [batch, units] twice). */
+  stateShapes(batchSize: number): number[][] {
+    return this.stateSize.map((n) => [batchSize, n]);
+  }
+
   getInitialState(batchSize: number): Tensor[] {
-    return this.stateSize.map((n) => zeros([batchSize, n], this.dtype));
+    return this.stateShapes(batchSize).map((shape) => zeros(shape, this.dtype));
   }
 
   /** The generic pass: one `call` per timestep of the time-major sequence [time, batch, ...]. */
@@ -80,6 +85,23 @@ export abstract class RNNCell extends Layer {
       return { output: list[0]!, states: list.length > 1 ? list.slice(1) : [list[0]!] };
     };
     return { inputs, step };
+  }
+
+  /**
+   * One step as a sequence of length one through `prepare`: `[x, ...states]` (zero states when
+   * none are given) → `[output, ...newStates]`. Cells whose `prepare` does the work call this.
+   */
+  protected stepThroughPrepare(inputs: Tensor | Tensor[], opts: CallOptions): Tensor[] {
+    const [x, ...given] = Array.isArray(inputs) ? inputs : [inputs];
+    const states = given.length > 0 ? given : this.getInitialState(x!.shape[0]!);
+    if (states.length !== this.stateSize.length) {
+      throw new ValueError(
+        `expected ${this.stateSize.length} state tensors; received ${states.length}`,
+      );
+    }
+    const { inputs: steps, step } = this.prepare(expandDims(x!, 0), opts.training ?? false);
+    const r = step(steps[0]!, states);
+    return [r.output, ...r.states];
   }
 
   /**
@@ -112,7 +134,7 @@ export interface CellArgs extends LayerArgs {
 }
 
 /** Keras clips rates into [0, 1]; a non-number is an error. */
-function rate(value: number | undefined, name: string, where: string): number {
+export function rate(value: number | undefined, name: string, where: string): number {
   if (value === undefined) return 0;
   if (typeof value !== "number" || Number.isNaN(value)) {
     throw new ValueError(
@@ -212,10 +234,7 @@ export abstract class GateCell extends RNNCell {
     count: number,
     shape: number[],
   ): Tensor[] | null {
-    if (!training || !(dropRate > 0 && dropRate < 1)) return null;
-    return Array.from({ length: count }, () =>
-      dropoutOp(ones(shape, this.dtype), dropRate, { seed: this.seedGenerator.generator.fork() }),
-    );
+    return dropoutMasks(this.seedGenerator, training, dropRate, count, shape, this.dtype);
   }
 
   protected checkSequence(sequence: Tensor): void {
@@ -268,16 +287,7 @@ export abstract class GateCell extends RNNCell {
 
   /** Keras's `cell(inputs, states)` on one step: `[x, ...states]` → `[output, ...newStates]`. */
   call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor[] {
-    const [x, ...given] = Array.isArray(inputs) ? inputs : [inputs];
-    const states = given.length > 0 ? given : this.getInitialState(x!.shape[0]!);
-    if (states.length !== this.stateSize.length) {
-      throw new ValueError(
-        `expected ${this.stateSize.length} state tensors; received ${states.length}`,
-      );
-    }
-    const { inputs: steps, step } = this.prepare(expandDims(x!, 0), opts.training ?? false);
-    const r = step(steps[0]!, states);
-    return [r.output, ...r.states];
+    return this.stepThroughPrepare(inputs, opts);
   }
 
   override computeOutputShape(inputShape: ShapeSpec | readonly ShapeSpec[]): ShapeSpec[] {
@@ -318,6 +328,24 @@ export abstract class GateCell extends RNNCell {
   ): Record<string, unknown> {
     return { ...super.getConfig(), ...pick(fields, keys) };
   }
+}
+
+/**
+ * `count` inverted-dropout masks of `shape` from `seeds` (Keras's DropoutRNNCell: drawn once per
+ * sequence and reused at every step); null when not training or the rate drops nothing.
+ */
+export function dropoutMasks(
+  seeds: SeedGenerator,
+  training: boolean,
+  dropRate: number,
+  count: number,
+  shape: number[],
+  dtype: Tensor["dtype"],
+): Tensor[] | null {
+  if (!training || !(dropRate > 0 && dropRate < 1)) return null;
+  return Array.from({ length: count }, () =>
+    dropoutOp(ones(shape, dtype), dropRate, { seed: seeds.generator.fork() }),
+  );
 }
 
 /** The entries of `obj` named by `keys`, in the order of `keys`. */

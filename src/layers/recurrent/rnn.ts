@@ -2,7 +2,7 @@ import { ValueError } from "../../errors.js";
 import type { TensorLike } from "../../ops/core.js";
 import { cast, where } from "../../ops/elementwise.js";
 import { flip, stack } from "../../ops/join.js";
-import { transpose } from "../../ops/movement.js";
+import { reshape, transpose } from "../../ops/movement.js";
 import { type Tensor, fromValues } from "../../tensor/tensor.js";
 import { type CallOptions, Layer, type LayerArgs, type SymbolicTensor } from "../layer.js";
 import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
@@ -88,6 +88,21 @@ export class RNN extends Layer {
     return this.cell.stateSize;
   }
 
+  /** The rank of the input sequences: (batch, time, features); ConvLSTM adds spatial axes. */
+  protected get sequenceRank(): number {
+    return 3;
+  }
+
+  /** Checks the input rank; `eager` reports the rank received (a call), else the shape (a build). */
+  protected checkSequenceRank(shape: ShapeSpec, eager = false): void {
+    const rank = this.sequenceRank;
+    if (shape.length !== rank) {
+      const axes = rank === 3 ? "(batch, timesteps, features)" : "(batch, timesteps, …)";
+      const got = eager ? `rank ${shape.length}` : `shape ${fmtSpec(shape)}`;
+      throw new ValueError(`expected inputs of rank ${rank} ${axes}; received ${got}`);
+    }
+  }
+
   /**
    * The built-in layers own their cell: naming it "<layer>/<cell>" gives the weights Keras's
    * variable paths ("lstm/lstm_cell/kernel").
@@ -112,21 +127,13 @@ export class RNN extends Layer {
 
   override build(inputShape: ShapeSpec | readonly ShapeSpec[]): void {
     const shape = sequenceShape(inputShape);
-    if (shape.length !== 3) {
-      throw new ValueError(
-        `expected inputs of rank 3 (batch, timesteps, features); received shape ${fmtSpec(shape)}`,
-      );
-    }
+    this.checkSequenceRank(shape);
     this.cell.ensureBuilt([shape[0] ?? null, ...shape.slice(2)]);
   }
 
   call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor | Tensor[] {
     const [x, ...given] = Array.isArray(inputs) ? inputs : [inputs];
-    if (x!.rank !== 3) {
-      throw new ValueError(
-        `expected inputs of rank 3 (batch, timesteps, features); received rank ${x!.rank}`,
-      );
-    }
+    this.checkSequenceRank(x!.shape, true);
     const sequence = x!.dtype === this.dtype ? x! : cast(x!, this.dtype);
     const [batch, steps] = sequence.shape as [number, number];
     let states = this.initialStates(given, batch);
@@ -135,7 +142,7 @@ export class RNN extends Layer {
     if (whole) return whole;
     const stepMasks = timestepMasks(mask, batch, steps);
     const { inputs: stepInputs, step } = this.cell.prepare(
-      transpose(sequence, [1, 0, 2]),
+      transpose(sequence, [1, 0, ...sequence.shape.slice(2).map((_, i) => i + 2)]),
       opts.training ?? false,
     );
 
@@ -150,8 +157,8 @@ export class RNN extends Layer {
       if (keep) {
         // Masked samples keep their states and repeat the previous output (zeros before the first).
         const prev = states;
-        next = next.map((s, j) => where(keep, s, prev[j]!));
-        output = where(keep, output, this.zeroOutputForMask || !last ? 0 : last);
+        next = next.map((s, j) => where(keepFor(keep, s), s, prev[j]!));
+        output = where(keepFor(keep, output), output, this.zeroOutputForMask || !last ? 0 : last);
       }
       states = next;
       last = output;
@@ -202,18 +209,18 @@ export class RNN extends Layer {
 
   /** Given states, else the stateful ones, else the cell's zeros. */
   private initialStates(given: Tensor[], batch: number): Tensor[] {
-    const sizes = this.stateSize;
     if (given.length > 0) {
-      if (given.length !== sizes.length) {
+      const shapes = this.cell.stateShapes(batch);
+      if (given.length !== shapes.length) {
         throw new ValueError(
-          `expected ${sizes.length} initial state tensor(s) of shapes ${sizes.map((n) => fmtSpec([batch, n])).join(", ")}; ` +
+          `expected ${shapes.length} initial state tensor(s) of shapes ${shapes.map((s) => fmtSpec(s)).join(", ")}; ` +
             `received ${given.length}`,
         );
       }
       return given.map((s, i) => {
-        if (s.rank !== 2 || s.shape[0] !== batch || s.shape[1] !== sizes[i]) {
+        if (s.shape.join() !== shapes[i]!.join()) {
           throw new ValueError(
-            `initial state ${i} must have shape ${fmtSpec([batch, sizes[i]!])}; received ${fmtSpec(s.shape)}`,
+            `initial state ${i} must have shape ${fmtSpec(shapes[i]!)}; received ${fmtSpec(s.shape)}`,
           );
         }
         return s.dtype === this.dtype ? s : cast(s, this.dtype);
@@ -298,7 +305,14 @@ export class RNN extends Layer {
   }
 }
 
-function sequenceShape(inputShape: ShapeSpec | readonly ShapeSpec[]): ShapeSpec {
+/** A [batch, 1] step mask shaped to broadcast over `t`'s batch axis ([batch, 1, …, 1]). */
+function keepFor(keep: Tensor, t: Tensor): Tensor {
+  return t.rank <= 2
+    ? keep
+    : reshape(keep, [keep.shape[0]!, ...new Array<number>(t.rank - 1).fill(1)]);
+}
+
+export function sequenceShape(inputShape: ShapeSpec | readonly ShapeSpec[]): ShapeSpec {
   return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as ShapeSpec;
 }
 

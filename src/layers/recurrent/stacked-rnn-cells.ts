@@ -44,6 +44,10 @@ export class StackedRNNCells extends RNNCell {
     return this.cells.at(-1)!.outputSize;
   }
 
+  override stateShapes(batchSize: number): number[][] {
+    return this.cells.flatMap((c) => c.stateShapes(batchSize));
+  }
+
   override getInitialState(batchSize: number): Tensor[] {
     return this.cells.flatMap((c) => c.getInitialState(batchSize));
   }
