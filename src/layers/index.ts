@@ -150,6 +150,7 @@ export {
   GroupedQueryAttention,
   type GroupedQueryAttentionArgs,
 } from "./attention/group-query-attention.js";
+export { EinsumDense, type EinsumDenseArgs } from "./core/einsum-dense.js";
 export { RNN, type RNNArgs, type RNNCallOptions } from "./recurrent/rnn.js";
 export { RNNCell, type CellArgs } from "./recurrent/rnn-cell.js";
 export { StackedRNNCells } from "./recurrent/stacked-rnn-cells.js";
@@ -160,12 +161,7 @@ export {
   type SimpleRNNCellArgs,
 } from "./recurrent/simple-rnn.js";
 export { LSTM, LSTMCell, type LSTMArgs, type LSTMCellArgs } from "./recurrent/lstm.js";
-export {
-  ConvLSTM1D,
-  ConvLSTM2D,
-  ConvLSTM3D,
-  type ConvLSTMArgs,
-} from "./recurrent/conv-lstm.js";
+export { ConvLSTM1D, ConvLSTM2D, ConvLSTM3D, type ConvLSTMArgs } from "./recurrent/conv-lstm.js";
 export { GRU, GRUCell, type GRUArgs, type GRUCellArgs } from "./recurrent/gru.js";
 export {
   Bidirectional,

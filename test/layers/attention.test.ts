@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import * as st from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
 import { Attention } from "../../src/layers/attention/attention.js";
-import { EinsumDense } from "../../src/layers/attention/einsum-dense.js";
+import { EinsumDense } from "../../src/layers/core/einsum-dense.js";
 import { MultiHeadAttention } from "../../src/layers/attention/multi-head-attention.js";
 import { Input } from "../../src/layers/core/input.js";
 import { maskOf, SymbolicTensor } from "../../src/layers/layer.js";

@@ -21,7 +21,7 @@ import type { CallOptions, LayerArgs } from "../layer.js";
 import type { ShapeSpec } from "../shape-spec.js";
 import { registerKerasLayers } from "../registry.js";
 import { MASKED_LOGIT, checkRate } from "./attention.js";
-import { EinsumDense } from "./einsum-dense.js";
+import { EinsumDense } from "../core/einsum-dense.js";
 import { mergeAttentionMasks } from "./multi-head-attention-masks.js";
 import { MultiHeadCallLayer } from "./multi-head-call.js";
 import { type Shapes, inputShapes, listMessage } from "./multi-head-attention-shapes.js";

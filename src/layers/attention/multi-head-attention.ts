@@ -20,7 +20,7 @@ import {
 import type { CallOptions, LayerArgs } from "../layer.js";
 import type { ShapeSpec } from "../shape-spec.js";
 import { MASKED_LOGIT, checkRate } from "./attention.js";
-import { EinsumDense } from "./einsum-dense.js";
+import { EinsumDense } from "../core/einsum-dense.js";
 import { MultiHeadCallLayer } from "./multi-head-call.js";
 import { mergeAttentionMasks } from "./multi-head-attention-masks.js";
 import {
