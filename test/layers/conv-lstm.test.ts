@@ -205,6 +205,22 @@ describe("ConvLSTM against a float64 loop of direct convolutions", () => {
     );
   });
 
+  it("Bidirectional(ConvLSTM2D): the forward and the time-reversed backward runs, concatenated", () => {
+    const layer = new st.layers.Bidirectional(
+      new ConvLSTM2D(2, 2, { padding: "same", returnSequences: true, dtype: "float64" }),
+    );
+    const x = st.random.normal([2, 3, 3, 4, 1], { seed: 12, dtype: "float64" });
+    layer.apply(x);
+    const fw = layer.forwardLayer as ConvLSTM;
+    const bw = layer.backwardLayer as ConvLSTM;
+    randomizeWeights(fw, 50);
+    randomizeWeights(bw, 60);
+    const forward = tensorOf(convLSTMRef(refCell(fw), arr(x)).sequence);
+    const backward = tensorOf(convLSTMRef(refCell(bw), arr(x), { goBackwards: true }).sequence);
+    const expected = st.ops.concatenate([forward, st.ops.flip(backward, 1)], -1);
+    assertClose(layer.apply(x) as Tensor, expected, { rtol: 1e-10, atol: 1e-12 });
+  });
+
   it("a stateful layer carries h and c between calls until resetStates", () => {
     const layer = new ConvLSTM1D(2, 2, { stateful: true, dtype: "float64" });
     const x = st.random.normal([2, 3, 5, 1], { seed: 9, dtype: "float64" });

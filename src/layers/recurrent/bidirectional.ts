@@ -110,9 +110,10 @@ export class Bidirectional extends Layer {
 
   override build(inputShape: ShapeSpec | readonly ShapeSpec[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as ShapeSpec;
-    if (shape.length !== 3) {
+    const rank = this.forwardLayer.sequenceRank;
+    if (shape.length !== rank) {
       throw new ValueError(
-        `expected inputs of rank 3 (batch, timesteps, features); received shape ${fmtSpec(shape)}`,
+        `expected inputs of rank ${rank} ${rankAxes(rank)}; received shape ${fmtSpec(shape)}`,
       );
     }
     this.forwardLayer.ensureBuilt(shape);
@@ -121,9 +122,10 @@ export class Bidirectional extends Layer {
 
   call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor | Tensor[] {
     const [x, ...states] = Array.isArray(inputs) ? inputs : [inputs];
-    if (x!.rank !== 3) {
+    const rank = this.forwardLayer.sequenceRank;
+    if (x!.rank !== rank) {
       throw new ValueError(
-        `expected inputs of rank 3 (batch, timesteps, features); received rank ${x!.rank}`,
+        `expected inputs of rank ${rank} ${rankAxes(rank)}; received rank ${x!.rank}`,
       );
     }
     if (states.length % 2 !== 0) {
@@ -221,3 +223,8 @@ export class Bidirectional extends Layer {
 }
 
 registerKerasLayers({ Bidirectional });
+
+/** The axes of a recurrent layer's inputs, for messages. */
+function rankAxes(rank: number): string {
+  return rank === 3 ? "(batch, timesteps, features)" : "(batch, timesteps, spatial…, channels)";
+}

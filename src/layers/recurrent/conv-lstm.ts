@@ -371,7 +371,7 @@ export class ConvLSTM extends RNN {
     return this.cell.dilationRate;
   }
 
-  protected override get sequenceRank(): number {
+  override get sequenceRank(): number {
     return this.cell.rank + 3;
   }
 

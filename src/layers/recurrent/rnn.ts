@@ -89,7 +89,7 @@ export class RNN extends Layer {
   }
 
   /** The rank of the input sequences: (batch, time, features); ConvLSTM adds spatial axes. */
-  protected get sequenceRank(): number {
+  get sequenceRank(): number {
     return 3;
   }
 
