@@ -99,7 +99,7 @@ export const hardSigmoid = elementwise(
  * Keras < 3 call it "hard_sigmoid"; models/saving/legacy-config.ts renames it
  * "hard_sigmoid_keras2" when it reads one, so such a model predicts what it was trained to.
  */
-export const hardSigmoidKeras2 = elementwise(
+const hardSigmoidKeras2 = elementwise(
   (x) => clip(add(multiply(x, 0.2), 0.5), 0, 1),
   (x) => divide(inside(x, -2.5, 2.5), 5),
 );

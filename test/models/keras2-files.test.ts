@@ -316,3 +316,12 @@ describe("Keras 2's hard_sigmoid (Keras 2.2.4 LSTM, GRU and Dense)", () => {
     assertClose(build("3.1.0").predictOnBatch(x) as st.Tensor, st.tensor(data.map(k3), [1, 7]));
   });
 });
+
+describe("hard_sigmoid_keras2's gradient", () => {
+  it("is 0.2 inside (−2.5, 2.5) and 0 outside, so Keras 2 models fine-tune as trained", () => {
+    const f = st.ops.activation("hard_sigmoid_keras2");
+    const points = [-3, -2.4, -1, 0, 1.5, 2.4, 2.6, 4];
+    const g = st.grad((x: st.Tensor) => st.ops.sum(f(x)))(st.tensor(points)) as st.Tensor;
+    assertClose(g, st.tensor(points.map((p) => (Math.abs(p) < 2.5 ? 0.2 : 0))));
+  });
+});

@@ -6,9 +6,10 @@
  * - Every layer config without a `module` key (the legacy format): a one-element list `axis`
  *   (`[3]`, as BatchNormalization and LayerNormalization wrote it) becomes its number, as Keras 3
  *   does.
- * - A functional model's `input_layers` / `output_layers` holding one tensor: Keras 2 wrote a
- *   list of one, and its models took and returned that one tensor bare (Keras 3 unpacks it in
- *   `call`): the list becomes the tensor, so `predict` returns a tensor, not a list of one.
+ * - From Keras < 3, a functional model's `input_layers` / `output_layers` holding one tensor:
+ *   Keras 2 wrote a list of one, and its models took and returned that one tensor bare (Keras 3
+ *   unpacks it in `call`): the list becomes the tensor, so `predict` returns a tensor, not a
+ *   list of one.
  * - Keys that tf.keras wrote and Keras 3's constructors refuse: `groups` on DepthwiseConv2D
  *   (always 1 there), MultiHeadAttention's build shapes `query_shape` / `key_shape` /
  *   `value_shape` (the replayed call builds the layer).
@@ -52,7 +53,7 @@ export function upgradeLegacyConfig(config: unknown, kerasVersion: string | null
     const out = Object.fromEntries(
       Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, walk(v, k)]),
     );
-    return isLegacyLayer(out) ? upgradeLayer(out) : out;
+    return isLegacyLayer(out) ? upgradeLayer(out, keras2) : out;
   };
   return walk(config, null);
 }
@@ -76,7 +77,7 @@ function isHistory(x: unknown): boolean {
   return Array.isArray(x) && x.length === 3 && typeof x[0] === "string";
 }
 
-function upgradeLayer(o: { class_name: string; config: Record<string, unknown> }) {
+function upgradeLayer(o: { class_name: string; config: Record<string, unknown> }, keras2: boolean) {
   const config = { ...o.config };
   const { axis } = config;
   if (Array.isArray(axis) && axis.length === 1) config.axis = Number(axis[0]);
@@ -90,7 +91,7 @@ function upgradeLayer(o: { class_name: string; config: Record<string, unknown> }
     delete config.groups;
   }
   for (const k of BUILD_SHAPE_KEYS[o.class_name] ?? []) delete config[k];
-  if (Array.isArray(config.layers)) {
+  if (keras2 && Array.isArray(config.layers)) {
     for (const k of ["input_layers", "output_layers"]) {
       const v = config[k];
       if (Array.isArray(v) && v.length === 1 && isHistory(v[0])) config[k] = v[0];
