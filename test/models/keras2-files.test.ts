@@ -5,11 +5,13 @@
  * details older writers used, and Keras 2's hard_sigmoid.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import * as st from "../../src/index.js";
 import { StrataError, ValueError } from "../../src/errors.js";
 import type { Model } from "../../src/models/model.js";
+import { ZipReader } from "../../src/io/zip.js";
+import { encodeZip } from "../../src/io/zip-write.js";
 import { assertClose } from "../helpers.js";
 import { inTempDir } from "../keras-fixtures.js";
 
@@ -314,6 +316,34 @@ describe("Keras 2's hard_sigmoid (Keras 2.2.4 LSTM, GRU and Dense)", () => {
     assertClose(build("2.4.0").predictOnBatch(x) as st.Tensor, st.tensor(data.map(k2), [1, 7]));
     assertClose(build().predictOnBatch(x) as st.Tensor, st.tensor(data.map(k3), [1, 7]));
     assertClose(build("3.1.0").predictOnBatch(x) as st.Tensor, st.tensor(data.map(k3), [1, 7]));
+  });
+});
+
+describe("hard_sigmoid in a .keras archive written by tf.keras 2.13", () => {
+  it("metadata.json's keras_version 2.x selects Keras 2's definition", async () => {
+    await inTempDir(async (dir) => {
+      const model = new st.models.Sequential([
+        st.layers.Input({ shape: [3] }),
+        new st.layers.Activation("hard_sigmoid"),
+      ]);
+      await model.save(`${dir}/k3.keras`);
+      // The same archive as tf.keras 2.13 would label it.
+      const zip = new ZipReader(readFileSync(`${dir}/k3.keras`));
+      const members = zip.names().map((name): [string, Uint8Array] => {
+        if (name !== "metadata.json") return [name, zip.read(name)];
+        const meta = { keras_version: "2.13.1", date_saved: "2023-08-01@10:00:00" };
+        return [name, new TextEncoder().encode(JSON.stringify(meta))];
+      });
+      writeFileSync(`${dir}/k2.keras`, encodeZip(members));
+      const x = st.tensor([[-2.6, 1, 2.6]]);
+      const k3 = await st.models.loadModel(`${dir}/k3.keras`);
+      const k2 = await st.models.loadModel(`${dir}/k2.keras`);
+      assertClose(
+        k3.predictOnBatch(x) as st.Tensor,
+        st.tensor([[0.0666667, 0.6666667, 0.9333333]]),
+      );
+      assertClose(k2.predictOnBatch(x) as st.Tensor, st.tensor([[0, 0.7, 1]]));
+    });
   });
 });
 
