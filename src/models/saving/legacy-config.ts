@@ -49,13 +49,20 @@ export function upgradeLegacyConfig(config: unknown, kerasVersion: string | null
         ? "hard_sigmoid_keras2"
         : value;
     }
-    if (typeof value !== "object" || value === null) return value;
+    // Only JSON's own shapes are rewritten: a Layer, tensor or typed array passes as it is.
+    if (!isPlainObject(value)) return value;
     const out = Object.fromEntries(
       Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, walk(v, k)]),
     );
     return isLegacyLayer(out) ? upgradeLayer(out, keras2) : out;
   };
   return walk(config, null);
+}
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  if (typeof x !== "object" || x === null) return false;
+  const proto = Object.getPrototypeOf(x) as unknown;
+  return proto === Object.prototype || proto === null;
 }
 
 /** `{class_name, config}` without `module`: an object in Keras 1/2's serialization. */
