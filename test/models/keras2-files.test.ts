@@ -252,6 +252,35 @@ describe("a Lambda saved as Python bytecode (Keras 2.2.4 .h5)", () => {
   });
 });
 
+describe("a Lambda saved as Python bytecode by Keras 3 (__lambda__)", () => {
+  it("is refused and supplied the same way", () => {
+    const code = "4wEAAAAAAAAAAAAAAAEAAAADAAAA8wYAAACXAHwAUwCp";
+    const config = {
+      name: "scale",
+      function: { class_name: "__lambda__", config: { code, defaults: null, closure: null } },
+      output_shape: { class_name: "__lambda__", config: { code, defaults: null, closure: null } },
+      arguments: {},
+    };
+    assert.throws(
+      () => st.layers.Lambda.fromConfig({ ...config }),
+      (err: Error) =>
+        err instanceof StrataError &&
+        /Lambda "scale": its function was saved as Python bytecode/.test(err.message) &&
+        !err.message.includes(code.slice(0, 12)),
+    );
+    const layer = st.layers.Lambda.fromConfig(
+      { ...config },
+      {
+        scale: (x: st.Tensor) => st.ops.multiply(x, 3),
+      },
+    );
+    // The output shape comes from tracing the function, not from the bytecode.
+    const y = layer.apply(st.layers.Input({ shape: [2] })) as unknown as { shape: unknown };
+    assert.deepEqual(y.shape, [null, 2]);
+    assertClose(layer.call(st.tensor([[1, 2]])) as st.Tensor, st.tensor([[3, 6]]));
+  });
+});
+
 // ---------------------------------------------------------------- config details
 
 describe("config details of tf.keras 2.x files", () => {
