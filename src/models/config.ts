@@ -8,6 +8,7 @@ import {
 } from "../layers/registry.js";
 import { camelToSnake, snakeToCamel } from "../nn/serialization.js";
 import { kerasGraphOrder } from "./graph.js";
+import { legacyNodeData } from "./legacy-node.js";
 
 /**
  * Keras 3's functional-model config (`Functional.get_config` / `functional_from_config`):
@@ -191,16 +192,11 @@ function deserializeNode(layer: Layer, data: unknown, created: Created, where: s
     if (Array.isArray(x)) return x.map(revive);
     return x;
   };
-  if (Array.isArray(data)) {
-    // Keras 2's format: [[layer, node, tensor, kwargs?], …], one entry per input tensor.
-    const tensors = data.map((d: unknown[]) => tensorAt(created, d.slice(0, 3) as Triple, where));
-    const kwargs = (data[0] as unknown[] | undefined)?.[3] ?? {};
-    return {
-      inputs: tensors.length === 1 ? tensors[0]! : tensors,
-      kwargs: kwargs as Record<string, unknown>,
-    };
-  }
-  const d = data as { args?: unknown[]; kwargs?: Record<string, unknown> };
+  // Keras 2's format: [[layer, node, tensor, kwargs?], …], one entry per input tensor.
+  const d = (Array.isArray(data) ? legacyNodeData(data, where) : data) as {
+    args?: unknown[];
+    kwargs?: Record<string, unknown>;
+  };
   const args = (d.args ?? []).map(revive);
   // `mask` is dropped: Keras passes the inputs' masks, ours travel with the tensors.
   const rest: Record<string, unknown> = { ...(d.kwargs ?? {}) };

@@ -1,5 +1,6 @@
 import { valueAndGrad } from "../autodiff/grad.js";
 import { noGrad } from "../autodiff/tape.js";
+import type { LoadWeightsOptions } from "./load-weights-options.js";
 import { StrataError, ValueError, checkOptionNames } from "../errors.js";
 import { add } from "../ops/elementwise.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -87,7 +88,7 @@ function modelArgs(
 export interface ModelFiles {
   save(model: Model, path: string): Promise<void>;
   saveWeights(model: Model, path: string): Promise<void>;
-  loadWeights(model: Model, path: string): Promise<void>;
+  loadWeights(model: Model, path: string, opts?: LoadWeightsOptions): Promise<void>;
 }
 
 let files: ModelFiles | null = null;
@@ -468,10 +469,11 @@ export class Model extends Layer {
    * layout), or from `saveWeights`' interim JSON (matched by position). Everything is checked
    * (count, shapes) before any weight is set. A compiled model also gets the optimizer's saved
    * state (building the optimizer first), as Keras does; like Keras, a mismatched optimizer is
-   * skipped with a warning.
+   * skipped with a warning. A legacy `.h5` file's layers are matched in order, or by name with
+   * `byName`; `skipMismatch` skips mismatched weights with a warning, as Keras's options do.
    */
-  async loadWeights(path: string): Promise<void> {
-    await modelFiles("loadWeights").loadWeights(this, path);
+  async loadWeights(path: string, opts?: LoadWeightsOptions): Promise<void> {
+    await modelFiles("loadWeights").loadWeights(this, path, opts);
   }
 
   // ------------------------------------------------------------ Keras config (see config.ts)

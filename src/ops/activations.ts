@@ -94,6 +94,16 @@ export const hardSigmoid = elementwise(
   (x) => divide(inside(x, -3, 3), 6),
 );
 
+/**
+ * Keras 1 and 2's hard_sigmoid: clip(0.2x + ½, 0, 1). d = [−2.5 < x < 2.5] / 5. Files saved by
+ * Keras < 3 call it "hard_sigmoid"; models/saving/legacy-config.ts renames it
+ * "hard_sigmoid_keras2" when it reads one, so such a model predicts what it was trained to.
+ */
+const hardSigmoidKeras2 = elementwise(
+  (x) => clip(add(multiply(x, 0.2), 0.5), 0, 1),
+  (x) => divide(inside(x, -2.5, 2.5), 5),
+);
+
 /** x · hardSigmoid(x). d = hardSigmoid(x) + x · [−3 < x < 3] / 6. */
 export const hardSilu = elementwise(
   (x) => multiply(x, hardSigmoid(x)),
@@ -307,6 +317,14 @@ const ACTIVATIONS = new Map<string, Activation>([
   ["sparsemax", (x) => extra.sparsemax(x)],
 ]);
 
+/**
+ * Names that only files from older Keras releases lead to: resolved, but not offered among
+ * Keras's strings.
+ */
+const LEGACY_ACTIVATIONS = new Map<string, Activation>([
+  ["hard_sigmoid_keras2", hardSigmoidKeras2],
+]);
+
 /** The Keras activation strings `activation` accepts. */
 export const activationNames: readonly string[] = [...ACTIVATIONS.keys()];
 
@@ -316,7 +334,8 @@ export const activationNames: readonly string[] = [...ACTIVATIONS.keys()];
  */
 export function activation(name: string | Activation): Activation {
   if (typeof name === "function") return name;
-  const f = typeof name === "string" ? ACTIVATIONS.get(name) : undefined;
+  const f =
+    typeof name === "string" ? (ACTIVATIONS.get(name) ?? LEGACY_ACTIVATIONS.get(name)) : undefined;
   if (!f) {
     throw new ValueError(
       `activation: unknown activation ${JSON.stringify(name)}; expected one of ${activationNames.join(", ")}`,

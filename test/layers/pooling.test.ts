@@ -243,8 +243,8 @@ describe("MaxPooling1D/2D/3D and AveragePooling1D/2D/3D", () => {
       /padding must be "valid" or "same"; received padding="causal"/,
     );
     assert.throws(
-      () => new MaxPooling2D({ dataFormat: "channels_first" }),
-      /only dataFormat "channels_last"/,
+      () => new MaxPooling2D({ dataFormat: "channels_middle" as "channels_first" }),
+      /dataFormat must be "channels_last" or "channels_first"; received dataFormat="channels_middle"/,
     );
     assert.throws(
       () => new MaxPooling2D({ poolSize: 3, name: "mp" }).apply(Input({ shape: [2, 5, 1] })),
@@ -429,8 +429,35 @@ describe("GlobalMaxPooling1D/2D/3D and GlobalAveragePooling1D/2D/3D", () => {
         'Layer "g" (GlobalMaxPooling2D): expected inputs of rank 4 (batch, height, width, channels); received shape (None, 4, 3)',
     });
     assert.throws(
-      () => new GlobalAveragePooling1D({ dataFormat: "channels_first" }),
-      /only dataFormat "channels_last"/,
+      () => new GlobalAveragePooling1D({ dataFormat: "NCHW" as "channels_first" }),
+      /dataFormat must be "channels_last" or "channels_first"; received dataFormat="NCHW"/,
     );
+  });
+});
+
+describe("pooling with dataFormat channels_first (Keras 2's Theano-era files)", () => {
+  // (batch 1, channels 2, steps 4), worked by hand.
+  const x = () => st.tensor([1, 5, 2, 3, 4, 0, 7, 1], [1, 2, 4]);
+
+  it("windows run over the axes after the channels", () => {
+    const maxed = new MaxPooling1D({ poolSize: 2, dataFormat: "channels_first" }).apply(x());
+    assert.deepEqual(maxed.shape, [1, 2, 2]);
+    assert.deepEqual(Array.from(valuesOf(maxed)), [5, 3, 4, 7]);
+    const avg = new AveragePooling1D({ poolSize: 3, strides: 1, dataFormat: "channels_first" });
+    assertClose(avg.apply(x()), st.tensor([8 / 3, 10 / 3, 11 / 3, 8 / 3], [1, 2, 2]));
+    const layer = new MaxPooling2D({ poolSize: 2, dataFormat: "channels_first" });
+    assert.deepEqual(layer.computeOutputShape([null, 3, 5, 4]), [null, 3, 2, 2]);
+    assert.equal(layer.getConfig().data_format, "channels_first");
+  });
+
+  it("global pooling keeps the channel axis, masks count steps on axis 2", () => {
+    const gmax = new GlobalMaxPooling1D({ dataFormat: "channels_first" });
+    assert.deepEqual(Array.from(valuesOf(gmax.apply(x()))), [5, 7]);
+    const keep = new GlobalAveragePooling2D({ dataFormat: "channels_first", keepdims: true });
+    assert.deepEqual(keep.computeOutputShape([null, 3, 5, 4]), [null, 3, 1, 1]);
+    const gap = new GlobalAveragePooling1D({ dataFormat: "channels_first" });
+    assertClose(gap.apply(x()), st.tensor([11 / 4, 12 / 4], [1, 2]));
+    const mask = st.tensor([1, 0, 1, 0], [1, 4], "bool");
+    assertClose(gap.call(x(), { mask }), st.tensor([3 / 2, 11 / 2], [1, 2]));
   });
 });

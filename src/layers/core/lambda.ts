@@ -5,6 +5,7 @@ import { fromKerasConfig } from "../config.js";
 import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
 import type { ShapeSpec } from "../shape-spec.js";
 import { registerKerasLayers } from "../registry.js";
+import { inSafeMode } from "./safe-mode.js";
 
 type Inputs = Tensor | Tensor[];
 type Mask = CallOptions["mask"];
@@ -143,11 +144,19 @@ export class Lambda extends Layer {
   /**
    * Rebuilds a Lambda whose functions are found by name in `customObjects`. A config alone cannot
    * bring back JavaScript (or Python) code, so a missing name is an error that says what to pass.
+   * A function saved as Python bytecode (Keras 3's `__lambda__`, Keras 2's `function_type:
+   * "lambda"`) is taken from `customObjects` under the layer's name; without it the error names
+   * the layer (never the bytes) and says how to supply it.
    */
   static fromConfig(config: Record<string, unknown>, customObjects: CustomObjects = {}): Lambda {
-    const args = fromKerasConfig(config);
+    const args = fromKerasConfig(withoutKeras2Keys(config));
     const name = typeof args.name === "string" ? args.name : "lambda";
     const lookUp = (value: unknown, what: string): unknown => {
+      if (isBytecode(value)) {
+        // The bytecode has no name of its own: the replacement goes under the layer's name.
+        const key = what === "function" ? name : `${name}:${what}`;
+        return bytecodeReplacement(name, what, key, customObjects);
+      }
       const fnName = functionName(value);
       const found = customObjects[fnName];
       if (typeof found !== "function") {
@@ -161,16 +170,87 @@ export class Lambda extends Layer {
     };
     const fn = lookUp(args.function, "function") as LambdaFunction;
     delete args.function;
-    if (isFunctionConfig(args.outputShape))
+    // Strata infers a Lambda's output shape by tracing its function, so a shape function saved as
+    // bytecode is not needed: the layer goes without it.
+    if (isBytecode(args.outputShape)) delete args.outputShape;
+    else if (isFunctionConfig(args.outputShape)) {
       args.outputShape = lookUp(args.outputShape, "outputShape");
-    if (isFunctionConfig(args.mask)) args.mask = lookUp(args.mask, "mask");
-    else if (args.mask !== undefined && args.mask !== null) {
+    }
+    const mask: unknown = args.mask;
+    if (isFunctionConfig(mask) || isBytecode(mask) || typeof mask === "string") {
+      args.mask = lookUp(mask, "mask");
+    } else if (args.mask !== undefined && args.mask !== null) {
       throw new ValueError(
         `Lambda "${name}": a fixed mask tensor cannot be restored from a config`,
       );
     }
     return new Lambda(fn, args as LambdaArgs);
   }
+}
+
+/**
+ * Keras 2's Lambda config also held `function_type`, `module`, `output_shape_type` and
+ * `output_shape_module` (and `mask_type`, `mask_module` with a mask), and wrote a Python lambda as
+ * `[code, defaults, closure]`; Keras 3 drops those keys and reads the list as its `__lambda__`
+ * (legacy saving_utils.model_from_config).
+ */
+const LAMBDA_KERAS2_KEYS = [
+  "function_type",
+  "module",
+  "output_shape_type",
+  "output_shape_module",
+  "mask_type",
+  "mask_module",
+];
+
+function withoutKeras2Keys(config: Record<string, unknown>): Record<string, unknown> {
+  const rest = { ...config };
+  const { function_type: functionType, output_shape_type: outputShapeType } = rest;
+  const maskType = rest.mask_type;
+  for (const k of LAMBDA_KERAS2_KEYS) delete rest[k];
+  const asLambda = (v: unknown) =>
+    Array.isArray(v) ? { class_name: "__lambda__", config: { code: v[0] } } : v;
+  if (functionType === "lambda" || Array.isArray(rest.function)) {
+    rest.function = asLambda(rest.function);
+  }
+  if (outputShapeType === "lambda") rest.output_shape = asLambda(rest.output_shape);
+  if (maskType === "lambda") rest.mask = asLambda(rest.mask);
+  return rest;
+}
+
+/** A function saved as Python bytecode: Keras 3's `{class_name: "__lambda__", config: {code}}`. */
+function isBytecode(x: unknown): boolean {
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    (x as { class_name?: unknown }).class_name === "__lambda__"
+  );
+}
+
+/**
+ * The JavaScript function supplied (in `customObjects[key]`) for what Lambda `name` saved as
+ * Python bytecode, or the error that says how to supply it.
+ */
+function bytecodeReplacement(
+  name: string,
+  what: string,
+  key: string,
+  customObjects: CustomObjects,
+): unknown {
+  const supplied = customObjects[key];
+  if (typeof supplied === "function") return supplied;
+  const mode = inSafeMode();
+  const why =
+    mode === false
+      ? "With safeMode false Keras would run that bytecode; Strata never runs Python code."
+      : "Keras refuses to run it in safe mode (arbitrary code execution); Strata never runs " +
+        "Python code, whatever safeMode says.";
+  throw new StrataError(
+    `Lambda "${name}": its ${what} was saved as Python bytecode (a Python lambda), which cannot ` +
+      `be deserialized here. ${why} Supply the ${what} in JavaScript under the key ` +
+      `${JSON.stringify(key)} in customObjects, e.g. loadModel(path, { customObjects: { ${JSON.stringify(key)}: ` +
+      `(x) => … } }), or give the function a name, register it and save the model again`,
+  );
 }
 
 registerKerasLayers({ Lambda });

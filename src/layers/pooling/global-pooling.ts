@@ -7,20 +7,21 @@ import type { Tensor } from "../../tensor/tensor.js";
 import { Layer, type CallOptions, type LayerArgs } from "../layer.js";
 import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
 import { fromKerasConfig } from "../config.js";
-import { checkDataFormat, checkInputRank } from "../conv/conv-utils.js";
+import { checkInputRank } from "../conv/conv-utils.js";
+import { type DataFormat, standardizeDataFormat } from "../reshaping/spatial-args.js";
 import { registerKerasLayers } from "../registry.js";
 
 export interface GlobalPoolingArgs extends LayerArgs {
   /** Keep the spatial axes with length 1 (default false: (batch, channels)). */
   keepdims?: boolean;
-  /** Only "channels_last" is supported. */
-  dataFormat?: "channels_last" | "channels_first" | null;
+  /** "channels_last" (default: batch, spatial…, channels) or "channels_first". */
+  dataFormat?: DataFormat | null;
 }
 
-/** Keras's BaseGlobalPooling: reduces every spatial axis of channels-last inputs. */
+/** Keras's BaseGlobalPooling: reduces every spatial axis, keeping the channels. */
 export abstract class BaseGlobalPooling extends Layer {
   readonly keepdims: boolean;
-  readonly dataFormat: "channels_last";
+  readonly dataFormat: DataFormat;
 
   constructor(
     readonly rank: number,
@@ -28,12 +29,13 @@ export abstract class BaseGlobalPooling extends Layer {
   ) {
     super(args);
     this.keepdims = args.keepdims ?? false;
-    this.dataFormat = checkDataFormat(args.dataFormat, this.where());
+    this.dataFormat = standardizeDataFormat(args.dataFormat, this.where());
   }
 
-  /** The spatial axes 1 … rank. */
+  /** The spatial axes: 1 … rank (channels last), 2 … rank + 1 (channels first). */
   protected get axes(): number[] {
-    return Array.from({ length: this.rank }, (_, i) => i + 1);
+    const first = this.dataFormat === "channels_first" ? 2 : 1;
+    return Array.from({ length: this.rank }, (_, i) => i + first);
   }
 
   override build(inputShape: ShapeSpec): void {
@@ -47,10 +49,11 @@ export abstract class BaseGlobalPooling extends Layer {
 
   override computeOutputShape(inputShape: ShapeSpec): ShapeSpec {
     checkInputRank(inputShape, this.rank, this.where());
-    const c = inputShape[this.rank + 1]!;
-    return this.keepdims
-      ? [inputShape[0]!, ...new Array<number>(this.rank).fill(1), c]
-      : [inputShape[0]!, c];
+    const first = this.dataFormat === "channels_first";
+    const c = inputShape[first ? 1 : this.rank + 1]!;
+    if (!this.keepdims) return [inputShape[0]!, c];
+    const ones = new Array<number>(this.rank).fill(1);
+    return first ? [inputShape[0]!, c, ...ones] : [inputShape[0]!, ...ones, c];
   }
 
   override getConfig(): Record<string, unknown> {
@@ -107,9 +110,10 @@ export class GlobalMaxPooling3D extends BaseGlobalPooling {
 }
 
 /**
- * Mean over the steps of (batch, steps, channels). With a mask (batch, steps) — from Embedding's
- * maskZero or a Masking layer — only the unmasked steps count: Σ mask·x / Σ mask, as Keras does
- * (a row with every step masked gives 0 / 0 = NaN there too). The mask stops here.
+ * Mean over the steps of (batch, steps, channels), or (batch, channels, steps) channels-first.
+ * With a mask (batch, steps) — from Embedding's maskZero or a Masking layer — only the unmasked
+ * steps count: Σ mask·x / Σ mask, as Keras does (a row with every step masked gives 0 / 0 = NaN
+ * there too). The mask stops here.
  */
 export class GlobalAveragePooling1D extends BaseGlobalPooling {
   constructor(opts: GlobalPoolingArgs = {}) {
@@ -120,17 +124,19 @@ export class GlobalAveragePooling1D extends BaseGlobalPooling {
   call(inputs: Tensor, opts: CallOptions = {}): Tensor {
     const x = this.checked(inputs);
     const mask = Array.isArray(opts.mask) ? (opts.mask[0] ?? null) : (opts.mask as Tensor | null);
-    if (!mask) return mean(x, 1, this.keepdims);
-    if (mask.rank !== 2 || mask.shape[0] !== x.shape[0] || mask.shape[1] !== x.shape[1]) {
+    const [stepsAxis] = this.axes as [number];
+    if (!mask) return mean(x, stepsAxis, this.keepdims);
+    const expected = [x.shape[0]!, x.shape[stepsAxis]!];
+    if (mask.rank !== 2 || mask.shape[0] !== expected[0] || mask.shape[1] !== expected[1]) {
       throw new ValueError(
-        `${this.where()}: the mask must have shape (batch, steps) = ${fmtSpec(x.shape.slice(0, 2))}; ` +
+        `${this.where()}: the mask must have shape (batch, steps) = ${fmtSpec(expected)}; ` +
           `received mask shape ${fmtSpec(mask.shape)}`,
       );
     }
-    const keep = expandDims(cast(mask, "bool"), 2);
+    const keep = expandDims(cast(mask, "bool"), stepsAxis === 1 ? 2 : 1);
     // `where`, not a product, so masked NaN/Inf values cannot leak into the mean.
-    const total = sum(select(keep, x, 0), 1, this.keepdims);
-    return divide(total, sum(cast(keep, x.dtype), 1, this.keepdims));
+    const total = sum(select(keep, x, 0), stepsAxis, this.keepdims);
+    return divide(total, sum(cast(keep, x.dtype), stepsAxis, this.keepdims));
   }
 
   override computeMask(): Tensor | null {

@@ -7,8 +7,10 @@
 import { readFile } from "node:fs/promises";
 import { StrataError, ValueError } from "../../errors.js";
 import type { CustomObjects } from "../../layers/registry.js";
-import { modelFromConfig } from "./model-config.js";
+import { modelFromSavedConfig } from "./model-config.js";
+import { withSafeMode } from "../../layers/core/safe-mode.js";
 import type { Model } from "../model.js";
+import type { LoadWeightsOptions } from "../load-weights-options.js";
 import { type Tensor, fromValues } from "../../tensor/tensor.js";
 import { HDF5_SIGNATURE, type Hdf5Group, readHdf5 } from "../../io/hdf5.js";
 import { loadKerasWeights } from "./keras-weights.js";
@@ -52,12 +54,13 @@ export function loadKerasWeightsBytes(
   bytes: Uint8Array,
   path: string,
   optimizer: boolean,
+  opts: LoadWeightsOptions = {},
 ): void {
   const root =
     fileKind(bytes) === "zip"
       ? archiveWeights(new ZipReader(bytes, path), path)
       : readHdf5(bytes, path);
-  loadWeightsFrom(model, root, path, optimizer);
+  loadWeightsFrom(model, root, path, optimizer, opts);
 }
 
 /** The HDF5 weights file inside a `.keras` archive. */
@@ -66,23 +69,37 @@ function archiveWeights(zip: ZipReader, path: string): Hdf5Group {
 }
 
 /** Assigns the weights of an open Keras weights file, Keras 3's layout or the legacy one. */
-function loadWeightsFrom(model: Model, root: Hdf5Group, path: string, optimizer: boolean): void {
+function loadWeightsFrom(
+  model: Model,
+  root: Hdf5Group,
+  path: string,
+  optimizer: boolean,
+  opts: LoadWeightsOptions = {},
+): void {
   if (isLegacyH5(root)) {
     // A legacy file's optimizer state is restored only by loadModel, as Keras's load_weights does.
-    loadLegacyWeights(model, root.has("model_weights") ? root.group("model_weights") : root, path);
+    const group = root.attrs().has("layer_names") ? root : root.group("model_weights");
+    loadLegacyWeights(model, group, path, opts);
     return;
   }
-  loadKerasWeights(model, root);
+  if (opts.byName) {
+    throw new ValueError(
+      `loadWeights: byName only supports loading legacy ".h5" / ".hdf5" files; "${path}" is ` +
+        `in Keras 3's layout, whose weights are matched by the model's structure`,
+    );
+  }
+  loadKerasWeights(model, root, { skipMismatch: opts.skipMismatch === true });
   if (optimizer) loadOptimizerState(model, root);
 }
 
 /**
  * Keras `models.load_model` for a `.keras` archive or a legacy `.h5` model file: the model,
- * compiled as saved unless `compile: false`.
+ * compiled as saved unless `compile: false`. `safeMode` (default true) is Keras's: Strata never
+ * runs code from a file either way, so it changes only how a Python lambda's refusal reads.
  */
 export async function loadKerasModel(
   path: string,
-  opts: { customObjects?: CustomObjects; compile?: boolean } = {},
+  opts: { customObjects?: CustomObjects; compile?: boolean; safeMode?: boolean } = {},
 ): Promise<Model> {
   const who = "loadModel";
   const bytes = await readBytes(path, who);
@@ -106,10 +123,26 @@ export async function loadKerasModel(
     throw new StrataError(`${who}: ${path}/config.json is not JSON (${(err as Error).message})`);
   }
   if (opts.compile === false) delete config.compile_config;
-  const model = modelFromConfig(config, opts.customObjects);
+  const model = withSafeMode(opts.safeMode, who, () =>
+    modelFromSavedConfig(config, opts.customObjects ?? {}, archiveKerasVersion(zip)),
+  );
   loadWeightsFrom(model, archiveWeights(zip, path), path, model.compiled !== null);
   loadAssetMembers(model, zip); // after the variables, as Keras loads them
   return model;
+}
+
+/** metadata.json's `keras_version` (tf.keras 2.13+ wrote `.keras` archives too), or null. */
+function archiveKerasVersion(zip: ZipReader): string | null {
+  if (!zip.has("metadata.json")) return null;
+  const text = new TextDecoder().decode(zip.read("metadata.json"));
+  let meta: unknown;
+  try {
+    meta = JSON.parse(text);
+  } catch {
+    return null; // metadata.json is informative only: Keras reads the model without it
+  }
+  const version = (meta as { keras_version?: unknown } | null)?.keras_version;
+  return typeof version === "string" ? version : null;
 }
 
 /** The optimizer's variables Keras saved (`optimizer/vars/0` …), into a compiled model's optimizer. */

@@ -10,14 +10,16 @@
  *   (`model_weights/lstm/lstm/lstm_cell/kernel`);
  * - `optimizer_weights/` lists the optimizer's variables in its own order (iteration, learning
  *   rate, then the slots).
- * Like Keras's legacy `load_weights` (by_name=False), layers are matched in order: the model's
- * layers that have weights against the file's layers that list weights, names aside.
+ * Layers are matched in order, as Keras's legacy `load_weights` does by default (the model's
+ * layers that have weights against the file's layers that list weights, names aside), or by
+ * name (`byName`).
  */
 import type { Variable } from "../../autodiff/variable.js";
 import { StrataError, fmtShape } from "../../errors.js";
 import type { Layer } from "../../layers/layer.js";
 import { kerasClassName, type CustomObjects } from "../../layers/registry.js";
-import { modelFromConfig } from "./model-config.js";
+import { modelFromSavedConfig } from "./model-config.js";
+import { withSafeMode } from "../../layers/core/safe-mode.js";
 import type { Model } from "../model.js";
 import { type Tensor, fromValues } from "../../tensor/tensor.js";
 import type { Hdf5Group } from "../../io/hdf5.js";
@@ -64,51 +66,90 @@ const legacyWeights = (layer: Layer): Variable[] => [
   ...layer.nonTrainableWeights,
 ];
 
+/** A layer of the file that lists weights: its group and its `weight_names`. */
+interface SavedLayer {
+  name: string;
+  group: Hdf5Group;
+  weights: string[];
+}
+
 /**
- * Keras's `load_weights_from_hdf5_group`: assigns every weight of `model` from `group` (the root
- * of a legacy weights file, or a model file's `model_weights`). Every count and shape is checked
- * before any variable changes.
+ * Keras's `load_weights_from_hdf5_group` (by order) and `load_weights_from_hdf5_group_by_name`:
+ * assigns the weights of `model` from `group` (the root of a legacy weights file, or a model
+ * file's `model_weights`).
+ *
+ * By order, the model's layers that have weights meet the file's layers that list weights, one
+ * for one, names aside: a different number of layers, or of weights in a layer, is an error.
+ * By name, each layer of the file goes to the model's layer of that name; layers on one side
+ * only are left alone, and a different number of weights is an error. `skipMismatch` turns a
+ * weight whose shape differs (and, by name, a layer whose number of weights differs) into a
+ * warning and leaves it as it was. Every count and shape is checked before any variable changes.
  */
-export function loadLegacyWeights(model: Model, group: Hdf5Group, file: string): void {
+export function loadLegacyWeights(
+  model: Model,
+  group: Hdf5Group,
+  file: string,
+  opts: { byName?: boolean; skipMismatch?: boolean } = {},
+): void {
   const who = `loadWeights: ${file}`;
-  const layers = model.layers.filter((l) => legacyWeights(l).length > 0);
-  const saved = stringList(group, "layer_names", who)
+  const skip = opts.skipMismatch === true;
+  const all: SavedLayer[] = stringList(group, "layer_names", who)
     .map((name) => ({ name, group: group.group(name) }))
-    .map((s) => ({ ...s, weights: stringList(s.group, "weight_names", who) }))
-    .filter((s) => s.weights.length > 0);
-  if (saved.length !== layers.length) {
-    throw new StrataError(
-      `${who}: the file has weights for ${saved.length} layers ` +
-        `(${saved.map((s) => s.name).join(", ")}); model "${model.name}" has ${layers.length} ` +
-        `layers with weights (${layers.map((l) => l.name).join(", ")})`,
-    );
+    .map((s) => ({ ...s, weights: stringList(s.group, "weight_names", who) }));
+  const pairs: [Layer, SavedLayer][] = [];
+  if (opts.byName) {
+    const byName = new Map<string, Layer[]>();
+    for (const l of model.layers) byName.set(l.name, [...(byName.get(l.name) ?? []), l]);
+    for (const s of all) for (const l of byName.get(s.name) ?? []) pairs.push([l, s]);
+  } else {
+    const layers = model.layers.filter((l) => legacyWeights(l).length > 0);
+    const saved = all.filter((s) => s.weights.length > 0);
+    if (saved.length !== layers.length) {
+      throw new StrataError(
+        `${who}: the file has weights for ${saved.length} layers ` +
+          `(${saved.map((s) => s.name).join(", ")}); model "${model.name}" has ${layers.length} ` +
+          `layers with weights (${layers.map((l) => l.name).join(", ")})`,
+      );
+    }
+    layers.forEach((l, i) => pairs.push([l, saved[i]!]));
   }
   const pending: [Variable, Tensor][] = [];
-  layers.forEach((layer, i) => {
-    const s = saved[i]!;
+  for (const [layer, s] of pairs) {
     const vars = legacyWeights(layer);
     const where = `${who}: layer "${layer.name}" (${kerasClassName(layer)})`;
     if (vars.length !== s.weights.length) {
-      throw new StrataError(
+      const detail =
         `${where} has ${vars.length} weights (${vars.map((v) => fmtShape(v.shape)).join(", ")}); ` +
-          `the file's layer "${s.name}" has ${s.weights.length} (${s.weights.join(", ")})`,
-      );
+        `the file's layer "${s.name}" has ${s.weights.length} (${s.weights.join(", ")})`;
+      if (skip && opts.byName) {
+        console.warn(`${detail}. Skipping this layer (skipMismatch).`);
+        continue;
+      }
+      throw new StrataError(detail);
     }
     vars.forEach((v, j) => {
       const name = s.weights[j]!;
       const ds = s.group.dataset(name);
       const path = `${s.group.path}/${name}`.replace(/^\//, "");
+      if (skip && ds.shape.join() !== v.shape.join()) {
+        console.warn(
+          `${where}, variable ${v.name}: expected shape ${fmtShape(v.shape)}; the weights file ` +
+            `has ${fmtShape(ds.shape)} at ${path}. Skipping this weight (skipMismatch).`,
+        );
+        return;
+      }
       pending.push([v, datasetValue(v, ds, `${where}, variable ${v.name}`, path)]);
     });
-  });
+  }
   // Keras 3 saves a model's own variables (not its layers') here; Strata's models have none.
   if (group.has("top_level_model_weights")) {
     const extra = stringList(group.group("top_level_model_weights"), "weight_names", who);
     if (extra.length > 0) {
-      throw new StrataError(
+      const message =
         `${who}: top_level_model_weights holds ${extra.join(", ")}; model "${model.name}" has no ` +
-          `weights outside its layers`,
-      );
+        `weights outside its layers`;
+      if (!(skip && opts.byName)) throw new StrataError(message);
+      console.warn(`${message}. Skipping them (skipMismatch).`);
     }
   }
   for (const [v, value] of pending) v.assign(value);
@@ -121,7 +162,7 @@ export function loadLegacyWeights(model: Model, group: Hdf5Group, file: string):
 export function loadLegacyModel(
   root: Hdf5Group,
   file: string,
-  opts: { customObjects?: CustomObjects; compile?: boolean },
+  opts: { customObjects?: CustomObjects; compile?: boolean; safeMode?: boolean },
 ): Model {
   const who = `loadModel: ${file}`;
   const text = stringAttr(root, "model_config", who);
@@ -131,7 +172,12 @@ export function loadLegacyModel(
         `(load it into a model with model.loadWeights)`,
     );
   }
-  const model = modelFromConfig(parseJson(text, `${who} model_config`), opts.customObjects);
+  const config = parseJson(text, `${who} model_config`);
+  // Keras reads a file without the attribute as written by Keras 1.
+  const version = stringAttr(root, "keras_version", who) ?? "1";
+  const model = withSafeMode(opts.safeMode, who, () =>
+    modelFromSavedConfig(config, opts.customObjects ?? {}, version),
+  );
   loadLegacyWeights(model, root.has("model_weights") ? root.group("model_weights") : root, file);
   if (opts.compile === false) return model;
   const training = stringAttr(root, "training_config", who);

@@ -106,9 +106,16 @@ export function kerasLayout(model: Model): KerasLayoutEntry[] {
 
 /**
  * Assigns every variable of `model` from `root`, the root group of a Keras 3 weights file.
- * The model must be built (a model rebuilt from a `.keras` config.json is).
+ * The model must be built (a model rebuilt from a `.keras` config.json is). With `skipMismatch`
+ * (Keras's `skip_mismatch`), a layer whose entries do not fit (a missing dataset, a shape that
+ * differs) is skipped whole with a warning, its datasets left unread, as Keras skips an object
+ * that fails to load.
  */
-export function loadKerasWeights(model: Model, root: Hdf5Group): KerasWeightsReport {
+export function loadKerasWeights(
+  model: Model,
+  root: Hdf5Group,
+  opts: { skipMismatch?: boolean } = {},
+): KerasWeightsReport {
   const loader = new Loader(root);
   const named: (() => void)[] = [];
   for (const { layer, path, vars } of kerasLayout(model)) {
@@ -118,7 +125,15 @@ export function loadKerasWeights(model: Model, root: Hdf5Group): KerasWeightsRep
       named.push(() => layer.loadOwnVariables(store));
       continue;
     }
-    vars.forEach((v, i) => loader.assign(layer, v, kerasPath(path, `vars/${i}`)));
+    const mark = loader.pending.length;
+    try {
+      vars.forEach((v, i) => loader.assign(layer, v, kerasPath(path, `vars/${i}`)));
+    } catch (e) {
+      if (!(opts.skipMismatch && e instanceof StrataError)) throw e;
+      loader.pending.length = mark;
+      loader.skip(kerasPath(path, "vars"));
+      console.warn(`${e.message}. Skipping layer "${layer.name}" (skipMismatch).`);
+    }
   }
   loader.checkAllUsed(root.has("layers") ? root.group("layers") : null);
   // Only now that every weight has been found and checked does the model change: a bad file
@@ -139,6 +154,7 @@ class Loader {
   /** Each variable with its value from the file, assigned once all are checked. */
   readonly pending: [Variable, Tensor][] = [];
   private readonly used = new Set<string>();
+  private readonly skipped = new Set<string>();
 
   constructor(private readonly root: Hdf5Group) {}
 
@@ -183,12 +199,18 @@ class Loader {
     return store;
   }
 
+  /** Datasets under `path` that a skipped layer leaves unread on purpose. */
+  skip(path: string): void {
+    this.skipped.add(path);
+  }
+
   /** Every dataset under `layers/` must have gone to a variable: no weight is silently dropped. */
   checkAllUsed(group: Hdf5Group | null): void {
     if (!group) return;
     for (const key of group.keys()) {
       const node = group.get(key);
       const path = node.path.replace(/^\//, "");
+      if (this.skipped.has(path)) continue;
       if (node instanceof GroupClass) this.checkAllUsed(node);
       else if (!this.used.has(path)) {
         throw new StrataError(

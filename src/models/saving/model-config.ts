@@ -5,6 +5,7 @@
 import { ValueError } from "../../errors.js";
 import { type CustomObjects, deserializeLayer, kerasClassName } from "../../layers/registry.js";
 import { Model } from "../model.js";
+import { upgradeLegacyConfig } from "./legacy-config.js";
 
 /**
  * Keras `deserialize_keras_object` for a model: the `{module, class_name, config, …}` object
@@ -12,7 +13,21 @@ import { Model } from "../model.js";
  * `compile_config`).
  */
 export function modelFromConfig(config: unknown, customObjects: CustomObjects = {}): Model {
-  const layer = deserializeLayer(config, customObjects);
+  // Keras 2's `model.to_json()` records the release that wrote it.
+  const version = (config as { keras_version?: unknown } | null)?.keras_version;
+  return modelFromSavedConfig(config, customObjects, typeof version === "string" ? version : null);
+}
+
+/**
+ * `modelFromConfig` for a config read from a file written by Keras `kerasVersion` (null: not
+ * recorded): configs of older releases are read as they meant (legacy-config.ts).
+ */
+export function modelFromSavedConfig(
+  config: unknown,
+  customObjects: CustomObjects,
+  kerasVersion: string | null,
+): Model {
+  const layer = deserializeLayer(upgradeLegacyConfig(config, kerasVersion), customObjects);
   if (!(layer instanceof Model)) {
     throw new ValueError(
       `modelFromConfig: expected the config of a model (Sequential, Functional …); received one of a ${kerasClassName(layer)} layer`,

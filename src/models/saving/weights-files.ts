@@ -11,6 +11,8 @@ import {
   type WeightEntry,
 } from "../../io/weights-json.js";
 import type { Model } from "../model.js";
+import { type LoadWeightsOptions, checkLoadWeightsOptions } from "../load-weights-options.js";
+import { ValueError } from "../../errors.js";
 import { type Tensor, fromValues } from "../../tensor/tensor.js";
 
 /** `.weights.h5` paths get Keras 3's layout; any other path gets the interim JSON. */
@@ -25,12 +27,26 @@ export async function saveModelWeights(model: Model, path: string): Promise<void
   });
 }
 
-/** Keras's files are told from the interim JSON by their first bytes, whatever the file is called. */
-export async function loadModelWeights(model: Model, path: string): Promise<void> {
+/**
+ * Keras's files are told from the interim JSON by their first bytes, whatever the file is called.
+ * `byName` and `skipMismatch` are Keras's options, for Keras's files.
+ */
+export async function loadModelWeights(
+  model: Model,
+  path: string,
+  opts?: LoadWeightsOptions,
+): Promise<void> {
+  const options = checkLoadWeightsOptions(opts);
   const bytes = await readBytes(path, "loadWeights");
   if (fileKind(bytes) !== "other") {
-    loadKerasWeightsBytes(model, bytes, path, model.compiled !== null);
+    loadKerasWeightsBytes(model, bytes, path, model.compiled !== null, options);
     return;
+  }
+  if (options.byName || options.skipMismatch) {
+    throw new ValueError(
+      `loadWeights: byName and skipMismatch apply to Keras's weights files; "${path}" holds ` +
+        `Strata's interim JSON weights, which load whole, by position`,
+    );
   }
   const file = parseWeightsFile(new TextDecoder().decode(bytes), path);
   const vars = model.weights;
