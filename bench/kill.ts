@@ -31,7 +31,7 @@ async function savedValues(path: string, format: string): Promise<Set<number>> {
     model = savedModel();
     await model.loadWeights(path);
   } else {
-    model = await st.models.loadModel(path);
+    model = await st.models.loadModel(path, { compile: false });
   }
   const values = new Set<number>();
   for (const w of model.getWeights()) for (const v of w.dataSync() as Float32Array) values.add(v);
