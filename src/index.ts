@@ -15,7 +15,7 @@ export {
   eye,
 } from "./tensor/creation.js";
 export * as random from "./random.js";
-export * as ops from "./ops/index.js";
+export { ops } from "./layers/symbolic/ops-namespace.js";
 export type { TensorLike } from "./ops/core.js";
 export { Variable } from "./autodiff/variable.js";
 export { valueAndGrad, grad } from "./autodiff/grad.js";

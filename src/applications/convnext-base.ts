@@ -9,16 +9,15 @@
  * the head (`<name>_head_gap`, `<name>_head_layernorm`, `<name>_head_dense`) or, without the
  * top, the optional pooling followed by a LayerNormalization.
  *
- * Keras adds each block's residual with `inputs + x`, a `keras.ops` operation that is not a
- * layer; Strata has no symbolic operations, so an `Add` layer does it and appears in
- * `model.layers` (auto-named `add`, `add_1` …, as Keras names the operations).
+ * Each block's residual is Keras's `inputs + x`: an op node of the graph (`st.ops.add` on
+ * symbolic tensors), which `model.layers` leaves out as Keras's does.
  */
 import { ValueError } from "../errors.js";
 import { Conv2D } from "../layers/conv/conv.js";
 import { Activation } from "../layers/core/activation.js";
 import { Dense } from "../layers/core/dense.js";
 import type { SymbolicTensor } from "../layers/layer.js";
-import { Add } from "../layers/merging/arithmetic.js";
+import { ops } from "../layers/symbolic/ops-namespace.js";
 import { LayerNormalization } from "../layers/normalization/layer-normalization.js";
 import { GlobalAveragePooling2D, GlobalMaxPooling2D } from "../layers/pooling/global-pooling.js";
 import { Normalization } from "../layers/preprocessing/numeric/normalization.js";
@@ -103,7 +102,7 @@ function convNeXtBlock(inputs: Tensor, dim: number, dropPathRate: number, name: 
       : new Activation("linear", { name: `${name}_identity` }),
     x,
   );
-  return call(new Add(), [inputs, x]);
+  return ops.add(inputs, x);
 }
 
 /** Keras's `ConvNeXt(depths, projection_dims, …)`. */

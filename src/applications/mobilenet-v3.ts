@@ -6,13 +6,12 @@
  * (`includePreprocessing`), and a 1×1-convolution head. `preprocessInput` is Keras's
  * pass-through (the model rescales itself); `decodePredictions` as for every ImageNet model.
  *
- * Keras writes the excite gate as `ReLU(6)(x + 3) * (1 / 6)`, whose add and multiply are graph
- * operations rather than layers; Strata has no such operations on symbolic tensors, so the gate
- * is the one layer `Activation("hard_sigmoid")` (Keras's hard_sigmoid is that function), unnamed
- * where Keras's list has the unnamed `ReLU`. Layers with weights are Keras's, in Keras's order.
+ * The excite gate is Keras's `ReLU(6)(x + 3) * (1 / 6)`: its add and multiply are op nodes of the
+ * graph (`st.ops` on symbolic tensors), so the layers, their names and the saved config are Keras's.
  */
 import { ValueError } from "../errors.js";
 import { ReLU } from "../layers/activations/relu.js";
+import { ops } from "../layers/symbolic/ops-namespace.js";
 import { Conv2D } from "../layers/conv/conv.js";
 import { DepthwiseConv2D } from "../layers/conv/depthwise-conv2d.js";
 import { ZeroPadding2D } from "../layers/conv/zero-padding2d.js";
@@ -258,8 +257,8 @@ function seBlock(inputs: SymbolicTensor, filters: number, seRatio: number, prefi
   );
   x = call(new ReLU({ name: `${prefix}squeeze_excite_relu` }), x);
   x = call(new Conv2D(filters, 1, { padding: "same", name: `${prefix}squeeze_excite_conv_1` }), x);
-  // relu6(x + 3) / 6, which is hard_sigmoid (see the file's opening comment).
-  x = call(new Activation("hard_sigmoid"), x);
+  // Keras's hard_sigmoid, written as Keras writes it (see the file's opening comment).
+  x = ops.multiply(call(new ReLU({ maxValue: 6 }), ops.add(x, 3)), 1 / 6);
   return call(new Multiply({ name: `${prefix}squeeze_excite_mul` }), [inputs, x]);
 }
 

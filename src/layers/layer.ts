@@ -54,6 +54,11 @@ export abstract class Layer {
     this.activityRegularizer = getRegularizer(args.activityRegularizer, this.where());
   }
 
+  /** The class name Keras shows for this layer in summaries and plots. */
+  get className(): string {
+    return this.constructor.name;
+  }
+
   /** "Layer "dense_1" (Dense)" — how errors name this layer. */
   where(): string {
     return `Layer "${this.name}" (${this.constructor.name})`;
@@ -95,6 +100,11 @@ export abstract class Layer {
   /** Dtype of the outputs; layers that pass values through (Flatten, Reshape …) keep the input's. */
   computeOutputDtype(_inputDtypes: readonly DType[]): DType {
     return this.dtype;
+  }
+
+  /** The dtype of each of `count` outputs: all `computeOutputDtype` unless a layer knows better. */
+  computeOutputDtypes(inputDtypes: readonly DType[], count: number): DType[] {
+    return new Array<DType>(count).fill(this.computeOutputDtype(inputDtypes));
   }
 
   /**
@@ -303,10 +313,14 @@ export abstract class Layer {
       shapeArg,
     );
     const several = outShapes.length > 0 && Array.isArray(outShapes[0]);
-    const dtype = this.computeOutputDtype(inputs.map((s) => s.dtype));
     const specs = (several ? outShapes : [outShapes]) as ShapeSpec[];
+    const dtypes = this.computeOutputDtypes(
+      inputs.map((s) => s.dtype),
+      specs.length,
+    );
     const outputs = specs.map((s, i) => {
-      const t = new SymbolicTensor(s, dtype, specs.length === 1 ? this.name : `${this.name}_${i}`);
+      const name = specs.length === 1 ? this.name : `${this.name}_${i}`;
+      const t = new SymbolicTensor(s, dtypes[i] ?? dtypes[0]!, name);
       t.index = i;
       return t;
     });

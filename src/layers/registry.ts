@@ -109,6 +109,15 @@ export function registerLayer(
   return registeredName;
 }
 
+/** Makes the op nodes Keras writes into functional configs (`keras.src.ops.*`); set by symbolic/. */
+let operations: ((serialized: Record<string, unknown>) => Layer) | null = null;
+
+export function registerOperations(
+  fromConfig: (serialized: Record<string, unknown>) => Layer,
+): void {
+  operations = fromConfig;
+}
+
 /** Forgets custom registrations (for tests). */
 export function clearCustomLayers(): void {
   custom.clear();
@@ -116,6 +125,9 @@ export function clearCustomLayers(): void {
 
 /** The Keras identity of a layer's class: module, class name, registered name. */
 function identify(layer: Layer): Omit<Entry, "cls"> {
+  // An op node of a functional model names the Keras Operation it stands for (symbolic-op.ts).
+  const own = (layer as { kerasIdentity?: () => Omit<Entry, "cls"> }).kerasIdentity?.();
+  if (own) return own;
   const ctor = layer.constructor as unknown as LayerClass;
   for (const entry of custom.values()) if (entry.cls === ctor) return entry;
   for (const entry of builtIns.values()) if (entry.cls === ctor) return entry;
@@ -250,6 +262,9 @@ export function deserializeLayer(obj: unknown, customObjects: CustomObjects = {}
     );
   }
   const o = obj as unknown as SerializedLayer;
+  if (typeof o.module === "string" && o.module.startsWith("keras.src.ops.") && operations) {
+    return operations(o as unknown as Record<string, unknown>);
+  }
   const className = String(o.class_name);
   const registeredName = typeof o.registered_name === "string" ? o.registered_name : null;
   const cls = findClass(className, registeredName, customObjects);

@@ -7,6 +7,7 @@ import {
   serializeLayer,
 } from "../layers/registry.js";
 import { camelToSnake, snakeToCamel } from "../nn/serialization.js";
+import { SymbolicOp } from "../layers/symbolic/symbolic-op.js";
 import { kerasGraphOrder } from "./graph.js";
 import { legacyNodeData } from "./legacy-node.js";
 
@@ -86,6 +87,8 @@ function serializeNode(
   node: Node,
   nodes: Set<Node>,
 ): { args: unknown[]; kwargs: Record<string, unknown> } {
+  if (node.layer instanceof SymbolicOp)
+    return node.layer.serializeCall((t) => tensorConfig(t, nodes));
   const cls = kerasClassName(node.layer);
   const refs = node.inputs.map((t) => tensorConfig(t, nodes));
   const kwargs: Record<string, unknown> = {};
@@ -185,18 +188,39 @@ function tensorAt(
   return t;
 }
 
-/** Keras's `deserialize_node` turned into our call: the inputs (one or a list) and the options. */
-function deserializeNode(layer: Layer, data: unknown, created: Created, where: string) {
+function reviver(created: Created, where: string): (x: unknown) => unknown {
   const revive = (x: unknown): unknown => {
     if (isKerasTensor(x)) return tensorAt(created, x.config.keras_history, where);
     if (Array.isArray(x)) return x.map(revive);
     return x;
   };
+  return revive;
+}
+
+/** A node's data in Keras 3's `{args, kwargs}` form (Keras 2's node lists converted). */
+function nodeData(
+  data: unknown,
+  where: string,
+): { args?: unknown[]; kwargs?: Record<string, unknown> } {
   // Keras 2's format: [[layer, node, tensor, kwargs?], …], one entry per input tensor.
-  const d = (Array.isArray(data) ? legacyNodeData(data, where) : data) as {
+  return (Array.isArray(data) ? legacyNodeData(data, where) : data) as {
     args?: unknown[];
     kwargs?: Record<string, unknown>;
   };
+}
+
+/** An op node's call as Keras wrote it: its args and kwargs, with the tensors revived. */
+function reviveCall(data: unknown, created: Created, where: string) {
+  const revive = reviver(created, where);
+  const d = nodeData(data, where);
+  const kwargs = Object.fromEntries(Object.entries(d.kwargs ?? {}).map(([k, v]) => [k, revive(v)]));
+  return { args: (d.args ?? []).map(revive), kwargs };
+}
+
+/** Keras's `deserialize_node` turned into our call: the inputs (one or a list) and the options. */
+function deserializeNode(layer: Layer, data: unknown, created: Created, where: string) {
+  const revive = reviver(created, where);
+  const d = nodeData(data, where);
   const args = (d.args ?? []).map(revive);
   // `mask` is dropped: Keras passes the inputs' masks, ours travel with the tensors.
   const rest: Record<string, unknown> = { ...(d.kwargs ?? {}) };
@@ -297,14 +321,20 @@ export function functionalFromConfig(
       const queue = pending.get(layer);
       if (!queue) continue;
       while (queue.length > 0) {
-        let call;
+        let replay: () => unknown;
         try {
-          call = deserializeNode(layer, queue[0], created, where);
+          if (layer instanceof SymbolicOp) {
+            const { args, kwargs } = reviveCall(queue[0], created, where);
+            replay = () => layer.applyKerasCall(args, kwargs);
+          } else {
+            const call = deserializeNode(layer, queue[0], created, where);
+            replay = () => layer.apply(call.inputs as SymbolicTensor, call.kwargs);
+          }
         } catch (e) {
           if (e instanceof NotYet) break;
           throw e;
         }
-        layer.apply(call.inputs as SymbolicTensor, call.kwargs);
+        replay();
         queue.shift();
         progressed = true;
       }

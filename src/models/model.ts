@@ -26,6 +26,7 @@ import { InputLayer } from "../layers/core/input.js";
 import { type CallOptions, Layer, SymbolicTensor, uniqueName } from "../layers/layer.js";
 import type { ShapeSpec } from "../layers/shape-spec.js";
 import { Graph, withInputLayers } from "./graph.js";
+import { SymbolicOp } from "../layers/symbolic/symbolic-op.js";
 import { type CustomObjects, registerBuiltInLayer, serializeLayer } from "../layers/registry.js";
 import { camelizeKeys } from "../nn/serialization.js";
 import { compileConfig, compileOptionsFromConfig } from "./compile-config.js";
@@ -166,7 +167,13 @@ export class Model extends Layer {
     return this.graph !== null;
   }
 
+  /** Keras `model.layers`: the graph's layers, without the op nodes of `ops` calls on symbolic tensors. */
   override get layers(): Layer[] {
+    return this.operations.filter((l) => !(l instanceof SymbolicOp));
+  }
+
+  /** Keras `model.operations`: every node of the graph in order, op nodes included. */
+  get operations(): Layer[] {
     return this.graph ? this.graph.layers : super.layers;
   }
 

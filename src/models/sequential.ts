@@ -35,6 +35,11 @@ export class Sequential extends Model {
     return [...this.stack];
   }
 
+  /** A stack has no op nodes: its operations are its layers. */
+  override get operations(): Layer[] {
+    return this.layers;
+  }
+
   /** Keras `Sequential.add`; an `Input(...)` sets the input shape. */
   add(layer: Layer | SymbolicTensor): void {
     if (layer instanceof SymbolicTensor) {

@@ -58,14 +58,18 @@ function table(
 }
 
 /** What the summary reads of a model (Model has it; this module sits below model.ts). */
-export type SummarizedModel = Layer & { readonly isFunctional: boolean };
+export type SummarizedModel = Layer & {
+  readonly isFunctional: boolean;
+  /** The graph's nodes, op nodes included: Keras's summary lists those of a functional model. */
+  readonly operations: Layer[];
+};
 
 /**
  * Keras's `model.summary()`: one row per layer with its output shape and parameter count, a
  * "Connected to" column for branching functional models, then the parameter totals.
  */
 export function summaryLines(model: SummarizedModel, lineLength?: number): string[] {
-  const layers = model.layers.filter((l) => model.isFunctional || !(l instanceof InputLayer));
+  const layers = model.operations.filter((l) => model.isFunctional || !(l instanceof InputLayer));
   const branching =
     model.isFunctional && layers.some((l) => l.inboundNodes.some((n) => n.inputs.length > 1));
   const header = branching
@@ -82,7 +86,7 @@ export function summaryLines(model: SummarizedModel, lineLength?: number): strin
   }
   const rows = layers.map((l) => {
     const row = [
-      `${l.name} (${l.constructor.name})`,
+      `${l.name} (${l.className})`,
       model.built ? shapeText(l) : "?",
       l.built ? countOf(l.weights).toLocaleString("en-US") : "0 (unbuilt)",
     ];

@@ -67,6 +67,29 @@ export class Generator {
   fork(): number {
     return this.uint32();
   }
+
+  /** The generator's whole state as JSON-safe numbers: four words, then the kept normal if any. */
+  getState(): number[] {
+    const words = [this.a, this.b, this.c, this.d];
+    return this.spare === null ? words : [...words, this.spare];
+  }
+
+  /** Puts back a state from `getState`: the draws that follow repeat those that followed it. */
+  setState(state: readonly number[]): void {
+    const words = state.slice(0, 4);
+    const spare = state[4];
+    if (
+      (state.length !== 4 && state.length !== 5) ||
+      !words.every((w) => Number.isInteger(w)) ||
+      (spare !== undefined && !Number.isFinite(spare))
+    ) {
+      throw new ValueError(
+        `Generator.setState: expected four integer words and an optional number; received ${JSON.stringify(state)}`,
+      );
+    }
+    [this.a, this.b, this.c, this.d] = words.map((w) => w | 0) as [number, number, number, number];
+    this.spare = spare ?? null;
+  }
 }
 
 let global = new Generator(Date.now() ^ (Math.random() * 2 ** 32));
@@ -76,6 +99,11 @@ export function setSeed(seed: number): void {
   if (!Number.isInteger(seed))
     throw new ValueError(`setSeed: seed must be an integer; received ${seed}`);
   global = new Generator(seed);
+}
+
+/** The global generator (what draws without a seed use), for saving and restoring its state. */
+export function globalGenerator(): Generator {
+  return global;
 }
 
 /**

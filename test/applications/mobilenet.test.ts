@@ -89,10 +89,11 @@ function mobilenetV2Names(): string[] {
 
 /**
  * MobileNetV3Small's layers. Keras leaves the ReLU and hard-swish layers unnamed (re_lu*,
- * activation*); its excite gate ReLU(6)(x + 3) / 6 is Strata's one Activation("hard_sigmoid").
+ * activation*); of its excite gate ReLU(6)(x + 3) / 6 only the ReLU is a layer (the add and
+ * multiply are op nodes, which `model.layers` leaves out).
  */
 function mobilenetV3SmallNames(): string[] {
-  const [HS, RELU, GATE] = ["activation*", "re_lu*", "activation*"];
+  const [HS, RELU, GATE] = ["activation*", "re_lu*", "re_lu*"];
   const out = ["rescaling*", "conv", "conv_bn", HS];
   // Per block of Keras's stack: stride, squeeze-excite, activation, residual add.
   const blocks: [number, boolean, string, boolean][] = [

@@ -47,6 +47,7 @@ function blocks(markdown: string): Block[] {
 /** What the guide says a block prints, by section: checked against what it printed. */
 const EXPECTED: Record<string, RegExp> = {
   "The functional API": /^\[ 'priority', 'department' \]$/m,
+  "Ops between layers": /^InputLayer → Dense → Add → ReLU → Multiply → Multiply → Sum$/m,
   "Subclassing layers": /^36$/m,
   "Applications and transfer learning": /^2$/m,
 };

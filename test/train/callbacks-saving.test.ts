@@ -325,14 +325,17 @@ describe("BackupAndRestore", () => {
       }),
       { message: /Interrupting!/ },
     );
+    const metadata = JSON.parse(await readFile(join(backupDir, "training_metadata.json"), "utf8"));
     assert.deepEqual(
-      JSON.parse(await readFile(join(backupDir, "training_metadata.json"), "utf8")),
-      { epoch: 4, batch: 0, iteration: 12 },
+      { ...metadata, random: undefined },
+      { epoch: 4, batch: 0, iteration: 12, weights: "backup-4.weights.json", random: undefined },
     );
+    // The generators' states: the global one's four words (plus a kept normal, if any).
+    assert.ok([4, 5].includes(metadata.random.global.length));
+    assert.deepEqual(metadata.random.layers, {});
+    // Without doubleCheckpoint only the newest backup is kept.
     assert.deepEqual((await readdir(backupDir)).sort(), [
-      "_latest.weights.json",
-      "_training_metadata.json",
-      "latest.weights.json",
+      "backup-4.weights.json",
       "training_metadata.json",
     ]);
 
@@ -400,9 +403,12 @@ describe("BackupAndRestore", () => {
       }),
     );
     // Saved after steps 2 and 4: step 4 is batch 0 of epoch 1.
+    const { epoch, batch, iteration, weights } = JSON.parse(
+      await readFile(join(backupDir, "training_metadata.json"), "utf8"),
+    );
     assert.deepEqual(
-      JSON.parse(await readFile(join(backupDir, "training_metadata.json"), "utf8")),
-      { epoch: 1, batch: 0, iteration: 4 },
+      { epoch, batch, iteration, weights },
+      { epoch: 1, batch: 0, iteration: 4, weights: "backup-2.weights.json" },
     );
     const history = await model.fit(x, y, {
       epochs: 3,
@@ -421,11 +427,17 @@ describe("BackupAndRestore", () => {
         epochs: 5,
         batchSize: 6,
         verbose: 0,
-        callbacks: [new BackupAndRestore(backupDir), new Interrupt(3)],
+        callbacks: [new BackupAndRestore(backupDir, { doubleCheckpoint: true }), new Interrupt(3)],
       }),
     );
+    assert.deepEqual((await readdir(backupDir)).sort(), [
+      "backup-2.weights.json",
+      "backup-3.weights.json",
+      "training_metadata.json",
+      "training_metadata.json.bkp",
+    ]);
     const { writeFile } = await import("node:fs/promises");
-    await writeFile(join(backupDir, "latest.weights.json"), "{truncated");
+    await writeFile(join(backupDir, "backup-3.weights.json"), "{truncated");
     const history = await model.fit(x, y, {
       epochs: 5,
       batchSize: 6,
@@ -433,6 +445,19 @@ describe("BackupAndRestore", () => {
       callbacks: [new BackupAndRestore(backupDir)],
     });
     assert.deepEqual(history.epoch, [2, 3, 4]);
+  });
+
+  it("without doubleCheckpoint, an unreadable backup is an error naming the file", async () => {
+    const backupDir = join(await freshDir(), "single");
+    const { model, x, y } = tinyModel(16);
+    const fitOnce = (callbacks: Callback[]) =>
+      model.fit(x, y, { epochs: 5, batchSize: 6, verbose: 0, callbacks });
+    await assert.rejects(fitOnce([new BackupAndRestore(backupDir), new Interrupt(3)]));
+    const { writeFile } = await import("node:fs/promises");
+    await writeFile(join(backupDir, "training_metadata.json"), "{trunc");
+    await assert.rejects(fitOnce([new BackupAndRestore(backupDir)]), {
+      message: /training_metadata\.json" is unreadable/,
+    });
   });
 
   it("needs a built model and a directory", async () => {

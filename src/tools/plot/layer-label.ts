@@ -30,7 +30,7 @@ export function escapeHtml(text: string): string {
 /** The class name Keras shows: a model built from inputs and outputs is a "Functional". */
 export function layerClassName(layer: Layer): string {
   if (layer.constructor === Model && (layer as Model).isFunctional) return "Functional";
-  return layer.constructor.name;
+  return layer.className;
 }
 
 /** Keras's `get_layer_activation_name`: the activation's registered name, else its own name. */

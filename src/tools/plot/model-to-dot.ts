@@ -102,7 +102,7 @@ class DotBuilder {
       this.addNode(dot, model);
       return dot;
     }
-    const layers = model.layers;
+    const layers = model.operations;
     for (const layer of layers) {
       if (o.expandNested && isGraphModel(layer)) dot.addSubgraph(this.build(layer, true));
       else this.addNode(dot, layer);
