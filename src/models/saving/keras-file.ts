@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { StrataError, ValueError } from "../../errors.js";
 import type { CustomObjects } from "../../layers/registry.js";
-import { modelFromConfig } from "./model-config.js";
+import { modelFromFileConfig } from "./model-config.js";
 import type { Model } from "../model.js";
 import { type Tensor, fromValues } from "../../tensor/tensor.js";
 import { HDF5_SIGNATURE, type Hdf5Group, readHdf5 } from "../../io/hdf5.js";
@@ -20,6 +20,11 @@ import { encodeKerasWeights } from "./keras-weights-write.js";
 import { LEGACY_H5_WARNING, encodeLegacyModel } from "./keras-legacy-write.js";
 import { assetMembers, loadAssetMembers } from "./keras-assets.js";
 import { serializeLayer } from "../../layers/registry.js";
+import {
+  type LegacyOptimizerKind,
+  alignLegacyOptimizerState,
+  legacyOptimizerKind,
+} from "./legacy-optimizer-state.js";
 
 /** The Keras release whose `.keras` format Strata writes (the version its fixtures were saved by). */
 export const KERAS_VERSION = "3.16.0";
@@ -65,15 +70,36 @@ function archiveWeights(zip: ZipReader, path: string): Hdf5Group {
   return readHdf5(zip.read("model.weights.h5"), `${path}/model.weights.h5`);
 }
 
-/** Assigns the weights of an open Keras weights file, Keras 3's layout or the legacy one. */
-function loadWeightsFrom(model: Model, root: Hdf5Group, path: string, optimizer: boolean): void {
+/**
+ * Assigns the weights of an open Keras weights file, Keras 3's layout or the legacy one.
+ * `writer` is set for a `.keras` archive tf.keras 2.x wrote (its optimizer state has no
+ * learning-rate variable: legacy-optimizer-state.ts).
+ */
+function loadWeightsFrom(
+  model: Model,
+  root: Hdf5Group,
+  path: string,
+  optimizer: boolean,
+  writer: LegacyOptimizerKind | null = null,
+): void {
   if (isLegacyH5(root)) {
     // A legacy file's optimizer state is restored only by loadModel, as Keras's load_weights does.
     loadLegacyWeights(model, root.has("model_weights") ? root.group("model_weights") : root, path);
     return;
   }
   loadKerasWeights(model, root);
-  if (optimizer) loadOptimizerState(model, root);
+  if (optimizer) loadOptimizerState(model, root, writer);
+}
+
+/** The `keras_version` in a `.keras` archive's metadata.json, or null when absent or unreadable. */
+function archiveKerasVersion(zip: ZipReader): string | null {
+  try {
+    const meta = JSON.parse(new TextDecoder().decode(zip.read("metadata.json"))) as unknown;
+    const version = (meta as { keras_version?: unknown } | null)?.keras_version;
+    return typeof version === "string" ? version : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -105,19 +131,27 @@ export async function loadKerasModel(
     if (err instanceof StrataError) throw err;
     throw new StrataError(`${who}: ${path}/config.json is not JSON (${(err as Error).message})`);
   }
+  // tf.keras 2.13–2.15 wrote .keras archives too (keras_version "2.x" in metadata.json).
+  const writer = archiveKerasVersion(zip)?.startsWith("2.")
+    ? legacyOptimizerKind((config.compile_config as { optimizer?: unknown } | undefined)?.optimizer)
+    : null;
   if (opts.compile === false) delete config.compile_config;
-  const model = modelFromConfig(config, opts.customObjects);
-  loadWeightsFrom(model, archiveWeights(zip, path), path, model.compiled !== null);
+  const model = modelFromFileConfig(config, opts.customObjects, `${who}: ${path}/config.json`);
+  loadWeightsFrom(model, archiveWeights(zip, path), path, model.compiled !== null, writer);
   loadAssetMembers(model, zip); // after the variables, as Keras loads them
   return model;
 }
 
 /** The optimizer's variables Keras saved (`optimizer/vars/0` …), into a compiled model's optimizer. */
-function loadOptimizerState(model: Model, root: Hdf5Group): void {
+function loadOptimizerState(
+  model: Model,
+  root: Hdf5Group,
+  writer: LegacyOptimizerKind | null,
+): void {
   const opt = model.compiled?.optimizer;
   if (!opt || !root.has("optimizer/vars")) return;
   const vars = root.group("optimizer/vars");
-  const store: Record<string, Tensor> = {};
+  let store: Record<string, Tensor> = {};
   for (const key of vars.keys()) {
     const ds = vars.dataset(key);
     const data = ds.read();
@@ -132,6 +166,12 @@ function loadOptimizerState(model: Model, root: Hdf5Group): void {
     store[key] = fromValues(values, [...ds.shape]);
   }
   if (!opt.built) opt.build(model.trainableWeights);
+  if (writer) {
+    const saved = Object.keys(store).map((_, i) => store[String(i)]!);
+    const n = model.trainableWeights.length;
+    const aligned = alignLegacyOptimizerState(opt, saved, writer, n);
+    store = Object.fromEntries(aligned.map((t, i) => [String(i), t]));
+  }
   opt.loadOwnVariables(store);
 }
 
