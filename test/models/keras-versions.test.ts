@@ -189,6 +189,21 @@ describe("tf.keras functional models calling a nested model", () => {
   });
 });
 
+describe("Keras 2.2: a functional model calling a nested bare-list Sequential", () => {
+  const e = expected.keras22_nested_sequential!;
+
+  it("counts the nested Sequential's calls from its own node, and predicts as NumPy", async () => {
+    const model = await st.models.loadModel(`${DIR}/keras22_nested_sequential.h5`);
+    const [y, inner] = model.predictOnBatch(m2(e.x)) as st.Tensor[];
+    assertClose(y!, e.y as number[][], TOL);
+    assertClose(inner!, e.inner as number[][], TOL);
+    assert.deepEqual(
+      model.layers.map((l) => l.name),
+      ["input_1", "sequential_1", "dense_3"],
+    );
+  });
+});
+
 describe("Keras 3's aliases, module by module", () => {
   it("initializers: class names, snake_case names and the compatibility aliases", () => {
     const table: Record<string, string> = {

@@ -4,9 +4,9 @@
  *
  * - Keras ≤ 2.2 stored a Sequential model's config as a bare list of layer configs; it becomes
  *   `{name, layers}` (tf.keras's `Sequential.from_config` accepted both; Keras 3 refuses the list).
- * - tf.keras functional configs (inbound nodes as `[layer, node, tensor, kwargs]` lists) number a
+ * - Keras 2 functional configs (inbound nodes as `[layer, node, tensor, kwargs]` lists) number a
  *   nested model's calls from 1 when the nested model owns a node of its own (a Functional, or a
- *   Sequential that starts with an InputLayer: tf.keras's `_should_skip_first_node`). Strata's
+ *   Sequential with an input: tf.keras's `_should_skip_first_node`). Strata's
  *   nested models own no node, as Keras 3 writes them, so those references are shifted down by
  *   one; in `input_layers` / `output_layers` only the Sequential ones are (Keras 3 itself counts
  *   a Functional's from 1 there, which the functional loader already undoes).
@@ -47,7 +47,9 @@ export function upgradeModelConfig(config: unknown): unknown {
 function upgradeLayer(obj: unknown): void {
   if (!isObject(obj)) return;
   if (obj.class_name === "Sequential" && Array.isArray(obj.config)) {
-    obj.config = { name: "sequential", layers: obj.config };
+    // Nested in a functional config, the entry's `name` is the model's name.
+    const name = typeof obj.name === "string" ? obj.name : "sequential";
+    obj.config = { name, layers: obj.config };
   }
   const config = obj.config;
   if (!isObject(config) || !Array.isArray(config.layers)) return;
@@ -57,13 +59,22 @@ function upgradeLayer(obj: unknown): void {
   }
 }
 
-/** Whether tf.keras numbered this nested layer's calls from 1 (`_should_skip_first_node`). */
+/**
+ * Whether Keras 2 numbered this nested layer's calls from 1: a model that owned a node of its own
+ * (tf.keras's `_should_skip_first_node`). A Sequential did when it had an input: tf.keras lists
+ * its InputLayer first, standalone Keras 2 gave its first layer a `batch_input_shape`.
+ */
 function ownsFirstNode(layer: Json): "functional" | "sequential" | null {
   const config = layer.config;
   if (!isObject(config) || !Array.isArray(config.layers)) return null;
   if (layer.class_name === "Sequential") {
     const first = config.layers[0] as Json | undefined;
-    return isObject(first) && first.class_name === "InputLayer" ? "sequential" : null;
+    const firstConfig = isObject(first) ? first.config : undefined;
+    const hasInput =
+      isObject(first) &&
+      (first.class_name === "InputLayer" ||
+        (isObject(firstConfig) && Array.isArray(firstConfig.batch_input_shape)));
+    return hasInput ? "sequential" : null;
   }
   return "input_layers" in config ? "functional" : null;
 }
