@@ -66,45 +66,52 @@ describe("Keras 2.1: a Sequential config stored as a bare list, SGD with lr and 
   });
 });
 
-describe("tf.keras 2.12 legacy .h5: Custom>Adam and its optimizer_weights", () => {
-  const e = expected.tfkeras212_adam!;
+const ADAM_FILES = {
+  // tf.keras 2.11+: "Custom>Adam", state as iteration, then m and v interleaved per variable.
+  tfkeras212_adam: "tf.keras 2.12 legacy .h5: Custom>Adam and its optimizer_weights",
+  // optimizer_v2: state as iter, every variable's m, then every v (Adam/dense/kernel/m:0 …).
+  tfkeras29_adam: "tf.keras 2.9 legacy .h5: optimizer_v2 Adam and its kind-by-kind weights",
+};
+for (const [stem, title] of Object.entries(ADAM_FILES))
+  describe(title, () => {
+    const e = expected[stem]!;
 
-  it("compiles Adam from the registered name and restores its state; a step matches NumPy", async () => {
-    const model = await st.models.loadModel(`${DIR}/tfkeras212_adam.h5`);
-    assertClose(model.predictOnBatch(m2(e.x)) as st.Tensor, e.y as number[][], TOL);
-    const opt = model.compiled!.optimizer;
-    assert.equal(opt.constructor.name, "Adam");
-    assert.ok(Math.abs(opt.currentLearningRate - 0.0005) < 1e-9);
-    assert.equal(opt.iterations, e.iterations);
-    // Adam's first slot is the kernel's momentum (tf.keras 2.11+ interleaves m and v).
-    const momentum = opt.variables.find((v) => v.name.endsWith("_momentum"))!;
-    assertClose(momentum.value, e.momentum0 as number[][], { atol: 0, rtol: 0 });
-    model.trainOnBatch(m2(e.x), m2(e.target));
-    const after = e.after_step as number[][];
-    model.trainableWeights.forEach((w, i) =>
-      assertClose(w.value, after[i] as never, { atol: 1e-6, rtol: 1e-5 }),
-    );
-    assert.equal(opt.iterations, (e.iterations as number) + 1);
-  });
+    it("compiles Adam from the registered name and restores its state; a step matches NumPy", async () => {
+      const model = await st.models.loadModel(`${DIR}/${stem}.h5`);
+      assertClose(model.predictOnBatch(m2(e.x)) as st.Tensor, e.y as number[][], TOL);
+      const opt = model.compiled!.optimizer;
+      assert.equal(opt.constructor.name, "Adam");
+      assert.ok(Math.abs(opt.currentLearningRate - 0.0005) < 1e-9);
+      assert.equal(opt.iterations, e.iterations);
+      // Adam's first slot is the kernel's momentum (tf.keras 2.11+ interleaves m and v).
+      const momentum = opt.variables.find((v) => v.name.endsWith("_momentum"))!;
+      assertClose(momentum.value, e.momentum0 as number[][], { atol: 0, rtol: 0 });
+      model.trainOnBatch(m2(e.x), m2(e.target));
+      const after = e.after_step as number[][];
+      model.trainableWeights.forEach((w, i) =>
+        assertClose(w.value, after[i] as never, { atol: 1e-6, rtol: 1e-5 }),
+      );
+      assert.equal(opt.iterations, (e.iterations as number) + 1);
+    });
 
-  it("compiles with the metrics tf.keras stored per output as MeanMetricWrapper", async () => {
-    const model = await st.models.loadModel(`${DIR}/tfkeras212_adam.h5`);
-    const logs = model.testOnBatch(m2(e.x), m2(e.target)) as Record<string, number>;
-    const yPred = e.y as number[][];
-    const target = e.target as number[][];
-    let mae = 0;
-    let mse = 0;
-    yPred.forEach((row, i) =>
-      row.forEach((p, j) => {
-        mae += Math.abs(p - target[i]![j]!);
-        mse += (p - target[i]![j]!) ** 2;
-      }),
-    );
-    const n = yPred.length * yPred[0]!.length;
-    assert.ok(Math.abs(logs.loss! - mse / n) < 1e-5, `loss ${logs.loss} vs ${mse / n}`);
-    assert.ok(Math.abs(logs.mae! - mae / n) < 1e-5, `mae ${logs.mae} vs ${mae / n}`);
+    it("compiles with the metrics tf.keras stored per output as MeanMetricWrapper", async () => {
+      const model = await st.models.loadModel(`${DIR}/${stem}.h5`);
+      const logs = model.testOnBatch(m2(e.x), m2(e.target)) as Record<string, number>;
+      const yPred = e.y as number[][];
+      const target = e.target as number[][];
+      let mae = 0;
+      let mse = 0;
+      yPred.forEach((row, i) =>
+        row.forEach((p, j) => {
+          mae += Math.abs(p - target[i]![j]!);
+          mse += (p - target[i]![j]!) ** 2;
+        }),
+      );
+      const n = yPred.length * yPred[0]!.length;
+      assert.ok(Math.abs(logs.loss! - mse / n) < 1e-5, `loss ${logs.loss} vs ${mse / n}`);
+      assert.ok(Math.abs(logs.mae! - mae / n) < 1e-5, `mae ${logs.mae} vs ${mae / n}`);
+    });
   });
-});
 
 describe("Keras 3.0–3.15 names and Keras 3's aliases in a .keras archive", () => {
   const e = expected.keras3_aliases!;

@@ -168,8 +168,7 @@ function loadOptimizerState(
   if (!opt.built) opt.build(model.trainableWeights);
   if (writer) {
     const saved = Object.keys(store).map((_, i) => store[String(i)]!);
-    const n = model.trainableWeights.length;
-    const aligned = alignLegacyOptimizerState(opt, saved, writer, n);
+    const aligned = alignLegacyOptimizerState(opt, saved, writer, model.trainableWeights);
     store = Object.fromEntries(aligned.map((t, i) => [String(i), t]));
   }
   opt.loadOwnVariables(store);

@@ -225,7 +225,7 @@ function loadOptimizerWeights(model: Model, group: Hdf5Group, kind: LegacyOptimi
   }
   if (!opt.built) opt.build(model.trainableWeights);
   // Older writers saved no learning-rate variable (legacy-optimizer-state.ts).
-  const aligned = alignLegacyOptimizerState(opt, saved, kind, model.trainableWeights.length);
+  const aligned = alignLegacyOptimizerState(opt, saved, kind, model.trainableWeights, savedNames);
   const names =
     aligned.length === saved.length
       ? savedNames

@@ -6,13 +6,17 @@
  *   saved `iteration` then their slots in Keras 3's order (Adam's m and v interleaved variable
  *   by variable, RMSprop's kinds one after the other), in legacy `.h5` optimizer_weights and in
  *   tf.keras 2.13–2.15 `.keras` archives alike;
- * - Keras 2.0–2.10 saved `iterations` then each kind of slot for every variable in turn, which is
- *   the same order only when the optimizer keeps one slot per variable (SGD's momentum).
- * Where the order is known to be the same, the optimizer's current learning rate (from its
- * config) is put back in its place, so the saved state restores; anywhere else the values are
- * returned as they are, and the caller's count and shape checks leave the optimizer fresh with
- * Keras's warning, as Keras 3 does.
+ * - Keras 2.0–2.10 (optimizer_v2) saved `iterations` then each kind of slot for every variable
+ *   in turn (`Adam/dense/kernel/m:0` for every variable, then every `…/v:0`): the same order
+ *   when the optimizer keeps one slot per variable (SGD's momentum); otherwise the values are
+ *   put in Keras 3's order by (variable, kind), once the saved names show exactly that
+ *   structure (a run of `n` names per kind, kinds in Keras 3's order of creation).
+ * Where the order is known, the optimizer's current learning rate (from its config) is put back
+ * in its place, so the saved state restores; anywhere else the values are returned as they are,
+ * and the caller's count and shape checks leave the optimizer fresh with Keras's warning, as
+ * Keras 3 does.
  */
+import type { Variable } from "../../autodiff/variable.js";
 import type { Optimizer } from "../../train/optimizers/index.js";
 import type { Tensor } from "../../tensor/tensor.js";
 
@@ -20,22 +24,70 @@ import type { Tensor } from "../../tensor/tensor.js";
 export type LegacyOptimizerKind = "tf-keras-new" | "keras2";
 
 /**
- * `values` (as saved, in order) with the optimizer's learning rate inserted at Keras 3's place
- * when the file's writer saved none and its order is known to match; else `values` unchanged.
+ * `values` (as saved, in order, named `savedNames`) lined up with `opt.variables`: the
+ * optimizer's learning rate inserted at Keras 3's place, and Keras 2's kind-by-kind slots
+ * reordered, where the file's order is known; else `values` unchanged.
  */
 export function alignLegacyOptimizerState(
   opt: Optimizer,
   values: readonly Tensor[],
   kind: LegacyOptimizerKind,
-  trainableCount: number,
+  trainable: readonly Variable[],
+  savedNames: readonly string[] = [],
 ): Tensor[] {
   const vars = opt.variables;
   const lr = vars[1];
   const hasLrVariable = lr !== undefined && lr.name.endsWith("/learning_rate");
-  if (!hasLrVariable || values.length !== vars.length - 1) return [...values];
-  const slotsPerVariable = trainableCount > 0 ? (vars.length - 2) / trainableCount : 0;
-  if (kind === "keras2" && slotsPerVariable !== 1) return [...values];
-  return [values[0]!, lr.value, ...values.slice(1)];
+  const n = trainable.length;
+  if (!hasLrVariable || n === 0 || values.length !== vars.length - 1) return [...values];
+  const kinds = (vars.length - 2) / n;
+  if (kind === "tf-keras-new" || kinds === 1) return [values[0]!, lr.value, ...values.slice(1)];
+  const order = kindByKindOrder(opt, vars.slice(2), trainable, savedNames.slice(1), kinds);
+  if (!order) return [...values];
+  return [values[0]!, lr.value, ...order.map((i) => values[1 + i]!)];
+}
+
+/**
+ * For each of Strata's slot variables, the index of its value in Keras 2's kind-by-kind list,
+ * or null when the names do not show that layout.
+ */
+function kindByKindOrder(
+  opt: Optimizer,
+  slots: readonly Variable[],
+  trainable: readonly Variable[],
+  savedNames: readonly string[],
+  kinds: number,
+): number[] | null {
+  const n = trainable.length;
+  if (!Number.isInteger(kinds) || savedNames.length !== kinds * n) return null;
+  // The saved names: `kinds` runs of n names, each run one slot kind (`…/m:0`).
+  const kindOf = (name: string) => name.replace(/:\d+$/, "").split("/").pop() ?? "";
+  const runs: string[] = [];
+  for (let k = 0; k < kinds; k++) {
+    const run = savedNames.slice(k * n, (k + 1) * n).map(kindOf);
+    if (run.some((x) => x !== run[0]) || runs.includes(run[0]!)) return null;
+    runs.push(run[0]!);
+  }
+  // Strata's slot names are `<optimizer>/<variable name, / and : as _>_<slot>`.
+  const prefixes = trainable.map((v) => `${opt.name}/${v.name.replace(/[/:]/g, "_")}_`);
+  const slotKinds: string[] = [];
+  const seen = new Map<string, number>();
+  const order: number[] = [];
+  for (const slot of slots) {
+    let best = -1;
+    prefixes.forEach((p, i) => {
+      if (slot.name.startsWith(p) && (best < 0 || p.length > prefixes[best]!.length)) best = i;
+    });
+    if (best < 0) return null;
+    const slotKind = slot.name.slice(prefixes[best]!.length);
+    if (!slotKinds.includes(slotKind)) slotKinds.push(slotKind);
+    const k = slotKinds.indexOf(slotKind);
+    const count = seen.get(slotKind) ?? 0;
+    seen.set(slotKind, count + 1);
+    if (count !== best) return null; // a kind's slots follow the variables' order
+    order.push(k * n + best);
+  }
+  return slotKinds.length === kinds ? order : null;
 }
 
 /**
