@@ -362,6 +362,19 @@ describe("Keras 3's aliases, module by module", () => {
     for (const [name, cls] of Object.entries(metrics)) {
       assert.equal(st.metrics.get(name)!.constructor.name, cls, name);
     }
+    // As class names of serialized configs: Keras 3's ALL_OBJECTS_DICT holds the same names.
+    for (const [name, fn] of Object.entries(losses)) {
+      const loss = st.losses.deserialize({ class_name: name, config: {} } as never);
+      const reference = (
+        st.losses as unknown as Record<string, (a: st.Tensor, b: st.Tensor) => st.Tensor>
+      )[fn]!;
+      assertClose(loss.apply(yTrue, yPred), reference(yTrue, yPred).mean(), { atol: 1e-6 });
+    }
+    for (const [name, cls] of Object.entries(metrics)) {
+      const metric = st.metrics.deserialize({ class_name: name, config: { name: "m" } } as never);
+      assert.equal(metric.constructor.name, cls, `${name} as a config`);
+      assert.equal(metric.name, "m", "the config reaches the class");
+    }
     for (const name of ["adam", "Adam", "ADAM", "sgd", "rmsprop", "RMSprop", "adamw", "nadam"]) {
       const opt = st.optimizers.get(name);
       assert.equal(opt.constructor.name.toLowerCase(), name.toLowerCase(), name);
