@@ -196,6 +196,29 @@ describe("tf.keras functional models calling a nested model", () => {
   });
 });
 
+describe("tf.keras 2.13 .keras: a Sequential model compiled with RMSprop", () => {
+  const e = expected.tfkeras213_sequential!;
+
+  it("loads the weights under _layer_checkpoint_dependencies and the new RMSprop's state", async () => {
+    let model!: st.Model;
+    const warned = await warnings(async () => {
+      model = await st.models.loadModel(`${DIR}/tfkeras213_sequential.keras`);
+    });
+    assert.deepEqual(warned, []);
+    assertClose(model.predictOnBatch(m2(e.x)) as st.Tensor, e.y as number[][], TOL);
+    const compiled = model.compiled!;
+    assert.equal(compiled.losses[0]!.constructor.name, "CategoricalCrossentropy");
+    const opt = compiled.optimizer;
+    assert.equal(opt.constructor.name, "RMSprop");
+    assert.equal(opt.iterations, e.iterations);
+    const slot = (suffix: string, i: number) =>
+      opt.variables.filter((v) => v.name.endsWith(suffix))[i]!.value;
+    assertClose(slot("_velocity", 0), e.velocity_first as number[][], { atol: 0, rtol: 0 });
+    assertClose(slot("_momentum", 5), e.momentum_last as number[], { atol: 0, rtol: 0 });
+    assertClose(slot("_average_gradient", 2), e.average_gamma as number[], { atol: 0, rtol: 0 });
+  });
+});
+
 describe("Keras 2.2: a functional model calling a nested bare-list Sequential", () => {
   const e = expected.keras22_nested_sequential!;
 

@@ -18,7 +18,9 @@
  *   `decay` with a warning; Strata keeps what the model was trained with).
  * - tf.keras's training_config lists each output's metrics as MeanMetricWrapper configs
  *   (`{name: "mae", fn: "mean_absolute_error"}`): they become the metric strings they were
- *   compiled from, and a Loss config's `reduction: "auto"` becomes Keras 3's default.
+ *   compiled from; a Loss config's `reduction: "auto"` becomes Keras 3's default, and its `fn`
+ *   (tf.keras 2.13+ wrote it for built-in loss classes) goes. The same holds in a tf.keras
+ *   `.keras` archive's compile_config.
  */
 import { metricNames } from "../../train/metrics/index.js";
 
@@ -39,6 +41,10 @@ export function upgradeModelConfig(config: unknown): unknown {
   if (isObject(copy) && isObject(copy.compile_config)) {
     const cc = copy.compile_config;
     if (cc.optimizer !== undefined) cc.optimizer = upgradeOptimizerConfig(cc.optimizer);
+    if (cc.loss !== undefined) cc.loss = upgradeLoss(cc.loss);
+    for (const key of ["metrics", "weighted_metrics"]) {
+      if (cc[key] !== undefined && cc[key] !== null) cc[key] = upgradeMetrics(cc[key]);
+    }
   }
   return copy;
 }
@@ -204,15 +210,20 @@ function upgradeMetrics(metrics: unknown): unknown {
 /** The strings compile resolves from the output's shapes ("accuracy" …), as tf.keras named them. */
 const KERAS2_METRIC_STRINGS = new Set(["accuracy", "acc", "crossentropy", "ce"]);
 
-/** A Loss config's tf.keras `reduction: "auto"` → Keras 3's default reduction. */
+/**
+ * A Loss config as tf.keras wrote it → Keras 3's: `reduction: "auto"` becomes Keras 3's default,
+ * and the `fn` that tf.keras 2.13+ recorded for its built-in loss classes goes (the class is the
+ * function).
+ */
 function upgradeLoss(loss: unknown): unknown {
   if (Array.isArray(loss)) return loss.map(upgradeLoss);
   if (!isObject(loss)) return loss;
   if ("class_name" in loss) {
-    if (isObject(loss.config) && loss.config.reduction === "auto") {
-      return { ...loss, config: { ...loss.config, reduction: "sum_over_batch_size" } };
-    }
-    return loss;
+    if (!isObject(loss.config) || loss.class_name === "LossFunctionWrapper") return loss;
+    const config: Json = { ...loss.config };
+    if (config.reduction === "auto") config.reduction = "sum_over_batch_size";
+    if (typeof config.fn === "string") delete config.fn;
+    return { ...loss, config };
   }
   return Object.fromEntries(Object.entries(loss).map(([k, v]) => [k, upgradeLoss(v)]));
 }
