@@ -71,6 +71,8 @@ const ADAM_FILES = {
   tfkeras212_adam: "tf.keras 2.12 legacy .h5: Custom>Adam and its optimizer_weights",
   // optimizer_v2: state as iter, every variable's m, then every v (Adam/dense/kernel/m:0 …).
   tfkeras29_adam: "tf.keras 2.9 legacy .h5: optimizer_v2 Adam and its kind-by-kind weights",
+  // Keras 2.2: a bare-list config, `lr`, and [iterations, ms, vs, vhats] named Variable_<i>.
+  keras22_adam: "Keras 2.2 legacy .h5: Adam with lr, its state under uninformative names",
 };
 for (const [stem, title] of Object.entries(ADAM_FILES))
   describe(title, () => {

@@ -229,7 +229,7 @@ function loadOptimizerWeights(model: Model, group: Hdf5Group, kind: LegacyOptimi
   const names =
     aligned.length === saved.length
       ? savedNames
-      : [savedNames[0]!, `(${opt.name}'s learning_rate, from the config)`, ...savedNames.slice(1)];
+      : aligned.map((_, i) => `saved value ${i} (in Keras 3's order)`);
   const store: Record<string, Tensor> = {};
   aligned.forEach((t, i) => (store[String(i)] = t));
   // Checked here rather than left to assign: Strata's multi-slot optimizers (Adam …) order their

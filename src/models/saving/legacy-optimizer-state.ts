@@ -10,7 +10,10 @@
  *   in turn (`Adam/dense/kernel/m:0` for every variable, then every `…/v:0`): the same order
  *   when the optimizer keeps one slot per variable (SGD's momentum); otherwise the values are
  *   put in Keras 3's order by (variable, kind), once the saved names show exactly that
- *   structure (a run of `n` names per kind, kinds in Keras 3's order of creation).
+ *   structure (a run of `n` names per kind, kinds in Keras 3's order of creation);
+ * - Keras ≤ 2.2 saved the same kind-by-kind lists under names that say nothing
+ *   (`training/Adam/Variable_3:0`), plus an unused 1-element `vhat` per variable for Adam: the
+ *   `vhat`s are dropped and the runs are recognized by the variables' shapes.
  * Where the order is known, the optimizer's current learning rate (from its config) is put back
  * in its place, so the saved state restores; anywhere else the values are returned as they are,
  * and the caller's count and shape checks leave the optimizer fresh with Keras's warning, as
@@ -39,35 +42,68 @@ export function alignLegacyOptimizerState(
   const lr = vars[1];
   const hasLrVariable = lr !== undefined && lr.name.endsWith("/learning_rate");
   const n = trainable.length;
-  if (!hasLrVariable || n === 0 || values.length !== vars.length - 1) return [...values];
+  if (!hasLrVariable || n === 0) return [...values];
+  let saved = [...values];
+  let names = [...savedNames];
+  if (kind === "keras2" && saved.length === vars.length - 1 + n) {
+    // Keras ≤ 2.2's Adam kept an unused 1-element `vhat` per variable when amsgrad was off.
+    const tail = saved.slice(-n);
+    if (tail.every((t) => t.shape.length === 1 && t.shape[0] === 1)) {
+      saved = saved.slice(0, -n);
+      names = names.slice(0, -n);
+    }
+  }
+  if (saved.length !== vars.length - 1) return [...values];
   const kinds = (vars.length - 2) / n;
-  if (kind === "tf-keras-new" || kinds === 1) return [values[0]!, lr.value, ...values.slice(1)];
-  const order = kindByKindOrder(opt, vars.slice(2), trainable, savedNames.slice(1), kinds);
+  if (kind === "tf-keras-new" || kinds === 1) return [saved[0]!, lr.value, ...saved.slice(1)];
+  if (!Number.isInteger(kinds)) return [...values];
+  const slotValues = saved.slice(1);
+  const runs =
+    runsFromNames(names.slice(1), n, kinds) || runsFromShapes(slotValues, trainable, kinds);
+  const order = runs ? strataSlotOrder(opt, vars.slice(2), trainable, kinds) : null;
   if (!order) return [...values];
-  return [values[0]!, lr.value, ...order.map((i) => values[1 + i]!)];
+  return [saved[0]!, lr.value, ...order.map((i) => slotValues[i]!)];
+}
+
+/** Whether the names form `kinds` runs of n, one slot kind each (`…/m:0` then `…/v:0`). */
+function runsFromNames(names: readonly string[], n: number, kinds: number): boolean {
+  if (names.length !== kinds * n) return false;
+  const kindOf = (name: string) => name.replace(/:\d+$/, "").split("/").pop() ?? "";
+  const seen: string[] = [];
+  for (let k = 0; k < kinds; k++) {
+    const run = names.slice(k * n, (k + 1) * n).map(kindOf);
+    if (run.some((x) => x !== run[0]) || seen.includes(run[0]!)) return false;
+    seen.push(run[0]!);
+  }
+  return true;
 }
 
 /**
- * For each of Strata's slot variables, the index of its value in Keras 2's kind-by-kind list,
- * or null when the names do not show that layout.
+ * Whether the values form `kinds` runs that each match the variables' shapes in order: how
+ * Keras ≤ 2.2 laid them out under names that say nothing (`training/Adam/Variable_3:0`).
  */
-function kindByKindOrder(
+function runsFromShapes(
+  values: readonly Tensor[],
+  trainable: readonly Variable[],
+  kinds: number,
+): boolean {
+  const n = trainable.length;
+  if (values.length !== kinds * n) return false;
+  return values.every((t, i) => t.shape.join() === trainable[i % n]!.shape.join());
+}
+
+/**
+ * For each of Strata's slot variables, the index of its value in Keras 2's kind-by-kind list
+ * (`kind · n + variable`), kinds in the order Strata creates them (the order Keras 2 created
+ * them too); null when the names do not show that structure.
+ */
+function strataSlotOrder(
   opt: Optimizer,
   slots: readonly Variable[],
   trainable: readonly Variable[],
-  savedNames: readonly string[],
   kinds: number,
 ): number[] | null {
   const n = trainable.length;
-  if (!Number.isInteger(kinds) || savedNames.length !== kinds * n) return null;
-  // The saved names: `kinds` runs of n names, each run one slot kind (`…/m:0`).
-  const kindOf = (name: string) => name.replace(/:\d+$/, "").split("/").pop() ?? "";
-  const runs: string[] = [];
-  for (let k = 0; k < kinds; k++) {
-    const run = savedNames.slice(k * n, (k + 1) * n).map(kindOf);
-    if (run.some((x) => x !== run[0]) || runs.includes(run[0]!)) return null;
-    runs.push(run[0]!);
-  }
   // Strata's slot names are `<optimizer>/<variable name, / and : as _>_<slot>`.
   const prefixes = trainable.map((v) => `${opt.name}/${v.name.replace(/[/:]/g, "_")}_`);
   const slotKinds: string[] = [];
@@ -81,11 +117,10 @@ function kindByKindOrder(
     if (best < 0) return null;
     const slotKind = slot.name.slice(prefixes[best]!.length);
     if (!slotKinds.includes(slotKind)) slotKinds.push(slotKind);
-    const k = slotKinds.indexOf(slotKind);
     const count = seen.get(slotKind) ?? 0;
     seen.set(slotKind, count + 1);
     if (count !== best) return null; // a kind's slots follow the variables' order
-    order.push(k * n + best);
+    order.push(slotKinds.indexOf(slotKind) * n + best);
   }
   return slotKinds.length === kinds ? order : null;
 }
