@@ -66,6 +66,18 @@ describe("Keras 2.1: a Sequential config stored as a bare list, SGD with lr and 
   });
 });
 
+describe("a legacy .h5 with a layer class Strata does not know", () => {
+  it("names the class and the file", async () => {
+    await assert.rejects(st.models.loadModel(`${DIR}/keras21_unknown_class.h5`), (err: Error) => {
+      assert.ok(err instanceof StrataError);
+      assert.match(err.message, /keras21_unknown_class\.h5 model_config/);
+      assert.match(err.message, /unknown layer class "AttentionWithContext"/);
+      assert.match(err.message, /customObjects/);
+      return true;
+    });
+  });
+});
+
 const ADAM_FILES = {
   // tf.keras 2.11+: "Custom>Adam", state as iteration, then m and v interleaved per variable.
   tfkeras212_adam: "tf.keras 2.12 legacy .h5: Custom>Adam and its optimizer_weights",
