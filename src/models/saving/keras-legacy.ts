@@ -232,8 +232,8 @@ function loadOptimizerWeights(model: Model, group: Hdf5Group, kind: LegacyOptimi
       : aligned.map((_, i) => `saved value ${i} (in Keras 3's order)`);
   const store: Record<string, Tensor> = {};
   aligned.forEach((t, i) => (store[String(i)] = t));
-  // Checked here rather than left to assign: Strata's multi-slot optimizers (Adam …) order their
-  // slots kind by kind, while Keras 3.16 interleaves them per variable, so the lists can differ.
+  // Checked here rather than left to assign: a file whose order could not be lined up
+  // (legacy-optimizer-state.ts) must leave the optimizer fresh, not half assigned.
   const vars = opt.variables;
   const bad = names.findIndex((_, i) => store[String(i)]!.shape.join() !== vars[i]?.shape.join());
   if (names.length !== vars.length || bad >= 0) {
