@@ -66,6 +66,20 @@ describe("Keras 2.1: a Sequential config stored as a bare list, SGD with lr and 
   });
 });
 
+describe("the upgrade of older configs", () => {
+  it("copies only plain data: a Layer put in a config by hand stays that layer", () => {
+    const dense = new st.layers.Dense(2);
+    const model = st.models.modelFromConfig({
+      class_name: "Sequential",
+      config: {
+        name: "s",
+        layers: [{ class_name: "InputLayer", config: { batch_shape: [null, 3] } }, dense],
+      },
+    });
+    assert.ok(model.layers.includes(dense));
+  });
+});
+
 describe("a legacy .h5 with a layer class Strata does not know", () => {
   it("names the class and the file", async () => {
     await assert.rejects(st.models.loadModel(`${DIR}/keras21_unknown_class.h5`), (err: Error) => {

@@ -36,7 +36,7 @@ const TF_KERAS_REGISTERED = new Set(
 
 /** A deep copy of a model config (`{class_name, config}`), rewritten as the file comment says. */
 export function upgradeModelConfig(config: unknown): unknown {
-  const copy = structuredClone(config);
+  const copy = copyPlain(config);
   upgradeLayer(copy);
   if (isObject(copy) && isObject(copy.compile_config)) {
     const cc = copy.compile_config;
@@ -47,6 +47,18 @@ export function upgradeModelConfig(config: unknown): unknown {
     }
   }
   return copy;
+}
+
+/**
+ * A copy of the arrays and plain objects of a config; anything else (a Layer or a function that
+ * a caller put in a config by hand) is kept as the same object.
+ */
+function copyPlain(x: unknown): unknown {
+  if (Array.isArray(x)) return x.map(copyPlain);
+  if (typeof x !== "object" || x === null) return x;
+  const proto = Object.getPrototypeOf(x) as unknown;
+  if (proto !== Object.prototype && proto !== null) return x;
+  return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, copyPlain(v)]));
 }
 
 /** One serialized layer, in place: a bare-list Sequential, then its nested layers. */
