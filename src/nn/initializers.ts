@@ -293,6 +293,9 @@ for (const [name, cls, strings] of entries) {
 // Keras 3.0–3.15 wrote these class names; 3.16 keeps them as aliases.
 registry.alias("OrthogonalInitializer", "Orthogonal");
 registry.alias("IdentityInitializer", "Identity");
+// Keras 3's other aliases (initializers/__init__.py ALL_OBJECTS_DICT), for strings and configs.
+registry.alias("zero", "Zeros");
+registry.alias("one", "Ones");
 
 /** Resolves `"glorot_uniform"`, `"GlorotUniform"`, an Initializer, or a serialized config. */
 export function getInitializer(identifier: unknown, where = "initializer"): Initializer {

@@ -106,7 +106,8 @@ const registry = new Registry<Regularizer>(
   "regularizer",
   (x): x is Regularizer => x instanceof Regularizer,
 );
-registry.register("L1L2", (c) => new L1L2(c as { l1?: number; l2?: number }), "l1_l2");
+// "l1l2" is Keras 3's snake_case of L1L2; "l1_l2" the name Keras 2 gave it.
+registry.register("L1L2", (c) => new L1L2(c as { l1?: number; l2?: number }), "l1l2", "l1_l2");
 registry.register("L1", (c) => new L1((c.l1 as number | undefined) ?? 0.01), "l1");
 registry.register("L2", (c) => new L2((c.l2 as number | undefined) ?? 0.01), "l2");
 

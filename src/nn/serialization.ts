@@ -53,7 +53,12 @@ export class Registry<T> {
     ...strings: string[]
   ): void {
     this.byClass.set(className, fromConfig);
-    for (const s of strings) this.byString.set(s, () => fromConfig({}));
+    for (const s of strings) {
+      this.byString.set(s, () => fromConfig({}));
+      // Keras 3's module_objects hold the snake_case names too, so a serialized config may name
+      // its class "glorot_uniform" (`{class_name: "glorot_uniform", config: {seed: 1}}`).
+      if (!this.byClass.has(s)) this.byClass.set(s, fromConfig);
+    }
   }
 
   get(identifier: unknown, where: string): T {

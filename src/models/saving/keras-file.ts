@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { StrataError, ValueError } from "../../errors.js";
 import type { CustomObjects } from "../../layers/registry.js";
-import { modelFromSavedConfig } from "./model-config.js";
+import { modelFromFileConfig } from "./model-config.js";
 import { withSafeMode } from "../../layers/core/safe-mode.js";
 import type { Model } from "../model.js";
 import type { LoadWeightsOptions } from "../load-weights-options.js";
@@ -22,6 +22,11 @@ import { encodeKerasWeights } from "./keras-weights-write.js";
 import { LEGACY_H5_WARNING, encodeLegacyModel } from "./keras-legacy-write.js";
 import { assetMembers, loadAssetMembers } from "./keras-assets.js";
 import { serializeLayer } from "../../layers/registry.js";
+import {
+  type LegacyOptimizerKind,
+  alignLegacyOptimizerState,
+  legacyOptimizerKind,
+} from "./legacy-optimizer-state.js";
 
 /** The Keras release whose `.keras` format Strata writes (the version its fixtures were saved by). */
 export const KERAS_VERSION = "3.16.0";
@@ -68,13 +73,18 @@ function archiveWeights(zip: ZipReader, path: string): Hdf5Group {
   return readHdf5(zip.read("model.weights.h5"), `${path}/model.weights.h5`);
 }
 
-/** Assigns the weights of an open Keras weights file, Keras 3's layout or the legacy one. */
+/**
+ * Assigns the weights of an open Keras weights file, Keras 3's layout or the legacy one.
+ * `writer` is set for a `.keras` archive tf.keras 2.x wrote (its optimizer state has no
+ * learning-rate variable: legacy-optimizer-state.ts).
+ */
 function loadWeightsFrom(
   model: Model,
   root: Hdf5Group,
   path: string,
   optimizer: boolean,
   opts: LoadWeightsOptions = {},
+  writer: LegacyOptimizerKind | null = null,
 ): void {
   if (isLegacyH5(root)) {
     // A legacy file's optimizer state is restored only by loadModel, as Keras's load_weights does.
@@ -89,7 +99,7 @@ function loadWeightsFrom(
     );
   }
   loadKerasWeights(model, root, { skipMismatch: opts.skipMismatch === true });
-  if (optimizer) loadOptimizerState(model, root);
+  if (optimizer) loadOptimizerState(model, root, writer);
 }
 
 /**
@@ -122,11 +132,20 @@ export async function loadKerasModel(
     if (err instanceof StrataError) throw err;
     throw new StrataError(`${who}: ${path}/config.json is not JSON (${(err as Error).message})`);
   }
+  // tf.keras 2.13–2.15 wrote .keras archives too (keras_version "2.x" in metadata.json).
+  const writer = archiveKerasVersion(zip)?.startsWith("2.")
+    ? legacyOptimizerKind((config.compile_config as { optimizer?: unknown } | undefined)?.optimizer)
+    : null;
   if (opts.compile === false) delete config.compile_config;
   const model = withSafeMode(opts.safeMode, who, () =>
-    modelFromSavedConfig(config, opts.customObjects ?? {}, archiveKerasVersion(zip)),
+    modelFromFileConfig(
+      config,
+      opts.customObjects,
+      `${who}: ${path}/config.json`,
+      archiveKerasVersion(zip),
+    ),
   );
-  loadWeightsFrom(model, archiveWeights(zip, path), path, model.compiled !== null);
+  loadWeightsFrom(model, archiveWeights(zip, path), path, model.compiled !== null, {}, writer);
   loadAssetMembers(model, zip); // after the variables, as Keras loads them
   return model;
 }
@@ -146,11 +165,15 @@ function archiveKerasVersion(zip: ZipReader): string | null {
 }
 
 /** The optimizer's variables Keras saved (`optimizer/vars/0` …), into a compiled model's optimizer. */
-function loadOptimizerState(model: Model, root: Hdf5Group): void {
+function loadOptimizerState(
+  model: Model,
+  root: Hdf5Group,
+  writer: LegacyOptimizerKind | null,
+): void {
   const opt = model.compiled?.optimizer;
   if (!opt || !root.has("optimizer/vars")) return;
   const vars = root.group("optimizer/vars");
-  const store: Record<string, Tensor> = {};
+  let store: Record<string, Tensor> = {};
   for (const key of vars.keys()) {
     const ds = vars.dataset(key);
     const data = ds.read();
@@ -165,6 +188,11 @@ function loadOptimizerState(model: Model, root: Hdf5Group): void {
     store[key] = fromValues(values, [...ds.shape]);
   }
   if (!opt.built) opt.build(model.trainableWeights);
+  if (writer) {
+    const saved = Object.keys(store).map((_, i) => store[String(i)]!);
+    const aligned = alignLegacyOptimizerState(opt, saved, writer, model.trainableWeights);
+    store = Object.fromEntries(aligned.map((t, i) => [String(i), t]));
+  }
   opt.loadOwnVariables(store);
 }
 

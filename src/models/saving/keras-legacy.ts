@@ -18,12 +18,18 @@ import type { Variable } from "../../autodiff/variable.js";
 import { StrataError, fmtShape } from "../../errors.js";
 import type { Layer } from "../../layers/layer.js";
 import { kerasClassName, type CustomObjects } from "../../layers/registry.js";
-import { modelFromSavedConfig } from "./model-config.js";
+import { modelFromFileConfig } from "./model-config.js";
 import { withSafeMode } from "../../layers/core/safe-mode.js";
 import type { Model } from "../model.js";
 import { type Tensor, fromValues } from "../../tensor/tensor.js";
 import type { Hdf5Group } from "../../io/hdf5.js";
 import { datasetValue } from "./keras-weights.js";
+import { upgradeTrainingConfig } from "./legacy-config-upgrade.js";
+import {
+  type LegacyOptimizerKind,
+  alignLegacyOptimizerState,
+  legacyOptimizerKind,
+} from "./legacy-optimizer-state.js";
 
 /** Whether an HDF5 file is in the legacy layout (as opposed to Keras 3's `layers/…/vars`). */
 export function isLegacyH5(root: Hdf5Group): boolean {
@@ -176,7 +182,7 @@ export function loadLegacyModel(
   // Keras reads a file without the attribute as written by Keras 1.
   const version = stringAttr(root, "keras_version", who) ?? "1";
   const model = withSafeMode(opts.safeMode, who, () =>
-    modelFromSavedConfig(config, opts.customObjects ?? {}, version),
+    modelFromFileConfig(config, opts.customObjects, `${who} model_config`, version),
   );
   loadLegacyWeights(model, root.has("model_weights") ? root.group("model_weights") : root, file);
   if (opts.compile === false) return model;
@@ -185,10 +191,14 @@ export function loadLegacyModel(
     console.warn(`${who}: no training configuration found, so the model was *not* compiled`);
     return model;
   }
-  if (!compileFromTrainingConfig(model, parseJson(training, `${who} training_config`), who)) {
+  const trainingConfig = parseJson(training, `${who} training_config`);
+  if (!compileFromTrainingConfig(model, upgradeTrainingConfig(trainingConfig), who)) {
     return model;
   }
-  if (root.has("optimizer_weights")) loadOptimizerWeights(model, root.group("optimizer_weights"));
+  if (root.has("optimizer_weights")) {
+    const kind = legacyOptimizerKind(trainingConfig.optimizer_config);
+    loadOptimizerWeights(model, root.group("optimizer_weights"), kind);
+  }
   return model;
 }
 
@@ -237,12 +247,12 @@ function compileFromTrainingConfig(
  * the order `weight_names` lists them, which is the optimizer's variable order. A mismatch
  * leaves the optimizer fresh, with a warning, as Keras does.
  */
-function loadOptimizerWeights(model: Model, group: Hdf5Group): void {
+function loadOptimizerWeights(model: Model, group: Hdf5Group, kind: LegacyOptimizerKind): void {
   const opt = model.compiled?.optimizer;
   if (!opt) return;
-  const names = stringList(group, "weight_names", `loadModel: ${group.path}`);
-  const store: Record<string, Tensor> = {};
-  for (const [i, name] of names.entries()) {
+  const savedNames = stringList(group, "weight_names", `loadModel: ${group.path}`);
+  const saved: Tensor[] = [];
+  for (const name of savedNames) {
     const ds = group.dataset(name);
     const data = ds.read();
     if (Array.isArray(data)) {
@@ -253,11 +263,19 @@ function loadOptimizerWeights(model: Model, group: Hdf5Group): void {
       data instanceof Float32Array || data instanceof Float64Array
         ? data
         : Int32Array.from(data as ArrayLike<number | bigint>, Number);
-    store[String(i)] = fromValues(values, [...ds.shape]);
+    saved.push(fromValues(values, [...ds.shape]));
   }
   if (!opt.built) opt.build(model.trainableWeights);
-  // Checked here rather than left to assign: Strata's multi-slot optimizers (Adam …) order their
-  // slots kind by kind, while Keras 3.16 interleaves them per variable, so the lists can differ.
+  // Older writers saved no learning-rate variable (legacy-optimizer-state.ts).
+  const aligned = alignLegacyOptimizerState(opt, saved, kind, model.trainableWeights, savedNames);
+  const names =
+    aligned.length === saved.length
+      ? savedNames
+      : aligned.map((_, i) => `saved value ${i} (in Keras 3's order)`);
+  const store: Record<string, Tensor> = {};
+  aligned.forEach((t, i) => (store[String(i)] = t));
+  // Checked here rather than left to assign: a file whose order could not be lined up
+  // (legacy-optimizer-state.ts) must leave the optimizer fresh, not half assigned.
   const vars = opt.variables;
   const bad = names.findIndex((_, i) => store[String(i)]!.shape.join() !== vars[i]?.shape.join());
   if (names.length !== vars.length || bad >= 0) {

@@ -64,7 +64,7 @@ export function kerasPath(group: string, name: string): string {
  * its group path and own variables, in Keras's order: the model itself first (path ""), then its
  * layers. Both loading and saving go through this walk, so they cannot disagree on a path.
  */
-export function kerasLayout(model: Model): KerasLayoutEntry[] {
+export function kerasLayout(model: Model, containerName = "layers"): KerasLayoutEntry[] {
   const entries: KerasLayoutEntry[] = [];
   const visited = new Set<Layer>();
   const container = (layers: readonly Layer[], path: string): void => {
@@ -90,7 +90,7 @@ export function kerasLayout(model: Model): KerasLayoutEntry[] {
     const held = inner ?? subs.flatMap(([, l]) => (Array.isArray(l) ? l : [l]));
     const inSubs = new Set(held.flatMap((l) => l.weights));
     entries.push({ layer, path, vars: layer.weights.filter((v) => !inSubs.has(v)) });
-    if (inner) container(inner, kerasPath(path, "layers"));
+    if (inner) container(inner, kerasPath(path, containerName));
     for (const [name, sub] of subs) {
       // A list attribute (StackedRNNCells's `cells`) is a container under the attribute's name.
       if (Array.isArray(sub)) container(sub, kerasPath(path, attributeName(name)));
@@ -100,9 +100,15 @@ export function kerasLayout(model: Model): KerasLayoutEntry[] {
   // The model's own group holds no variables of its own (they all belong to its layers).
   entries.push({ layer: model, path: "", vars: [] });
   visited.add(model);
-  container(modelLayers(model), "layers");
+  container(modelLayers(model), containerName);
   return entries;
 }
+
+/**
+ * tf.keras 2.13–2.15 saved a model's layers under `_layer_checkpoint_dependencies` (the first
+ * attribute its walk reached them through) instead of `layers`, named and numbered the same way.
+ */
+const TF_KERAS_CONTAINER = "_layer_checkpoint_dependencies";
 
 /**
  * Assigns every variable of `model` from `root`, the root group of a Keras 3 weights file.
@@ -118,7 +124,9 @@ export function loadKerasWeights(
 ): KerasWeightsReport {
   const loader = new Loader(root);
   const named: (() => void)[] = [];
-  for (const { layer, path, vars } of kerasLayout(model)) {
+  const containerName =
+    !root.has("layers") && root.has(TF_KERAS_CONTAINER) ? TF_KERAS_CONTAINER : "layers";
+  for (const { layer, path, vars } of kerasLayout(model, containerName)) {
     if (hasOwnVariablesState(layer)) {
       // The layer reads its own named entries (Keras's load_own_variables).
       const store = loader.namedEntries(kerasPath(path, "vars"));
@@ -135,7 +143,7 @@ export function loadKerasWeights(
       console.warn(`${e.message}. Skipping layer "${layer.name}" (skipMismatch).`);
     }
   }
-  loader.checkAllUsed(root.has("layers") ? root.group("layers") : null);
+  loader.checkAllUsed(root.has(containerName) ? root.group(containerName) : null);
   // Only now that every weight has been found and checked does the model change: a bad file
   // leaves it as it was.
   for (const [v, value] of loader.pending) v.assign(value);

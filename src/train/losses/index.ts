@@ -233,6 +233,9 @@ export function deserialize(config: KerasObject | string): Loss {
   if (config.class_name === "function" && typeof config.config === "string")
     return getLoss(config.config)!;
   const cls = Object.hasOwn(CLASSES, config.class_name) ? CLASSES[config.class_name] : undefined;
+  // Keras 3's ALL_OBJECTS_DICT also holds the loss functions and their aliases ("mse", "kld"):
+  // such a class name deserializes to the function, so its config is not used.
+  if (!cls && Object.hasOwn(STRINGS, config.class_name)) return getLoss(config.class_name)!;
   if (!cls) {
     throw new ValueError(
       `deserialize: unknown loss class ${JSON.stringify(config.class_name)}; expected one of ` +

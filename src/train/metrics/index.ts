@@ -331,7 +331,12 @@ export function deserialize(config: KerasObject): Metric {
   if (config.class_name === "function" && typeof config.config === "string") {
     return getMetric(config.config)!;
   }
-  const cls = Object.hasOwn(CLASSES, config.class_name) ? CLASSES[config.class_name] : undefined;
+  // Keras 3 looks the class up in ALL_OBJECTS_DICT, which holds the snake_case names and the
+  // short aliases too ({class_name: "mean_absolute_error"} and {class_name: "mae"} both work).
+  const name = config.class_name;
+  const cls =
+    (Object.hasOwn(CLASSES, name) ? CLASSES[name] : undefined) ??
+    (Object.hasOwn(STRINGS, name) ? STRINGS[name] : undefined);
   if (!cls) {
     throw new ValueError(
       `deserialize: unknown metric class ${JSON.stringify(config.class_name)}; expected one of ` +
