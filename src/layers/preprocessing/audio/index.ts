@@ -4,3 +4,4 @@ export {
   type STFTSpectrogramArgs,
   type SpectrogramMode,
 } from "./stft-spectrogram.js";
+export { MelSpectrogram, type MelSpectrogramArgs } from "./mel-spectrogram.js";
