@@ -126,3 +126,4 @@ export * from "./signal.js";
 export * from "./nn-losses.js";
 export { jvp } from "./jvp.js";
 export * from "./nn-windows.js";
+export { rearrange } from "./einops.js";
