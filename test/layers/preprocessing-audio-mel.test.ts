@@ -10,6 +10,7 @@ import * as st from "../../src/index.js";
 import { linearToMelWeightMatrix } from "../../src/layers/preprocessing/audio/mel-spectrogram.js";
 import { assertClose } from "../helpers.js";
 import { runLayerTest } from "./layer-test.js";
+import { kerasRoundTrip } from "./keras-roundtrip.js";
 
 interface Enc {
   v: number[];
@@ -116,5 +117,16 @@ describe("layers.MelSpectrogram", () => {
         }),
       { inputShape: [2, 12], expectedOutputShape: [2, 3, 4], expectedNumTrainableWeights: 0 },
     );
+  });
+  it("saves to .keras and loads back", async () => {
+    const layer = new st.layers.MelSpectrogram({
+      fftLength: 32,
+      sequenceStride: 8,
+      samplingRate: 4000,
+      numMelBins: 6,
+      window: "hamming",
+      topDb: 40,
+    });
+    await kerasRoundTrip(layer, st.random.uniform([2, 64], { seed: 6, minval: -1, maxval: 1 }));
   });
 });

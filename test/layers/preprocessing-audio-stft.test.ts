@@ -9,6 +9,7 @@ import { describe, it } from "node:test";
 import * as st from "../../src/index.js";
 import { assertClose } from "../helpers.js";
 import { runLayerTest } from "./layer-test.js";
+import { kerasRoundTrip } from "./keras-roundtrip.js";
 
 interface Enc {
   v: number[];
@@ -212,5 +213,20 @@ describe("layers.STFTSpectrogram", () => {
       st.DTypeError,
     );
     assert.throws(() => new S({ frameLength: 4 }).apply(st.zeros([8, 1])), /rank 3/);
+  });
+  it("saves to .keras and loads back with its kernels", async () => {
+    const layer = new st.layers.STFTSpectrogram({
+      mode: "psd",
+      frameLength: 6,
+      frameStep: 3,
+      window: "hamming",
+      padding: "same",
+      expandDims: true,
+    });
+    const x = st.random.normal([2, 20, 2], { seed: 5 });
+    layer.apply(x);
+    // trained kernels differ from the initializer's: they must be what comes back
+    layer.setWeights(layer.getWeights().map((w) => st.ops.multiply(w, 1.5)));
+    await kerasRoundTrip(layer, x);
   });
 });

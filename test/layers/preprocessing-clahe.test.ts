@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import * as st from "../../src/index.js";
 import { assertClose } from "../helpers.js";
+import { kerasRoundTrip } from "./keras-roundtrip.js";
 
 interface Enc {
   v: number[];
@@ -101,5 +102,9 @@ describe("layers.ContrastLimitedAdaptiveHistogramEqualization", () => {
     assert.deepEqual(back.tileGridSize, [2, 3]);
     assert.throws(() => new CLAHE({ tileGridSize: [0, 2] }), /tileGridSize/);
     assert.throws(() => new CLAHE({ valueRange: [1, 0] }), /valueRange/);
+  });
+  it("saves to .keras and loads back", async () => {
+    const layer = new CLAHE({ tileGridSize: [2, 3], clipLimit: 2, valueRange: [0, 1] });
+    await kerasRoundTrip(layer, st.random.uniform([1, 8, 9, 2], { seed: 7 }));
   });
 });
