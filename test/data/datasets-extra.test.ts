@@ -61,6 +61,18 @@ describe("datasets.cifar100", () => {
     }
   });
 
+  it("downloads Keras's archive name when the cache has none", async () => {
+    const empty = await mkdtemp(join(tmpdir(), "strata-cifar100-"));
+    try {
+      await assert.rejects(
+        st.datasets.cifar100.loadData({ cacheDir: empty, origin: "http://127.0.0.1:9/" }),
+        /Could not download "cifar-100-python\.tar\.gz": URL fetch failure on http:\/\/127\.0\.0\.1:9\/cifar-100-python\.tar\.gz/,
+      );
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
   it("refuses an unknown labelMode", async () => {
     await assert.rejects(
       st.datasets.cifar100.loadData({ ...opts, labelMode: "medium" as "fine" }),
@@ -115,9 +127,10 @@ describe("datasets.californiaHousing", () => {
     const load = st.datasets.californiaHousing.loadData;
     await assert.rejects(load({ ...opts, testSplit: 1 }), /testSplit must be in \[0, 1\)/);
     await assert.rejects(load({ ...opts, version: "medium" as "small" }), /version must be one of/);
+    // Keras's `path` names the cached copy; the download is Keras's california_housing.npz
     await assert.rejects(
       load({ cacheDir: DIR, path: "missing.npz", origin: "http://127.0.0.1:9/" }),
-      /missing\.npz/,
+      /Could not download "missing\.npz": URL fetch failure on http:\/\/127\.0\.0\.1:9\/california_housing\.npz/,
     );
   });
 });
