@@ -205,6 +205,18 @@ describe("layers.STFTSpectrogram", () => {
     assert.throws(() => new S({ frameLength: 8, frameStep: 0 }), /frameStep/);
     assert.throws(() => new S({ frameLength: 8, fftLength: 4 }), /fftLength/);
     assert.throws(() => new S({ mode: "power" as never }), /mode/);
+    // Keras warns (and goes on) when fftLength is not a power of two
+    const warned: string[] = [];
+    const warn = console.warn;
+    console.warn = (msg: string) => void warned.push(msg);
+    try {
+      new S({ frameLength: 8, fftLength: 12 });
+      new S({ frameLength: 8, fftLength: 16 });
+    } finally {
+      console.warn = warn;
+    }
+    assert.equal(warned.length, 1);
+    assert.match(warned[0]!, /power of two; received fftLength=12/);
     assert.throws(() => new S({ scaling: "l1" as never }), /scaling/);
     assert.throws(() => new S({ padding: "causal" as never }), /padding/);
     assert.throws(() => new S({ window: "kaiserish" }), /unknown window/);

@@ -95,6 +95,10 @@ export class STFTSpectrogram extends Layer {
         `${where}: fftLength should be an integer not less than frameLength; ` +
           `received fftLength=${this.fftLength}, frameLength=${this.frameLength}`,
       );
+    if (this.fftLength !== null && (this.fftLength & -this.fftLength) !== this.fftLength)
+      console.warn(
+        `${where}: fftLength is recommended to be a power of two; received fftLength=${this.fftLength}`,
+      );
     this.mode = args.mode ?? "log";
     if (!MODES.includes(this.mode))
       throw new ValueError(
