@@ -184,4 +184,5 @@ export { Pipeline, type PipelineArgs } from "./preprocessing/pipeline/pipeline.j
 export * from "./preprocessing/image/index.js";
 export * from "./preprocessing/numeric/index.js";
 export * from "./preprocessing/text/index.js";
+export * from "./preprocessing/audio/index.js";
 export * from "./activations/index.js";

@@ -4,6 +4,7 @@ import { Generator, SeedGenerator } from "../tensor/random.js";
 import { sizeOf } from "../tensor/shape.js";
 import { type Tensor, fromValues } from "../tensor/tensor.js";
 import { type KerasObject, Registry } from "./serialization.js";
+import { checkWindowName, namedWindow } from "./stft-windows.js";
 
 /**
  * Keras initializers, with Keras's names and defaults. An unseeded initializer draws a fresh
@@ -265,6 +266,82 @@ export class Identity extends Initializer {
   }
 }
 
+export type StftSide = "real" | "imag";
+export type StftScaling = "density" | "spectrum" | null;
+/** A window by scipy name, its values (one per frame sample), or null for none. */
+export type StftWindow = string | readonly number[] | null;
+
+export interface STFTOptions {
+  /** "real" (cosine) or "imag" (sine) half of the transform; "real" by default */
+  side?: StftSide;
+  /** "hann" by default */
+  window?: StftWindow;
+  /** "density" (divide by the window's L2 norm, the default), "spectrum" (its L1 norm) or null */
+  scaling?: StftScaling;
+  /** a periodic rather than symmetric window (false by default) */
+  periodic?: boolean;
+}
+
+/**
+ * Keras's `STFT` initializer: conv kernels (frameLength, 1, fftLength/2 + 1) whose taps are
+ * cos(−2π·t·k/n) (real side) or sin(−2π·t·k/n) (imag side), n = 2·(bins − 1), times the window
+ * divided by its scaling — one kernel column per frequency bin, as STFTSpectrogram convolves them.
+ */
+export class STFT extends Initializer {
+  readonly side: StftSide;
+  readonly window: StftWindow;
+  readonly scaling: StftScaling;
+  readonly periodic: boolean;
+  constructor(opts: STFTOptions = {}) {
+    super();
+    this.side = opts.side ?? "real";
+    if (this.side !== "real" && this.side !== "imag")
+      throw new ValueError(
+        `STFT: side must be "real" or "imag"; received side=${JSON.stringify(opts.side)}`,
+      );
+    this.window = opts.window === undefined ? "hann" : opts.window;
+    if (typeof this.window === "string") checkWindowName(this.window, "STFT");
+    this.scaling = opts.scaling === undefined ? "density" : opts.scaling;
+    if (this.scaling !== null && this.scaling !== "density" && this.scaling !== "spectrum")
+      throw new ValueError(
+        `STFT: scaling must be null, "density" or "spectrum"; received scaling=${JSON.stringify(opts.scaling)}`,
+      );
+    this.periodic = opts.periodic ?? false;
+  }
+  apply(shape: readonly number[], dtype: NumericDType = "float32"): Tensor {
+    if (shape.length !== 3)
+      throw new ValueError(
+        `STFT: needs a shape (frameLength, channels, bins); received [${shape}]`,
+      );
+    const [frameLength, channels, bins] = shape as [number, number, number];
+    let win: readonly number[] | null = null;
+    let scale = 1;
+    if (this.window !== null) {
+      win =
+        typeof this.window === "string"
+          ? namedWindow(this.window, frameLength, this.periodic, "STFT")
+          : this.window;
+      if (win.length !== frameLength)
+        throw new ValueError(
+          `STFT: the window must have frameLength=${frameLength} values; received ${win.length}`,
+        );
+      if (this.scaling === "density") scale = Math.sqrt(win.reduce((s, w) => s + w * w, 0));
+      else if (this.scaling === "spectrum") scale = win.reduce((s, w) => s + Math.abs(w), 0);
+    }
+    const n = (bins - 1) * 2;
+    const trig = this.side === "real" ? Math.cos : Math.sin;
+    return fill(shape, dtype, (i) => {
+      const k = i % bins;
+      const t = Math.floor(i / (bins * channels));
+      const v = trig(-2 * t * (k / n) * Math.PI);
+      return win === null ? v : (v * win[t]!) / scale;
+    });
+  }
+  getConfig() {
+    return { side: this.side, window: this.window, periodic: this.periodic, scaling: this.scaling };
+  }
+}
+
 const registry = new Registry<Initializer>(
   "initializer",
   (x): x is Initializer => x instanceof Initializer,
@@ -285,6 +362,7 @@ const entries: [string, new (opts: never) => Initializer, string[]][] = [
   ["LecunNormal", LecunNormal, ["lecun_normal"]],
   ["Orthogonal", Orthogonal, ["orthogonal"]],
   ["Identity", Identity, ["identity"]],
+  ["STFT", STFT, ["stft"]],
 ];
 for (const [name, cls, strings] of entries) {
   registry.register(name, (config) => new cls(config as never), ...strings);
@@ -293,6 +371,7 @@ for (const [name, cls, strings] of entries) {
 // Keras 3.0–3.15 wrote these class names; 3.16 keeps them as aliases.
 registry.alias("OrthogonalInitializer", "Orthogonal");
 registry.alias("IdentityInitializer", "Identity");
+registry.alias("STFTInitializer", "STFT");
 // Keras 3's other aliases (initializers/__init__.py ALL_OBJECTS_DICT), for strings and configs.
 registry.alias("zero", "Zeros");
 registry.alias("one", "Ones");
@@ -328,4 +407,9 @@ export const lecunUniform = (opts?: Opts<typeof LecunUniform>) => new LecunUnifo
 export const lecunNormal = (opts?: Opts<typeof LecunNormal>) => new LecunNormal(opts);
 export const orthogonal = (opts?: Opts<typeof Orthogonal>) => new Orthogonal(opts);
 export const identity = (opts?: Opts<typeof Identity>) => new Identity(opts);
-export { Orthogonal as OrthogonalInitializer, Identity as IdentityInitializer };
+export const stft = (opts?: Opts<typeof STFT>) => new STFT(opts);
+export {
+  Orthogonal as OrthogonalInitializer,
+  Identity as IdentityInitializer,
+  STFT as STFTInitializer,
+};

@@ -13,7 +13,7 @@ import { type TensorLike, asTensor } from "./core.js";
 import { multiply } from "./elementwise.js";
 import { reshape } from "./movement.js";
 
-function logAddExp(a: number, b: number): number {
+export function logAddExp(a: number, b: number): number {
   if (a === -Infinity) return b;
   if (b === -Infinity) return a;
   const m = Math.max(a, b);
@@ -21,7 +21,7 @@ function logAddExp(a: number, b: number): number {
 }
 
 /** Per-frame log-softmax of one sample's logits, [frames, classes] row-major. */
-function logSoftmaxRows(
+export function logSoftmaxRows(
   x: ArrayLike<number>,
   offset: number,
   frames: number,

@@ -109,6 +109,7 @@ export {
   oneHot,
 } from "./vmap/rules.js";
 export { ctcLoss } from "./ctc.js";
+export { ctcDecode, type CtcDecodeOptions } from "./ctc-decode.js";
 // keras.ops.numpy / nn / core names composed of the ops above (numpy-*.ts, nn-extra.ts,
 // control-flow.ts), and the namespaces Keras groups them in.
 export * from "./numpy-math.js";
@@ -126,3 +127,4 @@ export * from "./signal.js";
 export * from "./nn-losses.js";
 export { jvp } from "./jvp.js";
 export * from "./nn-windows.js";
+export { rearrange } from "./einops.js";

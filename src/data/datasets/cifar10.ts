@@ -35,7 +35,7 @@ const TRAIN_BATCHES = [
 ];
 const PIXELS = 32 * 32;
 
-interface Batch {
+export interface Batch {
   data: Uint8Array;
   labels: number[];
 }
@@ -66,7 +66,7 @@ export function parseBatch(bytes: Uint8Array, where: string, labelKey = "labels"
 }
 
 /** Concatenates batches into NHWC images (from Keras's channel-major rows) and [N, 1] labels. */
-function toTensors(batches: Batch[]): [Tensor, Tensor] {
+export function toTensors(batches: Batch[]): [Tensor, Tensor] {
   const n = batches.reduce((s, b) => s + b.labels.length, 0);
   const x = new Uint8ClampedArray(n * 3 * PIXELS);
   const y = new Uint8ClampedArray(n);

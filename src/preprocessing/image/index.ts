@@ -23,3 +23,4 @@ export {
 } from "./dataframe-iterator.js";
 export { ImageIterator, type ImageBatch } from "./image-iterator.js";
 export type { SaveOptions } from "./save-batch.js";
+export { smartResize, type SmartResizeOptions } from "./smart-resize.js";

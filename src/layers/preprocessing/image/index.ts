@@ -33,3 +33,7 @@ export {
 } from "./random-elastic-transform.js";
 export { MaxNumBoundingBoxes, type MaxNumBoundingBoxesArgs } from "./max-num-bounding-boxes.js";
 export type { ImageLayerData, ImageLayerOutput, BoundingBoxes } from "./image-data.js";
+export {
+  ContrastLimitedAdaptiveHistogramEqualization,
+  type ContrastLimitedAdaptiveHistogramEqualizationArgs,
+} from "./clahe.js";
