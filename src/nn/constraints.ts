@@ -11,18 +11,14 @@ import {
 } from "../ops/elementwise.js";
 import { sum } from "../ops/reduce.js";
 import { type KerasObject, Registry } from "./serialization.js";
+import { kerasEnvelope } from "./object-registration.js";
 
 /** Projects a weight back onto its allowed set after each optimizer update (Keras `constraints`). */
 export abstract class Constraint {
   abstract apply(w: Tensor): Tensor;
   abstract getConfig(): Record<string, unknown>;
   serialize(): KerasObject {
-    return {
-      module: "keras.constraints",
-      class_name: this.constructor.name,
-      config: this.getConfig(),
-      registered_name: null,
-    };
+    return kerasEnvelope(this, "keras.constraints", this.constructor.name, this.getConfig());
   }
 }
 

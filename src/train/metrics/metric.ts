@@ -6,6 +6,7 @@ import { zeros } from "../../tensor/creation.js";
 import { type DType, checkDType, isFloat } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { ValueError } from "../../errors.js";
+import { kerasEnvelope } from "../../nn/object-registration.js";
 
 export interface MetricOptions {
   name?: string;
@@ -71,12 +72,7 @@ export abstract class Metric {
   }
 
   serialize(): KerasObject {
-    return {
-      module: "keras.metrics",
-      class_name: this.constructor.name,
-      config: this.getConfig(),
-      registered_name: null,
-    };
+    return kerasEnvelope(this, "keras.metrics", this.constructor.name, this.getConfig());
   }
 
   /** Builds the metric from its Keras config (snake_case keys). */
