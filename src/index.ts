@@ -15,6 +15,7 @@ export {
   eye,
 } from "./tensor/creation.js";
 export * as random from "./random.js";
+export * as tree from "./utils/tree.js";
 export * as ops from "./ops/index.js";
 export type { TensorLike } from "./ops/core.js";
 export { Variable } from "./autodiff/variable.js";

@@ -162,7 +162,7 @@ describe("registered custom objects of every family round-trip through a .keras 
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("layer, activation, initializer, regularizer, constraint, loss, metric and optimizer", async () => {
-    function cube(x: Tensor): Tensor {
+    function cube(x: st.TensorLike): Tensor {
       return st.ops.multiply(st.ops.multiply(x, x), x);
     }
     class HalfInit extends st.initializers.Initializer {
