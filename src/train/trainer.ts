@@ -1,4 +1,5 @@
 import { ValueError } from "../errors.js";
+import { maxEpochs, maxStepsPerEpoch } from "../tensor/config.js";
 import { type TensorLike, asTensor } from "../ops/core.js";
 import { concatenate } from "../ops/join.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -76,7 +77,7 @@ export async function fit(
   const opts =
     (optionsSecond ? ((yOrOptions as FitOptions | undefined) ?? {}) : maybeOptions) ?? {};
   checkFitOptions(opts);
-  const epochs = opts.epochs ?? 1;
+  const epochs = cappedEpochs(opts.epochs ?? 1);
   const batchSize = opts.batchSize ?? 32;
   const verbose = opts.verbose ?? 1;
   const initialEpoch = opts.initialEpoch ?? 0;
@@ -98,7 +99,11 @@ export async function fit(
   }
   const classWeight = opts.classWeight ?? null;
 
-  const stepsPerEpoch = runSteps(train, opts.stepsPerEpoch, "fit", "stepsPerEpoch");
+  const stepsPerEpoch = cappedSteps(
+    train,
+    batchSize,
+    runSteps(train, opts.stepsPerEpoch, "fit", "stepsPerEpoch"),
+  );
   const steps = stepsOf(train, batchSize, stepsPerEpoch);
   const history = new History();
   // Keras appends History and the progress bar after the user's callbacks, so they see what those
@@ -184,6 +189,27 @@ function runSteps(
   return null;
 }
 
+/** `epochs` under Keras's `config.max_epochs()` cap, with Keras's warning when it applies. */
+function cappedEpochs(epochs: number): number {
+  const cap = maxEpochs();
+  if (cap === null || cap >= epochs) return epochs;
+  process.emitWarning(`Limiting epochs to ${cap}`);
+  return cap;
+}
+
+/**
+ * The steps of an epoch under Keras's `config.max_steps_per_epoch()` (its EpochIterator): the
+ * cap replaces a step count that is unknown or larger, with Keras's warning.
+ */
+function cappedSteps(src: Source, batchSize: number, steps: number | null): number | null {
+  const cap = maxStepsPerEpoch();
+  if (cap === null) return steps;
+  const known = stepsOf(src, batchSize, steps);
+  if (known !== null && known <= cap) return steps;
+  process.emitWarning(`Limiting steps_per_epoch to ${cap}`);
+  return cap;
+}
+
 /**
  * Batches in a run over `src`: `steps` when given, else known for arrays and for a dataset that
  * knows its cardinality, unknown (null) otherwise.
@@ -238,7 +264,7 @@ export async function evaluate(
   const batchSize = opts.batchSize ?? 32;
   const verbose = opts.verbose ?? 1;
   const callbacks = withProgbar(opts.callbacks, verbose);
-  const steps = runSteps(src, opts.steps, "evaluate", "steps");
+  const steps = cappedSteps(src, batchSize, runSteps(src, opts.steps, "evaluate", "steps"));
   callbacks.configure(model, { epochs: 1, steps: stepsOf(src, batchSize, steps), verbose });
   return runTest(model, src, batchSize, steps, callbacks);
 }
@@ -254,7 +280,7 @@ export async function predict(
   const batchSize = opts.batchSize ?? 32;
   const verbose = opts.verbose ?? 1;
   const callbacks = withProgbar(opts.callbacks, verbose);
-  const steps = runSteps(src, opts.steps, "predict", "steps");
+  const steps = cappedSteps(src, batchSize, runSteps(src, opts.steps, "predict", "steps"));
   callbacks.configure(model, { epochs: 1, steps: stepsOf(src, batchSize, steps), verbose });
   await callbacks.call("onPredictBegin", {});
   const parts: Tensor[][] = [];

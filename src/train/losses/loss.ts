@@ -15,8 +15,8 @@ import { broadcastShapes, sizeOf } from "../../tensor/shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { kerasEnvelope } from "../../nn/object-registration.js";
 
-/** Keras `backend.epsilon()`: the fuzz factor that keeps logs and divisions finite. */
-export const EPSILON = 1e-7;
+/** Keras `backend.epsilon()`: the fuzz factor that keeps logs and divisions finite (a live binding). */
+export { EPSILON } from "../../tensor/config.js";
 
 /** How `Loss.apply` reduces the per-sample losses (Keras `reduction`; `null` is Keras's `None`). */
 export type Reduction =
