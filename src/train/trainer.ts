@@ -99,11 +99,11 @@ export async function fit(
   }
   const classWeight = opts.classWeight ?? null;
 
-  const stepsPerEpoch = cappedSteps(
-    train,
-    batchSize,
-    runSteps(train, opts.stepsPerEpoch, "fit", "stepsPerEpoch"),
-  );
+  const declaredSteps = runSteps(train, opts.stepsPerEpoch, "fit", "stepsPerEpoch");
+  const stepsPerEpoch = cappedSteps(train, batchSize, declaredSteps);
+  // Steps that are the dataset's own length: each epoch is one whole pass, closed as it ends
+  // (a PyDataset's onEpochEnd runs then, not when the next epoch starts).
+  const passPerEpoch = opts.stepsPerEpoch === undefined && stepsPerEpoch === declaredSteps;
   const steps = stepsOf(train, batchSize, stepsPerEpoch);
   const history = new History();
   // Keras appends History and the progress bar after the user's callbacks, so they see what those
@@ -134,6 +134,7 @@ export async function fit(
       if (model.stopTraining) break;
       await yieldToEventLoop();
     }
+    if (passPerEpoch) await batches.close();
     if (batches.exhausted) break;
     const epochLogs: Logs = { ...logs };
     const freq = opts.validationFreq ?? 1;
@@ -151,6 +152,7 @@ export async function fit(
     await callbacks.call("onEpochEnd", epoch, epochLogs);
     logs = epochLogs;
   }
+  await batches.close();
   // As Keras: an optimizer with useEma leaves the moving averages in the model.
   model.optimizer?.finalizeVariableValues?.();
   await callbacks.call("onTrainEnd", logs);

@@ -57,11 +57,11 @@ describe("config.epsilon", () => {
     const yTrue = st.tensor([[1]]);
     const yPred = st.tensor([[0]]);
     // y_pred clipped to [ε, 1 − ε]: −log(ε).
-    assert.ok(Math.abs(loss.apply(yTrue, yPred).item() - -Math.log(1e-7)) < 1e-3);
+    assert.ok(Math.abs((loss.apply(yTrue, yPred).item() as number) - -Math.log(1e-7)) < 1e-3);
     st.config.setEpsilon(1e-3);
     assert.equal(st.backend.epsilon(), 1e-3);
     // The same loss object, built before the change, reads the new value.
-    assert.ok(Math.abs(loss.apply(yTrue, yPred).item() - -Math.log(1e-3)) < 1e-5);
+    assert.ok(Math.abs((loss.apply(yTrue, yPred).item() as number) - -Math.log(1e-3)) < 1e-5);
     const op = st.ops.binaryCrossentropy(yTrue, yPred).dataSync()[0]!;
     assert.ok(Math.abs(op - -Math.log(1e-3)) < 1e-5);
   });
