@@ -57,3 +57,28 @@ export function maxStepsPerEpoch(): number | null {
 export function setMaxStepsPerEpoch(value: number | null): void {
   maxStepsPerEpochValue = checkCap(value, "setMaxStepsPerEpoch");
 }
+
+let floatxValue: "float32" | "float64" = "float32";
+
+/**
+ * Keras `config.floatx()`: the default float dtype — of tensors made from JS numbers, of
+ * `zeros` / `ones` / `full` / `eye` / `linspace` without a dtype, of random draws, and of layers,
+ * `Input`s and metrics built without a dtype. Default "float32".
+ */
+export function floatx(): "float32" | "float64" {
+  return floatxValue;
+}
+
+/**
+ * Keras `config.set_floatx(value)`: "float32" or "float64" (Strata's float dtypes; Keras's
+ * float16 and bfloat16 are not stored here and are refused).
+ */
+export function setFloatx(value: string): void {
+  if (value !== "float32" && value !== "float64") {
+    throw new ValueError(
+      `setFloatx: Unknown floatx type: ${JSON.stringify(value)}; expected "float32" or "float64" ` +
+        `(float16 and bfloat16 are not supported by Strata)`,
+    );
+  }
+  floatxValue = value;
+}

@@ -4,6 +4,7 @@
  * string; int64 is accepted and stored as int32, API.md rule 5). Keras dtypes Strata does not
  * store (float16, bfloat16, int8, …) are refused by name rather than silently mapped.
  */
+import { floatx } from "./config.js";
 import { ValueError } from "../errors.js";
 import { DTYPES, type DType, promoteTypes } from "./dtype.js";
 
@@ -13,7 +14,7 @@ import { DTYPES, type DType, promoteTypes } from "./dtype.js";
  * ValueError "Invalid dtype".
  */
 export function standardizeDtype(dtype: unknown): DType {
-  if (dtype === null || dtype === undefined) return "float32";
+  if (dtype === null || dtype === undefined) return floatx();
   const name =
     typeof dtype === "object" && dtype !== null && "dtype" in dtype
       ? (dtype as { dtype: unknown }).dtype
@@ -44,6 +45,6 @@ export function isIntDtype(dtype: unknown): boolean {
  * default float dtype.
  */
 export function resultType(...dtypes: unknown[]): DType {
-  if (dtypes.length === 0) return "float32";
+  if (dtypes.length === 0) return floatx();
   return dtypes.map(standardizeDtype).reduce((a, b) => promoteTypes(a, b));
 }

@@ -10,6 +10,7 @@ import * as st from "../../src/index.js";
 import { captureStdout } from "../utils/fake-tty.js";
 
 afterEach(() => {
+  st.config.setFloatx("float32");
   st.config.setEpsilon(1e-7);
   st.config.setMaxEpochs(null);
   st.config.setMaxStepsPerEpoch(null);
@@ -186,5 +187,35 @@ describe("backend helpers", () => {
     assert.equal(st.backend.getUid("my_prefix"), 1);
     assert.equal(st.backend.isKerasTensor(st.Input({ shape: [2] })), true);
     assert.equal(st.backend.isKerasTensor(st.ones([2])), false);
+  });
+});
+
+describe("config.floatx", () => {
+  it("is the default float dtype of tensors, draws, layers, inputs and metrics", async () => {
+    assert.equal(st.config.floatx(), "float32");
+    assert.equal(st.tensor([1.5]).dtype, "float32");
+    st.backend.setFloatx("float64");
+    assert.equal(st.backend.floatx(), "float64");
+    assert.equal(st.tensor([1.5]).dtype, "float64");
+    assert.equal(st.tensor([1], undefined, "int32").dtype, "int32");
+    assert.equal(st.zeros([2]).dtype, "float64");
+    assert.equal(st.random.normal([2]).dtype, "float64");
+    assert.equal(st.backend.standardizeDtype(null), "float64");
+    assert.equal(st.backend.resultType(), "float64");
+    assert.equal(new st.metrics.Mean().dtype, "float64");
+    const model = new st.Sequential([st.Input({ shape: [2] }), new st.layers.Dense(1)]);
+    assert.equal(model.layers[0]!.dtype, "float64");
+    assert.equal(model.layers[0]!.weights[0]!.value.dtype, "float64");
+    model.compile({ optimizer: "sgd", loss: "mse" });
+    // 1/3 is not a float32 value: a float64 model keeps it exactly.
+    const x = st.tensor([[1 / 3, 0]]);
+    await model.fit(x, st.tensor([[1]]), { epochs: 1, verbose: 0 });
+    const out = model.predictOnBatch(x) as st.Tensor;
+    assert.equal(out.dtype, "float64");
+    const w = model.layers[0]!.getWeights();
+    const expected = (w[0]!.dataSync()[0] as number) / 3 + (w[1]!.dataSync()[0] as number);
+    // Within float64 rounding; float32 would be ~1e-8 off.
+    assert.ok(Math.abs((out.dataSync()[0] as number) - expected) < 1e-15);
+    assert.throws(() => st.config.setFloatx("float16"), /float16/);
   });
 });

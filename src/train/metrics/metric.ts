@@ -1,4 +1,5 @@
 import { noGrad } from "../../autodiff/tape.js";
+import { floatx } from "../../tensor/config.js";
 import { Variable } from "../../autodiff/variable.js";
 import { type KerasObject, camelizeKeys, toSnakeCase } from "../../nn/serialization.js";
 import type { TensorLike } from "../../ops/core.js";
@@ -32,7 +33,7 @@ export abstract class Metric {
 
   constructor(opts: MetricOptions = {}) {
     this.name = opts.name ?? toSnakeCase(new.target.name);
-    const dtype = checkDType(opts.dtype ?? "float32", this.name);
+    const dtype = checkDType(opts.dtype ?? floatx(), this.name);
     if (!isFloat(dtype)) {
       throw new ValueError(
         `${this.name}: a metric's dtype must be float32 or float64; received dtype=${dtype}`,
