@@ -82,3 +82,30 @@ export function setFloatx(value: string): void {
   }
   floatxValue = value;
 }
+
+let imageDataFormatValue: "channels_last" | "channels_first" = "channels_last";
+
+/**
+ * Keras `config.image_data_format()`: the layout layers and image ops assume when given no
+ * `dataFormat` — "channels_last" (default) or "channels_first".
+ */
+export function imageDataFormat(): "channels_last" | "channels_first" {
+  return imageDataFormatValue;
+}
+
+/**
+ * Keras `config.set_image_data_format(format)`. Layers and ops that take both layouts default to
+ * it; convolutions and the 2-D pooling, padding, cropping and upsampling layers compute
+ * channels-last only, so with "channels_first" they must be given `dataFormat: "channels_last"`
+ * (they refuse to guess).
+ */
+export function setImageDataFormat(format: string): void {
+  const v = typeof format === "string" ? format.toLowerCase() : format;
+  if (v !== "channels_last" && v !== "channels_first") {
+    throw new ValueError(
+      `setImageDataFormat: The \`data_format\` argument must be one of {'channels_first', ` +
+        `'channels_last'}. Received: data_format=${JSON.stringify(format)}`,
+    );
+  }
+  imageDataFormatValue = v;
+}

@@ -1,13 +1,15 @@
 /**
  * `st.config` (keras.config): the global settings Strata honours, each with its real effect —
- * `floatx` (the default float dtype of tensors, draws, layers and metrics), `epsilon` (read by losses, metrics, constraints and ops as they run), the debugging caps on
- * fit's epochs and steps, and interactive logging (progress bars and summaries on stdout, or
- * plain lines to the log). Keras's image data format is not
- * offered (Strata's convolutions are channels-last only): see docs/keras-coverage.md.
+ * `floatx` (the default float dtype of tensors, draws, layers and metrics), `epsilon` (read by
+ * losses, metrics, constraints and ops as they run), the image data format that layers and image
+ * ops default to, the debugging caps on fit's epochs and steps, and interactive logging
+ * (progress bars and summaries on stdout, or plain lines to the log).
  */
 export {
   floatx,
   setFloatx,
+  imageDataFormat,
+  setImageDataFormat,
   epsilon,
   setEpsilon,
   maxEpochs,

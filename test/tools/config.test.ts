@@ -219,3 +219,42 @@ describe("config.floatx", () => {
     assert.throws(() => st.config.setFloatx("float16"), /float16/);
   });
 });
+
+describe("config.imageDataFormat", () => {
+  it("is the dataFormat layers and image ops default to", () => {
+    assert.equal(st.config.imageDataFormat(), "channels_last");
+    st.backend.setImageDataFormat("channels_first");
+    try {
+      assert.equal(st.config.imageDataFormat(), "channels_first");
+      // Flatten of channels-first (batch, c, w) transposes to channels-last order first.
+      const flat = new st.layers.Flatten();
+      assert.equal(flat.getConfig().data_format, "channels_first");
+      const x = st.tensor([
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ]); // (1, c=2, w=2)
+      assert.deepEqual(Array.from((flat.apply(x) as st.Tensor).dataSync()), [1, 3, 2, 4]);
+      // ZeroPadding3D over (batch, channels, d, h, w): the last three axes are padded.
+      const padded = new st.layers.ZeroPadding3D({ padding: 1 }).apply(
+        st.ones([1, 2, 1, 1, 1]),
+      ) as st.Tensor;
+      assert.deepEqual(padded.shape, [1, 2, 3, 3, 3]);
+      // An explicit dataFormat still wins; layers that compute channels-last only refuse to guess.
+      assert.equal(
+        new st.layers.Flatten({ dataFormat: "channels_last" }).getConfig().data_format,
+        "channels_last",
+      );
+      assert.throws(
+        () => new st.layers.Conv2D(2, 3),
+        /global image data format is "channels_first"/,
+      );
+      new st.layers.Conv2D(2, 3, { dataFormat: "channels_last" });
+      assert.throws(() => st.config.setImageDataFormat("channels_middle"), /channels_first/);
+    } finally {
+      st.config.setImageDataFormat("channels_last");
+    }
+    assert.equal(new st.layers.Flatten().getConfig().data_format, "channels_last");
+  });
+});
