@@ -16,6 +16,7 @@ export {
 } from "./tensor/creation.js";
 export * as random from "./random.js";
 export { ops } from "./layers/symbolic/ops-namespace.js";
+export * as tree from "./utils/tree.js";
 export type { TensorLike } from "./ops/core.js";
 export { Variable } from "./autodiff/variable.js";
 export { valueAndGrad, grad } from "./autodiff/grad.js";
@@ -51,6 +52,8 @@ export { version } from "./version.js";
 export { serve, type ModelServer, type ServeOptions } from "./tools/serve/index.js";
 export { board, type Board, type BoardOptions } from "./tools/board/index.js";
 export * as tuner from "./tools/tuner/index.js";
+export * as config from "./tools/config.js";
+export * as backend from "./tools/keras-backend.js";
 export * as data from "./data/dataset/index.js";
 export * as preprocessing from "./preprocessing/index.js";
 export * as applications from "./applications/index.js";

@@ -75,3 +75,12 @@ export {
 export * as boundingBoxes from "../utils/bounding-boxes/index.js";
 export { diagnose, type Diagnosis, type DiagnosisKind } from "../train/diagnose.js";
 export { Progbar, type ProgbarOptions, type ProgressStream } from "../utils/progbar.js";
+export { normalize } from "./numerical-utils.js";
+export { PyDataset, Sequence, type PyDatasetOptions } from "./py-dataset.js";
+export { Config } from "../utils/config.js";
+export { standardizeDtype } from "../tensor/dtype-utils.js";
+export {
+  enableInteractiveLogging,
+  disableInteractiveLogging,
+  isInteractiveLoggingEnabled,
+} from "../utils/io-utils.js";

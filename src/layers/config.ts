@@ -7,18 +7,40 @@ import { getConstraint } from "../nn/constraints.js";
 import { getInitializer } from "../nn/initializers.js";
 import { getRegularizer } from "../nn/regularizers.js";
 import { withoutGlobalDraws } from "../tensor/random.js";
+import {
+  registeredNameOf,
+  serializedFunction,
+  type SerializedFunction,
+} from "../nn/object-registration.js";
 import { type KerasObject, camelizeKeys, isKerasObject } from "../nn/serialization.js";
+import { deserialize as deserializeActivation } from "./activations/functions.js";
 import type { LayerArgs } from "./layer.js";
 import type { ShapeSpec } from "./shape-spec.js";
 
 /** Names Keras 3 writes for its aliases: swish is silu, hard_swish is hard_silu. */
 const CANONICAL: Readonly<Record<string, string>> = { swish: "silu", hard_swish: "hard_silu" };
 
-/** Keras writes activations by name: the string given, or the name the function is known by. */
-export function activationName(fn: Activation, given: unknown): string {
+/**
+ * Keras writes activations by name: the string given, or the name the function is known by; a
+ * function registered with `registerKerasSerializable`, as Keras's `activations.serialize` does.
+ */
+export function activationName(fn: Activation, given: unknown): string | SerializedFunction {
   if (typeof given === "string") return CANONICAL[given] ?? given;
   if (given === null || given === undefined) return "linear";
+  const registered = registeredNameOf(fn);
+  if (registered !== null) return serializedFunction(registered);
   return activationNames.find((n) => getActivation(n) === fn) ?? fn.name;
+}
+
+/**
+ * A layer config's activations written as serialized functions (`*activation` keys holding
+ * `{class_name: "function", …}`, as Keras writes registered custom ones) back to functions: the
+ * custom objects (the registry, an active scope) first, then Keras's built-ins.
+ */
+function resolveActivations(args: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(args)) {
+    if (/activation$/i.test(key) && isKerasObject(value)) args[key] = deserializeActivation(value);
+  }
 }
 
 /** An initializer's Keras config; building it to read the config draws no random seed. */
@@ -41,6 +63,7 @@ export function serializeConstraint(value: unknown): KerasObject | null {
 export function fromKerasConfig(config: Record<string, unknown>): Record<string, unknown> {
   const { dtype, batch_input_shape, batch_shape, ...rest } = config;
   const args = camelizeKeys(rest) as Record<string, unknown> & LayerArgs;
+  resolveActivations(args);
   if (isKerasObject(dtype)) args.dtype = (dtype.config as { name: LayerArgs["dtype"] }).name;
   else if (typeof dtype === "string") args.dtype = dtype as LayerArgs["dtype"];
   const batchShape = (batch_input_shape ?? batch_shape) as ShapeSpec | undefined;

@@ -1,4 +1,5 @@
 import { noGrad } from "../autodiff/tape.js";
+import { floatx } from "../tensor/config.js";
 import { Variable } from "../autodiff/variable.js";
 import { StrataError, ValueError, fmtShape } from "../errors.js";
 import { getInitializer } from "../nn/initializers.js";
@@ -49,7 +50,7 @@ export abstract class Layer {
   constructor(args: LayerArgs = {}) {
     this.name = args.name ?? uniqueName(toSnakeCase(this.constructor.name));
     this.trainableFlag = args.trainable ?? true;
-    this.dtype = checkDType(args.dtype ?? "float32", `${this.constructor.name}`);
+    this.dtype = checkDType(args.dtype ?? floatx(), `${this.constructor.name}`);
     this.batchInputShape = args.inputShape ? [args.batchSize ?? null, ...args.inputShape] : null;
     this.activityRegularizer = getRegularizer(args.activityRegularizer, this.where());
   }
@@ -83,7 +84,7 @@ export abstract class Layer {
       noGrad(() => {
         const ins = specs.map((s, i) => {
           const shape = s.map((d) => d ?? fillIn);
-          const dtype = inputDtypes?.[i] ?? "float32";
+          const dtype = inputDtypes?.[i] ?? floatx();
           return dtype === "string"
             ? fromStrings(new Array<string>(sizeOf(shape)).fill(""), shape)
             : zeros(shape, dtype);

@@ -12,3 +12,13 @@ export function uniqueName(prefix: string): string {
 export function resetNames(): void {
   nameCounts.clear();
 }
+
+/**
+ * Keras `backend.get_uid(prefix)`: the next number of `prefix`'s counter — the counter automatic
+ * names draw from, so after one `Dense` (named "dense") `getUid("dense")` is 2.
+ */
+export function getUid(prefix = ""): number {
+  const n = (nameCounts.get(prefix) ?? 0) + 1;
+  nameCounts.set(prefix, n);
+  return n;
+}

@@ -1,4 +1,13 @@
 import { ValueError } from "../errors.js";
+import {
+  CustomObjectScope,
+  findCustomObject,
+  registerKerasSerializable,
+  registeredNameOf,
+  unregisterCustomObjects,
+  visibleCustomObjects,
+  type CustomObjects,
+} from "../nn/object-registration.js";
 import { isKerasObject } from "../nn/serialization.js";
 import { Layer } from "./layer.js";
 import type { ShapeSpec } from "./shape-spec.js";
@@ -10,7 +19,8 @@ import type { ShapeSpec } from "./shape-spec.js";
  * Built-in layers are found by their Keras class name. The registry imports no layer: each layer
  * module registers the classes it defines (`registerKerasLayers({ Dense })` after the class), and
  * the models register Sequential and Functional. `layers/index.ts` imports every family, so
- * importing the library registers every built-in before any config is read.
+ * importing the library registers every built-in before any config is read. Custom layers live
+ * in the one custom-object registry every family shares (nn/object-registration.ts).
  */
 
 /** A layer class that can be rebuilt from its Keras config. */
@@ -20,11 +30,7 @@ export interface LayerClass {
   fromConfig(config: Record<string, unknown>, customObjects?: CustomObjects): Layer;
 }
 
-/**
- * Keras's `custom_objects`: classes (and, for Lambda, functions) by registered name or class
- * name, consulted before the registry.
- */
-export type CustomObjects = Readonly<Record<string, unknown>>;
+export type { CustomObjects };
 
 /** Keras's envelope for a serialized layer, as `.keras` files hold it. */
 export interface SerializedLayer {
@@ -44,7 +50,6 @@ interface Entry {
   registeredName: string | null;
 }
 
-const custom = new Map<string, Entry>();
 const builtIns = new Map<string, Entry>();
 
 function isLayerClass(value: unknown): value is LayerClass {
@@ -79,9 +84,10 @@ export function registerBuiltInLayer(
 }
 
 /**
- * Keras `register_keras_serializable`: makes a custom layer class known by name, so models
- * containing it can be rebuilt from their configs. The registered name is `package>name`
- * (package "Custom" by default), as Keras writes it in `registered_name`.
+ * `registerKerasSerializable` for a layer class, checked to be one: makes a custom layer known by
+ * name, so models containing it can be rebuilt from their configs. The registered name is
+ * `package>name` (package "Custom" by default; a name holding ">" is taken whole), as Keras
+ * writes it in `registered_name`. As in Keras, registering again overwrites.
  */
 export function registerLayer(
   name: string,
@@ -98,15 +104,11 @@ export function registerLayer(
       `registerLayer: name must be a non-empty string; received name=${String(name)}`,
     );
   }
-  const registeredName = name.includes(">") ? name : `${opts.package ?? "Custom"}>${name}`;
-  const existing = custom.get(registeredName);
-  if (existing && existing.cls !== cls) {
-    throw new ValueError(
-      `registerLayer: "${registeredName}" is already registered to ${existing.cls.name}; received ${cls.name}`,
-    );
-  }
-  custom.set(registeredName, { cls, module: null, className: cls.name, registeredName });
-  return registeredName;
+  const [pkg, bare] = name.includes(">")
+    ? [name.slice(0, name.indexOf(">")), name.slice(name.indexOf(">") + 1)]
+    : [opts.package ?? "Custom", name];
+  registerKerasSerializable({ package: pkg, name: bare })(cls);
+  return `${pkg}>${bare}`;
 }
 
 /** Makes the op nodes Keras writes into functional configs (`keras.src.ops.*`); set by symbolic/. */
@@ -118,9 +120,9 @@ export function registerOperations(
   operations = fromConfig;
 }
 
-/** Forgets custom registrations (for tests). */
+/** Forgets custom layer registrations (for tests). */
 export function clearCustomLayers(): void {
-  custom.clear();
+  unregisterCustomObjects((obj) => isLayerClass(obj));
 }
 
 /** The Keras identity of a layer's class: module, class name, registered name. */
@@ -129,7 +131,8 @@ function identify(layer: Layer): Omit<Entry, "cls"> {
   const own = (layer as { kerasIdentity?: () => Omit<Entry, "cls"> }).kerasIdentity?.();
   if (own) return own;
   const ctor = layer.constructor as unknown as LayerClass;
-  for (const entry of custom.values()) if (entry.cls === ctor) return entry;
+  const registeredName = registeredNameOf(ctor);
+  if (registeredName !== null) return { module: null, className: ctor.name, registeredName };
   for (const entry of builtIns.values()) if (entry.cls === ctor) return entry;
   // An unregistered custom class: Keras writes its class name as the registered name.
   return { module: null, className: ctor.name, registeredName: ctor.name };
@@ -238,14 +241,13 @@ function findClass(
   const bare = registeredName?.includes(">")
     ? registeredName.slice(registeredName.indexOf(">") + 1)
     : null;
-  const candidates = [
-    registeredName && customObjects[registeredName],
-    customObjects[className],
-    bare && customObjects[bare],
-    registeredName && custom.get(registeredName)?.cls,
-  ];
-  for (const c of candidates) if (isLayerClass(c)) return c;
-  for (const entry of custom.values()) if (entry.className === className) return entry.cls;
+  const found = findCustomObject([registeredName, className, bare], customObjects, isLayerClass);
+  if (found) return found;
+  // A config that names only the class ("Scale") finds a layer registered as "pkg>Scale".
+  const byClassName = Object.entries(visibleCustomObjects()).find(
+    ([key, value]) => key.endsWith(`>${className}`) && isLayerClass(value),
+  );
+  if (byClassName) return byClassName[1] as LayerClass;
   return builtIns.get(className)?.cls ?? null;
 }
 
@@ -279,17 +281,21 @@ export function deserializeLayer(obj: unknown, customObjects: CustomObjects = {}
         `deserializeLayer(config, { ${className} }). Built-in layers: ${[...builtIns.keys()].sort().join(", ")}`,
     );
   }
-  const layer = cls.fromConfig({ ...(o.config ?? {}) }, customObjects);
-  if (o.build_config) buildFromConfig(layer, o.build_config);
-  const compile = (layer as { compileFromConfig?: (c: Record<string, unknown>) => void })
-    .compileFromConfig;
-  if (o.compile_config && typeof compile === "function") compile.call(layer, o.compile_config);
-  return layer;
+  // As Keras: the class is built inside a scope of every visible custom object, so what its
+  // config refers to (activations, initializers, losses of its compile config …) resolves too.
+  return new CustomObjectScope(visibleCustomObjects(customObjects)).run(() => {
+    const layer = cls.fromConfig({ ...(o.config ?? {}) }, customObjects);
+    if (o.build_config) buildFromConfig(layer, o.build_config);
+    const compile = (layer as { compileFromConfig?: (c: Record<string, unknown>) => void })
+      .compileFromConfig;
+    if (o.compile_config && typeof compile === "function") compile.call(layer, o.compile_config);
+    return layer;
+  });
 }
 
-/** The names of every known layer class: built-ins (sorted), then registered custom ones. */
+/** The names of every built-in layer class, sorted. */
 export function registeredLayerNames(): string[] {
-  return [...[...builtIns.keys()].sort(), ...custom.keys()];
+  return [...builtIns.keys()].sort();
 }
 
 /** Keras `layers.serialize` / `layers.deserialize`. */

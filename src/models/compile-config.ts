@@ -1,3 +1,4 @@
+import { registeredNameOf, serializedFunction } from "../nn/object-registration.js";
 import type { CompileOptions } from "../train/compile.js";
 import type { Optimizer } from "../train/optimizers/index.js";
 
@@ -11,7 +12,10 @@ function serializeSpec(spec: unknown): unknown {
   if (spec === undefined || spec === null) return null;
   if (typeof spec === "string" || typeof spec === "number") return spec;
   if (Array.isArray(spec)) return spec.map(serializeSpec);
-  if (typeof spec === "function") return spec.name;
+  if (typeof spec === "function") {
+    const registered = registeredNameOf(spec);
+    return registered === null ? spec.name : serializedFunction(registered);
+  }
   const s = spec as { serialize?: () => unknown };
   if (typeof s.serialize === "function") return s.serialize();
   return Object.fromEntries(

@@ -1,4 +1,5 @@
 import { valueAndGrad } from "../autodiff/grad.js";
+import { printMsg } from "../utils/io-utils.js";
 import { noGrad } from "../autodiff/tape.js";
 import type { LoadWeightsOptions } from "./load-weights-options.js";
 import { StrataError, ValueError, checkOptionNames } from "../errors.js";
@@ -433,8 +434,11 @@ export class Model extends Layer {
     );
   }
 
-  /** Keras's summary table; printed with `print` (console.log by default). */
-  summary(print: (line: string) => void = console.log): void {
+  /**
+   * Keras's summary table; printed with `print` — by default Keras's `print_msg`: stdout, or the
+   * log (stderr) while interactive logging is disabled.
+   */
+  summary(print: (line: string) => void = (line) => printMsg(line)): void {
     if (!this.built) {
       throw new ValueError(
         `${this.where()}: this model has not yet been built. Build it by calling it on data, or give the first layer an inputShape or start with an Input().`,

@@ -1,4 +1,5 @@
 import type { Tensor } from "../tensor/tensor.js";
+import { EPSILON } from "../tensor/config.js"; // Keras's backend.epsilon()
 import {
   add,
   clip,
@@ -11,18 +12,14 @@ import {
 } from "../ops/elementwise.js";
 import { sum } from "../ops/reduce.js";
 import { type KerasObject, Registry } from "./serialization.js";
+import { kerasEnvelope } from "./object-registration.js";
 
 /** Projects a weight back onto its allowed set after each optimizer update (Keras `constraints`). */
 export abstract class Constraint {
   abstract apply(w: Tensor): Tensor;
   abstract getConfig(): Record<string, unknown>;
   serialize(): KerasObject {
-    return {
-      module: "keras.constraints",
-      class_name: this.constructor.name,
-      config: this.getConfig(),
-      registered_name: null,
-    };
+    return kerasEnvelope(this, "keras.constraints", this.constructor.name, this.getConfig());
   }
 }
 
@@ -42,7 +39,7 @@ export class MaxNorm extends Constraint {
   apply(w: Tensor): Tensor {
     const n = norms(w, this.axis);
     const desired = clip(n, 0, this.maxValue);
-    return multiply(w, divide(desired, add(n, 1e-7)));
+    return multiply(w, divide(desired, add(n, EPSILON)));
   }
   getConfig() {
     return { max_value: this.maxValue, axis: this.axis };
@@ -65,7 +62,7 @@ export class UnitNorm extends Constraint {
     this.axis = opts.axis ?? 0;
   }
   apply(w: Tensor): Tensor {
-    return divide(w, add(norms(w, this.axis), 1e-7));
+    return divide(w, add(norms(w, this.axis), EPSILON));
   }
   getConfig() {
     return { axis: this.axis };
@@ -92,7 +89,7 @@ export class MinMaxNorm extends Constraint {
       multiply(clip(n, this.minValue, this.maxValue), this.rate),
       multiply(n, 1 - this.rate),
     );
-    return multiply(w, divide(desired, add(n, 1e-7)));
+    return multiply(w, divide(desired, add(n, EPSILON)));
   }
   getConfig() {
     return { min_value: this.minValue, max_value: this.maxValue, rate: this.rate, axis: this.axis };

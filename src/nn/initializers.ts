@@ -5,6 +5,7 @@ import { sizeOf } from "../tensor/shape.js";
 import { type Tensor, fromValues } from "../tensor/tensor.js";
 import { type KerasObject, Registry } from "./serialization.js";
 import { checkWindowName, namedWindow } from "./stft-windows.js";
+import { kerasEnvelope } from "./object-registration.js";
 
 /**
  * Keras initializers, with Keras's names and defaults. An unseeded initializer draws a fresh
@@ -17,12 +18,7 @@ export abstract class Initializer {
     return this.constructor.name;
   }
   serialize(): KerasObject {
-    return {
-      module: "keras.initializers",
-      class_name: this.className,
-      config: this.getConfig(),
-      registered_name: null,
-    };
+    return kerasEnvelope(this, "keras.initializers", this.className, this.getConfig());
   }
 }
 

@@ -6,18 +6,14 @@ import { transpose } from "../ops/movement.js";
 import { eye } from "../tensor/creation.js";
 import { sum } from "../ops/reduce.js";
 import { type KerasObject, Registry } from "./serialization.js";
+import { kerasEnvelope } from "./object-registration.js";
 
 /** A penalty on a weight, added to the training loss (Keras `regularizers`). */
 export abstract class Regularizer {
   abstract apply(x: Tensor): Tensor;
   abstract getConfig(): Record<string, unknown>;
   serialize(): KerasObject {
-    return {
-      module: "keras.regularizers",
-      class_name: this.constructor.name,
-      config: this.getConfig(),
-      registered_name: null,
-    };
+    return kerasEnvelope(this, "keras.regularizers", this.constructor.name, this.getConfig());
   }
 }
 

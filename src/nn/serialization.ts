@@ -1,8 +1,15 @@
 import { ValueError } from "../errors.js";
+import {
+  customObjectFor,
+  getRegisteredObject,
+  instantiateRegistered,
+  isClass,
+  type CustomObjects,
+} from "./object-registration.js";
 
 /** Keras's `{module, class_name, config, registered_name}` envelope for a serialized object. */
 export interface KerasObject {
-  module: string;
+  module: string | null;
   class_name: string;
   config: Record<string, unknown>;
   registered_name: string | null;
@@ -61,37 +68,61 @@ export class Registry<T> {
     }
   }
 
-  get(identifier: unknown, where: string): T {
+  /**
+   * Resolves a string, an instance or a serialized config. As in Keras, registered custom
+   * objects (and `customObjects`, and an active `CustomObjectScope`) come before built-ins.
+   */
+  get(identifier: unknown, where: string, customObjects: CustomObjects = {}): T {
     if (this.isInstance(identifier)) return identifier;
     if (typeof identifier === "string") {
+      const custom = getRegisteredObject(identifier, customObjects);
+      if (custom !== undefined) return this.custom(custom, {}, where, identifier);
       const make = this.byString.get(identifier);
       if (make) return make();
       const fromClass = this.byClass.get(identifier);
       if (fromClass) return fromClass({});
       throw new ValueError(
         `${where}: unknown ${this.family} ${JSON.stringify(identifier)}; expected one of ` +
-          [...this.byString.keys()].join(", "),
+          [...this.byString.keys()].join(", ") +
+          ", or a name registered with registerKerasSerializable",
       );
     }
     if (isKerasObject(identifier)) {
+      const config = identifier.config ?? {};
+      const custom = customObjectFor(identifier, customObjects);
+      if (custom !== undefined) return this.custom(custom, config, where, identifier.class_name);
       const make = this.byClass.get(identifier.class_name);
-      if (make) return make(identifier.config ?? {});
-      throw new ValueError(`${where}: unknown ${this.family} class ${identifier.class_name}`);
+      if (make) return make(config);
+      throw new ValueError(
+        `${where}: unknown ${this.family} class ${identifier.class_name}` +
+          (identifier.registered_name ? ` (registered name "${identifier.registered_name}")` : "") +
+          "; register it with registerKerasSerializable or pass it in customObjects",
+      );
     }
     throw new ValueError(
       `${where}: expected a ${this.family} (string, instance or config); received ${String(identifier)}`,
     );
   }
 
+  /** A registered class built from its config, or a registered instance itself. */
+  private custom(found: unknown, config: Record<string, unknown>, where: string, name: string): T {
+    const made = isClass(found) ? instantiateRegistered(found, config) : found;
+    if (this.isInstance(made)) return made;
+    throw new ValueError(
+      `${where}: the custom object registered as ${JSON.stringify(name)} is not a ${this.family}; ` +
+        `received ${String(found)}`,
+    );
+  }
+
   /** Keras's `deserialize(config)`: a `{class_name, config}` object (or a string identifier). */
-  deserialize(config: unknown, where: string): T {
+  deserialize(config: unknown, where: string, customObjects: CustomObjects = {}): T {
     if (!isKerasObject(config) && typeof config !== "string") {
       throw new ValueError(
         `${where}: expected a serialized ${this.family} ({class_name, config}) or a string; ` +
           `received ${JSON.stringify(config)}`,
       );
     }
-    return this.get(config, where);
+    return this.get(config, where, customObjects);
   }
 
   /** Registers another class name for the same object (names older Keras versions wrote). */

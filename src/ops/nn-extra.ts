@@ -3,6 +3,7 @@
  * normalization, normalize, multiHot, psnr, depthToSpace, spaceToDepth), written as Keras's
  * NumPy backend computes them, from ops (so they differentiate).
  */
+import { EPSILON } from "../tensor/config.js"; // Keras's backend.epsilon(), read when the op runs
 import { ShapeError, ValueError, fmtShape } from "../errors.js";
 import { type DType, isFloat } from "../tensor/dtype.js";
 import { normalizeAxes, normalizeAxis } from "../tensor/shape.js";
@@ -24,9 +25,6 @@ import {
 import { oneHot } from "./gather.js";
 import { reshape, transpose } from "./movement.js";
 import { max, mean, sum } from "./reduce.js";
-
-/** Keras's backend.epsilon() default. */
-const EPSILON = 1e-7;
 
 function computeFloat(x: TensorLike): Tensor {
   const t = asTensor(x);

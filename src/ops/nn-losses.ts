@@ -4,6 +4,7 @@
  * dotProductAttention (Keras's (batch, seq, heads, dim) layout, grouped-query heads, bias, mask,
  * causal masking and logit soft-capping), composed of ops.
  */
+import { EPSILON } from "../tensor/config.js"; // Keras's backend.epsilon(), read when the op runs
 import { ShapeError, ValueError, fmtShape } from "../errors.js";
 import { tensor } from "../tensor/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -28,8 +29,6 @@ import { reshape, squeeze } from "./movement.js";
 import { sum } from "./reduce.js";
 import { floatInput, intInput } from "./host-map.js";
 import { einsum } from "./numpy-products.js";
-
-const EPSILON = 1e-7;
 
 function sameShape(t: Tensor, o: Tensor, op: string): void {
   if (t.rank !== o.rank || t.shape.some((d, i) => d !== o.shape[i])) {

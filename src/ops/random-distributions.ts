@@ -3,6 +3,7 @@
  * (tensor/random.ts), element by element, as the other `st.random` draws. Parameters may be
  * numbers or tensors broadcastable to `shape`, as Keras allows.
  */
+import { floatx } from "../tensor/config.js";
 import { ValueError } from "../errors.js";
 import { type DType, type NumericDType, allocate, checkDType, isFloat } from "../tensor/dtype.js";
 import { type Generator, type Seed, generatorFor } from "../tensor/random.js";
@@ -13,7 +14,7 @@ import { broadcastTo } from "./movement.js";
 type Param = number | Tensor;
 
 function floatDType(dtype: DType | undefined, where: string): "float32" | "float64" {
-  const dt = checkDType(dtype ?? "float32", where);
+  const dt = checkDType(dtype ?? floatx(), where);
   if (!isFloat(dt)) throw new ValueError(`${where}: dtype must be a float type; received ${dt}`);
   return dt;
 }

@@ -1,4 +1,5 @@
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../errors.js";
+import { floatx } from "./config.js";
 import { refuseBatched } from "./batched.js";
 import {
   type DType,
@@ -100,7 +101,7 @@ export function tensor(
   const inferred = inferShape(values as NestedArray);
   const leaf = firstLeaf(values as NestedArray);
   const dt: DType =
-    dt0 ?? (typeof leaf === "boolean" ? "bool" : typeof leaf === "string" ? "string" : "float32");
+    dt0 ?? (typeof leaf === "boolean" ? "bool" : typeof leaf === "string" ? "string" : floatx());
   const target = shape === undefined ? inferred : checkShape(shape, "tensor");
   if (sizeOf(target) !== sizeOf(inferred)) {
     throw new ShapeError(
@@ -125,20 +126,20 @@ export function tensor(
 }
 
 export function full(shape: readonly number[], value: number | boolean, dtype?: DTypeName): Tensor {
-  const dt = dtype ?? (typeof value === "boolean" ? "bool" : "float32");
+  const dt = dtype ?? (typeof value === "boolean" ? "bool" : floatx());
   const data = allocate(checkNumericDType(dt, "full"), sizeOf(checkShape(shape, "full")));
   data.fill(Number(value));
   return fromValues(data, shape);
 }
 
-export function zeros(shape: readonly number[], dtype: DTypeName = "float32"): Tensor {
+export function zeros(shape: readonly number[], dtype: DTypeName = floatx()): Tensor {
   return fromValues(
     allocate(checkNumericDType(dtype, "zeros"), sizeOf(checkShape(shape, "zeros"))),
     shape,
   );
 }
 
-export function ones(shape: readonly number[], dtype: DTypeName = "float32"): Tensor {
+export function ones(shape: readonly number[], dtype: DTypeName = floatx()): Tensor {
   return full(shape, 1, dtype);
 }
 
@@ -156,7 +157,7 @@ export function arange(start: number, stop?: number, step = 1, dtype?: DTypeName
   if (step === 0) throw new ValueError("arange: step must not be 0");
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const ints = [start, stop, step].every(Number.isInteger);
-  const data = allocate(checkNumericDType(dtype ?? (ints ? "int32" : "float32"), "arange"), n);
+  const data = allocate(checkNumericDType(dtype ?? (ints ? "int32" : floatx()), "arange"), n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return fromValues(data, [n]);
 }
@@ -166,7 +167,7 @@ export function linspace(
   start: number,
   stop: number,
   num = 50,
-  dtype: DTypeName = "float32",
+  dtype: DTypeName = floatx(),
 ): Tensor {
   if (!Number.isInteger(num) || num < 0) {
     throw new ValueError(`linspace: num must be a non-negative integer; received ${num}`);
@@ -178,7 +179,7 @@ export function linspace(
 }
 
 /** Identity matrix n×m (m defaults to n); `k` shifts the diagonal. */
-export function eye(n: number, m = n, k = 0, dtype: DTypeName = "float32"): Tensor {
+export function eye(n: number, m = n, k = 0, dtype: DTypeName = floatx()): Tensor {
   const data = allocate(checkNumericDType(dtype, "eye"), n * m);
   for (let i = 0; i < n; i++) {
     const j = i + k;

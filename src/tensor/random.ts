@@ -1,4 +1,5 @@
 import { ValueError } from "../errors.js";
+import { floatx } from "./config.js";
 import { refuseWhileVectorizing } from "./batched.js";
 import { type DType, allocate, checkDType, isFloat } from "./dtype.js";
 import { checkShape, sizeOf } from "./shape.js";
@@ -151,7 +152,7 @@ export interface RandomOptions {
 }
 
 function floatType(dtype: DType | undefined, where: string): "float32" | "float64" {
-  const dt = checkDType(dtype ?? "float32", where);
+  const dt = checkDType(dtype ?? floatx(), where);
   if (!isFloat(dt)) throw new ValueError(`${where}: dtype must be a float type; received ${dt}`);
   return dt;
 }

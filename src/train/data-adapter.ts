@@ -84,6 +84,20 @@ export interface SizedSource {
   cardinality(): number;
 }
 
+/**
+ * A dataset that makes each epoch's pass itself (Keras's PyDataset adapter): fit asks it for a
+ * pass with its `shuffle`, so it can reorder its batches and run its epoch hooks.
+ */
+export interface EpochPassSource {
+  epochPass(shuffle: boolean): AsyncIterable<unknown>;
+}
+
+/** The pass over `source` for one epoch: its own `epochPass` when it has one, else itself. */
+export function passOf(source: BatchSource, shuffle: boolean): BatchSource {
+  const own = (source as Partial<EpochPassSource>).epochPass;
+  return typeof own === "function" ? own.call(source, shuffle) : source;
+}
+
 /** Batches in one pass over a dataset, when it knows them; null otherwise. */
 export function datasetSteps(source: BatchSource): number | null {
   const sized = source as Partial<SizedSource>;

@@ -8,6 +8,7 @@ import {
   type DataStructure,
   datasetBatches,
   isBatchSource,
+  passOf,
   toTensorList,
 } from "./data-adapter.js";
 
@@ -45,7 +46,8 @@ export async function* batchesOf(
   steps: number | null,
 ): AsyncGenerator<Batch> {
   if (src.kind === "dataset") {
-    yield* datasetBatches(src.source, names.inputNames, names.outputNames, steps);
+    const pass = passOf(src.source, shuffle);
+    yield* datasetBatches(pass, names.inputNames, names.outputNames, steps);
     return;
   }
   let n = 0;
@@ -99,5 +101,12 @@ export class EpochBatches {
       yield next.value;
     }
     if (n === 0) this.exhausted = true;
+  }
+
+  /** Ends a pass left open by the last epoch, so the dataset's end-of-pass work runs. */
+  async close(): Promise<void> {
+    const open = this.pass;
+    this.pass = null;
+    await open?.return?.(undefined);
   }
 }

@@ -1,4 +1,5 @@
 import { ValueError } from "../errors.js";
+import { maxEpochs, maxStepsPerEpoch } from "../tensor/config.js";
 import { type TensorLike, asTensor } from "../ops/core.js";
 import { concatenate } from "../ops/join.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -76,7 +77,7 @@ export async function fit(
   const opts =
     (optionsSecond ? ((yOrOptions as FitOptions | undefined) ?? {}) : maybeOptions) ?? {};
   checkFitOptions(opts);
-  const epochs = opts.epochs ?? 1;
+  const epochs = cappedEpochs(opts.epochs ?? 1);
   const batchSize = opts.batchSize ?? 32;
   const verbose = opts.verbose ?? 1;
   const initialEpoch = opts.initialEpoch ?? 0;
@@ -98,7 +99,11 @@ export async function fit(
   }
   const classWeight = opts.classWeight ?? null;
 
-  const stepsPerEpoch = runSteps(train, opts.stepsPerEpoch, "fit", "stepsPerEpoch");
+  const declaredSteps = runSteps(train, opts.stepsPerEpoch, "fit", "stepsPerEpoch");
+  const stepsPerEpoch = cappedSteps(train, batchSize, declaredSteps);
+  // Steps that are the dataset's own length: each epoch is one whole pass, closed as it ends
+  // (a PyDataset's onEpochEnd runs then, not when the next epoch starts).
+  const passPerEpoch = opts.stepsPerEpoch === undefined && stepsPerEpoch === declaredSteps;
   const steps = stepsOf(train, batchSize, stepsPerEpoch);
   const history = new History();
   // Keras appends History and the progress bar after the user's callbacks, so they see what those
@@ -129,6 +134,7 @@ export async function fit(
       if (model.stopTraining) break;
       await yieldToEventLoop();
     }
+    if (passPerEpoch) await batches.close();
     if (batches.exhausted) break;
     const epochLogs: Logs = { ...logs };
     const freq = opts.validationFreq ?? 1;
@@ -146,6 +152,7 @@ export async function fit(
     await callbacks.call("onEpochEnd", epoch, epochLogs);
     logs = epochLogs;
   }
+  await batches.close();
   // As Keras: an optimizer with useEma leaves the moving averages in the model.
   model.optimizer?.finalizeVariableValues?.();
   await callbacks.call("onTrainEnd", logs);
@@ -182,6 +189,27 @@ function runSteps(
     );
   }
   return null;
+}
+
+/** `epochs` under Keras's `config.max_epochs()` cap, with Keras's warning when it applies. */
+function cappedEpochs(epochs: number): number {
+  const cap = maxEpochs();
+  if (cap === null || cap >= epochs) return epochs;
+  process.emitWarning(`Limiting epochs to ${cap}`);
+  return cap;
+}
+
+/**
+ * The steps of an epoch under Keras's `config.max_steps_per_epoch()` (its EpochIterator): the
+ * cap replaces a step count that is unknown or larger, with Keras's warning.
+ */
+function cappedSteps(src: Source, batchSize: number, steps: number | null): number | null {
+  const cap = maxStepsPerEpoch();
+  if (cap === null) return steps;
+  const known = stepsOf(src, batchSize, steps);
+  if (known !== null && known <= cap) return steps;
+  process.emitWarning(`Limiting steps_per_epoch to ${cap}`);
+  return cap;
 }
 
 /**
@@ -238,7 +266,7 @@ export async function evaluate(
   const batchSize = opts.batchSize ?? 32;
   const verbose = opts.verbose ?? 1;
   const callbacks = withProgbar(opts.callbacks, verbose);
-  const steps = runSteps(src, opts.steps, "evaluate", "steps");
+  const steps = cappedSteps(src, batchSize, runSteps(src, opts.steps, "evaluate", "steps"));
   callbacks.configure(model, { epochs: 1, steps: stepsOf(src, batchSize, steps), verbose });
   return runTest(model, src, batchSize, steps, callbacks);
 }
@@ -254,7 +282,7 @@ export async function predict(
   const batchSize = opts.batchSize ?? 32;
   const verbose = opts.verbose ?? 1;
   const callbacks = withProgbar(opts.callbacks, verbose);
-  const steps = runSteps(src, opts.steps, "predict", "steps");
+  const steps = cappedSteps(src, batchSize, runSteps(src, opts.steps, "predict", "steps"));
   callbacks.configure(model, { epochs: 1, steps: stepsOf(src, batchSize, steps), verbose });
   await callbacks.call("onPredictBegin", {});
   const parts: Tensor[][] = [];

@@ -9,6 +9,8 @@
  * progress only (`finalWhenNotTTY: false`), so logs and pipes stay clean.
  */
 
+import { isInteractiveLoggingEnabled, writeToLog } from "./io-utils.js";
+
 /** Where progress goes: a Node stream such as `process.stdout`, or anything with `write`. */
 export interface ProgressStream {
   write(text: string): unknown;
@@ -103,9 +105,17 @@ export class Progbar {
     this.label = opts.label ?? "";
   }
 
-  /** Whether the line is redrawn in place (the stream is a terminal). */
+  /**
+   * Whether the line is redrawn in place: the stream is a terminal and interactive logging is
+   * on (`st.config.disableInteractiveLogging()` sends complete lines to the log instead).
+   */
   get interactive(): boolean {
-    return Boolean(this.stream.isTTY);
+    return isInteractiveLoggingEnabled() && Boolean(this.stream.isTTY);
+  }
+
+  private write(text: string): void {
+    if (isInteractiveLoggingEnabled()) this.stream.write(text);
+    else writeToLog(text);
   }
 
   /** Units done so far. */
@@ -129,7 +139,7 @@ export class Progbar {
     const now = performance.now();
     if (now - this.lastDraw < this.interval && current !== this.target) return;
     this.lastDraw = now;
-    this.stream.write(`\r${this.line(values, false)}\x1b[K`);
+    this.write(`\r${this.line(values, false)}\x1b[K`);
   }
 
   /** Adds `n` units. */
@@ -145,13 +155,13 @@ export class Progbar {
     if (this.verbose === 0 || (!this.interactive && !this.finalWhenNotTTY)) return;
     const elapsed = this.elapsed();
     if (this.verbose === 2) {
-      this.stream.write(
+      this.write(
         `${this.label}${this.seen}/${this.seen} - ${duration(elapsed)} - ${this.rateText(elapsed)}${formatValues(values)}\n`,
       );
       return;
     }
     const line = this.line(values, true);
-    this.stream.write(this.interactive ? `\r${line}\x1b[K\n` : `${line}\n`);
+    this.write(this.interactive ? `\r${line}\x1b[K\n` : `${line}\n`);
   }
 
   private elapsed(): number {

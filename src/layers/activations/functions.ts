@@ -12,6 +12,13 @@ import * as ac from "../../ops/activations.js";
 import * as ax from "../../ops/activations-extra.js";
 import type { TensorLike } from "../../ops/core.js";
 import * as el from "../../ops/elementwise.js";
+import {
+  customObjectFor,
+  getRegisteredObject,
+  registeredNameOf,
+  serializedFunction,
+  type SerializedFunction,
+} from "../../nn/object-registration.js";
 import { isKerasObject } from "../../nn/serialization.js";
 import type { Tensor } from "../../tensor/tensor.js";
 
@@ -248,17 +255,15 @@ export function deserialize(
   config: unknown,
   customObjects: Readonly<Record<string, unknown>> = {},
 ): ActivationFunction {
-  let name: unknown = config;
-  let registered: unknown = null;
-  if (isKerasObject(config)) {
-    name = (config as { config: unknown }).config;
-    registered = (config as { registered_name?: unknown }).registered_name;
-  }
+  // A custom object (registered, in `customObjects` or in an active scope) comes first, as in Keras.
+  const custom = isKerasObject(config)
+    ? customObjectFor(config, customObjects)
+    : typeof config === "string"
+      ? getRegisteredObject(config, customObjects)
+      : undefined;
+  if (typeof custom === "function") return custom as ActivationFunction;
+  const name = isKerasObject(config) ? (config as { config: unknown }).config : config;
   if (typeof name !== "string") throw unknownName(config, "deserialize");
-  for (const key of [registered, name]) {
-    const custom = typeof key === "string" ? customObjects[key] : undefined;
-    if (typeof custom === "function") return custom as ActivationFunction;
-  }
   const fn = BY_NAME.get(name);
   if (!fn) throw unknownName(config, "deserialize");
   return fn;
@@ -288,14 +293,18 @@ const BY_CAMEL = new Map(
 /**
  * Keras `activations.serialize`: a built-in activation's Keras string ("relu"; `swish` gives
  * "silu", as in Keras). Like Keras, a function is recognized by its name, so `st.ops.relu` and
- * `st.ops.leakyRelu` serialize too; any other function is an error.
+ * `st.ops.leakyRelu` serialize too. A function registered with `registerKerasSerializable` gives
+ * Keras's `{module: "builtins", class_name: "function", config: "pkg>name", …}`; any other
+ * function is an error.
  */
-export function serialize(fn: unknown): string {
+export function serialize(fn: unknown): string | SerializedFunction {
   if (typeof fn !== "function") {
     throw new ValueError(
       `activations.serialize: expected an activation function; received ${String(fn)}`,
     );
   }
+  const registered = registeredNameOf(fn);
+  if (registered !== null) return serializedFunction(registered);
   for (const f of BY_NAME.values()) if (f === fn) return f.name;
   const byName = BY_NAME.get(fn.name) ?? BY_NAME.get(BY_CAMEL.get(fn.name) ?? "");
   if (byName) return byName.name;

@@ -1,3 +1,4 @@
+import { imageDataFormat } from "../../tensor/config.js";
 import { ValueError } from "../../errors.js";
 import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
 
@@ -49,9 +50,22 @@ export function standardizePadding<P extends string>(
   return p as P;
 }
 
-/** Strata computes channels-last only (Keras's default `image_data_format`). */
+/**
+ * Strata computes channels-last only (Keras's default `image_data_format`). With no `dataFormat`
+ * the global `imageDataFormat()` applies, as in Keras, and "channels_first" is refused.
+ */
 export function checkDataFormat(value: unknown, where: string): "channels_last" {
-  if (value === undefined || value === null || value === "channels_last") return "channels_last";
+  if (value === "channels_last") return "channels_last";
+  if ((value === undefined || value === null) && imageDataFormat() === "channels_last") {
+    return "channels_last";
+  }
+  if (value === undefined || value === null) {
+    throw new ValueError(
+      `${where}: the global image data format is "channels_first" (st.config.setImageDataFormat), ` +
+        `but this layer computes channels-last only; pass dataFormat: "channels_last" and ` +
+        `channels-last inputs (batch, spatial…, channels)`,
+    );
+  }
   throw new ValueError(
     `${where}: only dataFormat "channels_last" is supported (inputs (batch, spatial…, channels)); ` +
       `received dataFormat=${JSON.stringify(value)}. Transpose the inputs to channels-last instead`,

@@ -1,3 +1,4 @@
+import { imageDataFormat } from "../../tensor/config.js";
 import { ValueError } from "../../errors.js";
 import { reshape, transpose } from "../../ops/movement.js";
 import type { DType } from "../../tensor/dtype.js";
@@ -10,7 +11,7 @@ import { registerKerasLayers } from "../registry.js";
 export type DataFormat = "channels_last" | "channels_first";
 
 export function checkDataFormat(value: unknown, where: string): DataFormat {
-  const v = value ?? "channels_last";
+  const v = value ?? imageDataFormat();
   if (v !== "channels_last" && v !== "channels_first") {
     throw new ValueError(
       `${where}: dataFormat must be "channels_last" or "channels_first"; received dataFormat=${JSON.stringify(value)}`,

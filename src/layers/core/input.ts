@@ -1,4 +1,5 @@
 import { ValueError } from "../../errors.js";
+import { floatx } from "../../tensor/config.js";
 import { type DType, type DTypeName, checkDType } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { Layer, Node, SymbolicTensor } from "../layer.js";
@@ -34,8 +35,8 @@ export class InputLayer extends Layer {
         `Input: shape entries must be non-negative integers or null; received ${JSON.stringify(opts.shape)}`,
       );
     }
-    this.inputDtype = checkDType(opts.dtype ?? "float32", "Input");
-    this.#declaredDtype = opts.dtype ?? "float32";
+    this.inputDtype = checkDType(opts.dtype ?? floatx(), "Input");
+    this.#declaredDtype = opts.dtype ?? floatx();
     this.built = true;
     this.#output = new SymbolicTensor(this.batchShape, this.inputDtype, this.name);
     this.#output.node = new Node(this, [], [this.#output], false, {});

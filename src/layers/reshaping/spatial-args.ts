@@ -1,3 +1,4 @@
+import { imageDataFormat } from "../../tensor/config.js";
 import { ValueError } from "../../errors.js";
 import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
 import { standardizeTuple } from "../conv/conv-utils.js";
@@ -10,9 +11,9 @@ import { standardizeTuple } from "../conv/conv-utils.js";
 
 export type DataFormat = "channels_last" | "channels_first";
 
-/** Keras `standardize_data_format`: null means the default image_data_format, channels_last. */
+/** Keras `standardize_data_format`: null means the global `imageDataFormat()`. */
 export function standardizeDataFormat(value: unknown, where: string): DataFormat {
-  if (value === undefined || value === null) return "channels_last";
+  if (value === undefined || value === null) return imageDataFormat();
   const v = typeof value === "string" ? value.toLowerCase() : value;
   if (v === "channels_last" || v === "channels_first") return v;
   throw new ValueError(

@@ -3,6 +3,7 @@
  * format and where the spatial axes are, and the dtypes an image may have. The ops work on a
  * channels-last batch internally; `toBatchLast` / `fromBatchLast` move to and from it.
  */
+import { imageDataFormat } from "../../tensor/config.js";
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../../errors.js";
 import type { DType } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
@@ -12,7 +13,7 @@ export type DataFormat = "channels_last" | "channels_first";
 
 /** Keras's `standardize_data_format`: null/undefined is the default image data format. */
 export function checkDataFormat(value: unknown, where: string): DataFormat {
-  if (value === undefined || value === null) return "channels_last";
+  if (value === undefined || value === null) return imageDataFormat();
   if (value !== "channels_last" && value !== "channels_first") {
     throw new ValueError(
       `${where}: dataFormat must be "channels_last" or "channels_first"; received ${String(value)}`,

@@ -1,3 +1,4 @@
+import { isInteractiveLoggingEnabled, writeToLog } from "../../utils/io-utils.js";
 import { Progbar, type ProgressStream, formatLogValue } from "../../utils/progbar.js";
 import { Callback, type Logs } from "./callback.js";
 
@@ -32,7 +33,9 @@ export class ProgbarLogger extends Callback {
 
   override onEpochBegin(epoch: number): void {
     if (this.params.verbose === 0) return;
-    this.stream.write(`Epoch ${epoch + 1}/${this.params.epochs}\n`);
+    const header = `Epoch ${epoch + 1}/${this.params.epochs}\n`;
+    if (isInteractiveLoggingEnabled()) this.stream.write(header);
+    else writeToLog(header);
     this.begin();
   }
 

@@ -1,4 +1,5 @@
 /** `losses.*`: Keras's loss classes, their function forms and `getLoss` (Keras `losses.get`). */
+import { resolveCustomObject, type CustomObjects } from "../../nn/object-registration.js";
 import { ValueError } from "../../errors.js";
 import { type KerasObject, isKerasObject } from "../../nn/serialization.js";
 import type { Tensor } from "../../tensor/tensor.js";
@@ -188,6 +189,8 @@ export function getLoss(identifier: unknown, opts?: GetLossOptions): Loss | null
 export function getLoss(identifier: unknown, opts: GetLossOptions = {}): Loss | null {
   if (identifier === null || identifier === undefined) return null;
   if (identifier instanceof Loss) return identifier;
+  const custom = resolveCustomObject(identifier);
+  if (custom !== undefined) return asLoss(custom, identifier);
   if (typeof identifier === "string") {
     const lower = identifier.toLowerCase();
     if (lower === "crossentropy" || lower === "ce") {
@@ -226,8 +229,24 @@ export function serialize(loss: Loss): KerasObject {
   return loss.serialize();
 }
 
-/** Keras `losses.deserialize`: a serialized loss (or a Keras loss string) back to a `Loss`. */
-export function deserialize(config: KerasObject | string): Loss {
+/** A registered custom loss: a `Loss` as it is, a function wrapped as `getLoss` wraps one. */
+function asLoss(custom: unknown, identifier: unknown): Loss {
+  if (custom instanceof Loss) return custom;
+  if (typeof custom === "function") {
+    return new LossFunctionWrapper(custom as (yTrue: Tensor, yPred: Tensor) => Tensor);
+  }
+  throw new ValueError(
+    `getLoss: the custom object for ${JSON.stringify(identifier)} is not a loss; received ${String(custom)}`,
+  );
+}
+
+/**
+ * Keras `losses.deserialize`: a serialized loss (or a Keras loss string) back to a `Loss`.
+ * Registered custom objects, `customObjects` and an active `CustomObjectScope` come first.
+ */
+export function deserialize(config: KerasObject | string, customObjects: CustomObjects = {}): Loss {
+  const custom = resolveCustomObject(config, customObjects);
+  if (custom !== undefined) return asLoss(custom, config);
   if (typeof config === "string") return getLoss(config)!;
   // Keras writes a loss given as a function as {class_name: "function", config: "<its name>"}.
   if (config.class_name === "function" && typeof config.config === "string")

@@ -13,9 +13,10 @@ import { sum } from "../../ops/reduce.js";
 import type { DType } from "../../tensor/dtype.js";
 import { broadcastShapes, sizeOf } from "../../tensor/shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
+import { kerasEnvelope } from "../../nn/object-registration.js";
 
-/** Keras `backend.epsilon()`: the fuzz factor that keeps logs and divisions finite. */
-export const EPSILON = 1e-7;
+/** Keras `backend.epsilon()`: the fuzz factor that keeps logs and divisions finite (a live binding). */
+export { EPSILON } from "../../tensor/config.js";
 
 /** How `Loss.apply` reduces the per-sample losses (Keras `reduction`; `null` is Keras's `None`). */
 export type Reduction =
@@ -277,12 +278,7 @@ export abstract class Loss {
   }
 
   serialize(): KerasObject {
-    return {
-      module: "keras.losses",
-      class_name: this.constructor.name,
-      config: this.getConfig(),
-      registered_name: null,
-    };
+    return kerasEnvelope(this, "keras.losses", this.constructor.name, this.getConfig());
   }
 
   /** Builds the loss from its Keras config (snake_case keys). */

@@ -1,4 +1,5 @@
 /** `metrics.*`: Keras's stateful metrics, the accuracy functions and `getMetric`. */
+import { resolveCustomObject, type CustomObjects } from "../../nn/object-registration.js";
 import { ValueError } from "../../errors.js";
 import { type KerasObject, isKerasObject, toSnakeCase } from "../../nn/serialization.js";
 import { getLoss } from "../losses/index.js";
@@ -285,6 +286,8 @@ export function getMetric(identifier: unknown, opts?: GetMetricOptions): Metric 
 export function getMetric(identifier: unknown, opts: GetMetricOptions = {}): Metric | null {
   if (identifier === null || identifier === undefined) return null;
   if (identifier instanceof Metric) return identifier;
+  const custom = resolveCustomObject(identifier);
+  if (custom !== undefined) return asMetric(custom, identifier, opts);
   if (typeof identifier === "string") {
     const lower = identifier.toLowerCase();
     if (lower === "accuracy" || lower === "acc") {
@@ -325,8 +328,22 @@ export function serialize(metric: Metric): KerasObject {
   return metric.serialize();
 }
 
-/** Keras `metrics.deserialize`: a serialized metric back to a `Metric`. */
-export function deserialize(config: KerasObject): Metric {
+/** A registered custom metric: a `Metric` as it is; a function or a `Loss` as `getMetric` wraps one. */
+function asMetric(custom: unknown, identifier: unknown, opts: GetMetricOptions): Metric {
+  if (custom instanceof Metric) return custom;
+  if (typeof custom === "function" || custom instanceof Loss) return getMetric(custom, opts)!;
+  throw new ValueError(
+    `getMetric: the custom object for ${JSON.stringify(identifier)} is not a metric; received ${String(custom)}`,
+  );
+}
+
+/**
+ * Keras `metrics.deserialize`: a serialized metric back to a `Metric`. Registered custom
+ * objects, `customObjects` and an active `CustomObjectScope` come first.
+ */
+export function deserialize(config: KerasObject, customObjects: CustomObjects = {}): Metric {
+  const custom = resolveCustomObject(config, customObjects);
+  if (custom !== undefined) return asMetric(custom, config, {});
   // Keras writes a metric given as a function as {class_name: "function", config: "<its name>"}.
   if (config.class_name === "function" && typeof config.config === "string") {
     return getMetric(config.config)!;

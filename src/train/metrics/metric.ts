@@ -1,4 +1,5 @@
 import { noGrad } from "../../autodiff/tape.js";
+import { floatx } from "../../tensor/config.js";
 import { Variable } from "../../autodiff/variable.js";
 import { type KerasObject, camelizeKeys, toSnakeCase } from "../../nn/serialization.js";
 import type { TensorLike } from "../../ops/core.js";
@@ -6,6 +7,7 @@ import { zeros } from "../../tensor/creation.js";
 import { type DType, checkDType, isFloat } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { ValueError } from "../../errors.js";
+import { kerasEnvelope } from "../../nn/object-registration.js";
 
 export interface MetricOptions {
   name?: string;
@@ -31,7 +33,7 @@ export abstract class Metric {
 
   constructor(opts: MetricOptions = {}) {
     this.name = opts.name ?? toSnakeCase(new.target.name);
-    const dtype = checkDType(opts.dtype ?? "float32", this.name);
+    const dtype = checkDType(opts.dtype ?? floatx(), this.name);
     if (!isFloat(dtype)) {
       throw new ValueError(
         `${this.name}: a metric's dtype must be float32 or float64; received dtype=${dtype}`,
@@ -71,12 +73,7 @@ export abstract class Metric {
   }
 
   serialize(): KerasObject {
-    return {
-      module: "keras.metrics",
-      class_name: this.constructor.name,
-      config: this.getConfig(),
-      registered_name: null,
-    };
+    return kerasEnvelope(this, "keras.metrics", this.constructor.name, this.getConfig());
   }
 
   /** Builds the metric from its Keras config (snake_case keys). */

@@ -1,4 +1,5 @@
 /** `optimizers.*`: Keras's optimizers, their string identifiers and `optimizers.schedules`. */
+import { resolveCustomObject, type CustomObjects } from "../../nn/object-registration.js";
 import { ValueError } from "../../errors.js";
 import { type KerasObject, isKerasObject } from "../../nn/serialization.js";
 import { Adadelta } from "./adadelta.js";
@@ -58,13 +59,23 @@ const BUILT_IN: Record<string, OptimizerClass> = {
   },
 };
 
+/** A registered custom optimizer, checked to be one. */
+function asOptimizer(custom: unknown, identifier: unknown): Optimizer {
+  if (custom instanceof Optimizer) return custom;
+  throw new ValueError(
+    `optimizers: the custom object for ${JSON.stringify(identifier)} is not an Optimizer; received ${String(custom)}`,
+  );
+}
+
 /** Keras `optimizers.serialize`. */
 export function serialize(optimizer: Optimizer): KerasObject {
   return optimizer.serialize();
 }
 
 /** Keras `optimizers.deserialize`: class names match case-insensitively, as in Keras. */
-export function deserialize(config: unknown): Optimizer {
+export function deserialize(config: unknown, customObjects: CustomObjects = {}): Optimizer {
+  const custom = isKerasObject(config) ? resolveCustomObject(config, customObjects) : undefined;
+  if (custom !== undefined) return asOptimizer(custom, config);
   if (!isKerasObject(config)) {
     throw new ValueError(
       `optimizers.deserialize: expected {class_name, config}; received ${JSON.stringify(config)}`,
@@ -86,6 +97,8 @@ export function deserialize(config: unknown): Optimizer {
  */
 export function getOptimizer(identifier: unknown): Optimizer {
   if (identifier instanceof Optimizer) return identifier;
+  const custom = resolveCustomObject(identifier);
+  if (custom !== undefined) return asOptimizer(custom, identifier);
   if (typeof identifier === "string") {
     const cls = BUILT_IN[identifier.toLowerCase()];
     if (cls) return cls.fromConfig({});

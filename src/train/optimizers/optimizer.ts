@@ -27,6 +27,7 @@ import {
 import { pairGradients } from "./pair-gradients.js";
 import { loadVariables, saveVariables, setVariables } from "./saved-variables.js";
 import { WeightDecayExclusions } from "./weight-decay.js";
+import { kerasEnvelope } from "../../nn/object-registration.js";
 
 export type { LearningRate, OptimizerOptions } from "./options.js";
 export { checkBool, checkRange } from "./options.js";
@@ -399,12 +400,7 @@ export abstract class Optimizer {
   }
 
   serialize(): KerasObject {
-    return {
-      module: "keras.optimizers",
-      class_name: this.constructor.name,
-      config: this.getConfig(),
-      registered_name: null,
-    };
+    return kerasEnvelope(this, "keras.optimizers", this.constructor.name, this.getConfig());
   }
 
   /** Rebuilds an optimizer (without its state) from `getConfig()` output or a Keras config. */

@@ -1,6 +1,7 @@
 /** The base of the learning rate schedules and the argument checks they share. */
 import { ValueError } from "../../errors.js";
 import type { KerasObject } from "../../nn/serialization.js";
+import { kerasEnvelope } from "../../nn/object-registration.js";
 
 /**
  * The base of every schedule: `call(step)` gives the learning rate for the optimizer's
@@ -13,12 +14,12 @@ export abstract class LearningRateSchedule {
   abstract getConfig(): Record<string, unknown>;
 
   serialize(): KerasObject {
-    return {
-      module: "keras.optimizers.schedules",
-      class_name: this.constructor.name,
-      config: this.getConfig(),
-      registered_name: null,
-    };
+    return kerasEnvelope(
+      this,
+      "keras.optimizers.schedules",
+      this.constructor.name,
+      this.getConfig(),
+    );
   }
 }
 

@@ -2,6 +2,7 @@
  * `optimizers.schedules.*`: learning rates as functions of the optimizer's step count, with
  * Keras's formulas, defaults and config keys (keras/src/optimizers/schedules).
  */
+import { resolveCustomObject, type CustomObjects } from "../../nn/object-registration.js";
 import { ValueError } from "../../errors.js";
 import { type KerasObject, isKerasObject } from "../../nn/serialization.js";
 import { CosineDecay, CosineDecayRestarts } from "./cosine-schedules.js";
@@ -233,7 +234,17 @@ export function serialize(schedule: LearningRateSchedule): KerasObject {
 }
 
 /** Keras `schedules.deserialize`: a schedule from its serialized envelope. */
-export function deserialize(config: unknown): LearningRateSchedule {
+export function deserialize(
+  config: unknown,
+  customObjects: CustomObjects = {},
+): LearningRateSchedule {
+  const custom = isKerasObject(config) ? resolveCustomObject(config, customObjects) : undefined;
+  if (custom !== undefined) {
+    if (custom instanceof LearningRateSchedule) return custom;
+    throw new ValueError(
+      `schedules.deserialize: the custom object for ${JSON.stringify(config)} is not a LearningRateSchedule; received ${String(custom)}`,
+    );
+  }
   if (!isKerasObject(config)) {
     throw new ValueError(
       `schedules.deserialize: expected {class_name, config}; received ${JSON.stringify(config)}`,

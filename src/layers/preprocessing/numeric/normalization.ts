@@ -9,6 +9,7 @@
  * `mean`, `variance` (the kept axes' shape) and `count` (int32 scalar, kept for compatibility
  * and never updated by adapt): Keras's `.keras` weights layout, so the files load both ways.
  */
+import { EPSILON } from "../../../tensor/config.js"; // Keras's backend.epsilon()
 import { ValueError, fmtShape } from "../../../errors.js";
 import type { Variable } from "../../../autodiff/variable.js";
 import { noGrad } from "../../../autodiff/tape.js";
@@ -34,7 +35,6 @@ import { type ShapeSpec, fmtShapes } from "../../shape-spec.js";
 import { type AdaptData, type AdaptOptions, adaptBatches } from "./adapt-data.js";
 
 /** Keras's `backend.epsilon()`: the floor of the standard deviation. */
-const EPSILON = 1e-7;
 
 type Stat = number | readonly Stat[];
 
