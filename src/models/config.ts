@@ -166,11 +166,14 @@ class NotYet extends Error {}
 
 type Created = Map<string, Layer>;
 
-function tensorAt(
-  created: Created,
-  [name, nodeIndex, tensorIndex]: Triple,
-  where: string,
-): SymbolicTensor {
+function tensorAt(created: Created, history: unknown, where: string): SymbolicTensor {
+  // A corrupt file's config may hold anything here.
+  if (!isTriple(history)) {
+    throw new ValueError(
+      `${where}: expected a tensor as [layer name, node index, tensor index]; received ${JSON.stringify(history)}`,
+    );
+  }
+  const [name, nodeIndex, tensorIndex] = history;
   const layer = created.get(name);
   if (!layer) throw new ValueError(`${where}: the config refers to an unknown layer "${name}"`);
   const node = layer.inboundNodes[nodeIndex];
@@ -187,13 +190,15 @@ function tensorAt(
 /** Keras's `deserialize_node` turned into our call: the inputs (one or a list) and the options. */
 function deserializeNode(layer: Layer, data: unknown, created: Created, where: string) {
   const revive = (x: unknown): unknown => {
-    if (isKerasTensor(x)) return tensorAt(created, x.config.keras_history, where);
+    if (isKerasTensor(x)) return tensorAt(created, x.config?.keras_history, where);
     if (Array.isArray(x)) return x.map(revive);
     return x;
   };
   if (Array.isArray(data)) {
     // Keras 2's format: [[layer, node, tensor, kwargs?], …], one entry per input tensor.
-    const tensors = data.map((d: unknown[]) => tensorAt(created, d.slice(0, 3) as Triple, where));
+    const tensors = data.map((d: unknown) =>
+      tensorAt(created, Array.isArray(d) ? d.slice(0, 3) : d, where),
+    );
     const kwargs = (data[0] as unknown[] | undefined)?.[3] ?? {};
     return {
       inputs: tensors.length === 1 ? tensors[0]! : tensors,
@@ -224,6 +229,18 @@ function deserializeNode(layer: Layer, data: unknown, created: Created, where: s
     Object.entries(rest).map(([k, v]) => [snakeToCamel(k), revive(v)]),
   );
   return { inputs, kwargs: options };
+}
+
+/** A recorded call must take tensors of the graph (a corrupt config may hold other values). */
+function checkGraphInputs(inputs: unknown, layer: Layer, where: string): void {
+  const leaves = (x: unknown): unknown[] => (Array.isArray(x) ? x.flatMap(leaves) : [x]);
+  const bad = leaves(inputs).find((x) => !(x instanceof SymbolicTensor));
+  if (bad !== undefined || leaves(inputs).length === 0) {
+    throw new ValueError(
+      `${where}: a call of layer "${layer.name}" must take tensors of the graph; ` +
+        `received ${bad === undefined ? "none" : String(JSON.stringify(bad)).slice(0, 120)}`,
+    );
+  }
 }
 
 function reviveStructure(s: unknown, created: Created, where: string): Structure {
@@ -308,6 +325,7 @@ export function functionalFromConfig(
           if (e instanceof NotYet) break;
           throw e;
         }
+        checkGraphInputs(call.inputs, layer, where);
         layer.apply(call.inputs as SymbolicTensor, call.kwargs);
         queue.shift();
         progressed = true;
