@@ -220,6 +220,47 @@ describe("model files under faults", () => {
     });
   });
 
+  it("refuses a call whose inputs are not tensors of the graph (was a TypeError in the layer)", async () => {
+    await inTempDir(async (dir) => {
+      const none = await editedKeras(dir, (out) => {
+        (out.inbound_nodes[0] as { args: unknown[] }).args = [];
+      });
+      await refusesAsync(
+        () => st.models.loadModel(none),
+        none,
+        /tensors of the graph; received none/,
+      );
+      const number = await editedKeras(dir, (out) => {
+        (out.inbound_nodes[0] as { args: unknown[] }).args = [5];
+      });
+      await refusesAsync(() => st.models.loadModel(number), number, /received 5$/);
+    });
+  });
+
+  it("refuses weight shapes no typed array can hold before allocating them (was a RangeError)", () => {
+    class Weighted extends st.layers.Layer {
+      constructor(readonly dims: number[]) {
+        super({ name: "weighted" });
+      }
+      override build(): void {
+        this.addWeight({ name: "w", shape: this.dims });
+      }
+      call(x: st.Tensor): st.Tensor {
+        return x;
+      }
+    }
+    const x = st.zeros([1, 2]);
+    for (const dims of [[-15, 3], [50, 2 ** 53], [2 ** 16, 2 ** 16], [1.5]]) {
+      assert.throws(
+        () => new Weighted(dims).apply(x),
+        (err: unknown) =>
+          err instanceof st.ValueError &&
+          /weight "w": expected a shape of non-negative/.test(err.message),
+      );
+    }
+    assert.deepEqual(new Weighted([0, 3]).apply(x).shape, [1, 2]); // empty weights are fine
+  });
+
   it("names the file in errors raised while building the model from its config", async () => {
     await inTempDir(async (dir) => {
       const path = await editedKeras(dir, (out) => {
