@@ -151,6 +151,8 @@ async function replay(spec: string): Promise<void> {
 }
 
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+/** Refusal kinds kept per reader in the report file. */
+const TOP_KINDS = 20;
 
 try {
   if (args.replay) {
@@ -184,10 +186,22 @@ try {
       casesPerReader: cases,
       timeLimitMs,
       peakRssMiB: Number(mib(peakRss)),
-      readers: results.map((s) => ({
-        ...s,
-        refusals: Object.fromEntries(Object.entries(s.refusals).sort((a, b) => b[1] - a[1])),
-      })),
+      readers: results.map((s) => {
+        // The most frequent kinds of refusal; the long tail only as counts.
+        const kinds = Object.entries(s.refusals).sort((a, b) => b[1] - a[1]);
+        const byClass: Record<string, number> = {};
+        for (const [kind, n] of kinds) {
+          const name = kind.slice(0, kind.indexOf(":"));
+          byClass[name] = (byClass[name] ?? 0) + n;
+        }
+        return {
+          ...s,
+          refusedByClass: byClass,
+          refusalKinds: kinds.length,
+          refusals: Object.fromEntries(kinds.slice(0, TOP_KINDS)),
+          otherRefusals: kinds.slice(TOP_KINDS).reduce((a, [, n]) => a + n, 0),
+        };
+      }),
     };
     if (args.out) writeFileSync(args.out, `${JSON.stringify(report, null, 2)}\n`);
     if (results.some((s) => s.crashes.length > 0)) process.exitCode = 1;

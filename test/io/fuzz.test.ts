@@ -60,8 +60,10 @@ describe("file readers under faults (quick fuzz)", () => {
       );
       assert.deepEqual(crashes, []);
       assert.equal(stats.cases, cases);
-      // The mutations reach past the first checks: some copies are refused for several reasons.
-      assert.ok(Object.keys(stats.refusals).length >= 3, JSON.stringify(stats.refusals));
+      // The mutations reach past the first check: copies are refused for more than one reason,
+      // and some are accepted (a flipped bit in the data).
+      assert.ok(Object.keys(stats.refusals).length >= 2, JSON.stringify(stats.refusals));
+      assert.ok(stats.accepted > 0);
     });
   }
 });
