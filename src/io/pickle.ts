@@ -107,11 +107,12 @@ class Unpickler {
     return items;
   }
 
-  /** The integer of a text opcode (INT, LONG): Python's int() of the line, else an error. */
+  /** The integer of a text opcode (INT, LONG): Python's `int(line, 0)`, else an error. */
   private intText(text: string): number | bigint {
-    const digits = text.trim().replace(/_/g, "");
-    if (!/^[+-]?\d+$/.test(digits)) this.fail(`bad integer literal ${JSON.stringify(text)}`);
-    return this.int(BigInt(digits));
+    const m = /^([+-]?)(\d+|0x[\da-f]+|0o[0-7]+|0b[01]+)$/i.exec(text.trim().replace(/_/g, ""));
+    if (!m) this.fail(`bad integer literal ${JSON.stringify(text)}`);
+    const magnitude = BigInt(m[2]!);
+    return this.int(m[1] === "-" ? -magnitude : magnitude);
   }
 
   private int(value: bigint): number | bigint {

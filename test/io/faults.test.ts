@@ -47,6 +47,7 @@ describe("pickle under faults", () => {
     // Python's int() accepts these, and so does the reader.
     assert.equal(unpickle(latin1("I 42\n."), "p.pkl"), 42);
     assert.equal(unpickle(latin1("L-1_000L\n."), "p.pkl"), -1000);
+    assert.equal(unpickle(latin1("I-0x10\n."), "p.pkl"), -16); // int(…, 0) takes prefixes
   });
 
   it("refuses a negative BINSTRING length (it moved the reader backwards, forever)", () => {
