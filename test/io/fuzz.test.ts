@@ -44,26 +44,32 @@ describe("file readers under faults (quick fuzz)", () => {
   });
 
   for (const target of TARGETS) {
-    it(`${target.name}: every copy is accepted or refused with a StrataError naming it`, async () => {
-      const seeds = await target.seeds(dir);
-      const cases = CASES[target.name] ?? 300;
-      const stats = await runCases(target, seeds, {
-        seed: SEED,
-        start: 0,
-        end: cases,
-        timeLimitMs: 5_000,
-        allocationLimit: 1024 * 2 ** 20,
-        dir,
-      });
-      const crashes = stats.crashes.map(
-        (c) => `case ${c.caseIndex} (${c.seed}, ${c.mutations.join(" + ")}): ${c.error}`,
-      );
-      assert.deepEqual(crashes, []);
-      assert.equal(stats.cases, cases);
-      // The mutations reach past the first check: copies are refused for more than one reason,
-      // and some are accepted (a flipped bit in the data).
-      assert.ok(Object.keys(stats.refusals).length >= 2, JSON.stringify(stats.refusals));
-      assert.ok(stats.accepted > 0);
-    });
+    // The timeout ends the run if a reader ever loops (the bench stops such a case in a worker).
+    const opts = { timeout: 120_000 };
+    it(
+      `${target.name}: every copy is accepted or refused with a StrataError naming it`,
+      opts,
+      async () => {
+        const seeds = await target.seeds(dir);
+        const cases = CASES[target.name] ?? 300;
+        const stats = await runCases(target, seeds, {
+          seed: SEED,
+          start: 0,
+          end: cases,
+          timeLimitMs: 5_000,
+          allocationLimit: 1024 * 2 ** 20,
+          dir,
+        });
+        const crashes = stats.crashes.map(
+          (c) => `case ${c.caseIndex} (${c.seed}, ${c.mutations.join(" + ")}): ${c.error}`,
+        );
+        assert.deepEqual(crashes, []);
+        assert.equal(stats.cases, cases);
+        // The mutations reach past the first check: copies are refused for more than one reason,
+        // and some are accepted (a flipped bit in the data).
+        assert.ok(Object.keys(stats.refusals).length >= 2, JSON.stringify(stats.refusals));
+        assert.ok(stats.accepted > 0);
+      },
+    );
   }
 });
