@@ -172,7 +172,11 @@ export function readDatatype(b: Hdf5Bytes, m: Hdf5Message, what: string): Hdf5Ty
     }
     return { kind: "float", size, littleEndian };
   }
-  if (cls === 3) return { kind: "string", size, littleEndian: true };
+  if (cls === 3) {
+    // A string of 0 bytes is not a valid HDF5 type; it would let any element count fit in 0 bytes.
+    if (size === 0) b.fail(`${what}: a fixed-length string type of 0 bytes`);
+    return { kind: "string", size, littleEndian: true };
+  }
   return b.fail(
     `${what}: datatype class ${CLASS_NAMES[cls] ?? cls} is not supported ` +
       `(expected integer, float or fixed-length string)`,

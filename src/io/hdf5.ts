@@ -34,6 +34,9 @@ export type { Hdf5AttrValue } from "./hdf5-attribute.js";
 
 export type Hdf5Node = Hdf5Group | Hdf5Dataset;
 
+/** The largest never-written (fill-value) dataset read: 256 MiB. */
+const MAX_UNWRITTEN_BYTES = 256 * 2 ** 20;
+
 /** Parses the file's superblock and returns its root group. */
 export function readHdf5(bytes: Uint8Array, where = "hdf5"): Hdf5Group {
   const b = new Hdf5Bytes(bytes, where);
@@ -286,9 +289,14 @@ export class Hdf5Dataset {
     }
     let raw: Uint8Array;
     if (layout.kind === "compact") raw = b.slice(layout.at, nbytes, `${what} data`);
-    else if (layout.address === UNDEFINED_ADDRESS)
-      raw = new Uint8Array(nbytes); // never written: fill value 0
-    else raw = b.slice(layout.address, nbytes, `${what} data`);
+    else if (layout.address === UNDEFINED_ADDRESS) {
+      // Never written: fill value 0. The file holds no bytes to bound its size by, so a size
+      // beyond any weights file's is taken as corruption rather than allocated.
+      if (nbytes > MAX_UNWRITTEN_BYTES) {
+        b.fail(`${what}: ${nbytes} bytes of never-written data (more than ${MAX_UNWRITTEN_BYTES})`);
+      }
+      raw = new Uint8Array(nbytes);
+    } else raw = b.slice(layout.address, nbytes, `${what} data`);
     return decode(raw, this.type, this.size);
   }
 

@@ -278,15 +278,23 @@ function sizeOf(shape: readonly number[]): number {
 }
 
 /** Turns a NumPy array rebuilt from a pickle into an {@link NpyArray}, recursively for items. */
-export function fromPickled(arr: PickledArray, opts: NpyOptions = {}, where = "npy"): NpyArray {
+export function fromPickled(
+  arr: PickledArray,
+  opts: NpyOptions = {},
+  where = "npy",
+  within: ReadonlySet<PickledArray> = new Set(),
+): NpyArray {
+  // A pickle's memo can make an object array hold itself; rebuilding it would never end.
+  if (within.has(arr)) fail(where, "an object array contains itself (corrupt pickle)");
   const count = sizeOf(arr.shape);
   let data: TypedArray | unknown[];
   if (arr.descr === "|O") {
     if (!Array.isArray(arr.data) || arr.data.length !== count) {
       fail(where, `object array holds ${arr.data.length} items; its shape needs ${count}`);
     }
+    const inside = new Set([...within, arr]);
     data = arr.data.map((item) =>
-      item instanceof PickledArray ? fromPickled(item, opts, where) : item,
+      item instanceof PickledArray ? fromPickled(item, opts, where, inside) : item,
     );
   } else {
     const itemsize = splitDescr(arr.descr, where).size;

@@ -144,8 +144,10 @@ export function pyStringLiteral(literal: string, fail: Fail): Uint8Array {
 }
 
 /** Protocol 0's UNICODE text (raw-unicode-escape): only \uXXXX and \UXXXXXXXX are escapes. */
-export function rawUnicodeEscape(text: string): string {
-  return text.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_, u?: string, U?: string) =>
-    String.fromCodePoint(Number.parseInt((u ?? U)!, 16)),
-  );
+export function rawUnicodeEscape(text: string, fail: Fail): string {
+  return text.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_, u?: string, U?: string) => {
+    const code = Number.parseInt((u ?? U)!, 16);
+    if (code > 0x10ffff) fail(`UNICODE escape \\U${U} is beyond U+10FFFF`);
+    return String.fromCodePoint(code);
+  });
 }

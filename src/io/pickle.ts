@@ -73,6 +73,8 @@ class Unpickler {
     return hi * 2 ** 32 + this.view.getUint32(at, true);
   }
   private take(n: number): Uint8Array {
+    // A negative length (BINSTRING's is signed) would move the reader backwards: a loop.
+    if (n < 0) this.fail(`negative length ${n} at byte ${this.pos} (corrupt pickle)`);
     const at = this.need(n);
     return this.bytes.slice(at, at + n);
   }
@@ -103,6 +105,14 @@ class Unpickler {
     if (!saved) this.fail("MARK expected (corrupt pickle)");
     this.stack = saved;
     return items;
+  }
+
+  /** The integer of a text opcode (INT, LONG): Python's `int(line, 0)`, else an error. */
+  private intText(text: string): number | bigint {
+    const m = /^([+-]?)(\d+|0x[\da-f]+|0o[0-7]+|0b[01]+)$/i.exec(text.trim().replace(/_/g, ""));
+    if (!m) this.fail(`bad integer literal ${JSON.stringify(text)}`);
+    const magnitude = BigInt(m[2]!);
+    return this.int(m[1] === "-" ? -magnitude : magnitude);
   }
 
   private int(value: bigint): number | bigint {
@@ -185,11 +195,11 @@ class Unpickler {
         case 0x49: {
           // INT (text); "01"/"00" are protocol 0's True/False
           const t = this.line();
-          this.stack.push(t === "01" ? true : t === "00" ? false : this.int(BigInt(t)));
+          this.stack.push(t === "01" ? true : t === "00" ? false : this.intText(t));
           break;
         }
         case 0x4c: // LONG (text, trailing "L")
-          this.stack.push(this.int(BigInt(this.line().replace(/L$/, ""))));
+          this.stack.push(this.intText(this.line().replace(/L$/, "")));
           break;
         case 0x47: // BINFLOAT: big-endian float64
           this.stack.push(this.view.getFloat64(this.need(8), false));
@@ -220,7 +230,7 @@ class Unpickler {
           this.stack.push(Buffer.from(this.take(this.u32())).toString("utf8"));
           break;
         case 0x56: // UNICODE (text, raw-unicode-escape: only \uXXXX and \UXXXXXXXX are escapes)
-          this.stack.push(rawUnicodeEscape(this.line()));
+          this.stack.push(rawUnicodeEscape(this.line(), (m) => this.fail(m)));
           break;
         case 0x8c: // SHORT_BINUNICODE
           this.stack.push(Buffer.from(this.take(this.u8())).toString("utf8"));

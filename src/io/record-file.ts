@@ -119,6 +119,37 @@ async function readExact(
   return buf;
 }
 
+interface RecordHeader {
+  structure: unknown;
+  components: { dtype: NumericDType | "string"; shape: number[]; strings?: string[] }[];
+}
+
+/** Parses and checks a record's header; anything else than what the writer writes is an error. */
+function parseHeader(bytes: Uint8Array, at: number, path: string): RecordHeader {
+  const corrupt = (why: string): never => {
+    throw new StrataError(`"${path}" is corrupt: the record at byte ${at} ${why}`);
+  };
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (err) {
+    return corrupt(`has a header that is not JSON (${(err as Error).message})`);
+  }
+  const components = (header as { components?: unknown } | null)?.components;
+  if (typeof header !== "object" || header === null || !Array.isArray(components))
+    return corrupt("has no component list");
+  for (const c of components as Record<string, unknown>[]) {
+    const shape = c?.shape;
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      corrupt(`has a component of shape ${JSON.stringify(shape)}`);
+    if (c.strings !== undefined) {
+      if (!Array.isArray(c.strings) || !c.strings.every((v) => typeof v === "string"))
+        corrupt("has a string component whose values are not strings");
+    }
+  }
+  return header as RecordHeader;
+}
+
 /** The records of a file written by RecordFileWriter, one at a time. */
 export async function* readRecords(path: string): AsyncGenerator<TensorRecord> {
   const handle = await open(path, "r");
@@ -126,18 +157,23 @@ export async function* readRecords(path: string): AsyncGenerator<TensorRecord> {
     const magic = await readExact(handle, MAGIC.length, 0, path).catch(() => null);
     if (magic === null || !magic.every((b, i) => b === MAGIC[i]))
       throw new StrataError(`"${path}" is not a Strata dataset cache file`);
+    // Every length is checked against the file's size before anything is allocated for it.
+    const fileSize = (await handle.stat()).size;
+    const truncated = (at: number, need: number): never => {
+      throw new StrataError(
+        `"${path}" is truncated: a record needs ${need} bytes at byte ${at}; the file has ${fileSize}`,
+      );
+    };
     let at = MAGIC.length;
     for (;;) {
       const len = await readExact(handle, 4, at, path);
       if (len === null) return;
       const headerLength = new DataView(len.buffer).getUint32(0, true);
+      if (at + 4 + headerLength > fileSize) truncated(at + 4, headerLength);
       const headerBytes = await readExact(handle, headerLength, at + 4, path);
       if (headerBytes === null)
         throw new StrataError(`"${path}" is truncated: a record ends early at byte ${at + 4}`);
-      const header = JSON.parse(new TextDecoder().decode(headerBytes)) as {
-        structure: unknown;
-        components: { dtype: NumericDType | "string"; shape: number[]; strings?: string[] }[];
-      };
+      const header = parseHeader(headerBytes, at, path);
       at += 4 + headerLength;
       const components: RecordComponent[] = [];
       for (const { dtype, shape, strings } of header.components) {
@@ -147,10 +183,10 @@ export async function* readRecords(path: string): AsyncGenerator<TensorRecord> {
         }
         if (!NUMERIC_DTYPES.includes(dtype as NumericDType))
           throw new StrataError(`"${path}": unknown dtype ${JSON.stringify(dtype)} in a record`);
-        const data = allocate(
-          dtype as NumericDType,
-          shape.reduce((a, b) => a * b, 1),
-        );
+        const count = shape.reduce((a, b) => a * b, 1);
+        const nbytes = count * allocate(dtype as NumericDType, 0).BYTES_PER_ELEMENT;
+        if (!Number.isSafeInteger(nbytes) || at + nbytes > fileSize) truncated(at, nbytes);
+        const data = allocate(dtype as NumericDType, count);
         const bytes = await readExact(handle, data.byteLength, at, path);
         if (bytes === null && data.byteLength > 0)
           throw new StrataError(`"${path}" is truncated: a record ends early at byte ${at}`);

@@ -64,6 +64,9 @@ export function readTar(bytes: Uint8Array, where = "tar"): TarEntry[] {
       throw new StrataError(`${where}: corrupt tar header at byte ${at} (checksum mismatch)`);
     }
     const size = number(header.subarray(124, 136));
+    if (!Number.isSafeInteger(size) || size < 0) {
+      throw new StrataError(`${where}: corrupt tar header at byte ${at} (bad size field)`);
+    }
     const type = String.fromCharCode(header[156]!);
     const start = at + BLOCK;
     if (start + size > bytes.length) {

@@ -157,7 +157,9 @@ export class ZipReader {
       data = raw;
     } else if (entry.method === 8) {
       try {
-        data = zlib.inflateRawSync(raw);
+        // Never inflate past the size the directory gives: a corrupt or hostile member could
+        // otherwise expand a thousandfold.
+        data = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.size) });
       } catch (err) {
         return this.fail(`member "${name}" could not be inflated: ${(err as Error).message}`);
       }

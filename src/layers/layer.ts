@@ -129,6 +129,7 @@ export abstract class Layer {
       this.where(),
     );
     const name = opts.name ?? `variable_${this.ownVariables.length}`;
+    checkWeightShape(opts.shape, `${this.where()}: weight "${name}"`);
     const v = new Variable(init.apply(opts.shape, dtype), {
       trainable: opts.trainable ?? true,
       name: `${this.name}/${name}`,
@@ -466,4 +467,21 @@ export class SymbolicTensor {
 
 function isTensorish(x: unknown): boolean {
   return x instanceof Tensor || x instanceof SymbolicTensor || x instanceof Variable;
+}
+
+/** The most elements one weight may have: a typed array's index range in every engine. */
+const MAX_WEIGHT_ELEMENTS = 2 ** 31 - 1;
+
+/**
+ * A weight's shape must be whole, non-negative sizes of at most 2^31 - 1 elements in all: a
+ * config read from a corrupt file may hold anything, and it becomes an allocation here.
+ */
+function checkWeightShape(shape: readonly number[], where: string): void {
+  const whole = shape.every((d) => Number.isSafeInteger(d) && d >= 0);
+  if (!whole || sizeOf(shape) > MAX_WEIGHT_ELEMENTS) {
+    throw new ValueError(
+      `${where}: expected a shape of non-negative integers with at most ${MAX_WEIGHT_ELEMENTS} ` +
+        `elements; received ${whole ? fmtShape(shape) : JSON.stringify(shape)}`,
+    );
+  }
 }

@@ -170,11 +170,14 @@ class NotYet extends Error {}
 
 type Created = Map<string, Layer>;
 
-function tensorAt(
-  created: Created,
-  [name, nodeIndex, tensorIndex]: Triple,
-  where: string,
-): SymbolicTensor {
+function tensorAt(created: Created, history: unknown, where: string): SymbolicTensor {
+  // A corrupt file's config may hold anything here.
+  if (!isTriple(history)) {
+    throw new ValueError(
+      `${where}: expected a tensor as [layer name, node index, tensor index]; received ${JSON.stringify(history)}`,
+    );
+  }
+  const [name, nodeIndex, tensorIndex] = history;
   const layer = created.get(name);
   if (!layer) throw new ValueError(`${where}: the config refers to an unknown layer "${name}"`);
   const node = layer.inboundNodes[nodeIndex];
@@ -190,7 +193,7 @@ function tensorAt(
 
 function reviver(created: Created, where: string): (x: unknown) => unknown {
   const revive = (x: unknown): unknown => {
-    if (isKerasTensor(x)) return tensorAt(created, x.config.keras_history, where);
+    if (isKerasTensor(x)) return tensorAt(created, x.config?.keras_history, where);
     if (Array.isArray(x)) return x.map(revive);
     return x;
   };
@@ -244,6 +247,18 @@ function deserializeNode(layer: Layer, data: unknown, created: Created, where: s
     Object.entries(rest).map(([k, v]) => [snakeToCamel(k), revive(v)]),
   );
   return { inputs, kwargs: options };
+}
+
+/** A recorded call must take tensors of the graph (a corrupt config may hold other values). */
+function checkGraphInputs(inputs: unknown, layer: Layer, where: string): void {
+  const leaves = (x: unknown): unknown[] => (Array.isArray(x) ? x.flatMap(leaves) : [x]);
+  const bad = leaves(inputs).find((x) => !(x instanceof SymbolicTensor));
+  if (bad !== undefined || leaves(inputs).length === 0) {
+    throw new ValueError(
+      `${where}: a call of layer "${layer.name}" must take tensors of the graph; ` +
+        `received ${bad === undefined ? "none" : String(JSON.stringify(bad)).slice(0, 120)}`,
+    );
+  }
 }
 
 function reviveStructure(s: unknown, created: Created, where: string): Structure {
@@ -328,6 +343,7 @@ export function functionalFromConfig(
             replay = () => layer.applyKerasCall(args, kwargs);
           } else {
             const call = deserializeNode(layer, queue[0], created, where);
+            checkGraphInputs(call.inputs, layer, where);
             replay = () => layer.apply(call.inputs as SymbolicTensor, call.kwargs);
           }
         } catch (e) {

@@ -61,11 +61,26 @@ export function loadKerasWeightsBytes(
   optimizer: boolean,
   opts: LoadWeightsOptions = {},
 ): void {
-  const root =
-    fileKind(bytes) === "zip"
-      ? archiveWeights(new ZipReader(bytes, path), path)
-      : readHdf5(bytes, path);
-  loadWeightsFrom(model, root, path, optimizer, opts);
+  try {
+    const root =
+      fileKind(bytes) === "zip"
+        ? archiveWeights(new ZipReader(bytes, path), path)
+        : readHdf5(bytes, path);
+    loadWeightsFrom(model, root, path, optimizer, opts);
+  } catch (err) {
+    throw namingFile(err, "loadWeights", path);
+  }
+}
+
+/**
+ * A StrataError raised while a file's contents were turned into a model or its weights (an
+ * unknown layer class in its config, a weight of the wrong shape) says which file it came from:
+ * the same error class, with `who: path: ` before a message that does not name the file yet.
+ */
+function namingFile(err: unknown, who: string, path: string): unknown {
+  if (!(err instanceof StrataError) || err.message.includes(path)) return err;
+  const Class = err.constructor as new (message: string) => StrataError;
+  return new Class(`${who}: ${path}: ${err.message}`);
 }
 
 /** The HDF5 weights file inside a `.keras` archive. */
@@ -113,6 +128,19 @@ export async function loadKerasModel(
 ): Promise<Model> {
   const who = "loadModel";
   const bytes = await readBytes(path, who);
+  try {
+    return loadModelBytes(bytes, path, opts);
+  } catch (err) {
+    throw namingFile(err, who, path);
+  }
+}
+
+function loadModelBytes(
+  bytes: Uint8Array,
+  path: string,
+  opts: { customObjects?: CustomObjects; compile?: boolean; safeMode?: boolean },
+): Model {
+  const who = "loadModel";
   const kind = fileKind(bytes);
   if (kind === "hdf5") return loadLegacyModel(readHdf5(bytes, path), path, opts);
   if (kind !== "zip") {
