@@ -26,7 +26,7 @@ import {
   registerBuiltInLayer,
   serializeLayer,
 } from "../../layers/registry.js";
-import { Model } from "../model.js";
+import { Model, type SymbolicStructure } from "../model.js";
 import { Sequential } from "../sequential.js";
 import {
   DistillationLoss,
@@ -180,6 +180,13 @@ export class Distiller extends Model {
     // Data passes through fit / evaluate / predict as the student takes it.
     this.inputNames = [...student.inputNames];
     this.outputNames = [...student.outputNames];
+    // predict returns what the student's predict returns (a list or an object for several outputs).
+    const own = student as unknown as {
+      singleOutput: boolean;
+      outputStructure: SymbolicStructure | null;
+    };
+    this.singleOutput = own.singleOutput;
+    this.outputStructure = own.outputStructure;
   }
 
   /** Keras `call`: the student's outputs. */

@@ -360,6 +360,77 @@ describe("Distiller: Keras's training workflow", () => {
   });
 });
 
+describe("Distiller: several outputs, and no labels", () => {
+  it("two-output functional models: per-output losses, one metric set per output, fit without y", async () => {
+    st.random.setSeed(9);
+    const make = (p: string, h: number) => {
+      const input = st.Input({ shape: [4] });
+      const hidden = new layers.Dense(h, { activation: "relu", name: `${p}_h` }).apply(input);
+      const a = new layers.Dense(3, { name: `${p}_a` }).apply(hidden);
+      const b = new layers.Dense(2, { name: `${p}_b` }).apply(hidden);
+      return new Model(input, [a, b]);
+    };
+    const teacher = make("t", 8);
+    const student = make("s", 4);
+    const x = st.tensor(uniform(12, 4, 21));
+    const ya = st.tensor(labels(12, 3, 22).flat(), [12], "int32");
+    const yb = st.tensor(uniform(12, 2, 23));
+    const d = new Distiller({
+      teacher,
+      student,
+      distillationLosses: new LogitsDistillation({
+        temperature: 2,
+        loss: ["kl_divergence", "mse"],
+      }),
+      studentLossWeight: 0.4,
+    });
+    d.compile({
+      loss: [new losses.SparseCategoricalCrossentropy({ fromLogits: true }), "mse"],
+      metrics: [["accuracy"], ["mae"]],
+    });
+    // The loss by hand from the two models' outputs.
+    const [ta, tb] = (teacher.apply(x) as unknown as st.Tensor[]).map(
+      (t) => t.toArray() as number[][],
+    );
+    const [sa, sb] = (student.apply(x) as unknown as st.Tensor[]).map(
+      (t) => t.toArray() as number[][],
+    );
+    const yA = ya.toArray() as number[];
+    const yB = yb.toArray() as number[][];
+    const ce = sa!.map((r, i) => -Math.log(softmax64(r)[yA[i]!]!)).reduce((p, q) => p + q) / 12;
+    const mseOf = (u: number[][], v: number[][], k = 1) =>
+      u.flat().reduce((acc, e, i) => acc + ((e - v.flat()[i]!) / k) ** 2, 0) / u.flat().length;
+    const studentLoss = ce + mseOf(yB, sb!);
+    const distill = 4 * kl64(ta!, sa!, 2) + mseOf(tb!, sb!, 2);
+    const v = d.computeLoss({ x, y: [ya, yb], yPred: d.apply(x) as unknown as st.Tensor[] });
+    close(Number(v.item()), 0.4 * studentLoss + 0.6 * distill);
+
+    const h = await d.fit(x, [ya, yb], { epochs: 1, batchSize: 12, verbose: 0 });
+    assert.deepEqual(Object.keys(h.history).sort(), [
+      "distillation_loss",
+      "loss",
+      "s_a_accuracy",
+      "s_b_mae",
+      "student_loss",
+      "total_loss",
+    ]);
+    // Without labels the student's own loss is 0 and distillation alone trains the student.
+    const before = weightsOf(student);
+    const h2 = await d.fit(x, { epochs: 1, batchSize: 12, verbose: 0 });
+    assert.equal(h2.history.student_loss![0], 0);
+    assert.ok(h2.history.distillation_loss![0]! > 0);
+    assert.notDeepEqual(weightsOf(student), before);
+    const pred = (await d.predict(x, { verbose: 0 })) as st.Tensor[];
+    assert.deepEqual(
+      pred.map((t) => t.shape),
+      [
+        [12, 3],
+        [12, 2],
+      ],
+    );
+  });
+});
+
 describe("Distiller: errors as Keras raises them", () => {
   st.random.setSeed(7);
   const x = st.tensor(uniform(4, 5, 3));
