@@ -145,7 +145,7 @@ export interface LogitsDistillationOptions {
  * temperature², as Hinton et al. and Keras's code intend. (Keras 3.16 applies that branch only to
  * a `KLDivergence` instance: its default string "kl_divergence" resolves to the function, which
  * then clips the raw logits as if they were probabilities. Strata gives the string the intended
- * meaning; see the report in docs.)
+ * meaning: every KL divergence compares softmaxes and is scaled by T².)
  */
 export class LogitsDistillation extends DistillationLoss {
   readonly temperature: number;

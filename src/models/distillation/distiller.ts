@@ -215,6 +215,23 @@ export class Distiller extends Model {
   }
 
   /**
+   * Restores the compile settings a saved Distiller recorded. Keras writes the Distiller's
+   * compile config with `loss: null` and does not compile a loaded Distiller (its compile is
+   * custom); such a config leaves the model uncompiled here too, with Keras's warning. Strata's
+   * own files record the student's loss, so they come back compiled.
+   */
+  override compileFromConfig(config: Record<string, unknown>): void {
+    if (config.loss === null || config.loss === undefined) {
+      console.warn(
+        `${this.where()}: compile() was not called as part of model loading because the saved ` +
+          "compile config has no loss (as Keras writes a Distiller's); call compile() after loading.",
+      );
+      return;
+    }
+    super.compileFromConfig(config);
+  }
+
+  /**
    * Keras `Distiller.compute_loss`: the combined loss, updating the student, distillation and
    * total loss trackers. `x` is needed for the teacher; `y` may be null (then the student's own
    * loss is 0). Sample weights are not applied, as in Keras.

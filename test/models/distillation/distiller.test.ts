@@ -612,6 +612,21 @@ describe("Distiller: config and saving", () => {
     assert.equal(rebuilt.teacher.trainable, false);
 
     original.compile({ loss: "sparse_categorical_crossentropy" });
+    // Keras writes a Distiller's compile config with loss null and leaves a loaded one uncompiled.
+    const asKeras = JSON.parse(original.toJson()) as { compile_config: { loss: unknown } };
+    assert.equal(asKeras.compile_config.loss, "sparse_categorical_crossentropy");
+    asKeras.compile_config.loss = null;
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (m: string) => warnings.push(m);
+    try {
+      const fromKeras = st.models.modelFromJson(JSON.stringify(asKeras)) as distillation.Distiller;
+      assert.ok(fromKeras instanceof Distiller);
+      assert.equal(fromKeras.compiled, null);
+    } finally {
+      console.warn = warn;
+    }
+    assert.match(warnings.join("\n"), /compile\(\) was not called as part of model loading/);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "strata-distiller-"));
     try {
       const file = path.join(dir, "distiller_model.keras");
