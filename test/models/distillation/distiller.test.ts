@@ -558,6 +558,73 @@ describe("Distiller: errors as Keras raises them", () => {
   });
 });
 
+describe("Distiller: custom distillation losses", () => {
+  class L1Logits extends distillation.DistillationLoss {
+    constructor(readonly scale = 1) {
+      super();
+    }
+    override computeLoss(t: distillation.Outputs, s: distillation.Outputs): st.Tensor {
+      const d = st.ops.abs(st.ops.subtract(t as st.Tensor, s as st.Tensor));
+      return st.ops.multiply(st.ops.mean(d), this.scale);
+    }
+    override getConfig() {
+      return { scale: this.scale };
+    }
+    static fromConfig(c: Record<string, unknown>) {
+      return new L1Logits(c.scale as number);
+    }
+  }
+  class PerSample extends distillation.DistillationLoss {
+    override computeLoss(t: distillation.Outputs, s: distillation.Outputs): st.Tensor {
+      return st.ops.mean(st.ops.abs(st.ops.subtract(t as st.Tensor, s as st.Tensor)), -1);
+    }
+  }
+
+  it("a subclass's computeLoss is weighted in; its config comes back through customObjects", () => {
+    st.random.setSeed(12);
+    const x = st.tensor(uniform(3, 2, 31));
+    const teacher = new Sequential([new layers.Dense(2)]);
+    const student = new Sequential([new layers.Dense(2)]);
+    teacher.apply(x);
+    student.apply(x);
+    const d = new Distiller({
+      teacher,
+      student,
+      distillationLosses: [new L1Logits(2)],
+      distillationLossWeights: [0.5],
+      studentLossWeight: 0,
+    });
+    d.compile({ loss: "mse" });
+    const t = (teacher.apply(x).toArray() as number[][]).flat();
+    const sv = (student.apply(x).toArray() as number[][]).flat();
+    const l1 = t.reduce((a, v, i) => a + Math.abs(v - sv[i]!), 0) / t.length;
+    close(Number(d.computeLoss({ x, y: null }).item()), 0.5 * 2 * l1);
+    const config = JSON.parse(JSON.stringify(d.getConfig())) as Record<string, unknown>;
+    const entry = (
+      config.distillation_losses as { class_name: string; registered_name: string }[]
+    )[0]!;
+    assert.equal(entry.class_name, "L1Logits");
+    assert.throws(() => Distiller.fromConfig(config), /unknown distillation loss class "L1Logits"/);
+    const back = Distiller.fromConfig(config, { L1Logits });
+    assert.ok(back.distillationLosses[0] instanceof L1Logits);
+    assert.equal((back.distillationLosses[0] as L1Logits).scale, 2);
+  });
+
+  it("a computeLoss that returns a non-scalar is a ValueError, as in Keras", () => {
+    const x = st.tensor(uniform(3, 2, 32));
+    const teacher = new Sequential([new layers.Dense(2)]);
+    const student = new Sequential([new layers.Dense(2)]);
+    teacher.apply(x);
+    student.apply(x);
+    const d = new Distiller({ teacher, student, distillationLosses: new PerSample() });
+    d.compile({ loss: "mse" });
+    assert.throws(
+      () => d.computeLoss({ x, y: null }),
+      /Distillation loss PerSample returned a non-scalar loss with shape \[3\]/,
+    );
+  });
+});
+
 describe("Distiller: config and saving", () => {
   it("getConfig / fromConfig, and save → loadModel keeps the models, weights and settings", async () => {
     st.random.setSeed(8);
