@@ -45,6 +45,7 @@ export * as metrics from "./train/metrics/index.js";
 export * as callbacks from "./tools/callbacks.js";
 export * as models from "./models/index.js";
 export * as saving from "./models/saving-api.js";
+export * as distillation from "./models/distillation/index.js";
 export * as datasets from "./data/datasets/index.js";
 export * as utils from "./tools/utils.js";
 export { StrataError, ShapeError, DTypeError, ValueError } from "./errors.js";
