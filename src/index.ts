@@ -54,3 +54,4 @@ export * as tuner from "./tools/tuner/index.js";
 export * as data from "./data/dataset/index.js";
 export * as preprocessing from "./preprocessing/index.js";
 export * as applications from "./applications/index.js";
+export * as visualization from "./tools/visualization/index.js";
