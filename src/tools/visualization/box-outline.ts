@@ -58,9 +58,8 @@ function drawDisc(
   cy: number,
   r: number,
 ): void {
-  for (let dy = -r; dy <= r; dy++) {
-    const y = cy + dy;
-    if (y < 0 || y >= height) continue;
+  for (let y = Math.max(0, cy - r); y <= Math.min(height - 1, cy + r); y++) {
+    const dy = y - cy;
     const span = Math.floor(Math.sqrt(r * r - dy * dy));
     const x0 = Math.max(0, cx - span);
     const x1 = Math.min(width - 1, cx + span);
