@@ -23,6 +23,7 @@ export function drawRectangle(
     const x1c = Math.min(width - 1, Math.max(xa, xb));
     const y0 = Math.max(0, Math.min(ya, yb));
     const y1c = Math.min(height - 1, Math.max(ya, yb));
+    if (x0 > x1c) return; // wholly left or right of the image
     for (let y = y0; y <= y1c; y++) mask.fill(1, y * width + x0, y * width + x1c + 1);
   };
   if (thickness < 0) {
