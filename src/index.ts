@@ -58,3 +58,4 @@ export * as backend from "./tools/keras-backend.js";
 export * as data from "./data/dataset/index.js";
 export * as preprocessing from "./preprocessing/index.js";
 export * as applications from "./applications/index.js";
+export * as visualization from "./tools/visualization/index.js";
