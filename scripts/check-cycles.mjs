@@ -51,7 +51,7 @@ function visit(v) {
     onStack.delete(w);
     component.push(w);
   } while (w !== v);
-  if (component.length > 1 || graph.get(v).includes(v)) cycles.push(component);
+  if (component.length > 1 || (graph.get(v) ?? []).includes(v)) cycles.push(component);
 }
 for (const file of graph.keys()) if (!index.has(file)) visit(file);
 
