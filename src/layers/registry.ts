@@ -1,6 +1,7 @@
 import { ValueError } from "../errors.js";
 import { isKerasObject } from "../nn/serialization.js";
 import { Layer } from "./layer.js";
+import { checkOptionsOf, withoutOptionCheck } from "./option-check.js";
 import type { ShapeSpec } from "./shape-spec.js";
 
 /**
@@ -76,6 +77,7 @@ export function registerBuiltInLayer(
   registeredName: string | null = null,
 ): void {
   builtIns.set(className, { cls, module, className, registeredName });
+  checkOptionsOf(cls);
 }
 
 /**
@@ -264,7 +266,7 @@ export function deserializeLayer(obj: unknown, customObjects: CustomObjects = {}
         `deserializeLayer(config, { ${className} }). Built-in layers: ${[...builtIns.keys()].sort().join(", ")}`,
     );
   }
-  const layer = cls.fromConfig({ ...(o.config ?? {}) }, customObjects);
+  const layer = withoutOptionCheck(() => cls.fromConfig({ ...(o.config ?? {}) }, customObjects));
   if (o.build_config) buildFromConfig(layer, o.build_config);
   const compile = (layer as { compileFromConfig?: (c: Record<string, unknown>) => void })
     .compileFromConfig;

@@ -308,7 +308,7 @@ export function functionalFromConfig(
           if (e instanceof NotYet) break;
           throw e;
         }
-        layer.apply(call.inputs as SymbolicTensor, call.kwargs);
+        layer.applyNode(call.inputs as SymbolicTensor, call.kwargs);
         queue.shift();
         progressed = true;
       }
