@@ -1,7 +1,8 @@
 /**
- * Keras raises on an unknown keyword argument to a loss or a metric; Strata checks the built-in
- * classes at first use (Loss.apply, the first updateState) against their config keys. Configs
- * (which may carry keys Keras ignores) and user subclasses are not checked.
+ * Keras raises on an unknown keyword argument. To fit / evaluate / predict: at once (a misspelt
+ * `epoch` must not train one epoch). To a loss or a metric: Strata checks the built-in classes
+ * at first use (Loss.apply, the first updateState) against their config keys. Configs (which
+ * may carry keys Keras ignores) and user subclasses are not checked.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -67,5 +68,46 @@ describe("unknown loss and metric options", () => {
     });
     m.updateState(st.tensor([[0]]), st.tensor([[3]]));
     assert.equal(Number(m.result().item()), 3);
+  });
+});
+
+describe("fit, evaluate and predict options", () => {
+  function model(): st.Model {
+    const input = st.Input({ shape: [2] });
+    const m = new st.Model(input, new st.layers.Dense(1).apply(input));
+    m.compile({ optimizer: "sgd", loss: "mse" });
+    return m;
+  }
+  const x = st.ones([4, 2]);
+  const yy = st.ones([4, 1]);
+
+  it("a misspelt option is an error naming the closest valid one, before any training", async () => {
+    const m = model();
+    const before = m.getWeights().map((w) => Array.from(w.dataSync()));
+    await assert.rejects(
+      m.fit(x, yy, opts({ epoch: 5, verbose: 0 })),
+      /fit: unknown option epoch; did you mean epochs\?/,
+    );
+    assert.deepEqual(
+      m.getWeights().map((w) => Array.from(w.dataSync())),
+      before,
+    );
+    await assert.rejects(
+      m.evaluate(x, yy, opts({ batchsize: 2, verbose: 0 })),
+      /evaluate: unknown option batchsize; did you mean batchSize\?/,
+    );
+    await assert.rejects(
+      m.predict(x, opts({ verbos: 0 })),
+      /predict: unknown option verbos; did you mean verbose\?/,
+    );
+  });
+
+  it("evaluate accepts Keras's returnDict: true (the logs are always by name)", async () => {
+    const logs = await model().evaluate(x, yy, { returnDict: true, verbose: 0 });
+    assert.deepEqual(Object.keys(logs), ["loss"]);
+    await assert.rejects(
+      model().evaluate(x, yy, opts({ returnDict: false, verbose: 0 })),
+      /always returned by name/,
+    );
   });
 });
