@@ -102,6 +102,13 @@ describe("fit, evaluate and predict options", () => {
     );
   });
 
+  it("Sequential's own options are checked too", () => {
+    assert.throws(
+      () => new st.Sequential([], opts({ nmae: "s" })),
+      /Sequential: unknown option nmae; did you mean name\?/,
+    );
+  });
+
   it("evaluate accepts Keras's returnDict: true (the logs are always by name)", async () => {
     const logs = await model().evaluate(x, yy, { returnDict: true, verbose: 0 });
     assert.deepEqual(Object.keys(logs), ["loss"]);
