@@ -16,6 +16,7 @@ import { type KerasObject, camelizeKeys, isKerasObject } from "../nn/serializati
 import { deserialize as deserializeActivation } from "./activations/functions.js";
 import type { LayerArgs } from "./layer.js";
 import type { ShapeSpec } from "./shape-spec.js";
+import { SKIP_OPTION_CHECK } from "./option-check.js";
 
 /** Names Keras 3 writes for its aliases: swish is silu, hard_swish is hard_silu. */
 const CANONICAL: Readonly<Record<string, string>> = { swish: "silu", hard_swish: "hard_silu" };
@@ -64,6 +65,8 @@ export function fromKerasConfig(config: Record<string, unknown>): Record<string,
   const { dtype, batch_input_shape, batch_shape, ...rest } = config;
   const args = camelizeKeys(rest) as Record<string, unknown> & LayerArgs;
   resolveActivations(args);
+  // Configs may carry keys Keras ignores: a layer built from one skips the unknown-option check.
+  (args as { [SKIP_OPTION_CHECK]?: boolean })[SKIP_OPTION_CHECK] = true;
   if (isKerasObject(dtype)) args.dtype = (dtype.config as { name: LayerArgs["dtype"] }).name;
   else if (typeof dtype === "string") args.dtype = dtype as LayerArgs["dtype"];
   const batchShape = (batch_input_shape ?? batch_shape) as ShapeSpec | undefined;

@@ -15,6 +15,7 @@ import { sizeOf } from "../tensor/shape.js";
 import type { AddWeightOptions, CallOptions, LayerArgs } from "./layer-types.js";
 import { maskOf, setMask } from "./masks.js";
 import { uniqueName } from "./names.js";
+import { checkLayerOptions, optionsToCheck } from "./option-check.js";
 import { type ShapeSpec, type Shapes, batchless, fmtShapes } from "./shape-spec.js";
 
 export type { AddWeightOptions, CallOptions, LayerArgs } from "./layer-types.js";
@@ -46,8 +47,11 @@ export abstract class Layer {
   private readonly callLosses: Tensor[] = [];
   /** input shape given to build, kept for Keras's `build_config` */
   buildInputShape: Shapes | null = null;
+  /** The constructor's options, checked against the layer's declared ones at first use. */
+  private uncheckedOptions: object | null;
 
   constructor(args: LayerArgs = {}) {
+    this.uncheckedOptions = optionsToCheck(new.target, args);
     this.name = args.name ?? uniqueName(toSnakeCase(this.constructor.name));
     this.trainableFlag = args.trainable ?? true;
     this.dtype = checkDType(args.dtype ?? floatx(), `${this.constructor.name}`);
@@ -237,8 +241,20 @@ export abstract class Layer {
 
   // ------------------------------------------------------------ calling
 
+  /**
+   * Keras raises on an unknown keyword argument: a built-in layer's options are checked at its
+   * first use (option-check.ts says why not in the constructor).
+   */
+  protected checkOptions(): void {
+    const given = this.uncheckedOptions;
+    if (!given) return;
+    this.uncheckedOptions = null;
+    checkLayerOptions(this.where(), this.constructor, given, () => this.getConfig());
+  }
+
   /** Builds the layer for this input shape if it is not built yet, naming the layer on failure. */
   ensureBuilt(inputShape: Shapes): void {
+    this.checkOptions();
     if (this.built) return;
     this.withContext(() => this.build(inputShape));
     this.buildInputShape = inputShape;
@@ -265,6 +281,7 @@ export abstract class Layer {
     inputs: SymbolicTensor | readonly SymbolicTensor[] | TensorLike | readonly TensorLike[],
     opts: CallOptions = {},
   ): SymbolicTensor | Tensor {
+    this.checkOptions();
     const isList = Array.isArray(inputs) && (inputs.length === 0 || isTensorish(inputs[0]));
     const list = (isList ? inputs : [inputs]) as unknown[];
     if (list.some((x) => x instanceof SymbolicTensor)) {
@@ -275,6 +292,20 @@ export abstract class Layer {
       isList,
       opts,
     ) as Tensor;
+  }
+
+  /**
+   * The call a functional graph makes for one of its nodes: `apply` with the outputs flat (one
+   * tensor, or a list in order). The same as `apply` except for a model whose outputs are named
+   * in an object, whose `apply` returns that object.
+   */
+  applyNode(inputs: SymbolicTensor | readonly SymbolicTensor[], opts?: CallOptions): SymbolicTensor;
+  applyNode(inputs: TensorLike | readonly TensorLike[], opts?: CallOptions): Tensor;
+  applyNode(
+    inputs: SymbolicTensor | readonly SymbolicTensor[] | TensorLike | readonly TensorLike[],
+    opts: CallOptions = {},
+  ): SymbolicTensor | Tensor {
+    return this.apply(inputs as SymbolicTensor, opts);
   }
 
   /**
@@ -291,7 +322,7 @@ export abstract class Layer {
     inputs: SymbolicTensor | readonly SymbolicTensor[] | TensorLike | readonly TensorLike[],
     opts: CallOptions = {},
   ): SymbolicTensor[] | Tensor[] {
-    const out = this.apply(inputs as SymbolicTensor, opts) as unknown;
+    const out = this.applyNode(inputs as SymbolicTensor, opts) as unknown;
     return (Array.isArray(out) ? out : [out]) as SymbolicTensor[] | Tensor[];
   }
 

@@ -10,6 +10,7 @@ import {
 } from "../nn/object-registration.js";
 import { isKerasObject } from "../nn/serialization.js";
 import { Layer } from "./layer.js";
+import { checkOptionsOf, withoutOptionCheck } from "./option-check.js";
 import type { ShapeSpec } from "./shape-spec.js";
 
 /**
@@ -81,6 +82,7 @@ export function registerBuiltInLayer(
   registeredName: string | null = null,
 ): void {
   builtIns.set(className, { cls, module, className, registeredName });
+  checkOptionsOf(cls);
 }
 
 /**
@@ -284,7 +286,7 @@ export function deserializeLayer(obj: unknown, customObjects: CustomObjects = {}
   // As Keras: the class is built inside a scope of every visible custom object, so what its
   // config refers to (activations, initializers, losses of its compile config …) resolves too.
   return new CustomObjectScope(visibleCustomObjects(customObjects)).run(() => {
-    const layer = cls.fromConfig({ ...(o.config ?? {}) }, customObjects);
+    const layer = withoutOptionCheck(() => cls.fromConfig({ ...(o.config ?? {}) }, customObjects));
     if (o.build_config) buildFromConfig(layer, o.build_config);
     const compile = (layer as { compileFromConfig?: (c: Record<string, unknown>) => void })
       .compileFromConfig;

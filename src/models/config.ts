@@ -344,7 +344,7 @@ export function functionalFromConfig(
           } else {
             const call = deserializeNode(layer, queue[0], created, where);
             checkGraphInputs(call.inputs, layer, where);
-            replay = () => layer.apply(call.inputs as SymbolicTensor, call.kwargs);
+            replay = () => layer.applyNode(call.inputs as SymbolicTensor, call.kwargs);
           }
         } catch (e) {
           if (e instanceof NotYet) break;

@@ -55,7 +55,7 @@ export class Graph {
       const args = node.inputs.map((t) => env.get(t.id)!);
       const training = node.callOptions.training ?? opts.training;
       const callOpts = { ...node.callOptions, training };
-      const out = node.layer.apply(node.inputIsList ? args : args[0]!, callOpts) as
+      const out = node.layer.applyNode(node.inputIsList ? args : args[0]!, callOpts) as
         Tensor | Tensor[];
       const outs = Array.isArray(out) ? out : [out];
       node.outputs.forEach((t, i) => env.set(t.id, outs[i]!));
@@ -109,7 +109,7 @@ export function withInputLayers(
     // Another Input (or no layer): left as it is, for Graph to report the disconnection.
     if (!node || node.layer instanceof InputLayer) return t;
     const args = node.inputs.map(rebuild);
-    const out = node.layer.apply(node.inputIsList ? args : args[0]!, node.callOptions) as
+    const out = node.layer.applyNode(node.inputIsList ? args : args[0]!, node.callOptions) as
       SymbolicTensor | SymbolicTensor[];
     const outs = Array.isArray(out) ? out : [out];
     node.outputs.forEach((o, i) => mapped.set(o.id, outs[i]!));

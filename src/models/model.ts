@@ -262,9 +262,48 @@ export class Model extends Layer {
     return this.compiled;
   }
 
+  /**
+   * Keras `model(x)`: a model whose outputs were named in an object returns an object of them
+   * (of tensors, or of symbolic tensors when called on symbolic inputs); any other model returns
+   * what its outputs were given as. `applyNode` gives the outputs flat.
+   */
+  override apply(
+    inputs: SymbolicTensor | readonly SymbolicTensor[],
+    opts?: CallOptions,
+  ): SymbolicTensor;
+  override apply(inputs: TensorLike | readonly TensorLike[], opts?: CallOptions): Tensor;
+  override apply(
+    inputs: SymbolicTensor | readonly SymbolicTensor[] | TensorLike | readonly TensorLike[],
+    opts: CallOptions = {},
+  ): SymbolicTensor | Tensor {
+    const out = super.apply(inputs as SymbolicTensor, opts) as SymbolicTensor | SymbolicTensor[];
+    const names = this.namedOutputs();
+    if (!names || !Array.isArray(out)) return out as SymbolicTensor;
+    return Object.fromEntries(names.map((n, i) => [n, out[i]!])) as unknown as SymbolicTensor;
+  }
+
+  override applyNode(
+    inputs: SymbolicTensor | readonly SymbolicTensor[],
+    opts?: CallOptions,
+  ): SymbolicTensor;
+  override applyNode(inputs: TensorLike | readonly TensorLike[], opts?: CallOptions): Tensor;
+  override applyNode(
+    inputs: SymbolicTensor | readonly SymbolicTensor[] | TensorLike | readonly TensorLike[],
+    opts: CallOptions = {},
+  ): SymbolicTensor | Tensor {
+    return super.apply(inputs as SymbolicTensor, opts);
+  }
+
+  /** The output names when the outputs were given as a name-keyed object, else null. */
+  private namedOutputs(): string[] | null {
+    const s = this.outputStructure;
+    const named = s !== null && !Array.isArray(s) && !(s instanceof SymbolicTensor);
+    return named && !this.singleOutput ? this.outputNames : null;
+  }
+
   /** Runs the model and returns its outputs as a list. */
   private forward(x: Tensor[], training: boolean): Tensor[] {
-    const out = this.apply((x.length === 1 ? x[0]! : x) as Tensor, { training });
+    const out = this.applyNode((x.length === 1 ? x[0]! : x) as Tensor, { training });
     return Array.isArray(out) ? out : [out];
   }
 
@@ -413,9 +452,8 @@ export class Model extends Layer {
   /** Outputs as the model declared them: one tensor, a list, or an object by output name. */
   private structuredOutputs(outs: Tensor[]): Tensor | Tensor[] | Record<string, Tensor> {
     if (this.singleOutput) return outs[0]!;
-    const s = this.outputStructure;
-    const named = s !== null && !Array.isArray(s) && !(s instanceof SymbolicTensor);
-    return named ? Object.fromEntries(this.outputNames.map((n, i) => [n, outs[i]!])) : outs;
+    const names = this.namedOutputs();
+    return names ? Object.fromEntries(names.map((n, i) => [n, outs[i]!])) : outs;
   }
 
   /** One step on one batch; returns the logs (Keras `train_on_batch(return_dict=True)`). */

@@ -1,4 +1,4 @@
-import { ValueError } from "../errors.js";
+import { ValueError, checkOptionNames } from "../errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Input, InputLayer } from "../layers/core/input.js";
 import { type CallOptions, Layer, SymbolicTensor } from "../layers/layer.js";
@@ -27,6 +27,7 @@ export class Sequential extends Model {
     args: { name?: string; trainable?: boolean } = {},
   ) {
     super({ name: args.name, trainable: args.trainable });
+    checkOptionNames("Sequential", args, ["name", "trainable"]);
     this.built = false;
     for (const l of layers) this.add(l);
   }

@@ -169,15 +169,23 @@ export function takeAlongAxis(
  * One-hot encoding: a new axis of size numClasses at `axis` (an index into the result), 1 where
  * the class equals x. Indices outside [0, numClasses) give all-zero rows, as TensorFlow does.
  * Float indices are truncated to integers first. Not differentiable (its input is an index).
+ * Keras's `sparse = true` is refused: there are no sparse tensors here.
  */
 export function oneHot(
   x: TensorLike,
   numClasses: number,
   axis = -1,
   dtype: DType = "float32",
+  sparse = false,
 ): Tensor {
   const t = asTensor(x);
   checkDType(dtype, "oneHot");
+  if (sparse !== false) {
+    // Keras's sparse=True returns a sparse tensor; Strata's tensors are dense
+    throw new ValueError(
+      `oneHot: sparse outputs are not supported (Strata's tensors are dense); received sparse=${String(sparse)}`,
+    );
+  }
   if (!Number.isInteger(numClasses) || numClasses < 0) {
     throw new ValueError(
       `oneHot: numClasses must be a non-negative integer; received ${numClasses}`,

@@ -315,6 +315,14 @@ export function meshgrid(...args: (TensorLike | MeshgridOptions)[]): Tensor[] {
   if (indexing !== "xy" && indexing !== "ij") {
     throw new ValueError(`meshgrid: indexing must be "xy" or "ij"; received ${String(indexing)}`);
   }
+  const text = args.find((a) => typeof a === "string");
+  if (text !== undefined) {
+    // Keras's indexing is a keyword: a bare "ij" would otherwise become a one-string grid axis
+    throw new ValueError(
+      `meshgrid: the inputs must be numeric vectors; received the string ${JSON.stringify(text)} ` +
+        `(pass the indexing as an option: meshgrid(x, y, {indexing: ${JSON.stringify(text)}}))`,
+    );
+  }
   const vs = args.map((a) => reshape(asTensor(a as TensorLike), [-1]));
   const shape = vs.map((v) => v.size);
   if (indexing === "xy" && vs.length >= 2) [shape[0], shape[1]] = [shape[1]!, shape[0]!];

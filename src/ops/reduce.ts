@@ -23,6 +23,7 @@ import {
   where,
 } from "./elementwise.js";
 import { broadcastTo, reshape } from "./movement.js";
+import { withDType } from "./scan.js";
 
 export type Axis = number | readonly number[] | null;
 
@@ -136,9 +137,17 @@ function keptOrDropped(shape: readonly number[], axes: readonly number[], keepdi
 export const max = extreme("max");
 export const min = extreme("min");
 
-/** Product; its gradient is the product of the other elements, exact even where x has zeros. */
-export function prod(x: TensorLike, axis: Axis = null, keepdims = false): Tensor {
-  const t = asTensor(x);
+/**
+ * Product; its gradient is the product of the other elements, exact even where x has zeros.
+ * `dtype` (Keras's, NumPy's): the values are cast to it before multiplying.
+ */
+export function prod(
+  x: TensorLike,
+  axis: Axis = null,
+  keepdims = false,
+  dtype: DTypeName | null = null,
+): Tensor {
+  const t = withDType(asTensor(x), dtype);
   const axes = normalizeAxes(axis, t.rank, "prod");
   const y = reduceAxes("prod", t, axes, "prod");
   const out = record(y, [t], (dy) => {

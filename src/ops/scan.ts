@@ -1,6 +1,7 @@
 import { noGrad, record } from "../autodiff/tape.js";
 import { ValueError, fmtShape } from "../errors.js";
 import { normalizeAxis } from "../tensor/shape.js";
+import { type DTypeName, checkDType } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type TensorLike, asTensor, castTo, empty, hostStorage, kernels } from "./core.js";
 import { reshape, transpose } from "./movement.js";
@@ -52,12 +53,22 @@ function reverseCumsumAlong(x: Tensor, axis: number): Tensor {
   return record(y, [x], (dy) => [cumsumAlong(dy, axis)]);
 }
 
+/** `t` cast to `dtype` when one is given (int64 is stored as int32, as everywhere). */
+export function withDType(t: Tensor, dtype: DTypeName | null): Tensor {
+  if (dtype === null) return t;
+  return castTo(t, dtype === "int64" ? "int32" : checkDType(dtype, "dtype"));
+}
+
 /**
  * Cumulative sum along `axis`; over the flattened tensor when `axis` is omitted (NumPy, Keras).
- * bool counts in int32.
+ * bool counts in int32. `dtype` (Keras's, NumPy's): the values are cast to it before summing.
  */
-export function cumsum(x: TensorLike, axis: number | null = null): Tensor {
-  const t = asTensor(x);
+export function cumsum(
+  x: TensorLike,
+  axis: number | null = null,
+  dtype: DTypeName | null = null,
+): Tensor {
+  const t = withDType(asTensor(x), dtype);
   if (axis === null) return cumsumAlong(reshape(t, [t.size]), 0);
   return cumsumAlong(t, normalizeAxis(axis, t.rank, "cumsum"));
 }
@@ -161,10 +172,11 @@ const flat = (x: TensorLike): Tensor => reshape(asTensor(x), [-1]);
 /**
  * The `k` largest entries along the last axis and their int32 indices, largest first; equal
  * values keep their order (the lower index first, as TF's top_k). NaN counts as the smallest.
- * `sorted = false` is accepted: Keras leaves that order unspecified, and it is sorted here too.
+ * `sorted = false` is accepted: Keras leaves that order unspecified, and it is sorted here too;
+ * so is `isStable` (Keras 3.16): the order of ties is always the stable one.
  * The values are differentiable: the gradient lands on the indices that were picked.
  */
-export function topK(x: TensorLike, k: number, sorted = true): [Tensor, Tensor] {
+export function topK(x: TensorLike, k: number, sorted = true, isStable = true): [Tensor, Tensor] {
   const t = asTensor(x);
   if (t.rank === 0) throw new ValueError(`topK: x must have at least one axis; received a scalar`);
   const n = t.shape[t.rank - 1]!;
@@ -175,6 +187,9 @@ export function topK(x: TensorLike, k: number, sorted = true): [Tensor, Tensor] 
   }
   if (typeof sorted !== "boolean") {
     throw new ValueError(`topK: sorted must be a boolean; received ${String(sorted)}`);
+  }
+  if (typeof isStable !== "boolean") {
+    throw new ValueError(`topK: isStable must be a boolean; received ${String(isStable)}`);
   }
   const order = noGrad(() => sortLast(t, true).indices);
   const rows = t.size / Math.max(n, 1);

@@ -3,9 +3,9 @@ import { ValueError, checkOptionNames } from "../errors.js";
 import { add, multiply } from "../ops/elementwise.js";
 import { isKerasObject } from "../nn/serialization.js";
 import { zeros } from "../tensor/creation.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { Tensor } from "../tensor/tensor.js";
 import { type Loss, getLoss } from "./losses/index.js";
-import { Mean, type Metric, getMetric } from "./metrics/index.js";
+import { Mean, Metric, getMetric } from "./metrics/index.js";
 import { type Optimizer, getOptimizer } from "./optimizers/index.js";
 
 type PerOutput<T> = T | readonly T[] | Readonly<Record<string, T>>;
@@ -100,6 +100,40 @@ const COMPILE_OPTIONS = [
   "autoScaleLoss",
 ];
 
+/**
+ * Keras's `compile_metrics`: the compiled metrics as one entry of `model.metrics` from compile
+ * on, before the first batch has built them (Keras builds them from the first labels' shapes:
+ * "accuracy" becomes binary, categorical or sparse). A custom `trainStep` that updates every
+ * metric but "loss" with `(y, yPred)`, as Keras's "customizing what happens in fit" guide does,
+ * updates them through it; once built, `model.metrics` lists the metrics themselves.
+ */
+export class CompileMetrics extends Metric {
+  constructor(private readonly compiled: Compiled) {
+    super({ name: "compile_metrics" });
+  }
+
+  /** `(y, yPred, sampleWeight?)`: one tensor each for one output, else lists in output order. */
+  override updateState(...args: unknown[]): void {
+    const [yTrue, yPred, sampleWeight] = args;
+    const list = (v: unknown, what: string): Tensor[] => {
+      const l = Array.isArray(v) ? v : [v];
+      if (!l.every((t) => t instanceof Tensor)) {
+        throw new ValueError(
+          `compile_metrics.updateState: ${what} must be a tensor or a list of tensors (one per output)`,
+        );
+      }
+      return l as Tensor[];
+    };
+    const sw = sampleWeight instanceof Tensor ? sampleWeight : null;
+    this.compiled.updateCompiledMetrics(list(yTrue, "y"), list(yPred, "yPred"), sw);
+  }
+
+  /** Unbuilt, the compiled metrics have no value yet: 0, as an empty Mean reads. */
+  override result(): Tensor {
+    return zeros([]);
+  }
+}
+
 export class Compiled {
   readonly optimizer: Optimizer;
   readonly losses: (Loss | null)[];
@@ -187,6 +221,17 @@ export class Compiled {
       const batch = yPred[0]?.shape[0] ?? 1;
       this.lossTracker.updateState(total, batch);
       terms.forEach((t, i) => t && this.outputLossTrackers[i]?.updateState(t, batch));
+    });
+    this.updateCompiledMetrics(yTrue, yPred, sampleWeight);
+  }
+
+  /** Updates the compiled metrics (and weighted metrics), building them on the first batch. */
+  updateCompiledMetrics(
+    yTrue: readonly Tensor[],
+    yPred: readonly Tensor[],
+    sampleWeight: Tensor | null,
+  ): void {
+    noGrad(() => {
       this.metricsByOutput ??= this.buildMetrics(this.metricSpecs, yTrue, yPred);
       this.weightedMetricsByOutput ??= this.buildMetrics(this.weightedMetricSpecs, yTrue, yPred);
       this.metricsByOutput.forEach((ms, i) =>
@@ -198,10 +243,19 @@ export class Compiled {
     });
   }
 
+  private readonly compileMetrics = new CompileMetrics(this);
+
+  /**
+   * The loss trackers, then the compiled metrics: once built, each of them; before, Keras's
+   * `compile_metrics` entry that builds them (when any were given).
+   */
   get metrics(): Metric[] {
+    const given = [...this.metricSpecs, ...this.weightedMetricSpecs].some((s) => s.length > 0);
+    const unbuilt = given && this.metricsByOutput === null;
     return [
       this.lossTracker,
       ...this.outputLossTrackers,
+      ...(unbuilt ? [this.compileMetrics] : []),
       ...(this.metricsByOutput ?? []).flat(),
       ...(this.weightedMetricsByOutput ?? []).flat(),
     ];

@@ -1,5 +1,5 @@
 /** The options of fit, evaluate and predict (Keras's arguments, camelCased), and their checks. */
-import { ValueError } from "../errors.js";
+import { ValueError, checkOptionNames } from "../errors.js";
 import type { TensorLike } from "../ops/core.js";
 import type { Callback } from "./callbacks/callback.js";
 import type { BatchSource, DataStructure } from "./data-adapter.js";
@@ -30,6 +30,8 @@ export interface EvaluateOptions {
   sampleWeight?: TensorLike;
   steps?: number;
   callbacks?: Callback[];
+  /** Keras's `return_dict`: evaluate always returns the logs by name, so only true is accepted. */
+  returnDict?: true;
 }
 
 export interface PredictOptions {
@@ -38,6 +40,33 @@ export interface PredictOptions {
   steps?: number;
   callbacks?: Callback[];
 }
+
+// Keras raises on an unknown keyword argument: `fit(x, y, {epoch: 5})` must not train one epoch.
+const FIT_OPTIONS = [
+  "epochs",
+  "batchSize",
+  "verbose",
+  "callbacks",
+  "validationSplit",
+  "validationData",
+  "shuffle",
+  "classWeight",
+  "sampleWeight",
+  "initialEpoch",
+  "stepsPerEpoch",
+  "validationSteps",
+  "validationBatchSize",
+  "validationFreq",
+];
+const EVALUATE_OPTIONS = [
+  "batchSize",
+  "verbose",
+  "sampleWeight",
+  "steps",
+  "callbacks",
+  "returnDict",
+];
+const PREDICT_OPTIONS = ["batchSize", "verbose", "steps", "callbacks"];
 
 function positiveInt(where: string, name: string, value: number | undefined): void {
   if (value !== undefined && !(Number.isInteger(value) && value > 0))
@@ -51,6 +80,7 @@ function checkVerbose(where: string, verbose: unknown): void {
 
 export function checkFitOptions(opts: FitOptions): void {
   const where = "fit";
+  checkOptionNames(where, opts, FIT_OPTIONS);
   for (const key of [
     "epochs",
     "batchSize",
@@ -81,12 +111,19 @@ export function checkFitOptions(opts: FitOptions): void {
 }
 
 export function checkEvaluateOptions(opts: EvaluateOptions): void {
+  checkOptionNames("evaluate", opts, EVALUATE_OPTIONS);
+  if (opts.returnDict !== undefined && opts.returnDict !== true) {
+    throw new ValueError(
+      `evaluate: the logs are always returned by name (Keras's return_dict=True); received returnDict=${String(opts.returnDict)}`,
+    );
+  }
   positiveInt("evaluate", "batchSize", opts.batchSize);
   positiveInt("evaluate", "steps", opts.steps);
   checkVerbose("evaluate", opts.verbose);
 }
 
 export function checkPredictOptions(opts: PredictOptions): void {
+  checkOptionNames("predict", opts, PREDICT_OPTIONS);
   positiveInt("predict", "batchSize", opts.batchSize);
   positiveInt("predict", "steps", opts.steps);
   checkVerbose("predict", opts.verbose);

@@ -455,7 +455,7 @@ describe("LambdaCallback", () => {
 
   it("rejects unknown hooks and non-functions", () => {
     assert.throws(() => new LambdaCallback({ onEpochEnds: () => undefined } as never), {
-      message: /unknown hook onEpochEnds/,
+      message: /unknown option onEpochEnds; did you mean onEpochEnd\?/,
     });
     assert.throws(() => new LambdaCallback({ onEpochEnd: 3 } as never), {
       message: /onEpochEnd must be a function/,

@@ -20,6 +20,9 @@ export interface AdditiveAttentionArgs extends Omit<AttentionArgs, "scoreMode"> 
  * Attention's. The config has no score_mode, as Keras's.
  */
 export class AdditiveAttention extends Attention {
+  /** Keras passes score_mode on to Attention and then ignores it: so does Strata. */
+  static override readonly extraOptions: readonly string[] = ["scoreMode"];
+
   constructor(args: AdditiveAttentionArgs = {}) {
     super({ ...args, useScale: args.useScale ?? true, scoreMode: "dot" });
   }

@@ -1,4 +1,4 @@
-import { ValueError } from "../../errors.js";
+import { ValueError, checkOptionNames } from "../../errors.js";
 import { floatx } from "../../tensor/config.js";
 import { type DType, type DTypeName, checkDType } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
@@ -26,6 +26,7 @@ export class InputLayer extends Layer {
 
   constructor(opts: InputOptions = {}) {
     super({ name: opts.name });
+    checkOptionNames("Input", opts, ["shape", "batchSize", "batchShape", "dtype", "name"]);
     if (opts.batchShape === undefined && opts.shape === undefined) {
       throw new ValueError("Input: give `shape` (without the batch axis) or `batchShape`");
     }

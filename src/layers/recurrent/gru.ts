@@ -190,6 +190,8 @@ export class GRUCell extends GateCell {
  * `returnState` gives `[output, h]`.
  */
 export class GRU extends RNN {
+  /** The seed of the dropout masks: its cell keeps it (in the cell's config). */
+  static readonly extraOptions: readonly string[] = ["seed"];
   declare readonly cell: GRUCell;
 
   constructor(units: number, args: GRUArgs = {}) {

@@ -212,6 +212,8 @@ export function recurrentGiven(args: LSTMCellArgs): string | Activation | null {
  * step adds one matmul with the recurrent kernel. `returnState` gives `[output, h, c]`.
  */
 export class LSTM extends RNN {
+  /** The seed of the dropout masks: its cell keeps it (in the cell's config). */
+  static readonly extraOptions: readonly string[] = ["seed"];
   declare readonly cell: LSTMCell;
 
   constructor(units: number, args: LSTMArgs = {}) {

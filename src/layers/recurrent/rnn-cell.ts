@@ -21,6 +21,7 @@ import {
 } from "../config.js";
 import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
 import { type ShapeSpec, fmtSpec } from "../shape-spec.js";
+import { unchecked } from "../option-check.js";
 
 /** One step of a prepared sequence: the step's input and the states before it → output and states after. */
 export type StepFn = (
@@ -370,7 +371,8 @@ export function layerFields(
  * without the layer's own name, input shape and activity regularizer.
  */
 export function cellArgs<A extends CellArgs>(args: A, name: string): A {
-  const out: A = { ...args, name };
+  // the layer's options were checked as the layer's: the cell ignores the layer-only ones
+  const out: A = unchecked({ ...args, name });
   delete out.inputShape;
   delete out.batchSize;
   delete out.activityRegularizer;

@@ -81,6 +81,8 @@ export class SimpleRNNCell extends GateCell {
  * [units, units], `bias` [units]. `returnState` gives `[output, h]`.
  */
 export class SimpleRNN extends RNN {
+  /** The seed of the dropout masks: its cell keeps it (in the cell's config). */
+  static readonly extraOptions: readonly string[] = ["seed"];
   declare readonly cell: SimpleRNNCell;
 
   constructor(units: number, args: SimpleRNNArgs = {}) {

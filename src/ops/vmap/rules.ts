@@ -258,10 +258,18 @@ export const transpose: typeof mv.transpose = (x, axes) => {
 export const flip: typeof flipOp = (x, axis) =>
   isBatched(x) ? batch(flipOp(x.stacked, stackedAxes(axis, x.rank, "flip"))) : flipOp(x, axis);
 
-export const oneHot: typeof oneHotOp = (x, numClasses, axis = -1, dtype) =>
+export const oneHot: typeof oneHotOp = (x, numClasses, axis = -1, dtype, sparse) =>
   isBatched(x)
-    ? batch(oneHotOp(x.stacked, numClasses, normalizeAxis(axis, x.rank + 1, "oneHot") + 1, dtype))
-    : oneHotOp(x, numClasses, axis, dtype);
+    ? batch(
+        oneHotOp(
+          x.stacked,
+          numClasses,
+          normalizeAxis(axis, x.rank + 1, "oneHot") + 1,
+          dtype,
+          sparse,
+        ),
+      )
+    : oneHotOp(x, numClasses, axis, dtype, sparse);
 
 /** One image per row (rank 3) resizes as a batch of images. */
 export const resize: typeof resizeOp = (images, size, opts) => {

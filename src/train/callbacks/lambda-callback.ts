@@ -1,4 +1,4 @@
-import { ValueError } from "../../errors.js";
+import { ValueError, checkOptionNames } from "../../errors.js";
 import { Callback } from "./callback.js";
 
 type Hooks = Pick<
@@ -53,12 +53,8 @@ export class LambdaCallback extends Callback {
   constructor(hooks: LambdaCallbackOptions = {}) {
     super();
     // A misspelt hook would never fire: say so.
+    checkOptionNames("LambdaCallback", hooks, HOOKS);
     for (const [key, fn] of Object.entries(hooks)) {
-      if (!(HOOKS as readonly string[]).includes(key)) {
-        throw new ValueError(
-          `LambdaCallback: unknown hook ${key}; expected one of ${HOOKS.join(", ")}`,
-        );
-      }
       if (fn !== undefined && typeof fn !== "function") {
         throw new ValueError(
           `LambdaCallback: ${key} must be a function. Received: ${key}=${String(fn)}`,

@@ -11,7 +11,13 @@ import { Circle } from "./circle.js";
 import { CTC } from "./ctc.js";
 import { CategoricalHinge, Hinge, SquaredHinge } from "./hinge.js";
 import { Dice, Tversky } from "./overlap.js";
-import { Loss, LossFunctionWrapper, type ShapeSource, crossentropyKind } from "./loss.js";
+import {
+  Loss,
+  LossFunctionWrapper,
+  type ShapeSource,
+  checkOptionsOfLosses,
+  crossentropyKind,
+} from "./loss.js";
 import {
   BinaryCrossentropy,
   BinaryFocalCrossentropy,
@@ -120,6 +126,8 @@ const CLASSES: Record<string, LossClass> = {
   Circle,
   CTC,
 };
+
+checkOptionsOfLosses(Object.values(CLASSES));
 
 /** Keras's loss-function strings (and their short aliases) and the class that computes each. */
 const STRINGS: Record<string, LossClass> = {

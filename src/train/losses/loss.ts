@@ -1,9 +1,10 @@
-import { ShapeError, ValueError, fmtShape } from "../../errors.js";
+import { ShapeError, ValueError, checkOptionNames, fmtShape } from "../../errors.js";
 import { maskOf } from "../../layers/layer.js";
 import {
   type KerasObject,
   camelizeKeys,
   isKerasObject,
+  snakeToCamel,
   toSnakeCase,
 } from "../../nn/serialization.js";
 import { type TensorLike, asTensor } from "../../ops/core.js";
@@ -239,6 +240,22 @@ export function reduceWeightedValues(
 
 // ------------------------------------------------------------------ Loss
 
+// ------------------------------------------------------------------ unknown options
+
+/**
+ * Keras raises on an unknown keyword argument to a loss. The built-in classes (losses/index.ts
+ * marks them) have their options checked at first use against the config's keys (camelCased:
+ * Keras's arguments and config keys are the same names), as layers are (layers/option-check.ts:
+ * a base constructor cannot run after the subclass's). Losses rebuilt from configs, and user
+ * subclasses, are not checked.
+ */
+const builtInLosses = new WeakSet<object>();
+let fromConfigDepth = 0;
+
+export function checkOptionsOfLosses(classes: Iterable<object>): void {
+  for (const c of classes) builtInLosses.add(c);
+}
+
 /**
  * Keras's `Loss`: `call(yTrue, yPred)` gives per-sample losses; `apply` (Keras `__call__`) weighs
  * them by `sampleWeight`, honours masks, and reduces them ("sum_over_batch_size" by default:
@@ -256,12 +273,29 @@ export abstract class Loss {
       this.name,
     );
     this.dtype = opts.dtype ?? null;
+    const own = Object.keys(opts).some((k) => !["name", "reduction", "dtype"].includes(k));
+    this.uncheckedOptions =
+      own && fromConfigDepth === 0 && builtInLosses.has(new.target) ? opts : null;
+  }
+
+  /** The constructor's options, checked at first use (see above). */
+  private uncheckedOptions: object | null;
+
+  private checkOptions(): void {
+    const given = this.uncheckedOptions;
+    if (!given) return;
+    this.uncheckedOptions = null;
+    const keys = Object.keys(this.getConfig()).map(snakeToCamel);
+    checkOptionNames(this.constructor.name, given, [
+      ...new Set(["name", "reduction", "dtype", ...keys]),
+    ]);
   }
 
   /** Per-sample losses: y_pred's shape without its last axis (usually [batch]). */
   abstract call(yTrue: Tensor, yPred: Tensor): Tensor;
 
   apply(yTrue: TensorLike, yPred: TensorLike, sampleWeight?: TensorLike | null): Tensor {
+    this.checkOptions();
     const p0 = asTensor(yPred);
     const inMask = maskOf(p0);
     const p = cast(p0, floatDtype(p0, this.dtype));
@@ -291,7 +325,13 @@ export abstract class Loss {
     const name = isKerasObject(dtype) ? (dtype.config as { name?: unknown }).name : dtype;
     const opts = camelizeKeys(rest);
     if (typeof name === "string") opts.dtype = name;
-    return new this(opts as never);
+    // configs may carry keys Keras ignores: not checked
+    fromConfigDepth++;
+    try {
+      return new this(opts as never);
+    } finally {
+      fromConfigDepth--;
+    }
   }
 }
 

@@ -21,6 +21,24 @@ export interface AtConstraintOptions extends MetricOptions {
   classId?: number | null;
 }
 
+/**
+ * Keras's positional target (`PrecisionAtRecall(0.5, num_thresholds=…)`) or the object form a
+ * config gives (`{recall: 0.5, numThresholds}`), as one options object.
+ */
+function withTarget<K extends string>(
+  key: K,
+  first: number | (AtConstraintOptions & Record<K, number>),
+  opts: AtConstraintOptions,
+): AtConstraintOptions & Record<K, number> {
+  if (typeof first === "object" && first !== null) return first;
+  if (key in opts) {
+    throw new ValueError(
+      `${key} given twice: positionally (${String(first)}) and as an option (${String((opts as Record<string, unknown>)[key])})`,
+    );
+  }
+  return { ...opts, [key]: first } as AtConstraintOptions & Record<K, number>;
+}
+
 type Rates = { tp: number[]; fp: number[]; tn: number[]; fn: number[] };
 
 abstract class SensitivitySpecificityBase extends Metric {
@@ -108,7 +126,14 @@ const sum = (a: number[], b: number[]): number[] => a.map((x, i) => x + b[i]!);
 /** The best sensitivity (recall) among thresholds whose specificity is ≥ `specificity`. */
 export class SensitivityAtSpecificity extends SensitivitySpecificityBase {
   readonly specificity: number;
-  constructor(opts: AtConstraintOptions & { specificity: number }) {
+  /** Keras's `SensitivityAtSpecificity(specificity, {numThresholds, classId, name})`, or all as one object. */
+  constructor(specificity: number, opts?: AtConstraintOptions);
+  constructor(opts: AtConstraintOptions & { specificity: number });
+  constructor(
+    first: number | (AtConstraintOptions & { specificity: number }),
+    more: AtConstraintOptions = {},
+  ) {
+    const opts = withTarget("specificity", first, more);
     super(opts.specificity, "specificity", "sensitivity_at_specificity", opts);
     this.specificity = opts.specificity;
   }
@@ -131,7 +156,14 @@ export class SensitivityAtSpecificity extends SensitivitySpecificityBase {
 /** The best specificity among thresholds whose sensitivity is ≥ `sensitivity`. */
 export class SpecificityAtSensitivity extends SensitivitySpecificityBase {
   readonly sensitivity: number;
-  constructor(opts: AtConstraintOptions & { sensitivity: number }) {
+  /** Keras's `SpecificityAtSensitivity(sensitivity, {numThresholds, classId, name})`, or all as one object. */
+  constructor(sensitivity: number, opts?: AtConstraintOptions);
+  constructor(opts: AtConstraintOptions & { sensitivity: number });
+  constructor(
+    first: number | (AtConstraintOptions & { sensitivity: number }),
+    more: AtConstraintOptions = {},
+  ) {
+    const opts = withTarget("sensitivity", first, more);
     super(opts.sensitivity, "sensitivity", "specificity_at_sensitivity", opts);
     this.sensitivity = opts.sensitivity;
   }
@@ -154,7 +186,14 @@ export class SpecificityAtSensitivity extends SensitivitySpecificityBase {
 /** The best precision among thresholds whose recall is ≥ `recall`. */
 export class PrecisionAtRecall extends SensitivitySpecificityBase {
   readonly recall: number;
-  constructor(opts: AtConstraintOptions & { recall: number }) {
+  /** Keras's `PrecisionAtRecall(recall, {numThresholds, classId, name})`, or all as one object. */
+  constructor(recall: number, opts?: AtConstraintOptions);
+  constructor(opts: AtConstraintOptions & { recall: number });
+  constructor(
+    first: number | (AtConstraintOptions & { recall: number }),
+    more: AtConstraintOptions = {},
+  ) {
+    const opts = withTarget("recall", first, more);
     super(opts.recall, "recall", "precision_at_recall", opts);
     this.recall = opts.recall;
   }
@@ -173,7 +212,14 @@ export class PrecisionAtRecall extends SensitivitySpecificityBase {
 /** The best recall among thresholds whose precision is ≥ `precision`. */
 export class RecallAtPrecision extends SensitivitySpecificityBase {
   readonly precision: number;
-  constructor(opts: AtConstraintOptions & { precision: number }) {
+  /** Keras's `RecallAtPrecision(precision, {numThresholds, classId, name})`, or all as one object. */
+  constructor(precision: number, opts?: AtConstraintOptions);
+  constructor(opts: AtConstraintOptions & { precision: number });
+  constructor(
+    first: number | (AtConstraintOptions & { precision: number }),
+    more: AtConstraintOptions = {},
+  ) {
+    const opts = withTarget("precision", first, more);
     super(opts.precision, "precision", "recall_at_precision", opts);
     this.precision = opts.precision;
   }

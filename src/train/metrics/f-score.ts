@@ -187,6 +187,8 @@ export class FBetaScore extends Metric {
 }
 
 export class F1Score extends FBetaScore {
+  /** Set by the constructor for its base (not one of its own options). */
+  static readonly extraOptions: readonly string[] = ["beta"];
   constructor(opts: Omit<FBetaScoreOptions, "beta"> = {}) {
     super({ ...opts, beta: 1, name: opts.name ?? "f1_score" });
   }

@@ -31,7 +31,7 @@ import {
 import { ConcordanceCorrelation, PearsonCorrelation } from "./correlation.js";
 import { F1Score, FBetaScore } from "./f-score.js";
 import { BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU } from "./iou.js";
-import { Metric } from "./metric.js";
+import { Metric, checkOptionsOfMetrics, withoutMetricOptionCheck } from "./metric.js";
 import { R2Score } from "./r2.js";
 import {
   BinaryCrossentropy,
@@ -199,6 +199,8 @@ const CLASSES: Record<string, MetricClass> = {
   RecallAtPrecision,
 };
 
+checkOptionsOfMetrics(Object.values(CLASSES));
+
 /** Keras's metric strings: each class's snake_case name plus the short aliases. */
 const STRINGS: Record<string, MetricClass> = {
   ...Object.fromEntries(Object.entries(CLASSES).map(([k, v]) => [toSnakeCase(k), v])),
@@ -360,5 +362,5 @@ export function deserialize(config: KerasObject, customObjects: CustomObjects = 
         Object.keys(CLASSES).join(", "),
     );
   }
-  return cls.fromConfig(config.config ?? {});
+  return withoutMetricOptionCheck(() => cls.fromConfig(config.config ?? {}));
 }

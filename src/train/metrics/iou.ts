@@ -192,6 +192,8 @@ export type MeanIoUOptions = Omit<IoUOptions, "targetClassIds">;
 
 /** Keras `MeanIoU`: the IoU averaged over every class. */
 export class MeanIoU extends IoU {
+  /** Set by the constructor for its base (not one of its own options). */
+  static readonly extraOptions: readonly string[] = ["targetClassIds"];
   constructor(opts: MeanIoUOptions) {
     super({
       ...opts,
@@ -215,6 +217,8 @@ export interface BinaryIoUOptions extends Pick<IoUOptions, "name" | "dtype"> {
 
 /** Keras `BinaryIoU`: IoU of 0/1 labels against thresholded predictions. */
 export class BinaryIoU extends IoU {
+  /** Set by the constructor for its base (not one of its own options). */
+  static readonly extraOptions: readonly string[] = ["numClasses"];
   readonly threshold: number;
   constructor(opts: BinaryIoUOptions = {}) {
     super({
@@ -249,6 +253,8 @@ export type OneHotIoUOptions = Omit<IoUOptions, "sparseYTrue">;
 
 /** Keras `OneHotIoU`: IoU of one-hot labels (argmax over `axis`) and scores. */
 export class OneHotIoU extends IoU {
+  /** Set by the constructor for its base (not one of its own options). */
+  static readonly extraOptions: readonly string[] = ["sparseYTrue"];
   constructor(opts: OneHotIoUOptions) {
     super({
       ...opts,
@@ -268,6 +274,8 @@ export type OneHotMeanIoUOptions = Omit<IoUOptions, "sparseYTrue" | "targetClass
 
 /** Keras `OneHotMeanIoU`: mean IoU over every class of one-hot labels and scores. */
 export class OneHotMeanIoU extends MeanIoU {
+  /** Set by the constructor for its base (not one of its own options). */
+  static override readonly extraOptions: readonly string[] = ["sparseYTrue"];
   constructor(opts: OneHotMeanIoUOptions) {
     super({
       ...opts,

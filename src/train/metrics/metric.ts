@@ -1,12 +1,17 @@
 import { noGrad } from "../../autodiff/tape.js";
 import { floatx } from "../../tensor/config.js";
 import { Variable } from "../../autodiff/variable.js";
-import { type KerasObject, camelizeKeys, toSnakeCase } from "../../nn/serialization.js";
+import {
+  type KerasObject,
+  camelizeKeys,
+  snakeToCamel,
+  toSnakeCase,
+} from "../../nn/serialization.js";
 import type { TensorLike } from "../../ops/core.js";
 import { zeros } from "../../tensor/creation.js";
 import { type DType, checkDType, isFloat } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
-import { ValueError } from "../../errors.js";
+import { ValueError, checkOptionNames } from "../../errors.js";
 import { kerasEnvelope } from "../../nn/object-registration.js";
 
 export interface MetricOptions {
@@ -17,6 +22,43 @@ export interface MetricOptions {
 
 /** Which way a metric improves; callbacks such as EarlyStopping read it in "auto" mode. */
 export type Direction = "up" | "down";
+
+/**
+ * Keras raises on an unknown keyword argument to a metric. The built-in classes (metrics/index.ts
+ * marks them) have their options checked at their first `updateState`, against the config's
+ * keys (camelCased: Keras's arguments and config keys are the same names), as layers are
+ * (layers/option-check.ts: a base constructor cannot run after the subclass's). Metrics rebuilt
+ * from configs, and user subclasses, are not checked.
+ */
+const builtInMetrics = new WeakSet<object>();
+let fromConfigDepth = 0;
+
+export function checkOptionsOfMetrics(classes: Iterable<object>): void {
+  for (const c of classes) builtInMetrics.add(c);
+}
+
+/**
+ * `static extraOptions` of a class and the classes above it: options its constructor passes on
+ * to its base that the config does not carry (F1Score's beta of 1).
+ */
+function extraOptions(cls: unknown): string[] {
+  const out: string[] = [];
+  for (let c = cls as { extraOptions?: readonly string[] } | null; c;) {
+    if (Object.hasOwn(c, "extraOptions")) out.push(...c.extraOptions!);
+    c = Object.getPrototypeOf(c) as typeof c;
+  }
+  return out;
+}
+
+/** Runs `fn` (a metric's fromConfig) with the option check off for the metrics it makes. */
+export function withoutMetricOptionCheck<T>(fn: () => T): T {
+  fromConfigDepth++;
+  try {
+    return fn();
+  } finally {
+    fromConfigDepth--;
+  }
+}
 
 /**
  * Keras's `Metric`: state lives in non-trainable Variables made by `addVariable`;
@@ -40,6 +82,21 @@ export abstract class Metric {
       );
     }
     this.dtype = dtype;
+    const own = Object.keys(opts).some((k) => k !== "name" && k !== "dtype");
+    if (own && fromConfigDepth === 0 && builtInMetrics.has(new.target)) {
+      // the first updateState checks the options, then the class's own method takes over
+      Object.defineProperty(this, "updateState", {
+        configurable: true,
+        writable: true,
+        value: (...args: (TensorLike | null | undefined)[]) => {
+          delete (this as { updateState?: unknown }).updateState;
+          const keys = Object.keys(this.getConfig()).map(snakeToCamel);
+          const known = ["name", "dtype", ...keys, ...extraOptions(this.constructor)];
+          checkOptionNames(this.constructor.name, opts, [...new Set(known)]);
+          this.updateState(...args);
+        },
+      });
+    }
   }
 
   /** A zero-initialized state variable (Keras `add_variable`), reset by `resetState`. */
@@ -81,7 +138,7 @@ export abstract class Metric {
     this: new (opts: never) => T,
     config: Record<string, unknown>,
   ): T {
-    return new this(camelizeKeys(config) as never);
+    return withoutMetricOptionCheck(() => new this(camelizeKeys(config) as never));
   }
 
   toString(): string {

@@ -10,7 +10,7 @@
  * `Dataset.map` for training), and applied to `getInputs()` to give `getEncodedFeatures()`, the
  * symbolic outputs a functional model is built on, so an inference model takes raw values.
  */
-import { ValueError } from "../../../errors.js";
+import { ValueError, checkOptionNames } from "../../../errors.js";
 import type { KerasObject } from "../../../nn/serialization.js";
 import type { TensorLike } from "../../../ops/core.js";
 import { squeeze } from "../../../ops/movement.js";
@@ -178,6 +178,14 @@ export class FeatureSpace<M extends FeatureSpaceOutputMode = "concat"> extends L
 
   constructor(features: Readonly<Record<string, FeatureSpec>>, opts: FeatureSpaceOptions<M> = {}) {
     super({ name: opts.name });
+    checkOptionNames("FeatureSpace", opts, [
+      "outputMode",
+      "crosses",
+      "crossingDim",
+      "hashingDim",
+      "numDiscretizationBins",
+      "name",
+    ]);
     if (!features || Object.keys(features).length === 0) {
       throw new ValueError(`${this.where()}: the \`features\` argument cannot be null or empty`);
     }

@@ -1,4 +1,4 @@
-import { ValueError } from "../../../errors.js";
+import { ValueError, checkOptionNames } from "../../../errors.js";
 import type { TensorLike } from "../../../ops/core.js";
 import type { Tensor } from "../../../tensor/tensor.js";
 import { type CallOptions, Layer, SymbolicTensor } from "../../layer.js";
@@ -22,6 +22,7 @@ export class Pipeline extends Layer {
 
   constructor(layers: readonly Layer[], args: PipelineArgs = {}) {
     super({ name: args.name });
+    checkOptionNames("Pipeline", args, ["name"]);
     if (!Array.isArray(layers) || layers.some((l) => !(l instanceof Layer))) {
       throw new ValueError(
         `${this.where()}: layers must be a list of layers; received ${String(layers)}`,
