@@ -10,8 +10,8 @@
  *
  * Every measurement is a fresh child process (bench/systems/strata-apps.ts, torch_apps.py,
  * onnx-apps.ts), one at a time; systems alternate within each round and each keeps its best round.
- * `--quick` is a smoke run: one round, Strata / PyTorch / onnxruntime-node only, one warm-up and
- * one timed step each. Writes bench/apps-results.json and the README's "Applications" section.
+ * `--quick` is a smoke run (about 10 minutes on a quiet 2-core machine): one round, one warm-up
+ * and one timed step per system and workload. Writes bench/apps-results.json and the README's "Applications" section.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -90,7 +90,7 @@ const COMMANDS: Record<string, string[]> = {
 const ENV: Record<string, Record<string, string>> = {
   "pytorch-passive": { OMP_WAIT_POLICY: "PASSIVE" },
 };
-const SYSTEMS = QUICK ? ["strata-native", "pytorch", "onnxruntime-node"] : Object.keys(COMMANDS);
+const SYSTEMS = Object.keys(COMMANDS);
 const TIMING = QUICK
   ? ["--warmup", "1", "--runs", "1", "--seconds", "0"]
   : ["--warmup", "2", "--runs", "3", "--seconds", "3"];
