@@ -1,6 +1,8 @@
 /**
  * Where a Strata training step spends its time: `node --import tsx bench/profile.ts [W1|W2|W3]
  * [--backend native|ts] [--threads n] [--steps 300] [--infer 1]`. Not part of `npm run bench`; a tool for whoever optimizes.
+ * Issue 12's workloads (bench/lib/apps.ts) by their id, e.g. `bench/profile.ts resnet50-b32
+ * --steps 3`: trained or run for inference as bench/apps.ts measures them.
  *
  * Wraps every method of the active backend's kernel table with a wall-clock timer (on the calling
  * thread, so a kernel's time includes waiting for its worker threads), counts the bytes of the
@@ -12,13 +14,16 @@ import { PerformanceObserver } from "node:perf_hooks";
 import * as st from "../src/index.js";
 import { currentBackend } from "../src/backend/index.js";
 import { buildModel } from "./systems/strata-models.js";
+import { buildApp } from "./systems/strata-app-models.js";
+import { APPS, appBatches, type AppId } from "./lib/apps.js";
 import { WORKLOADS, parseArgs, syntheticBatches, type WorkloadId } from "./lib/measure.mjs";
 
 const args = parseArgs(process.argv.slice(3));
-const w = (process.argv[2] ?? "W1") as WorkloadId;
+const w = (process.argv[2] ?? "W1") as WorkloadId | AppId;
+const app = w in APPS ? APPS[w as AppId] : undefined;
 st.setBackend(args.backend ?? "native");
 if (args.threads && st.getBackend() === "native") st.setNumThreads(Number(args.threads));
-const steps = Number(args.steps ?? (w === "W1" ? 300 : 30));
+const steps = Number(args.steps ?? (w === "W1" ? 300 : app ? 3 : 30));
 
 // ------------------------------------------------------------------ kernel timers
 
@@ -40,6 +45,16 @@ for (const name of Object.keys(table)) {
     if (typeof a[0] === "string") key = `${name} ${a[0]}`;
     else if (name === "matmul")
       key = `matmul ${a[3]}x${a[4]}x${a[5]}${a[6] ? " Aᵀ" : ""}${a[7] ? " Bᵀ" : ""}`;
+    else {
+      // Convolutions by kind: kernel size, stride, and depthwise (one group per channel).
+      const p = a.find((x) => (x as { kernelShape?: unknown } | null)?.kernelShape) as
+        | { kernelShape: number[]; strides: number[]; groups: number; inChannels: number }
+        | undefined;
+      if (p) {
+        const dw = p.groups > 1 && p.groups === p.inChannels ? " depthwise" : "";
+        key = `${name} ${p.kernelShape[1]}x${p.kernelShape[2]}/${p.strides[1]}${dw}`;
+      }
+    }
     const out = name === "matmul" ? a[2] : typeof a[0] === "string" ? a[a.length - 2] : undefined;
     const t0 = performance.now();
     const r = (fn as (...x: unknown[]) => unknown).apply(table, a);
@@ -72,7 +87,7 @@ new PerformanceObserver((list) => {
 
 // ------------------------------------------------------------------ phase timers
 
-const model = buildModel(w);
+const model = app ? await buildApp(w as AppId) : buildModel(w as WorkloadId);
 const phases = { forward: 0, loss: 0, optimizer: 0 };
 type Fn = (...a: unknown[]) => unknown;
 const m = model as unknown as Record<string, Fn>;
@@ -88,28 +103,36 @@ for (const [method, phase] of [
     return r;
   };
 }
-const opt = model.optimizer as unknown as Record<string, Fn>;
-const apply = opt.apply!;
-opt.apply = function (this: unknown, ...a: unknown[]) {
-  const t0 = performance.now();
-  const r = apply.apply(this, a);
-  if (recording) phases.optimizer += performance.now() - t0;
-  return r;
-};
+// Inference-only applications (ResNet50, VGG16) are not compiled: no optimizer to time.
+const opt = model.optimizer as unknown as Record<string, Fn> | undefined;
+const apply = opt?.apply;
+if (opt && apply) {
+  opt.apply = function (this: unknown, ...a: unknown[]) {
+    const t0 = performance.now();
+    const r = apply.apply(this, a);
+    if (recording) phases.optimizer += performance.now() - t0;
+    return r;
+  };
+}
 
 // ------------------------------------------------------------------ run
 
-const data = syntheticBatches(w).map((b) => ({
-  x: st.tensor(b.x, b.xShape, b.x instanceof Int32Array ? "int32" : "float32"),
-  y: st.tensor(b.y, b.yShape, b.y instanceof Int32Array ? "int32" : "float32"),
-}));
-// --infer profiles predictOnBatch (inference) instead of trainOnBatch.
-const infer = args.infer !== undefined;
+const data = app
+  ? appBatches(w as AppId).map((b) => ({
+      x: st.tensor(b.x, b.xShape, b.x instanceof Int32Array ? "int32" : "float32"),
+      y: st.tensor(b.y, [app.batch], "int32"),
+    }))
+  : syntheticBatches(w as WorkloadId).map((b) => ({
+      x: st.tensor(b.x, b.xShape, b.x instanceof Int32Array ? "int32" : "float32"),
+      y: st.tensor(b.y, b.yShape, b.y instanceof Int32Array ? "int32" : "float32"),
+    }));
+// --infer profiles predictOnBatch (inference) instead of trainOnBatch; applications as measured.
+const infer = app ? app.kind === "infer" : args.infer !== undefined;
 const step = (i: number) =>
   infer
     ? model.predictOnBatch(data[i % data.length]!.x)
     : model.trainOnBatch(data[i % data.length]!.x, data[i % data.length]!.y);
-for (let i = 0; i < Math.max(5, steps / 10); i++) step(i);
+for (let i = 0; i < (app ? 1 : Math.max(5, steps / 10)); i++) step(i);
 recording = true;
 const t0 = performance.now();
 for (let i = 0; i < steps; i++) step(i);
@@ -130,7 +153,7 @@ for (const e of timed) {
 const per = (ms: number) => ms / steps;
 const pct = (ms: number) => `${((100 * ms) / total).toFixed(1).padStart(5)}%`;
 const stepMs = per(total);
-const { batch } = WORKLOADS[w];
+const { batch } = app ?? WORKLOADS[w as WorkloadId];
 console.log(
   `${w} ${infer ? "inference" : "training"} on ${st.getBackend()} (${st.getNumThreads()} threads): ${stepMs.toFixed(2)} ms/step, ` +
     `${((batch / stepMs) * 1000).toFixed(0)} samples/s over ${steps} steps`,

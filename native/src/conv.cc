@@ -108,6 +108,12 @@ void direct_backprop_input(const T* dy, const T* w, T* dx, const Geo& g) {
       for (int64_t t = 0; t < count; t++) {
         T* xp = dx + src[t];
         const T* wt = w + tap[t] * g.Cg * g.O;
+        if (g.Cg == 1 && g.Og == 1) {
+          // Depthwise: channel j takes dy's channel j times its own weight; one lane per channel
+          // (the same products and sums as the loop below, vectorized across channels).
+          for (int64_t j = 0; j < g.O; j++) xp[j] += d_row[j] * wt[j];
+          continue;
+        }
         for (int64_t grp = 0; grp < g.G; grp++) {
           for (int64_t ci = 0; ci < g.Cg; ci++) {
             const T* wr = wt + ci * g.O + grp * g.Og;
@@ -140,6 +146,13 @@ void direct_backprop_filter(const T* x, const T* dy, T* dw, const Geo& g) {
         for (int64_t t = 0; t < count; t++) {
           const T* xp = x + src[t];
           double* at = acc.data() + tap[t] * g.Cg * g.O;
+          if (g.Cg == 1 && g.Og == 1) {
+            // Depthwise: dw[tap, j] gathers x's channel j times dy's channel j, across channels.
+            for (int64_t j = 0; j < g.O; j++) {
+              at[j] += static_cast<double>(xp[j]) * static_cast<double>(d_row[j]);
+            }
+            continue;
+          }
           for (int64_t grp = 0; grp < g.G; grp++) {
             for (int64_t ci = 0; ci < g.Cg; ci++) {
               const double xv = static_cast<double>(xp[grp * g.Cg + ci]);

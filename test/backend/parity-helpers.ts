@@ -306,6 +306,21 @@ export const CONVS: [string, ConvCase][] = [
       pad: [0, 1, 1],
     },
   ],
+  // Depthwise over more channels than a vector holds, with a tail, strided and padded on one side
+  // (the vectorized depthwise loops of the native input and filter gradients).
+  [
+    "depthwise wide strided",
+    {
+      batch: 3,
+      C: 37,
+      O: 37,
+      G: 37,
+      inShape: [1, 8, 9],
+      kernel: [1, 3, 3],
+      strides: [1, 2, 2],
+      pad: [0, 0, 1],
+    },
+  ],
   [
     "grouped",
     { batch: 2, C: 32, O: 32, G: 2, inShape: [1, 6, 7], kernel: [1, 3, 3], pad: [0, 1, 1] },
