@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as st from "../src/index.js";
 import { leftoverTemporaries, runChild } from "../test/train/kill/harness.js";
-import { savedModel } from "../test/train/kill/models.js";
+import { savedValues } from "../test/train/kill/models.js";
 import { parseArgs } from "./lib/measure.mjs";
 
 const args = parseArgs();
@@ -24,19 +24,6 @@ const saves = Number(args.saves ?? 30);
 const fits = Number(args.fits ?? 6);
 const rng = new st.random.SeedGenerator(Number(args.seed ?? 1)).generator;
 const root = mkdtempSync(join(tmpdir(), "strata-kill-bench-"));
-
-async function savedValues(path: string, format: string): Promise<Set<number>> {
-  let model: st.Model;
-  if (format === "weights.h5") {
-    model = savedModel();
-    await model.loadWeights(path);
-  } else {
-    model = await st.models.loadModel(path, { compile: false });
-  }
-  const values = new Set<number>();
-  for (const w of model.getWeights()) for (const v of w.dataSync() as Float32Array) values.add(v);
-  return values;
-}
 
 const saveRows: string[] = [];
 for (const format of ["keras", "weights.h5", "h5"]) {

@@ -6,24 +6,15 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import * as st from "../../../src/index.js";
 import { leftoverTemporaries, runChild } from "./harness.js";
-import { savedModel } from "./models.js";
+import { savedValues } from "./models.js";
 
 const root = mkdtempSync(join(tmpdir(), "strata-kill-"));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 /** The one value every weight of the saved model holds (each save fills them with its number). */
 async function savedValue(path: string, format: string): Promise<number> {
-  let model: st.Model;
-  if (format === "weights.h5") {
-    model = savedModel();
-    await model.loadWeights(path);
-  } else {
-    model = await st.models.loadModel(path, { compile: false });
-  }
-  const values = new Set<number>();
-  for (const w of model.getWeights()) for (const v of w.dataSync() as Float32Array) values.add(v);
+  const values = await savedValues(path, format);
   assert.equal(
     values.size,
     1,

@@ -1,4 +1,7 @@
-/** The models kill.test.ts's child process saves and trains, built the same way in every process. */
+/**
+ * The models kill.test.ts's child process saves and trains, built the same way in every process,
+ * and what a saved one holds.
+ */
 import * as st from "../../../src/index.js";
 
 /** Big enough that a save takes a while (about 10 MB of weights), so kills land inside writes. */
@@ -24,4 +27,18 @@ export function trainedModel(): st.Model {
     loss: "mse",
   });
   return model;
+}
+
+/** The distinct values of a saved model's weights (a save that landed whole holds exactly one). */
+export async function savedValues(path: string, format: string): Promise<Set<number>> {
+  let model: st.Model;
+  if (format === "weights.h5") {
+    model = savedModel();
+    await model.loadWeights(path);
+  } else {
+    model = await st.models.loadModel(path, { compile: false });
+  }
+  const values = new Set<number>();
+  for (const w of model.getWeights()) for (const v of w.dataSync() as Float32Array) values.add(v);
+  return values;
 }
