@@ -7,7 +7,10 @@ import { registerOperations } from "../registry.js";
 import { SymbolicOp } from "./symbolic-op.js";
 import { withSymbolicCalls } from "./symbolic-ops.js";
 
-/** `keras.ops`: every op, on tensors and on the symbolic tensors of a functional model. */
+/**
+ * `keras.ops`: every op, on tensors and on the symbolic tensors of a functional model.
+ * @namespace
+ */
 export const ops = withSymbolicCalls(opsModule);
 
 registerOperations(SymbolicOp.fromKerasConfig);
