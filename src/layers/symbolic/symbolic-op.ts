@@ -104,6 +104,8 @@ export class SymbolicOp extends Layer {
   private readonly fn: OpFunction;
   private template: unknown[] = [];
   private outputDtypes: DType[] = [];
+  /** The dtypes of the last call's outputs: shape inference runs the op, and so learns them. */
+  private lastDtypes: DType[] = [];
   /** The constructor arguments a loaded op was given, until its node is replayed. */
   private kerasConfig: Record<string, unknown> = {};
 
@@ -139,9 +141,6 @@ export class SymbolicOp extends Layer {
     this.lastDtypes = (Array.isArray(out) ? out : [out]).map((t) => t.dtype);
     return out;
   }
-
-  /** The dtypes of the last call's outputs: shape inference runs the op, and so learns them. */
-  private lastDtypes: DType[] = [];
 
   override computeOutputShape(inputShape: Shapes, inputDtypes?: readonly DType[]): Shapes {
     const shapes = super.computeOutputShape(inputShape, inputDtypes);
