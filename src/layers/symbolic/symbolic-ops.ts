@@ -42,6 +42,21 @@ function isModule(x: unknown): x is Record<string, unknown> {
 /** `ns` with each op dispatching symbolic calls to a SymbolicOp node (sub-namespaces too). */
 export function withSymbolicCalls<T extends object>(ns: T): SymbolicAware<T> {
   const functions = new Map<string, OpFunction>();
+  // One wrapper per op, so a name a namespace repeats (ops.linalg.svd is ops.svd) stays the same.
+  const wrappers = new Map<OpFunction, OpFunction>();
+  const wrapOp = (op: OpFunction, name: string): OpFunction => {
+    let wrapper = wrappers.get(op);
+    if (!wrapper) {
+      wrapper = Object.defineProperty(
+        (...args: unknown[]) =>
+          hasSymbolic(args) ? new SymbolicOp(name, op).applyTo(args) : op(...args),
+        "name",
+        { value: name },
+      ) as OpFunction;
+      wrappers.set(op, wrapper);
+    }
+    return wrapper;
+  };
   const wrap = (module: Record<string, unknown>): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(module)) {
@@ -50,12 +65,7 @@ export function withSymbolicCalls<T extends object>(ns: T): SymbolicAware<T> {
       } else if (typeof value === "function") {
         const op = value as OpFunction;
         if (!functions.has(name)) functions.set(name, op);
-        out[name] = Object.defineProperty(
-          (...args: unknown[]) =>
-            hasSymbolic(args) ? new SymbolicOp(name, op).applyTo(args) : op(...args),
-          "name",
-          { value: name },
-        );
+        out[name] = wrapOp(op, name);
       } else {
         out[name] = value;
       }
