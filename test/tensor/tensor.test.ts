@@ -64,9 +64,13 @@ describe("tensor creation", () => {
   it("offers the creation functions under ops too, as keras.ops does", () => {
     assert.deepEqual(st.ops.arange(0, 6, 2).toArray(), [0, 2, 4]);
     assert.deepEqual(st.ops.full([2], 3).toArray(), [3, 3]);
-    for (const name of ["zeros", "ones", "zerosLike", "onesLike", "eye"] as const) {
-      assert.equal(st.ops[name], st[name]);
-    }
+    // The same functions, wrapped so that they also take symbolic tensors (layers/symbolic/).
+    assert.deepEqual(st.ops.zeros([2, 1]).toArray(), st.zeros([2, 1]).toArray());
+    assert.deepEqual(st.ops.ones([2], "int32").toArray(), st.ones([2], "int32").toArray());
+    assert.deepEqual(st.ops.eye(2).toArray(), st.eye(2).toArray());
+    const t = st.tensor([1, 2]);
+    assert.deepEqual(st.ops.zerosLike(t).toArray(), st.zerosLike(t).toArray());
+    assert.deepEqual(st.ops.onesLike(t).toArray(), st.onesLike(t).toArray());
   });
 
   it("keeps values immutable: dataSync returns a copy", () => {
