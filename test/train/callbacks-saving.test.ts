@@ -476,3 +476,22 @@ describe("BackupAndRestore", () => {
     );
   });
 });
+
+describe("BackupAndRestore's random state", () => {
+  it("covers the Dropout generators of a functional model's graph and of nested layers", async () => {
+    const { captureRandomState, restoreRandomState } =
+      await import("../../src/train/callbacks/random-state.js");
+    const input = st.Input({ shape: [6] });
+    const inner = new Sequential([new layers.Dropout(0.5)]);
+    const hidden = new layers.Dropout(0.5).apply(new layers.Dense(6).apply(input));
+    const model = new st.Model(input, inner.apply(hidden));
+    const state = captureRandomState(model);
+    assert.equal(Object.keys(state.layers).length, 2, Object.keys(state.layers).join(", "));
+    const x = st.ones([4, 6]);
+    const draw = () => Array.from(model.apply(x, { training: true }).dataSync() as Float32Array);
+    const first = draw();
+    restoreRandomState(model, state, "test");
+    assert.deepEqual(draw(), first);
+    assert.notDeepEqual(draw(), first);
+  });
+});

@@ -5,9 +5,10 @@
  * augmentation). Keras does not restore these, so its resumed runs drift from uninterrupted ones;
  * here a run killed at any point finishes with the same weights.
  *
- * Layers keep their SeedGenerators as ordinary fields, so they are found by walking each layer's
- * own fields (nested layers, cells and lists of layers included) and keyed by the path that led
- * there: the same script builds the same paths in the process that resumes.
+ * Layers keep their SeedGenerators as ordinary fields, so they are found by walking the layers a
+ * model tracks (its graph's, for a functional model) and each layer's own fields (cells and lists
+ * of layers included), keyed by the path that led there: the same script builds the same paths in
+ * the process that resumes.
  */
 import { StrataError } from "../../errors.js";
 import { Layer } from "../../layers/layer.js";
@@ -30,6 +31,8 @@ function layerGenerators(root: unknown): Map<string, SeedGenerator> {
       value.forEach((item, i) => visit(item, `${path}[${i}]`));
     } else if (value instanceof Layer && !seen.has(value)) {
       seen.add(value);
+      // The layers it tracks (a functional model's graph included), then its own fields.
+      for (const child of value.layers) visit(child, `${path}/${child.name}`);
       for (const [key, field] of Object.entries(value)) visit(field, `${path}.${key}`);
     }
   };
