@@ -7,6 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { StrataError, ValueError } from "../../errors.js";
 import type { CustomObjects } from "../../layers/registry.js";
+import { namingFile } from "./file-errors.js";
 import { modelFromFileConfig } from "./model-config.js";
 import { withSafeMode } from "../../layers/core/safe-mode.js";
 import type { Model } from "../model.js";
@@ -68,19 +69,8 @@ export function loadKerasWeightsBytes(
         : readHdf5(bytes, path);
     loadWeightsFrom(model, root, path, optimizer, opts);
   } catch (err) {
-    throw namingFile(err, "loadWeights", path);
+    throw namingFile(err, `loadWeights: ${path}`, path);
   }
-}
-
-/**
- * A StrataError raised while a file's contents were turned into a model or its weights (an
- * unknown layer class in its config, a weight of the wrong shape) says which file it came from:
- * the same error class, with `who: path: ` before a message that does not name the file yet.
- */
-function namingFile(err: unknown, who: string, path: string): unknown {
-  if (!(err instanceof StrataError) || err.message.includes(path)) return err;
-  const Class = err.constructor as new (message: string) => StrataError;
-  return new Class(`${who}: ${path}: ${err.message}`);
 }
 
 /** The HDF5 weights file inside a `.keras` archive. */
@@ -131,7 +121,7 @@ export async function loadKerasModel(
   try {
     return loadModelBytes(bytes, path, opts);
   } catch (err) {
-    throw namingFile(err, who, path);
+    throw namingFile(err, `${who}: ${path}`, path);
   }
 }
 

@@ -2,9 +2,10 @@
  * A whole model from its serialized config: what `model.toJson()` writes and a `.keras` file's
  * config.json holds.
  */
-import { StrataError, ValueError } from "../../errors.js";
+import { ValueError } from "../../errors.js";
 import { type CustomObjects, deserializeLayer, kerasClassName } from "../../layers/registry.js";
 import { Model } from "../model.js";
+import { namingFile } from "./file-errors.js";
 import { upgradeLegacyConfig } from "./legacy-config.js";
 import { upgradeModelConfig } from "./legacy-config-upgrade.js";
 
@@ -54,9 +55,7 @@ export function modelFromFileConfig(
   try {
     return modelFromSavedConfig(config, customObjects ?? {}, kerasVersion);
   } catch (e) {
-    if (!(e instanceof StrataError) || e.message.includes(where)) throw e;
-    const Kind = e.constructor as new (message: string) => StrataError;
-    throw new Kind(`${where}: ${e.message}`);
+    throw namingFile(e, where, where);
   }
 }
 
