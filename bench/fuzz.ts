@@ -18,7 +18,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { StrataError } from "../src/errors.js";
-import { type CaseStats, type Crash, caseInput } from "../test/io/fuzz/run-cases.js";
+import { type CaseStats, type Crash, caseInput, emptyStats } from "../test/io/fuzz/run-cases.js";
 import { TARGETS } from "../test/io/fuzz/targets.js";
 import { parseArgs } from "./lib/measure.mjs";
 
@@ -117,16 +117,7 @@ async function fuzzReader(reader: string): Promise<CaseStats> {
       next = at + 1;
     }
   }
-  stats ??= merge(undefined, {
-    reader,
-    cases: 0,
-    accepted: 0,
-    refusals: {},
-    crashes: [],
-    slowest: { caseIndex: -1, ms: 0, seed: "", mutations: [] },
-    peakArrayBuffers: 0,
-    totalMs: 0,
-  });
+  stats ??= merge(undefined, emptyStats(reader));
   stats.cases += stopped.length;
   stats.crashes.push(...stopped);
   return stats;

@@ -58,6 +58,19 @@ export function caseInput(
   return { seed: from, bytes, mutations: kinds };
 }
 
+/** The counts of a reader before any case has run. */
+export function emptyStats(reader: string): CaseStats {
+  return {
+    reader,
+    cases: 0,
+    accepted: 0,
+    refusals: {},
+    crashes: [],
+    slowest: { caseIndex: -1, ms: 0, seed: "", mutations: [] },
+    peakArrayBuffers: 0,
+    totalMs: 0,
+  };
+}
 /**
  * "StrataError: <file>: member "…" is truncated": the class and the message with the file, quoted
  * names and numbers masked.
@@ -78,16 +91,7 @@ export async function runCases(
   seeds: readonly Seed[],
   opts: RunOptions,
 ): Promise<CaseStats> {
-  const stats: CaseStats = {
-    reader: target.name,
-    cases: 0,
-    accepted: 0,
-    refusals: {},
-    crashes: [],
-    slowest: { caseIndex: -1, ms: 0, seed: "", mutations: [] },
-    peakArrayBuffers: 0,
-    totalMs: 0,
-  };
+  const stats = emptyStats(target.name);
   const started = performance.now();
   for (let i = opts.start; i < opts.end; i++) {
     const input = caseInput(opts.seed, target, seeds, i);
