@@ -1,8 +1,9 @@
 /**
- * What `textDatasetFromDirectory` and `imageDatasetFromDirectory` share, as Keras's
- * `dataset_utils`: listing the files of a folder of class folders with their labels, the global
- * shuffle with NumPy's `RandomState(seed)` before the validation split (so a seed gives Keras's
- * split), the split itself, the label encodings, and the lazy dataset that loads each file.
+ * What `textDatasetFromDirectory`, `imageDatasetFromDirectory` and `audioDatasetFromDirectory`
+ * share, as Keras's `dataset_utils`: listing the files of a folder of class folders with their
+ * labels, the global shuffle with NumPy's `RandomState(seed)` before the validation split (so a
+ * seed gives Keras's split), the split itself, the label encodings, and the lazy dataset that
+ * loads each file and batches.
  *
  * File order is Keras's: class folders sorted (or in `classNames` order), then inside each class
  * folder the folders of its walk sorted by path and each folder's files sorted, Python's code
@@ -279,8 +280,16 @@ function labelTensor(label: number, mode: LabelMode, numClasses: number): Tensor
 }
 
 /**
+ * How elements become batches: "stack" (tf.data's `batch`, every element the same shape), "pad"
+ * (`padded_batch`: each batch padded with zeros to its longest element), or a function that
+ * makes one batch of the elements itself (the last batch may be smaller).
+ */
+export type Batching<E> = "stack" | "pad" | ((elements: E[]) => E);
+
+/**
  * Keras's `paths_and_labels_to_dataset` then `batch`: file numbers (shuffled each pass in a
  * buffer when `shuffle`), each file loaded by `load` with several loads in flight, then batched.
+ * A batching function gets the file numbers batched first and each batch's files loaded at once.
  */
 export function filesToDataset<E>(
   paths: string[],
@@ -294,20 +303,33 @@ export function filesToDataset<E>(
     batchSize: number | null;
     classNames: string[] | null;
     numParallelCalls: number;
+    batching?: Batching<E>;
   },
 ): DirectoryDataset<E> {
   let ds: Dataset<Tensor> = Dataset.range(paths.length);
   if (opts.shuffle)
     ds = ds.shuffle(opts.batchSize === null ? 1024 : opts.batchSize * 8, { seed: opts.seed });
-  let out = ds.map(
-    async (i) => {
-      const k = Number(i.item());
-      const x = await load(paths[k]!);
-      return mode === null || labels === null ? x : [x, labelTensor(labels[k]!, mode, numClasses)];
-    },
-    { numParallelCalls: opts.numParallelCalls },
-  ) as unknown as Dataset<E>;
-  if (opts.batchSize !== null) out = out.batch(opts.batchSize);
+  const element = async (k: number): Promise<E> => {
+    const x = await load(paths[k]!);
+    return (
+      mode === null || labels === null ? x : [x, labelTensor(labels[k]!, mode, numClasses)]
+    ) as E;
+  };
+  const parallel = { numParallelCalls: opts.numParallelCalls };
+  const batching = opts.batching ?? "stack";
+  let out: Dataset<E>;
+  if (opts.batchSize !== null && typeof batching === "function") {
+    out = ds
+      .batch(opts.batchSize)
+      .map(
+        async (ks) => batching(await Promise.all(Array.from(ks.dataSync(), (k) => element(k)))),
+        parallel,
+      );
+  } else {
+    out = ds.map((i) => element(Number(i.item())), parallel);
+    if (opts.batchSize !== null)
+      out = batching === "pad" ? out.paddedBatch(opts.batchSize) : out.batch(opts.batchSize);
+  }
   return Object.assign(out.prefetch(AUTOTUNE), {
     classNames: opts.classNames,
     filePaths: paths,
@@ -326,6 +348,7 @@ export async function datasetFromDirectory(
   formats: readonly string[],
   kind: string,
   load: (path: string) => Promise<Tensor>,
+  batching: Batching<unknown> = "stack",
 ): Promise<unknown> {
   let labels = opts.labels === undefined ? "inferred" : opts.labels;
   let labelMode: LabelMode = opts.labelMode === undefined ? "int" : opts.labelMode;
@@ -396,6 +419,7 @@ export async function datasetFromDirectory(
       batchSize,
       classNames: names,
       numParallelCalls: opts.numParallelCalls ?? AUTOTUNE,
+      batching,
     });
   };
   if (subset === "both") return [make("training", shuffle), make("validation", false)];
