@@ -14,6 +14,22 @@
  * Bluestein's chirp-z for the rest (a length-n DFT as a convolution done with radix-2 FFTs).
  */
 
+/** cos and sin of 2πk/n for k < n/2, per power-of-two n: every stage of an FFT reads them. */
+const twiddleTables = new Map<number, { cos: Float64Array; sin: Float64Array }>();
+function twiddles(n: number): { cos: Float64Array; sin: Float64Array } {
+  let t = twiddleTables.get(n);
+  if (!t) {
+    const half = n >> 1;
+    t = { cos: new Float64Array(half), sin: new Float64Array(half) };
+    for (let k = 0; k < half; k++) {
+      t.cos[k] = Math.cos((2 * Math.PI * k) / n);
+      t.sin[k] = Math.sin((2 * Math.PI * k) / n);
+    }
+    twiddleTables.set(n, t);
+  }
+  return t;
+}
+
 /** In-place radix-2 FFT of (re, im), whose length is a power of two; `sign` −1 forward, +1 inverse. */
 function fftPow2(re: Float64Array, im: Float64Array, sign: number): void {
   const n = re.length;
@@ -22,16 +38,21 @@ function fftPow2(re: Float64Array, im: Float64Array, sign: number): void {
     for (; j & bit; bit >>= 1) j ^= bit;
     j ^= bit;
     if (i < j) {
-      [re[i], re[j]] = [re[j]!, re[i]!];
-      [im[i], im[j]] = [im[j]!, im[i]!];
+      const r = re[i]!;
+      re[i] = re[j]!;
+      re[j] = r;
+      const m = im[i]!;
+      im[i] = im[j]!;
+      im[j] = m;
     }
   }
+  const { cos, sin } = twiddles(n);
   for (let len = 2; len <= n; len <<= 1) {
-    const angle = (sign * 2 * Math.PI) / len;
     const half = len >> 1;
+    const step = n / len; // e^{sign·2πi·k/len} is table entry k·step
     for (let k = 0; k < half; k++) {
-      const wr = Math.cos(angle * k);
-      const wi = Math.sin(angle * k);
+      const wr = cos[k * step]!;
+      const wi = sign * sin[k * step]!;
       for (let s = 0; s < n; s += len) {
         const a = s + k;
         const b = a + half;
@@ -46,6 +67,47 @@ function fftPow2(re: Float64Array, im: Float64Array, sign: number): void {
   }
 }
 
+/** What Bluestein's method needs for one length and direction, kept: clips often share lengths. */
+interface ChirpPlan {
+  size: number;
+  wr: Float64Array;
+  wi: Float64Array;
+  /** The FFT of conj(w) at lags −(n−1) … n−1, wrapped around a buffer of `size`. */
+  br: Float64Array;
+  bi: Float64Array;
+}
+const chirpPlans = new Map<string, ChirpPlan>();
+const MAX_PLANS = 16;
+
+function chirpPlan(n: number, sign: 1 | -1): ChirpPlan {
+  const key = `${n}:${sign}`;
+  const cached = chirpPlans.get(key);
+  if (cached) return cached;
+  let size = 1;
+  while (size < 2 * n - 1) size <<= 1;
+  const wr = new Float64Array(n);
+  const wi = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    // j² mod 2n keeps the angle small, so cos/sin stay exact for long signals.
+    const angle = (sign * Math.PI * ((j * j) % (2 * n))) / n;
+    wr[j] = Math.cos(angle);
+    wi[j] = Math.sin(angle);
+  }
+  const br = new Float64Array(size);
+  const bi = new Float64Array(size);
+  br[0] = wr[0]!;
+  bi[0] = -wi[0]!;
+  for (let j = 1; j < n; j++) {
+    br[j] = br[size - j] = wr[j]!;
+    bi[j] = bi[size - j] = -wi[j]!;
+  }
+  fftPow2(br, bi, -1);
+  const plan = { size, wr, wi, br, bi };
+  if (chirpPlans.size >= MAX_PLANS) chirpPlans.clear();
+  chirpPlans.set(key, plan);
+  return plan;
+}
+
 /**
  * The unnormalised DFT Σ x[t]·e^{sign·2πi·kt/n} of any length, in place. Bluestein: with
  * kt = (k² + t² − (k−t)²)/2, X[k] = w[k]·Σ (x[t]·w[t])·conj(w[k−t]) for the chirp
@@ -58,33 +120,14 @@ export function dft(re: Float64Array, im: Float64Array, sign: 1 | -1): void {
     fftPow2(re, im, sign);
     return;
   }
-  let size = 1;
-  while (size < 2 * n - 1) size <<= 1;
-  const wr = new Float64Array(n);
-  const wi = new Float64Array(n);
-  for (let j = 0; j < n; j++) {
-    // j² mod 2n keeps the angle small, so cos/sin stay exact for long signals.
-    const angle = (sign * Math.PI * ((j * j) % (2 * n))) / n;
-    wr[j] = Math.cos(angle);
-    wi[j] = Math.sin(angle);
-  }
+  const { size, wr, wi, br, bi } = chirpPlan(n, sign);
   const ar = new Float64Array(size);
   const ai = new Float64Array(size);
   for (let t = 0; t < n; t++) {
     ar[t] = re[t]! * wr[t]! - im[t]! * wi[t]!;
     ai[t] = re[t]! * wi[t]! + im[t]! * wr[t]!;
   }
-  // conj(w) at lags −(n−1) … n−1, wrapped around the circular buffer.
-  const br = new Float64Array(size);
-  const bi = new Float64Array(size);
-  br[0] = wr[0]!;
-  bi[0] = -wi[0]!;
-  for (let j = 1; j < n; j++) {
-    br[j] = br[size - j] = wr[j]!;
-    bi[j] = bi[size - j] = -wi[j]!;
-  }
   fftPow2(ar, ai, -1);
-  fftPow2(br, bi, -1);
   for (let k = 0; k < size; k++) {
     const r = ar[k]! * br[k]! - ai[k]! * bi[k]!;
     ai[k] = ar[k]! * bi[k]! + ai[k]! * br[k]!;
