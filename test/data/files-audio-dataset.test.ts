@@ -225,7 +225,7 @@ describe("audioDatasetFromDirectory", () => {
     }
   });
 
-  it("pads clips with different channel counts on every axis, as padded_batch does", async () => {
+  it("pads clips with different channel counts on every axis, as padded_batch does (not ragged)", async () => {
     const dir = join(root, "channels");
     mkdirSync(dir);
     copyFileSync(join(FIXTURES, "formats", "pcm16_mono.wav"), join(dir, "a.wav"));
@@ -236,6 +236,12 @@ describe("audioDatasetFromDirectory", () => {
     const v = x!.dataSync();
     assert.equal(v[1], 0); // the mono clip's missing second channel
     assert.equal(v[2 * 101 * 2 - 1], 0); // past the stereo clip's 64 frames
+    // A ragged batch keeps only the time axis ragged: the channels must agree.
+    const ragged = await audioDatasetFromDirectory(dir, { labels: null, ragged: true, ...quiet });
+    await assert.rejects(
+      collect(ragged),
+      /audioDatasetFromDirectory: a ragged batch needs every clip to have the same number of channels; received clips with [12] and [12]/,
+    );
   });
 
   it("encodes labels as Keras's label modes, in classNames order, or from a list", async () => {
