@@ -34,6 +34,8 @@ export type { Backend, CoreKernels, FusedKernels, StorageKinds } from "./backend
 export * as layers from "./layers/index.js";
 export * as activations from "./layers/activations/functions.js";
 export { Input } from "./layers/core/input.js";
+export { InputSpec } from "./layers/input-spec.js";
+export { KerasTensor, type KerasTensorOptions } from "./layers/layer.js";
 export { initializers, regularizers, constraints } from "./nn/index.js";
 export { Model, Sequential, type ModelArgs } from "./models/index.js";
 export type { StepData, StepLogs } from "./train/data-adapter.js";
