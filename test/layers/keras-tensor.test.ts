@@ -56,4 +56,12 @@ describe("KerasTensor", () => {
     const z = st.ops.concatenate([x, x], 1);
     assert.deepEqual(z.shape, [5, 14, 2]);
   });
+
+  it("can start a Model, which gives it an Input of its shape (Keras's clone_graph_nodes)", () => {
+    const x = new st.KerasTensor([null, 2], "float32", { name: "free" });
+    const dense = new st.layers.Dense(1, { kernelInitializer: "ones", biasInitializer: "zeros" });
+    const model = new st.Model(x, dense.apply(x));
+    assert.equal(model.inputs[0]!.name, "freeCLONE");
+    assert.deepEqual((model.apply(st.tensor([[1, 2]])) as st.Tensor).toArray(), [[3]]);
+  });
 });

@@ -123,4 +123,17 @@ describe("Function", () => {
       /disconnected/,
     );
   });
+
+  it("runs a user's Operation, which it lists among its operations", () => {
+    class Cube extends st.Operation {
+      override call(x: st.Tensor): st.Tensor {
+        return st.ops.multiply(st.ops.multiply(x, x), x);
+      }
+    }
+    const cube = new Cube({ name: "cube" });
+    const x = new st.KerasTensor([null]);
+    const fn = new st.Function(x, st.ops.add(cube.apply(x) as st.KerasTensor, 1));
+    assert.equal(fn.operations[0], cube);
+    assertClose(fn.apply(st.tensor([2, -1])) as st.Tensor, [9, 0]); // 2³ + 1, (-1)³ + 1
+  });
 });
