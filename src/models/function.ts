@@ -72,6 +72,14 @@ export class KerasFunction extends Operation {
     return "Function";
   }
 
+  /** A Function's inputs and outputs are graphs, not config values: Keras cannot write it either. */
+  override getConfig(): never {
+    throw new ValueError(
+      `Function "${this.name}" cannot be serialized: its inputs and outputs are KerasTensors; ` +
+        `build a Model from them to save the computation`,
+    );
+  }
+
   /**
    * Keras `fn.operations`: the layers and operations of the graph, inputs' first (a layer that
    * made an intermediate input is outside the Function and not listed).

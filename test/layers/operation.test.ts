@@ -151,12 +151,41 @@ describe("Operation", () => {
     });
   });
 
-  it("refuses to write a model calling it into a Keras config, naming it", () => {
+  it("is written into a model's Keras config and read back as a custom object", () => {
     const x = st.Input({ shape: [3] });
-    const model = new st.Model({ inputs: x, outputs: new ScaleAdd({ name: "sa" }).apply(x, x) });
-    assert.throws(
-      () => model.getConfig(),
-      /custom Operation ScaleAdd cannot be written into a Keras model config/,
+    const op = new ScaleAdd({ scale: 2, name: "sa" });
+    const first = op.apply(x, x) as st.KerasTensor; // 3x
+    const second = op.apply(first, x) as st.KerasTensor; // 2 * 3x + x = 7x
+    const model = new st.Model({ inputs: x, outputs: second });
+    const config = JSON.parse(JSON.stringify(model.getConfig())) as {
+      layers: { class_name: string; name: string; config: Record<string, unknown> }[];
+    };
+    const nodes = config.layers.filter((l) => l.class_name === "ScaleAdd");
+    assert.deepEqual(
+      nodes.map((l) => l.config),
+      [
+        { name: "sa", scale: 2 },
+        { name: "sa_1", scale: 2 },
+      ],
     );
+    assert.throws(
+      () => st.Model.fromConfig(structuredClone(config)),
+      /unknown layer class "ScaleAdd"/,
+    );
+    const copy = st.Model.fromConfig(structuredClone(config), { ScaleAdd });
+    assertClose(copy.apply(st.tensor([[1, 2, -1]])), [[7, 14, -7]]);
+    assert.deepEqual(copy.getConfig(), model.getConfig());
+  });
+
+  it("refuses to write a call with a tensor constant, and a Function into a config", () => {
+    const x = st.Input({ shape: [2] });
+    const withConstant = new st.Model({
+      inputs: x,
+      outputs: new ScaleAdd({ name: "sc" }).apply(x, st.tensor([1, 2])),
+    });
+    assert.throws(() => withConstant.getConfig(), /ScaleAdd was called with a tensor constant/);
+    const k = new st.KerasTensor([null, 2]);
+    const fn = new st.Function(k, st.ops.negative(k), "neg");
+    assert.throws(() => fn.getConfig(), /Function "neg" cannot be serialized/);
   });
 });

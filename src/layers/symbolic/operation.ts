@@ -19,6 +19,14 @@ import { sizeOf } from "../../tensor/shape.js";
 import { KerasTensor, type Node, uniqueName } from "../layer.js";
 import type { ShapeSpec, Shapes } from "../shape-spec.js";
 import { SymbolicOp, fillTemplate, hasSymbolic } from "./symbolic-op.js";
+import { registerCustomOperations } from "../registry.js";
+import { Variable } from "../../autodiff/variable.js";
+import {
+  type CustomObjects,
+  customObjectFor,
+  instantiateRegistered,
+  registeredNameOf,
+} from "../../nn/object-registration.js";
 
 export interface OperationArgs {
   name?: string;
@@ -27,8 +35,6 @@ export interface OperationArgs {
 /** Keras's `keras.Operation`. Subclasses implement `call`, and `computeOutputSpec` if need be. */
 export class Operation {
   readonly name: string;
-  /** One graph node per symbolic call, first call first. */
-  readonly #calls: OperationCall[] = [];
 
   constructor(args: OperationArgs | string = {}) {
     const given = typeof args === "string" ? args : args.name;
@@ -102,20 +108,14 @@ export class Operation {
    * functional graph; returns the outputs in the structure `computeOutputSpec` gave.
    */
   symbolicCall(...args: unknown[]): unknown {
-    const node = new OperationCall(this, this.#calls.length);
-    this.#calls.push(node);
-    try {
-      const outputs = node.applyTo(args);
-      return node.restructure(Array.isArray(outputs) ? outputs : [outputs]);
-    } catch (e) {
-      this.#calls.pop();
-      throw e;
-    }
+    const node = new OperationCall(this, callsOf(this).length);
+    const outputs = node.applyTo(args);
+    return node.restructure(Array.isArray(outputs) ? outputs : [outputs]);
   }
 
   /** The graph nodes of this operation's symbolic calls (Keras's `_inbound_nodes`). */
   get inboundNodes(): Node[] {
-    return this.#calls.flatMap((c) => c.inboundNodes);
+    return callsOf(this).flatMap((c) => c.inboundNodes);
   }
 
   /** Keras `operation.input`: the KerasTensor(s) of the first symbolic call. */
@@ -215,25 +215,83 @@ export class OperationCall extends SymbolicOp {
     return mapLeaves([this.outputSpec], (t) => (t instanceof KerasTensor ? flat[i++] : t))[0];
   }
 
-  private notSavable(): never {
-    throw new ValueError(
-      `${this.where()}: the custom Operation ${this.className} cannot be written into a Keras ` +
-        `model config yet; wrap its computation in a Layer to save the model`,
-    );
+  /** Records the call's node (SymbolicOp's), and counts it among the operation's calls. */
+  override applyTo(args: readonly unknown[]): KerasTensor | KerasTensor[] {
+    const outputs = super.applyTo(args);
+    callsOf(this.operation).push(this);
+    return outputs;
   }
 
+  /**
+   * The operation's config as Keras writes it, under this node's name (each call of a shared
+   * operation is its own node here, and is read back as its own operation).
+   */
   override getConfig(): Record<string, unknown> {
-    return this.notSavable();
+    return { ...this.operation.getConfig(), name: this.name };
   }
 
-  override kerasIdentity(): never {
-    return this.notSavable();
+  /** A custom object's identity: its class, by its registered name when it has one. */
+  override kerasIdentity(): { module: null; className: string; registeredName: string } {
+    const cls = this.operation.constructor;
+    return {
+      module: null,
+      className: this.className,
+      registeredName: registeredNameOf(cls) ?? this.className,
+    };
   }
 
-  override serializeCall(): never {
-    return this.notSavable();
+  /** The call's arguments, its KerasTensors written by `ref`, as Keras's node `args`. */
+  override serializeCall(ref: (t: KerasTensor) => unknown): {
+    args: unknown[];
+    kwargs: Record<string, unknown>;
+  } {
+    const constant = flattenLeaves(this.template).find(
+      (x) => x instanceof Tensor || x instanceof Variable,
+    );
+    if (constant) {
+      throw new ValueError(
+        `${this.where()}: ${this.className} was called with a tensor constant, which a Keras ` +
+          `config cannot hold; pass it as a number or a list`,
+      );
+    }
+    const inputs = this.inboundNodes[0]!.inputs;
+    return { args: fillTemplate(this.template, inputs.map(ref)), kwargs: {} };
+  }
+
+  /** Replays a node read from a config: its args, then its kwargs as one options object. */
+  override applyKerasCall(
+    args: readonly unknown[],
+    kwargs: Record<string, unknown>,
+  ): KerasTensor | KerasTensor[] {
+    return this.applyTo(Object.keys(kwargs).length > 0 ? [...args, kwargs] : args);
+  }
+
+  /**
+   * The node of a user's Operation named by a serialized config `{class_name, config,
+   * registered_name}` (a class registered or among `customObjects`), built by its `fromConfig`;
+   * undefined when the config names no Operation.
+   */
+  static fromSerialized(
+    serialized: Record<string, unknown>,
+    customObjects: CustomObjects,
+  ): OperationCall | undefined {
+    const cls = customObjectFor(serialized, customObjects);
+    if (typeof cls !== "function" || !(cls.prototype instanceof Operation)) return undefined;
+    const config = (serialized.config ?? {}) as Record<string, unknown>;
+    return new OperationCall(instantiateRegistered(cls, config) as Operation, 0);
   }
 }
+
+/** The nodes of each operation's symbolic calls, first call first. */
+const CALLS = new WeakMap<Operation, OperationCall[]>();
+
+function callsOf(op: Operation): OperationCall[] {
+  let calls = CALLS.get(op);
+  if (!calls) CALLS.set(op, (calls = []));
+  return calls;
+}
+
+registerCustomOperations(OperationCall.fromSerialized);
 
 // ------------------------------------------------------------ nested arguments
 

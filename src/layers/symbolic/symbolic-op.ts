@@ -199,7 +199,7 @@ export class SymbolicOp extends Layer {
   }
 
   /** The Keras identity written in place of a layer's (`module`, `class_name`). */
-  kerasIdentity(): { module: string; className: string; registeredName: string } {
+  kerasIdentity(): { module: string | null; className: string; registeredName: string } {
     const sig = this.kerasSignature("saved");
     return { module: sig.module, className: sig.class_name, registeredName: sig.class_name };
   }
