@@ -16,6 +16,7 @@ export {
 } from "./tensor/creation.js";
 export * as random from "./random.js";
 export { ops } from "./layers/symbolic/ops-namespace.js";
+export { Operation, type OperationArgs } from "./layers/symbolic/operation.js";
 export * as tree from "./utils/tree.js";
 export type { TensorLike } from "./ops/core.js";
 export { Variable } from "./autodiff/variable.js";
@@ -34,8 +35,11 @@ export type { Backend, CoreKernels, FusedKernels, StorageKinds } from "./backend
 export * as layers from "./layers/index.js";
 export * as activations from "./layers/activations/functions.js";
 export { Input } from "./layers/core/input.js";
+export { InputSpec } from "./layers/input-spec.js";
+export { KerasTensor, type KerasTensorOptions } from "./layers/layer.js";
 export { initializers, regularizers, constraints } from "./nn/index.js";
 export { Model, Sequential, type ModelArgs } from "./models/index.js";
+export { KerasFunction as Function, type FunctionArgs } from "./models/function.js";
 export type { StepData, StepLogs } from "./train/data-adapter.js";
 export type { CompileOptions } from "./train/compile.js";
 export type { FitOptions, EvaluateOptions, PredictOptions } from "./train/loop-options.js";

@@ -7,6 +7,7 @@ export {
   type AddWeightOptions,
 } from "./layer.js";
 export { type ShapeSpec } from "./shape-spec.js";
+export { InputSpec, type InputSpecArgs, type InputSpecs } from "./input-spec.js";
 export { Input, InputLayer, type InputOptions } from "./core/input.js";
 export { Dense, type DenseArgs } from "./core/dense.js";
 export { Activation } from "./core/activation.js";

@@ -16,7 +16,8 @@ import type { AddWeightOptions, CallOptions, LayerArgs } from "./layer-types.js"
 import { maskOf, setMask } from "./masks.js";
 import { uniqueName } from "./names.js";
 import { checkLayerOptions, optionsToCheck } from "./option-check.js";
-import { type ShapeSpec, type Shapes, batchless, fmtShapes } from "./shape-spec.js";
+import { type ShapeSpec, type Shapes, batchless, fmtShapes, fmtSpec } from "./shape-spec.js";
+import { type InputSpecs, assertInputCompatibility } from "./input-spec.js";
 
 export type { AddWeightOptions, CallOptions, LayerArgs } from "./layer-types.js";
 export { maskOf } from "./masks.js";
@@ -49,6 +50,11 @@ export abstract class Layer {
   buildInputShape: Shapes | null = null;
   /** The constructor's options, checked against the layer's declared ones at first use. */
   private uncheckedOptions: object | null;
+  /**
+   * Keras's `input_spec`: what the layer's call accepts (rank, dtype, shape, axis sizes), one
+   * InputSpec or one per input; checked on every call, before and again after building.
+   */
+  inputSpec: InputSpecs | null = null;
 
   constructor(args: LayerArgs = {}) {
     this.uncheckedOptions = optionsToCheck(new.target, args);
@@ -252,6 +258,24 @@ export abstract class Layer {
     checkLayerOptions(this.where(), this.constructor, given, () => this.getConfig());
   }
 
+  /** Keras's `_assert_input_compatibility`: the call's inputs against `inputSpec`. */
+  private checkInputSpec(inputs: readonly (Tensor | KerasTensor)[], isList: boolean): void {
+    if (this.inputSpec)
+      assertInputCompatibility(this.inputSpec, isList ? inputs : inputs[0]!, this.name);
+  }
+
+  /** Builds for `shapes` if unbuilt, checking the inputs against the spec `build` may have set. */
+  private buildAndCheck(
+    inputs: readonly (Tensor | KerasTensor)[],
+    isList: boolean,
+    shapes: Shapes,
+  ): void {
+    this.checkInputSpec(inputs, isList);
+    const wasBuilt = this.built;
+    this.ensureBuilt(shapes);
+    if (!wasBuilt) this.checkInputSpec(inputs, isList);
+  }
+
   /** Builds the layer for this input shape if it is not built yet, naming the layer on failure. */
   ensureBuilt(inputShape: Shapes): void {
     this.checkOptions();
@@ -275,17 +299,17 @@ export abstract class Layer {
   }
 
   /** Keras `layer(inputs)`: symbolic inputs build the graph, tensors compute. */
-  apply(inputs: SymbolicTensor | readonly SymbolicTensor[], opts?: CallOptions): SymbolicTensor;
+  apply(inputs: KerasTensor | readonly KerasTensor[], opts?: CallOptions): KerasTensor;
   apply(inputs: TensorLike | readonly TensorLike[], opts?: CallOptions): Tensor;
   apply(
-    inputs: SymbolicTensor | readonly SymbolicTensor[] | TensorLike | readonly TensorLike[],
+    inputs: KerasTensor | readonly KerasTensor[] | TensorLike | readonly TensorLike[],
     opts: CallOptions = {},
-  ): SymbolicTensor | Tensor {
+  ): KerasTensor | Tensor {
     this.checkOptions();
     const isList = Array.isArray(inputs) && (inputs.length === 0 || isTensorish(inputs[0]));
     const list = (isList ? inputs : [inputs]) as unknown[];
-    if (list.some((x) => x instanceof SymbolicTensor)) {
-      return this.applySymbolic(list as SymbolicTensor[], isList, opts) as SymbolicTensor;
+    if (list.some((x) => x instanceof KerasTensor)) {
+      return this.applySymbolic(list as KerasTensor[], isList, opts) as KerasTensor;
     }
     return this.applyEager(
       list.map((x) => asTensor(x as TensorLike)),
@@ -299,13 +323,13 @@ export abstract class Layer {
    * tensor, or a list in order). The same as `apply` except for a model whose outputs are named
    * in an object, whose `apply` returns that object.
    */
-  applyNode(inputs: SymbolicTensor | readonly SymbolicTensor[], opts?: CallOptions): SymbolicTensor;
+  applyNode(inputs: KerasTensor | readonly KerasTensor[], opts?: CallOptions): KerasTensor;
   applyNode(inputs: TensorLike | readonly TensorLike[], opts?: CallOptions): Tensor;
   applyNode(
-    inputs: SymbolicTensor | readonly SymbolicTensor[] | TensorLike | readonly TensorLike[],
+    inputs: KerasTensor | readonly KerasTensor[] | TensorLike | readonly TensorLike[],
     opts: CallOptions = {},
-  ): SymbolicTensor | Tensor {
-    return this.apply(inputs as SymbolicTensor, opts);
+  ): KerasTensor | Tensor {
+    return this.apply(inputs as KerasTensor, opts);
   }
 
   /**
@@ -313,30 +337,27 @@ export abstract class Layer {
    * `returnState`, attention with `returnAttentionScores`), or the single output in a list of one.
    * Keras's `out, h, c = lstm(x)` is `const [out, h, c] = lstm.applyAll(x)`.
    */
-  applyAll(
-    inputs: SymbolicTensor | readonly SymbolicTensor[],
-    opts?: CallOptions,
-  ): SymbolicTensor[];
+  applyAll(inputs: KerasTensor | readonly KerasTensor[], opts?: CallOptions): KerasTensor[];
   applyAll(inputs: TensorLike | readonly TensorLike[], opts?: CallOptions): Tensor[];
   applyAll(
-    inputs: SymbolicTensor | readonly SymbolicTensor[] | TensorLike | readonly TensorLike[],
+    inputs: KerasTensor | readonly KerasTensor[] | TensorLike | readonly TensorLike[],
     opts: CallOptions = {},
-  ): SymbolicTensor[] | Tensor[] {
-    const out = this.applyNode(inputs as SymbolicTensor, opts) as unknown;
-    return (Array.isArray(out) ? out : [out]) as SymbolicTensor[] | Tensor[];
+  ): KerasTensor[] | Tensor[] {
+    const out = this.applyNode(inputs as KerasTensor, opts) as unknown;
+    return (Array.isArray(out) ? out : [out]) as KerasTensor[] | Tensor[];
   }
 
   private applySymbolic(
-    inputs: SymbolicTensor[],
+    inputs: KerasTensor[],
     isList: boolean,
     opts: CallOptions,
-  ): SymbolicTensor | SymbolicTensor[] {
-    if (!inputs.every((x) => x instanceof SymbolicTensor)) {
+  ): KerasTensor | KerasTensor[] {
+    if (!inputs.every((x) => x instanceof KerasTensor)) {
       throw new ValueError(`${this.where()}: cannot mix symbolic tensors and tensors in one call`);
     }
     const shapes = inputs.map((s) => s.shape);
     const shapeArg = isList ? shapes : shapes[0]!;
-    this.ensureBuilt(shapeArg);
+    this.buildAndCheck(inputs, isList, shapeArg);
     const outShapes = this.withContext(
       () =>
         this.computeOutputShape(
@@ -353,7 +374,7 @@ export abstract class Layer {
     );
     const outputs = specs.map((s, i) => {
       const name = specs.length === 1 ? this.name : `${this.name}_${i}`;
-      const t = new SymbolicTensor(s, dtypes[i] ?? dtypes[0]!, name);
+      const t = new KerasTensor(s, dtypes[i] ?? dtypes[0]!, name);
       t.index = i;
       return t;
     });
@@ -366,7 +387,7 @@ export abstract class Layer {
   private applyEager(inputs: Tensor[], isList: boolean, opts: CallOptions): Tensor | Tensor[] {
     const shapes = inputs.map((t) => t.shape);
     const shapeArg = isList ? shapes : shapes[0]!;
-    this.ensureBuilt(isList ? shapes.map(batchless) : batchless(shapes[0]!));
+    this.buildAndCheck(inputs, isList, isList ? shapes.map(batchless) : batchless(shapes[0]!));
     const training = opts.training ?? contextTraining ?? false;
     const inMask =
       opts.mask !== undefined ? opts.mask : isList ? inputs.map(maskOf) : maskOf(inputs[0]!);
@@ -405,7 +426,7 @@ export abstract class Layer {
    * Keras `layer.input`: the symbolic input of the layer's first call (one tensor, or the list it
    * was called with), so a new Model can start from inside a trained one.
    */
-  get input(): SymbolicTensor | SymbolicTensor[] {
+  get input(): KerasTensor | KerasTensor[] {
     const node = this.firstNode("input");
     return node.inputs.length === 1 ? node.inputs[0]! : [...node.inputs];
   }
@@ -414,7 +435,7 @@ export abstract class Layer {
    * Keras `layer.output`: the symbolic output of the layer's first call, as the book cuts a
    * feature extractor out of a model (`new Model(model.input, model.getLayer(name).output)`).
    */
-  get output(): SymbolicTensor | SymbolicTensor[] {
+  get output(): KerasTensor | KerasTensor[] {
     const node = this.firstNode("output");
     return node.outputs.length === 1 ? node.outputs[0]! : [...node.outputs];
   }
@@ -461,8 +482,8 @@ let nextId = 0;
 export class Node {
   constructor(
     readonly layer: Layer,
-    readonly inputs: readonly SymbolicTensor[],
-    readonly outputs: SymbolicTensor[],
+    readonly inputs: readonly KerasTensor[],
+    readonly outputs: KerasTensor[],
     /** whether the layer was called with a list (merge layers) rather than one tensor */
     readonly inputIsList: boolean,
     /** options of the call beyond the inputs (training, and layer-specific ones such as
@@ -471,33 +492,81 @@ export class Node {
   ) {}
 }
 
+/** Keras's `KerasTensor` options beyond the shape and dtype. */
+export interface KerasTensorOptions {
+  name?: string;
+  /** Strata has no sparse tensors: only false. */
+  sparse?: boolean;
+  /** Strata has no ragged tensors: only false. */
+  ragged?: boolean;
+}
+
 /**
- * A placeholder flowing through `layer.apply` while a functional model is declared (Keras's
- * KerasTensor): it has a shape and dtype but no values, and remembers which layer made it.
+ * Keras's `KerasTensor`: a symbolic tensor, with a shape (the batch axis included, null for an
+ * unknown size) and a dtype but no values. `Input()` returns one, a layer or op called on them
+ * returns more (each remembers the node that made it), and `new KerasTensor(shape, dtype)` makes
+ * a free one to trace a `Function` from. Inside Strata it is also called KerasTensor.
  */
-export class SymbolicTensor {
+export class KerasTensor {
   readonly id = nextId++;
   /** set once by the layer call that produced it */
   node: Node | null = null;
   index = 0;
+  readonly shape: ShapeSpec;
+  readonly dtype: DType;
+  readonly name: string;
 
-  constructor(
-    readonly shape: ShapeSpec,
-    readonly dtype: DType,
-    readonly name: string,
-  ) {}
+  constructor(shape: ShapeSpec, dtype: string = "float32", opts: string | KerasTensorOptions = {}) {
+    const options = typeof opts === "string" ? { name: opts } : opts;
+    if (
+      !Array.isArray(shape) ||
+      !shape.every((d) => d === null || (Number.isInteger(d) && d >= 0))
+    ) {
+      throw new ValueError(
+        `KerasTensor: Cannot convert '${JSON.stringify(shape)}' to a shape; expected a list of ` +
+          `non-negative integers or null`,
+      );
+    }
+    if (options.sparse || options.ragged) {
+      throw new ValueError(
+        `KerasTensor: Strata has no ${options.sparse ? "sparse" : "ragged"} tensors; received ` +
+          `${options.sparse ? "sparse" : "ragged"}=true`,
+      );
+    }
+    this.shape = shape;
+    this.dtype = checkDType(dtype, "KerasTensor");
+    this.name = options.name ?? uniqueName("keras_tensor");
+  }
+
+  /** Keras `ndim`: the number of axes. */
+  get ndim(): number {
+    return this.shape.length;
+  }
 
   get rank(): number {
     return this.shape.length;
   }
 
+  /** Always false: Strata's tensors are dense. */
+  get sparse(): boolean {
+    return false;
+  }
+
+  /** Always false: Strata has no ragged tensors. */
+  get ragged(): boolean {
+    return false;
+  }
+
   toString(): string {
-    return `<SymbolicTensor shape=[${this.shape.map((d) => d ?? "None").join(", ")}], dtype=${this.dtype}, name=${this.name}>`;
+    return `<KerasTensor shape=${fmtSpec(this.shape)}, dtype=${this.dtype}, sparse=False, ragged=False, name=${this.name}>`;
   }
 }
 
+/** The functional graph's name for a KerasTensor (one class, two names). */
+export { KerasTensor as SymbolicTensor };
+
 function isTensorish(x: unknown): boolean {
-  return x instanceof Tensor || x instanceof SymbolicTensor || x instanceof Variable;
+  return x instanceof Tensor || x instanceof KerasTensor || x instanceof Variable;
 }
 
 /** The most elements one weight may have: a typed array's index range in every engine. */

@@ -122,6 +122,23 @@ export function registerOperations(
   operations = fromConfig;
 }
 
+/**
+ * Reads a user's `Operation` (a class among the custom objects) as its graph node, or returns
+ * undefined for a config that names none; set by symbolic/operation.ts.
+ */
+let customOperations:
+  | ((serialized: Record<string, unknown>, customObjects: CustomObjects) => Layer | undefined)
+  | null = null;
+
+export function registerCustomOperations(
+  fromConfig: (
+    serialized: Record<string, unknown>,
+    customObjects: CustomObjects,
+  ) => Layer | undefined,
+): void {
+  customOperations = fromConfig;
+}
+
 /** Forgets custom layer registrations (for tests). */
 export function clearCustomLayers(): void {
   unregisterCustomObjects((obj) => isLayerClass(obj));
@@ -269,6 +286,8 @@ export function deserializeLayer(obj: unknown, customObjects: CustomObjects = {}
   if (typeof o.module === "string" && o.module.startsWith("keras.src.ops.") && operations) {
     return operations(o as unknown as Record<string, unknown>);
   }
+  const operation = customOperations?.(o as unknown as Record<string, unknown>, customObjects);
+  if (operation) return operation;
   const className = String(o.class_name);
   const registeredName = typeof o.registered_name === "string" ? o.registered_name : null;
   const cls = findClass(className, registeredName, customObjects);

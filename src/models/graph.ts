@@ -24,9 +24,16 @@ export class Graph {
     readonly inputs: readonly SymbolicTensor[],
     readonly outputs: readonly SymbolicTensor[],
     where: string,
+    /**
+     * Whether the inputs may be any symbolic tensors (Keras's `Function`): a free KerasTensor or
+     * one a layer made, whose value is then given and whose producer is left out. A model's
+     * inputs must come from Input().
+     */
+    opts: { anyInputs?: boolean } = {},
   ) {
+    const anyInputs = opts.anyInputs ?? false;
     for (const t of inputs) {
-      if (!(t.node?.layer instanceof InputLayer)) {
+      if (!anyInputs && !(t.node?.layer instanceof InputLayer)) {
         throw new ValueError(`${where}: every input must come from Input(); ${t.name} does not`);
       }
     }
@@ -34,6 +41,7 @@ export class Graph {
     const order: Node[] = [];
     const state = new Map<Node, "visiting" | "done">();
     const visit = (t: SymbolicTensor): void => {
+      if (anyInputs && inputIds.has(t.id)) return;
       const node = t.node;
       if (!node) throw new ValueError(`${where}: ${t.name} was not produced by a layer`);
       if (state.get(node) === "done") return;
@@ -48,7 +56,10 @@ export class Graph {
       order.push(node);
     };
     for (const t of outputs) visit(t);
-    for (const t of inputs) if (!state.has(t.node!)) order.unshift(t.node!);
+    for (const t of inputs) {
+      const node = t.node;
+      if (node?.layer instanceof InputLayer && !state.has(node)) order.unshift(node);
+    }
     this.nodes = order;
     this.layers = kerasGraphOrder(inputs, outputs).layers;
     const last = new Map<number, number>();
@@ -173,7 +184,9 @@ export function kerasGraphOrder(
   }
   const nodes = new Set(ordered);
   for (const t of inputs) {
-    const layer = t.node!.layer;
+    // A free KerasTensor given to a Function has no layer.
+    if (!t.node) continue;
+    const layer = t.node.layer;
     if (!layerDepth.has(layer)) {
       layerDepth.set(layer, 0);
       firstSeen.set(layer, -1);

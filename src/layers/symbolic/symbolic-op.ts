@@ -67,7 +67,8 @@ function toTemplate(args: readonly unknown[], inputs: SymbolicTensor[]): unknown
   return args.map(visit);
 }
 
-function fill(template: readonly unknown[], values: readonly unknown[]): unknown[] {
+/** `template` with each Slot replaced by the value of its index (the node's inputs). */
+export function fillTemplate(template: readonly unknown[], values: readonly unknown[]): unknown[] {
   const visit = (x: unknown): unknown => {
     if (x instanceof Slot) return values[x.index];
     if (Array.isArray(x)) return x.map(visit);
@@ -102,8 +103,9 @@ export class SymbolicOp extends Layer {
   /** The op's name in `st.ops` (camelCase), e.g. "add", "expandDims". */
   readonly opName: string;
   private readonly fn: OpFunction;
-  private template: unknown[] = [];
-  private outputDtypes: DType[] = [];
+  /** The call's arguments with the symbolic tensors replaced by Slots (its node's inputs). */
+  protected template: unknown[] = [];
+  protected outputDtypes: DType[] = [];
   /** The dtypes of the last call's outputs: shape inference runs the op, and so learns them. */
   private lastDtypes: DType[] = [];
   /** The constructor arguments a loaded op was given, until its node is replayed. */
@@ -137,7 +139,7 @@ export class SymbolicOp extends Layer {
   }
 
   call(inputs: Tensor | Tensor[]): Tensor | Tensor[] {
-    const out = this.fn(...fill(this.template, inputs as Tensor[]));
+    const out = this.fn(...fillTemplate(this.template, inputs as Tensor[]));
     this.lastDtypes = (Array.isArray(out) ? out : [out]).map((t) => t.dtype);
     return out;
   }
@@ -197,7 +199,7 @@ export class SymbolicOp extends Layer {
   }
 
   /** The Keras identity written in place of a layer's (`module`, `class_name`). */
-  kerasIdentity(): { module: string; className: string; registeredName: string } {
+  kerasIdentity(): { module: string | null; className: string; registeredName: string } {
     const sig = this.kerasSignature("saved");
     return { module: sig.module, className: sig.class_name, registeredName: sig.class_name };
   }
@@ -209,7 +211,9 @@ export class SymbolicOp extends Layer {
   } {
     const sig = this.kerasSignature("saved");
     const inputs = this.inboundNodes[0]!.inputs;
-    const args = sig.call.map((param) => fill([this.argument(sig, param)], inputs.map(ref))[0]);
+    const args = sig.call.map(
+      (param) => fillTemplate([this.argument(sig, param)], inputs.map(ref))[0],
+    );
     while (args.length > 0 && args.at(-1) === undefined) args.pop();
     return { args: args.map((a) => a ?? null), kwargs: {} };
   }
