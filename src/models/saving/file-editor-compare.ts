@@ -16,9 +16,14 @@ import { kerasLayout } from "./keras-weights.js";
 import { hasOwnVariablesState } from "./layer-state.js";
 import { type WeightsDict, isTensor } from "./file-editor-tree.js";
 
-/** A weight spec: object name → a weight's shape, or a sub-object. */
+/** One weight of a model's spec: its shape only. */
+export class SpecWeight {
+  constructor(readonly shape: readonly number[]) {}
+}
+
+/** A weight spec: object name → a weight, or a sub-object. */
 export interface WeightSpec {
-  [name: string]: WeightSpec | readonly number[];
+  [name: string]: WeightSpec | SpecWeight;
 }
 
 /** What `compare` returns, Keras's `{"status", "error_count", "match_count"}` in camelCase. */
@@ -45,12 +50,12 @@ export function weightSpecOf(model: Model): WeightSpec {
       : vars.map((v, i) => [String(i), v.shape]);
     if (own.length === 0) continue;
     const node = at(path);
-    for (const [name, shape] of own) node[name] = [...shape];
+    for (const [name, shape] of own) node[name] = new SpecWeight([...shape]);
   }
   const opt = model.compiled?.optimizer;
   if (opt?.built && opt.variables.length > 0) {
     const node = at("optimizer");
-    opt.variables.forEach((v, i) => (node[String(i)] = [...v.shape]));
+    opt.variables.forEach((v, i) => (node[String(i)] = new SpecWeight([...v.shape])));
   }
   return spec;
 }
@@ -58,8 +63,9 @@ export function weightSpecOf(model: Model): WeightSpec {
 /** Either side of a comparison: the file's tree (tensors) or the model's spec (shapes). */
 type Side = WeightsDict | WeightSpec;
 
+/** A weight's shape; null for an object. */
 const shapeOf = (v: unknown): readonly number[] | null =>
-  isTensor(v) ? v.shape : Array.isArray(v) ? (v as number[]) : null;
+  isTensor(v) || v instanceof SpecWeight ? v.shape : null;
 
 const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
   a.length === b.length && a.every((d, i) => d === b[i]);

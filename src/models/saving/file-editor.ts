@@ -175,6 +175,12 @@ export class KerasFileEditor {
     const dict = toWeights(weights, "addObject");
     const names = objectPath.split("/");
     const leaf = names.pop()!;
+    if (leaf === "") {
+      throw new ValueError(
+        `KerasFileEditor.addObject: expected objectPath to end in the new object's name; ` +
+          `received ${JSON.stringify(objectPath)}`,
+      );
+    }
     let parent = this.weightsDict;
     for (const name of names) {
       const next = own(parent, name);

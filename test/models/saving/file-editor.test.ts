@@ -178,6 +178,16 @@ describe("KerasFileEditor: Keras's editing session", () => {
         lines.at(-1),
         "Found 1 error: saved file is not compatible with the reference model",
       );
+      // A weight where the model has an object is one error, reported once.
+      editor.deleteObject("layers/dense_1");
+      editor.addWeights("layers", { dense_1: st.zeros([3]) });
+      lines.length = 0;
+      assert.deepEqual(editor.compare(model), { status: "error", errorCount: 1, matchCount: 2 });
+      assert.deepEqual(lines.slice(1, 4), [
+        "...Kind mismatch for layers/dense_1",
+        "    In reference model: an object",
+        "    In saved file: a weight",
+      ]);
     });
   });
 
@@ -497,6 +507,10 @@ describe("KerasFileEditor: errors as Keras raises them", () => {
       err(
         () => editor.addObject("nope/x", { "0": [1] }),
         /addObject: path 'nope' not found in model/,
+      );
+      err(
+        () => editor.addObject("layers/", { "0": [1] }),
+        /expected objectPath to end in the new object's name; received "layers\/"/,
       );
       err(
         () => editor.addWeights("dense", { "0": "text" as never }),
