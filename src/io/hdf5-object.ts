@@ -232,10 +232,15 @@ function unsupportedLayout(b: Hdf5Bytes, cls: number, what: string): never {
   );
 }
 
+/** What a link that is not a hard link points through (HDF5 link types 1, 64, and the rest). */
+export type Hdf5LinkKind = "soft" | "external" | "user-defined";
+
 /** One link of a version 2 group (a link message): its name and, for a hard link, the target. */
 export interface Hdf5Link {
   name: string;
   address: number | null;
+  /** "hard", or the kind of a link that has no target address here. */
+  kind: "hard" | Hdf5LinkKind;
 }
 
 /** Reads a link message; soft and external links keep their name but have no target. */
@@ -253,5 +258,7 @@ export function readLink(b: Hdf5Bytes, m: Hdf5Message, what: string): Hdf5Link {
   at += lengthBytes;
   const name = new TextDecoder().decode(b.slice(at, nameLength, `${what} link name`));
   at += nameLength;
-  return { name, address: linkType === 0 ? b.address(at, `${what} link target`) : null };
+  if (linkType === 0) return { name, address: b.address(at, `${what} link target`), kind: "hard" };
+  const kind = linkType === 1 ? "soft" : linkType === 64 ? "external" : "user-defined";
+  return { name, address: null, kind };
 }

@@ -1,7 +1,8 @@
 /**
  * The member list of an old-style HDF5 group (what h5py writes by default): a version 1 B-tree
  * whose leaves are symbol table nodes ("SNOD"), each entry naming a member by an offset into the
- * group's local heap ("HEAP") and pointing at the member's object header.
+ * group's local heap ("HEAP") and pointing at the member's object header, or, for a soft link
+ * (cache type 2), holding a path instead: those are collected apart, never followed.
  */
 import type { Hdf5Bytes } from "./hdf5-bytes.js";
 
@@ -12,6 +13,7 @@ export function readSymbolTable(
   heap: number,
   what: string,
   out: Map<string, number>,
+  softLinks: Set<string> = new Set(),
 ): void {
   b.signature(heap, "HEAP", `${what} local heap`);
   const heapSize = b.len(heap + 8, `${what} local heap`);
@@ -31,7 +33,7 @@ export function readSymbolTable(
     for (let i = 0; i < used; i++) {
       const child = b.address(first + i * stride + b.lengthSize, `${what} B-tree child`);
       if (level > 0) walk(child, depth + 1);
-      else readSymbolNode(b, child, heapData, heapSize, what, out);
+      else readSymbolNode(b, child, heapData, heapSize, what, out, softLinks);
     }
   };
   walk(tree, 0);
@@ -44,6 +46,7 @@ function readSymbolNode(
   heapSize: number,
   what: string,
   out: Map<string, number>,
+  softLinks: Set<string>,
 ): void {
   b.signature(node, "SNOD", `${what} symbol table node`);
   const count = b.u16(node + 6, what);
@@ -56,6 +59,8 @@ function readSymbolNode(
     const name = b.cstring(heapData + nameOffset, heapData + heapSize, `${what} link name`);
     // An empty name (or one with a slash) cannot be looked up, and "" would alias the group.
     if (name === "" || name.includes("/")) b.fail(`${what}: bad link name ${JSON.stringify(name)}`);
-    out.set(name, b.address(entry + b.offsetSize, `${what} link address`));
+    // Cache type 2: a soft link, whose scratch pad names a path rather than an object header.
+    if (b.u32(entry + 2 * b.offsetSize, `${what} cache type`) === 2) softLinks.add(name);
+    else out.set(name, b.address(entry + b.offsetSize, `${what} link address`));
   }
 }

@@ -67,7 +67,9 @@ export class ByteSink {
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** The little-endian bytes of a typed array (a view on little-endian hosts, a copy otherwise). */
-export function littleEndianBytes(data: Float32Array | Float64Array | Int32Array): Uint8Array {
+export function littleEndianBytes(
+  data: ArrayBufferView & { BYTES_PER_ELEMENT: number },
+): Uint8Array {
   const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (LITTLE_ENDIAN_HOST) return raw;
   const out = new Uint8Array(raw.length);

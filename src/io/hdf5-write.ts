@@ -1,6 +1,8 @@
 /**
- * Writes HDF5 files: nested groups of little-endian float32 / float64 / int32 datasets (scalar or
- * n-d), stored contiguously and uncompressed. That is all Keras 3 puts in a weights file.
+ * Writes HDF5 files: nested groups of little-endian float32 / float64 datasets and signed or
+ * unsigned 8- to 64-bit integer datasets (scalar or n-d), stored contiguously and uncompressed.
+ * That covers what Keras 3 puts in a weights file (float weights, an int32 or int64 step counter),
+ * so a file read by hdf5.ts can be written back with its dtypes (saving.KerasFileEditor).
  *
  * Layout choice: the oldest format, as h5py writes by default (libver "earliest") and as every
  * Keras fixture is — superblock version 0, version 1 object headers, and groups as symbol tables
@@ -30,7 +32,33 @@ import {
   writeSymbolEntry,
 } from "./hdf5-write-group.js";
 
-export type Hdf5WriteData = Float32Array | Float64Array | Int32Array;
+export type Hdf5WriteData =
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Int16Array
+  | Int32Array
+  | BigInt64Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | Uint16Array
+  | Uint32Array
+  | BigUint64Array;
+
+/** The typed arrays a dataset may hold (a Uint8ClampedArray is written as uint8). */
+const WRITABLE = [
+  Float32Array,
+  Float64Array,
+  Int8Array,
+  Int16Array,
+  Int32Array,
+  BigInt64Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Uint16Array,
+  Uint32Array,
+  BigUint64Array,
+];
 
 /** A dataset to write: its values (row-major) and shape ([] for a scalar). */
 export interface Hdf5WriteDataset {
@@ -88,13 +116,10 @@ export class Hdf5WriteGroup {
     const where = joinPath(this.path, path);
     if (name === undefined)
       throw new StrataError(`HDF5 writer: expected a dataset name; received ""`);
-    if (!(
-      data instanceof Float32Array ||
-      data instanceof Float64Array ||
-      data instanceof Int32Array
-    )) {
+    if (!WRITABLE.some((T) => data instanceof T)) {
       throw new StrataError(
-        `HDF5 writer: dataset "${where}" needs a Float32Array, Float64Array or Int32Array; received ${describe(data)}`,
+        `HDF5 writer: dataset "${where}" needs a Float32Array, Float64Array or an integer typed ` +
+          `array (Int8Array … BigUint64Array, Uint8ClampedArray); received ${describe(data)}`,
       );
     }
     if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
@@ -267,15 +292,20 @@ function dataspaceMessage(shape: readonly number[]): Uint8Array {
   return new Uint8Array(b.buffer);
 }
 
-/** Datatype v1: IEEE little-endian floats, or a signed little-endian 32-bit integer. */
+/** Datatype v1: IEEE little-endian floats, or a little-endian integer of the array's width. */
 function datatypeMessage(data: Hdf5WriteData): Uint8Array {
-  if (data instanceof Int32Array) {
+  if (!(data instanceof Float32Array || data instanceof Float64Array)) {
+    const signed =
+      data instanceof Int8Array ||
+      data instanceof Int16Array ||
+      data instanceof Int32Array ||
+      data instanceof BigInt64Array;
     const b = new DataView(new ArrayBuffer(12));
     b.setUint8(0, 0x10); // version 1, class 0 (fixed point)
-    b.setUint8(1, 0x08); // little-endian, signed
-    b.setUint32(4, 4, true);
+    b.setUint8(1, signed ? 0x08 : 0x00); // little-endian, signed or not
+    b.setUint32(4, data.BYTES_PER_ELEMENT, true);
     b.setUint16(8, 0, true); // bit offset
-    b.setUint16(10, 32, true); // precision
+    b.setUint16(10, 8 * data.BYTES_PER_ELEMENT, true); // precision
     return new Uint8Array(b.buffer);
   }
   const f64 = data instanceof Float64Array;

@@ -8,7 +8,8 @@
  * length datasets) raises a StrataError naming the feature. Attributes (`attrs()`) are read by
  * hdf5-attribute.ts.
  *
- * Groups load their member list lazily, so opening a file reads only its superblock.
+ * Groups load their member list lazily, so opening a file reads only its superblock. Soft and
+ * external links are never followed: `otherLinks()` lists them, and looking one up is an error.
  */
 import { StrataError } from "../errors.js";
 import { Hdf5Bytes, UNDEFINED_ADDRESS } from "./hdf5-bytes.js";
@@ -16,6 +17,7 @@ import { readSymbolTable } from "./hdf5-symbol-table.js";
 import { decode, dtypeName, type Hdf5Array, type Hdf5DType } from "./hdf5-decode.js";
 import { type Hdf5AttrValue, readAttributes } from "./hdf5-attribute.js";
 import {
+  type Hdf5LinkKind,
   type Hdf5Message,
   type Hdf5Type,
   MSG,
@@ -31,6 +33,7 @@ export const HDF5_SIGNATURE: readonly number[] = [0x89, 0x48, 0x44, 0x46, 0x0d, 
 
 export type { Hdf5Array, Hdf5DType } from "./hdf5-decode.js";
 export type { Hdf5AttrValue } from "./hdf5-attribute.js";
+export type { Hdf5LinkKind } from "./hdf5-object.js";
 
 export type Hdf5Node = Hdf5Group | Hdf5Dataset;
 
@@ -126,6 +129,7 @@ const joinPath = (parent: string, name: string): string =>
 export class Hdf5Group {
   readonly kind = "group";
   private links: Map<string, number> | undefined;
+  private readonly unfollowed = new Map<string, Hdf5LinkKind>();
   private readonly children = new Map<string, Hdf5Node>();
 
   constructor(
@@ -141,9 +145,15 @@ export class Hdf5Group {
     return readAttributes(this.b, this.messages, this.path);
   }
 
-  /** Member names, in the file's order (name order for symbol-table groups). */
+  /** Member names, in the file's order (name order for symbol-table groups); hard links only. */
   keys(): string[] {
     return [...this.members().keys()];
+  }
+
+  /** The soft, external and user-defined links of this group (never followed), by name. */
+  otherLinks(): Map<string, Hdf5LinkKind> {
+    this.members();
+    return new Map(this.unfollowed);
   }
 
   /** Whether a member (or a slash path below this group) exists. */
@@ -195,6 +205,12 @@ export class Hdf5Group {
     const cached = this.children.get(name);
     if (cached) return cached;
     const address = this.members().get(name);
+    const kind = this.unfollowed.get(name);
+    if (kind !== undefined) {
+      throw new StrataError(
+        `${this.b.where}: ${joinPath(this.path, name)} is ${kind === "external" ? "an" : "a"} ${kind} link, which is not followed (expected a group or a dataset)`,
+      );
+    }
     if (address === undefined) {
       const names = this.keys();
       throw new StrataError(
@@ -220,7 +236,9 @@ export class Hdf5Group {
     if (table) {
       const tree = b.address(table.at, `${what} B-tree address`);
       const heap = b.address(table.at + b.offsetSize, `${what} local heap address`);
-      readSymbolTable(b, tree, heap, what, links);
+      const soft = new Set<string>();
+      readSymbolTable(b, tree, heap, what, links, soft);
+      for (const name of soft) this.unfollowed.set(name, "soft");
       return links;
     }
     for (const m of this.messages) {
@@ -238,6 +256,7 @@ export class Hdf5Group {
           b.fail(`${what}: bad link name ${JSON.stringify(link.name)}`);
         }
         if (link.address !== null) links.set(link.name, link.address);
+        else if (link.kind !== "hard") this.unfollowed.set(link.name, link.kind);
       }
     }
     return links;

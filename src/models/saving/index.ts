@@ -10,6 +10,14 @@ import { saveKerasModel } from "./keras-file.js";
 import { loadModelWeights, saveModelWeights } from "./weights-files.js";
 
 export { modelFromConfig, modelFromJson } from "./model-config.js";
+export {
+  KerasFileEditor,
+  type KerasFileEditorOptions,
+  type WeightsDict,
+  type WeightsInput,
+  type ObjectMetadata,
+  type CompareResult,
+} from "./file-editor.js";
 /** Keras `models.load_model(path)`. */
 export { loadKerasModel as loadModel } from "./keras-file.js";
 
