@@ -40,9 +40,13 @@ const say = (msg: string) => console.log(`[${clock()}] ${msg}`);
 function sh(
   cmd: string,
   args: string[],
-  opts: { cwd?: string } = {},
+  opts: { cwd?: string; env?: Record<string, string> } = {},
 ): { ok: boolean; out: string } {
-  const r = spawnSync(cmd, args, { cwd: opts.cwd ?? ROOT, encoding: "utf8", env: process.env });
+  const r = spawnSync(cmd, args, {
+    cwd: opts.cwd ?? ROOT,
+    encoding: "utf8",
+    env: { ...process.env, ...opts.env },
+  });
   return {
     ok: r.status === 0,
     out: `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}`,
@@ -59,8 +63,13 @@ function ensureJsPeers(): void {
     "onnxruntime-node",
   ];
   if (need.every((p) => existsSync(join(BENCH, "node_modules", p, "package.json")))) return;
-  say("installing the JS peers: npm install --prefix bench --no-audit --no-fund");
-  const r = sh("npm", ["install", "--prefix", "bench", "--no-audit", "--no-fund"]);
+  // onnxruntime-node ships its CPU binaries; its install script only fetches optional GPU ones.
+  say(
+    "installing the JS peers: npm install --prefix bench --no-audit --no-fund (ONNXRUNTIME_NODE_INSTALL=skip)",
+  );
+  const r = sh("npm", ["install", "--prefix", "bench", "--no-audit", "--no-fund"], {
+    env: { ONNXRUNTIME_NODE_INSTALL: "skip" },
+  });
   if (!r.ok) {
     say(`npm install failed; TensorFlow.js and jax-js are skipped:\n${r.out.slice(-2000)}`);
     for (const s of [
