@@ -112,7 +112,7 @@ async function checkAgainstPyTorch(rows: number): Promise<{ rows: number; maxAbs
     }
   }
   log(
-    `onnxruntime ${w}: ${rows} rows equal PyTorch's (max |difference| ${maxAbsDiff.toExponential(2)})`,
+    `onnxruntime-${threads}t ${w}: ${rows} row${rows === 1 ? "" : "s"} equal PyTorch's (max |difference| ${maxAbsDiff.toExponential(2)})`,
   );
   return { rows, maxAbsDiff };
 }
