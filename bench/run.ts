@@ -8,11 +8,15 @@
  * machine, load, versions, date) and regenerates the "Comparison" section of bench/README.md.
  *
  * Installs what it needs when missing: the JS peers (`npm install --prefix bench`) and Debian's
- * PyTorch (`apt-get install -y python3-torch`); compiles bench/systems/blas.c against OpenBLAS.
+ * PyTorch (`apt-get install -y python3-torch`); compiles bench/systems/blas.c against OpenBLAS;
+ * exports PyTorch's three models to ONNX (torch_bench.py --task export) for onnxruntime-node.
  * `node --import tsx bench/run.ts --render` only re-renders the README from bench/results.json.
+ * A check of the pipeline on a few systems: `node --import tsx bench/run.ts --quick --only
+ * onnxruntime,strata-native` (one round, one short run per job) prints the section and writes its
+ * results.json to the work directory only: bench/results.json and the README are left alone.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,9 +40,13 @@ const say = (msg: string) => console.log(`[${clock()}] ${msg}`);
 function sh(
   cmd: string,
   args: string[],
-  opts: { cwd?: string } = {},
+  opts: { cwd?: string; env?: Record<string, string> } = {},
 ): { ok: boolean; out: string } {
-  const r = spawnSync(cmd, args, { cwd: opts.cwd ?? ROOT, encoding: "utf8", env: process.env });
+  const r = spawnSync(cmd, args, {
+    cwd: opts.cwd ?? ROOT,
+    encoding: "utf8",
+    env: { ...process.env, ...opts.env },
+  });
   return {
     ok: r.status === 0,
     out: `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}`,
@@ -48,13 +56,29 @@ function sh(
 const unavailable: Record<string, string> = {};
 
 function ensureJsPeers(): void {
-  const need = ["@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "@jax-js/jax"];
+  const need = [
+    "@tensorflow/tfjs",
+    "@tensorflow/tfjs-backend-wasm",
+    "@jax-js/jax",
+    "onnxruntime-node",
+  ];
   if (need.every((p) => existsSync(join(BENCH, "node_modules", p, "package.json")))) return;
-  say("installing the JS peers: npm install --prefix bench --no-audit --no-fund");
-  const r = sh("npm", ["install", "--prefix", "bench", "--no-audit", "--no-fund"]);
+  // onnxruntime-node ships its CPU binaries; its install script only fetches optional GPU ones.
+  say(
+    "installing the JS peers: npm install --prefix bench --no-audit --no-fund (ONNXRUNTIME_NODE_INSTALL=skip)",
+  );
+  const r = sh("npm", ["install", "--prefix", "bench", "--no-audit", "--no-fund"], {
+    env: { ONNXRUNTIME_NODE_INSTALL: "skip" },
+  });
   if (!r.ok) {
     say(`npm install failed; TensorFlow.js and jax-js are skipped:\n${r.out.slice(-2000)}`);
-    for (const s of ["tfjs-cpu", "tfjs-wasm", "jax-js-wasm", "jax-js-wasm-workers"]) {
+    for (const s of [
+      "tfjs-cpu",
+      "tfjs-wasm",
+      "jax-js-wasm",
+      "jax-js-wasm-workers",
+      ...ORT_SYSTEMS,
+    ]) {
       unavailable[s] = "npm install --prefix bench failed";
     }
   }
@@ -98,6 +122,26 @@ function buildBlas(): void {
   }
 }
 
+/** W1–W3 as PyTorch builds them, exported to ONNX with a check batch (torch_bench.py). */
+const ONNX_DIR = join(WORK, "onnx");
+function exportOnnx(): void {
+  if (ORT_SYSTEMS.every((s) => unavailable[s])) return;
+  mkdirSync(ONNX_DIR, { recursive: true });
+  for (const w of ["W1", "W2", "W3"]) {
+    say(`exporting PyTorch's ${w} to ONNX: torch_bench.py --task export --workload ${w}`);
+    const r = sh(PY, [
+      "bench/systems/torch_bench.py",
+      ...["--task", "export", "--workload", w, "--dir", ONNX_DIR],
+    ]);
+    if (!r.ok) {
+      say(`ONNX export of ${w} failed; ONNX Runtime is skipped:\n${r.out.slice(-1500)}`);
+      for (const s of ORT_SYSTEMS)
+        unavailable[s] ??= `ONNX export of ${w} failed: ${r.out.slice(-300)}`;
+      return;
+    }
+  }
+}
+
 // ------------------------------------------------------------------ jobs
 
 type Task = "workload" | "matmul" | "rss";
@@ -106,6 +150,7 @@ interface Job {
   task: Task;
   workload?: "W1" | "W2" | "W3";
   round: number;
+  latency?: boolean;
   args: string[];
   timeoutS: number;
 }
@@ -117,6 +162,13 @@ const NODE_TSX = [process.execPath, "--import", "tsx"];
  * threads on this 2-core machine; and torch.set_num_threads(1) (its OpenBLAS still uses every core).
  */
 const TORCH_SYSTEMS = ["pytorch", "pytorch-passive", "pytorch-1t"];
+/**
+ * ONNX Runtime's best configurations on this machine, both measured (the report keeps the better):
+ * intraOpNumThreads all cores, and 1; sequential execution and every graph optimization in both.
+ */
+const ORT_SYSTEMS = ["onnxruntime", "onnxruntime-1t"];
+/** Strata native eager (`jitCompile: false`) and compiled (`jitCompile: true`). */
+const STRATA_NATIVE = ["strata-native", "strata-native-jit"];
 const ENV: Record<string, Record<string, string>> = {
   "pytorch-passive": { OMP_WAIT_POLICY: "PASSIVE" },
 };
@@ -128,6 +180,11 @@ const COMMANDS: Record<string, string[]> = {
     "native",
     "--threads",
     `${THREADS}`,
+  ],
+  "strata-native-jit": [
+    ...NODE_TSX,
+    "bench/systems/strata.ts",
+    ...["--backend", "native", "--threads", `${THREADS}`, "--jit", "1"],
   ],
   "strata-ts": [...NODE_TSX, "bench/systems/strata.ts", "--backend", "ts"],
   pytorch: [PY, "bench/systems/torch_bench.py", "--threads", `${THREADS}`],
@@ -146,14 +203,28 @@ const COMMANDS: Record<string, string[]> = {
   "jax-js-wasm": [process.execPath, "bench/systems/jax.mjs", "--workers", "0"],
   "jax-js-wasm-workers": [process.execPath, "bench/systems/jax.mjs", "--workers", `${THREADS}`],
   "openblas-c": [BLAS_BIN, `${THREADS}`, "1.5"],
+  onnxruntime: [
+    ...NODE_TSX,
+    "bench/systems/onnx.ts",
+    ...["--threads", `${THREADS}`, "--dir", ONNX_DIR],
+  ],
+  "onnxruntime-1t": [...NODE_TSX, "bench/systems/onnx.ts", "--threads", "1", "--dir", ONNX_DIR],
 };
 
 /** Timing settings: fast systems get several runs, slow ones (pure JS) a reduced measurement. */
-const FAST = ["--warmup", "5", "--runs", "3", "--seconds", "1.5"];
-const SLOW = ["--warmup", "1", "--runs", "1", "--seconds", "1"];
+const QUICK = process.argv.includes("--quick");
+const ONLY = (() => {
+  const i = process.argv.indexOf("--only");
+  return i > 0 ? new Set(process.argv[i + 1]?.split(",") ?? []) : undefined;
+})();
+const PARTIAL = QUICK || ONLY !== undefined;
+const FAST = QUICK
+  ? ["--warmup", "1", "--runs", "1", "--seconds", "0.2"]
+  : ["--warmup", "5", "--runs", "3", "--seconds", "1.5"];
+const SLOW = ["--warmup", "1", "--runs", "1", "--seconds", QUICK ? "0" : "1"];
 const ONE_STEP = ["--warmup", "0", "--runs", "1", "--seconds", "0"];
 /** Alternating rounds of the fast systems: each keeps its best, so one busy moment costs none. */
-const ROUNDS = [1, 2, 3];
+const ROUNDS = QUICK ? [1] : [1, 2, 3];
 
 function plan(): Job[] {
   const jobs: Job[] = [];
@@ -164,6 +235,7 @@ function plan(): Job[] {
     extra: string[],
     timeoutS: number,
     workload?: Job["workload"],
+    latency = false,
   ) =>
     jobs.push({
       system,
@@ -171,7 +243,12 @@ function plan(): Job[] {
       workload,
       round,
       timeoutS,
-      args: [...extra, ...(workload ? ["--workload", workload] : [])],
+      ...(latency ? { latency } : {}),
+      args: [
+        ...extra,
+        ...(workload ? ["--workload", workload] : []),
+        ...(latency ? ["--latency", "1"] : []),
+      ],
     });
   // matmul (and the BLAS-from-C ceiling) in alternating rounds; the one-thread peers once.
   for (const round of ROUNDS) {
@@ -186,15 +263,17 @@ function plan(): Job[] {
   add("jax-js-wasm", "matmul", 1, ["--seconds", "1.5"], 60);
   add("tfjs-cpu", "matmul", 1, ["--task", "matmul", "--seconds", "1"], 90);
   // Peak RSS during W1 training, each system in its own fresh process.
-  for (const s of ["strata-native", "pytorch", "tfjs-wasm"])
+  for (const s of [...STRATA_NATIVE, "pytorch", "tfjs-wasm"])
     add(s, "rss", 1, ["--task", "rss", "--steps", "100"], 90);
   for (const s of ["strata-ts", "tfjs-cpu"])
     add(s, "rss", 1, ["--task", "rss", "--steps", "20"], 90);
-  // Training and inference throughput.
+  // Training and inference throughput; inference at batch 1 too for Strata native (eager and
+  // compiled), PyTorch and ONNX Runtime (inference only).
   for (const w of ["W1", "W2", "W3"] as const) {
     for (const round of ROUNDS) {
-      for (const s of ["strata-native", ...TORCH_SYSTEMS, "tfjs-wasm"])
-        add(s, "workload", round, FAST, 120, w);
+      for (const s of [...STRATA_NATIVE, ...TORCH_SYSTEMS, ...ORT_SYSTEMS])
+        add(s, "workload", round, FAST, 120, w, true);
+      add("tfjs-wasm", "workload", round, FAST, 120, w);
     }
     add("strata-ts", "workload", 1, SLOW, 120, w);
     // tfjs's pure-JS backend: W2 takes ~25 s and W3 minutes per training step here.
@@ -211,7 +290,7 @@ function plan(): Job[] {
       w,
     );
   }
-  return jobs;
+  return ONLY ? jobs.filter((j) => ONLY.has(j.system)) : jobs;
 }
 
 // ------------------------------------------------------------------ running a job
@@ -270,7 +349,7 @@ async function runJob(job: Job, index: number, count: number): Promise<JobRecord
       stderrTail.push(line);
       if (stderrTail.length > 30) stderrTail.shift();
       // The runners' own progress lines; other stderr (stack traces, warnings) is kept for errors.
-      if (/^(strata|torch|tfjs|jax-js|openblas-c)[- ]/.test(line)) say(`    ${line}`);
+      if (/^(strata|torch|tfjs|jax-js|openblas-c|onnxruntime)[- ]/.test(line)) say(`    ${line}`);
     }
   });
   let timedOut = false;
@@ -325,7 +404,12 @@ function versions() {
   const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
   const commit = sh("git", ["rev-parse", "--short", "HEAD"]);
   v.strata = `${pkg.version}${commit.ok ? ` (${commit.out.trim()}${sh("git", ["status", "--porcelain", "src", "native"]).out.trim() ? ", uncommitted changes" : ""})` : ""}`;
-  for (const p of ["@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "@jax-js/jax"]) {
+  for (const p of [
+    "@tensorflow/tfjs",
+    "@tensorflow/tfjs-backend-wasm",
+    "@jax-js/jax",
+    "onnxruntime-node",
+  ]) {
     const f = join(BENCH, "node_modules", p, "package.json");
     if (existsSync(f)) v[p] = (JSON.parse(readFileSync(f, "utf8")) as { version: string }).version;
   }
@@ -343,6 +427,7 @@ async function main() {
   ensureJsPeers();
   ensureTorch();
   buildBlas();
+  exportOnnx();
   const machine = {
     cpu: cpus()[0]?.model ?? "unknown",
     cores: THREADS,
@@ -367,6 +452,14 @@ async function main() {
     summary: summarize(records),
     jobs: records,
   };
+  if (PARTIAL) {
+    // A check of the pipeline, not a comparison: nothing under bench/ changes.
+    const file = join(WORK, "results.json");
+    writeFileSync(file, `${JSON.stringify(results, null, 1)}\n`);
+    console.log(`\n${renderComparison(results)}`);
+    say(`partial run (--quick / --only): wrote ${file} only; bench/README.md is unchanged`);
+    return;
+  }
   writeFileSync(join(BENCH, "results.json"), `${JSON.stringify(results, null, 1)}\n`);
   writeReadme(results);
   say(`wrote bench/results.json and the Comparison section of bench/README.md`);

@@ -18,6 +18,7 @@ export declare function throughput(
   step: (i: number) => unknown,
   opts: { batch: number; warmup: number; runs: number; seconds: number; minSteps?: number },
 ): Promise<Throughput>;
+export declare function latencyOptions<T extends { batch: number; warmup: number }>(opts: T): T;
 export declare function matmulRate(
   call: () => unknown,
   n: number,
@@ -31,7 +32,11 @@ export interface Batch {
   xShape: number[];
   yShape: number[];
 }
-export declare function syntheticBatches(workload: WorkloadId, seed?: number): Batch[];
+export declare function syntheticBatches(
+  workload: WorkloadId,
+  seed?: number,
+  batch?: number,
+): Batch[];
 export declare const W1_TRAIN_FLOPS_PER_SAMPLE: number;
 export declare function checkProduct(
   a: ArrayLike<number>,

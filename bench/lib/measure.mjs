@@ -71,6 +71,14 @@ export async function throughput(step, { batch, warmup, runs, seconds, minSteps 
 }
 
 /**
+ * The timing options of inference at batch 1 (latency) from a workload's: the same runs, ten
+ * times the warm-up steps (each is short). samples/s at batch 1 is 1000 ÷ ms per sample.
+ */
+export function latencyOptions(opts) {
+  return { ...opts, batch: 1, warmup: 10 * opts.warmup };
+}
+
+/**
  * GFLOP/s of an n×n·n×n float32 product: `call()` runs one product to completion. Calls are
  * grouped into runs of ≥ 0.2 s; the median run over ≥ `seconds` in all.
  */
@@ -114,12 +122,13 @@ export function uniformStream(seed) {
 /**
  * Synthetic batches of a workload as flat typed arrays (same shapes and dtypes for every system):
  * W1 x float32 [B, 784], y int labels 0..9; W2 x float32 [B, 28, 28, 1] (channels last), y 0..9;
- * W3 x int32 token ids [B, 200] in 0..9999, y float32 0/1 [B, 1].
+ * W3 x int32 token ids [B, 200] in 0..9999, y float32 0/1 [B, 1]. B is the workload's batch
+ * unless `batch` is given (1 for the latency measurements).
  */
-export function syntheticBatches(workload, seed = 1) {
+export function syntheticBatches(workload, seed = 1, batch = WORKLOADS[workload].batch) {
   const w = WORKLOADS[workload];
   const u = uniformStream(seed);
-  const B = w.batch;
+  const B = batch;
   const batches = [];
   for (let p = 0; p < POOL; p++) {
     if (workload === "W3") {

@@ -2,8 +2,12 @@
 import * as st from "../../src/index.js";
 import type { WorkloadId } from "../lib/measure.mjs";
 
-/** The workload's model, compiled as Keras's book compiles it (RMSprop defaults, no metrics). */
-export function buildModel(w: WorkloadId): st.Model {
+/**
+ * The workload's model, compiled as Keras's book compiles it (RMSprop defaults, no metrics).
+ * `jitCompile` is passed to compile as given: the bench's eager figures pass false explicitly
+ * (Keras's default, "auto", may compile), its compiled figures true.
+ */
+export function buildModel(w: WorkloadId, jitCompile: boolean | "auto" = false): st.Model {
   const L = st.layers;
   let model: st.Sequential;
   if (w === "W1") {
@@ -34,6 +38,7 @@ export function buildModel(w: WorkloadId): st.Model {
   model.compile({
     optimizer: "rmsprop",
     loss: w === "W3" ? "binary_crossentropy" : "sparse_categorical_crossentropy",
+    jitCompile,
   });
   return model;
 }

@@ -2,16 +2,21 @@
  * Strata runner for `npm run bench` (bench/run.ts spawns it, one fresh process per measurement):
  *
  *   node --import tsx bench/systems/strata.ts --backend native|ts --task workload|matmul|rss \
- *     [--workload W1|W2|W3] [--threads 2] [--warmup 5 --runs 3 --seconds 2] [--steps 100] --out f.json
+ *     [--workload W1|W2|W3] [--threads 2] [--warmup 5 --runs 3 --seconds 2] [--latency 1] \
+ *     [--jit 1] [--steps 100] --out f.json
  *
  * Models are built with the public Keras API exactly as a user would (Sequential, compile with
  * Keras's strings, trainOnBatch / predictOnBatch); matmul goes through `st.ops.matmul`.
+ * `--jit 1` compiles the models with `jitCompile: true` (the "compiled" figures; the system is
+ * then reported as strata-<backend>-jit), otherwise with `jitCompile: false` (eager).
+ * `--latency 1` also measures inference at batch 1 (`infer1`: samples/s, stepMs = ms per sample).
  */
 import * as st from "../../src/index.js";
 import {
   WORKLOADS,
   checkProduct,
   emit,
+  latencyOptions,
   log,
   matmulRate,
   memoryMiB,
@@ -29,6 +34,8 @@ st.setBackend(backend);
 if (backend === "native") st.setNumThreads(Number(args.threads ?? 2));
 const num = (k: string, d: number) => (args[k] === undefined ? d : Number(args[k]));
 const out = args.out ?? "";
+const jit = args.jit === "1";
+const system = `strata-${backend}${jit ? "-jit" : ""}`;
 
 function tensors(batches: Batch[]) {
   return batches.map((b) => ({
@@ -40,23 +47,32 @@ function tensors(batches: Batch[]) {
 async function runWorkload(w: WorkloadId) {
   const { batch } = WORKLOADS[w];
   const data = tensors(syntheticBatches(w));
-  const model = buildModel(w);
+  const model = buildModel(w, jit);
   const opts = {
     batch,
     warmup: num("warmup", 5),
     runs: num("runs", 3),
     seconds: num("seconds", 2),
   };
-  log(`strata-${backend} ${w}: training`);
+  log(`${system} ${w}: training`);
   let loss = NaN;
   const train = await throughput((i) => {
     const d = data[i % data.length]!;
     loss = Number(model.trainOnBatch(d.x, d.y).loss);
   }, opts);
-  log(`strata-${backend} ${w}: ${train.samplesPerSec.toFixed(0)} samples/s training; inference`);
+  log(`${system} ${w}: ${train.samplesPerSec.toFixed(0)} samples/s training; inference`);
   const infer = await throughput((i) => model.predictOnBatch(data[i % data.length]!.x), opts);
-  log(`strata-${backend} ${w}: ${infer.samplesPerSec.toFixed(0)} samples/s inference`);
-  return { train, infer, finalLoss: loss };
+  log(`${system} ${w}: ${infer.samplesPerSec.toFixed(0)} samples/s inference`);
+  if (args.latency !== "1") return { train, infer, finalLoss: loss };
+  const ones = tensors(syntheticBatches(w, 1, 1));
+  const infer1 = await throughput(
+    (i) => model.predictOnBatch(ones[i % ones.length]!.x),
+    latencyOptions(opts),
+  );
+  log(
+    `${system} ${w}: ${infer1.samplesPerSec.toFixed(0)} samples/s inference at batch 1 (${infer1.stepMs.toFixed(3)} ms)`,
+  );
+  return { train, infer, infer1, finalLoss: loss };
 }
 
 async function runMatmul() {
@@ -66,9 +82,7 @@ async function runMatmul() {
     const b = st.random.normal([n, n], { seed: 2 });
     checkProduct(a.dataSync(), b.dataSync(), st.ops.matmul(a, b).dataSync(), n);
     res[n] = await matmulRate(() => st.ops.matmul(a, b), n, num("seconds", 2));
-    log(
-      `strata-${backend} matmul ${n}: ${(res[n] as { gflops: number }).gflops.toFixed(1)} GFLOP/s`,
-    );
+    log(`${system} matmul ${n}: ${(res[n] as { gflops: number }).gflops.toFixed(1)} GFLOP/s`);
   }
   return res;
 }
@@ -77,7 +91,7 @@ async function runMatmul() {
 function runRss() {
   const before = memoryMiB();
   const data = tensors(syntheticBatches("W1"));
-  const model = buildModel("W1");
+  const model = buildModel("W1", jit);
   const steps = num("steps", 100);
   for (let i = 0; i < steps; i++) {
     const d = data[i % data.length]!;
@@ -94,7 +108,8 @@ const result =
       ? runRss()
       : await runWorkload((args.workload ?? "W1") as WorkloadId);
 emit(out, {
-  system: `strata-${backend}`,
+  system,
+  jitCompile: jit,
   threads: backend === "native" ? st.getNumThreads() : 1,
   ...result,
 });

@@ -1,7 +1,13 @@
 """PyTorch (CPU) runner for `npm run bench`; mirrors bench/lib/measure.mjs step for step.
 
-    /usr/bin/python3 bench/systems/torch_bench.py --task workload|matmul|rss [--workload W1]
-        [--threads 2] [--warmup 5 --runs 3 --seconds 2] [--steps 100] --out f.json
+    /usr/bin/python3 bench/systems/torch_bench.py --task workload|matmul|rss|export [--workload W1]
+        [--threads 2] [--warmup 5 --runs 3 --seconds 2] [--latency 1] [--steps 100] --out f.json
+
+`--latency 1` also measures inference at batch 1 (`infer1`: samples/s, stepMs = ms per sample).
+`--task export --workload W --dir DIR` writes the inference model (the network plus its softmax /
+sigmoid) as DIR/W.onnx (opset 13, dynamic batch; W3's LSTM as one ONNX LSTM op) and
+DIR/W.check.json: the first synthetic batch and PyTorch's output for it, so that the
+onnxruntime-node runner (systems/onnx.ts) checks it computes the same function, same weights.
 
 The models are what a PyTorch user writes for the same Keras definitions: the last layer emits
 logits and training uses the fused losses (CrossEntropyLoss = log-softmax + NLL, BCEWithLogitsLoss);
@@ -10,6 +16,7 @@ RMSprop with Keras's defaults (lr 1e-3, rho 0.9, eps 1e-7). W2 takes NCHW, PyTor
 """
 
 import json
+import os
 import resource
 import sys
 import time
@@ -61,8 +68,8 @@ def build(w):
     return model, loss, opt, head
 
 
-def batches(w):
-    b = WORKLOADS[w]
+def batches(w, b=None):
+    b = b or WORKLOADS[w]
     g = torch.Generator().manual_seed(1)
     out = []
     for _ in range(POOL):
@@ -107,7 +114,61 @@ def run_workload(w):
 
     inference = throughput(infer, **opts)
     log(f"torch {w}: {inference['samplesPerSec']:.0f} samples/s inference")
-    return {"train": train, "infer": inference, "finalLoss": final_loss}
+    result = {"train": train, "infer": inference, "finalLoss": final_loss}
+    if ARGS.get("latency") == "1":
+        result["infer1"] = run_latency(w, model, head, opts)
+    return result
+
+
+def run_latency(w, model, head, opts):
+    """Inference at batch 1 (latency): the same runs, ten times the warm-up steps (each is short),
+    as latencyOptions in bench/lib/measure.mjs."""
+    data = batches(w, 1)
+
+    def infer(i):
+        with torch.no_grad():
+            return head(model(data[i % len(data)][0]))
+
+    r = throughput(infer, **{**opts, "batch": 1, "warmup": 10 * opts["warmup"]})
+    log(f"torch {w}: {r['samplesPerSec']:.0f} samples/s inference at batch 1 ({r['stepMs']:.3f} ms)")
+    return r
+
+
+class Predict(nn.Module):
+    """What Keras's predict returns: the network followed by its softmax / sigmoid."""
+
+    def __init__(self, model, head):
+        super().__init__()
+        self.model = model
+        self.head = head
+
+    def forward(self, x):
+        return self.head(self.model(x))
+
+
+def run_export(w, out_dir):
+    model, _, _, head = build(w)
+    model.eval()
+    predict = Predict(model, head).eval()
+    x, _ = batches(w)[0]
+    path = os.path.join(out_dir, f"{w}.onnx")
+    torch.onnx.export(
+        predict, x[:1], path, input_names=["x"], output_names=["y"],
+        dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}}, opset_version=13,
+    )
+    # A NodeProto's op_type is its field 4, a length-delimited string: tag 0x22, length 4, "LSTM".
+    if w == "W3" and b"\x22\x04LSTM" not in open(path, "rb").read():
+        raise RuntimeError("W3 did not export its LSTM as an ONNX LSTM op")
+    with torch.no_grad():
+        y = predict(x)
+    check = {
+        "workload": w, "xShape": list(x.shape), "xDtype": "int64" if w == "W3" else "float32",
+        "x": x.flatten().tolist(), "yShape": list(y.shape), "y": y.flatten().tolist(),
+    }
+    with open(os.path.join(out_dir, f"{w}.check.json"), "w") as f:
+        json.dump(check, f)
+    log(f"torch {w}: exported {path}")
+    return {"onnx": path, "bytes": os.path.getsize(path)}
 
 
 def run_matmul():
@@ -149,6 +210,8 @@ if task == "matmul":
     result = {"matmul": run_matmul()}
 elif task == "rss":
     result = run_rss()
+elif task == "export":
+    result = run_export(ARGS.get("workload", "W1"), ARGS["dir"])
 else:
     result = run_workload(ARGS.get("workload", "W1"))
 ru = resource.getrusage(resource.RUSAGE_SELF)
