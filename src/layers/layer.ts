@@ -1,4 +1,5 @@
 import { noGrad } from "../autodiff/tape.js";
+import { getStatelessScope } from "../autodiff/stateless-scope.js";
 import { floatx } from "../tensor/config.js";
 import { Variable } from "../autodiff/variable.js";
 import { StrataError, ValueError, fmtShape } from "../errors.js";
@@ -15,6 +16,7 @@ import { sizeOf } from "../tensor/shape.js";
 import type { AddWeightOptions, CallOptions, LayerArgs } from "./layer-types.js";
 import { maskOf, setMask } from "./masks.js";
 import { uniqueName } from "./names.js";
+import { SymbolicScope } from "./symbolic/symbolic-scope.js";
 import { checkLayerOptions, optionsToCheck } from "./option-check.js";
 import { type ShapeSpec, type Shapes, batchless, fmtShapes } from "./shape-spec.js";
 
@@ -45,6 +47,8 @@ export abstract class Layer {
   private readonly ownVariables: Variable[] = [];
   private readonly regularized: [Variable, Regularizer][] = [];
   private readonly callLosses: Tensor[] = [];
+  /** Losses this layer added inside a StatelessScope that collects them (they live on the scope). */
+  private readonly scopeLosses = new Set<Tensor>();
   /** input shape given to build, kept for Keras's `build_config` */
   buildInputShape: Shapes | null = null;
   /** The constructor's options, checked against the layer's declared ones at first use. */
@@ -78,8 +82,8 @@ export abstract class Layer {
 
   /**
    * Output shape for an input shape. The default runs the layer once on zeros, twice, with the
-   * unknown axes set to different sizes to see which output axes follow them; built-in layers
-   * compute it directly.
+   * unknown axes set to different sizes to see which output axes follow them, inside a
+   * SymbolicScope; built-in layers compute it directly.
    */
   computeOutputShape(inputShape: Shapes, inputDtypes?: readonly DType[]): Shapes {
     const isList = Array.isArray(inputShape[0]) || inputShape.length === 0;
@@ -96,8 +100,8 @@ export abstract class Layer {
         const out = this.call(isList ? ins : ins[0]!, { training: false });
         return (Array.isArray(out) ? out : [out]).map((t) => [...t.shape]);
       });
-    const a = run(2);
-    const b = run(3);
+    // Keras's symbolic stage: `call` can tell with inSymbolicScope() that the data is placeholders.
+    const [a, b] = new SymbolicScope().run(() => [run(2), run(3)]);
     const merged = a.map((s, i) => s.map((d, j) => (d === b[i]![j] ? d : null)));
     return merged.length === 1 ? merged[0]! : merged;
   }
@@ -222,13 +226,21 @@ export abstract class Layer {
 
   /** Adds a loss term computed during `call` (activity regularization, a VAE's KL term …). */
   addLoss(loss: Tensor): void {
-    this.callLosses.push(loss);
+    const scope = getStatelessScope();
+    if (!scope) {
+      this.callLosses.push(loss);
+    } else if (scope.collectLosses) {
+      // Keras: inside a StatelessScope the loss goes to the scope (or nowhere), not the layer.
+      scope.addLoss(loss);
+      this.scopeLosses.add(loss);
+    }
   }
 
   /** Losses from the last call plus the weight regularization penalties, of this layer and below. */
   get losses(): Tensor[] {
+    const scope = getStatelessScope();
     return [
-      ...this.callLosses,
+      ...(scope ? scope.losses.filter((l) => this.scopeLosses.has(l)) : this.callLosses),
       ...this.regularized.map(([v, reg]) => reg.apply(v.value)),
       ...this.layers.flatMap((l) => l.losses),
     ];
@@ -236,6 +248,12 @@ export abstract class Layer {
 
   private clearLosses(): void {
     this.callLosses.length = 0;
+    const scope = getStatelessScope();
+    if (scope?.collectLosses) {
+      const kept = scope.losses.filter((l) => !this.scopeLosses.has(l));
+      scope.losses.splice(0, scope.losses.length, ...kept);
+    }
+    this.scopeLosses.clear();
     for (const l of this.layers) l.clearLosses();
   }
 
