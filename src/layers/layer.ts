@@ -1,5 +1,6 @@
 import { noGrad } from "../autodiff/tape.js";
 import { getStatelessScope } from "../autodiff/stateless-scope.js";
+import { remat, rematerialize } from "../autodiff/remat.js";
 import { floatx } from "../tensor/config.js";
 import { Variable } from "../autodiff/variable.js";
 import { StrataError, ValueError, fmtShape } from "../errors.js";
@@ -17,6 +18,7 @@ import type { AddWeightOptions, CallOptions, LayerArgs } from "./layer-types.js"
 import { maskOf, setMask } from "./masks.js";
 import { uniqueName } from "./names.js";
 import { SymbolicScope } from "./symbolic/symbolic-scope.js";
+import { type RematMode, getCurrentRematMode } from "./remat-scope.js";
 import { checkLayerOptions, optionsToCheck } from "./option-check.js";
 import { type ShapeSpec, type Shapes, batchless, fmtShapes } from "./shape-spec.js";
 
@@ -27,6 +29,8 @@ export { resetNames, uniqueName } from "./names.js";
 /** The `training` flag of the enclosing layer call, inherited by nested calls that omit it. */
 let contextTraining: boolean | undefined;
 let callDepth = 0;
+/** While a rematerialized call runs: every loss added, so they become outputs of its tape node. */
+let lossSink: Tensor[] | null = null;
 
 /**
  * The Keras layer lifecycle: created with its options, built lazily from the first input shape
@@ -49,6 +53,8 @@ export abstract class Layer {
   private readonly callLosses: Tensor[] = [];
   /** Losses this layer added inside a StatelessScope that collects them (they live on the scope). */
   private readonly scopeLosses = new Set<Tensor>();
+  /** The RematScope active when the layer was created (Keras `_remat_mode`), or null. */
+  readonly rematMode: RematMode | null = getCurrentRematMode();
   /** input shape given to build, kept for Keras's `build_config` */
   buildInputShape: Shapes | null = null;
   /** The constructor's options, checked against the layer's declared ones at first use. */
@@ -226,6 +232,7 @@ export abstract class Layer {
 
   /** Adds a loss term computed during `call` (activity regularization, a VAE's KL term …). */
   addLoss(loss: Tensor): void {
+    lossSink?.push(loss);
     const scope = getStatelessScope();
     if (!scope) {
       this.callLosses.push(loss);
@@ -394,7 +401,10 @@ export abstract class Layer {
     callDepth++;
     try {
       const arg = isList ? inputs : inputs[0]!;
-      const out = this.withContext(() => this.call(arg, { training, mask: inMask }), shapeArg);
+      const out = this.withContext(
+        () => this.rematerializedCall(arg, { training, mask: inMask }),
+        shapeArg,
+      );
       const outMask = this.computeMask(arg, inMask);
       const outs = Array.isArray(out) ? out : [out];
       outs.forEach((t, i) => {
@@ -410,6 +420,62 @@ export abstract class Layer {
     } finally {
       callDepth--;
       contextTraining = outer;
+    }
+  }
+
+  /**
+   * Keras's `rematerialized_call`: `call`, rematerialized as the layer's RematScope asks
+   * (remat-scope.ts). Only while a gradient is being recorded; otherwise it is `call` itself.
+   */
+  private rematerializedCall(arg: Tensor | Tensor[], opts: CallOptions): Tensor | Tensor[] {
+    const remat_ = this.rematMode;
+    if (!remat_ || remat_.mode === null) return this.call(arg, opts);
+    if (remat_.mode === "activations") return this.withRematActivation(() => this.call(arg, opts));
+    if (remat_.mode === "list_of_layers" && !remat_.layerNames.includes(this.name)) {
+      return this.call(arg, opts);
+    }
+    const training = contextTraining;
+    const outCount = { n: 0 };
+    const result = rematerialize(
+      () => {
+        // The rerun in the backward pass sees the call's context as the first run did.
+        const [outerTraining, outerSink] = [contextTraining, lossSink];
+        const losses: Tensor[] = [];
+        contextTraining = training;
+        lossSink = losses;
+        callDepth++;
+        try {
+          return { out: this.call(arg, opts), losses };
+        } finally {
+          callDepth--;
+          contextTraining = outerTraining;
+          lossSink = outerSink;
+          outerSink?.push(...losses);
+        }
+      },
+      ({ out, losses }) => {
+        const outs = Array.isArray(out) ? out : [out];
+        outCount.n = outs.length;
+        return [...outs, ...losses];
+      },
+      (outputs) =>
+        remat_.mode !== "larger_than" ||
+        outputs.slice(0, outCount.n).reduce((n, t) => n + t.size, 0) > remat_.outputSizeThreshold,
+    );
+    return result.out;
+  }
+
+  /** Keras's "activations" mode: the call with the layer's activation function rematerialized. */
+  private withRematActivation<T>(fn: () => T): T {
+    const holder = this as unknown as { activation?: unknown };
+    const act = holder.activation;
+    const slot = Object.getOwnPropertyDescriptor(this, "activation");
+    if (typeof act !== "function" || !slot?.writable) return fn();
+    holder.activation = remat(act as (...xs: unknown[]) => unknown);
+    try {
+      return fn();
+    } finally {
+      holder.activation = act;
     }
   }
 
