@@ -51,6 +51,17 @@ describe("remat", () => {
     assertClose(g, [Math.sin(1), Math.sin(2)]);
   });
 
+  it("composes: gradients of gradients and a remat inside a remat", () => {
+    const f = (x: Tensor): Tensor => st.ops.sum(st.ops.tanh(st.ops.multiply(st.ops.sin(x), x)));
+    const x = st.tensor([0.3, -1.2, 2], undefined, "float64");
+    const gradSum = (h: (x: Tensor) => Tensor) => (y: Tensor) => st.ops.sum(st.grad(h)(y));
+    assertClose(st.grad(gradSum(st.remat(f)))(x), st.grad(gradSum(f))(x), { rtol: 1e-12 });
+    const nested = st.remat((y: Tensor) => st.remat(f)(st.ops.multiply(y, 2)));
+    assertClose(st.grad(nested)(x), st.grad((y: Tensor) => f(st.ops.multiply(y, 2)))(x), {
+      rtol: 1e-12,
+    });
+  });
+
   it("differentiates Variables read inside, several outputs, and holds one tape node", () => {
     const x = st.tensor(randn([8, 16], 3).dataSync() as Float64Array, [8, 16], "float32");
     const w = new st.Variable(randn([16, 16], 4, 0.3), { dtype: "float32" });
