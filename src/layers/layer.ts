@@ -428,10 +428,11 @@ export abstract class Layer {
    * (remat-scope.ts). Only while a gradient is being recorded; otherwise it is `call` itself.
    */
   private rematerializedCall(arg: Tensor | Tensor[], opts: CallOptions): Tensor | Tensor[] {
-    const remat_ = this.rematMode;
-    if (!remat_ || remat_.mode === null) return this.call(arg, opts);
-    if (remat_.mode === "activations") return this.withRematActivation(() => this.call(arg, opts));
-    if (remat_.mode === "list_of_layers" && !remat_.layerNames.includes(this.name)) {
+    const { rematMode } = this;
+    if (!rematMode || rematMode.mode === null) return this.call(arg, opts);
+    if (rematMode.mode === "activations")
+      return this.withRematActivation(() => this.call(arg, opts));
+    if (rematMode.mode === "list_of_layers" && !rematMode.layerNames.includes(this.name)) {
       return this.call(arg, opts);
     }
     const training = contextTraining;
@@ -459,8 +460,9 @@ export abstract class Layer {
         return [...outs, ...losses];
       },
       (outputs) =>
-        remat_.mode !== "larger_than" ||
-        outputs.slice(0, outCount.n).reduce((n, t) => n + t.size, 0) > remat_.outputSizeThreshold,
+        rematMode.mode !== "larger_than" ||
+        outputs.slice(0, outCount.n).reduce((n, t) => n + t.size, 0) >
+          rematMode.outputSizeThreshold,
     );
     return result.out;
   }
