@@ -22,6 +22,10 @@ export type { TensorLike } from "./ops/core.js";
 export { Variable } from "./autodiff/variable.js";
 export { valueAndGrad, grad } from "./autodiff/grad.js";
 export { noGrad } from "./autodiff/tape.js";
+export { remat } from "./autodiff/remat.js";
+export { RematScope, type RematScopeOptions, type RematModeName } from "./layers/remat-scope.js";
+export { SymbolicScope } from "./layers/symbolic/symbolic-scope.js";
+export { StatelessScope, type StatelessScopeOptions } from "./autodiff/stateless-scope.js";
 export {
   setBackend,
   getBackend,

@@ -22,7 +22,7 @@ function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
 }
 
 /** Reverse pass over `tape` from `output`; returns d output / d target for each target. */
-function backprop(tape: Tape, output: Tensor, targets: readonly Tensor[]): Tensor[] {
+export function backprop(tape: Tape, output: Tensor, targets: readonly Tensor[]): Tensor[] {
   return duringBackprop(tape, () => backpropOn(tape, output, targets));
 }
 

@@ -75,6 +75,11 @@ export function isRecording(inputs: readonly Tensor[]): boolean {
   return recordingTapes(inputs) > 0;
 }
 
+/** The tapes that record right now (none inside `noGrad`), outermost first. */
+export function recordingNow(): readonly Tape[] {
+  return paused > 0 ? [] : active.slice();
+}
+
 /** The tape whose backward pass is running, so rules can skip gradients nobody asked for. */
 let backpropTape: Tape | null = null;
 

@@ -3,6 +3,7 @@ import type { Storage } from "../backend/backend.js";
 import { type NumericDType, type TypedArray, checkNumericDType } from "../tensor/dtype.js";
 import { tensor } from "../tensor/creation.js";
 import { type NestedArray, Tensor, copyTensor } from "../tensor/tensor.js";
+import { activeVariableOverride } from "./variable-override.js";
 
 let counter = 0;
 
@@ -31,6 +32,8 @@ export class Variable {
   }
 
   get value(): Tensor {
+    const scoped = activeVariableOverride()?.getCurrentValue(this);
+    if (scoped) return scoped; // inside a StatelessScope
     this.owned = false;
     return this.current;
   }
@@ -40,6 +43,8 @@ export class Variable {
    * has ever been handed out through `value` is copied first: no tensor anyone holds ever changes.
    */
   writableStorage(): Storage {
+    const scope = activeVariableOverride();
+    if (scope) return scope.writableStorage(this, this.current);
     if (!this.owned) {
       this.current = copyTensor(this.current);
       this.owned = true;
@@ -63,6 +68,8 @@ export class Variable {
         `Variable ${this.name}: assign expects shape ${fmtShape(this.shape)}; received ${fmtShape(t.shape)}`,
       );
     }
+    const scope = activeVariableOverride();
+    if (scope) return scope.addUpdate([this, convert(t, this.dtype)]); // collected, not applied
     this.current = convert(t, this.dtype);
     this.owned = false;
   }

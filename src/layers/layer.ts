@@ -1,4 +1,6 @@
 import { noGrad } from "../autodiff/tape.js";
+import { getStatelessScope } from "../autodiff/stateless-scope.js";
+import { remat, rematerialize } from "../autodiff/remat.js";
 import { floatx } from "../tensor/config.js";
 import { Variable } from "../autodiff/variable.js";
 import { StrataError, ValueError, fmtShape } from "../errors.js";
@@ -15,6 +17,8 @@ import { sizeOf } from "../tensor/shape.js";
 import type { AddWeightOptions, CallOptions, LayerArgs } from "./layer-types.js";
 import { maskOf, setMask } from "./masks.js";
 import { uniqueName } from "./names.js";
+import { SymbolicScope } from "./symbolic/symbolic-scope.js";
+import { type RematMode, getCurrentRematMode } from "./remat-scope.js";
 import { checkLayerOptions, optionsToCheck } from "./option-check.js";
 import { type ShapeSpec, type Shapes, batchless, fmtShapes, fmtSpec } from "./shape-spec.js";
 import { type InputSpecs, assertInputCompatibility } from "./input-spec.js";
@@ -26,6 +30,8 @@ export { resetNames, uniqueName } from "./names.js";
 /** The `training` flag of the enclosing layer call, inherited by nested calls that omit it. */
 let contextTraining: boolean | undefined;
 let callDepth = 0;
+/** While a rematerialized call runs: every loss added, so they become outputs of its tape node. */
+let lossSink: Tensor[] | null = null;
 
 /**
  * The Keras layer lifecycle: created with its options, built lazily from the first input shape
@@ -46,6 +52,10 @@ export abstract class Layer {
   private readonly ownVariables: Variable[] = [];
   private readonly regularized: [Variable, Regularizer][] = [];
   private readonly callLosses: Tensor[] = [];
+  /** Losses this layer added inside a StatelessScope that collects them (they live on the scope). */
+  private readonly scopeLosses = new Set<Tensor>();
+  /** The RematScope active when the layer was created (Keras `_remat_mode`), or null. */
+  readonly rematMode: RematMode | null = getCurrentRematMode();
   /** input shape given to build, kept for Keras's `build_config` */
   buildInputShape: Shapes | null = null;
   /** The constructor's options, checked against the layer's declared ones at first use. */
@@ -84,8 +94,8 @@ export abstract class Layer {
 
   /**
    * Output shape for an input shape. The default runs the layer once on zeros, twice, with the
-   * unknown axes set to different sizes to see which output axes follow them; built-in layers
-   * compute it directly.
+   * unknown axes set to different sizes to see which output axes follow them, inside a
+   * SymbolicScope; built-in layers compute it directly.
    */
   computeOutputShape(inputShape: Shapes, inputDtypes?: readonly DType[]): Shapes {
     const isList = Array.isArray(inputShape[0]) || inputShape.length === 0;
@@ -102,8 +112,8 @@ export abstract class Layer {
         const out = this.call(isList ? ins : ins[0]!, { training: false });
         return (Array.isArray(out) ? out : [out]).map((t) => [...t.shape]);
       });
-    const a = run(2);
-    const b = run(3);
+    // Keras's symbolic stage: `call` can tell with inSymbolicScope() that the data is placeholders.
+    const [a, b] = new SymbolicScope().run(() => [run(2), run(3)]);
     const merged = a.map((s, i) => s.map((d, j) => (d === b[i]![j] ? d : null)));
     return merged.length === 1 ? merged[0]! : merged;
   }
@@ -228,13 +238,22 @@ export abstract class Layer {
 
   /** Adds a loss term computed during `call` (activity regularization, a VAE's KL term …). */
   addLoss(loss: Tensor): void {
-    this.callLosses.push(loss);
+    lossSink?.push(loss);
+    const scope = getStatelessScope();
+    if (!scope) {
+      this.callLosses.push(loss);
+    } else if (scope.collectLosses) {
+      // Keras: inside a StatelessScope the loss goes to the scope (or nowhere), not the layer.
+      scope.addLoss(loss);
+      this.scopeLosses.add(loss);
+    }
   }
 
   /** Losses from the last call plus the weight regularization penalties, of this layer and below. */
   get losses(): Tensor[] {
+    const scope = getStatelessScope();
     return [
-      ...this.callLosses,
+      ...(scope ? scope.losses.filter((l) => this.scopeLosses.has(l)) : this.callLosses),
       ...this.regularized.map(([v, reg]) => reg.apply(v.value)),
       ...this.layers.flatMap((l) => l.losses),
     ];
@@ -242,6 +261,12 @@ export abstract class Layer {
 
   private clearLosses(): void {
     this.callLosses.length = 0;
+    const scope = getStatelessScope();
+    if (scope?.collectLosses) {
+      const kept = scope.losses.filter((l) => !this.scopeLosses.has(l));
+      scope.losses.splice(0, scope.losses.length, ...kept);
+    }
+    this.scopeLosses.clear();
     for (const l of this.layers) l.clearLosses();
   }
 
@@ -397,7 +422,10 @@ export abstract class Layer {
     callDepth++;
     try {
       const arg = isList ? inputs : inputs[0]!;
-      const out = this.withContext(() => this.call(arg, { training, mask: inMask }), shapeArg);
+      const out = this.withContext(
+        () => this.rematerializedCall(arg, { training, mask: inMask }),
+        shapeArg,
+      );
       const outMask = this.computeMask(arg, inMask);
       const outs = Array.isArray(out) ? out : [out];
       outs.forEach((t, i) => {
@@ -413,6 +441,64 @@ export abstract class Layer {
     } finally {
       callDepth--;
       contextTraining = outer;
+    }
+  }
+
+  /**
+   * Keras's `rematerialized_call`: `call`, rematerialized as the layer's RematScope asks
+   * (remat-scope.ts). Only while a gradient is being recorded; otherwise it is `call` itself.
+   */
+  private rematerializedCall(arg: Tensor | Tensor[], opts: CallOptions): Tensor | Tensor[] {
+    const { rematMode } = this;
+    if (!rematMode || rematMode.mode === null) return this.call(arg, opts);
+    if (rematMode.mode === "activations")
+      return this.withRematActivation(() => this.call(arg, opts));
+    if (rematMode.mode === "list_of_layers" && !rematMode.layerNames.includes(this.name)) {
+      return this.call(arg, opts);
+    }
+    const training = contextTraining;
+    const outCount = { n: 0 };
+    const result = rematerialize(
+      () => {
+        // The rerun in the backward pass sees the call's context as the first run did.
+        const [outerTraining, outerSink] = [contextTraining, lossSink];
+        const losses: Tensor[] = [];
+        contextTraining = training;
+        lossSink = losses;
+        callDepth++;
+        try {
+          return { out: this.call(arg, opts), losses };
+        } finally {
+          callDepth--;
+          contextTraining = outerTraining;
+          lossSink = outerSink;
+          outerSink?.push(...losses);
+        }
+      },
+      ({ out, losses }) => {
+        const outs = Array.isArray(out) ? out : [out];
+        outCount.n = outs.length;
+        return [...outs, ...losses];
+      },
+      (outputs) =>
+        rematMode.mode !== "larger_than" ||
+        outputs.slice(0, outCount.n).reduce((n, t) => n + t.size, 0) >
+          rematMode.outputSizeThreshold,
+    );
+    return result.out;
+  }
+
+  /** Keras's "activations" mode: the call with the layer's activation function rematerialized. */
+  private withRematActivation<T>(fn: () => T): T {
+    const holder = this as unknown as { activation?: unknown };
+    const act = holder.activation;
+    const slot = Object.getOwnPropertyDescriptor(this, "activation");
+    if (typeof act !== "function" || !slot?.writable) return fn();
+    holder.activation = remat(act as (...xs: unknown[]) => unknown);
+    try {
+      return fn();
+    } finally {
+      holder.activation = act;
     }
   }
 

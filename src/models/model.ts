@@ -1,4 +1,5 @@
 import { valueAndGrad } from "../autodiff/grad.js";
+import { SymbolicScope } from "../layers/symbolic/symbolic-scope.js";
 import { printMsg } from "../utils/io-utils.js";
 import { noGrad } from "../autodiff/tape.js";
 import type { LoadWeightsOptions } from "./load-weights-options.js";
@@ -336,12 +337,13 @@ export class Model extends Layer {
    * Keras's `_symbolic_build`, run before the first training step: every layer gets its weights,
    * so the first step's gradient covers them all and a custom `trainStep` finds them in
    * `trainableWeights`. Where Keras traces the model on the batch's shapes, Strata runs it once in
-   * inference mode without recording (no dropout draws, no moving-average updates).
+   * inference mode without recording (no dropout draws, no moving-average updates), inside a
+   * SymbolicScope as Keras's trace is.
    */
   buildOnBatch(x: Tensor[]): void {
     const unbuilt = unbuiltLayers(this);
     if (unbuilt.length === 0) return;
-    noGrad(() => this.forward(x, false));
+    new SymbolicScope().run(() => noGrad(() => this.forward(x, false)));
     restartStatefulLayers(unbuilt);
   }
 

@@ -4,6 +4,7 @@
  * dotProductAttention (Keras's (batch, seq, heads, dim) layout, grouped-query heads, bias, mask,
  * causal masking and logit soft-capping), composed of ops.
  */
+import { isFlashAttentionEnabled } from "./flash-attention-config.js";
 import { EPSILON } from "../tensor/config.js"; // Keras's backend.epsilon(), read when the op runs
 import { ShapeError, ValueError, fmtShape } from "../errors.js";
 import { tensor } from "../tensor/creation.js";
@@ -96,7 +97,10 @@ export function sparseCategoricalCrossentropy(
  * softmax(q·kᵀ · scale + bias, masked) · v over (batch, seq, heads, dim) tensors; key/value may
  * have fewer heads (grouped-query attention: each serves heads / kvHeads query heads). `mask` is
  * bool, broadcast to (batch, heads, T, S), true where attention is allowed; `isCausal` masks
- * keys after each query. `flashAttention` only picks a kernel on accelerators and must not be true.
+ * keys after each query. `flashAttention` null (the default) takes `st.config`'s setting
+ * (isFlashAttentionEnabled: null, "auto", or false); Strata has no flash-attention kernel, so
+ * "auto" and false both compute the attention above, and `true` raises, as Keras raises when
+ * flash attention is not supported on the device.
  */
 export function dotProductAttention(
   query: TensorLike,
@@ -109,8 +113,12 @@ export function dotProductAttention(
   flashAttention: boolean | null = null,
   attnLogitsSoftCap: number | null = null,
 ): Tensor {
-  if (flashAttention)
-    throw new ValueError("dotProductAttention: flash attention is not available in Strata");
+  if ((flashAttention ?? isFlashAttentionEnabled()) === true) {
+    throw new ValueError(
+      "dotProductAttention: flash attention is not supported on this device (Strata has no " +
+        "flash-attention kernel); received flashAttention=true. Pass null (auto, the default) or false",
+    );
+  }
   const q = floatInput(query);
   let k = castTo(floatInput(key), q.dtype);
   let v = castTo(floatInput(value), q.dtype);

@@ -34,6 +34,7 @@ export class Generator {
 
   uint32(): number {
     refuseWhileVectorizing("a random draw");
+    if (drawLog !== null && !drawLog.has(this)) drawLog.set(this, this.getState());
     const t = (((this.a + this.b) | 0) + this.d) | 0;
     this.d = (this.d + 1) | 0;
     this.a = this.b ^ (this.b >>> 9);
@@ -51,6 +52,7 @@ export class Generator {
   /** Standard normal by Box–Muller (the cosine half; the sine half is kept for the next call). */
   private spare: number | null = null;
   normal(): number {
+    if (drawLog !== null && !drawLog.has(this)) drawLog.set(this, this.getState());
     if (this.spare !== null) {
       const v = this.spare;
       this.spare = null;
@@ -90,6 +92,35 @@ export class Generator {
     }
     [this.a, this.b, this.c, this.d] = words.map((w) => w | 0) as [number, number, number, number];
     this.spare = spare ?? null;
+  }
+}
+
+/**
+ * While set, each generator's state before its first draw: `remat` (autodiff/remat.ts) logs the
+ * draws of a forward pass so its recomputation draws the same numbers (the same dropout mask).
+ */
+let drawLog: Map<Generator, number[]> | null = null;
+
+/** Runs `fn`, adding to `log` the state of every generator before its first draw in `fn`. */
+export function logDraws<T>(log: Map<Generator, number[]>, fn: () => T): T {
+  const outer = drawLog;
+  drawLog = log;
+  try {
+    return fn();
+  } finally {
+    drawLog = outer;
+    if (outer) for (const [g, state] of log) if (!outer.has(g)) outer.set(g, state);
+  }
+}
+
+/** Runs `fn` with each logged generator put back to its logged state, then restores them all. */
+export function replayDraws<T>(log: ReadonlyMap<Generator, readonly number[]>, fn: () => T): T {
+  const now = [...log.keys()].map((g) => [g, g.getState()] as const);
+  for (const [g, state] of log) g.setState(state);
+  try {
+    return fn();
+  } finally {
+    for (const [g, state] of now) g.setState(state);
   }
 }
 

@@ -3,7 +3,8 @@
  * `floatx` (the default float dtype of tensors, draws, layers and metrics), `epsilon` (read by
  * losses, metrics, constraints and ops as they run), the image data format that layers and image
  * ops default to, the debugging caps on fit's epochs and steps, and interactive logging
- * (progress bars and summaries on stdout, or plain lines to the log).
+ * (progress bars and summaries on stdout, or plain lines to the log), and the flash-attention
+ * switch (which changes no result: Strata has no flash-attention kernel, see ops/flash-attention-config.ts).
  */
 export {
   floatx,
@@ -22,3 +23,8 @@ export {
   disableInteractiveLogging,
   isInteractiveLoggingEnabled,
 } from "../utils/io-utils.js";
+export {
+  enableFlashAttention,
+  disableFlashAttention,
+  isFlashAttentionEnabled,
+} from "../ops/flash-attention-config.js";
