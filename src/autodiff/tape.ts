@@ -75,6 +75,11 @@ export function isRecording(inputs: readonly Tensor[]): boolean {
   return recordingTapes(inputs) > 0;
 }
 
+/** Whether any tape is recording now (a compiled step then runs eagerly: src/jit/). */
+export function tapesActive(): boolean {
+  return active.length > 0 && paused === 0;
+}
+
 /** The tape whose backward pass is running, so rules can skip gradients nobody asked for. */
 let backpropTape: Tape | null = null;
 

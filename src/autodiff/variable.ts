@@ -1,5 +1,6 @@
 import { ShapeError, fmtShape } from "../errors.js";
 import type { Storage } from "../backend/backend.js";
+import { activeRecorder } from "../backend/index.js";
 import { type NumericDType, type TypedArray, checkNumericDType } from "../tensor/dtype.js";
 import { tensor } from "../tensor/creation.js";
 import { type NestedArray, Tensor, copyTensor } from "../tensor/tensor.js";
@@ -32,6 +33,7 @@ export class Variable {
 
   get value(): Tensor {
     this.owned = false;
+    activeRecorder()?.variableRead(this, this.current.storage, false);
     return this.current;
   }
 
@@ -44,6 +46,7 @@ export class Variable {
       this.current = copyTensor(this.current);
       this.owned = true;
     }
+    activeRecorder()?.variableRead(this, this.current.storage, true);
     return this.current.storage;
   }
 
@@ -65,6 +68,7 @@ export class Variable {
     }
     this.current = convert(t, this.dtype);
     this.owned = false;
+    activeRecorder()?.variableAssigned(this, this.current.storage, this.shape, this.dtype);
   }
 
   toString(): string {

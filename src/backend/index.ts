@@ -15,3 +15,12 @@ export {
   setBackend,
   setNumThreads,
 } from "./registry.js";
+export {
+  type Recorder,
+  type RecordedVariable,
+  activeRecorder,
+  freshHostStorage,
+  kernelsForOps,
+  noteRandomDraw,
+  setRecorder,
+} from "./recording.js";
