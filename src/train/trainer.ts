@@ -12,7 +12,7 @@ import {
 } from "./callbacks/callback.js";
 import { ProgbarLogger } from "./callbacks/progbar.js";
 import { type SteppedModel, stepFunctions } from "./step-functions.js";
-import type { Batch, BatchSource, DataStructure, StepData, StepLogs } from "./data-adapter.js";
+import type { Batch, BatchSource, DataStructure } from "./data-adapter.js";
 import {
   datasetSteps,
   declaredLength,
