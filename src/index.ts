@@ -22,6 +22,13 @@ export { Variable } from "./autodiff/variable.js";
 export { valueAndGrad, grad } from "./autodiff/grad.js";
 export { noGrad } from "./autodiff/tape.js";
 export {
+  jit,
+  type JitCompile,
+  type JitFunction,
+  type JitOptions,
+  type JitStats,
+} from "./jit/index.js";
+export {
   setBackend,
   getBackend,
   listBackends,

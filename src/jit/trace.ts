@@ -352,7 +352,10 @@ function numbersAsArrays(_key: string, value: unknown): unknown {
 function caller(): string {
   const frames = (new Error().stack ?? "").split("\n").slice(1);
   const outside = frames.find(
-    (f) => !/[/\\](jit|backend)[/\\]|[/\\]tensor[/\\]tensor\.|[/\\]autodiff[/\\]variable\./.test(f),
+    (f) =>
+      !/src[/\\](jit|backend)[/\\]|src[/\\]tensor[/\\]tensor\.|src[/\\]autodiff[/\\]variable\./.test(
+        f,
+      ),
   );
   return (outside ?? frames[0] ?? "").trim().replace(/^at /, "at ");
 }
