@@ -13,6 +13,7 @@ const LAYERS = [
   "io",
   "tensor",
   "autodiff",
+  "jit",
   "ops",
   "utils",
   "nn",

@@ -27,6 +27,13 @@ export { RematScope, type RematScopeOptions, type RematModeName } from "./layers
 export { SymbolicScope } from "./layers/symbolic/symbolic-scope.js";
 export { StatelessScope, type StatelessScopeOptions } from "./autodiff/stateless-scope.js";
 export {
+  jit,
+  type JitCompile,
+  type JitFunction,
+  type JitOptions,
+  type JitStats,
+} from "./jit/index.js";
+export {
   setBackend,
   getBackend,
   listBackends,

@@ -38,6 +38,19 @@ void dynamic_for(int64_t n, int64_t piece, F&& body) {
   });
 }
 
+// body(q, begin, end) over [0, n) in pieces of `piece`, piece c always in slot c % slots and
+// each slot's pieces in order: per-slot sums then come out the same whatever the scheduling
+// (bit-identical runs), at the cost of a parked thread holding back its slot's share.
+template <class F>
+void slotted_for(int64_t n, int64_t piece, int64_t slots, F&& body) {
+  const int64_t pieces = ceil_div(n, std::max<int64_t>(piece, 1));
+  parallel_for(slots, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t q = begin; q < end; q++) {
+      for (int64_t c = q; c < pieces; c += slots) body(q, c * piece, std::min(n, (c + 1) * piece));
+    }
+  });
+}
+
 inline void add_run(float* to, const float* from, int64_t n) {
   for (int64_t c = 0; c < n; c++) to[c] += from[c];
 }
@@ -227,7 +240,7 @@ bool tiled_backprop_filter(const float* x, const float* dy, float* dw, const Geo
   // Thread slot q sums its chunks into dw (q = 0) or its own copy, added at the end.
   std::vector<float> others(static_cast<size_t>((parts - 1) * size), 0.0f);
   const Runs runs(g);
-  dynamic_for(g.rows, chunk, [&](int64_t q, int64_t r0, int64_t r1) {
+  slotted_for(g.rows, chunk, parts, [&](int64_t q, int64_t r0, int64_t r1) {
     // col rows of K values, plus slack: a k tile past K reads up to 5 values beyond a row.
     float* col = scratch(0, chunk * g.K + R);
     float* tail = scratch(1, chunk * N);

@@ -80,6 +80,11 @@ export function recordingNow(): readonly Tape[] {
   return paused > 0 ? [] : active.slice();
 }
 
+/** Whether any tape is recording now (a compiled step then runs eagerly: src/jit/). */
+export function tapesActive(): boolean {
+  return active.length > 0 && paused === 0;
+}
+
 /** The tape whose backward pass is running, so rules can skip gradients nobody asked for. */
 let backpropTape: Tape | null = null;
 

@@ -1,5 +1,6 @@
 import { ShapeError, fmtShape } from "../errors.js";
 import type { Storage } from "../backend/backend.js";
+import { activeRecorder } from "../backend/index.js";
 import { type NumericDType, type TypedArray, checkNumericDType } from "../tensor/dtype.js";
 import { tensor } from "../tensor/creation.js";
 import { type NestedArray, Tensor, copyTensor } from "../tensor/tensor.js";
@@ -35,6 +36,7 @@ export class Variable {
     const scoped = activeVariableOverride()?.getCurrentValue(this);
     if (scoped) return scoped; // inside a StatelessScope
     this.owned = false;
+    activeRecorder()?.variableRead(this, this.current.storage, false);
     return this.current;
   }
 
@@ -49,6 +51,7 @@ export class Variable {
       this.current = copyTensor(this.current);
       this.owned = true;
     }
+    activeRecorder()?.variableRead(this, this.current.storage, true);
     return this.current.storage;
   }
 
@@ -72,6 +75,7 @@ export class Variable {
     if (scope) return scope.addUpdate([this, convert(t, this.dtype)]); // collected, not applied
     this.current = convert(t, this.dtype);
     this.owned = false;
+    activeRecorder()?.variableAssigned(this, this.current.storage, this.shape, this.dtype);
   }
 
   toString(): string {

@@ -15,3 +15,13 @@ export {
   setBackend,
   setNumThreads,
 } from "./registry.js";
+export {
+  type Recorder,
+  type RecordedVariable,
+  activeRecorder,
+  freshHostStorage,
+  kernelsForOps,
+  noteRandomDraw,
+  noteRewind,
+  setRecorder,
+} from "./recording.js";

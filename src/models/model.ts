@@ -21,6 +21,7 @@ import {
 import { Metric } from "../train/metrics/index.js";
 import type { Optimizer } from "../train/optimizers/index.js";
 import * as trainer from "../train/trainer.js";
+import { stepFunctions } from "../train/step-functions.js";
 import type { TensorLike } from "../ops/core.js";
 import { summaryLines } from "./summary.js";
 import { restartStatefulLayers, unbuiltLayers } from "./build-on-batch.js";
@@ -448,7 +449,7 @@ export class Model extends Layer {
   }
 
   predictOnBatch(x: DataStructure): Tensor | Tensor[] | Record<string, Tensor> {
-    return this.structuredOutputs(this.predictStep(trainer.inputsOf(this, x)));
+    return this.structuredOutputs(stepFunctions(this).predict(trainer.inputsOf(this, x)));
   }
 
   /** Outputs as the model declared them: one tensor, a list, or an object by output name. */
@@ -463,13 +464,13 @@ export class Model extends Layer {
     this.resetMetrics();
     const batch = trainer.batchOf(this, x, y, opts.sampleWeight);
     this.buildOnBatch(batch.x);
-    return numericLogs(this.trainStep(stepData(batch)), "trainStep");
+    return numericLogs(stepFunctions(this).train(stepData(batch)), "trainStep");
   }
 
   testOnBatch(x: DataStructure, y: DataStructure, opts: { sampleWeight?: TensorLike } = {}): Logs {
     this.resetMetrics();
     return numericLogs(
-      this.testStep(stepData(trainer.batchOf(this, x, y, opts.sampleWeight))),
+      stepFunctions(this).test(stepData(trainer.batchOf(this, x, y, opts.sampleWeight))),
       "testStep",
     );
   }

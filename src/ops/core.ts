@@ -1,6 +1,6 @@
 import { Variable } from "../autodiff/variable.js";
 import type { Kernels, OpaqueStorage, Storage } from "../backend/backend.js";
-import { currentBackend } from "../backend/index.js";
+import { activeRecorder, currentBackend, kernelsForOps } from "../backend/index.js";
 import { DTypeError } from "../errors.js";
 import { refuseBatched } from "../tensor/batched.js";
 import { tensor } from "../tensor/creation.js";
@@ -13,12 +13,14 @@ export type TensorLike = Tensor | Variable | NestedArray | TypedArray;
 
 /** The kernels of the current backend (what ops call). */
 export function kernels(): Kernels<OpaqueStorage> {
-  return currentBackend().kernels;
+  return kernelsForOps();
 }
 
 /** Host values (index lists an op computed) in the current backend's storage, for a kernel. */
 export function hostStorage(values: TypedArray): Storage {
-  return currentBackend().fromHost(values);
+  const storage = currentBackend().fromHost(values);
+  activeRecorder()?.fromHost(storage, values);
+  return storage;
 }
 
 export function asTensor(x: TensorLike, dtype?: DType): Tensor {

@@ -1,12 +1,13 @@
 import { record } from "../autodiff/tape.js";
+import { eagerRegion } from "../jit/index.js";
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../errors.js";
 import { arange, tensor } from "../tensor/creation.js";
-import { type DType, checkDType, isFloat } from "../tensor/dtype.js";
-import { broadcastStrides, normalizeAxis, sizeOf, stridesOf } from "../tensor/shape.js";
-import type { NestedArray, Tensor } from "../tensor/tensor.js";
-import { type TensorLike, asTensor, castTo, empty, hostStorage, kernels } from "./core.js";
-import { equal } from "./elementwise.js";
-import { reshape } from "./movement.js";
+import { type DType, checkDType } from "../tensor/dtype.js";
+import { normalizeAxis, sizeOf, stridesOf } from "../tensor/shape.js";
+import { type NestedArray, type Tensor, fromValues } from "../tensor/tensor.js";
+import { type TensorLike, asTensor, castTo, empty, kernels } from "./core.js";
+import { add, equal, mod, multiply } from "./elementwise.js";
+import { broadcastTo, reshape } from "./movement.js";
 import { moveStrings } from "./strings.js";
 
 // ---------------------------------------------------------------- the gather / scatter pair
@@ -27,18 +28,18 @@ function around(
  * out[..., j…, ...] = x[..., idx[j…], ...]: the indices (already in range) replace `axis`.
  * d gather = scatterAdd of dy at the same indices (repeated indices accumulate).
  */
-function gatherAxis(x: Tensor, idx: Int32Array, idxShape: readonly number[], axis: number): Tensor {
+/** Gathers along `axis` at `idx` (int32, every entry in range), shaped idxShape. */
+function gatherAxis(x: Tensor, idx: Tensor, idxShape: readonly number[], axis: number): Tensor {
   if (x.dtype === "string") return moveStrings([x], ([p]) => gatherAxis(p!, idx, idxShape, axis));
   const { outer, size, inner } = around(x.shape, axis);
   const out = empty([...x.shape.slice(0, axis), ...idxShape, ...x.shape.slice(axis + 1)], x.dtype);
-  if (out.size > 0) kernels().gather(x.storage, hostStorage(idx), out.storage, outer, size, inner);
+  if (out.size > 0) kernels().gather(x.storage, idx.storage, out.storage, outer, size, inner);
   return record(out, [x], (dy) => [scatterAxis(dy, idx, idxShape, axis, x.shape)]);
 }
 
-/** The transpose of gatherAxis: sums rows of `updates` into zeros of `shape`. Its gradient is a gather. */
 function scatterAxis(
   updates: Tensor,
-  idx: Int32Array,
+  idx: Tensor,
   idxShape: readonly number[],
   axis: number,
   shape: readonly number[],
@@ -46,8 +47,13 @@ function scatterAxis(
   const { outer, size, inner } = around(shape, axis);
   const out = empty(shape, updates.dtype);
   if (updates.size > 0)
-    kernels().scatterAdd(updates.storage, hostStorage(idx), out.storage, outer, size, inner);
+    kernels().scatterAdd(updates.storage, idx.storage, out.storage, outer, size, inner);
   return record(out, [updates], (dy) => [gatherAxis(dy, idx, idxShape, axis)]);
+}
+
+/** Host index lists (a permutation, positions an op computed) as an int32 tensor. */
+function hostIndices(idx: Int32Array): Tensor {
+  return fromValues(idx, [idx.length]);
 }
 
 // ---------------------------------------------------------------- index checking
@@ -63,28 +69,41 @@ function indexTensor(indices: TensorLike, op: string): Tensor {
       : asTensor(indices);
   if (t.dtype === "bool")
     throw new DTypeError(`${op}: indices must be integers; received a bool tensor`);
-  if (isFloat(t.dtype)) {
-    const bad = t.dataSync().find((v) => !Number.isInteger(v));
-    if (bad !== undefined)
-      throw new ValueError(`${op}: indices must be whole numbers; received ${bad}`);
-  }
   return t;
 }
 
-/** Wraps negative indices (NumPy) and rejects those outside [-size, size). */
-function wrapIndex(
-  v: number,
+/**
+ * Indices into an axis of `size` as int32, negative ones counted from the end. They are checked
+ * in JavaScript (whole numbers, in range) as an eager region, and wrapped by kernels, so that a
+ * compiled step checks and wraps each call's indices (src/jit/).
+ */
+function wrappedIndices(
+  ind: Tensor,
   size: number,
   op: string,
   axis: number,
   shape: readonly number[],
-): number {
-  if (v < -size || v >= size) {
-    throw new ValueError(
-      `${op}: index ${v} is out of range for axis ${axis} of size ${size} (x has shape ${fmtShape(shape)})`,
-    );
+): Tensor {
+  eagerRegion(`${op} indices`, [ind], ([t]) => checkIndices(t!, size, op, axis, shape));
+  return mod(castTo(ind, "int32"), size);
+}
+
+function checkIndices(
+  ind: Tensor,
+  size: number,
+  op: string,
+  axis: number,
+  shape: readonly number[],
+): void {
+  for (const v of ind.dataSync()) {
+    if (!Number.isInteger(v))
+      throw new ValueError(`${op}: indices must be whole numbers; received ${v}`);
+    if (v < -size || v >= size) {
+      throw new ValueError(
+        `${op}: index ${v} is out of range for axis ${axis} of size ${size} (x has shape ${fmtShape(shape)})`,
+      );
+    }
   }
-  return v < 0 ? v + size : v;
 }
 
 // ---------------------------------------------------------------- public ops
@@ -105,9 +124,8 @@ export function take(x: TensorLike, indices: TensorLike, axis: number | null = n
       throw new ValueError(`take: axis ${axis} is out of range for a tensor of rank 0`);
     a = normalizeAxis(axis, t.rank, "take");
   }
-  const size = t.shape[a]!;
-  const idx = Int32Array.from(ind.dataSync(), (v) => wrapIndex(v, size, "take", a, t.shape));
-  return gatherAxis(t, idx, ind.shape, a);
+  const idx = wrappedIndices(ind, t.shape[a]!, "take", a, t.shape);
+  return gatherAxis(t, reshape(idx, [idx.size]), ind.shape, a);
 }
 
 /**
@@ -144,24 +162,21 @@ export function takeAlongAxis(
         `${fmtShape(t.shape)} outside axis ${a}`,
     );
   });
-  // One flat index into x per output element: x's broadcast axes contribute nothing.
+  // One flat index into x per output element: x's broadcast axes contribute nothing. The part
+  // from the other axes depends only on the shapes; the index's part is computed by kernels.
   const xStrides = stridesOf(t.shape).map((s, i) => (i !== a && t.shape[i] === 1 ? 0 : s));
-  const iStrides = broadcastStrides(ind.shape, outShape);
-  const size = t.shape[a]!;
-  const flat = new Int32Array(sizeOf(outShape));
-  const indexValues = ind.dataSync();
+  const base = new Int32Array(sizeOf(outShape));
   const rank = outShape.length;
   const pos = new Array<number>(rank).fill(0);
-  for (let k = 0; k < flat.length; k++) {
+  for (let k = 0; k < base.length; k++) {
     let xi = 0;
-    let ii = 0;
-    for (let d = 0; d < rank; d++) {
-      ii += pos[d]! * iStrides[d]!;
-      if (d !== a) xi += pos[d]! * xStrides[d]!;
-    }
-    flat[k] = xi + wrapIndex(indexValues[ii]!, size, "takeAlongAxis", a, t.shape) * xStrides[a]!;
+    for (let d = 0; d < rank; d++) if (d !== a) xi += pos[d]! * xStrides[d]!;
+    base[k] = xi;
     for (let d = rank - 1; d >= 0 && ++pos[d]! === outShape[d]; d--) pos[d] = 0;
   }
+  const idx = wrappedIndices(ind, t.shape[a]!, "takeAlongAxis", a, t.shape);
+  const along = multiply(broadcastTo(idx, outShape), xStrides[a]!);
+  const flat = add(reshape(along, [base.length]), hostIndices(base));
   return gatherAxis(reshape(t, [t.size]), flat, outShape, 0);
 }
 

@@ -1,14 +1,24 @@
 import { record } from "../autodiff/tape.js";
 import { ShapeError, ValueError, fmtShape } from "../errors.js";
 import { allocate, isFloat } from "../tensor/dtype.js";
-import { type Seed, SeedGenerator, generatorFor, permutation } from "../tensor/random.js";
+import {
+  ForkedSeed,
+  type Seed,
+  SeedGenerator,
+  generatorFor,
+  permutation,
+} from "../tensor/random.js";
 import { normalizeAxis, sizeOf } from "../tensor/shape.js";
-import { type Tensor, fromValues } from "../tensor/tensor.js";
+import { type Tensor, freshValues } from "../tensor/tensor.js";
 import { type TensorLike, asTensor, castTo, empty, hostStorage, kernels } from "./core.js";
 import { multiply } from "./elementwise.js";
 
 function checkSeed(seed: Seed | undefined, op: string): void {
-  if (seed !== undefined && !(seed instanceof SeedGenerator) && !Number.isInteger(seed)) {
+  if (
+    seed !== undefined &&
+    !(seed instanceof SeedGenerator || seed instanceof ForkedSeed) &&
+    !Number.isInteger(seed)
+  ) {
     throw new ValueError(`${op}: seed must be an integer; received ${seed}`);
   }
 }
@@ -59,11 +69,15 @@ export function dropout(x: TensorLike, rate: number, opts: DropoutOptions = {}):
   const dtype = isFloat(t.dtype) ? t.dtype : "float32";
   // Kept with probability 1 − rate: u ∈ [0, 1) is at least `rate` that often.
   const scale = 1 / (1 - rate);
-  const mask = allocate(dtype, sizeOf(shape));
-  const g = generatorFor(opts.seed);
-  for (let i = 0; i < mask.length; i++) mask[i] = g.uniform() >= rate ? scale : 0;
+  const size = sizeOf(shape);
+  const mask = freshValues(() => {
+    const values = allocate(dtype, size);
+    const g = generatorFor(opts.seed);
+    for (let i = 0; i < size; i++) values[i] = g.uniform() >= rate ? scale : 0;
+    return values;
+  }, shape);
   // d(x ⊙ m) = m ⊙ dx; multiply records it (the mask is a constant).
-  return multiply(isFloat(t.dtype) ? t : castTo(t, dtype), fromValues(mask, shape));
+  return multiply(isFloat(t.dtype) ? t : castTo(t, dtype), mask);
 }
 
 /** out[..., j, ...] = x[..., perm[j], ...] along `axis`. */

@@ -1,9 +1,10 @@
+import { noteRandomDraw, noteRewind } from "../backend/index.js";
 import { ValueError } from "../errors.js";
 import { floatx } from "./config.js";
 import { refuseWhileVectorizing } from "./batched.js";
 import { type DType, allocate, checkDType, isFloat } from "./dtype.js";
 import { checkShape, sizeOf } from "./shape.js";
-import { type Tensor, fromValues } from "./tensor.js";
+import { type Tensor, freshValues } from "./tensor.js";
 
 /**
  * A small, fast, seedable generator (sfc32 seeded through splitmix32). Every random draw in
@@ -35,6 +36,7 @@ export class Generator {
   uint32(): number {
     refuseWhileVectorizing("a random draw");
     if (drawLog !== null && !drawLog.has(this)) drawLog.set(this, this.getState());
+    noteRandomDraw();
     const t = (((this.a + this.b) | 0) + this.d) | 0;
     this.d = (this.d + 1) | 0;
     this.a = this.b ^ (this.b >>> 9);
@@ -115,6 +117,8 @@ export function logDraws<T>(log: Map<Generator, number[]>, fn: () => T): T {
 
 /** Runs `fn` with each logged generator put back to its logged state, then restores them all. */
 export function replayDraws<T>(log: ReadonlyMap<Generator, readonly number[]>, fn: () => T): T {
+  // Rewinding generators is JavaScript a compiled step's replay would not repeat.
+  if (log.size > 0) noteRewind();
   const now = [...log.keys()].map((g) => [g, g.getState()] as const);
   for (const [g, state] of log) g.setState(state);
   try {
@@ -154,7 +158,16 @@ export function withoutGlobalDraws<T>(fn: () => T): T {
 }
 
 /** What an op's `seed` may be: a number (a fresh stream each call) or a stateful SeedGenerator. */
-export type Seed = number | SeedGenerator;
+export type Seed = number | SeedGenerator | ForkedSeed;
+
+/**
+ * A new seed forked from `parent` each time an op draws with it: what a layer passes to draw
+ * from its own stream at every call. Drawing happens inside the op's values (`freshValues`), so
+ * a compiled step's replays fork afresh too.
+ */
+export class ForkedSeed {
+  constructor(readonly parent: Generator) {}
+}
 
 /**
  * A number seed gives the op its own fresh stream, so the same seed draws the same numbers; a
@@ -163,6 +176,7 @@ export type Seed = number | SeedGenerator;
  */
 export function generatorFor(seed?: Seed): Generator {
   if (seed === undefined) return global;
+  if (seed instanceof ForkedSeed) return new Generator(seed.parent.fork());
   return seed instanceof SeedGenerator ? seed.generator : new Generator(seed);
 }
 
@@ -193,13 +207,14 @@ export function normal(
   opts: RandomOptions & { mean?: number; stddev?: number } = {},
 ): Tensor {
   const { mean = 0, stddev = 1 } = opts;
-  const data = allocate(
-    floatType(opts.dtype, "random.normal"),
-    sizeOf(checkShape(shape, "random.normal")),
-  );
-  const g = generatorFor(opts.seed);
-  for (let i = 0; i < data.length; i++) data[i] = mean + stddev * g.normal();
-  return fromValues(data, shape);
+  const dtype = floatType(opts.dtype, "random.normal");
+  const size = sizeOf(checkShape(shape, "random.normal"));
+  return freshValues(() => {
+    const data = allocate(dtype, size);
+    const g = generatorFor(opts.seed);
+    for (let i = 0; i < data.length; i++) data[i] = mean + stddev * g.normal();
+    return data;
+  }, shape);
 }
 
 /** Normal values redrawn until within two standard deviations of the mean (Keras semantics). */
@@ -209,15 +224,19 @@ export function truncatedNormal(
 ): Tensor {
   const { mean = 0, stddev = 1 } = opts;
   const where = "random.truncatedNormal";
-  const data = allocate(floatType(opts.dtype, where), sizeOf(checkShape(shape, where)));
-  const g = generatorFor(opts.seed);
-  for (let i = 0; i < data.length; i++) {
-    let v: number;
-    do v = g.normal();
-    while (Math.abs(v) > 2);
-    data[i] = mean + stddev * v;
-  }
-  return fromValues(data, shape);
+  const dtype = floatType(opts.dtype, where);
+  const size = sizeOf(checkShape(shape, where));
+  return freshValues(() => {
+    const data = allocate(dtype, size);
+    const g = generatorFor(opts.seed);
+    for (let i = 0; i < data.length; i++) {
+      let v: number;
+      do v = g.normal();
+      while (Math.abs(v) > 2);
+      data[i] = mean + stddev * v;
+    }
+    return data;
+  }, shape);
 }
 
 export function uniform(
@@ -226,10 +245,14 @@ export function uniform(
 ): Tensor {
   const { minval = 0, maxval = 1 } = opts;
   const where = "random.uniform";
-  const data = allocate(floatType(opts.dtype, where), sizeOf(checkShape(shape, where)));
-  const g = generatorFor(opts.seed);
-  for (let i = 0; i < data.length; i++) data[i] = minval + (maxval - minval) * g.uniform();
-  return fromValues(data, shape);
+  const dtype = floatType(opts.dtype, where);
+  const size = sizeOf(checkShape(shape, where));
+  return freshValues(() => {
+    const data = allocate(dtype, size);
+    const g = generatorFor(opts.seed);
+    for (let i = 0; i < data.length; i++) data[i] = minval + (maxval - minval) * g.uniform();
+    return data;
+  }, shape);
 }
 
 /** Integers uniform in [minval, maxval). */
@@ -244,11 +267,14 @@ export function randint(
       `random.randint: need integers minval < maxval; received ${minval}, ${maxval}`,
     );
   }
-  const data = allocate("int32", sizeOf(checkShape(shape, "random.randint")));
-  const g = generatorFor(opts.seed);
-  for (let i = 0; i < data.length; i++)
-    data[i] = minval + Math.floor(g.uniform() * (maxval - minval));
-  return fromValues(data, shape);
+  const size = sizeOf(checkShape(shape, "random.randint"));
+  return freshValues(() => {
+    const data = allocate("int32", size);
+    const g = generatorFor(opts.seed);
+    for (let i = 0; i < data.length; i++)
+      data[i] = minval + Math.floor(g.uniform() * (maxval - minval));
+    return data;
+  }, shape);
 }
 
 /** A random permutation of 0..n-1 (Fisher–Yates), as an Int32Array. */

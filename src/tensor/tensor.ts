@@ -1,7 +1,14 @@
 import type { Storage } from "../backend/backend.js";
-import { type ActiveBackend, backendNamed, currentBackend } from "../backend/index.js";
+import {
+  type ActiveBackend,
+  activeRecorder,
+  backendNamed,
+  currentBackend,
+  freshHostStorage,
+  kernelsForOps,
+} from "../backend/index.js";
 import { DTypeError, StrataError, ValueError, fmtShape } from "../errors.js";
-import { type DType, type TypedArray, dtypeOf } from "./dtype.js";
+import { type DType, type NumericDType, type TypedArray, dtypeOf } from "./dtype.js";
 import { type Shape, sizeOf } from "./shape.js";
 import { formatTensor } from "./format.js";
 
@@ -77,14 +84,23 @@ export class Tensor {
     return this.#storage;
   }
 
+  /** The values as the backend holds them (told to a compiled step's tracer: see src/jit/). */
+  #read(how: string): TypedArray {
+    const storage = this.#numeric(how);
+    activeRecorder()?.read(storage, how);
+    return this.backend.readSync(storage);
+  }
+
   /** The values as a typed array (a copy, so the tensor stays immutable). */
   dataSync(): TypedArray {
-    return this.backend.readSync(this.#numeric("dataSync")).slice();
+    return this.#read("dataSync").slice();
   }
 
   /** The values once the backend has them ready (a copy). */
   async data(): Promise<TypedArray> {
-    return (await this.backend.read(this.#numeric("data"))).slice();
+    const storage = this.#numeric("data");
+    activeRecorder()?.read(storage, "data");
+    return (await this.backend.read(storage)).slice();
   }
 
   /** A string tensor's values, flat in row-major order (a copy). */
@@ -100,7 +116,7 @@ export class Tensor {
 
   /** The values as nested JS arrays (booleans for a bool tensor, strings for a string one). */
   toArray(): NestedArray {
-    const values = this.#strings ?? this.backend.readSync(this.#numeric("toArray"));
+    const values = this.#strings ?? this.#read("toArray");
     const read = (i: number): number | boolean | string =>
       this.dtype === "bool" ? values[i] !== 0 : values[i]!;
     if (this.rank === 0) return read(0);
@@ -125,7 +141,7 @@ export class Tensor {
         `item: the tensor must have exactly one element; its shape is ${fmtShape(this.shape)}`,
       );
     }
-    const v = this.backend.readSync(this.#numeric("item"))[0]!;
+    const v = this.#read("item")[0]!;
     return this.dtype === "bool" ? v !== 0 : v;
   }
 
@@ -155,7 +171,7 @@ export class Tensor {
   }
 
   toString(): string {
-    const values = this.#strings ?? this.backend.readSync(this.#storage!);
+    const values = this.#strings ?? this.#read("toString");
     return formatTensor(values, this.shape, this.dtype);
   }
 
@@ -172,7 +188,9 @@ export function fromValues(values: TypedArray, shape: Shape): Tensor {
     );
   }
   const backend = currentBackend();
-  return new Tensor(backend.fromHost(values), shape, dtypeOf(values), backend);
+  const storage = backend.fromHost(values);
+  activeRecorder()?.fromHost(storage, values);
+  return new Tensor(storage, shape, dtypeOf(values), backend);
 }
 
 function stringsHaveNoStorage(shape: Shape): DTypeError {
@@ -181,6 +199,26 @@ function stringsHaveNoStorage(shape: Shape): DTypeError {
       `support reshape, expandDims, squeeze, take, slice, stack, concatenate, split, equal and ` +
       `notEqual, and the text preprocessing layers`,
   );
+}
+
+/**
+ * A tensor of values that are new at every call (random draws): `make` computes them now, and a
+ * compiled step calls it again at each replay instead of keeping these (backend/recording.ts).
+ */
+export function freshValues(make: () => TypedArray, shape: Shape): Tensor {
+  const size = sizeOf(shape);
+  let dtype: DType | null = null;
+  const storage = freshHostStorage(() => {
+    const values = make();
+    if (values.length !== size) {
+      throw new StrataError(
+        `Tensor: ${values.length} values cannot have shape ${fmtShape(shape)} (${size} values)`,
+      );
+    }
+    dtype ??= dtypeOf(values);
+    return values;
+  });
+  return new Tensor(storage, shape, dtype!, currentBackend());
 }
 
 /** A string tensor holding `values` (copied) with `shape`. */
@@ -197,7 +235,10 @@ export function fromStrings(values: StringValues, shape: Shape): Tensor {
 export function allocateTensor(shape: Shape, dtype: DType, zeroed: boolean): Tensor {
   if (dtype === "string") throw stringsHaveNoStorage(shape);
   const backend = currentBackend();
-  return new Tensor(backend.allocate(dtype, sizeOf(shape), zeroed), shape, dtype, backend);
+  const size = sizeOf(shape);
+  const storage = backend.allocate(dtype, size, zeroed);
+  activeRecorder()?.allocated(storage, dtype as NumericDType, size, zeroed);
+  return new Tensor(storage, shape, dtype, backend);
 }
 
 /** A copy of `t` in new storage of the current backend, converted to `dtype` (NumPy's rules). */
@@ -213,7 +254,7 @@ export function copyTensor(t: Tensor, dtype: DType = t.dtype): Tensor {
   }
   const out = allocateTensor(t.shape, dtype, dtype !== t.dtype);
   if (t.size === 0) return out;
-  const kernels = currentBackend().kernels;
+  const kernels = kernelsForOps();
   if (dtype !== t.dtype) kernels.cast(t.storage, out.storage);
   else kernels.copy(t.storage, 0, out.storage, 0, { shape: [t.size], strides: [[1], [1]] });
   return out;

@@ -1,6 +1,7 @@
 import { noGrad } from "../autodiff/tape.js";
 import { ValueError, checkOptionNames } from "../errors.js";
 import { add, multiply } from "../ops/elementwise.js";
+import { type JitCompile, checkJitCompile, eagerRegion } from "../jit/index.js";
 import { isKerasObject } from "../nn/serialization.js";
 import { zeros } from "../tensor/creation.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -26,7 +27,8 @@ export interface CompileOptions {
   weightedMetrics?: MetricsOption;
   lossWeights?: readonly number[] | Readonly<Record<string, number>>;
   runEagerly?: boolean;
-  jitCompile?: boolean | "auto";
+  /** Keras's jit_compile: "auto" (default) compiles steps that can be compiled (src/jit/). */
+  jitCompile?: JitCompile;
   stepsPerExecution?: number;
   autoScaleLoss?: boolean;
 }
@@ -85,8 +87,9 @@ function metricSpecsPerOutput(
 
 /** The state `compile` sets up: the optimizer, a loss per output, metrics built on first data. */
 /**
- * Keras's compile arguments. runEagerly, jitCompile, stepsPerExecution and autoScaleLoss are
- * accepted as Keras code passes them; every step runs eagerly today, so they change nothing.
+ * Keras's compile arguments. runEagerly and jitCompile choose whether steps are compiled
+ * (src/jit/); stepsPerExecution and autoScaleLoss are accepted as Keras code passes them and
+ * change nothing.
  */
 const COMPILE_OPTIONS = [
   "optimizer",
@@ -144,12 +147,16 @@ export class Compiled {
   private weightedMetricsByOutput: Metric[][] | null = null;
   readonly lossTracker = new Mean({ name: "loss" });
   readonly outputLossTrackers: Mean[];
+  /** Whether fit / evaluate / predict compile their steps (runEagerly: true means never). */
+  readonly jitCompile: JitCompile;
 
   constructor(
     opts: CompileOptions,
     readonly outputNames: readonly string[],
   ) {
     checkOptionNames("compile", opts, COMPILE_OPTIONS);
+    const jitCompile = checkJitCompile(opts.jitCompile, "compile");
+    this.jitCompile = opts.runEagerly === true ? false : jitCompile;
     this.optimizer = getOptimizer(opts.optimizer ?? "rmsprop");
     this.losses = perOutput<LossSpec>(opts.loss, outputNames, "loss", null).map((l) =>
       l === null ? null : getLoss(l),
@@ -217,6 +224,27 @@ export class Compiled {
     yPred: readonly Tensor[],
     sampleWeight: Tensor | null,
   ): void {
+    // Metric bookkeeping stays JavaScript in a compiled step (src/jit/region.ts).
+    const inputs = [total, ...terms, ...yTrue, ...yPred, sampleWeight];
+    eagerRegion("metrics", inputs, (t) => {
+      const [tot, ...rest] = t as Tensor[];
+      const ts = rest.slice(0, terms.length);
+      const ys = rest.slice(terms.length, terms.length + yTrue.length);
+      const ps = rest.slice(
+        terms.length + yTrue.length,
+        terms.length + yTrue.length + yPred.length,
+      );
+      this.updateMetricsNow(tot!, ts, ys, ps, t[t.length - 1] ?? null);
+    });
+  }
+
+  private updateMetricsNow(
+    total: Tensor,
+    terms: (Tensor | null)[],
+    yTrue: readonly Tensor[],
+    yPred: readonly Tensor[],
+    sampleWeight: Tensor | null,
+  ): void {
     noGrad(() => {
       const batch = yPred[0]?.shape[0] ?? 1;
       this.lossTracker.updateState(total, batch);
@@ -227,6 +255,21 @@ export class Compiled {
 
   /** Updates the compiled metrics (and weighted metrics), building them on the first batch. */
   updateCompiledMetrics(
+    yTrue: readonly Tensor[],
+    yPred: readonly Tensor[],
+    sampleWeight: Tensor | null,
+  ): void {
+    const inputs = [...yTrue, ...yPred, sampleWeight];
+    eagerRegion("compiled metrics", inputs, (t) =>
+      this.updateCompiledMetricsNow(
+        t.slice(0, yTrue.length) as Tensor[],
+        t.slice(yTrue.length, yTrue.length + yPred.length) as Tensor[],
+        t[t.length - 1] ?? null,
+      ),
+    );
+  }
+
+  private updateCompiledMetricsNow(
     yTrue: readonly Tensor[],
     yPred: readonly Tensor[],
     sampleWeight: Tensor | null,
@@ -266,6 +309,10 @@ export class Compiled {
    * `_2`, …; a weighted metric whose name is taken becomes `weighted_<name>`.
    */
   results(): Record<string, number> {
+    return eagerRegion("metric results", [], () => this.resultsNow());
+  }
+
+  private resultsNow(): Record<string, number> {
     const logs: Record<string, number> = {};
     const value = (m: Metric) => Number(m.result().item());
     for (const m of [this.lossTracker, ...this.outputLossTrackers]) logs[m.name] = value(m);

@@ -11,7 +11,8 @@ import {
   type Logs,
 } from "./callbacks/callback.js";
 import { ProgbarLogger } from "./callbacks/progbar.js";
-import type { Batch, BatchSource, DataStructure, StepData, StepLogs } from "./data-adapter.js";
+import { type SteppedModel, stepFunctions } from "./step-functions.js";
+import type { Batch, BatchSource, DataStructure } from "./data-adapter.js";
 import {
   datasetSteps,
   declaredLength,
@@ -35,13 +36,10 @@ import {
 } from "./loop-options.js";
 
 /** What the loops need of a model (the Model class implements it). */
-export interface TrainableModel extends CallbackModel {
+export interface TrainableModel extends CallbackModel, Omit<SteppedModel, "compiled" | "name"> {
   readonly inputNames: string[];
   readonly outputNames: string[];
   buildOnBatch(x: Tensor[]): void;
-  trainStep(data: StepData): StepLogs;
-  testStep(data: StepData): StepLogs;
-  predictStep(x: Tensor[]): Tensor[];
   resetMetrics(): void;
   metricsResults(): Logs;
 }
@@ -128,7 +126,7 @@ export async function fit(
       firstBatch = false;
       await callbacks.call("onTrainBatchBegin", step, {});
       const data = stepData(classWeight ? weighByClass(batch, classWeight) : batch);
-      logs = numericLogs(model.trainStep(data), "trainStep");
+      logs = numericLogs(stepFunctions(model).train(data), "trainStep");
       await callbacks.call("onTrainBatchEnd", step, logs);
       step++;
       if (model.stopTraining) break;
@@ -234,7 +232,7 @@ async function runTest(
   let step = 0;
   for await (const batch of batchesOf(model, src, batchSize, false, steps)) {
     await callbacks.call("onTestBatchBegin", step, {});
-    logs = numericLogs(model.testStep(stepData(batch)), "testStep");
+    logs = numericLogs(stepFunctions(model).test(stepData(batch)), "testStep");
     await callbacks.call("onTestBatchEnd", step++, logs);
     await yieldToEventLoop();
   }
@@ -289,7 +287,7 @@ export async function predict(
   let step = 0;
   for await (const batch of batchesOf(model, src, batchSize, false, steps)) {
     await callbacks.call("onPredictBatchBegin", step, {});
-    parts.push(model.predictStep(batch.x));
+    parts.push(stepFunctions(model).predict(batch.x));
     await callbacks.call("onPredictBatchEnd", step++, {});
     await yieldToEventLoop();
   }

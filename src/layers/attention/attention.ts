@@ -15,7 +15,7 @@ import { matmul } from "../../ops/linalg.js";
 import { expandDims, transpose } from "../../ops/movement.js";
 import { dropout as dropoutOp } from "../../ops/nn.js";
 import { sum } from "../../ops/reduce.js";
-import { SeedGenerator } from "../../tensor/random.js";
+import { ForkedSeed, SeedGenerator } from "../../tensor/random.js";
 import { type Tensor, fromValues } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
 import { type CallOptions, Layer, type LayerArgs, SymbolicTensor } from "../layer.js";
@@ -166,7 +166,9 @@ export class Attention extends Layer {
       : scores;
     let weights = softmax(logits, -1);
     if (opts.training && this.dropout > 0) {
-      weights = dropoutOp(weights, this.dropout, { seed: this.seedGenerator.generator.fork() });
+      weights = dropoutOp(weights, this.dropout, {
+        seed: new ForkedSeed(this.seedGenerator.generator),
+      });
     }
     let result = matmul(weights, v);
     if (qMask) result = multiply(result, expandDims(cast(qMask, result.dtype), -1));

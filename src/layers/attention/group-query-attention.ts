@@ -9,7 +9,7 @@ import { repeat } from "../../ops/join.js";
 import { matmul } from "../../ops/linalg.js";
 import { expandDims, transpose } from "../../ops/movement.js";
 import { dropout as dropoutOp } from "../../ops/nn.js";
-import { SeedGenerator } from "../../tensor/random.js";
+import { ForkedSeed, SeedGenerator } from "../../tensor/random.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import {
   fromKerasConfig,
@@ -202,7 +202,7 @@ export class GroupedQueryAttention extends MultiHeadCallLayer {
     }
     const dropped =
       opts.training && this.dropout > 0
-        ? dropoutOp(scores, this.dropout, { seed: this.seedGenerator.generator.fork() })
+        ? dropoutOp(scores, this.dropout, { seed: new ForkedSeed(this.seedGenerator.generator) })
         : scores;
     let heads = transpose(matmul(dropped, transpose(v, [0, 2, 1, 3])), [0, 2, 1, 3]); // [B,T,H,D]
     if (gate) heads = multiply(heads, gate);

@@ -8,7 +8,7 @@ import { cast, multiply, where } from "../../ops/elementwise.js";
 import { matmul } from "../../ops/linalg.js";
 import { expandDims, reshape, transpose } from "../../ops/movement.js";
 import { dropout as dropoutOp } from "../../ops/nn.js";
-import { SeedGenerator } from "../../tensor/random.js";
+import { ForkedSeed, SeedGenerator } from "../../tensor/random.js";
 import { sizeOf } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 import {
@@ -246,7 +246,7 @@ export class MultiHeadAttention extends MultiHeadCallLayer {
     }
     const dropped =
       training && this.dropout > 0
-        ? dropoutOp(scores, this.dropout, { seed: this.seedGenerator.generator.fork() })
+        ? dropoutOp(scores, this.dropout, { seed: new ForkedSeed(this.seedGenerator.generator) })
         : scores;
     const p = reshape(dropped, [...batchShape, sizeOf(tShape), sizeOf(sShape)]);
     const mixed = matmul(p, flat(v)); // [batch…, T, Hv]

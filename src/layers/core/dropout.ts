@@ -2,7 +2,7 @@ import { ValueError } from "../../errors.js";
 import { dropout } from "../../ops/nn.js";
 import { zerosLike } from "../../tensor/creation.js";
 import { type DType, isFloat } from "../../tensor/dtype.js";
-import { SeedGenerator } from "../../tensor/random.js";
+import { ForkedSeed, SeedGenerator } from "../../tensor/random.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { fromKerasConfig } from "../config.js";
 import { type CallOptions, Layer, type LayerArgs } from "../layer.js";
@@ -83,7 +83,10 @@ export class Dropout extends Layer {
       dropout(inputs, 0, { noiseShape }); // still validates noiseShape against the input
       return zerosLike(inputs, isFloat(inputs.dtype) ? inputs.dtype : "float32");
     }
-    return dropout(inputs, this.rate, { noiseShape, seed: this.seedGenerator.generator.fork() });
+    return dropout(inputs, this.rate, {
+      noiseShape,
+      seed: new ForkedSeed(this.seedGenerator.generator),
+    });
   }
 
   override computeOutputShape(inputShape: ShapeSpec): ShapeSpec {

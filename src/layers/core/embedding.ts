@@ -1,3 +1,4 @@
+import { eagerRegion } from "../../jit/index.js";
 import type { Variable } from "../../autodiff/variable.js";
 import { DTypeError, ValueError } from "../../errors.js";
 import { take } from "../../ops/gather.js";
@@ -77,7 +78,13 @@ export class Embedding extends Layer {
         `expected integer indices (int32, or whole-valued floats); received a bool tensor`,
       );
     }
-    // Checked here so the message speaks of the vocabulary, not of take's axis.
+    // Checked here so the message speaks of the vocabulary, not of take's axis; as an eager
+    // region, so that a compiled step checks every call's indices (src/jit/).
+    eagerRegion("Embedding indices", [inputs], ([t]) => this.checkIndices(t!));
+    return take(this.embeddings, inputs, 0);
+  }
+
+  private checkIndices(inputs: Tensor): void {
     const data = inputs.dataSync();
     for (let i = 0; i < data.length; i++) {
       const v = data[i]!;
@@ -87,7 +94,6 @@ export class Embedding extends Layer {
         );
       }
     }
-    return take(this.embeddings, inputs, 0);
   }
 
   override computeMask(inputs: Tensor): Tensor | null {

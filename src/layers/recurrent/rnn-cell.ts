@@ -11,7 +11,7 @@ import { matmul } from "../../ops/linalg.js";
 import { expandDims, reshape, squeeze } from "../../ops/movement.js";
 import { dropout as dropoutOp } from "../../ops/nn.js";
 import { ones, zeros } from "../../tensor/creation.js";
-import { SeedGenerator } from "../../tensor/random.js";
+import { ForkedSeed, SeedGenerator } from "../../tensor/random.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import {
   activationName,
@@ -345,7 +345,7 @@ export function dropoutMasks(
 ): Tensor[] | null {
   if (!training || !(dropRate > 0 && dropRate < 1)) return null;
   return Array.from({ length: count }, () =>
-    dropoutOp(ones(shape, dtype), dropRate, { seed: seeds.generator.fork() }),
+    dropoutOp(ones(shape, dtype), dropRate, { seed: new ForkedSeed(seeds.generator) }),
   );
 }
 

@@ -1,3 +1,5 @@
+import type { JitCompile } from "../../jit/index.js";
+
 /** Logs passed to callbacks: Keras's snake_case metric names to numbers. */
 export type Logs = Record<string, number>;
 
@@ -18,6 +20,8 @@ export interface CallbackModel {
   readonly built?: boolean;
   /** The compiled metrics: monitoring callbacks in "auto" mode read a metric's direction here. */
   readonly compiled?: {
+    /** Whether steps are compiled (src/jit/). */
+    readonly jitCompile?: JitCompile;
     readonly metrics: readonly {
       readonly name: string;
       readonly direction: "up" | "down" | null;

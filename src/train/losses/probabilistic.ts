@@ -7,6 +7,7 @@ import {
   cast,
   clip,
   divide,
+  equal,
   log,
   multiply,
   negative,
@@ -20,7 +21,8 @@ import {
 import { takeAlongAxis } from "../../ops/gather.js";
 import { expandDims, squeeze } from "../../ops/movement.js";
 import { mean, sum } from "../../ops/reduce.js";
-import { tensor } from "../../tensor/creation.js";
+import { eagerRegion } from "../../jit/index.js";
+import { zerosLike } from "../../tensor/creation.js";
 import { normalizeAxis } from "../../tensor/shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import {
@@ -175,9 +177,19 @@ export function categoricalCrossentropy(
   return negative(sum(multiply(t, logProbabilities(p, opts.fromLogits ?? false, axis)), axis));
 }
 
-/** Reads integer labels, checks their range, and replaces ignored ones by class 0. */
+/**
+ * Integer labels (floats truncated), ignored ones replaced by class 0. Their range is checked in
+ * JavaScript, as an eager region, so a compiled step checks every batch too (src/jit/).
+ */
 function integerLabels(labels: Tensor, numClasses: number, ignoreClass: number | null): Tensor {
-  const out = new Int32Array(labels.size);
+  eagerRegion("sparse_categorical_crossentropy labels", [labels], ([t]) =>
+    checkLabelRange(t!, numClasses, ignoreClass),
+  );
+  const ints = cast(labels, "int32");
+  return ignoreClass === null ? ints : where(equal(ints, ignoreClass), zerosLike(ints), ints);
+}
+
+function checkLabelRange(labels: Tensor, numClasses: number, ignoreClass: number | null): void {
   const values = labels.dataSync();
   for (let i = 0; i < labels.size; i++) {
     const v = Math.trunc(Number(values[i]));
@@ -188,9 +200,7 @@ function integerLabels(labels: Tensor, numClasses: number, ignoreClass: number |
           `(the last axis of y_pred); received a label ${String(values[i])} in y_true`,
       );
     }
-    out[i] = v;
   }
-  return tensor(out, labels.shape);
 }
 
 /**

@@ -1,7 +1,18 @@
 import { ShapeError, ValueError, fmtShape } from "../../errors.js";
 import { maskOf } from "../../layers/layer.js";
 import { type TensorLike, asTensor } from "../../ops/core.js";
-import { add, cast, divide, multiply, sqrt, square, subtract } from "../../ops/elementwise.js";
+import {
+  add,
+  cast,
+  divide,
+  equal,
+  multiply,
+  sqrt,
+  square,
+  subtract,
+  where,
+} from "../../ops/elementwise.js";
+import { zerosLike } from "../../tensor/creation.js";
 import { broadcastTo } from "../../ops/movement.js";
 import { mean, sum } from "../../ops/reduce.js";
 import type { DType } from "../../tensor/dtype.js";
@@ -109,8 +120,9 @@ export class Mean extends Metric {
   }
   /** total / count, or 0 before any sample (Keras's divide_no_nan). */
   result(): Tensor {
-    const count = Number(this.count.value.item());
-    return count === 0 ? multiply(this.total.value, 0) : divide(this.total.value, count);
+    // Computed by kernels, without reading count back, so a compiled step can replay it.
+    const count = this.count.value;
+    return where(equal(count, 0), zerosLike(this.total.value), divide(this.total.value, count));
   }
 }
 

@@ -122,7 +122,10 @@ export class LossScaleOptimizer extends Optimizer {
     throw new ValueError("LossScaleOptimizer: updates are made by the inner optimizer");
   }
 
-  override apply(grads: readonly (Tensor | null)[], variables?: readonly Variable[]): void {
+  protected override applyNow(
+    grads: readonly (Tensor | null)[],
+    variables?: readonly Variable[],
+  ): void {
     if (grads.length === 0) return;
     if (variables === undefined && !this.built) {
       throw new ValueError(

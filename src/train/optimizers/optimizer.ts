@@ -9,6 +9,7 @@ import { valueAndGrad } from "../../autodiff/grad.js";
 import { noGrad } from "../../autodiff/tape.js";
 import { Variable } from "../../autodiff/variable.js";
 import { ValueError } from "../../errors.js";
+import { eagerRegion } from "../../jit/index.js";
 import { type KerasObject, toSnakeCase } from "../../nn/serialization.js";
 import { uniqueName } from "../../layers/layer.js";
 import { add, cast, divide, multiply, subtract } from "../../ops/elementwise.js";
@@ -236,6 +237,13 @@ export abstract class Optimizer {
    * was built on. A null gradient leaves its variable untouched.
    */
   apply(grads: readonly (Tensor | null)[], variables?: readonly Variable[]): void {
+    // A compiled step runs the update as JavaScript at every call (schedules, step counters and
+    // bias corrections are numbers here), on that call's gradients: see src/jit/region.ts.
+    eagerRegion(`${this.name}.apply`, grads, (gs) => this.applyNow(gs, variables));
+  }
+
+  /** `apply` itself, outside any compiled step's recording (subclasses override this). */
+  protected applyNow(grads: readonly (Tensor | null)[], variables?: readonly Variable[]): void {
     if (grads.length === 0) return;
     let vars: readonly Variable[];
     if (variables === undefined) {

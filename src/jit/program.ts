@@ -1,0 +1,144 @@
+import type { Storage } from "../backend/backend.js";
+import type { ActiveBackend } from "../backend/index.js";
+import type { Variable } from "../autodiff/variable.js";
+import type { NumericDType } from "../tensor/dtype.js";
+import { Tensor } from "../tensor/tensor.js";
+import type { Recording, Step } from "./trace.js";
+
+/*
+ * A traced step made replayable. The buffer plan: values that live only inside the step get a
+ * buffer from a pool, chosen once by lifetime (a value's buffer goes back to the pool after its
+ * last use, and a later value of the same dtype and size takes it), so a replay allocates only
+ * what outlives it — its outputs, variables' new values, eager regions' inputs. The replay walks
+ * the steps with every argument already resolved except storage.
+ */
+
+type Slot =
+  | { readonly kind: "pool"; readonly index: number }
+  | { readonly kind: "fresh" } // allocated at every replay
+  | { readonly kind: "bound" }; // input, variable or host draw: set when its step runs
+
+export class Program {
+  private readonly slots: (Slot | null)[];
+  private readonly pool: { dtype: NumericDType; size: number; storage: Storage | null }[] = [];
+  /** Constants in place, the rest filled in at each replay. */
+  private readonly initial: (Storage | null)[];
+  private readonly zeros = new Map<NumericDType, Storage>();
+  readonly kernelCalls: number;
+
+  constructor(private readonly recording: Recording) {
+    const { values, steps } = recording;
+    this.initial = values.map((v) => (v.origin === "constant" ? v.storage : null));
+    this.slots = values.map((v) =>
+      v.origin === "constant"
+        ? null
+        : v.origin === "alloc"
+          ? v.escapes
+            ? { kind: "fresh" }
+            : null // planned below
+          : { kind: "bound" },
+    );
+    this.kernelCalls = steps.filter((s) => s.kind === "kernel").length;
+    this.planPool(steps);
+  }
+
+  /** A value's buffer goes back to the pool after its last use; a later one takes it. */
+  private planPool(steps: readonly Step[]): void {
+    const { values } = this.recording;
+    const releaseAfter: number[][] = steps.map(() => []);
+    values.forEach((v, ref) => {
+      if (v.origin === "alloc" && !v.escapes)
+        releaseAfter[Math.min(v.lastUse, steps.length - 1)]!.push(ref);
+    });
+    const free = new Map<string, number[]>();
+    const key = (dtype: NumericDType, size: number) => `${dtype}:${size}`;
+    steps.forEach((step, i) => {
+      if (step.kind === "alloc" && this.slots[step.ref] === null) {
+        const list = free.get(key(step.dtype, step.size));
+        let index = list?.pop();
+        if (index === undefined) {
+          index = this.pool.length;
+          this.pool.push({ dtype: step.dtype, size: step.size, storage: null });
+        }
+        this.slots[step.ref] = { kind: "pool", index };
+      }
+      for (const ref of releaseAfter[i]!) {
+        const slot = this.slots[ref];
+        if (slot?.kind !== "pool") continue;
+        const k = key(this.pool[slot.index]!.dtype, this.pool[slot.index]!.size);
+        free.set(k, [...(free.get(k) ?? []), slot.index]);
+      }
+    });
+  }
+
+  /** Bytes the pool holds (allocated once, reused by every replay). */
+  get poolBytes(): number {
+    return this.pool.reduce((n, p) => n + p.size * bytesPer(p.dtype), 0);
+  }
+
+  /**
+   * Runs the step on `inputs` (storage in the traced argument order). Returns every value's
+   * storage and the eager regions' results, from which the caller builds the outputs.
+   */
+  replay(inputs: readonly Storage[]): { buffers: (Storage | null)[]; regions: unknown[] } {
+    const { backend, steps } = this.recording;
+    const kernels = backend.kernels as unknown as Record<string, (...a: unknown[]) => void>;
+    const buffers = this.initial.slice();
+    this.recording.inputs.forEach((ref, i) => (buffers[ref] = inputs[i]!));
+    const regions: unknown[] = [];
+    for (const step of steps) {
+      switch (step.kind) {
+        case "kernel": {
+          const args = step.args.slice();
+          for (const [i, ref] of step.storageAt) args[i] = buffers[ref];
+          for (const [i, refs] of step.listAt) args[i] = refs.map((r) => buffers[r]);
+          kernels[step.name]!(...args);
+          break;
+        }
+        case "alloc": {
+          const slot = this.slots[step.ref]!;
+          if (slot.kind === "pool") {
+            const entry = this.pool[slot.index]!;
+            entry.storage ??= backend.allocate(step.dtype, step.size, false);
+            if (step.zeroed) this.zeroFill(backend, entry.storage, step.dtype, step.size);
+            buffers[step.ref] = entry.storage;
+          } else {
+            buffers[step.ref] = backend.allocate(step.dtype, step.size, step.zeroed);
+          }
+          break;
+        }
+        case "fresh":
+          buffers[step.ref] = backend.fromHost(step.make());
+          break;
+        case "variable": {
+          const v = step.variable as Variable;
+          buffers[step.ref] = step.writable ? v.writableStorage() : v.value.storage;
+          break;
+        }
+        case "assign":
+          (step.variable as Variable).assign(
+            new Tensor(buffers[step.ref]!, step.shape, step.dtype, backend),
+          );
+          break;
+        case "region":
+          regions[step.index] = step.run(
+            step.inputs.map((t) => t && new Tensor(buffers[t.ref]!, t.shape, t.dtype, backend)),
+          );
+          break;
+      }
+    }
+    return { buffers, regions };
+  }
+
+  /** Zeros into a reused buffer, for kernels that expect a zero-filled output. */
+  private zeroFill(backend: ActiveBackend, out: Storage, dtype: NumericDType, size: number): void {
+    if (size === 0) return;
+    let zero = this.zeros.get(dtype);
+    if (!zero) this.zeros.set(dtype, (zero = backend.allocate(dtype, 1, true)));
+    backend.kernels.copy(zero, 0, out, 0, { shape: [size], strides: [[0], [1]] });
+  }
+}
+
+function bytesPer(dtype: NumericDType): number {
+  return dtype === "float64" ? 8 : dtype === "uint8" || dtype === "bool" ? 1 : 4;
+}
