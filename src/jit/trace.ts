@@ -118,7 +118,8 @@ const STORAGE_ARGS = new Map<string, { storage: number[]; lists: number[] }>(
 
 export class Tracer implements Recorder {
   readonly kernels: Kernels<OpaqueStorage>;
-  private readonly refOf = new Map<Storage, Ref>();
+  /** Weak, so that the step's intermediates are freed during the trace as they are eagerly. */
+  private readonly refOf = new WeakMap<object, Ref>();
   private readonly values: ValueInfo[] = [];
   private readonly steps: Step[] = [];
   private readonly inputs: Ref[] = [];
@@ -146,7 +147,7 @@ export class Tracer implements Recorder {
 
   /** Declares the step's input tensors' storage, in argument order. */
   input(storage: Storage, dtype: NumericDType, size: number): void {
-    const known = this.refOf.get(storage);
+    const known = this.refOf.get(storage as object);
     if (known !== undefined) {
       this.inputs.push(known);
       return;
@@ -185,7 +186,7 @@ export class Tracer implements Recorder {
   }
 
   read(storage: Storage, how: string): void {
-    const ref = this.refOf.get(storage);
+    const ref = this.refOf.get(storage as object);
     if (ref === undefined || this.values[ref]!.origin === "constant") return;
     this.stop(`${how}() reads a value the step computes back into JavaScript`);
   }
@@ -195,7 +196,7 @@ export class Tracer implements Recorder {
   }
 
   variableRead(variable: RecordedVariable, storage: Storage, writable: boolean): void {
-    const known = this.refOf.get(storage);
+    const known = this.refOf.get(storage as object);
     if (known !== undefined && !writable) return;
     const ref = known ?? this.newValue(storage, { origin: "variable", dtype: null, size: 0 });
     this.steps.push({ kind: "variable", ref, variable, writable });
@@ -307,7 +308,7 @@ export class Tracer implements Recorder {
 
   /** The ref of storage a step uses: known, or storage from before the step (a constant). */
   private refFor(storage: Storage, what: string): Ref {
-    const known = this.refOf.get(storage);
+    const known = this.refOf.get(storage as object);
     if (known !== undefined) return known;
     if (this.regionBorn.has(storage as object)) {
       this.stop(`a value an eager region computed is ${what} without going through a variable`);
@@ -330,7 +331,7 @@ export class Tracer implements Recorder {
       lastUse: this.steps.length,
       ...v,
     });
-    this.refOf.set(storage, ref);
+    this.refOf.set(storage as object, ref);
     return ref;
   }
 
