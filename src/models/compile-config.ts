@@ -34,9 +34,10 @@ export function compileConfig(
     loss_weights: serializeSpec(options.lossWeights),
     metrics: serializeSpec(options.metrics),
     weighted_metrics: serializeSpec(options.weightedMetrics),
-    run_eagerly: false,
+    run_eagerly: options.runEagerly ?? false,
     steps_per_execution: 1,
-    jit_compile: false,
+    // As compile was given it ("auto" by default, which Keras's compile accepts too).
+    jit_compile: options.jitCompile ?? "auto",
   };
 }
 
@@ -49,6 +50,8 @@ export function compileOptionsFromConfig(config: Record<string, unknown>): Compi
     metrics: "metrics",
     weighted_metrics: "weightedMetrics",
     loss_weights: "lossWeights",
+    run_eagerly: "runEagerly",
+    jit_compile: "jitCompile",
   };
   for (const [key, option] of Object.entries(keys)) {
     if (config[key] !== undefined && config[key] !== null) opts[option] = config[key];

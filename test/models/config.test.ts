@@ -402,11 +402,17 @@ describe("Sequential configs", () => {
     assert.deepEqual(cc.metrics, ["accuracy"]);
     assert.deepEqual(cc.weighted_metrics, ["accuracy"]);
     assert.equal(cc.loss_weights, null);
-    assert.equal(cc.jit_compile, false);
+    assert.equal(cc.jit_compile, "auto");
+    assert.equal(cc.run_eagerly, false);
     const copy = modelFromJson(model.toJson());
     assert.ok(copy instanceof Sequential);
     assert.equal(copy.optimizer?.constructor.name, "Adam");
     assert.deepEqual(json(serializeLayer(copy)), saved);
+    // jitCompile and runEagerly are written as given and read back
+    model.compile({ optimizer: "adam", loss: "mse", jitCompile: false, runEagerly: true });
+    const strict = json(serializeLayer(modelFromJson(model.toJson())));
+    assert.equal((strict.compile_config as Json).jit_compile, false);
+    assert.equal((strict.compile_config as Json).run_eagerly, true);
   });
 });
 
