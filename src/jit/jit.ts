@@ -46,7 +46,7 @@ export interface JitStats {
   compiledSignatures: number;
   eagerSignatures: { signature: string; reason: string }[];
   /** kernel calls per replay and pooled bytes, per compiled signature */
-  programs: { kernelCalls: number; poolBytes: number }[];
+  programs: { kernelCalls: number; removedKernelCalls: number; poolBytes: number }[];
 }
 
 export type JitFunction<A extends unknown[], R> = ((...args: A) => R) & {
@@ -171,7 +171,13 @@ export function jit<A extends unknown[], R>(
         ),
         programs: entries.flatMap(([, e]) =>
           e.stage === "compiled"
-            ? [{ kernelCalls: e.program.kernelCalls, poolBytes: e.program.poolBytes }]
+            ? [
+                {
+                  kernelCalls: e.program.kernelCalls,
+                  removedKernelCalls: e.program.removedKernelCalls,
+                  poolBytes: e.program.poolBytes,
+                },
+              ]
             : [],
         ),
       };
@@ -243,7 +249,7 @@ function templateOf(value: unknown, tracer: Tracer): Template | null {
       return null;
     }
     const tensor = tracer.tensorRef(value.storage, value.shape, value.dtype as NumericDType);
-    tracer.use(tensor.ref, true);
+    tracer.escape(tensor.ref);
     return { t: "tensor", tensor };
   }
   if (Array.isArray(value)) {

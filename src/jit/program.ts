@@ -3,6 +3,7 @@ import type { ActiveBackend } from "../backend/index.js";
 import type { Variable } from "../autodiff/variable.js";
 import type { NumericDType } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
+import { liveSteps } from "./dead-steps.js";
 import type { Recording, Step } from "./trace.js";
 
 /*
@@ -24,10 +25,15 @@ export class Program {
   /** Constants in place, the rest filled in at each replay. */
   private readonly initial: (Storage | null)[];
   private readonly zeros = new Map<NumericDType, Storage>();
+  private readonly steps: readonly Step[];
+  /** Kernel calls a replay makes, and those dead-code removal left out. */
   readonly kernelCalls: number;
+  readonly removedKernelCalls: number;
 
   constructor(private readonly recording: Recording) {
-    const { values, steps } = recording;
+    const { values } = recording;
+    const { steps, lastUse } = liveSteps(recording);
+    this.steps = steps;
     this.initial = values.map((v) => (v.origin === "constant" ? v.storage : null));
     this.slots = values.map((v) =>
       v.origin === "constant"
@@ -38,17 +44,20 @@ export class Program {
             : null // planned below
           : { kind: "bound" },
     );
-    this.kernelCalls = steps.filter((s) => s.kind === "kernel").length;
-    this.planPool(steps);
+    const kernels = (list: readonly Step[]) => list.filter((s) => s.kind === "kernel").length;
+    this.kernelCalls = kernels(steps);
+    this.removedKernelCalls = kernels(recording.steps) - this.kernelCalls;
+    this.planPool(steps, lastUse);
   }
 
   /** A value's buffer goes back to the pool after its last use; a later one takes it. */
-  private planPool(steps: readonly Step[]): void {
+  private planPool(steps: readonly Step[], lastUse: readonly number[]): void {
     const { values } = this.recording;
     const releaseAfter: number[][] = steps.map(() => []);
     values.forEach((v, ref) => {
-      if (v.origin === "alloc" && !v.escapes)
-        releaseAfter[Math.min(v.lastUse, steps.length - 1)]!.push(ref);
+      if (v.origin === "alloc" && !v.escapes && lastUse[ref]! >= 0) {
+        releaseAfter[Math.min(lastUse[ref]!, steps.length - 1)]!.push(ref);
+      }
     });
     const free = new Map<string, number[]>();
     const key = (dtype: NumericDType, size: number) => `${dtype}:${size}`;
@@ -81,7 +90,8 @@ export class Program {
    * storage and the eager regions' results, from which the caller builds the outputs.
    */
   replay(inputs: readonly Storage[]): { buffers: (Storage | null)[]; regions: unknown[] } {
-    const { backend, steps } = this.recording;
+    const { backend } = this.recording;
+    const steps = this.steps;
     const kernels = backend.kernels as unknown as Record<string, (...a: unknown[]) => void>;
     const buffers = this.initial.slice();
     this.recording.inputs.forEach((ref, i) => (buffers[ref] = inputs[i]!));

@@ -37,8 +37,6 @@ export interface ValueInfo {
   readonly hostValues: TypedArray | null;
   /** outlives the step (an output, a variable's new value, an eager region's input) */
   escapes: boolean;
-  /** index of the last step that uses it */
-  lastUse: number;
 }
 
 /** A kernel call: its arguments with storage replaced by refs at `storageAt` / lists at `listAt`. */
@@ -210,7 +208,7 @@ export class Tracer implements Recorder {
     dtype: NumericDType,
   ): void {
     const ref = this.refFor(storage, "assigned to a variable");
-    this.use(ref, true);
+    this.escape(ref);
     this.steps.push({ kind: "assign", ref, variable, shape, dtype });
     this.note(`assign ${ref} ${this.identity(variable)} ${shape.join(",")} ${dtype}`);
   }
@@ -227,7 +225,7 @@ export class Tracer implements Recorder {
     run: (inputs: unknown[]) => R,
     call: () => R,
   ): R {
-    for (const t of inputs) if (t) this.use(t.ref, true);
+    for (const t of inputs) if (t) this.escape(t.ref);
     const index = this.regionResults.length;
     this.steps.push({ kind: "region", name, inputs, run: run as (i: unknown[]) => unknown, index });
     this.note(
@@ -248,11 +246,9 @@ export class Tracer implements Recorder {
     return { ref: this.refFor(storage, "used by the step"), shape, dtype };
   }
 
-  /** Marks a ref as read by the last step (and, with `escapes`, as outliving the step). */
-  use(ref: Ref, escapes = false): void {
-    const v = this.values[ref]!;
-    v.lastUse = this.steps.length;
-    if (escapes) v.escapes = true;
+  /** Marks a value as outliving the step (an output, a region's input, a variable's value). */
+  escape(ref: Ref): void {
+    this.values[ref]!.escapes = true;
   }
 
   stop(reason: string): void {
@@ -300,8 +296,6 @@ export class Tracer implements Recorder {
       canonical[i] !== a || !(a instanceof Float64Array) ? a : a.slice(),
     );
     const step: KernelStep = { kind: "kernel", name, args: kept, storageAt, listAt };
-    for (const [, r] of storageAt) this.use(r);
-    for (const [, rs] of listAt) for (const r of rs) this.use(r);
     this.steps.push(step);
     this.note(`k ${name} ${JSON.stringify(canonical, numbersAsArrays)}`);
   }
@@ -328,7 +322,6 @@ export class Tracer implements Recorder {
       storage: null,
       hostValues: null,
       escapes: false,
-      lastUse: this.steps.length,
       ...v,
     });
     this.refOf.set(storage as object, ref);

@@ -138,6 +138,17 @@ describe("st.jit", () => {
     assert.ok(p.poolBytes <= 3 * 256 * 4, `pool holds ${p.poolBytes} bytes`);
   });
 
+  it("leaves out kernel calls whose results nothing uses (dead-code removal)", () => {
+    const f = (x: st.Tensor) => {
+      st.ops.exp(st.ops.square(x)); // computed and dropped
+      return st.ops.add(x, 1);
+    };
+    const g = st.jit(f);
+    for (let i = 0; i < 4; i++) same(g(st.tensor([i, 2])), f(st.tensor([i, 2])));
+    const p = g.stats().programs[0]!;
+    assert.deepEqual([p.kernelCalls, p.removedKernelCalls], [1, 2]);
+  });
+
   it("checks jitCompile", () => {
     assert.throws(
       () => st.jit((x: st.Tensor) => x, { jitCompile: "yes" as never }),
