@@ -46,7 +46,13 @@ export interface JitStats {
   compiledSignatures: number;
   eagerSignatures: { signature: string; reason: string }[];
   /** kernel calls per replay and pooled bytes, per compiled signature */
-  programs: { kernelCalls: number; removedKernelCalls: number; poolBytes: number }[];
+  programs: {
+    kernelCalls: number;
+    removedKernelCalls: number;
+    /** skipped while the weights they read are unchanged (inference) */
+    foldedKernelCalls: number;
+    poolBytes: number;
+  }[];
 }
 
 export type JitFunction<A extends unknown[], R> = ((...args: A) => R) & {
@@ -175,6 +181,7 @@ export function jit<A extends unknown[], R>(
                 {
                   kernelCalls: e.program.kernelCalls,
                   removedKernelCalls: e.program.removedKernelCalls,
+                  foldedKernelCalls: e.program.foldedKernelCalls,
                   poolBytes: e.program.poolBytes,
                 },
               ]

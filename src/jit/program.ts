@@ -4,6 +4,7 @@ import type { Variable } from "../autodiff/variable.js";
 import type { NumericDType } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { liveSteps } from "./dead-steps.js";
+import { weightOnlySteps } from "./weight-folding.js";
 import type { Recording, Step } from "./trace.js";
 
 /*
@@ -16,6 +17,7 @@ import type { Recording, Step } from "./trace.js";
 
 type Slot =
   | { readonly kind: "pool"; readonly index: number }
+  | { readonly kind: "folded"; storage: Storage | null } // a weights-only result, kept
   | { readonly kind: "fresh" } // allocated at every replay
   | { readonly kind: "bound" }; // input, variable or host draw: set when its step runs
 
@@ -26,6 +28,9 @@ export class Program {
   private readonly initial: (Storage | null)[];
   private readonly zeros = new Map<NumericDType, Storage>();
   private readonly steps: readonly Step[];
+  /** Per step, whether it computes from weights only (skipped while they are unchanged). */
+  private readonly folded: boolean[] | null;
+  private lastWeights: Storage[] | null = null;
   /** Kernel calls a replay makes, and those dead-code removal left out. */
   readonly kernelCalls: number;
   readonly removedKernelCalls: number;
@@ -34,6 +39,7 @@ export class Program {
     const { values } = recording;
     const { steps, lastUse } = liveSteps(recording);
     this.steps = steps;
+    this.folded = weightOnlySteps(recording, steps);
     this.initial = values.map((v) => (v.origin === "constant" ? v.storage : null));
     this.slots = values.map((v) =>
       v.origin === "constant"
@@ -47,7 +53,30 @@ export class Program {
     const kernels = (list: readonly Step[]) => list.filter((s) => s.kind === "kernel").length;
     this.kernelCalls = kernels(steps);
     this.removedKernelCalls = kernels(recording.steps) - this.kernelCalls;
+    if (this.folded) {
+      steps.forEach((step, i) => {
+        if (step.kind !== "kernel" || !this.folded![i]) return;
+        for (const [, r] of step.storageAt) {
+          if (values[r]!.origin === "alloc") this.slots[r] = { kind: "folded", storage: null };
+        }
+      });
+    }
     this.planPool(steps, lastUse);
+  }
+
+  /** Kernel calls a replay skips while the weights are unchanged. */
+  get foldedKernelCalls(): number {
+    return this.folded?.filter(Boolean).length ?? 0;
+  }
+
+  /** Whether every variable the step reads still has the storage it had at the last replay. */
+  private weightsUnchanged(): boolean {
+    const now = this.steps.flatMap((s) =>
+      s.kind === "variable" ? [(s.variable as Variable).value.storage] : [],
+    );
+    const same = this.lastWeights?.every((w, i) => w === now[i]) ?? false;
+    this.lastWeights = now;
+    return same;
   }
 
   /** A value's buffer goes back to the pool after its last use; a later one takes it. */
@@ -96,9 +125,12 @@ export class Program {
     const buffers = this.initial.slice();
     this.recording.inputs.forEach((ref, i) => (buffers[ref] = inputs[i]!));
     const regions: unknown[] = [];
-    for (const step of steps) {
+    const skip = this.folded !== null && this.weightsUnchanged() ? this.folded : null;
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i]!;
       switch (step.kind) {
         case "kernel": {
+          if (skip?.[i]) break;
           const args = step.args.slice();
           for (const [i, ref] of step.storageAt) args[i] = buffers[ref];
           for (const [i, refs] of step.listAt) args[i] = refs.map((r) => buffers[r]);
@@ -107,7 +139,11 @@ export class Program {
         }
         case "alloc": {
           const slot = this.slots[step.ref]!;
-          if (slot.kind === "pool") {
+          if (slot.kind === "folded") {
+            slot.storage ??= backend.allocate(step.dtype, step.size, false);
+            if (step.zeroed && !skip) this.zeroFill(backend, slot.storage, step.dtype, step.size);
+            buffers[step.ref] = slot.storage;
+          } else if (slot.kind === "pool") {
             const entry = this.pool[slot.index]!;
             entry.storage ??= backend.allocate(step.dtype, step.size, false);
             if (step.zeroed) this.zeroFill(backend, entry.storage, step.dtype, step.size);

@@ -180,6 +180,40 @@ describe("compile({jitCompile})", () => {
     assert.deepEqual(run(true), run(false));
   });
 
+  it("predict folds what depends on weights only, and recomputes it when the weights change", () => {
+    st.random.setSeed(2);
+    const build = () =>
+      new st.Sequential([
+        st.Input({ shape: [4, 4, 3] }),
+        new layers.Conv2D(6, 3),
+        new layers.BatchNormalization(),
+        new layers.ReLU(),
+        new layers.GlobalAveragePooling2D(),
+      ]);
+    const compiled = build();
+    const eager = build();
+    eager.setWeights(compiled.getWeights() as st.Tensor[]);
+    compiled.compile({ loss: "mse", jitCompile: true });
+    eager.compile({ loss: "mse", jitCompile: false });
+    const x = st.random.normal([2, 4, 4, 3]);
+    const check = () =>
+      assert.deepEqual(
+        Array.from((compiled.predictOnBatch(x) as st.Tensor).dataSync()),
+        Array.from((eager.predictOnBatch(x) as st.Tensor).dataSync()),
+      );
+    for (let i = 0; i < 4; i++) check();
+    const p = stepFunctions(compiled).predict.stats().programs[0]!;
+    // BatchNormalization's rsqrt(var + eps)·gamma and beta − mean·inv
+    assert.ok(p.foldedKernelCalls >= 4, `folded ${p.foldedKernelCalls}`);
+    // New moving statistics: the folded values are computed again.
+    const weights = compiled.getWeights() as st.Tensor[];
+    const moved = weights.map((w, i) => (i >= weights.length - 2 ? st.ops.add(w, 0.5) : w));
+    compiled.setWeights(moved);
+    eager.setWeights(moved);
+    for (let i = 0; i < 2; i++) check();
+    assert.equal(stepFunctions(compiled).predict.stats().replayed, 4);
+  });
+
   it("checks jitCompile", () => {
     const m = CASES[0]!.build();
     assert.throws(
