@@ -58,7 +58,7 @@ class TransformerBlock extends layers.Layer {
 }
 
 /** keras.io's Transformer text classifier, compiled as the tutorial compiles it (no metrics). */
-function textClassifier(): st.Model {
+function textClassifier(jitCompile: st.JitCompile): st.Model {
   const inputs = st.Input({ shape: [TEXT.maxlen], dtype: "int32" });
   let x = new TokenAndPositionEmbedding(TEXT.maxlen, TEXT.vocab, TEXT.embedDim).apply(inputs);
   x = new TransformerBlock(TEXT.embedDim, TEXT.numHeads, TEXT.ffDim).apply(x);
@@ -68,26 +68,35 @@ function textClassifier(): st.Model {
   x = new layers.Dropout(0.1).apply(x);
   const outputs = new layers.Dense(2, { activation: "softmax" }).apply(x);
   const model = new st.Model({ inputs, outputs });
-  model.compile({ optimizer: "adam", loss: "sparse_categorical_crossentropy" });
+  model.compile({ optimizer: "adam", loss: "sparse_categorical_crossentropy", jitCompile });
   return model;
 }
 
-/** The workload's model: the application as a user builds it, compiled where it trains. */
-export async function buildApp(id: AppId): Promise<st.Model> {
+/**
+ * The workload's model: the application as a user builds it, compiled where it trains;
+ * `jitCompile` as compile takes it (an inference model is compiled for it alone).
+ */
+export async function buildApp(id: AppId, jitCompile: st.JitCompile = "auto"): Promise<st.Model> {
   const apps = st.applications;
+  const inference = (model: st.Model) => {
+    model.compile({ jitCompile });
+    return model;
+  };
   switch (id) {
     case "resnet50-b1":
     case "resnet50-b32":
-      return apps.ResNet50({ weights: null });
+      return inference(await apps.ResNet50({ weights: null }));
     case "vgg16-features":
-      return apps.VGG16({ weights: null, includeTop: false, inputShape: [180, 180, 3] });
+      return inference(
+        await apps.VGG16({ weights: null, includeTop: false, inputShape: [180, 180, 3] }),
+      );
     case "mobilenetv2-train": {
       const model = await apps.MobileNetV2({ weights: null, inputShape: [96, 96, 3], classes: 10 });
-      model.compile({ optimizer: "adam", loss: "sparse_categorical_crossentropy" });
+      model.compile({ optimizer: "adam", loss: "sparse_categorical_crossentropy", jitCompile });
       return model;
     }
     case "transformer-train":
     case "transformer-infer":
-      return textClassifier();
+      return textClassifier(jitCompile);
   }
 }

@@ -2,7 +2,7 @@
  * Strata runner for bench/apps.ts (issue 12's workloads), one fresh process per measurement:
  *
  *   node --import tsx bench/systems/strata-apps.ts --app resnet50-b32 --task throughput|rss \
- *     [--threads 2] [--warmup 1 --runs 3 --seconds 3] [--steps 3] --out f.json
+ *     [--threads 2] [--warmup 1 --runs 3 --seconds 3] [--steps 3] [--jit 1] --out f.json
  *
  * Builds the model through the public API (strata-app-models.ts) and times `trainOnBatch` or
  * `predictOnBatch` as bench/lib/measure.mjs does; `--task rss` runs `--steps` calls and reports
@@ -23,7 +23,8 @@ if (!w) throw new Error(`unknown --app ${args.app}`);
 
 const rssAtStart = memoryMiB().rssMiB;
 const t0 = performance.now();
-const model = await buildApp(id);
+// --jit 1 compiles the steps (jitCompile: true); otherwise they run eagerly.
+const model = await buildApp(id, args.jit === "1");
 const buildS = (performance.now() - t0) / 1000;
 const data = appBatches(id, args.task === "rss" ? 1 : 2).map((b) => ({
   x: st.tensor(b.x, b.xShape, b.x instanceof Int32Array ? "int32" : "float32"),

@@ -78,6 +78,16 @@ export interface Backend<K extends StorageKinds = HostArrays> {
    * garbage collector takes its handle (a FinalizationRegistry): users never dispose tensors.
    */
   memory?(): { tensors: number; bytes: number };
+  /**
+   * Buffers carved from one block: what a compiled step's memory plan (src/jit/) lays its
+   * intermediates out in, by offset. `view` is storage for `size` values of `dtype` at
+   * `byteOffset` (a multiple of 64) in an arena `allocate` made. Without it, a compiled step gets
+   * one buffer per planned slot.
+   */
+  arena?: {
+    allocate(bytes: number): K["any"];
+    view(arena: K["any"], byteOffset: number, dtype: NumericDType, size: number): K["any"];
+  };
 }
 
 /**

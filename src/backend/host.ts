@@ -23,6 +23,11 @@ export function hostBackend(name: string, kernels: Kernels<HostArrays>): Backend
     fromHost: (values) => values,
     readSync: (storage) => storage,
     read: (storage) => Promise.resolve(storage),
+    arena: {
+      allocate: (bytes) => viewOf(unfilledBuffer(bytes), 0, "uint8", bytes),
+      view: (arena, byteOffset, dtype, size) =>
+        viewOf(arena.buffer as ArrayBuffer, arena.byteOffset + byteOffset, dtype, size),
+    },
   };
 }
 
@@ -38,18 +43,34 @@ export function allocateUnfilled(dtype: NumericDType, size: number): TypedArray 
   if (poisonUnfilled) return allocate(dtype, size).fill(POISON[dtype]);
   const bytes = size * BYTES_PER_ELEMENT[dtype];
   if (bytes < 4096 || NodeBuffer === undefined) return allocate(dtype, size);
-  const buffer = NodeBuffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
+  return viewOf(unfilledBuffer(bytes), 0, dtype, size);
+}
+
+/** Memory with arbitrary contents (Node's Buffer pool is bypassed: it may be large). */
+function unfilledBuffer(bytes: number): ArrayBuffer {
+  return NodeBuffer
+    ? (NodeBuffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer)
+    : new ArrayBuffer(bytes);
+}
+
+/** `size` values of `dtype` in `buffer` from `byteOffset`, as that dtype's typed array. */
+function viewOf(
+  buffer: ArrayBuffer,
+  byteOffset: number,
+  dtype: NumericDType,
+  size: number,
+): TypedArray {
   switch (dtype) {
     case "float32":
-      return new Float32Array(buffer, 0, size);
+      return new Float32Array(buffer, byteOffset, size);
     case "float64":
-      return new Float64Array(buffer, 0, size);
+      return new Float64Array(buffer, byteOffset, size);
     case "int32":
-      return new Int32Array(buffer, 0, size);
+      return new Int32Array(buffer, byteOffset, size);
     case "uint8":
-      return new Uint8ClampedArray(buffer, 0, size);
+      return new Uint8ClampedArray(buffer, byteOffset, size);
     case "bool":
-      return new Uint8Array(buffer, 0, size);
+      return new Uint8Array(buffer, byteOffset, size);
   }
 }
 

@@ -24,4 +24,6 @@ export {
   noteRandomDraw,
   noteRewind,
   setRecorder,
+  storageTag,
+  tagStorage,
 } from "./recording.js";

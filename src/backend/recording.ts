@@ -87,3 +87,25 @@ export function noteRandomDraw(): void {
 export function noteRewind(): void {
   active?.randomDraw();
 }
+
+/*
+ * Tags: how a recorder names storage it has seen. The tag is kept on the storage itself, not in
+ * a map of the recorder's, so storage the traced step drops is freed as soon as it would be
+ * eagerly (a WeakMap keeps its keys until a full collection, which raised a trace's peak memory
+ * far above an eager step's). Storage that cannot take a property goes in a WeakMap.
+ */
+const TAG = Symbol("strata.recording");
+const untaggable = new WeakMap<object, readonly [number, number]>();
+
+/** Attaches [recorder id, value] to storage. */
+export function tagStorage(storage: Storage, tag: readonly [number, number]): void {
+  const o = storage as unknown as Record<symbol, unknown>;
+  if (Object.isExtensible(o)) o[TAG] = tag;
+  else untaggable.set(o, tag);
+}
+
+/** The tag a recorder attached to storage, if any. */
+export function storageTag(storage: Storage): readonly [number, number] | undefined {
+  const o = storage as unknown as Record<symbol, readonly [number, number] | undefined>;
+  return o[TAG] ?? untaggable.get(o);
+}

@@ -4,6 +4,7 @@ import type { Variable } from "../autodiff/variable.js";
 import type { NumericDType } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { liveSteps } from "./dead-steps.js";
+import { planOffsets } from "./memory-plan.js";
 import { weightOnlySteps } from "./weight-folding.js";
 import type { Recording, Step } from "./trace.js";
 
@@ -17,6 +18,7 @@ import type { Recording, Step } from "./trace.js";
 
 type Slot =
   | { readonly kind: "pool"; readonly index: number }
+  | { readonly kind: "arena"; readonly offset: number; view: Storage | null }
   | { readonly kind: "folded"; storage: Storage | null } // a weights-only result, kept
   | { readonly kind: "fresh" } // allocated at every replay
   | { readonly kind: "bound" }; // input, variable or host draw: set when its step runs
@@ -24,6 +26,9 @@ type Slot =
 export class Program {
   private readonly slots: (Slot | null)[];
   private readonly pool: { dtype: NumericDType; size: number; storage: Storage | null }[] = [];
+  /** With a backend that has arenas: the block the plan lays intermediates out in. */
+  private arenaBytes = 0;
+  private arena: Storage | null = null;
   /** Constants in place, the rest filled in at each replay. */
   private readonly initial: (Storage | null)[];
   private readonly zeros = new Map<NumericDType, Storage>();
@@ -61,7 +66,23 @@ export class Program {
         }
       });
     }
-    this.planPool(steps, lastUse);
+    if (recording.backend.arena) this.planArena(steps, lastUse);
+    else this.planPool(steps, lastUse);
+  }
+
+  /** Intermediates by offset in one block (memory-plan.ts). */
+  private planArena(steps: readonly Step[], lastUse: readonly number[]): void {
+    const planned: { ref: number; start: number; end: number; bytes: number }[] = [];
+    steps.forEach((step, i) => {
+      if (step.kind !== "alloc" || this.slots[step.ref] !== null) return;
+      const end = Math.max(i, lastUse[step.ref]!);
+      planned.push({ ref: step.ref, start: i, end, bytes: step.size * bytesPer(step.dtype) });
+    });
+    const { offsets, bytes } = planOffsets(planned);
+    planned.forEach(
+      (p, i) => (this.slots[p.ref] = { kind: "arena", offset: offsets[i]!, view: null }),
+    );
+    this.arenaBytes = bytes;
   }
 
   /** Kernel calls a replay skips while the weights are unchanged. */
@@ -109,9 +130,9 @@ export class Program {
     });
   }
 
-  /** Bytes the pool holds (allocated once, reused by every replay). */
+  /** Bytes the plan holds for intermediates (allocated once, reused by every replay). */
   get poolBytes(): number {
-    return this.pool.reduce((n, p) => n + p.size * bytesPer(p.dtype), 0);
+    return this.arenaBytes + this.pool.reduce((n, p) => n + p.size * bytesPer(p.dtype), 0);
   }
 
   /**
@@ -139,7 +160,14 @@ export class Program {
         }
         case "alloc": {
           const slot = this.slots[step.ref]!;
-          if (slot.kind === "folded") {
+          if (slot.kind === "arena") {
+            if (!slot.view) {
+              this.arena ??= backend.arena!.allocate(this.arenaBytes);
+              slot.view = backend.arena!.view(this.arena, slot.offset, step.dtype, step.size);
+            }
+            if (step.zeroed) this.zeroFill(backend, slot.view, step.dtype, step.size);
+            buffers[step.ref] = slot.view;
+          } else if (slot.kind === "folded") {
             slot.storage ??= backend.allocate(step.dtype, step.size, false);
             if (step.zeroed && !skip) this.zeroFill(backend, slot.storage, step.dtype, step.size);
             buffers[step.ref] = slot.storage;

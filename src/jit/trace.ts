@@ -1,5 +1,11 @@
 import type { Kernels, OpaqueStorage, Storage } from "../backend/backend.js";
-import { type ActiveBackend, type RecordedVariable, type Recorder } from "../backend/index.js";
+import {
+  type ActiveBackend,
+  type RecordedVariable,
+  type Recorder,
+  storageTag,
+  tagStorage,
+} from "../backend/index.js";
 import { KERNELS, type KernelName } from "../backend/kernel-table.js";
 import type { NumericDType, TypedArray } from "../tensor/dtype.js";
 
@@ -114,18 +120,20 @@ const STORAGE_ARGS = new Map<string, { storage: number[]; lists: number[] }>(
   ]),
 );
 
+let nextTracerId = 0;
+/** The tag of storage an eager region made: a traced kernel must not read it directly. */
+const BORN_IN_REGION = -1;
+
 export class Tracer implements Recorder {
   readonly kernels: Kernels<OpaqueStorage>;
-  /** Weak, so that the step's intermediates are freed during the trace as they are eagerly. */
-  private readonly refOf = new WeakMap<object, Ref>();
+  /** This trace's id in storage tags (backend/recording.ts). */
+  private readonly id = nextTracerId++;
   private readonly values: ValueInfo[] = [];
   private readonly steps: Step[] = [];
   private readonly inputs: Ref[] = [];
   private readonly fingerprint: string[] = [];
   private readonly identities: unknown[] = [];
   private readonly regionResults: unknown[] = [];
-  /** Storage born inside an eager region: a traced kernel must not read it directly. */
-  private readonly regionBorn = new WeakSet<object>();
   /** Why the step cannot be replayed (the first reason met), if it cannot. */
   stopped: string | null = null;
 
@@ -145,7 +153,7 @@ export class Tracer implements Recorder {
 
   /** Declares the step's input tensors' storage, in argument order. */
   input(storage: Storage, dtype: NumericDType, size: number): void {
-    const known = this.refOf.get(storage as object);
+    const known = this.refOf(storage);
     if (known !== undefined) {
       this.inputs.push(known);
       return;
@@ -184,7 +192,7 @@ export class Tracer implements Recorder {
   }
 
   read(storage: Storage, how: string): void {
-    const ref = this.refOf.get(storage as object);
+    const ref = this.refOf(storage);
     if (ref === undefined || this.values[ref]!.origin === "constant") return;
     this.stop(`${how}() reads a value the step computes back into JavaScript`);
   }
@@ -194,7 +202,7 @@ export class Tracer implements Recorder {
   }
 
   variableRead(variable: RecordedVariable, storage: Storage, writable: boolean): void {
-    const known = this.refOf.get(storage as object);
+    const known = this.refOf(storage);
     if (known !== undefined && !writable) return;
     const ref = known ?? this.newValue(storage, { origin: "variable", dtype: null, size: 0 });
     this.steps.push({ kind: "variable", ref, variable, writable });
@@ -238,7 +246,7 @@ export class Tracer implements Recorder {
 
   /** Storage born while an eager region ran (the region watcher reports it). */
   bornInRegion(storage: Storage): void {
-    this.regionBorn.add(storage as object);
+    tagStorage(storage, [this.id, BORN_IN_REGION]);
   }
 
   /** The tensor as the trace names it (a region's input, an output). */
@@ -291,9 +299,11 @@ export class Tracer implements Recorder {
       listAt.push([i, refs]);
       canonical[i] = refs.map((r) => `#${r}`);
     }
-    // Hyper-parameter arrays may be reused by their owner: keep this call's values.
+    // Storage is filled in at each replay: the recording must not keep this call's (it would
+    // keep every intermediate of the traced call alive). Hyper-parameter arrays may be reused by
+    // their owner: keep this call's values.
     const kept = args.map((a, i) =>
-      canonical[i] !== a || !(a instanceof Float64Array) ? a : a.slice(),
+      canonical[i] !== a ? null : a instanceof Float64Array ? a.slice() : a,
     );
     const step: KernelStep = { kind: "kernel", name, args: kept, storageAt, listAt };
     this.steps.push(step);
@@ -302,9 +312,9 @@ export class Tracer implements Recorder {
 
   /** The ref of storage a step uses: known, or storage from before the step (a constant). */
   private refFor(storage: Storage, what: string): Ref {
-    const known = this.refOf.get(storage as object);
+    const known = this.refOf(storage);
     if (known !== undefined) return known;
-    if (this.regionBorn.has(storage as object)) {
+    if (storageTag(storage)?.[0] === this.id) {
       this.stop(`a value an eager region computed is ${what} without going through a variable`);
     }
     const ref = this.newValue(storage, { origin: "constant", dtype: null, size: 0, storage });
@@ -324,8 +334,14 @@ export class Tracer implements Recorder {
       escapes: false,
       ...v,
     });
-    this.refOf.set(storage as object, ref);
+    tagStorage(storage, [this.id, ref]);
     return ref;
+  }
+
+  /** The ref this trace gave storage, if it has seen it. */
+  private refOf(storage: Storage): Ref | undefined {
+    const tag = storageTag(storage);
+    return tag && tag[0] === this.id && tag[1] !== BORN_IN_REGION ? tag[1] : undefined;
   }
 
   private identity(o: unknown): number {

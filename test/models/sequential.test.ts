@@ -283,7 +283,8 @@ describe("subclassed Model", () => {
       }
     }
     const model = new Custom();
-    model.compile({ optimizer: "sgd", loss: "mse" });
+    // Eagerly: a compiled step runs its JavaScript (the push) only while it is traced, as Keras's.
+    model.compile({ optimizer: "sgd", loss: "mse", runEagerly: true });
     await model.fit(st.random.normal([4, 3], { seed: 1 }), st.random.normal([4, 2], { seed: 2 }), {
       epochs: 2,
       batchSize: 2,
