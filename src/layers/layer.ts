@@ -15,7 +15,7 @@ import { sizeOf } from "../tensor/shape.js";
 import type { AddWeightOptions, CallOptions, LayerArgs } from "./layer-types.js";
 import { maskOf, setMask } from "./masks.js";
 import { uniqueName } from "./names.js";
-import { checkLayerOptions, optionsToCheck } from "./option-check.js";
+import { checkCallOptions, checkLayerOptions, optionsToCheck } from "./option-check.js";
 import { type ShapeSpec, type Shapes, batchless, fmtShapes } from "./shape-spec.js";
 
 export type { AddWeightOptions, CallOptions, LayerArgs } from "./layer-types.js";
@@ -252,6 +252,14 @@ export abstract class Layer {
     checkLayerOptions(this.where(), this.constructor, given, () => this.getConfig());
   }
 
+  /**
+   * Keras raises on an unknown keyword argument to a call: the keys of `opts` must be training,
+   * mask or one of the class's `static callOptions` (option-check.ts).
+   */
+  protected checkCallOptions(opts: object): void {
+    checkCallOptions(() => this.where(), this, opts, Layer.prototype);
+  }
+
   /** Builds the layer for this input shape if it is not built yet, naming the layer on failure. */
   ensureBuilt(inputShape: Shapes): void {
     this.checkOptions();
@@ -282,6 +290,7 @@ export abstract class Layer {
     opts: CallOptions = {},
   ): SymbolicTensor | Tensor {
     this.checkOptions();
+    this.checkCallOptions(opts);
     const isList = Array.isArray(inputs) && (inputs.length === 0 || isTensorish(inputs[0]));
     const list = (isList ? inputs : [inputs]) as unknown[];
     if (list.some((x) => x instanceof SymbolicTensor)) {
