@@ -464,4 +464,31 @@ describe("MultiOptimizer in fit", () => {
       assert.deepEqual(flat(loaded), flat(model));
     });
   });
+  it("inside a LossScaleOptimizer: Keras's nested paths, and a .keras round trip", async () => {
+    await inTempDir(async (dir) => {
+      st.random.setSeed(5);
+      const model = twoDense();
+      const sgd = new SGD(0.01, { momentum: 0.5 });
+      const adam = new Adam(0.001);
+      const multi = new MultiOptimizer(new OptimizerMap(adam, { ".*dense_1/.*": sgd }));
+      model.compile({ optimizer: new LossScaleOptimizer(multi, { initialScale: 4 }), loss: "mse" });
+      await model.fit(st.ones([4, 1]), st.zeros([4, 1]), { epochs: 1, batchSize: 2, verbose: 0 });
+      const path = join(dir, "lso.keras");
+      await model.save(path);
+      const h5 = readHdf5(new ZipReader(readFileSync(path)).read("model.weights.h5"));
+      const count = (p: string) => h5.group(p).keys().length;
+      const lso = model.compiled!.optimizer as LossScaleOptimizer;
+      assert.equal(count("optimizer/vars"), lso.variables.length);
+      assert.equal(count("optimizer/inner_optimizer/vars"), multi.variables.length);
+      assert.equal(count("optimizer/inner_optimizer/optimizers/sgd/vars"), sgd.variables.length);
+      assert.equal(count("optimizer/inner_optimizer/optimizers/adam/vars"), adam.variables.length);
+      const loaded = await st.models.loadModel(path);
+      const back = loaded.compiled!.optimizer as LossScaleOptimizer;
+      assert.ok(back.innerOptimizer instanceof MultiOptimizer);
+      assert.equal(back.innerOptimizer.iterations, 2);
+      back.variables.forEach((variable, i) =>
+        assert.deepEqual(vals(variable), vals(lso.variables[i]!)),
+      );
+    });
+  });
 });
