@@ -19,7 +19,7 @@ import { maskOf, setMask } from "./masks.js";
 import { uniqueName } from "./names.js";
 import { SymbolicScope } from "./symbolic/symbolic-scope.js";
 import { type RematMode, getCurrentRematMode } from "./remat-scope.js";
-import { checkLayerOptions, optionsToCheck } from "./option-check.js";
+import { checkCallOptions, checkLayerOptions, optionsToCheck } from "./option-check.js";
 import { type ShapeSpec, type Shapes, batchless, fmtShapes, fmtSpec } from "./shape-spec.js";
 import { type InputSpecs, assertInputCompatibility } from "./input-spec.js";
 
@@ -301,6 +301,14 @@ export abstract class Layer {
     if (!wasBuilt) this.checkInputSpec(inputs, isList);
   }
 
+  /**
+   * Keras raises on an unknown keyword argument to a call: the keys of `opts` must be training,
+   * mask or one of the class's `static callOptions` (option-check.ts).
+   */
+  protected checkCallOptions(opts: object): void {
+    checkCallOptions(() => this.where(), this, opts, Layer.prototype);
+  }
+
   /** Builds the layer for this input shape if it is not built yet, naming the layer on failure. */
   ensureBuilt(inputShape: Shapes): void {
     this.checkOptions();
@@ -331,6 +339,7 @@ export abstract class Layer {
     opts: CallOptions = {},
   ): KerasTensor | Tensor {
     this.checkOptions();
+    this.checkCallOptions(opts);
     const isList = Array.isArray(inputs) && (inputs.length === 0 || isTensorish(inputs[0]));
     const list = (isList ? inputs : [inputs]) as unknown[];
     if (list.some((x) => x instanceof KerasTensor)) {

@@ -96,3 +96,53 @@ export function checkLayerOptions(
   const known = [...new Set([...BASE_OPTIONS, ...keys, ...extraOptions(cls)])];
   checkOptionNames(where, given, known);
 }
+
+// ---------------------------------------------------------------- call options
+
+/** Options every layer's `apply` takes (CallOptions). */
+const BASE_CALL_OPTIONS = ["training", "mask"];
+
+/** `static callOptions` of `cls` and of each class above it: a layer's own call options. */
+function declaredCallOptions(cls: unknown): string[] {
+  const out: string[] = [];
+  for (let c = cls as { callOptions?: readonly string[] } | null; c;) {
+    if (Object.prototype.hasOwnProperty.call(c, "callOptions")) out.push(...c.callOptions!);
+    c = Object.getPrototypeOf(c) as typeof c;
+  }
+  return out;
+}
+
+/**
+ * Whether a user's class between `layer`'s own class and the first built-in class (or the
+ * Layer base, `basePrototype`) defines its own `apply`: it may take options of its own.
+ */
+function userApply(layer: object, basePrototype: object): boolean {
+  for (let p = Object.getPrototypeOf(layer) as object | null; p && p !== basePrototype;) {
+    if (builtIns.has((p as { constructor: object }).constructor)) return false;
+    if (Object.prototype.hasOwnProperty.call(p, "apply")) return true;
+    p = Object.getPrototypeOf(p) as object | null;
+  }
+  return false;
+}
+
+/**
+ * Keras raises on an unknown keyword argument to a layer's call: throws a ValueError naming the
+ * layer, the first unknown key of `opts`, the closest accepted one and every accepted one
+ * (training, mask and the class's `static callOptions`). Calls replayed from a config are not
+ * checked (Keras files may record arguments Strata's layers do not take), nor are layers of a
+ * user's class that defines its own `apply`.
+ */
+export function checkCallOptions(
+  where: () => string,
+  layer: object,
+  opts: object,
+  basePrototype: object,
+): void {
+  const keys = Object.keys(opts);
+  if (keys.every((k) => BASE_CALL_OPTIONS.includes(k)) || deserializing > 0) return;
+  if (userApply(layer, basePrototype)) return;
+  const known = [...new Set([...BASE_CALL_OPTIONS, ...declaredCallOptions(layer.constructor)])];
+  for (const key of keys) {
+    if (!known.includes(key)) checkOptionNames(`${where()} apply`, { [key]: true }, known);
+  }
+}

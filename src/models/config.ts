@@ -1,5 +1,6 @@
 import { ValueError } from "../errors.js";
 import { Layer, type Node, SymbolicTensor } from "../layers/layer.js";
+import { withoutOptionCheck } from "../layers/option-check.js";
 import {
   type CustomObjects,
   deserializeLayer,
@@ -350,7 +351,8 @@ export function functionalFromConfig(
           if (e instanceof NotYet) break;
           throw e;
         }
-        replay();
+        // Keras files may record call arguments Strata's layers do not take: not checked.
+        withoutOptionCheck(replay);
         queue.shift();
         progressed = true;
       }

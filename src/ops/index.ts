@@ -11,9 +11,17 @@ export * from "./scan.js";
 export * from "./join.js";
 export * from "./gather.js";
 export * from "./linalg.js";
-export { conv, depthwiseConv, separableConv, convTranspose } from "./conv.js";
-export type { ConvOptions, ConvTransposeOptions, ConvPadding } from "./conv.js";
-export { maxPool, averagePool } from "./pool.js";
+// The public forms take Keras's dataFormat; layers call conv.ts / pool.ts (channels-last) directly.
+export {
+  conv,
+  depthwiseConv,
+  separableConv,
+  convTranspose,
+  maxPool,
+  averagePool,
+} from "./nn-data-format.js";
+export type { ConvOptions, ConvTransposeOptions, DataFormat } from "./nn-data-format.js";
+export type { ConvPadding } from "./conv.js";
 export type { PoolPadding } from "./pool.js";
 export * as image from "./image/index.js";
 export { vectorizedMap } from "./vmap/vectorized-map.js";

@@ -5,6 +5,7 @@
  * reductions, gathers and a placement product, so they differentiate.
  */
 import { ShapeError, ValueError, fmtShape } from "../errors.js";
+import { imageDataFormat } from "../tensor/config.js";
 import { tensor } from "../tensor/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type TensorLike, asTensor, castTo } from "./core.js";
@@ -31,7 +32,8 @@ function adaptivePool(
       `${op}: inputs must be 3-D, 4-D or 5-D (batch, spatial…, channels); received ${fmtShape(x.shape)}`,
     );
   }
-  const format = dataFormat ?? "channels_last";
+  // Keras's None: the global image data format.
+  const format = dataFormat ?? imageDataFormat();
   if (format !== "channels_last" && format !== "channels_first") {
     throw new ValueError(
       `${op}: dataFormat must be "channels_last" or "channels_first"; received ${String(dataFormat)}`,

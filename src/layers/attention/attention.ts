@@ -81,6 +81,8 @@ type Shapes = ShapeSpec | readonly ShapeSpec[];
  * masks) keep masked values out of the softmax and zero the outputs at masked query steps.
  */
 export class Attention extends Layer {
+  /** Keras's call arguments beyond training and mask. */
+  static readonly callOptions: readonly string[] = ["returnAttentionScores", "useCausalMask"];
   /** Options the config does not carry (Keras's get_config leaves out the seed). */
   static readonly extraOptions: readonly string[] = ["seed"];
   readonly useScale: boolean;

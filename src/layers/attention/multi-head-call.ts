@@ -18,6 +18,12 @@ export interface MultiHeadAttentionCallOptions extends AttentionCallOptions {
 }
 
 export abstract class MultiHeadCallLayer extends Layer {
+  /** Keras's call arguments beyond training and mask. */
+  static readonly callOptions: readonly string[] = [
+    "attentionMask",
+    "returnAttentionScores",
+    "useCausalMask",
+  ];
   /** The current call's extra arguments (empty between calls). */
   protected extra: MultiHeadAttentionCallOptions = {};
 

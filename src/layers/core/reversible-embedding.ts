@@ -36,6 +36,8 @@ export interface ReversibleEmbeddingCallOptions extends CallOptions {
  * with its mask; the reverse call has none.
  */
 export class ReversibleEmbedding extends Embedding {
+  /** Keras's `reverse` call argument. */
+  static readonly callOptions: readonly string[] = ["reverse"];
   readonly tieWeights: boolean;
   readonly reverseDtype: DType | null;
   readonly logitSoftCap: number | null;

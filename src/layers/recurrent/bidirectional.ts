@@ -30,6 +30,8 @@ function removePrefix(name: string, prefix: string): string {
  * and merges the two. Weights: the forward layer's, then the backward layer's.
  */
 export class Bidirectional extends Layer {
+  /** Keras's `initial_state` call argument. */
+  static readonly callOptions: readonly string[] = ["initialState"];
   // Declared in this order so the weights list the forward layer first, as Keras does.
   readonly forwardLayer: RNN;
   readonly backwardLayer: RNN;

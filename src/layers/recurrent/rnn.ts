@@ -54,6 +54,8 @@ export function withInitialState(
  * repeat the previous output, as Keras does.
  */
 export class RNN extends Layer {
+  /** Keras's `initial_state` call argument. */
+  static readonly callOptions: readonly string[] = ["initialState"];
   readonly cell: RNNCell;
   readonly returnSequences: boolean;
   readonly returnState: boolean;

@@ -2,7 +2,8 @@
  * Writes a Strata model's variables in Keras 3's weights layout (the inverse of
  * `loadKerasWeights`; both walk the model with `kerasLayout`): every object gets a `vars` group
  * holding its own variables as datasets `0`, `1` …, and a built optimizer's variables go to
- * `optimizer/vars/0` … (iteration count, learning rate, then its slots, as Keras orders them).
+ * `optimizer/vars/0` … (iteration count, learning rate, then its slots, as Keras orders them),
+ * and the optimizers a wrapper optimizer holds again at their own paths below (Keras's walk).
  * The result is the `model.weights.h5` of a `.keras` archive, or a `save_weights` file.
  */
 import type { Variable } from "../../autodiff/variable.js";
@@ -27,11 +28,37 @@ export function kerasWeightsTree(model: Model): Hdf5WriteGroup {
     vars.forEach((v, i) => group.dataset(String(i), dataOf(v), v.shape));
   }
   const opt = model.compiled?.optimizer;
-  if (opt?.built) {
-    const group = root.group("optimizer/vars");
-    opt.variables.forEach((v, i) => group.dataset(String(i), dataOf(v), v.shape));
-  }
+  if (opt?.built) writeOptimizer(root, "optimizer", opt, new Set());
   return root;
+}
+
+/** What the writer needs of an optimizer (Optimizer lives above models/). */
+interface SavedOptimizer {
+  readonly variables: readonly Variable[];
+  childOptimizers(): [string, SavedOptimizer][];
+}
+
+/**
+ * An optimizer's variables at `path/vars`, then those of the optimizers it holds at their own
+ * paths below it (a LossScaleOptimizer's inner optimizer, a MultiOptimizer's), each once, as
+ * Keras's saving walk writes them.
+ */
+function writeOptimizer(
+  root: Hdf5WriteGroup,
+  path: string,
+  opt: SavedOptimizer,
+  seen: Set<SavedOptimizer>,
+): void {
+  if (seen.has(opt)) return;
+  seen.add(opt);
+  const vars = opt.variables;
+  if (vars.length > 0) {
+    const group = root.group(`${path}/vars`);
+    vars.forEach((v, i) => group.dataset(String(i), dataOf(v), v.shape));
+  }
+  for (const [child, inner] of opt.childOptimizers()) {
+    writeOptimizer(root, `${path}/${child}`, inner, seen);
+  }
 }
 
 /** The bytes of a Keras 3 `.weights.h5` file for `model`. */

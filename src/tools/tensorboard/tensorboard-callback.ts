@@ -27,6 +27,7 @@ import { writeFileAtomic } from "../../io/atomic-write.js";
 import { Embedding } from "../../layers/core/embedding.js";
 import { Model } from "../../models/model.js";
 import { Callback, type CallbackModel, type Logs } from "../../train/callbacks/callback.js";
+import { ratedOptimizers } from "../../train/callbacks/rated-optimizers.js";
 import { EventFileWriter } from "./event-writer.js";
 import { kerasWeightPaths } from "./keras-weight-paths.js";
 import { encodeImageBatch, weightAsImageBatch } from "./weight-image.js";
@@ -303,7 +304,12 @@ export class TensorBoard extends Callback {
       else trainLogs[name] = value;
     }
     const optimizer = this.model?.optimizer;
-    if (optimizer) trainLogs.learning_rate = optimizer.currentLearningRate;
+    // A MultiOptimizer's inner optimizers are logged one by one (`learning_rate_<name>`).
+    if (optimizer) {
+      for (const { optimizer: o, logKey } of ratedOptimizers(optimizer)) {
+        trainLogs[logKey] = o.currentLearningRate;
+      }
+    }
     if (this.writeStepsPerSecond) {
       const seconds = (performance.now() - this.epochStartTime) / 1000;
       trainLogs.steps_per_second = (this.iterations() - this.previousEpochIterations) / seconds;

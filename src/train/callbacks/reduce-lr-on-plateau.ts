@@ -1,4 +1,5 @@
 import { StrataError, ValueError, checkOptionNames } from "../../errors.js";
+import { ratedOptimizers } from "./rated-optimizers.js";
 import { Callback, type CallbackModel, type Logs } from "./callback.js";
 import { type Mode, checkCount, checkMode, checkNumber, printMsg } from "./monitor.js";
 
@@ -106,8 +107,8 @@ export class ReduceLROnPlateau extends Callback {
   }
 
   override onEpochEnd(epoch: number, logs: Logs = {}): void {
-    const optimizer = optimizerOf(this.model, "ReduceLROnPlateau");
-    logs.learning_rate = optimizer.currentLearningRate;
+    const rated = ratedOptimizers(optimizerOf(this.model, "ReduceLROnPlateau"));
+    for (const { optimizer, logKey } of rated) logs[logKey] = optimizer.currentLearningRate;
     const current = logs[this.monitor];
     if (current === undefined) {
       if (!this.warned) {
@@ -129,13 +130,24 @@ export class ReduceLROnPlateau extends Callback {
     } else if (!this.inCooldown()) {
       this.wait += 1;
       if (this.wait >= this.patience) {
-        const oldLr = optimizer.currentLearningRate;
-        // The rate lives in float32: compare against minLr as float32 too, as Keras does.
-        if (oldLr > Math.fround(this.minLr)) {
+        // A MultiOptimizer's inner optimizers are reduced one by one; one reduction is enough
+        // to start the cooldown, as in Keras.
+        let reduced = false;
+        for (const { optimizer, name } of rated) {
+          const oldLr = optimizer.currentLearningRate;
+          // The rate lives in float32: compare against minLr as float32 too, as Keras does.
+          if (!(oldLr > Math.fround(this.minLr))) continue;
           const newLr = Math.max(oldLr * this.factor, this.minLr);
           optimizer.learningRate = newLr;
-          if (this.verbose > 0)
-            printMsg(`\nEpoch ${epoch + 1}: ReduceLROnPlateau reducing learning rate to ${newLr}.`);
+          reduced = true;
+          if (this.verbose > 0) {
+            const whose = name === null ? "" : ` ${name}`;
+            printMsg(
+              `\nEpoch ${epoch + 1}: ReduceLROnPlateau reducing${whose} learning rate to ${newLr}.`,
+            );
+          }
+        }
+        if (reduced) {
           this.cooldownCounter = this.cooldown;
           this.wait = 0;
         }

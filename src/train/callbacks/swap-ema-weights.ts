@@ -34,6 +34,18 @@ export class SwapEMAWeights extends Callback {
     const outer = this.model?.optimizer as
       (EmaOptimizer & { innerOptimizer?: EmaOptimizer }) | null;
     const opt = outer?.innerOptimizer ?? outer;
+    // A MultiOptimizer: the averages of the inner optimizers that keep them (Keras 3.16).
+    const inner = (opt as { optimizers?: unknown } | null)?.optimizers;
+    if (Array.isArray(inner)) {
+      const withEma = (inner as EmaOptimizer[]).filter((o) => o.useEma && o.emaPairs);
+      if (withEma.length === 0) {
+        throw new ValueError(
+          "SwapEMAWeights must be used when at least one inner optimizer has `useEma: true` set. " +
+            "Received a MultiOptimizer with all inner optimizers having `useEma: false`.",
+        );
+      }
+      return withEma.flatMap((o) => o.emaPairs!);
+    }
     if (!opt || !opt.useEma || !opt.emaPairs) {
       throw new ValueError(
         "SwapEMAWeights must be used when `useEma: true` is set on the optimizer. " +

@@ -7,6 +7,7 @@ import { Adafactor } from "./adafactor.js";
 import { Ftrl } from "./ftrl.js";
 import { Lamb } from "./lamb.js";
 import { LossScaleOptimizer } from "./loss-scale-optimizer.js";
+import { MultiOptimizer } from "./multi-optimizer.js";
 import { Adagrad } from "./adagrad.js";
 import { Adam, AdamW } from "./adam.js";
 import { Adamax } from "./adamax.js";
@@ -33,10 +34,18 @@ export { Lamb, type LambOptions } from "./lamb.js";
 export { Muon, type MuonOptions } from "./muon.js";
 export { ScheduleFreeAdamW, type ScheduleFreeAdamWOptions } from "./schedule-free-adamw.js";
 export { LossScaleOptimizer, type LossScaleOptimizerOptions } from "./loss-scale-optimizer.js";
+export {
+  MultiOptimizer,
+  type MultiOptimizerOptions,
+  type OptimizerSelector,
+} from "./multi-optimizer.js";
+export { OptimizerMap } from "./optimizer-map.js";
 export { LearningRateSchedule } from "./schedules.js";
 export * as schedules from "./schedules.js";
 
-type OptimizerClass = { fromConfig(config: Record<string, unknown>): Optimizer };
+type OptimizerClass = {
+  fromConfig(config: Record<string, unknown>, customObjects?: CustomObjects): Optimizer;
+};
 
 // Keras looks built-in optimizers up by their lower-cased class name ("rmsprop", "adamw" …).
 const BUILT_IN: Record<string, OptimizerClass> = {
@@ -55,7 +64,12 @@ const BUILT_IN: Record<string, OptimizerClass> = {
   muon: Muon,
   schedulefreeadamw: ScheduleFreeAdamW,
   lossscaleoptimizer: {
-    fromConfig: (config) => LossScaleOptimizer.fromConfigWith(config, deserialize),
+    fromConfig: (config, custom) =>
+      LossScaleOptimizer.fromConfigWith(config, (c) => deserialize(c, custom)),
+  },
+  multioptimizer: {
+    fromConfig: (config, custom) =>
+      MultiOptimizer.fromConfigWith(config, (c) => deserialize(c, custom), custom),
   },
 };
 
@@ -88,7 +102,7 @@ export function deserialize(config: unknown, customObjects: CustomObjects = {}):
         Object.keys(BUILT_IN).join(", "),
     );
   }
-  return cls.fromConfig(config.config ?? {});
+  return cls.fromConfig(config.config ?? {}, customObjects);
 }
 
 /**

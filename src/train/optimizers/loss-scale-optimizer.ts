@@ -6,7 +6,7 @@
  * non-finite → the step is skipped (weights, inner state and iterations unchanged) and the scale
  * halves. The same in float32 as in float16. Its variables, in Keras's order (what `.keras` saves):
  * its own iteration and learning_rate (unused, as Keras keeps them), `step_counter`,
- * `dynamic_scale`, then the inner optimizer's.
+ * `dynamic_scale`, then the inner optimizer's (which Keras writes again under `inner_optimizer`).
  */
 import { Variable } from "../../autodiff/variable.js";
 import { noGrad } from "../../autodiff/tape.js";
@@ -181,6 +181,11 @@ export class LossScaleOptimizer extends Optimizer {
   /** Its own variables, then the inner optimizer's (Keras's order). */
   override get variables(): Variable[] {
     return [...super.variables, ...this.innerOptimizer.variables];
+  }
+
+  /** Keras also saves the inner optimizer's variables under `optimizer/inner_optimizer/vars`. */
+  override childOptimizers(): [string, Optimizer][] {
+    return [["inner_optimizer", this.innerOptimizer]];
   }
 
   override get emaPairs(): [Variable, Variable][] {

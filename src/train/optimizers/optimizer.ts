@@ -65,14 +65,13 @@ export abstract class Optimizer {
   readonly useEma: boolean;
   readonly emaMomentum: number;
   readonly emaOverwriteFrequency: number | null;
-  /** Settable: a LossScaleOptimizer clears its inner optimizer's, as Keras does. */
-  lossScaleFactor: number | null;
+  private lossScale: number | null;
   readonly gradientAccumulationSteps: number | null;
   built = false;
 
   private readonly lr: OptimizerLearningRate;
   /** Raw count of `apply` calls (Keras `_iterations`); `iterations` divides out accumulation. */
-  private readonly iterationVar: Variable;
+  protected readonly iterationVar: Variable;
   /** Every optimizer variable in Keras's order (iteration, learning_rate, slots …): what is saved. */
   private readonly tracked: Variable[] = [];
   private readonly trainableVars: Variable[] = [];
@@ -95,7 +94,7 @@ export abstract class Optimizer {
     this.useEma = s.useEma;
     this.emaMomentum = s.emaMomentum;
     this.emaOverwriteFrequency = s.emaOverwriteFrequency;
-    this.lossScaleFactor = s.lossScaleFactor;
+    this.lossScale = s.lossScaleFactor;
     this.gradientAccumulationSteps = s.gradientAccumulationSteps;
 
     this.iterationVar = this.track(
@@ -146,6 +145,19 @@ export abstract class Optimizer {
   }
 
   // ------------------------------------------------------------ learning rate & counters
+
+  /**
+   * The factor the loss is multiplied by before gradients are taken and the gradients divided by.
+   * Settable: a LossScaleOptimizer clears its inner optimizer's, a MultiOptimizer sets its inner
+   * optimizers' to its own, as Keras does.
+   */
+  get lossScaleFactor(): number | null {
+    return this.lossScale;
+  }
+
+  set lossScaleFactor(value: number | null) {
+    this.lossScale = value;
+  }
 
   /** Number of update steps taken (Keras `iterations`: accumulation steps count as one). */
   get iterations(): number {
@@ -369,6 +381,15 @@ export abstract class Optimizer {
   }
 
   // ------------------------------------------------------------ state & config
+
+  /**
+   * The optimizers this one holds whose variables Keras also saves under their own path below the
+   * optimizer's (`optimizer/<path>/vars`), found by Keras's walk of the optimizer's attributes:
+   * a LossScaleOptimizer's `inner_optimizer`, a MultiOptimizer's `optimizers/adam` … . None here.
+   */
+  childOptimizers(): [path: string, optimizer: Optimizer][] {
+    return [];
+  }
 
   /** Sets every optimizer variable, in the order of `variables` (Keras `set_weights`). */
   setWeights(weights: readonly Tensor[]): void {

@@ -335,3 +335,36 @@ describe("TensorBoard callback in evaluate", () => {
     assert.equal(listEventFiles(join(logDir, "train")).length, 2);
   });
 });
+
+describe("TensorBoard callback with a MultiOptimizer", () => {
+  it("logs each inner optimizer's learning rate as learning_rate_<name>, as Keras 3.16", async () => {
+    const logDir = join(dir, "multi");
+    const fast = new st.optimizers.SGD(0.1, { name: "fast" });
+    const slow = new st.optimizers.SGD(0.01, { name: "slow" });
+    const model = new st.Sequential([
+      new st.layers.Dense(2, { inputShape: [1], name: "dense_1" }),
+      new st.layers.Dense(1, { name: "dense_2" }),
+    ]);
+    model.compile({
+      optimizer: new st.optimizers.MultiOptimizer(
+        new st.optimizers.OptimizerMap(slow, { "dense_1/.*": fast }),
+      ),
+      loss: "mse",
+    });
+    await model.fit(st.ones([4, 1]), st.zeros([4, 1]), {
+      epochs: 2,
+      verbose: 0,
+      callbacks: [new TensorBoard({ logDir })],
+    });
+    const train = join(logDir, "train");
+    assert.deepEqual(scalars(train, "epoch_learning_rate_fast"), [
+      [0, Math.fround(0.1)],
+      [1, Math.fround(0.1)],
+    ]);
+    assert.deepEqual(scalars(train, "epoch_learning_rate_slow"), [
+      [0, Math.fround(0.01)],
+      [1, Math.fround(0.01)],
+    ]);
+    assert.deepEqual(scalars(train, "epoch_learning_rate"), []);
+  });
+});

@@ -246,6 +246,7 @@ export abstract class BaseImagePreprocessingLayer extends Layer {
   }
 
   private applyToData(data: ImageLayerData, opts: CallOptions): ImageLayerOutput {
+    this.checkCallOptions(opts);
     const where = this.where();
     const training = opts.training ?? false;
     const input = asTensor(data.images);

@@ -37,6 +37,8 @@ export interface CategoryEncodingCallOptions extends CallOptions {
 }
 
 export class CategoryEncoding extends Layer {
+  /** Keras's `count_weights` call argument. */
+  static readonly callOptions: readonly string[] = ["countWeights"];
   readonly numTokens: number;
   readonly outputMode: EncodingMode;
   readonly sparse: false;
