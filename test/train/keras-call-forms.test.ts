@@ -92,7 +92,8 @@ describe("fit(x, options) without y", () => {
     }
     const inputs = Input({ shape: [4] });
     const model = new Autoencoder({ inputs, outputs: new layers.Dense(4).apply(inputs) });
-    model.compile({ optimizer: "sgd", loss: "mse" });
+    // Eagerly: a compiled step runs its JavaScript (the push) only while it is traced.
+    model.compile({ optimizer: "sgd", loss: "mse", runEagerly: true });
     const history = await model.fit(st.ones([10, 4]), { epochs: 2, batchSize: 5, verbose: 0 });
     assert.equal(seen.length, 4);
     assert.deepEqual(seen[0], [5, 4]);
