@@ -127,16 +127,8 @@ export class LossScaleOptimizer extends Optimizer {
     variables?: readonly Variable[],
   ): void {
     if (grads.length === 0) return;
-    if (variables === undefined && !this.built) {
-      throw new ValueError(
-        `${this.name}: when passing grads without variables, the optimizer must already be built; ` +
-          "call optimizer.build(variables) first",
-      );
-    }
-    if (variables !== undefined) {
-      this.build(variables);
-      pairGradients(this.name, grads, variables); // the same checks the base makes
-    }
+    this.stepVariables(variables, []);
+    if (variables !== undefined) pairGradients(this.name, grads, variables); // the base's checks
     noGrad(() => {
       const counter = this.stepCounter!;
       const scale = this.dynamicScale!;

@@ -126,19 +126,7 @@ export class MultiOptimizer extends Optimizer {
     variables?: readonly Variable[],
   ): void {
     if (grads.length === 0) return;
-    let vars: readonly Variable[];
-    if (variables === undefined) {
-      if (!this.built) {
-        throw new ValueError(
-          `${this.name}: when passing grads without variables, the optimizer must already be built; ` +
-            "call optimizer.build(variables) first",
-        );
-      }
-      vars = this.builtVariables;
-    } else {
-      vars = variables;
-      this.build(vars);
-    }
+    const vars = this.stepVariables(variables, this.builtVariables);
     if (grads.length !== vars.length || vars.length !== this.builtVariables.length) {
       throw new ValueError(
         `${this.name}: gradients must match trainable variables one-to-one. Received ${grads.length} ` +

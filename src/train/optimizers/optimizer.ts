@@ -257,21 +257,27 @@ export abstract class Optimizer {
   /** `apply` itself, outside any compiled step's recording (subclasses override this). */
   protected applyNow(grads: readonly (Tensor | null)[], variables?: readonly Variable[]): void {
     if (grads.length === 0) return;
-    let vars: readonly Variable[];
-    if (variables === undefined) {
-      if (!this.built) {
-        throw new ValueError(
-          `${this.name}: when passing grads without variables, the optimizer must already be built; ` +
-            "call optimizer.build(variables) first",
-        );
-      }
-      vars = this.trainableVars;
-    } else {
-      vars = variables;
-      this.build(vars);
-    }
+    const vars = this.stepVariables(variables, this.trainableVars);
     const [gs, vs] = pairGradients(this.name, grads, vars);
     noGrad(() => this.step(gs, vs));
+  }
+
+  /** The variables a step updates: those given (built for first), else those it was built on. */
+  protected stepVariables(
+    variables: readonly Variable[] | undefined,
+    builtOn: readonly Variable[],
+  ): readonly Variable[] {
+    if (variables !== undefined) {
+      this.build(variables);
+      return variables;
+    }
+    if (!this.built) {
+      throw new ValueError(
+        `${this.name}: when passing grads without variables, the optimizer must already be built; ` +
+          "call optimizer.build(variables) first",
+      );
+    }
+    return builtOn;
   }
 
   private step(grads: Tensor[], vars: Variable[]): void {
