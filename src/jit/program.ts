@@ -9,11 +9,12 @@ import { weightOnlySteps } from "./weight-folding.js";
 import type { Recording, Step } from "./trace.js";
 
 /*
- * A traced step made replayable. The buffer plan: values that live only inside the step get a
- * buffer from a pool, chosen once by lifetime (a value's buffer goes back to the pool after its
- * last use, and a later value of the same dtype and size takes it), so a replay allocates only
- * what outlives it — its outputs, variables' new values, eager regions' inputs. The replay walks
- * the steps with every argument already resolved except storage.
+ * A traced step made replayable: dead kernel calls left out (dead-steps.ts), weights-only ones
+ * folded in inference (weight-folding.ts), and a buffer plan. Values that live only inside the
+ * step get their place once: by offset in one block on backends with arenas (memory-plan.ts),
+ * else a buffer from a pool that a later value of the same dtype and size takes after its last
+ * use. A replay allocates only what outlives it — its outputs, variables' new values, eager
+ * regions' inputs — and walks the steps with every argument resolved except storage.
  */
 
 type Slot =

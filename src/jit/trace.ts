@@ -106,9 +106,6 @@ export interface Recording {
   readonly regionResults: readonly unknown[];
 }
 
-/** Why a step could not be traced. */
-export class TraceStop extends Error {}
-
 /** The storage argument positions of each kernel, from the kernel table. */
 const STORAGE_ARGS = new Map<string, { storage: number[]; lists: number[] }>(
   Object.entries(KERNELS).map(([name, spec]) => [
