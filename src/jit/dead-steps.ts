@@ -1,4 +1,4 @@
-import { KERNELS } from "../backend/kernel-table.js";
+import { KERNEL_ARGS, storageRefs } from "./kernel-args.js";
 import type { Recording, Ref, Step } from "./trace.js";
 
 /*
@@ -8,14 +8,6 @@ import type { Recording, Ref, Step } from "./trace.js";
  * for would use, say). Allocations go with it. Everything else stays: host draws keep random
  * streams where eager leaves them, and variable and region steps are effects.
  */
-
-/** Whether each kernel argument is written (out / inout), by kernel name. */
-const WRITES = new Map<string, boolean[]>(
-  Object.entries(KERNELS).map(([name, spec]) => [
-    name,
-    spec.args.map((a) => (a.kind === "storage" || a.kind === "list") && a.role !== "in"),
-  ]),
-);
 
 /** The steps a replay must run, in order, and each value's last use among them. */
 export function liveSteps(recording: Recording): { steps: Step[]; lastUse: number[] } {
@@ -30,16 +22,11 @@ export function liveSteps(recording: Recording): { steps: Step[]; lastUse: numbe
     if (step.kind === "alloc") {
       keep[i] = live.has(step.ref);
     } else if (step.kind === "kernel") {
-      const writes = WRITES.get(step.name)!;
-      const written = [
-        ...step.storageAt.filter(([at]) => writes[at]).map(([, r]) => r),
-        ...step.listAt.filter(([at]) => writes[at]).flatMap(([, rs]) => rs),
-      ];
+      const { writes } = KERNEL_ARGS.get(step.name)!;
+      const refs = storageRefs(step);
+      const written = refs.filter(([at]) => writes[at]).map(([, r]) => r);
       keep[i] = written.some((r) => live.has(r) || values[r]!.origin !== "alloc");
-      if (keep[i]) {
-        for (const [, r] of step.storageAt) live.add(r);
-        for (const [, rs] of step.listAt) for (const r of rs) live.add(r);
-      }
+      if (keep[i]) for (const [, r] of refs) live.add(r);
     } else if (step.kind === "region") {
       for (const t of step.inputs) if (t) live.add(t.ref);
     } else if (step.kind === "assign") {
@@ -60,7 +47,7 @@ export function liveSteps(recording: Recording): { steps: Step[]; lastUse: numbe
 function refsOf(step: Step): Ref[] {
   switch (step.kind) {
     case "kernel":
-      return [...step.storageAt.map(([, r]) => r), ...step.listAt.flatMap(([, rs]) => rs)];
+      return storageRefs(step).map(([, r]) => r);
     case "region":
       return step.inputs.flatMap((t) => (t ? [t.ref] : []));
     default:

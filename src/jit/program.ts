@@ -1,7 +1,7 @@
 import type { Storage } from "../backend/backend.js";
 import type { ActiveBackend } from "../backend/index.js";
 import type { Variable } from "../autodiff/variable.js";
-import type { NumericDType } from "../tensor/dtype.js";
+import { BYTES_PER_ELEMENT, type NumericDType } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { liveSteps } from "./dead-steps.js";
 import { planOffsets } from "./memory-plan.js";
@@ -77,7 +77,12 @@ export class Program {
     steps.forEach((step, i) => {
       if (step.kind !== "alloc" || this.slots[step.ref] !== null) return;
       const end = Math.max(i, lastUse[step.ref]!);
-      planned.push({ ref: step.ref, start: i, end, bytes: step.size * bytesPer(step.dtype) });
+      planned.push({
+        ref: step.ref,
+        start: i,
+        end,
+        bytes: step.size * BYTES_PER_ELEMENT[step.dtype],
+      });
     });
     const { offsets, bytes } = planOffsets(planned);
     planned.forEach(
@@ -133,7 +138,7 @@ export class Program {
 
   /** Bytes the plan holds for intermediates (allocated once, reused by every replay). */
   get poolBytes(): number {
-    return this.arenaBytes + this.pool.reduce((n, p) => n + p.size * bytesPer(p.dtype), 0);
+    return this.arenaBytes + this.pool.reduce((n, p) => n + p.size * BYTES_PER_ELEMENT[p.dtype], 0);
   }
 
   /**
@@ -212,8 +217,4 @@ export class Program {
     if (!zero) this.zeros.set(dtype, (zero = backend.allocate(dtype, 1, true)));
     backend.kernels.copy(zero, 0, out, 0, { shape: [size], strides: [[0], [1]] });
   }
-}
-
-function bytesPer(dtype: NumericDType): number {
-  return dtype === "float64" ? 8 : dtype === "uint8" || dtype === "bool" ? 1 : 4;
 }

@@ -6,8 +6,9 @@ import {
   storageTag,
   tagStorage,
 } from "../backend/index.js";
-import { KERNELS, type KernelName } from "../backend/kernel-table.js";
+import type { KernelName } from "../backend/kernel-table.js";
 import type { NumericDType, TypedArray } from "../tensor/dtype.js";
+import { KERNEL_ARGS } from "./kernel-args.js";
 
 /*
  * Tracing: a step runs eagerly once while this Recorder (backend/recording.ts) writes down what
@@ -105,17 +106,6 @@ export interface Recording {
   /** the results the eager regions returned at trace time, by region index */
   readonly regionResults: readonly unknown[];
 }
-
-/** The storage argument positions of each kernel, from the kernel table. */
-const STORAGE_ARGS = new Map<string, { storage: number[]; lists: number[] }>(
-  Object.entries(KERNELS).map(([name, spec]) => [
-    name,
-    {
-      storage: spec.args.flatMap((a, i) => (a.kind === "storage" ? [i] : [])),
-      lists: spec.args.flatMap((a, i) => (a.kind === "list" ? [i] : [])),
-    },
-  ]),
-);
 
 let nextTracerId = 0;
 /** The tag of storage an eager region made: a traced kernel must not read it directly. */
@@ -280,7 +270,7 @@ export class Tracer implements Recorder {
   // ------------------------------------------------------------------ internals
 
   private kernelCall(name: KernelName, args: unknown[]): void {
-    const at = STORAGE_ARGS.get(name)!;
+    const at = KERNEL_ARGS.get(name)!;
     const storageAt: [number, Ref][] = [];
     const listAt: [number, Ref[]][] = [];
     const canonical = args.slice();
