@@ -12,7 +12,7 @@
  * [batch + 1] (clip i is rows rowSplits[i] … rowSplits[i+1]); unbatched, a clip is its own tensor.
  * `samplingRate` resamples by the Fourier method of Keras's SciPy loader (resample.ts).
  */
-import { readFile } from "node:fs/promises";
+import { readFileBytes } from "./directory-index.js";
 import { StrataError, ValueError, checkOptionNames } from "../../errors.js";
 import { stack } from "../../ops/join.js";
 import { type Tensor, fromValues } from "../../tensor/tensor.js";
@@ -90,14 +90,7 @@ async function loadAudio(
   samplingRate: number | null,
   length: number | null,
 ): Promise<Tensor> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    throw new StrataError(
-      `audioDatasetFromDirectory: could not read ${path} (${(err as Error).message})`,
-    );
-  }
+  const bytes = await readFileBytes(path, "audioDatasetFromDirectory");
   const wav = decodeWav(bytes, JSON.stringify(path));
   let { samples, frames } = wav;
   if (samplingRate !== null && wav.sampleRate !== samplingRate) {

@@ -9,7 +9,7 @@
  * folder the folders of its walk sorted by path and each folder's files sorted, Python's code
  * point order throughout. Symlinked folders are walked only with `followLinks`.
  */
-import { readdir, realpath, stat } from "node:fs/promises";
+import { readFile, readdir, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { StrataError, ValueError } from "../../errors.js";
 import { type Tensor, fromValues } from "../../tensor/tensor.js";
@@ -424,4 +424,13 @@ export async function datasetFromDirectory(
   };
   if (subset === "both") return [make("training", shuffle), make("validation", false)];
   return make(subset ?? null, shuffle);
+}
+
+/** A file's bytes; a failed read is a StrataError naming `where` and the file. */
+export async function readFileBytes(path: string, where: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    throw new StrataError(`${where}: could not read ${path} (${(err as Error).message})`);
+  }
 }

@@ -11,8 +11,8 @@
  * is `keras.ops.image.resize` without antialiasing, which for these interpolations is
  * `tf.image.resize`'s half-pixel sampling; TF's "gaussian" and "mitchellcubic" are not offered.
  */
-import { readFile } from "node:fs/promises";
-import { StrataError, ValueError } from "../../errors.js";
+import { readFileBytes } from "./directory-index.js";
+import { ValueError } from "../../errors.js";
 import { type DataFormat, checkDataFormat } from "../../ops/image/image-args.js";
 import { type ResizeInterpolation, resize } from "../../ops/image/resize.js";
 import { transpose } from "../../ops/movement.js";
@@ -97,14 +97,7 @@ async function loadImage(
   padded: boolean,
   format: DataFormat,
 ): Promise<Tensor> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    throw new StrataError(
-      `imageDatasetFromDirectory: could not read ${path} (${(err as Error).message})`,
-    );
-  }
+  const bytes = await readFileBytes(path, "imageDatasetFromDirectory");
   const img = convertMode(await decodeRaw(bytes, JSON.stringify(path)), MODES[mode]);
   const x = fromValues(Float32Array.from(img.data), [img.height, img.width, img.channels]);
   const y = padded

@@ -6,7 +6,7 @@
  * `convert` does (its ITU-R 601-2 luma for grayscale, alpha dropped for RGB), and `loadImg`'s
  * resize is Pillow's (pil-resize.ts).
  */
-import { readFile } from "node:fs/promises";
+import { readFileBytes } from "./directory-index.js";
 import { extname } from "node:path";
 import type SharpType from "sharp";
 import { StrataError, ValueError } from "../../errors.js";
@@ -149,14 +149,7 @@ export async function loadImg(
     throw new ValueError(
       `${where}: targetSize must be [height, width] of positive integers. Received: targetSize=[${String(target)}]`,
     );
-  let bytes: Uint8Array;
-  if (typeof path === "string") {
-    try {
-      bytes = await readFile(path);
-    } catch (err) {
-      throw new StrataError(`${where}: could not read ${path} (${(err as Error).message})`);
-    }
-  } else bytes = path;
+  const bytes = typeof path === "string" ? await readFileBytes(path, where) : path;
   let img = convertMode(await decodeRaw(bytes, describeSource(path)), MODES[colorMode]);
   if (target === null) return img;
   const [th, tw] = target;

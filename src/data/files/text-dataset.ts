@@ -4,8 +4,8 @@
  * are string tensors [batch]. The file list, labels, shuffle and validation split are Keras's
  * (directory-index.ts), so a seed gives Keras's training and validation files.
  */
-import { readFile } from "node:fs/promises";
-import { StrataError, ValueError } from "../../errors.js";
+import { readFileBytes } from "./directory-index.js";
+import { ValueError } from "../../errors.js";
 import { type Tensor, fromStrings } from "../../tensor/tensor.js";
 import {
   type DirectoryOptions,
@@ -35,14 +35,7 @@ const KNOWN = [
 
 /** A text file as a string scalar, cut to `maxLength` bytes. */
 async function readText(path: string, maxLength: number | null): Promise<Tensor> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    throw new StrataError(
-      `textDatasetFromDirectory: could not read ${path} (${(err as Error).message})`,
-    );
-  }
+  let bytes = await readFileBytes(path, "textDatasetFromDirectory");
   if (maxLength !== null) bytes = bytes.subarray(0, maxLength);
   return fromStrings([Buffer.from(bytes).toString("utf8")], []);
 }
